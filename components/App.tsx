@@ -1,0 +1,126 @@
+import {Box, Text} from 'ink';
+import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import type {TimeOptions} from '../src/format/time.js';
+import type {Run} from '../src/model/run.js';
+import type {LoadWarning} from '../src/sources/parseRunText.js';
+import {countByStatus, type ListQuery} from '../src/store/listView.js';
+import {createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
+import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
+import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
+import {Footer} from './Footer.js';
+import {Header} from './Header.js';
+import {HelpView} from './HelpView.js';
+import {RunDetail} from './RunDetail.js';
+import {RunList} from './RunList.js';
+import {useRunInput} from './useRunInput.js';
+import {useTerminalSize} from './useTerminalSize.js';
+import {WarningsView} from './WarningsView.js';
+
+/** Everything the TUI shows, loaded before it starts. */
+export interface AppProps {
+  runs: readonly Run[];
+  warnings: readonly LoadWarning[];
+  sources: readonly string[];
+  display: DisplayOptions;
+  time: TimeOptions;
+  /** The clock in milliseconds; injected so tests are deterministic. */
+  now?: () => number;
+  /** How often countdowns tick; 0 turns the clock off (tests). */
+  tickMilliseconds?: number;
+  /** Filters from the command line. */
+  initialQuery?: Partial<ListQuery>;
+}
+
+const FOOTER_ROWS = 1;
+// One row short of the terminal: a frame as tall as the screen makes Ink clear and redraw
+// the whole screen on each update, which flickers and wipes scrollback.
+const SPARE_ROWS = 1;
+
+export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery}: AppProps) {
+  const {columns, rows} = useTerminalSize();
+  const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
+    createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}),
+  );
+  useRunInput(state, dispatch);
+
+  useEffect(() => {
+    if (tickMilliseconds <= 0) return;
+    const timer = setInterval(() => dispatch({type: 'tick', nowSeconds: Math.floor(now() / 1000)}), tickMilliseconds);
+    return () => clearInterval(timer);
+  }, [now, tickMilliseconds]);
+
+  useEffect(() => {
+    if (runs !== state.runs) dispatch({type: 'setRuns', runs});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [runs]);
+
+  const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
+  const stuck = useMemo(() => summarizeStuck(state.runs, state.nowSeconds), [state.runs, state.nowSeconds]);
+  const headerRows = 3 + (formatStuckBadge(stuck) ? 1 : 0);
+  const bodyRows = Math.max(3, rows - SPARE_ROWS - headerRows - FOOTER_ROWS);
+  // The list's own column header and position line take two rows.
+  const pageSize = Math.max(1, bodyRows - 2);
+  useEffect(() => {
+    if (pageSize !== state.pageSize) dispatch({type: 'resize', pageSize});
+  }, [pageSize, state.pageSize]);
+
+  const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
+  const width = Math.max(20, columns);
+  const run = state.mode === 'detail' ? openRun(state) : undefined;
+
+  let body;
+  if (state.mode === 'help') {
+    body = <HelpView width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
+  } else if (state.mode === 'warnings') {
+    body = <WarningsView warnings={warnings} width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
+  } else if (run) {
+    body = (
+      <RunDetail
+        run={run}
+        pane={state.pane}
+        scroll={state.scroll}
+        width={width}
+        height={bodyRows}
+        nowSeconds={state.nowSeconds}
+        time={time}
+        onMetrics={onMetrics}
+      />
+    );
+  } else if (state.visible.length === 0) {
+    body = (
+      <Box flexDirection="column" height={bodyRows}>
+        <Text>{state.runs.length === 0 ? 'No runs loaded.' : 'No runs match the current filter.'}</Text>
+        <Text dimColor>{state.runs.length === 0 ? 'Press W to see why.' : 'Esc clears the search and filters.'}</Text>
+      </Box>
+    );
+  } else {
+    body = (
+      <RunList
+        runs={state.visible}
+        cursor={state.cursor}
+        offset={state.offset}
+        height={pageSize}
+        width={width}
+        nowSeconds={state.nowSeconds}
+      />
+    );
+  }
+
+  return (
+    <DisplayContext.Provider value={display}>
+      <Box flexDirection="column" width={width}>
+        <Header
+          sources={sources}
+          total={state.runs.length}
+          shown={state.visible.length}
+          counts={counts}
+          warnings={warnings.length}
+          query={state.query}
+          stuck={stuck}
+        />
+        {body}
+        <Footer context={state.mode} searching={state.searching} search={state.query.search} />
+      </Box>
+    </DisplayContext.Provider>
+  );
+}

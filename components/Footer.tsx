@@ -1,0 +1,24 @@
+import {Text} from 'ink';
+import {footerHints, type KeyContext} from '../src/keys.js';
+import {safeInline} from '../src/format/sanitize.js';
+
+/** Key hints for the current view, from the key table; or the search prompt while typing. */
+export function Footer({context, searching, search}: {context: KeyContext; searching: boolean; search: string}) {
+  if (searching) {
+    return (
+      <Text wrap="truncate-start">
+        <Text bold>/</Text>
+        {safeInline(search)}
+        <Text inverse> </Text>
+        <Text dimColor>{'   Enter keeps the filter · Esc clears it'}</Text>
+      </Text>
+    );
+  }
+  return (
+    <Text dimColor wrap="truncate-end">
+      {footerHints(context)
+        .map((binding) => `${binding.label} ${binding.description.split(/[,(]/)[0]!.trim()}`)
+        .join(' · ')}
+    </Text>
+  );
+}

@@ -1,0 +1,64 @@
+import {Box, Text} from 'ink';
+import {memo, useMemo} from 'react';
+import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type LaidOutColumn} from '../src/format/runColumns.js';
+import type {Run} from '../src/model/run.js';
+import {useDisplay} from './DisplayContext.js';
+import {toneProps} from './StyledLine.js';
+
+/** Props of the windowed run list. */
+export interface RunListProps {
+  /** All runs in the current order; only `height` of them from `offset` are drawn. */
+  runs: readonly Run[];
+  cursor: number;
+  offset: number;
+  /** Rows for runs (the column header and the ▲/▼ line are extra). */
+  height: number;
+  width: number;
+  nowSeconds: number;
+}
+
+const gap = ' '.repeat(COLUMN_GAP);
+
+const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number}) {
+  const {color, ascii} = useDisplay();
+  return (
+    <Text wrap="truncate-end" inverse={selected}>
+      {columns.map((column, index) => {
+        const cell = cellFor(run, column.key, nowSeconds, ascii);
+        return (
+          <Text key={column.key} {...toneProps(cell.tone, color)}>
+            {index > 0 ? gap : ''}
+            {fitCell(cell.text, column.size, column.align)}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+});
+
+/**
+ * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
+ * window itself (offset, cursor) lives in the store.
+ */
+export function RunList({runs, cursor, offset, height, width, nowSeconds}: RunListProps) {
+  const columns = useMemo(() => layoutColumns(width), [width]);
+  const rows = runs.slice(offset, offset + height);
+  const above = offset;
+  const below = Math.max(0, runs.length - offset - rows.length);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
+      </Text>
+      {rows.map((run, index) => (
+        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} />
+      ))}
+      <Text dimColor wrap="truncate-end">
+        {above > 0 ? `▲ ${above} more` : ''}
+        {above > 0 && below > 0 ? '   ' : ''}
+        {below > 0 ? `▼ ${below} more` : ''}
+        {runs.length > 0 ? `${above > 0 || below > 0 ? '   ' : ''}${cursor + 1}/${runs.length}` : ''}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,36 @@
+import {Table} from '@alcalzone/ink-table';
+import {renderToString} from 'ink';
+import {stripVTControlCharacters} from 'node:util';
+import type {Line, PaneContent, TableBlock} from '../src/panes/content.js';
+import {wrapLines} from '../src/panes/wrap.js';
+import {cutToWidth} from '../src/format/runColumns.js';
+
+/**
+ * Renders a table block with ink-table to plain lines. Its header styling is stripped and put back
+ * as a tone, so tables scroll, wrap and lose colour exactly like the text around them.
+ */
+export function tableLines(block: TableBlock): Line[] {
+  // ink-table needs at least one row to know its columns.
+  const data = block.rows.length > 0 ? block.rows : [Object.fromEntries(block.columns.map((column) => [column, '']))];
+  const text = renderToString(<Table data={data} columns={block.columns} />, {columns: 10_000});
+  const lines = stripVTControlCharacters(text).split('\n');
+  return lines.map((line, index) => [{text: line, tone: index === 1 ? 'strong' : undefined}]);
+}
+
+/**
+ * A pane's blocks as the lines a terminal of `width` columns shows: text wrapped, tables cut at
+ * the edge (a wrapped table is unreadable).
+ */
+export function paneLines(content: PaneContent, width: number): Line[] {
+  const out: Line[] = [];
+  for (const block of content) {
+    if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));
+    else {
+      for (const line of tableLines(block)) {
+        const text = line[0]?.text ?? '';
+        out.push([{text: cutToWidth(text, width).text, tone: line[0]?.tone}]);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+/**
+ * `runlens show`: every pane of one run as text, with the same content (and the same ink-table
+ * tables) as the terminal UI's panes.
+ */
+import {lineToText} from '../src/format/ansi.js';
+import {statusSegment, buildPane} from '../src/panes/runPanes.js';
+import {PANES} from '../src/panes/paneIds.js';
+import type {PaneContext} from '../src/panes/runPanes.js';
+import type {Run} from '../src/model/run.js';
+import {safeInline} from '../src/format/sanitize.js';
+import {paneLines} from './paneLines.js';
+
+export function runAsText(run: Run, context: PaneContext, options: {width: number; color: boolean}): string {
+  const width = Math.max(40, options.width);
+  const out: string[] = [];
+  out.push(lineToText([statusSegment(run.status, context.ascii), {text: `  ${safeInline(run.id)}`, tone: 'strong'}], options.color));
+  for (const pane of PANES) {
+    out.push('', lineToText([{text: `── ${pane.title} ${'─'.repeat(Math.max(0, width - pane.title.length - 4))}`, tone: 'info'}], options.color));
+    for (const line of paneLines(buildPane(pane.id, run, context), width)) out.push(lineToText(line, options.color).trimEnd());
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,179 @@
+/**
+ * Command-line parsing: node's own `parseArgs`, strict, so a typo is a usage error (exit 2)
+ * rather than a silently ignored flag.
+ */
+import {parseArgs} from 'node:util';
+import {KNOWN_STATUSES} from '../model/run.js';
+import {SORT_KEYS, type SortKey} from '../store/listView.js';
+
+export const EXIT_OK = 0;
+/** Nothing loadable, run not found, or a failure reaching a source. */
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+/** `runlens stuck --exit-status` when at least one run is stuck (not 1 or 2, so scripts can tell). */
+export const EXIT_STUCK = 8;
+
+export class UsageError extends Error {}
+
+export type Subcommand = 'tui' | 'list' | 'show' | 'stuck';
+
+export interface CliOptions {
+  command: Subcommand;
+  /** Whether the command was named (`runlens list`) rather than implied by a pipe. */
+  explicitCommand: boolean;
+  sources: string[];
+  runId: string | null;
+  json: boolean;
+  statuses: string[] | null;
+  model: string | null;
+  limit: number | null;
+  sort: SortKey | null;
+  reverse: boolean;
+  search: string | null;
+  utc: boolean;
+  color: boolean | null;
+  ascii: boolean;
+  exitStatus: boolean;
+  olderThanSeconds: number | null;
+  includeStalled: boolean;
+  debug: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thread.run JSON) in the terminal
+
+Usage
+  runlens [SOURCE...]                 open the runs in the terminal UI
+  runlens list [SOURCE...]            print the runs (a table; TSV when piped)
+  runlens show RUN_ID [SOURCE...]     print every pane of one run
+  runlens stuck [SOURCE...]           print runs waiting in requires_action (and stalled ones)
+
+Sources
+  FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
+  FOLDER     every .json, .jsonl and .ndjson file below it
+  -          standard input (read when nothing else is given and input is piped)
+
+Options
+  --json                 print JSON (list, show, stuck)
+  --status S[,S...]      only runs with these statuses
+  --model M              only runs of this model
+  --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
+  --sort FIELD           ${SORT_KEYS.join(', ')} (default: created, newest first)
+  --reverse              reverse the sort order
+  --limit N              at most N runs
+  --older-than DURATION  stuck: only runs waiting at least this long (e.g. 90s, 10m, 2h)
+  --include-stalled      stuck: also queued/in_progress runs older than --older-than (default 10m)
+  --exit-status          stuck: exit ${EXIT_STUCK} when any run is stuck
+  --utc                  absolute times in UTC
+  --no-color             no colour (also NO_COLOR=1)
+  --ascii                ASCII symbols only
+  --debug                show stack traces of internal errors
+  -h, --help             this help
+  -v, --version          the version
+
+Exit codes
+  0 ok (an empty result too), 1 nothing loadable or run not found, 2 usage error,
+  ${EXIT_STUCK} stuck runs found (stuck --exit-status)
+
+Keys in the terminal UI: press ? for all of them.`;
+
+const SUBCOMMANDS = new Set(['list', 'show', 'stuck']);
+
+/** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`invalid duration '${text}' (use e.g. 90s, 10m, 2h)`);
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit === 'd' ? 86_400 : unit === 'h' ? 3600 : unit === 'm' ? 60 : 1;
+  return Number(match[1]) * factor;
+}
+
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: {type: 'boolean'},
+        status: {type: 'string', multiple: true},
+        model: {type: 'string'},
+        search: {type: 'string'},
+        limit: {type: 'string'},
+        sort: {type: 'string'},
+        reverse: {type: 'boolean'},
+        utc: {type: 'boolean'},
+        color: {type: 'boolean'},
+        'no-color': {type: 'boolean'},
+        ascii: {type: 'boolean'},
+        'exit-status': {type: 'boolean'},
+        'older-than': {type: 'string'},
+        'include-stalled': {type: 'boolean'},
+        debug: {type: 'boolean'},
+        help: {type: 'boolean', short: 'h'},
+        version: {type: 'boolean', short: 'v'},
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  const {values, positionals} = parsed;
+  const first = positionals[0];
+  const explicitCommand = first !== undefined && SUBCOMMANDS.has(first);
+  const command: Subcommand = explicitCommand ? (first as Subcommand) : 'tui';
+  const rest = explicitCommand ? positionals.slice(1) : positionals;
+  let runId: string | null = null;
+  let sources = rest;
+  if (command === 'show' && !values.help) {
+    if (rest.length === 0) throw new UsageError('show needs a RUN_ID');
+    runId = rest[0]!;
+    sources = rest.slice(1);
+  }
+
+  let limit: number | null = null;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit takes a whole number, not '${values.limit}'`);
+  }
+  let sort: SortKey | null = null;
+  if (values.sort !== undefined) {
+    if (!(SORT_KEYS as readonly string[]).includes(values.sort)) {
+      throw new UsageError(`--sort takes one of ${SORT_KEYS.join(', ')}, not '${values.sort}'`);
+    }
+    sort = values.sort as SortKey;
+  }
+  let statuses: string[] | null = null;
+  if (values.status) {
+    statuses = values.status.flatMap((entry) => entry.split(',')).map((status) => status.trim()).filter(Boolean);
+    // Unknown statuses are allowed (future ones), but a likely typo of a known one is not.
+    for (const status of statuses) {
+      const near = KNOWN_STATUSES.find((known) => known !== status && known.replace(/_/g, '') === status.replace(/[_-]/g, ''));
+      if (near) throw new UsageError(`unknown status '${status}'; did you mean '${near}'?`);
+    }
+  }
+  const color = values['no-color'] ? false : values.color ? true : null;
+  return {
+    command,
+    explicitCommand,
+    sources,
+    runId,
+    json: values.json ?? false,
+    statuses,
+    model: values.model ?? null,
+    limit,
+    sort,
+    reverse: values.reverse ?? false,
+    search: values.search ?? null,
+    utc: values.utc ?? false,
+    color,
+    ascii: values.ascii ?? false,
+    exitStatus: values['exit-status'] ?? false,
+    olderThanSeconds: values['older-than'] !== undefined ? parseDuration(values['older-than']) : null,
+    includeStalled: values['include-stalled'] ?? false,
+    debug: values.debug ?? false,
+    help: values.help ?? false,
+    version: values.version ?? false,
+  };
+}

@@ -1,0 +1,245 @@
+import {openSync} from 'node:fs';
+import {ReadStream} from 'node:tty';
+import type {Readable, Writable} from 'node:stream';
+import {formatWarning} from '../sources/parseRunText.js';
+import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
+import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
+import {printRunList} from './printRuns.js';
+import {printStuckRuns} from './printStuck.js';
+import {safeJson} from '../format/ansi.js';
+import {safeInline} from '../format/sanitize.js';
+
+/** The process facts the CLI reads, injected so tests drive it without a real terminal. */
+export interface CliIo {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  stdin: Readable & {isTTY?: boolean};
+  stdout: Writable & {isTTY?: boolean; columns?: number};
+  stderr: Writable;
+  now: () => number;
+}
+
+const VERSION = '0.1.0';
+
+/** NO_COLOR (any non-empty value), --no-color, TERM=dumb and pipes turn colour off; --color forces it. */
+export function colorEnabled(options: CliOptions, io: CliIo): boolean {
+  if (options.color !== null) return options.color;
+  if (io.env['NO_COLOR']) return false;
+  if (io.env['FORCE_COLOR'] !== undefined) return io.env['FORCE_COLOR'] !== '0';
+  if (io.env['TERM'] === 'dumb') return false;
+  return Boolean(io.stdout.isTTY);
+}
+
+/** `RUNLENS_NOW` (Unix seconds or an ISO date) pins the clock, for reproducible screenshots and tests. */
+export function clockFrom(io: CliIo): () => number {
+  const pinned = io.env['RUNLENS_NOW'];
+  if (!pinned) return io.now;
+  const value = /^\d+(\.\d+)?$/.test(pinned) ? Number(pinned) * 1000 : Date.parse(pinned);
+  if (Number.isNaN(value)) throw new UsageError(`RUNLENS_NOW must be Unix seconds or an ISO date, not '${pinned}'`);
+  return () => value;
+}
+
+export function queryFrom(options: CliOptions): ListQuery {
+  const sort = options.sort ?? DEFAULT_QUERY.sort;
+  const descending = SORT_DESCENDING_BY_DEFAULT[sort] !== options.reverse;
+  return {
+    ...DEFAULT_QUERY,
+    statuses: options.statuses,
+    model: options.model,
+    search: options.search ?? '',
+    sort,
+    descending,
+  };
+}
+
+function defaultSources(options: CliOptions, io: CliIo): string[] {
+  if (options.sources.length > 0) return options.sources;
+  // Data piped in with no source named: read it, as `jq` does.
+  if (!io.stdin.isTTY) return ['-'];
+  throw new UsageError('no source given: name a run file, a folder or - (stdin)');
+}
+
+function reportWarnings(loaded: LoadedRuns, io: CliIo): void {
+  for (const warning of loaded.warnings) io.stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
+}
+
+/** Opens the controlling terminal for keys when stdin carries data (`cat runs.json | runlens -`). */
+function keyboardInput(io: CliIo): NodeJS.ReadStream | undefined {
+  if (io.stdin.isTTY) return io.stdin as NodeJS.ReadStream;
+  try {
+    return new ReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color: boolean): Promise<number> {
+  const stdin = keyboardInput(io);
+  if (!stdin) {
+    io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
+    return EXIT_FAILURE;
+  }
+  const [{render}, React, {App}] = await Promise.all([import('ink'), import('react'), import('../../components/App.js')]);
+  const stdout = io.stdout as NodeJS.WriteStream;
+  // The alternate screen keeps the user's scrollback as it was once runlens quits.
+  stdout.write('\u001b[?1049h');
+  const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
+  try {
+    const instance = render(
+      React.createElement(App, {
+        runs: loaded.runs,
+        warnings: loaded.warnings,
+        sources: loaded.sources,
+        display: {color, ascii: options.ascii},
+        time: {utc: options.utc},
+        now: clockFrom(io),
+        initialQuery: queryFrom(options),
+      }),
+      {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
+    );
+    await instance.waitUntilExit();
+  } finally {
+    restore();
+    if (stdin !== io.stdin) stdin.destroy();
+  }
+  return EXIT_OK;
+}
+
+export async function runCli(io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCli(io.argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  if (options.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (options.version) {
+    io.stdout.write(`runlens ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  let sources: string[];
+  let now: () => number;
+  try {
+    sources = defaultSources(options, io);
+    now = clockFrom(io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  const loaded = await loadRunsFromSources(sources, {stdin: io.stdin});
+  if (loaded.runs.length === 0) {
+    reportWarnings(loaded, io);
+    io.stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ')}\n`);
+    return EXIT_FAILURE;
+  }
+
+  const color = colorEnabled(options, io);
+  const command = options.command === 'tui' && !io.stdout.isTTY ? 'list' : options.command;
+  if (command === 'tui') return runTui(options, loaded, io, color);
+
+  // Print mode: warnings go to stderr so stdout stays clean for pipes.
+  reportWarnings(loaded, io);
+  const nowSeconds = Math.floor(now() / 1000);
+  const time = {utc: options.utc};
+  const target = {
+    write: (text: string) => void io.stdout.write(text),
+    isTerminal: Boolean(io.stdout.isTTY),
+    color,
+    columns: io.stdout.columns || 100,
+  };
+
+  if (command === 'show') {
+    const run = loaded.runs.find((candidate) => candidate.id === options.runId);
+    if (!run) {
+      io.stderr.write(`runlens: no run with id '${safeInline(options.runId ?? '')}' in ${sources.map(safeInline).join(', ')}\n`);
+      return EXIT_FAILURE;
+    }
+    if (options.json) {
+      io.stdout.write(`${safeJson(run.raw, 2)}\n`);
+      return EXIT_OK;
+    }
+    const {runAsText} = await import('../../components/printRun.js');
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
+    return EXIT_OK;
+  }
+
+  if (command === 'stuck') {
+    const found = printStuckRuns(loaded.runs, target, {
+      json: options.json,
+      nowSeconds,
+      time,
+      ascii: options.ascii,
+      olderThanSeconds: options.olderThanSeconds,
+      includeStalled: options.includeStalled,
+      query: queryFrom(options),
+      limit: options.limit,
+    });
+    return options.exitStatus && found > 0 ? EXIT_STUCK : EXIT_OK;
+  }
+
+  let runs = selectRuns(loaded.runs, queryFrom(options), nowSeconds);
+  if (options.limit !== null) runs = runs.slice(0, options.limit);
+  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
+  return EXIT_OK;
+}
+
+/** Writes to a stream and resolves once it is flushed, so exit codes never cut output short. */
+function flush(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.writableLength === 0) resolve();
+    else stream.once('drain', () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const debug = process.argv.includes('--debug');
+  const fail = (error: unknown) => {
+    // Leave the alternate screen and show the cursor whatever happened.
+    if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`runlens: internal error: ${safeInline(message)}${debug ? '' : ' (--debug shows more)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exit(EXIT_FAILURE);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
+      if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+      process.stderr.write(`runlens: stopped by ${signal}\n`);
+      process.exit(128 + (signal === 'SIGTERM' ? 15 : 1));
+    });
+  }
+  // A closed pipe (`runlens list | head`) is a normal end, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    fail(error);
+  });
+  const code = await runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: Date.now,
+  });
+  await flush(process.stdout);
+  process.exit(code);
+}
+
+// Run only as the program, not when a test imports runCli.
+const invokedAs = process.argv[1] ?? '';
+if (/runlens(\.js)?$|main\.ts$/.test(invokedAs)) void main();

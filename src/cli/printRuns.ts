@@ -1,0 +1,89 @@
+/**
+ * Print mode, like `gh run list`: an aligned table on a terminal, tab-separated values without a
+ * header when piped, JSON with --json.
+ */
+import {lineToText, safeJson, toneText} from '../format/ansi.js';
+import {cellFor, COLUMN_GAP, fitCell, layoutColumns} from '../format/runColumns.js';
+import {safeInline} from '../format/sanitize.js';
+import {formatRfc3339, type TimeOptions} from '../format/time.js';
+import type {Run} from '../model/run.js';
+import type {Line} from '../panes/content.js';
+import {runDurationSeconds} from '../store/listView.js';
+import {runNote} from '../format/runColumns.js';
+
+export interface PrintTarget {
+  write: (text: string) => void;
+  /** A terminal: a table and relative times; otherwise TSV and RFC 3339 times. */
+  isTerminal: boolean;
+  color: boolean;
+  columns: number;
+}
+
+/** The TSV columns, in order (documented in the README). */
+export const TSV_FIELDS = ['id', 'status', 'model', 'thread_id', 'created_at', 'started_at', 'ended_at', 'duration_s', 'total_tokens', 'note'] as const;
+
+function tsvField(text: string): string {
+  // safeInline already turns tabs and newlines into visible escapes, so fields never split.
+  return safeInline(text);
+}
+
+export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions): string {
+  const when = (seconds: number | null) => (seconds === null ? '' : formatRfc3339(seconds, time));
+  const duration = runDurationSeconds(run, nowSeconds);
+  return [
+    run.id,
+    run.status,
+    run.model ?? '',
+    run.threadId ?? '',
+    when(run.createdAt),
+    when(run.startedAt),
+    when(run.endedAt),
+    duration === null ? '' : String(duration),
+    run.usage?.totalTokens === null || run.usage?.totalTokens === undefined ? '' : String(run.usage.totalTokens),
+    runNote(run, nowSeconds).text,
+  ]
+    .map(tsvField)
+    .join('\t');
+}
+
+/** Prints the runs as a table, TSV or JSON. */
+export function printRunList(runs: readonly Run[], target: PrintTarget, options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean}): void {
+  if (options.json) {
+    target.write(`${safeJson(runs.map((run) => run.raw), 2)}\n`);
+    return;
+  }
+  if (!target.isTerminal) {
+    let chunk = '';
+    for (const run of runs) {
+      chunk += `${runToTsv(run, options.nowSeconds, options.time)}\n`;
+      if (chunk.length > 65_536) {
+        target.write(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) target.write(chunk);
+    return;
+  }
+  if (runs.length === 0) {
+    target.write('No runs match.\n');
+    return;
+  }
+  const columns = layoutColumns(target.columns);
+  const gap = ' '.repeat(COLUMN_GAP);
+  const header = columns.map((column) => fitCell(column.header, column.size, column.align)).join(gap).trimEnd();
+  let out = `${toneText(header, 'strong', target.color)}\n`;
+  for (const run of runs) {
+    const line: Line = [];
+    columns.forEach((column, index) => {
+      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii);
+      const text = fitCell(cell.text, column.size, column.align);
+      line.push({text: (index > 0 ? gap : '') + (index === columns.length - 1 ? text.trimEnd() : text), tone: cell.tone});
+    });
+    out += `${lineToText(line, target.color)}\n`;
+    if (out.length > 65_536) {
+      target.write(out);
+      out = '';
+    }
+  }
+  target.write(out);
+}

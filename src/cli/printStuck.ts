@@ -1,0 +1,99 @@
+/** `runlens stuck`: one row per run waiting for tool outputs (and stalled runs on request). */
+import {lineToText, safeJson, toneText} from '../format/ansi.js';
+import {cutToWidth} from '../format/runColumns.js';
+import {safeInline} from '../format/sanitize.js';
+import {formatDuration, formatRfc3339, type TimeOptions} from '../format/time.js';
+import type {Line} from '../panes/content.js';
+import {matchesQuery, searchTerms, type ListQuery} from '../store/listView.js';
+import {findStuckRuns, type StuckRun} from '../triage/stuck.js';
+import {checkToolCalls} from '../triage/toolCallChecks.js';
+import {submitToolOutputsBody} from '../triage/unstick.js';
+import type {PrintTarget} from './printRuns.js';
+
+export interface StuckPrintOptions {
+  json: boolean;
+  nowSeconds: number;
+  time: TimeOptions;
+  ascii: boolean;
+  olderThanSeconds: number | null;
+  includeStalled: boolean;
+  /** The list filters (--status, --model, --search) apply here too. */
+  query: ListQuery;
+  limit: number | null;
+}
+
+function expiryText(stuck: StuckRun): string {
+  if (stuck.expiresInSeconds === null) return '';
+  if (stuck.expiresInSeconds > 0) return `in ${formatDuration(stuck.expiresInSeconds)}`;
+  return `${formatDuration(-stuck.expiresInSeconds)} ago${stuck.expiredWhileWaiting ? ' (expired while waiting)' : ''}`;
+}
+
+function stuckJson(stuck: StuckRun, options: StuckPrintOptions) {
+  const {run} = stuck;
+  return {
+    id: run.id,
+    thread_id: run.threadId,
+    status: run.status,
+    kind: stuck.kind,
+    waiting_seconds: stuck.waitingSeconds,
+    expires_at: run.expiresAt === null ? null : formatRfc3339(run.expiresAt, options.time),
+    expires_in_seconds: stuck.expiresInSeconds,
+    expired_while_waiting: stuck.expiredWhileWaiting,
+    pending_functions: stuck.pendingFunctions,
+    problems: stuck.problems,
+    tool_calls: checkToolCalls(run).map((report) => ({
+      id: report.call.id,
+      function: report.call.functionName,
+      arguments: report.call.arguments,
+      ok: report.ok,
+      checks: report.checks.map((check) => ({name: check.name, ok: check.ok, details: check.details})),
+    })),
+    submit_tool_outputs: submitToolOutputsBody(run),
+  };
+}
+
+/** Prints the stuck runs; returns how many there are (for --exit-status). */
+export function printStuckRuns(runs: Parameters<typeof findStuckRuns>[0], target: PrintTarget, options: StuckPrintOptions): number {
+  const terms = searchTerms(options.query.search);
+  const filtered = runs.filter((run) => matchesQuery(run, {...options.query, stuck: 'off'}, options.nowSeconds, terms));
+  let stuck = findStuckRuns(filtered, options.nowSeconds, {
+    includeStalled: options.includeStalled,
+    ...(options.olderThanSeconds !== null ? {olderThanSeconds: options.olderThanSeconds, stalledAfterSeconds: options.olderThanSeconds} : {}),
+  });
+  if (options.limit !== null) stuck = stuck.slice(0, options.limit);
+
+  if (options.json) {
+    target.write(`${safeJson(stuck.map((entry) => stuckJson(entry, options)), 2)}\n`);
+    return stuck.length;
+  }
+  const rows = stuck.map((entry) => [
+    safeInline(entry.run.id),
+    safeInline(entry.run.threadId ?? ''),
+    safeInline(entry.run.status),
+    entry.waitingSeconds === null ? '' : formatDuration(entry.waitingSeconds),
+    expiryText(entry),
+    entry.pendingFunctions.map(safeInline).join(','),
+    entry.problems.map(safeInline).join('; '),
+  ]);
+  if (!target.isTerminal) {
+    for (const row of rows) target.write(`${row.join('\t')}\n`);
+    return stuck.length;
+  }
+  if (rows.length === 0) {
+    target.write(`${toneText(options.ascii ? 'v' : '✓', 'good', target.color)} nothing is stuck\n`);
+    return 0;
+  }
+  const headers = ['RUN', 'THREAD', 'STATUS', 'WAITING', 'EXPIRES', 'CALLS', 'PROBLEMS'];
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const last = headers.length - 1;
+  const fixed = widths.slice(0, last).reduce((sum, width) => sum + width + 2, 0);
+  widths[last] = Math.max(8, target.columns - fixed);
+  const format = (cells: string[]) => cells.map((cell, column) => (column === last ? cutToWidth(cell, widths[column]!).text : cell.padEnd(widths[column]!))).join('  ');
+  target.write(`${toneText(format(headers), 'strong', target.color)}\n`);
+  for (const [index, row] of rows.entries()) {
+    const entry = stuck[index]!;
+    const line: Line = [{text: format(row), tone: entry.expiredWhileWaiting ? 'bad' : entry.problems.length > 0 ? 'warn' : 'attention'}];
+    target.write(`${lineToText(line, target.color)}\n`);
+  }
+  return stuck.length;
+}

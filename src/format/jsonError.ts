@@ -1,0 +1,156 @@
+/** Where a JSON text breaks, for messages like `file.json:3:14: Unexpected token`. */
+export interface JsonErrorLocation {
+  /** 1-based line and column (column in UTF-16 code units, as editors count them). */
+  line: number;
+  column: number;
+  /** 0-based offset into the text. */
+  offset: number;
+  /** The parser's message without its position suffix. */
+  reason: string;
+}
+
+/** Line and column of a 0-based offset in `text`. */
+export function locateOffset(text: string, offset: number): {line: number; column: number} {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return {line, column: end - lineStart + 1};
+}
+
+/**
+ * Reads the position out of a `JSON.parse` SyntaxError. V8 says `… at position N` for most errors
+ * and `Unexpected end of JSON input` when the text stops early (the position is then its end).
+ */
+export function locateJsonError(text: string, error: unknown): JsonErrorLocation {
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /\s*(?:in JSON )?at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
+  if (match) {
+    const offset = Number(match[1]);
+    const reason = message.slice(0, match.index).replace(/\s+$/, '') || 'Invalid JSON';
+    return {...locateOffset(text, offset), offset, reason};
+  }
+  // Node 20 omits the position for an unexpected token ("Unexpected token 'x', "…" is not valid
+  // JSON"), so find it ourselves; only the failing text pays for this scan.
+  const offset = /Unexpected end of JSON/.test(message) ? text.length : findJsonErrorOffset(text);
+  const reason = offset >= text.length ? 'Unexpected end of JSON input' : `Unexpected ${describeChar(text, offset)}`;
+  return {...locateOffset(text, offset), offset, reason};
+}
+
+function describeChar(text: string, offset: number): string {
+  const char = text.codePointAt(offset) ?? 0;
+  if (char < 0x20 || char === 0x7f) return `control character U+${char.toString(16).padStart(4, '0').toUpperCase()}`;
+  return `token '${String.fromCodePoint(char)}'`;
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERAL = /true|false|null/y;
+const WHITESPACE = /[ \t\n\r]*/y;
+
+/**
+ * Offset of the first character at which `text` stops being valid JSON (its length when it ends
+ * too early). Iterative, so 10,000 levels of nesting do not overflow the stack.
+ */
+export function findJsonErrorOffset(text: string): number {
+  let at = 0;
+  const stack: Array<'object' | 'array'> = [];
+  const skip = () => {
+    WHITESPACE.lastIndex = at;
+    WHITESPACE.exec(text);
+    at = WHITESPACE.lastIndex;
+  };
+  const readString = (): boolean => {
+    if (text[at] !== '"') return false;
+    at += 1;
+    while (at < text.length) {
+      const char = text.charCodeAt(at);
+      if (char === 0x22) {
+        at += 1;
+        return true;
+      }
+      if (char < 0x20) return false;
+      if (char === 0x5c) {
+        const next = text[at + 1];
+        if (next === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) {
+            at += 2;
+            return false;
+          }
+          at += 6;
+        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) {
+          at += 2;
+        } else {
+          at += 1;
+          return false;
+        }
+      } else {
+        at += 1;
+      }
+    }
+    return false;
+  };
+  // Reads one value; containers push onto the stack and are finished by the loop below.
+  const readValue = (): boolean => {
+    skip();
+    const char = text[at];
+    if (char === '{' || char === '[') {
+      at += 1;
+      skip();
+      const closer = char === '{' ? '}' : ']';
+      if (text[at] === closer) {
+        at += 1;
+        return true;
+      }
+      stack.push(char === '{' ? 'object' : 'array');
+      if (char === '{') return readKey();
+      return readValue();
+    }
+    if (char === '"') return readString();
+    for (const pattern of [NUMBER, LITERAL]) {
+      pattern.lastIndex = at;
+      if (pattern.exec(text) && pattern.lastIndex > at) {
+        at = pattern.lastIndex;
+        return true;
+      }
+    }
+    return false;
+  };
+  const readKey = (): boolean => {
+    skip();
+    if (!readString()) return false;
+    skip();
+    if (text[at] !== ':') return false;
+    at += 1;
+    return readValue();
+  };
+
+  if (!readValue()) return at;
+  for (;;) {
+    skip();
+    const top = stack[stack.length - 1];
+    if (!top) break;
+    const char = text[at];
+    if (char === ',') {
+      at += 1;
+      if (!(top === 'object' ? readKey() : readValue())) return at;
+    } else if ((top === 'object' && char === '}') || (top === 'array' && char === ']')) {
+      at += 1;
+      stack.pop();
+    } else {
+      return at;
+    }
+  }
+  return at < text.length ? at : text.length;
+}
+
+/** Parses JSON, returning either the value or where it breaks. */
+export function parseJson(text: string): {ok: true; value: unknown} | {ok: false; error: JsonErrorLocation} {
+  try {
+    return {ok: true, value: JSON.parse(text)};
+  } catch (error) {
+    return {ok: false, error: locateJsonError(text, error)};
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Every string that comes from a run is untrusted: a run file can carry ESC sequences that clear
+ * the screen, rename the window, write the clipboard (OSC 52) or fake links (OSC 8), and bidi
+ * overrides that make text read differently from what it is. Such characters are shown as visible
+ * escapes (`\x1b`, `\u202e`) and never reach the terminal.
+ */
+
+// C0 controls, DEL, C1 controls, bidi embeddings/overrides/isolates, zero-width and other
+// invisible format characters, line/paragraph separators, and the BOM.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]/g;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]/g;
+
+const NAMED: Record<string, string> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+function escapeChar(char: string): string {
+  const named = NAMED[char];
+  if (named) return named;
+  const code = char.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** For one-line places (list cells, headers, table cells): every control, newline included, made visible. */
+export function safeInline(text: string): string {
+  UNSAFE.lastIndex = 0;
+  return UNSAFE.test(text) ? text.replace(UNSAFE, escapeChar) : text;
+}
+
+/** For multi-line places (instructions, messages): newlines kept as line breaks, tabs as spaces. */
+export function safeMultiline(text: string): string {
+  const expanded = text.includes('\t') ? text.replace(/\t/g, '  ') : text;
+  UNSAFE_EXCEPT_NEWLINE.lastIndex = 0;
+  return UNSAFE_EXCEPT_NEWLINE.test(expanded) ? expanded.replace(UNSAFE_EXCEPT_NEWLINE, escapeChar) : expanded;
+}
+
+/** Whether a string carries anything `safeInline` would escape. */
+export function hasUnsafeCharacters(text: string): boolean {
+  UNSAFE.lastIndex = 0;
+  return UNSAFE.test(text);
+}

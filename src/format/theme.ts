@@ -1,0 +1,47 @@
+/**
+ * Semantic styling tokens, one place for every colour. Each status colour comes with a glyph and a
+ * word, so the UI reads the same with NO_COLOR or on a monochrome terminal.
+ */
+
+/** What a piece of text means; the renderer picks the colour (or none). */
+export type Tone = 'plain' | 'dim' | 'strong' | 'good' | 'bad' | 'warn' | 'attention' | 'info' | 'accent' | 'label';
+
+/** The terminal colour of each tone (Ink / chalk colour names). */
+export const TONE_COLORS: Record<Tone, string | undefined> = {
+  plain: undefined,
+  dim: 'gray',
+  strong: undefined,
+  good: 'green',
+  bad: 'red',
+  warn: 'yellow',
+  attention: 'magenta',
+  info: 'cyan',
+  accent: 'blue',
+  label: 'cyan',
+};
+
+export interface StatusStyle {
+  glyph: string;
+  /** ASCII stand-in for terminals that cannot show the glyph. */
+  asciiGlyph: string;
+  tone: Tone;
+}
+
+export const STATUS_STYLES: Record<string, StatusStyle> = {
+  queued: {glyph: '○', asciiGlyph: 'o', tone: 'dim'},
+  in_progress: {glyph: '●', asciiGlyph: '*', tone: 'warn'},
+  requires_action: {glyph: '!', asciiGlyph: '!', tone: 'attention'},
+  cancelling: {glyph: '⊘', asciiGlyph: '/', tone: 'warn'},
+  cancelled: {glyph: '-', asciiGlyph: '-', tone: 'dim'},
+  failed: {glyph: '✗', asciiGlyph: 'X', tone: 'bad'},
+  completed: {glyph: '✓', asciiGlyph: 'v', tone: 'good'},
+  incomplete: {glyph: '◐', asciiGlyph: '~', tone: 'warn'},
+  expired: {glyph: '⊗', asciiGlyph: 'x', tone: 'bad'},
+};
+
+/** A status the API may add later is still shown, with a neutral mark. */
+export const UNKNOWN_STATUS_STYLE: StatusStyle = {glyph: '?', asciiGlyph: '?', tone: 'accent'};
+
+export function statusStyle(status: string): StatusStyle {
+  return STATUS_STYLES[status] ?? UNKNOWN_STATUS_STYLE;
+}

@@ -1,0 +1,129 @@
+/**
+ * Every key binding, as data. The same table drives the input handler, the footer hints and the
+ * `?` help, so the help can never drift from what the keys do.
+ */
+
+/** Where a binding applies. `search` is the modal search prompt, where only typing is live. */
+export type KeyContext = 'list' | 'detail' | 'help' | 'warnings';
+
+export type Command =
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'open'
+  | 'back'
+  | 'nextPane'
+  | 'previousPane'
+  | 'choosePane'
+  | 'search'
+  | 'sort'
+  | 'reverseSort'
+  | 'filterStatus'
+  | 'clearFilters'
+  | 'stuck'
+  | 'warnings'
+  | 'help'
+  | 'quit';
+
+export interface KeyBinding {
+  command: Command;
+  /** Key names as `keyName` produces them. */
+  keys: readonly string[];
+  /** How the keys are written in help and hints. */
+  label: string;
+  description: string;
+  contexts: readonly KeyContext[];
+  /** Shown in the footer of these contexts. */
+  hint?: readonly KeyContext[];
+}
+
+const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings'];
+const SCROLLING: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings'];
+
+export const PANE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  {command: 'up', keys: ['up', 'k'], label: '↑/k', description: 'previous run / scroll up', contexts: SCROLLING},
+  {command: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next run / scroll down', contexts: SCROLLING, hint: ['list']},
+  {command: 'pageUp', keys: ['pageup', 'ctrl+b', 'ctrl+u'], label: 'PgUp', description: 'page up', contexts: SCROLLING},
+  {command: 'pageDown', keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'], label: 'PgDn', description: 'page down', contexts: SCROLLING},
+  {command: 'top', keys: ['home', 'g'], label: 'g/Home', description: 'first run / top', contexts: SCROLLING},
+  {command: 'bottom', keys: ['end', 'G'], label: 'G/End', description: 'last run / bottom', contexts: SCROLLING},
+  {command: 'open', keys: ['return', 'right', 'l'], label: '⏎/→', description: 'open the run', contexts: ['list'], hint: ['list']},
+  {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', 'help', 'warnings'], hint: ['detail', 'help', 'warnings']},
+  {command: 'nextPane', keys: ['tab'], label: 'Tab', description: 'next pane', contexts: ['detail'], hint: ['detail']},
+  {command: 'previousPane', keys: ['shift+tab'], label: 'S-Tab', description: 'previous pane', contexts: ['detail']},
+  {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N', contexts: ['detail'], hint: ['detail']},
+  {command: 'search', keys: ['/'], label: '/', description: 'search id, model, thread, assistant, error, tools, metadata', contexts: ['list'], hint: ['list']},
+  {command: 'sort', keys: ['s'], label: 's', description: 'cycle the sort column', contexts: ['list'], hint: ['list']},
+  {command: 'reverseSort', keys: ['S'], label: 'S', description: 'reverse the sort order', contexts: ['list']},
+  {command: 'filterStatus', keys: ['f'], label: 'f', description: 'cycle the status filter', contexts: ['list'], hint: ['list']},
+  {command: 'clearFilters', keys: ['escape', 'c'], label: 'Esc/c', description: 'clear search and filters', contexts: ['list']},
+  {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list']},
+  {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
+  {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail']},
+  {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail']},
+];
+
+/** The subset of Ink's `Key` that `keyName` reads. */
+export interface KeyFlags {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  meta?: boolean;
+}
+
+/** One name for a key press, as the table spells it: `up`, `shift+tab`, `ctrl+c`, `G`, `/`. */
+export function keyName(input: string, key: KeyFlags): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'return';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+  // Terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  if (input === ' ') return 'space';
+  return input;
+}
+
+const byContext = new Map<KeyContext, Map<string, Command>>();
+for (const context of ['list', 'detail', 'help', 'warnings'] as const) {
+  const map = new Map<string, Command>();
+  for (const binding of KEY_BINDINGS) {
+    if (!binding.contexts.includes(context)) continue;
+    for (const key of binding.keys) if (!map.has(key)) map.set(key, binding.command);
+  }
+  byContext.set(context, map);
+}
+
+/** The command a key runs in a context, if any. */
+export function commandForKey(name: string, context: KeyContext): Command | undefined {
+  return byContext.get(context)?.get(name);
+}
+
+/** The bindings hinted in a context's footer, in table order. */
+export function footerHints(context: KeyContext): KeyBinding[] {
+  return KEY_BINDINGS.filter((binding) => binding.hint?.includes(context));
+}

@@ -1,0 +1,275 @@
+import {z} from 'zod';
+import type {FieldProblem, RequiredToolCall, Run, RunError, SourceLocation, ToolDefinition, Usage} from './run.js';
+
+/*
+ * Each field is validated on its own, so that a wrongly typed field is reported by its path and
+ * left out of the typed view while every other field still shows. Objects are `loose` because
+ * the API adds fields over time; unknown ones stay visible in `raw`.
+ */
+const timestamp = z.number().nullable();
+const nullableString = z.string().nullable();
+const tokenCount = z.number().nullable();
+
+const usageSchema = z
+  .looseObject({
+    prompt_tokens: tokenCount.optional(),
+    completion_tokens: tokenCount.optional(),
+    total_tokens: tokenCount.optional(),
+  })
+  .nullable();
+
+const lastErrorSchema = z
+  .looseObject({
+    code: nullableString.optional(),
+    message: nullableString.optional(),
+  })
+  .nullable();
+
+const incompleteDetailsSchema = z.looseObject({reason: nullableString.optional()}).nullable();
+
+const truncationSchema = z
+  .looseObject({type: z.string(), last_messages: z.number().nullable().optional()})
+  .nullable();
+
+const toolChoiceSchema = z
+  .union([
+    z.string(),
+    z.looseObject({
+      type: z.string(),
+      function: z.looseObject({name: z.string()}).optional(),
+    }),
+  ])
+  .nullable();
+
+const responseFormatSchema = z
+  .union([
+    z.string(),
+    z.looseObject({
+      type: z.string(),
+      json_schema: z.looseObject({name: z.string().optional()}).optional(),
+    }),
+  ])
+  .nullable();
+
+const toolSchema = z.looseObject({
+  type: z.string(),
+  function: z
+    .looseObject({
+      name: z.string(),
+      description: z.string().nullable().optional(),
+      parameters: z.unknown().optional(),
+      strict: z.boolean().nullable().optional(),
+    })
+    .optional(),
+});
+
+const toolCallSchema = z.looseObject({
+  id: z.string(),
+  type: z.string().optional(),
+  function: z.looseObject({name: z.string(), arguments: z.string()}),
+});
+
+const requiredActionSchema = z
+  .looseObject({
+    type: z.string(),
+    submit_tool_outputs: z.looseObject({tool_calls: z.array(z.unknown())}).optional(),
+  })
+  .nullable();
+
+const metadataSchema = z.record(z.string(), z.unknown()).nullable();
+
+/** Collects problems while reading one run. */
+class FieldReader {
+  readonly problems: FieldProblem[] = [];
+
+  constructor(private readonly raw: Record<string, unknown>) {}
+
+  /** The field parsed with `schema`, or null (with a problem recorded) when it is absent or wrong. */
+  read<T>(field: string, schema: z.ZodType<T>): T | null {
+    if (!(field in this.raw)) return null;
+    return this.check(field, this.raw[field], schema);
+  }
+
+  check<T>(path: string, value: unknown, schema: z.ZodType<T>): T | null {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) {
+      const where = [path, ...issue.path.map(String)].join('.');
+      this.problems.push({field: where, message: issue.message});
+    }
+    return null;
+  }
+}
+
+/** Whether a parsed JSON value is a run (rather than a message, an assistant, a list, …). */
+export function looksLikeRun(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const object = (value as Record<string, unknown>)['object'];
+  if (object === 'thread.run') return true;
+  // Some self-hosted servers send an empty or missing `object`; a run id and a status are enough.
+  if (object === undefined || object === null || object === '') {
+    const record = value as Record<string, unknown>;
+    return typeof record['id'] === 'string' && record['id'].startsWith('run_') && 'status' in record;
+  }
+  return false;
+}
+
+/** A short description of a JSON value that is not a run, for a warning. */
+export function describeNonRun(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  const object = (value as Record<string, unknown>)['object'];
+  if (typeof object === 'string' && object !== '') return `an object of type '${object}'`;
+  return 'an object without "object": "thread.run"';
+}
+
+function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    reader.check('tools', value, z.array(z.unknown()));
+    return [];
+  }
+  const tools: ToolDefinition[] = [];
+  value.forEach((entry, index) => {
+    const tool = reader.check(`tools.${index}`, entry, toolSchema);
+    if (!tool) return;
+    const fn = tool.function;
+    tools.push({
+      type: tool.type,
+      name: fn?.name ?? null,
+      description: fn?.description ?? null,
+      parameters: fn?.parameters,
+      strict: fn?.strict === true,
+      raw: entry,
+    });
+  });
+  return tools;
+}
+
+function normalizeRequiredAction(reader: FieldReader): Run['requiredAction'] {
+  const action = reader.read('required_action', requiredActionSchema);
+  if (!action) return null;
+  const toolCalls: RequiredToolCall[] = [];
+  (action.submit_tool_outputs?.tool_calls ?? []).forEach((entry, index) => {
+    const call = reader.check(`required_action.submit_tool_outputs.tool_calls.${index}`, entry, toolCallSchema);
+    if (!call) return;
+    toolCalls.push({
+      id: call.id,
+      type: call.type ?? 'function',
+      functionName: call.function.name,
+      arguments: call.function.arguments,
+    });
+  });
+  return {type: action.type, toolCalls};
+}
+
+function normalizeUsage(reader: FieldReader): Usage | null {
+  const usage = reader.read('usage', usageSchema);
+  if (!usage) return null;
+  return {
+    promptTokens: usage.prompt_tokens ?? null,
+    completionTokens: usage.completion_tokens ?? null,
+    totalTokens: usage.total_tokens ?? null,
+  };
+}
+
+function normalizeLastError(reader: FieldReader): RunError | null {
+  const error = reader.read('last_error', lastErrorSchema);
+  if (!error) return null;
+  return {code: error.code ?? null, message: error.message ?? null};
+}
+
+function normalizeMetadata(reader: FieldReader): Record<string, string> {
+  const metadata = reader.read('metadata', metadataSchema);
+  const result: Record<string, string> = {};
+  if (!metadata) return result;
+  for (const [key, value] of Object.entries(metadata)) {
+    // The API only allows strings; anything else is shown as JSON rather than dropped.
+    result[key] = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  }
+  return result;
+}
+
+function describeToolChoice(choice: z.infer<typeof toolChoiceSchema>): string | null {
+  if (choice === null) return null;
+  if (typeof choice === 'string') return choice;
+  if (choice.type === 'function' && choice.function) return `function ${choice.function.name}`;
+  return choice.type;
+}
+
+function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): string | null {
+  if (format === null) return null;
+  if (typeof format === 'string') return format;
+  const name = format.json_schema?.name;
+  return name ? `${format.type} (${name})` : format.type;
+}
+
+function buildSearchText(run: Omit<Run, 'searchText'>): string {
+  const parts: string[] = [run.id, run.status];
+  if (run.model) parts.push(run.model);
+  if (run.threadId) parts.push(run.threadId);
+  if (run.assistantId) parts.push(run.assistantId);
+  if (run.lastError?.code) parts.push(run.lastError.code);
+  if (run.lastError?.message) parts.push(run.lastError.message);
+  for (const tool of run.tools) parts.push(tool.name ?? tool.type);
+  for (const call of run.requiredAction?.toolCalls ?? []) parts.push(call.functionName);
+  for (const [key, value] of Object.entries(run.metadata)) parts.push(key, value);
+  return parts.join('\n').toLowerCase();
+}
+
+/**
+ * Turns a run object (already known to be a run, see `looksLikeRun`) into a `Run`.
+ * Never throws. `fallbackId` names a run whose `id` is missing or not a string.
+ */
+export function normalizeRun(raw: Record<string, unknown>, source: SourceLocation, fallbackId?: string): Run {
+  const reader = new FieldReader(raw);
+  const idValue = reader.read('id', z.string());
+  if (!('id' in raw)) reader.problems.push({field: 'id', message: 'missing'});
+  const id = idValue ?? fallbackId ?? `(no id) ${source.file}${source.line ? `:${source.line}` : ''}`;
+  const statusValue = reader.read('status', z.string());
+  if (!('status' in raw)) reader.problems.push({field: 'status', message: 'missing'});
+
+  const completedAt = reader.read('completed_at', timestamp);
+  const failedAt = reader.read('failed_at', timestamp);
+  const cancelledAt = reader.read('cancelled_at', timestamp);
+  const truncation = reader.read('truncation_strategy', truncationSchema);
+  const fileIds = reader.read('file_ids', z.array(z.string()).nullable());
+  const incomplete = reader.read('incomplete_details', incompleteDetailsSchema);
+
+  const partial: Omit<Run, 'searchText'> = {
+    id,
+    status: statusValue ?? 'unknown',
+    raw,
+    source,
+    threadId: reader.read('thread_id', nullableString),
+    assistantId: reader.read('assistant_id', nullableString),
+    model: reader.read('model', nullableString),
+    instructions: reader.read('instructions', nullableString),
+    createdAt: reader.read('created_at', timestamp),
+    startedAt: reader.read('started_at', timestamp),
+    completedAt,
+    failedAt,
+    cancelledAt,
+    expiresAt: reader.read('expires_at', timestamp),
+    endedAt: completedAt ?? failedAt ?? cancelledAt ?? null,
+    usage: normalizeUsage(reader),
+    tools: normalizeTools(reader, raw['tools']),
+    requiredAction: normalizeRequiredAction(reader),
+    lastError: normalizeLastError(reader),
+    incompleteReason: incomplete?.reason ?? null,
+    metadata: normalizeMetadata(reader),
+    temperature: reader.read('temperature', z.number().nullable()),
+    topP: reader.read('top_p', z.number().nullable()),
+    maxPromptTokens: reader.read('max_prompt_tokens', tokenCount),
+    maxCompletionTokens: reader.read('max_completion_tokens', tokenCount),
+    truncationStrategy: truncation ? {type: truncation.type, lastMessages: truncation.last_messages ?? null} : null,
+    toolChoice: describeToolChoice(reader.read('tool_choice', toolChoiceSchema)),
+    responseFormat: describeResponseFormat(reader.read('response_format', responseFormatSchema)),
+    parallelToolCalls: reader.read('parallel_tool_calls', z.boolean().nullable()),
+    reasoningEffort: reader.read('reasoning_effort', nullableString),
+    fileIds,
+    problems: reader.problems,
+  };
+  return {...partial, searchText: buildSearchText(partial)};
+}

@@ -1,0 +1,95 @@
+/**
+ * What a detail pane shows, as data: lines of styled segments and small tables. Built without
+ * React, so the TUI and `runlens show` print the same content. Every string from a run goes
+ * through `safeInline`/`safeMultiline` on its way in here; renderers trust these segments.
+ */
+import {safeInline, safeMultiline} from '../format/sanitize.js';
+import type {Tone} from '../format/theme.js';
+
+export interface Segment {
+  text: string;
+  tone?: Tone;
+}
+
+export type Line = Segment[];
+
+/** A table: printed with ink-table, cells already made safe. */
+export interface TableBlock {
+  kind: 'table';
+  columns: string[];
+  rows: Array<Record<string, string>>;
+}
+
+export interface LinesBlock {
+  kind: 'lines';
+  lines: Line[];
+}
+
+export type Block = LinesBlock | TableBlock;
+
+/** A pane's content. */
+export type PaneContent = Block[];
+
+/** One segment of untrusted text, control characters made visible. */
+export function untrusted(text: string, tone?: Tone): Segment {
+  return tone ? {text: safeInline(text), tone} : {text: safeInline(text)};
+}
+
+/** Untrusted multi-line text as lines (newlines kept, every other control made visible). */
+export function untrustedLines(text: string, tone?: Tone): Line[] {
+  return safeMultiline(text)
+    .split('\n')
+    .map((line) => [tone ? {text: line, tone} : {text: line}]);
+}
+
+/** Builds a pane's blocks line by line. */
+export class PaneBuilder {
+  private readonly blocks: Block[] = [];
+  private current: Line[] = [];
+
+  line(...segments: Array<Segment | string>): this {
+    this.current.push(segments.map((segment) => (typeof segment === 'string' ? {text: segment} : segment)));
+    return this;
+  }
+
+  lines(lines: Line[]): this {
+    this.current.push(...lines);
+    return this;
+  }
+
+  blank(): this {
+    if (this.current.length > 0 || this.blocks.length > 0) this.current.push([]);
+    return this;
+  }
+
+  heading(text: string): this {
+    return this.line({text, tone: 'strong'});
+  }
+
+  /** `label      value`, labels padded to `width`. */
+  field(label: string, value: Segment | Segment[] | string, width = 14): this {
+    const values = typeof value === 'string' ? [{text: value}] : Array.isArray(value) ? value : [value];
+    return this.line({text: label.padEnd(width), tone: 'label'}, ...values);
+  }
+
+  table(columns: string[], rows: Array<Record<string, string>>): this {
+    this.flush();
+    this.blocks.push({kind: 'table', columns, rows});
+    return this;
+  }
+
+  private flush(): void {
+    if (this.current.length > 0) this.blocks.push({kind: 'lines', lines: this.current});
+    this.current = [];
+  }
+
+  build(): PaneContent {
+    this.flush();
+    return this.blocks;
+  }
+}
+
+/** Plain text of a line, for print mode without colour and for tests. */
+export function lineText(line: Line): string {
+  return line.map((segment) => segment.text).join('');
+}

@@ -1,0 +1,341 @@
+/**
+ * The content of each detail pane of a run. Pure: a run, the clock and the time options in,
+ * blocks out. `runlens show` prints these; the TUI renders and scrolls them.
+ */
+import {parseJson} from '../format/jsonError.js';
+import {safeInline} from '../format/sanitize.js';
+import {statusStyle, type Tone} from '../format/theme.js';
+import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
+import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
+import {waitingSinceSeconds} from '../store/listView.js';
+import {checkToolCalls} from '../triage/toolCallChecks.js';
+import {submitToolOutputsBody} from '../triage/unstick.js';
+import {PaneBuilder, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
+import type {PaneId} from './paneIds.js';
+
+export interface PaneContext {
+  nowSeconds: number;
+  time: TimeOptions;
+  /** Use ASCII stand-ins for glyphs. */
+  ascii?: boolean;
+}
+
+/** `✓ completed` — glyph and word, so the status reads without colour. */
+export function statusSegment(status: string, ascii = false): Segment {
+  const style = statusStyle(status);
+  return {text: `${ascii ? style.asciiGlyph : style.glyph} ${safeInline(status)}`, tone: style.tone};
+}
+
+function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {
+  if (seconds === null) return [{text: '—', tone: 'dim'}];
+  return [{text: formatTimestamp(seconds, context.nowSeconds, context.time)}];
+}
+
+function jsonInline(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text;
+}
+
+/** Pretty JSON as lines, every string value made safe (escapes inside JSON strings stay JSON). */
+export function jsonLines(value: unknown): Line[] {
+  const text = JSON.stringify(value, null, 2) ?? String(value);
+  // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
+  return untrustedLines(text);
+}
+
+function overviewPane(run: Run, context: PaneContext): PaneContent {
+  const b = new PaneBuilder();
+  b.field('Run', untrusted(run.id, 'strong'));
+  const status: Segment[] = [statusSegment(run.status, context.ascii)];
+  if (!isKnownStatus(run.status)) status.push({text: '  (status not documented by the API; shown as-is)', tone: 'dim'});
+  if (isActiveStatus(run.status) && run.threadId) {
+    status.push({text: '  locks ', tone: 'warn'}, untrusted(run.threadId, 'warn'));
+  }
+  b.field('Status', status);
+  if (run.status === 'requires_action') {
+    const calls = run.requiredAction?.toolCalls.length ?? 0;
+    b.field('Waiting for', `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`);
+  }
+  b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
+  b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
+  b.field('Model', run.model ? untrusted(run.model) : {text: '—', tone: 'dim'});
+  b.field('Source', untrusted(`${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`, 'dim'));
+
+  b.blank().heading('Times');
+  b.field('  created', timestampSegments(run.createdAt, context));
+  b.field('  started', timestampSegments(run.startedAt, context));
+  if (run.completedAt !== null) b.field('  completed', timestampSegments(run.completedAt, context));
+  if (run.failedAt !== null) b.field('  failed', timestampSegments(run.failedAt, context));
+  if (run.cancelledAt !== null) b.field('  cancelled', timestampSegments(run.cancelledAt, context));
+  if (run.expiresAt !== null) {
+    const expired = run.expiresAt <= context.nowSeconds;
+    const tone: Tone | undefined = isActiveStatus(run.status) ? (expired ? 'bad' : 'warn') : undefined;
+    const segments: Segment[] = timestampSegments(run.expiresAt, context).map((segment) => (tone ? {...segment, tone} : segment));
+    if (isActiveStatus(run.status) && expired) segments.push({text: '  expired while waiting', tone: 'bad'});
+    b.field('  expires', segments);
+  }
+
+  b.blank().heading('Durations');
+  const end = run.endedAt ?? (isActiveStatus(run.status) ? context.nowSeconds : null);
+  const stillRunning = run.endedAt === null && isActiveStatus(run.status);
+  const durationText = (from: number | null, to: number | null, note: string): Segment[] =>
+    from === null || to === null ? [{text: '—', tone: 'dim'}] : [{text: formatDuration(to - from)}, {text: `  ${note}`, tone: 'dim'}];
+  b.field('  queued', durationText(run.createdAt, run.startedAt ?? (stillRunning ? context.nowSeconds : null), 'created → started'));
+  b.field('  running', durationText(run.startedAt, end, stillRunning ? 'started → now (not finished)' : 'started → ended'));
+  b.field('  total', durationText(run.createdAt, end, stillRunning ? 'created → now (not finished)' : 'created → ended'));
+  if (run.status === 'requires_action') {
+    const since = waitingSinceSeconds(run);
+    b.field('  waiting', durationText(since, context.nowSeconds, 'at most: the API does not record when the wait began'));
+  }
+
+  b.blank().heading('Settings');
+  const setting = (label: string, value: string | number | boolean | null) =>
+    b.field(`  ${label}`, value === null ? {text: '—', tone: 'dim'} : untrusted(String(value)), 24);
+  setting('temperature', run.temperature);
+  setting('top_p', run.topP);
+  setting('max_prompt_tokens', run.maxPromptTokens);
+  setting('max_completion_tokens', run.maxCompletionTokens);
+  setting(
+    'truncation_strategy',
+    run.truncationStrategy
+      ? run.truncationStrategy.lastMessages !== null
+        ? `${run.truncationStrategy.type} (last ${run.truncationStrategy.lastMessages} messages)`
+        : run.truncationStrategy.type
+      : null,
+  );
+  setting('tool_choice', run.toolChoice);
+  setting('response_format', run.responseFormat);
+  setting('parallel_tool_calls', run.parallelToolCalls);
+  if (run.reasoningEffort !== null || 'reasoning_effort' in run.raw) setting('reasoning_effort', run.reasoningEffort);
+  if (run.fileIds !== null) setting('file_ids (v1)', run.fileIds.length === 0 ? 'none' : run.fileIds.join(', '));
+
+  if (run.problems.length > 0) {
+    b.blank().heading('Invalid fields (shown as-is in Raw JSON)');
+    for (const problem of run.problems) b.line({text: '  ✗ ', tone: 'bad'}, untrusted(problem.field, 'bad'), {text: ': '}, untrusted(problem.message));
+  }
+
+  const extra = Object.keys(run.raw).filter((key) => !DOCUMENTED_RUN_FIELDS.has(key));
+  if (extra.length > 0) {
+    b.blank().heading('Other fields (not in the documented schema)');
+    for (const key of extra) {
+      const text = jsonInline(run.raw[key]);
+      b.field(`  ${safeInline(key)}`, untrusted(text.length > 200 ? `${text.slice(0, 200)}…` : text), 24);
+    }
+  }
+  return b.build();
+}
+
+function toolsPane(run: Run): PaneContent {
+  const b = new PaneBuilder();
+  if (run.tools.length === 0) {
+    b.line({text: Array.isArray(run.raw['tools']) ? 'This run has no tools.' : 'The run object has no tools list.', tone: 'dim'});
+    return b.build();
+  }
+  b.table(
+    ['#', 'type', 'name', 'strict', 'description'],
+    run.tools.map((tool, index) => ({
+      '#': String(index + 1),
+      type: safeInline(tool.type),
+      name: tool.name ? safeInline(tool.name) : '—',
+      strict: tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
+      description: tool.description ? safeInline(tool.description.length > 80 ? `${tool.description.slice(0, 79)}…` : tool.description) : '',
+    })),
+  );
+  for (const [index, tool] of run.tools.entries()) {
+    b.blank();
+    b.heading(`${index + 1}. ${safeInline(tool.name ?? tool.type)}`);
+    if (tool.description) b.lines(untrustedLines(tool.description));
+    if (tool.type === 'function') {
+      if (tool.parameters === undefined) b.line({text: 'parameters: none declared', tone: 'dim'});
+      else b.line({text: 'parameters:', tone: 'label'}).lines(jsonLines(tool.parameters));
+    } else {
+      const {type: _type, ...options} = (tool.raw ?? {}) as Record<string, unknown>;
+      if (Object.keys(options).length > 0) b.line({text: 'options:', tone: 'label'}).lines(jsonLines(options));
+    }
+  }
+  return b.build();
+}
+
+function share(part: number | null, whole: number | null): string {
+  if (part === null || whole === null || whole === 0) return '';
+  return `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+function usagePane(run: Run): PaneContent {
+  const b = new PaneBuilder();
+  const usage = run.usage;
+  if (!usage) {
+    const why = isActiveStatus(run.status) ? 'not finished: the API reports usage when the run ends' : 'no usage recorded for this run';
+    b.line({text: why, tone: 'dim'});
+  } else {
+    const count = (value: number | null) => (value === null ? '—' : value.toLocaleString('en-US'));
+    b.table(
+      ['tokens', 'used', 'limit', 'share of limit'],
+      [
+        {tokens: 'prompt', used: count(usage.promptTokens), limit: count(run.maxPromptTokens), 'share of limit': share(usage.promptTokens, run.maxPromptTokens)},
+        {tokens: 'completion', used: count(usage.completionTokens), limit: count(run.maxCompletionTokens), 'share of limit': share(usage.completionTokens, run.maxCompletionTokens)},
+        {tokens: 'total', used: count(usage.totalTokens), limit: '', 'share of limit': ''},
+      ],
+    );
+    const sum = (usage.promptTokens ?? 0) + (usage.completionTokens ?? 0);
+    if (usage.totalTokens !== null && usage.promptTokens !== null && usage.completionTokens !== null && sum !== usage.totalTokens) {
+      b.line({text: `total differs from prompt + completion (${sum})`, tone: 'warn'});
+    }
+  }
+  if (run.incompleteReason) b.blank().field('incomplete', untrusted(run.incompleteReason, 'warn'));
+  return b.build();
+}
+
+function errorPane(run: Run, context: PaneContext): PaneContent {
+  const b = new PaneBuilder();
+  if (!run.lastError && !run.incompleteReason) {
+    b.line({text: 'No error.', tone: 'dim'});
+    return b.build();
+  }
+  if (run.lastError) {
+    b.field('code', run.lastError.code ? untrusted(run.lastError.code, 'bad') : {text: '—', tone: 'dim'});
+    b.field('when', timestampSegments(run.failedAt ?? run.endedAt, context));
+    b.field('message', '');
+    if (run.lastError.message) b.lines(untrustedLines(run.lastError.message));
+    else b.line({text: '—', tone: 'dim'});
+  }
+  if (run.incompleteReason) {
+    if (run.lastError) b.blank();
+    b.field('incomplete', untrusted(run.incompleteReason, 'warn'));
+    const hint: Record<string, string> = {
+      max_prompt_tokens: 'the prompt reached max_prompt_tokens',
+      max_completion_tokens: 'the answer reached max_completion_tokens',
+    };
+    const text = hint[run.incompleteReason];
+    if (text) b.line({text: `              ${text}`, tone: 'dim'});
+  }
+  return b.build();
+}
+
+function actionPane(run: Run, context: PaneContext): PaneContent {
+  const b = new PaneBuilder();
+  const action = run.requiredAction;
+  if (!action) {
+    b.line({text: run.status === 'requires_action' ? 'The run is in requires_action but carries no required_action.' : 'No action required.', tone: 'dim'});
+    return b.build();
+  }
+  b.field('type', untrusted(action.type));
+  const since = waitingSinceSeconds(run);
+  if (since !== null) {
+    b.field('waiting', [{text: `at most ${formatDuration(context.nowSeconds - since)}`}, {text: '  since the run started', tone: 'dim'}]);
+  }
+  if (run.expiresAt !== null) {
+    const left = run.expiresAt - context.nowSeconds;
+    b.field(
+      left > 0 ? 'expires in' : 'expired',
+      left > 0
+        ? {text: formatDuration(left), tone: left < 120 ? 'bad' : 'warn'}
+        : {text: `${formatDuration(-left)} ago${isActiveStatus(run.status) ? ' (expired while waiting)' : ''}`, tone: 'bad'},
+    );
+  }
+  const reports = checkToolCalls(run);
+  const failing = reports.filter((report) => !report.ok).length;
+  b.field('tool calls', [
+    {text: `${reports.length}`},
+    failing > 0 ? {text: `  ${failing} with problems`, tone: 'bad'} : {text: '  all checks pass', tone: 'good'},
+  ]);
+  for (const [index, report] of reports.entries()) {
+    const {call} = report;
+    b.blank();
+    b.line(
+      {text: `${index + 1}. `, tone: 'strong'},
+      report.ok ? {text: '✓ ', tone: 'good'} : {text: '✗ ', tone: 'bad'},
+      untrusted(call.functionName, 'strong'),
+      {text: '  '},
+      untrusted(call.id, 'dim'),
+    );
+    for (const check of report.checks) {
+      const mark: Segment = check.ok === true ? {text: '   ✓ ', tone: 'good'} : check.ok === false ? {text: '   ✗ ', tone: 'bad'} : {text: '   – ', tone: 'dim'};
+      b.line(mark, {text: check.name, tone: check.ok === false ? 'bad' : undefined});
+      for (const detail of check.details) b.line({text: '       '}, untrusted(detail, check.ok === false ? 'bad' : 'dim'));
+      for (const note of check.notes) b.line({text: '       '}, untrusted(note, 'dim'));
+    }
+    b.line({text: '   arguments:', tone: 'label'});
+    const parsed = parseJson(call.arguments);
+    const argumentLines = parsed.ok ? jsonLines(parsed.value) : untrustedLines(call.arguments);
+    b.lines(argumentLines.map((line) => [{text: '     '}, ...line]));
+  }
+  const body = submitToolOutputsBody(run);
+  if (body) {
+    b.blank().heading('Request that would unstick it (fill in each output):');
+    if (run.threadId) {
+      b.line({text: 'POST /threads/', tone: 'dim'}, untrusted(run.threadId, 'dim'), {text: '/runs/', tone: 'dim'}, untrusted(run.id, 'dim'), {text: '/submit_tool_outputs', tone: 'dim'});
+    }
+    b.lines(jsonLines(body));
+  }
+  return b.build();
+}
+
+function instructionsPane(run: Run): PaneContent {
+  const b = new PaneBuilder();
+  if (run.instructions === null || run.instructions === '') {
+    b.line({text: 'No instructions.', tone: 'dim'});
+    return b.build();
+  }
+  b.line({text: `${run.instructions.length.toLocaleString('en-US')} characters`, tone: 'dim'}).blank();
+  b.lines(untrustedLines(run.instructions));
+  return b.build();
+}
+
+function metadataPane(run: Run): PaneContent {
+  const b = new PaneBuilder();
+  const entries = Object.entries(run.metadata);
+  if (entries.length === 0) {
+    b.line({text: 'No metadata.', tone: 'dim'});
+    return b.build();
+  }
+  b.table(
+    ['key', 'value'],
+    entries.map(([key, value]) => ({key: safeInline(key), value: safeInline(value)})),
+  );
+  return b.build();
+}
+
+function rawPane(run: Run): PaneContent {
+  return new PaneBuilder().lines(jsonLines(run.raw)).build();
+}
+
+/** The content of one pane of a run. */
+export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneContent {
+  switch (pane) {
+    case 'overview':
+      return overviewPane(run, context);
+    case 'action':
+      return actionPane(run, context);
+    case 'tools':
+      return toolsPane(run);
+    case 'usage':
+      return usagePane(run);
+    case 'error':
+      return errorPane(run, context);
+    case 'instructions':
+      return instructionsPane(run);
+    case 'metadata':
+      return metadataPane(run);
+    case 'raw':
+      return rawPane(run);
+  }
+}
+
+/** A short marker for the pane tabs: how much there is to see in each. */
+export function paneBadge(pane: PaneId, run: Run): string {
+  switch (pane) {
+    case 'action':
+      return run.requiredAction ? String(run.requiredAction.toolCalls.length) : '';
+    case 'tools':
+      return run.tools.length > 0 ? String(run.tools.length) : '';
+    case 'error':
+      return run.lastError || run.incompleteReason ? '!' : '';
+    case 'metadata': {
+      const count = Object.keys(run.metadata).length;
+      return count > 0 ? String(count) : '';
+    }
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,75 @@
+import stringWidth from 'string-width';
+import type {Line, Segment} from './content.js';
+
+/**
+ * Wraps a line of segments to `width` terminal columns, breaking at spaces where it can and
+ * inside long words (ids, JSON, URLs) where it must. Widths count wide characters as two.
+ */
+export function wrapLine(line: Line, width: number): Line[] {
+  const max = Math.max(1, width);
+  const total = line.reduce((sum, segment) => sum + stringWidth(segment.text), 0);
+  if (total <= max) return [line];
+
+  const rows: Line[] = [];
+  let row: Segment[] = [];
+  let rowWidth = 0;
+  const push = (text: string, tone: Segment['tone']) => {
+    if (text === '') return;
+    const last = row[row.length - 1];
+    if (last && last.tone === tone) last.text += text;
+    else row.push(tone ? {text, tone} : {text});
+  };
+  const newRow = () => {
+    rows.push(row);
+    row = [];
+    rowWidth = 0;
+  };
+  for (const segment of line) {
+    // Words keep their trailing space so a break happens after it.
+    const words = segment.text.match(/\S+\s*|\s+/g) ?? [];
+    for (const word of words) {
+      const wordWidth = stringWidth(word);
+      const trimmedWidth = stringWidth(word.trimEnd());
+      if (rowWidth + trimmedWidth <= max) {
+        push(word, segment.tone);
+        rowWidth += wordWidth;
+        continue;
+      }
+      if (trimmedWidth <= max && rowWidth > 0) {
+        newRow();
+        push(word, segment.tone);
+        rowWidth = wordWidth;
+        continue;
+      }
+      for (const char of word) {
+        const charWidth = stringWidth(char);
+        if (rowWidth + charWidth > max && rowWidth > 0) {
+          if (char === ' ') continue;
+          newRow();
+        }
+        push(char, segment.tone);
+        rowWidth += charWidth;
+      }
+    }
+  }
+  if (row.length > 0) rows.push(row);
+  // Trailing spaces at a break are invisible; drop them so a row never exceeds the width.
+  for (const segments of rows) {
+    while (segments.length > 0) {
+      const last = segments[segments.length - 1]!;
+      const trimmed = last.text.trimEnd();
+      if (trimmed !== '') {
+        last.text = trimmed;
+        break;
+      }
+      segments.pop();
+    }
+  }
+  return rows;
+}
+
+export function wrapLines(lines: readonly Line[], width: number): Line[] {
+  const out: Line[] = [];
+  for (const line of lines) out.push(...wrapLine(line, width));
+  return out;
+}

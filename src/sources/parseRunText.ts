@@ -1,0 +1,120 @@
+import {parseJson} from '../format/jsonError.js';
+import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
+import type {Run} from '../model/run.js';
+
+/** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
+export interface LoadWarning {
+  location: string;
+  message: string;
+}
+
+export function formatWarning(warning: LoadWarning): string {
+  return `${warning.location}: ${warning.message}`;
+}
+
+/** Runs found in one text, and what was wrong in it. */
+export interface ParsedRuns {
+  runs: Run[];
+  warnings: LoadWarning[];
+}
+
+/** Whether a file name says JSON Lines. */
+export function isJsonLinesName(name: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(name);
+}
+
+/**
+ * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list envelope
+ * `{"object":"list","data":[...]}`. Anything else becomes a warning, never an error.
+ */
+export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
+  const where = line === undefined ? file : `${file}:${line}`;
+  const addRun = (candidate: unknown, label: string) => {
+    if (!looksLikeRun(candidate)) {
+      out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
+      return;
+    }
+    const run = normalizeRun(candidate, line === undefined ? {file} : {file, line});
+    for (const problem of run.problems) {
+      out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
+    }
+    out.runs.push(run);
+  };
+
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => addRun(item, `item ${index}`));
+    return;
+  }
+  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)['object'] === 'list') {
+    const data = (value as Record<string, unknown>)['data'];
+    if (!Array.isArray(data)) {
+      out.warnings.push({location: where, message: 'list envelope has no "data" array; skipped'});
+      return;
+    }
+    data.forEach((item, index) => addRun(item, `data[${index}]`));
+    return;
+  }
+  addRun(value, 'the value');
+}
+
+/** Parses JSON Lines: a bad line is a warning and the other lines still load. */
+export function parseJsonLines(text: string, file: string, out: ParsedRuns): void {
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNumber += 1;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') {
+      if (end === text.length) break;
+      continue;
+    }
+    const parsed = parseJson(line);
+    if (parsed.ok) {
+      collectRuns(parsed.value, file, lineNumber, out);
+    } else {
+      out.warnings.push({
+        location: `${file}:${lineNumber}:${parsed.error.column}`,
+        message: `${parsed.error.reason}; line skipped`,
+      });
+    }
+  }
+}
+
+function firstNonEmptyLine(text: string): string {
+  for (const line of text.split('\n', 50)) {
+    if (line.trim() !== '') return line.trim();
+  }
+  return '';
+}
+
+/**
+ * Parses the text of one file (or stdin) in any accepted shape. JSON Lines are recognised by the
+ * file name or, failing that, by a text that is not one JSON value but whose first line is.
+ */
+export function parseRunText(text: string, file: string): ParsedRuns {
+  const out: ParsedRuns = {runs: [], warnings: []};
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') {
+    out.warnings.push({location: file, message: 'empty file'});
+    return out;
+  }
+  if (isJsonLinesName(file)) {
+    parseJsonLines(body, file, out);
+    return out;
+  }
+  const parsed = parseJson(body);
+  if (parsed.ok) {
+    collectRuns(parsed.value, file, undefined, out);
+    return out;
+  }
+  if (body.includes('\n') && parseJson(firstNonEmptyLine(body)).ok) {
+    parseJsonLines(body, file, out);
+    return out;
+  }
+  const {line, column, reason} = parsed.error;
+  out.warnings.push({location: `${file}:${line}:${column}`, message: `invalid JSON: ${reason}`});
+  return out;
+}

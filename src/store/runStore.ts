@@ -1,0 +1,228 @@
+/**
+ * The TUI's state and the only place it changes: a reducer with typed actions. Components render
+ * what it holds; input hooks turn keys into its actions. No React here, so it is tested directly.
+ */
+import type {Run} from '../model/run.js';
+import {PANES, type PaneId} from '../panes/paneIds.js';
+import {
+  DEFAULT_QUERY,
+  SORT_DESCENDING_BY_DEFAULT,
+  SORT_KEYS,
+  selectRuns,
+  statusesPresent,
+  type ListQuery,
+} from './listView.js';
+
+export type Mode = 'list' | 'detail' | 'help' | 'warnings';
+
+export interface RunStoreState {
+  runs: readonly Run[];
+  query: ListQuery;
+  /** Derived from runs + query; recomputed only when one of them changes. */
+  visible: readonly Run[];
+  /** Clock used for sorting and filtering by age (seconds). */
+  nowSeconds: number;
+  /** Index into `visible` of the selected run. */
+  cursor: number;
+  /** Index of the first row drawn: the list renders only the rows that fit. */
+  offset: number;
+  /** Rows the list has room for. */
+  pageSize: number;
+  mode: Mode;
+  /** Where Esc goes back to from help or warnings. */
+  previousMode: Mode;
+  /** The search prompt is open: keys type into it. */
+  searching: boolean;
+  /** The id of the run open in detail mode. */
+  openRunId: string | null;
+  pane: PaneId;
+  /** First line shown of a scrollable view (pane, help, warnings). */
+  scroll: number;
+  /** Lines the current scrollable view has, and how many fit; reported by the view. */
+  scrollLines: number;
+  scrollHeight: number;
+}
+
+export type RunStoreAction =
+  | {type: 'setRuns'; runs: readonly Run[]}
+  | {type: 'tick'; nowSeconds: number}
+  | {type: 'resize'; pageSize: number}
+  | {type: 'move'; delta: number}
+  | {type: 'page'; direction: 1 | -1}
+  | {type: 'top'}
+  | {type: 'bottom'}
+  | {type: 'open'}
+  | {type: 'back'}
+  | {type: 'setPane'; pane: PaneId}
+  | {type: 'cyclePane'; delta: 1 | -1}
+  | {type: 'cycleSort'}
+  | {type: 'reverseSort'}
+  | {type: 'cycleStatusFilter'}
+  | {type: 'cycleStuck'}
+  | {type: 'clearFilters'}
+  | {type: 'startSearch'}
+  | {type: 'setSearch'; text: string}
+  | {type: 'endSearch'; keep: boolean}
+  | {type: 'toggleHelp'}
+  | {type: 'toggleWarnings'}
+  | {type: 'scrollMetrics'; lines: number; height: number};
+
+export interface InitialStoreOptions {
+  runs: readonly Run[];
+  nowSeconds: number;
+  pageSize?: number;
+  query?: Partial<ListQuery>;
+}
+
+export function createInitialState(options: InitialStoreOptions): RunStoreState {
+  const query = {...DEFAULT_QUERY, ...options.query};
+  return {
+    runs: options.runs,
+    query,
+    visible: selectRuns(options.runs, query, options.nowSeconds),
+    nowSeconds: options.nowSeconds,
+    cursor: 0,
+    offset: 0,
+    pageSize: Math.max(1, options.pageSize ?? 20),
+    mode: 'list',
+    previousMode: 'list',
+    searching: false,
+    openRunId: null,
+    pane: 'overview',
+    scroll: 0,
+    scrollLines: 0,
+    scrollHeight: 1,
+  };
+}
+
+/** The run under the cursor, if any. */
+export function selectedRun(state: RunStoreState): Run | undefined {
+  return state.visible[state.cursor];
+}
+
+/** The run open in detail mode, even when a refresh or filter has moved it out of the list. */
+export function openRun(state: RunStoreState): Run | undefined {
+  if (state.openRunId === null) return undefined;
+  const selected = selectedRun(state);
+  if (selected?.id === state.openRunId) return selected;
+  return state.runs.find((run) => run.id === state.openRunId);
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.max(min, Math.min(max, value));
+}
+
+/** Keeps the cursor inside the list and the window around the cursor. */
+function withCursor(state: RunStoreState, cursor: number): RunStoreState {
+  const last = state.visible.length - 1;
+  const nextCursor = last < 0 ? 0 : clamp(cursor, 0, last);
+  let offset = state.offset;
+  if (nextCursor < offset) offset = nextCursor;
+  if (nextCursor >= offset + state.pageSize) offset = nextCursor - state.pageSize + 1;
+  offset = clamp(offset, 0, Math.max(0, state.visible.length - state.pageSize));
+  if (nextCursor === state.cursor && offset === state.offset) return state;
+  return {...state, cursor: nextCursor, offset};
+}
+
+/** Recomputes the visible runs, keeping the selection on the same run when it is still there. */
+function withQuery(state: RunStoreState, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds): RunStoreState {
+  const selectedId = selectedRun(state)?.id;
+  const visible = selectRuns(runs, query, nowSeconds);
+  let cursor = 0;
+  if (selectedId !== undefined) {
+    const index = visible.findIndex((run) => run.id === selectedId);
+    cursor = index === -1 ? Math.min(state.cursor, visible.length - 1) : index;
+  }
+  return withCursor({...state, runs, query, visible, nowSeconds}, Math.max(0, cursor));
+}
+
+function withScroll(state: RunStoreState, scroll: number): RunStoreState {
+  const max = Math.max(0, state.scrollLines - state.scrollHeight);
+  const next = clamp(scroll, 0, max);
+  return next === state.scroll ? state : {...state, scroll: next};
+}
+
+function isScrollView(state: RunStoreState): boolean {
+  return state.mode !== 'list';
+}
+
+export function runStoreReducer(state: RunStoreState, action: RunStoreAction): RunStoreState {
+  switch (action.type) {
+    case 'setRuns':
+      return withQuery(state, state.query, action.runs);
+    case 'tick': {
+      // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
+      const ageMatters = state.query.stuck === 'stalled' || state.query.sort === 'waiting' || state.query.sort === 'duration';
+      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds) : {...state, nowSeconds: action.nowSeconds};
+    }
+    case 'resize':
+      return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);
+    case 'move':
+      if (isScrollView(state)) return withScroll(state, state.scroll + action.delta);
+      return withCursor(state, state.cursor + action.delta);
+    case 'page':
+      if (isScrollView(state)) return withScroll(state, state.scroll + action.direction * Math.max(1, state.scrollHeight - 1));
+      return withCursor(state, state.cursor + action.direction * state.pageSize);
+    case 'top':
+      if (isScrollView(state)) return withScroll(state, 0);
+      return withCursor(state, 0);
+    case 'bottom':
+      if (isScrollView(state)) return withScroll(state, Number.MAX_SAFE_INTEGER);
+      return withCursor(state, state.visible.length - 1);
+    case 'open': {
+      const run = selectedRun(state);
+      if (!run) return state;
+      return {...state, mode: 'detail', openRunId: run.id, scroll: 0};
+    }
+    case 'back':
+      if (state.mode === 'help' || state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
+      if (state.mode === 'detail') return {...state, mode: 'list', openRunId: null, scroll: 0};
+      return state;
+    case 'setPane':
+      return {...state, pane: action.pane, scroll: 0};
+    case 'cyclePane': {
+      const index = PANES.findIndex((pane) => pane.id === state.pane);
+      const next = PANES[(index + action.delta + PANES.length) % PANES.length]!;
+      return {...state, pane: next.id, scroll: 0};
+    }
+    case 'cycleSort': {
+      const index = SORT_KEYS.indexOf(state.query.sort);
+      const sort = SORT_KEYS[(index + 1) % SORT_KEYS.length]!;
+      return withQuery(state, {...state.query, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
+    }
+    case 'reverseSort':
+      return withQuery(state, {...state.query, descending: !state.query.descending});
+    case 'cycleStatusFilter': {
+      // all → each status present → all; a status filter from the command line with several statuses also resets to all.
+      const statuses = statusesPresent(state.runs);
+      const current = state.query.statuses?.length === 1 ? state.query.statuses[0]! : null;
+      const index = current === null ? -1 : statuses.indexOf(current);
+      const next = index + 1 < statuses.length ? statuses[index + 1]! : null;
+      return withQuery(state, {...state.query, statuses: next === null ? null : [next]});
+    }
+    case 'cycleStuck': {
+      const stuck = state.query.stuck === 'off' ? 'waiting' : state.query.stuck === 'waiting' ? 'stalled' : 'off';
+      // The stuck view is about waiting time: sort by it while it is on, back to newest first after.
+      const sort = stuck === 'off' ? DEFAULT_QUERY.sort : 'waiting';
+      return withQuery(state, {...state.query, stuck, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
+    }
+    case 'clearFilters':
+      return withQuery(state, {...state.query, statuses: null, model: null, search: '', stuck: 'off'});
+    case 'startSearch':
+      return {...state, searching: true, mode: 'list'};
+    case 'setSearch':
+      return withQuery(state, {...state.query, search: action.text});
+    case 'endSearch':
+      return action.keep ? {...state, searching: false} : withQuery({...state, searching: false}, {...state.query, search: ''});
+    case 'toggleHelp':
+      if (state.mode === 'help') return {...state, mode: state.previousMode, scroll: 0};
+      return {...state, mode: 'help', previousMode: state.mode === 'warnings' ? state.previousMode : state.mode, scroll: 0};
+    case 'toggleWarnings':
+      if (state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
+      return {...state, mode: 'warnings', previousMode: state.mode === 'help' ? state.previousMode : state.mode, scroll: 0};
+    case 'scrollMetrics': {
+      if (action.lines === state.scrollLines && action.height === state.scrollHeight) return state;
+      return withScroll({...state, scrollLines: action.lines, scrollHeight: Math.max(1, action.height)}, state.scroll);
+    }
+  }
+}
