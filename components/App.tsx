@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
-import type {Run} from '../src/model/run.js';
+import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
@@ -55,7 +55,9 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   }, [runs]);
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
-  const stuck = useMemo(() => summarizeStuck(state.runs, state.nowSeconds), [state.runs, state.nowSeconds]);
+  // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
+  const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
+  const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
   const headerRows = 3 + (formatStuckBadge(stuck) ? 1 : 0);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - headerRows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.

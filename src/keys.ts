@@ -127,3 +127,23 @@ export function commandForKey(name: string, context: KeyContext): Command | unde
 export function footerHints(context: KeyContext): KeyBinding[] {
   return KEY_BINDINGS.filter((binding) => binding.hint?.includes(context));
 }
+
+const FLAG_NAMES: ReadonlyArray<keyof KeyFlags> = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'escape', 'tab', 'backspace', 'delete'];
+
+/**
+ * Ink delivers plain characters that arrive together as one input ("jjj" from key repeat, "\r2"
+ * when Enter and 2 are typed quickly); split them so each is one key press.
+ */
+export function splitKeyPresses(input: string, key: KeyFlags): Array<{input: string; key: KeyFlags}> {
+  const plain = !FLAG_NAMES.some((name) => key[name]) && !key.meta;
+  const chars = [...input];
+  if (!plain || chars.length <= 1) return [{input, key}];
+  return chars.map((char) => {
+    const code = char.charCodeAt(0);
+    if (char === '\r' || char === '\n') return {input: '', key: {return: true}};
+    if (char === '\t') return {input: '', key: {tab: true}};
+    if (code === 0x7f || code === 0x08) return {input: '', key: {backspace: true}};
+    if (code > 0 && code < 0x1b) return {input: String.fromCharCode(code + 96), key: {ctrl: true}};
+    return {input: char, key: {shift: char !== char.toLowerCase()}};
+  });
+}

@@ -3,6 +3,7 @@
  * what it holds; input hooks turn keys into its actions. No React here, so it is tested directly.
  */
 import type {Run} from '../model/run.js';
+import {commandForKey, PANE_KEYS, type Command} from '../keys.js';
 import {PANES, type PaneId} from '../panes/paneIds.js';
 import {
   DEFAULT_QUERY,
@@ -41,6 +42,8 @@ export interface RunStoreState {
   /** Lines the current scrollable view has, and how many fit; reported by the view. */
   scrollLines: number;
   scrollHeight: number;
+  /** Set by the quit key; the app exits when it sees it. */
+  quitRequested: boolean;
 }
 
 export type RunStoreAction =
@@ -65,7 +68,9 @@ export type RunStoreAction =
   | {type: 'endSearch'; keep: boolean}
   | {type: 'toggleHelp'}
   | {type: 'toggleWarnings'}
-  | {type: 'scrollMetrics'; lines: number; height: number};
+  | {type: 'scrollMetrics'; lines: number; height: number}
+  /** A key press by name (see `keyName`), resolved through the key table against the current mode. */
+  | {type: 'key'; name: string; text: string};
 
 export interface InitialStoreOptions {
   runs: readonly Run[];
@@ -92,6 +97,7 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     scroll: 0,
     scrollLines: 0,
     scrollHeight: 1,
+    quitRequested: false,
   };
 }
 
@@ -144,6 +150,77 @@ function withScroll(state: RunStoreState, scroll: number): RunStoreState {
 
 function isScrollView(state: RunStoreState): boolean {
   return state.mode !== 'list';
+}
+
+/** What a command does, as an action; null when it does nothing here. */
+function commandAction(command: Command, name: string, state: RunStoreState): RunStoreAction | 'quit' | null {
+  switch (command) {
+    case 'quit':
+      // In help and warnings, q goes back rather than quitting, as in less and k9s; Ctrl-C always quits.
+      return name === 'q' && (state.mode === 'help' || state.mode === 'warnings') ? {type: 'back'} : 'quit';
+    case 'up':
+      return {type: 'move', delta: -1};
+    case 'down':
+      return {type: 'move', delta: 1};
+    case 'pageUp':
+      return {type: 'page', direction: -1};
+    case 'pageDown':
+      return {type: 'page', direction: 1};
+    case 'top':
+      return {type: 'top'};
+    case 'bottom':
+      return {type: 'bottom'};
+    case 'open':
+      return {type: 'open'};
+    case 'back':
+      return {type: 'back'};
+    case 'nextPane':
+      return {type: 'cyclePane', delta: 1};
+    case 'previousPane':
+      return {type: 'cyclePane', delta: -1};
+    case 'choosePane': {
+      const pane = PANES[(PANE_KEYS as readonly string[]).indexOf(name)];
+      return pane ? {type: 'setPane', pane: pane.id} : null;
+    }
+    case 'search':
+      return {type: 'startSearch'};
+    case 'sort':
+      return {type: 'cycleSort'};
+    case 'reverseSort':
+      return {type: 'reverseSort'};
+    case 'filterStatus':
+      return {type: 'cycleStatusFilter'};
+    case 'clearFilters':
+      return {type: 'clearFilters'};
+    case 'stuck':
+      return {type: 'cycleStuck'};
+    case 'warnings':
+      return {type: 'toggleWarnings'};
+    case 'help':
+      return {type: 'toggleHelp'};
+  }
+}
+
+/** Typing into the search prompt: only editing keys are live (modal input). */
+function searchKey(state: RunStoreState, name: string, text: string): RunStoreState {
+  switch (name) {
+    case 'ctrl+c':
+      return {...state, quitRequested: true};
+    case 'return':
+      return runStoreReducer(state, {type: 'endSearch', keep: true});
+    case 'escape':
+      return runStoreReducer(state, {type: 'endSearch', keep: false});
+    case 'backspace':
+      return runStoreReducer(state, {type: 'setSearch', text: state.query.search.slice(0, -1)});
+    case 'up':
+      return runStoreReducer(state, {type: 'move', delta: -1});
+    case 'down':
+      return runStoreReducer(state, {type: 'move', delta: 1});
+  }
+  if (name.startsWith('ctrl+') || text === '') return state;
+  // Pasted text arrives as one input; keep it on one line and free of controls.
+  const clean = text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  return clean ? runStoreReducer(state, {type: 'setSearch', text: state.query.search + clean}) : state;
 }
 
 export function runStoreReducer(state: RunStoreState, action: RunStoreAction): RunStoreState {
@@ -220,6 +297,15 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
     case 'toggleWarnings':
       if (state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
       return {...state, mode: 'warnings', previousMode: state.mode === 'help' ? state.previousMode : state.mode, scroll: 0};
+    case 'key': {
+      if (state.searching) return searchKey(state, action.name, action.text);
+      const command = commandForKey(action.name, state.mode);
+      if (!command) return state;
+      const next = commandAction(command, action.name, state);
+      if (next === null) return state;
+      if (next === 'quit') return {...state, quitRequested: true};
+      return runStoreReducer(state, next);
+    }
     case 'scrollMetrics': {
       if (action.lines === state.scrollLines && action.height === state.scrollHeight) return state;
       return withScroll({...state, scrollLines: action.lines, scrollHeight: Math.max(1, action.height)}, state.scroll);
