@@ -1,9 +1,10 @@
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
+import {measureContent} from '../src/format/runColumns.js';
 import {createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
 import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
@@ -55,6 +56,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   }, [runs]);
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
+  const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
@@ -65,6 +67,12 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   useEffect(() => {
     if (pageSize !== state.pageSize) dispatch({type: 'resize', pageSize});
   }, [pageSize, state.pageSize]);
+
+  // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
+  const {stdout} = useStdout();
+  useEffect(() => {
+    if (state.clipboard) stdout.write(`\u001b]52;c;${Buffer.from(state.clipboard.text).toString('base64')}\u0007`);
+  }, [state.clipboard, stdout]);
 
   const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
   const width = Math.max(20, columns);
@@ -104,6 +112,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
         height={pageSize}
         width={width}
         nowSeconds={state.nowSeconds}
+        contentWidths={contentWidths}
       />
     );
   }
@@ -121,7 +130,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
           stuck={stuck}
         />
         {body}
-        <Footer context={state.mode} searching={state.searching} search={state.query.search} />
+        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.flash} />
       </Box>
     </DisplayContext.Provider>
   );

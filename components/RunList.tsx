@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
-import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type LaidOutColumn} from '../src/format/runColumns.js';
+import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
@@ -15,6 +15,8 @@ export interface RunListProps {
   height: number;
   width: number;
   nowSeconds: number;
+  /** Widest values per column (see measureContent), measured once per data change. */
+  contentWidths?: Partial<Record<ColumnKey, number>>;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
@@ -40,8 +42,8 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: 
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds}: RunListProps) {
-  const columns = useMemo(() => layoutColumns(width), [width]);
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths}: RunListProps) {
+  const columns = useMemo(() => layoutColumns(width, contentWidths), [width, contentWidths]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
   const below = Math.max(0, runs.length - offset - rows.length);

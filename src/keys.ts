@@ -25,6 +25,7 @@ export type Command =
   | 'clearFilters'
   | 'stuck'
   | 'warnings'
+  | 'copy'
   | 'help'
   | 'quit';
 
@@ -63,6 +64,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'filterStatus', keys: ['f'], label: 'f', description: 'cycle the status filter', contexts: ['list'], hint: ['list']},
   {command: 'clearFilters', keys: ['escape', 'c'], label: 'Esc/c', description: 'clear search and filters', contexts: ['list']},
   {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list']},
+  {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail']},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail']},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail']},

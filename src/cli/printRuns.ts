@@ -3,7 +3,7 @@
  * header when piped, JSON with --json.
  */
 import {lineToText, safeJson, toneText} from '../format/ansi.js';
-import {cellFor, COLUMN_GAP, fitCell, layoutColumns} from '../format/runColumns.js';
+import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
 import {safeInline} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
@@ -68,7 +68,7 @@ export function printRunList(runs: readonly Run[], target: PrintTarget, options:
     target.write('No runs match.\n');
     return;
   }
-  const columns = layoutColumns(target.columns);
+  const columns = layoutColumns(target.columns, measureContent(runs));
   const gap = ' '.repeat(COLUMN_GAP);
   const header = columns.map((column) => fitCell(column.header, column.size, column.align)).join(gap).trimEnd();
   let out = `${toneText(header, 'strong', target.color)}\n`;

@@ -66,34 +66,48 @@ export function printStuckRuns(runs: Parameters<typeof findStuckRuns>[0], target
     target.write(`${safeJson(stuck.map((entry) => stuckJson(entry, options)), 2)}\n`);
     return stuck.length;
   }
-  const rows = stuck.map((entry) => [
-    safeInline(entry.run.id),
-    safeInline(entry.run.threadId ?? ''),
-    safeInline(entry.run.status),
-    entry.waitingSeconds === null ? '' : formatDuration(entry.waitingSeconds),
-    expiryText(entry),
-    entry.pendingFunctions.map(safeInline).join(','),
-    entry.problems.map(safeInline).join('; '),
-  ]);
   if (!target.isTerminal) {
-    for (const row of rows) target.write(`${row.join('\t')}\n`);
+    for (const entry of stuck) {
+      const row = [
+        entry.run.id,
+        entry.run.threadId ?? '',
+        entry.run.status,
+        entry.waitingSeconds === null ? '' : String(entry.waitingSeconds),
+        entry.expiresInSeconds === null ? '' : String(entry.expiresInSeconds),
+        entry.pendingFunctions.join(','),
+        entry.problems.join('; '),
+      ];
+      target.write(`${row.map(safeInline).join('\t')}\n`);
+    }
     return stuck.length;
   }
-  if (rows.length === 0) {
+  if (stuck.length === 0) {
     target.write(`${toneText(options.ascii ? 'v' : '✓', 'good', target.color)} nothing is stuck\n`);
     return 0;
   }
-  const headers = ['RUN', 'THREAD', 'STATUS', 'WAITING', 'EXPIRES', 'CALLS', 'PROBLEMS'];
+  // One row per run; its problems follow on indented lines, where they have the whole width.
+  const showStatus = options.includeStalled;
+  const headers = ['RUN', 'THREAD', ...(showStatus ? ['STATUS'] : []), 'WAITING', 'EXPIRES', 'CALLS'];
+  const rows = stuck.map((entry) => [
+    safeInline(entry.run.id),
+    safeInline(entry.run.threadId ?? '—'),
+    ...(showStatus ? [safeInline(entry.run.status)] : []),
+    entry.waitingSeconds === null ? '—' : formatDuration(entry.waitingSeconds),
+    expiryText(entry) || '—',
+    entry.pendingFunctions.map(safeInline).join(', ') || '—',
+  ]);
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
-  const last = headers.length - 1;
-  const fixed = widths.slice(0, last).reduce((sum, width) => sum + width + 2, 0);
-  widths[last] = Math.max(8, target.columns - fixed);
-  const format = (cells: string[]) => cells.map((cell, column) => (column === last ? cutToWidth(cell, widths[column]!).text : cell.padEnd(widths[column]!))).join('  ');
+  const format = (cells: string[]) =>
+    cutToWidth(cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '), target.columns).text;
   target.write(`${toneText(format(headers), 'strong', target.color)}\n`);
   for (const [index, row] of rows.entries()) {
     const entry = stuck[index]!;
-    const line: Line = [{text: format(row), tone: entry.expiredWhileWaiting ? 'bad' : entry.problems.length > 0 ? 'warn' : 'attention'}];
-    target.write(`${lineToText(line, target.color)}\n`);
+    const tone = entry.expiredWhileWaiting ? 'bad' : entry.kind === 'stalled' ? 'warn' : 'attention';
+    target.write(`${lineToText([{text: format(row), tone}], target.color)}\n`);
+    for (const problem of entry.problems) {
+      const line: Line = [{text: `  ${options.ascii ? 'x' : '✗'} `, tone: 'bad'}, {text: cutToWidth(safeInline(problem), Math.max(10, target.columns - 4)).text}];
+      target.write(`${lineToText(line, target.color)}\n`);
+    }
   }
   return stuck.length;
 }

@@ -24,11 +24,11 @@ export interface ColumnSpec {
 }
 
 export const COLUMN_SPECS: readonly ColumnSpec[] = [
-  {key: 'status', header: 'STATUS', width: 17, minWidth: 17, priority: 0, align: 'left'},
+  {key: 'status', header: 'STATUS', width: 19, minWidth: 17, priority: 0, align: 'left'},
   {key: 'id', header: 'RUN', width: 28, minWidth: 14, priority: 1, align: 'left'},
   {key: 'created', header: 'CREATED', width: 8, minWidth: 7, priority: 2, align: 'right'},
   {key: 'note', header: 'WAITING / NOTE', width: 40, minWidth: 14, priority: 3, align: 'left'},
-  {key: 'model', header: 'MODEL', width: 18, minWidth: 8, priority: 4, align: 'left'},
+  {key: 'model', header: 'MODEL', width: 24, minWidth: 8, priority: 4, align: 'left'},
   {key: 'duration', header: 'DURATION', width: 8, minWidth: 8, priority: 5, align: 'right'},
   {key: 'tokens', header: 'TOKENS', width: 8, minWidth: 6, priority: 6, align: 'right'},
   {key: 'thread', header: 'THREAD', width: 31, minWidth: 14, priority: 7, align: 'left'},
@@ -48,10 +48,17 @@ export interface LaidOutColumn extends ColumnSpec {
  * Chooses the columns for `width` terminal columns: by priority, each at its full width while it
  * fits, the note column taking what is left. Never returns a row wider than `width`.
  */
-export function layoutColumns(width: number): LaidOutColumn[] {
+export function layoutColumns(width: number, contentWidths: Partial<Record<ColumnKey, number>> = {}): LaidOutColumn[] {
   const chosen: LaidOutColumn[] = [];
   let used = 0;
-  for (const spec of [...COLUMN_SPECS].sort((a, b) => a.priority - b.priority)) {
+  const specs = COLUMN_SPECS.map((spec) => {
+    const content = contentWidths[spec.key];
+    // A column is as wide as its widest value (or header), within its own bounds.
+    if (content === undefined) return spec;
+    const fitted = Math.max(spec.header.length, content);
+    return {...spec, width: Math.min(spec.width, fitted), minWidth: Math.min(spec.minWidth, fitted)};
+  });
+  for (const spec of specs.sort((a, b) => a.priority - b.priority)) {
     const gap = chosen.length > 0 ? COLUMN_GAP : 0;
     const room = width - used - gap;
     if (room < spec.minWidth) continue;
@@ -73,6 +80,24 @@ export function layoutColumns(width: number): LaidOutColumn[] {
   return chosen.sort((a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key));
 }
 
+/**
+ * The widest status and model in the data, so those columns take only the room they need (most
+ * data sets have short model names; `requires_action` sets the status column's width).
+ */
+export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, number>> {
+  const statuses = new Set<string>();
+  const models = new Set<string>();
+  for (const run of runs) {
+    statuses.add(run.status);
+    if (run.model) models.add(run.model);
+  }
+  let status = 0;
+  for (const value of statuses) status = Math.max(status, stringWidth(safeInline(value)) + 2);
+  let model = 1;
+  for (const value of models) model = Math.max(model, stringWidth(safeInline(value)));
+  return {status, model};
+}
+
 export interface Cell {
   text: string;
   tone?: Tone;
@@ -83,10 +108,10 @@ export function runNote(run: Run, nowSeconds: number): Cell {
   if (run.status === 'requires_action') {
     const since = waitingSinceSeconds(run);
     const calls = run.requiredAction?.toolCalls.length ?? 0;
-    const parts = [`waiting ${since === null ? '?' : formatDurationShort(nowSeconds - since)}`];
+    const parts = [since === null ? 'waiting' : formatDurationShort(nowSeconds - since)];
     if (run.expiresAt !== null) {
       const left = run.expiresAt - nowSeconds;
-      parts.push(left > 0 ? `expires in ${formatDurationShort(left)}` : `expired ${formatDurationShort(-left)} ago`);
+      parts.push(left > 0 ? `expires in ${formatDurationShort(left)}` : `expired while waiting, ${formatDurationShort(-left)} ago`);
     }
     parts.push(`${calls} call${calls === 1 ? '' : 's'}`);
     return {text: parts.join(' · '), tone: run.expiresAt !== null && run.expiresAt <= nowSeconds ? 'bad' : 'attention'};

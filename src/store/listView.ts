@@ -154,9 +154,9 @@ export function statusesPresent(runs: readonly Run[]): string[] {
   return [...present].sort((a, b) => statusRank(a) - statusRank(b) || (a < b ? -1 : 1));
 }
 
-/** Runs per status, for the header. */
+/** Runs per status, for the header: the statuses that need attention first. */
 export function countByStatus(runs: readonly Run[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
-  return counts;
+  return new Map([...counts.entries()].sort(([a], [b]) => statusRank(a) - statusRank(b) || (a < b ? -1 : 1)));
 }

@@ -5,6 +5,7 @@
 import type {Run} from '../model/run.js';
 import {commandForKey, PANE_KEYS, type Command} from '../keys.js';
 import {PANES, type PaneId} from '../panes/paneIds.js';
+import {submitToolOutputsBody} from '../triage/unstick.js';
 import {
   DEFAULT_QUERY,
   SORT_DESCENDING_BY_DEFAULT,
@@ -44,6 +45,10 @@ export interface RunStoreState {
   scrollHeight: number;
   /** Set by the quit key; the app exits when it sees it. */
   quitRequested: boolean;
+  /** Text for the terminal clipboard; `sequence` changes with each copy so the view sends it once. */
+  clipboard: {text: string; sequence: number} | null;
+  /** A one-line message for the footer (what was copied), cleared by the next key. */
+  flash: string | null;
 }
 
 export type RunStoreAction =
@@ -70,7 +75,8 @@ export type RunStoreAction =
   | {type: 'toggleWarnings'}
   | {type: 'scrollMetrics'; lines: number; height: number}
   /** A key press by name (see `keyName`), resolved through the key table against the current mode. */
-  | {type: 'key'; name: string; text: string};
+  | {type: 'key'; name: string; text: string}
+  | {type: 'copy'};
 
 export interface InitialStoreOptions {
   runs: readonly Run[];
@@ -98,6 +104,8 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     scrollLines: 0,
     scrollHeight: 1,
     quitRequested: false,
+    clipboard: null,
+    flash: null,
   };
 }
 
@@ -198,7 +206,21 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
       return {type: 'toggleWarnings'};
     case 'help':
       return {type: 'toggleHelp'};
+    case 'copy':
+      return {type: 'copy'};
   }
+}
+
+/** What `y` copies where it is pressed, and how the footer names it. */
+export function copyTarget(state: RunStoreState): {text: string; label: string} | null {
+  const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
+  if (!run) return null;
+  if (state.mode === 'detail' && state.pane === 'action') {
+    const body = submitToolOutputsBody(run);
+    if (body) return {text: JSON.stringify(body, null, 2), label: 'the submit_tool_outputs body'};
+  }
+  if (state.mode === 'detail' && state.pane === 'raw') return {text: JSON.stringify(run.raw, null, 2), label: 'the run JSON'};
+  return {text: run.id, label: `the run id ${run.id}`};
 }
 
 /** Typing into the search prompt: only editing keys are live (modal input). */
@@ -297,7 +319,17 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
     case 'toggleWarnings':
       if (state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
       return {...state, mode: 'warnings', previousMode: state.mode === 'help' ? state.previousMode : state.mode, scroll: 0};
+    case 'copy': {
+      const target = copyTarget(state);
+      if (!target) return state;
+      return {
+        ...state,
+        clipboard: {text: target.text, sequence: (state.clipboard?.sequence ?? 0) + 1},
+        flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`,
+      };
+    }
     case 'key': {
+      if (state.flash) state = {...state, flash: null};
       if (state.searching) return searchKey(state, action.name, action.text);
       const command = commandForKey(action.name, state.mode);
       if (!command) return state;
