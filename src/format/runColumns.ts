@@ -4,7 +4,8 @@
  */
 import stringWidth from 'string-width';
 import {isActiveStatus, type Run} from '../model/run.js';
-import {runDurationSeconds, waitingSinceSeconds} from '../store/listView.js';
+import {runDurationSeconds} from '../store/listView.js';
+import {waitingSince} from '../triage/stuck.js';
 import {safeInline} from './sanitize.js';
 import {statusStyle, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';
@@ -106,7 +107,7 @@ export interface Cell {
 /** The note: what matters most about a run at a glance (waiting time, expiry, error, lock). */
 export function runNote(run: Run, nowSeconds: number): Cell {
   if (run.status === 'requires_action') {
-    const since = waitingSinceSeconds(run);
+    const since = waitingSince(run);
     const calls = run.requiredAction?.toolCalls.length ?? 0;
     const parts = [since === null ? 'waiting' : formatDurationShort(nowSeconds - since)];
     if (run.expiresAt !== null) {

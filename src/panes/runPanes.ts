@@ -7,7 +7,7 @@ import {safeInline} from '../format/sanitize.js';
 import {statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
-import {waitingSinceSeconds} from '../store/listView.js';
+import {waitingSince} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
 import {PaneBuilder, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
@@ -84,7 +84,7 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   b.field('  running', durationText(run.startedAt, end, stillRunning ? 'started → now (not finished)' : 'started → ended'));
   b.field('  total', durationText(run.createdAt, end, stillRunning ? 'created → now (not finished)' : 'created → ended'));
   if (run.status === 'requires_action') {
-    const since = waitingSinceSeconds(run);
+    const since = waitingSince(run);
     b.field('  waiting', durationText(since, context.nowSeconds, 'at most: the API does not record when the wait began'));
   }
 
@@ -220,7 +220,7 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     return b.build();
   }
   b.field('type', untrusted(action.type));
-  const since = waitingSinceSeconds(run);
+  const since = waitingSince(run);
   if (since !== null) {
     b.field('waiting', [{text: `at most ${formatDuration(context.nowSeconds - since)}`}, {text: '  since the run started', tone: 'dim'}]);
   }

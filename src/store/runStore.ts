@@ -10,7 +10,9 @@ import {
   DEFAULT_QUERY,
   SORT_DESCENDING_BY_DEFAULT,
   SORT_KEYS,
-  selectRuns,
+  filterRuns,
+  sortDependsOnClock,
+  sortRuns,
   statusesPresent,
   type ListQuery,
 } from './listView.js';
@@ -20,7 +22,9 @@ export type Mode = 'list' | 'detail' | 'help' | 'warnings';
 export interface RunStoreState {
   runs: readonly Run[];
   query: ListQuery;
-  /** Derived from runs + query; recomputed only when one of them changes. */
+  /** All runs in the query's sort order; re-sorted only when the runs or the sort change. */
+  sorted: readonly Run[];
+  /** `sorted` filtered by the query: a search keystroke filters, it never re-sorts. */
   visible: readonly Run[];
   /** Clock used for sorting and filtering by age (seconds). */
   nowSeconds: number;
@@ -87,10 +91,12 @@ export interface InitialStoreOptions {
 
 export function createInitialState(options: InitialStoreOptions): RunStoreState {
   const query = {...DEFAULT_QUERY, ...options.query};
+  const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds);
   return {
     runs: options.runs,
     query,
-    visible: selectRuns(options.runs, query, options.nowSeconds),
+    sorted,
+    visible: filterRuns(sorted, query, options.nowSeconds, options.runs),
     nowSeconds: options.nowSeconds,
     cursor: 0,
     offset: 0,
@@ -141,13 +147,19 @@ function withCursor(state: RunStoreState, cursor: number): RunStoreState {
 /** Recomputes the visible runs, keeping the selection on the same run when it is still there. */
 function withQuery(state: RunStoreState, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds): RunStoreState {
   const selectedId = selectedRun(state)?.id;
-  const visible = selectRuns(runs, query, nowSeconds);
+  const resort =
+    runs !== state.runs ||
+    query.sort !== state.query.sort ||
+    query.descending !== state.query.descending ||
+    (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
+  const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds) : state.sorted;
+  const visible = filterRuns(sorted, query, nowSeconds, runs);
   let cursor = 0;
   if (selectedId !== undefined) {
     const index = visible.findIndex((run) => run.id === selectedId);
     cursor = index === -1 ? Math.min(state.cursor, visible.length - 1) : index;
   }
-  return withCursor({...state, runs, query, visible, nowSeconds}, Math.max(0, cursor));
+  return withCursor({...state, runs, query, sorted, visible, nowSeconds}, Math.max(0, cursor));
 }
 
 function withScroll(state: RunStoreState, scroll: number): RunStoreState {
@@ -251,7 +263,7 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       return withQuery(state, state.query, action.runs);
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
-      const ageMatters = state.query.stuck === 'stalled' || state.query.sort === 'waiting' || state.query.sort === 'duration';
+      const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
       return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds) : {...state, nowSeconds: action.nowSeconds};
     }
     case 'resize':
@@ -295,6 +307,7 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       // all → each status present → all; a status filter from the command line with several statuses also resets to all.
       const statuses = statusesPresent(state.runs);
       const current = state.query.statuses?.length === 1 ? state.query.statuses[0]! : null;
+      if (state.query.statuses && current === null) return withQuery(state, {...state.query, statuses: null});
       const index = current === null ? -1 : statuses.indexOf(current);
       const next = index + 1 < statuses.length ? statuses[index + 1]! : null;
       return withQuery(state, {...state.query, statuses: next === null ? null : [next]});
