@@ -16,6 +16,11 @@ import {RunList} from './RunList.js';
 import {useRunInput} from './useRunInput.js';
 import {useTerminalSize} from './useTerminalSize.js';
 import {WarningsView} from './WarningsView.js';
+import {ScrolledLinesView} from './ScrolledLinesView.js';
+import {paneLines} from './paneLines.js';
+import {computeRunStats} from '../src/stats/runStats.js';
+import {buildStatsPane, statsOptionsFor} from '../src/stats/statsPane.js';
+import {threadsPane} from '../src/stats/threads.js';
 
 /** Everything the TUI shows, loaded before it starts. */
 export interface AppProps {
@@ -77,9 +82,31 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
   const width = Math.max(20, columns);
   const run = state.mode === 'detail' ? openRun(state) : undefined;
+  // The thread view opened from a run shows that run's thread only.
+  const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
+
+  // Statistics and threads follow the current filter and search; computed only while shown.
+  const showing = state.mode;
+  const stats = useMemo(
+    () => (showing === 'stats' ? computeRunStats(state.visible, state.nowSeconds, statsOptionsFor({nowSeconds: state.nowSeconds, time})) : null),
+    // The clock is left out on purpose: recomputing 100,000 runs every second is not worth a ticking "locked for".
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [showing, state.visible, time],
+  );
+  const overlayLines = useMemo(() => {
+    if (showing === 'stats' && stats) return paneLines(buildStatsPane(stats, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, time}), width);
+    if (showing === 'threads') {
+      const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
+      return paneLines(threadsPane(state.visible, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, ...(threadId ? {threadId} : {})}), width);
+    }
+    return null;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [showing, stats, state.visible, width, display.ascii, time]);
 
   let body;
-  if (state.mode === 'help') {
+  if (overlayLines) {
+    body = <ScrolledLinesView lines={overlayLines} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
+  } else if (state.mode === 'help') {
     body = <HelpView width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
   } else if (state.mode === 'warnings') {
     body = <WarningsView warnings={warnings} width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;

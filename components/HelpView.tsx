@@ -10,6 +10,8 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   detail: 'Run detail',
   help: 'This help',
   warnings: 'Warnings',
+  stats: 'Statistics',
+  threads: 'Threads',
 };
 
 /** Every key, from the same table the input handler uses. */
@@ -23,6 +25,8 @@ export function helpLines(): Line[] {
     }
     lines.push([]);
   }
+  lines.push([{text: 'Statistics (i), threads (t), warnings (W), help (?)', tone: 'strong'}]);
+  lines.push([{text: '  scroll with the list keys; Esc, q or the same key again goes back', tone: 'dim'}], []);
   lines.push([{text: 'Panes', tone: 'strong'}]);
   PANES.forEach((pane, index) => lines.push([{text: `  ${String(index + 1).padEnd(10)}`, tone: 'label'}, {text: pane.title}]));
   lines.push([], [{text: 'Esc, ? or q leaves this help.', tone: 'dim'}]);

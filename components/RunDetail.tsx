@@ -27,7 +27,7 @@ export interface RunDetailProps {
 export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, onMetrics}: RunDetailProps) {
   const {color, ascii} = useDisplay();
   const lines = useMemo(
-    () => paneLines(buildPane(pane, run, {nowSeconds, time, ascii}), width),
+    () => paneLines(buildPane(pane, run, {nowSeconds, time, ascii, width}), width),
     [pane, run, nowSeconds, time, ascii, width],
   );
   const bodyHeight = Math.max(2, height - 3);

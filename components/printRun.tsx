@@ -16,7 +16,7 @@ export function runAsText(run: Run, context: PaneContext, options: {width: numbe
   out.push(lineToText([statusSegment(run.status, context.ascii), {text: `  ${safeInline(run.id)}`, tone: 'strong'}], options.color));
   for (const pane of PANES) {
     out.push('', lineToText([{text: `── ${pane.title} ${'─'.repeat(Math.max(0, width - pane.title.length - 4))}`, tone: 'info'}], options.color));
-    for (const line of paneLines(buildPane(pane.id, run, context), width)) out.push(lineToText(line, options.color).trimEnd());
+    for (const line of paneLines(buildPane(pane.id, run, {...context, width}), width)) out.push(lineToText(line, options.color).trimEnd());
   }
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
  */
 
 /** Where a binding applies. `search` is the modal search prompt, where only typing is live. */
-export type KeyContext = 'list' | 'detail' | 'help' | 'warnings';
+export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads';
 
 export type Command =
   | 'up'
@@ -25,6 +25,8 @@ export type Command =
   | 'clearFilters'
   | 'stuck'
   | 'warnings'
+  | 'stats'
+  | 'threads'
   | 'copy'
   | 'help'
   | 'quit';
@@ -41,8 +43,10 @@ export interface KeyBinding {
   hint?: readonly KeyContext[];
 }
 
-const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings'];
-const SCROLLING: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings'];
+const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads'];
+const SCROLLING: readonly KeyContext[] = ALL;
+/** Views over the whole list that Esc leaves. */
+const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads'];
 
 export const PANE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
@@ -54,7 +58,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'top', keys: ['home', 'g'], label: 'g/Home', description: 'first run / top', contexts: SCROLLING},
   {command: 'bottom', keys: ['end', 'G'], label: 'G/End', description: 'last run / bottom', contexts: SCROLLING},
   {command: 'open', keys: ['return', 'right', 'l'], label: '⏎/→', description: 'open the run', contexts: ['list'], hint: ['list']},
-  {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', 'help', 'warnings'], hint: ['detail', 'help', 'warnings']},
+  {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', ...OVERLAYS], hint: ['detail', ...OVERLAYS]},
   {command: 'nextPane', keys: ['tab'], label: 'Tab', description: 'next pane', contexts: ['detail'], hint: ['detail']},
   {command: 'previousPane', keys: ['shift+tab'], label: 'S-Tab', description: 'previous pane', contexts: ['detail']},
   {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N', contexts: ['detail'], hint: ['detail']},
@@ -65,6 +69,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'clearFilters', keys: ['escape', 'c'], label: 'Esc/c', description: 'clear search and filters', contexts: ['list']},
   {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list']},
   {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail']},
+  {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list']},
+  {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail']},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail']},
@@ -111,7 +117,7 @@ export function keyName(input: string, key: KeyFlags): string {
 }
 
 const byContext = new Map<KeyContext, Map<string, Command>>();
-for (const context of ['list', 'detail', 'help', 'warnings'] as const) {
+for (const context of ALL) {
   const map = new Map<string, Command>();
   for (const binding of KEY_BINDINGS) {
     if (!binding.contexts.includes(context)) continue;

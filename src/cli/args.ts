@@ -4,6 +4,7 @@
  */
 import {parseArgs} from 'node:util';
 import {KNOWN_STATUSES} from '../model/run.js';
+import type {ApiFlags} from '../sources/api/cliFlags.js';
 import {SORT_KEYS, type SortKey} from '../store/listView.js';
 
 export const EXIT_OK = 0;
@@ -15,7 +16,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck';
+export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats';
 
 export interface CliOptions {
   command: Subcommand;
@@ -39,6 +40,9 @@ export interface CliOptions {
   debug: boolean;
   help: boolean;
   version: boolean;
+  /** The API source's flags (a thread, run or profile named means: read from the API). */
+  api: ApiFlags;
+  azure: {endpoint: string | null; apiVersion: string | null; deployment: string | null};
 }
 
 export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thread.run JSON) in the terminal
@@ -48,14 +52,31 @@ Usage
   runlens list [SOURCE...]            print the runs (a table; TSV when piped)
   runlens show RUN_ID [SOURCE...]     print every pane of one run
   runlens stuck [SOURCE...]           print runs waiting in requires_action (and stalled ones)
+  runlens stats [SOURCE...]           print statistics: statuses, runs over time, queue and run time, tokens, errors, threads
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
   FOLDER     every .json, .jsonl and .ndjson file below it
   -          standard input (read when nothing else is given and input is piped)
+  URL        http(s)://… returning JSON in any of the file shapes (--header adds request headers)
+  --thread   runs of a thread from an OpenAI-compatible Assistants API (see API below)
+
+API (Azure OpenAI Assistants, self-hosted compatible servers)
+  --thread ID            a thread to list runs of (repeatable; newest first, paginated to --limit, default 1000)
+  --run RUN_ID           only this run (with --thread)
+  --profile NAME         a saved connection (runlens profile add NAME --base-url URL --api-key-env VAR ...)
+  --base-url URL         default: $OPENAI_BASE_URL, else the profile's, else https://api.openai.com/v1
+  --api-key-env VAR      the environment variable that holds the key (default OPENAI_API_KEY)
+  --org ID, --project ID OpenAI-Organization / OpenAI-Project headers
+  --header "Name: value" an extra request header (repeatable; "Name: env:VAR" reads VAR)
+  --azure-endpoint URL, --api-version V, --deployment NAME
+                         Azure OpenAI (key in $AZURE_OPENAI_API_KEY unless --api-key-env)
+  --timeout SECONDS, --max-retries N, --concurrency N
+  runlens profile add|list|show|remove|use …   saved connections (stores the variable name, never a key)
+  runlens config path|list                      where settings live, and what they hold (masked)
 
 Options
-  --json                 print JSON (list, show, stuck)
+  --json                 print JSON (list, show, stuck, stats)
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
@@ -78,7 +99,7 @@ Exit codes
 
 Keys in the terminal UI: press ? for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck']);
+const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 export function parseDuration(text: string): number {
@@ -112,6 +133,20 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'older-than': {type: 'string'},
         'include-stalled': {type: 'boolean'},
         debug: {type: 'boolean'},
+        thread: {type: 'string', multiple: true},
+        run: {type: 'string'},
+        profile: {type: 'string'},
+        'base-url': {type: 'string'},
+        'api-key-env': {type: 'string'},
+        org: {type: 'string'},
+        project: {type: 'string'},
+        header: {type: 'string', multiple: true},
+        timeout: {type: 'string'},
+        'max-retries': {type: 'string'},
+        concurrency: {type: 'string'},
+        'azure-endpoint': {type: 'string'},
+        'api-version': {type: 'string'},
+        deployment: {type: 'string'},
         help: {type: 'boolean', short: 'h'},
         version: {type: 'boolean', short: 'v'},
       },
@@ -154,6 +189,27 @@ export function parseCli(argv: readonly string[]): CliOptions {
     }
   }
   const color = values['no-color'] ? false : values.color ? true : null;
+  const number = (flag: string, value: string | undefined): number | null => {
+    if (value === undefined) return null;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) throw new UsageError(`--${flag} takes a number, not '${value}'`);
+    return parsed;
+  };
+  const api: ApiFlags = {
+    threads: values.thread ?? [],
+    runId: values.run ?? null,
+    profile: values.profile ?? null,
+    baseUrl: values['base-url'] ?? null,
+    apiKeyEnv: values['api-key-env'] ?? null,
+    org: values.org ?? null,
+    project: values.project ?? null,
+    headers: values.header ?? [],
+    timeoutSeconds: number('timeout', values.timeout),
+    maxRetries: number('max-retries', values['max-retries']),
+    maxRuns: limit,
+    concurrency: number('concurrency', values.concurrency),
+  };
+  if (values['azure-endpoint'] && !values['api-version']) throw new UsageError('--azure-endpoint needs --api-version (e.g. 2024-05-01-preview)');
   return {
     command,
     explicitCommand,
@@ -175,5 +231,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     debug: values.debug ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
+    api,
+    azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
   };
 }

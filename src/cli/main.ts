@@ -2,11 +2,16 @@ import {openSync} from 'node:fs';
 import {ReadStream} from 'node:tty';
 import type {Readable, Writable} from 'node:stream';
 import {formatWarning} from '../sources/parseRunText.js';
-import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
+import type {LoadedRuns} from '../sources/loadSources.js';
+import {runProfileCommand} from '../config/profileCommands.js';
+import {Settings, SettingsError, settingsDirFromEnv} from '../config/settings.js';
+import {wantsApiSource} from '../sources/api/cliFlags.js';
+import {loadCliSources, type CliLoad} from './loadCliSources.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
 import {printRunList} from './printRuns.js';
 import {printStuckRuns} from './printStuck.js';
+import {printStats} from './printStats.js';
 import {safeJson} from '../format/ansi.js';
 import {safeInline} from '../format/sanitize.js';
 
@@ -55,9 +60,10 @@ export function queryFrom(options: CliOptions): ListQuery {
 
 function defaultSources(options: CliOptions, io: CliIo): string[] {
   if (options.sources.length > 0) return options.sources;
+  if (wantsApiSource(options.api)) return [];
   // Data piped in with no source named: read it, as `jq` does.
   if (!io.stdin.isTTY) return ['-'];
-  throw new UsageError('no source given: name a run file, a folder or - (stdin)');
+  throw new UsageError('no source given: name a run file, a folder, a URL, - (stdin), or --thread ID');
 }
 
 function reportWarnings(loaded: LoadedRuns, io: CliIo): void {
@@ -107,6 +113,17 @@ async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color:
 }
 
 export async function runCli(io: CliIo): Promise<number> {
+  const first = io.argv[0];
+  if (first === 'profile' || first === 'config') {
+    let settings: Settings;
+    try {
+      settings = new Settings({cwd: settingsDirFromEnv(io.env)});
+    } catch (error) {
+      io.stderr.write(`runlens: ${safeInline(error instanceof Error ? error.message : String(error))}\n`);
+      return EXIT_FAILURE;
+    }
+    return runProfileCommand(io.argv, {stdout: io.stdout, stderr: io.stderr, env: io.env}, settings);
+  }
   let options: CliOptions;
   try {
     options = parseCli(io.argv);
@@ -138,10 +155,27 @@ export async function runCli(io: CliIo): Promise<number> {
     throw error;
   }
 
-  const loaded = await loadRunsFromSources(sources, {stdin: io.stdin});
+  // `show RUN_ID --thread T` needs only that run from the API.
+  if (options.command === 'show' && options.runId && wantsApiSource(options.api) && !options.api.runId) {
+    options.api = {...options.api, runId: options.runId};
+  }
+  let loaded: CliLoad;
+  try {
+    loaded = await loadCliSources(options, sources, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof SettingsError) {
+      io.stderr.write(`runlens: ${safeInline(error.message)}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
   if (loaded.runs.length === 0) {
     reportWarnings(loaded, io);
-    io.stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ')}\n`);
+    io.stderr.write(`runlens: no runs could be loaded from ${loaded.sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;
   }
 
@@ -163,7 +197,7 @@ export async function runCli(io: CliIo): Promise<number> {
   if (command === 'show') {
     const run = loaded.runs.find((candidate) => candidate.id === options.runId);
     if (!run) {
-      io.stderr.write(`runlens: no run with id '${safeInline(options.runId ?? '')}' in ${sources.map(safeInline).join(', ')}\n`);
+      io.stderr.write(`runlens: no run with id '${safeInline(options.runId ?? '')}' in ${loaded.sources.map(safeInline).join(', ')}\n`);
       return EXIT_FAILURE;
     }
     if (options.json) {
@@ -187,6 +221,11 @@ export async function runCli(io: CliIo): Promise<number> {
       limit: options.limit,
     });
     return options.exitStatus && found > 0 ? EXIT_STUCK : EXIT_OK;
+  }
+
+  if (command === 'stats') {
+    printStats(selectRuns(loaded.runs, queryFrom(options), nowSeconds), target, {json: options.json, nowSeconds, ascii: options.ascii, time});
+    return EXIT_OK;
   }
 
   let runs = selectRuns(loaded.runs, queryFrom(options), nowSeconds);

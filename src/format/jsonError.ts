@@ -46,8 +46,8 @@ function describeChar(text: string, offset: number): string {
   return `token '${String.fromCodePoint(char)}'`;
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const LITERAL = /true|false|null/y;
+const LITERALS = ['true', 'false', 'null'];
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 const WHITESPACE = /[ \t\n\r]*/y;
 
 /**
@@ -75,11 +75,11 @@ export function findJsonErrorOffset(text: string): number {
       if (char === 0x5c) {
         const next = text[at + 1];
         if (next === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) {
-            at += 2;
-            return false;
+          // Stop at the first character that is not a hex digit, where JSON.parse points too.
+          at += 2;
+          for (const end = at + 4; at < end; at += 1) {
+            if (!/[0-9a-fA-F]/.test(text[at] ?? '')) return false;
           }
-          at += 6;
         } else if (next !== undefined && '"\\/bfnrt'.includes(next)) {
           at += 2;
         } else {
@@ -92,40 +92,64 @@ export function findJsonErrorOffset(text: string): number {
     }
     return false;
   };
-  // Reads one value; containers push onto the stack and are finished by the loop below.
-  const readValue = (): boolean => {
-    skip();
-    const char = text[at];
-    if (char === '{' || char === '[') {
-      at += 1;
-      skip();
-      const closer = char === '{' ? '}' : ']';
-      if (text[at] === closer) {
-        at += 1;
-        return true;
-      }
-      stack.push(char === '{' ? 'object' : 'array');
-      if (char === '{') return readKey();
-      return readValue();
-    }
-    if (char === '"') return readString();
-    for (const pattern of [NUMBER, LITERAL]) {
-      pattern.lastIndex = at;
-      if (pattern.exec(text) && pattern.lastIndex > at) {
-        at = pattern.lastIndex;
-        return true;
-      }
-    }
-    return false;
+  const readDigits = (): boolean => {
+    const start = at;
+    while (isDigit(text.charCodeAt(at))) at += 1;
+    return at > start;
   };
-  const readKey = (): boolean => {
+  // Stops where the number breaks: `-x` at the `x`, `1.` at the end, `1e+` after the sign.
+  const readNumber = (): boolean => {
+    if (text[at] === '-') at += 1;
+    if (text[at] === '0') at += 1;
+    else if (!readDigits()) return false;
+    if (text[at] === '.') {
+      at += 1;
+      if (!readDigits()) return false;
+    }
+    if (text[at] === 'e' || text[at] === 'E') {
+      at += 1;
+      if (text[at] === '+' || text[at] === '-') at += 1;
+      if (!readDigits()) return false;
+    }
+    return true;
+  };
+  // A key and its colon; the value after it is read by the caller.
+  const readKeyColon = (): boolean => {
     skip();
     if (!readString()) return false;
     skip();
     if (text[at] !== ':') return false;
     at += 1;
-    return readValue();
+    return true;
   };
+  // Reads one value. Containers are opened here in a loop (not by recursion, which overflowed
+  // the stack at about 10,000 levels), pushed onto the stack and finished by the loop below.
+  const readValue = (): boolean => {
+    for (;;) {
+      skip();
+      const char = text[at];
+      if (char !== '{' && char !== '[') break;
+      at += 1;
+      skip();
+      if (text[at] === (char === '{' ? '}' : ']')) {
+        at += 1;
+        return true;
+      }
+      stack.push(char === '{' ? 'object' : 'array');
+      if (char === '{' && !readKeyColon()) return false;
+    }
+    if (text[at] === '"') return readString();
+    const literal = LITERALS.find((word) => word[0] === text[at]);
+    if (literal) {
+      // `trux` breaks at the `x`, not at the `t`.
+      let matched = 0;
+      while (matched < literal.length && text[at + matched] === literal[matched]) matched += 1;
+      at += matched;
+      return matched === literal.length;
+    }
+    return readNumber();
+  };
+  const readKey = (): boolean => readKeyColon() && readValue();
 
   if (!readValue()) return at;
   for (;;) {

@@ -6,24 +6,20 @@ import type {FieldProblem, RequiredToolCall, Run, RunError, SourceLocation, Tool
  * left out of the typed view while every other field still shows. Objects are `loose` because
  * the API adds fields over time; unknown ones stay visible in `raw`.
  */
-const timestamp = z.number().nullable();
+
+// Unix seconds. A negative one (often -1 for "unset") or one past what a Date can hold is a bug in
+// whatever wrote the run: reported, rather than shown as 1969 or breaking the date formatting.
+const MAX_TIMESTAMP = 8.64e12;
+const timestamp = z
+  .number()
+  .min(0, 'negative timestamp')
+  .max(MAX_TIMESTAMP, 'timestamp out of range')
+  .nullable();
 const nullableString = z.string().nullable();
 const tokenCount = z.number().nullable();
 
-const usageSchema = z
-  .looseObject({
-    prompt_tokens: tokenCount.optional(),
-    completion_tokens: tokenCount.optional(),
-    total_tokens: tokenCount.optional(),
-  })
-  .nullable();
-
-const lastErrorSchema = z
-  .looseObject({
-    code: nullableString.optional(),
-    message: nullableString.optional(),
-  })
-  .nullable();
+/** An object whose fields are then read one by one (see `FieldReader.readIn`). */
+const objectSchema = z.looseObject({}).nullable();
 
 const incompleteDetailsSchema = z.looseObject({reason: nullableString.optional()}).nullable();
 
@@ -31,24 +27,33 @@ const truncationSchema = z
   .looseObject({type: z.string(), last_messages: z.number().nullable().optional()})
   .nullable();
 
+// zod's own message for a failed union is a bare "Invalid input".
+const STRING_OR_OBJECT = {error: 'Invalid input: expected a string or an object of the documented shape'};
+
 const toolChoiceSchema = z
-  .union([
-    z.string(),
-    z.looseObject({
-      type: z.string(),
-      function: z.looseObject({name: z.string()}).optional(),
-    }),
-  ])
+  .union(
+    [
+      z.string(),
+      z.looseObject({
+        type: z.string(),
+        function: z.looseObject({name: z.string()}).optional(),
+      }),
+    ],
+    STRING_OR_OBJECT,
+  )
   .nullable();
 
 const responseFormatSchema = z
-  .union([
-    z.string(),
-    z.looseObject({
-      type: z.string(),
-      json_schema: z.looseObject({name: z.string().optional()}).optional(),
-    }),
-  ])
+  .union(
+    [
+      z.string(),
+      z.looseObject({
+        type: z.string(),
+        json_schema: z.looseObject({name: z.string().optional()}).optional(),
+      }),
+    ],
+    STRING_OR_OBJECT,
+  )
   .nullable();
 
 const toolSchema = z.looseObject({
@@ -76,7 +81,7 @@ const requiredActionSchema = z
   })
   .nullable();
 
-const metadataSchema = z.record(z.string(), z.unknown()).nullable();
+const metadataSchema = z.looseObject({}).nullable();
 
 /** Collects problems while reading one run. */
 class FieldReader {
@@ -88,6 +93,15 @@ class FieldReader {
   read<T>(field: string, schema: z.ZodType<T>): T | null {
     if (!(field in this.raw)) return null;
     return this.check(field, this.raw[field], schema);
+  }
+
+  /**
+   * A field of an object already read, checked on its own: one wrong count in `usage` does not
+   * hide the other two, nor a wrong `last_error.code` the error's message.
+   */
+  readIn<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
+    if (!Object.hasOwn(object, field)) return null;
+    return this.check(`${path}.${field}`, object[field], schema);
   }
 
   check<T>(path: string, value: unknown, schema: z.ZodType<T>): T | null {
@@ -165,28 +179,40 @@ function normalizeRequiredAction(reader: FieldReader): Run['requiredAction'] {
 }
 
 function normalizeUsage(reader: FieldReader): Usage | null {
-  const usage = reader.read('usage', usageSchema);
+  const usage = reader.read('usage', objectSchema);
   if (!usage) return null;
   return {
-    promptTokens: usage.prompt_tokens ?? null,
-    completionTokens: usage.completion_tokens ?? null,
-    totalTokens: usage.total_tokens ?? null,
+    promptTokens: reader.readIn('usage', usage, 'prompt_tokens', tokenCount),
+    completionTokens: reader.readIn('usage', usage, 'completion_tokens', tokenCount),
+    totalTokens: reader.readIn('usage', usage, 'total_tokens', tokenCount),
   };
 }
 
 function normalizeLastError(reader: FieldReader): RunError | null {
-  const error = reader.read('last_error', lastErrorSchema);
+  const error = reader.read('last_error', objectSchema);
   if (!error) return null;
-  return {code: error.code ?? null, message: error.message ?? null};
+  return {
+    code: reader.readIn('last_error', error, 'code', nullableString),
+    message: reader.readIn('last_error', error, 'message', nullableString),
+  };
 }
 
-function normalizeMetadata(reader: FieldReader): Record<string, string> {
-  const metadata = reader.read('metadata', metadataSchema);
+function normalizeMetadata(reader: FieldReader, raw: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  if (!metadata) return result;
-  for (const [key, value] of Object.entries(metadata)) {
+  if (!reader.read('metadata', metadataSchema)) return result;
+  // The entries of the object as read: zod's copy loses a key named `__proto__`.
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     // The API only allows strings; anything else is shown as JSON rather than dropped.
-    result[key] = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    let text: string;
+    try {
+      text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    } catch {
+      // JSON.stringify recurses: a value nested some thousands of levels deep overflows the stack.
+      text = '(too deeply nested to show)';
+      reader.problems.push({field: `metadata.${key}`, message: 'too deeply nested to show'});
+    }
+    // defineProperty, because assigning to `__proto__` would not create the key.
+    Object.defineProperty(result, key, {value: text, enumerable: true, writable: true, configurable: true});
   }
   return result;
 }
@@ -258,7 +284,7 @@ export function normalizeRun(raw: Record<string, unknown>, source: SourceLocatio
     requiredAction: normalizeRequiredAction(reader),
     lastError: normalizeLastError(reader),
     incompleteReason: incomplete?.reason ?? null,
-    metadata: normalizeMetadata(reader),
+    metadata: normalizeMetadata(reader, raw['metadata']),
     temperature: reader.read('temperature', z.number().nullable()),
     topP: reader.read('top_p', z.number().nullable()),
     maxPromptTokens: reader.read('max_prompt_tokens', tokenCount),

@@ -9,6 +9,7 @@ import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
 import {waitingSince} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
+import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
 import {PaneBuilder, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
 import type {PaneId} from './paneIds.js';
@@ -18,6 +19,8 @@ export interface PaneContext {
   time: TimeOptions;
   /** Use ASCII stand-ins for glyphs. */
   ascii?: boolean;
+  /** Columns available, for drawings such as the timeline (default 80). */
+  width?: number;
 }
 
 /** `✓ completed` — glyph and word, so the status reads without colour. */
@@ -74,6 +77,9 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     if (isActiveStatus(run.status) && expired) segments.push({text: '  expired while waiting', tone: 'bad'});
     b.field('  expires', segments);
   }
+
+  b.blank().heading('Timeline');
+  b.lines(runTimeline(run, {width: context.width ?? 80, nowSeconds: context.nowSeconds, ascii: context.ascii ?? false}));
 
   b.blank().heading('Durations');
   const end = run.endedAt ?? (isActiveStatus(run.status) ? context.nowSeconds : null);

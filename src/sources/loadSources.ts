@@ -37,7 +37,7 @@ export class RunCollection {
       return;
     }
     const previous = this.runs[index]!;
-    if (JSON.stringify(previous.raw) !== JSON.stringify(run.raw)) {
+    if (!sameJson(previous.raw, run.raw)) {
       const where = `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
       const before = `${previous.source.file}${previous.source.line ? `:${previous.source.line}` : ''}`;
       this.warnings.push({
@@ -47,6 +47,27 @@ export class RunCollection {
     }
     this.runs[index] = run;
   }
+}
+
+/**
+ * Whether two parsed JSON values are equal, key order aside. Not JSON.stringify: it recurses, and
+ * a run nested some thousands of levels deep overflowed the stack; this walks with its own stack.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  for (let pair = pending.pop(); pair; pair = pending.pop()) {
+    const [left, right] = pair;
+    if (left === right) continue;
+    if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+    if (Array.isArray(left) !== Array.isArray(right)) return false;
+    const leftKeys = Object.keys(left);
+    if (leftKeys.length !== Object.keys(right).length) return false;
+    for (const key of leftKeys) {
+      if (!Object.hasOwn(right, key)) return false;
+      pending.push([(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
 }
 
 /** Decodes a file's bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM. */
@@ -79,8 +100,12 @@ function describeFsError(error: unknown): string {
   }
 }
 
-/** Lists run files under a folder, recursively, sorted, following links but not loops. */
-async function listRunFiles(folder: string, warnings: LoadWarning[], seen: Set<string>): Promise<string[]> {
+/**
+ * Lists run files under a folder, recursively, sorted, following links but not loops. A loop is a
+ * link back to a folder being listed (`ancestors`); a folder reached twice otherwise (named twice,
+ * or linked from a sibling) is listed again, and its files are read once by the caller.
+ */
+async function listRunFiles(folder: string, warnings: LoadWarning[], ancestors: Set<string>): Promise<string[]> {
   let real: string;
   try {
     real = await realpath(folder);
@@ -88,11 +113,10 @@ async function listRunFiles(folder: string, warnings: LoadWarning[], seen: Set<s
     warnings.push({location: folder, message: describeFsError(error)});
     return [];
   }
-  if (seen.has(real)) {
-    warnings.push({location: folder, message: 'folder already read (symbolic link loop); skipped'});
+  if (ancestors.has(real)) {
+    warnings.push({location: folder, message: 'symbolic link loop (links to a folder it is in); skipped'});
     return [];
   }
-  seen.add(real);
   let entries;
   try {
     entries = await readdir(folder, {withFileTypes: true});
@@ -101,6 +125,7 @@ async function listRunFiles(folder: string, warnings: LoadWarning[], seen: Set<s
     return [];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  ancestors.add(real);
   const files: string[] = [];
   for (const entry of entries) {
     const full = path.join(folder, entry.name);
@@ -118,9 +143,10 @@ async function listRunFiles(folder: string, warnings: LoadWarning[], seen: Set<s
         continue;
       }
     }
-    if (isDirectory) files.push(...(await listRunFiles(full, warnings, seen)));
+    if (isDirectory) files.push(...(await listRunFiles(full, warnings, ancestors)));
     else if (isFile && RUN_FILE.test(entry.name)) files.push(full);
   }
+  ancestors.delete(real);
   return files;
 }
 
@@ -137,7 +163,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   const collection = new RunCollection();
   const warnings: LoadWarning[] = [];
   const files: string[] = [];
-  const seenFolders = new Set<string>();
+  const readFiles = new Set<string>();
 
   const loadText = (text: string, label: string) => {
     const parsed = parseRunText(text, label);
@@ -148,7 +174,15 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   for (const source of sources) {
     if (source === '-') {
       const stdin = options.stdin ?? process.stdin;
-      loadText(decodeRunFile(await readStream(stdin)), STDIN_LABEL);
+      let bytes: Buffer;
+      try {
+        bytes = await readStream(stdin);
+      } catch (error) {
+        // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
+        warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
+        continue;
+      }
+      loadText(decodeRunFile(bytes), STDIN_LABEL);
       files.push(STDIN_LABEL);
       continue;
     }
@@ -159,11 +193,14 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
       warnings.push({location: source, message: describeFsError(error)});
       continue;
     }
-    const targets = isDirectory ? await listRunFiles(source, warnings, seenFolders) : [source];
+    const targets = isDirectory ? await listRunFiles(source, warnings, new Set()) : [source];
     if (isDirectory && targets.length === 0) {
       warnings.push({location: source, message: 'no .json, .jsonl or .ndjson files in this folder'});
     }
     for (const file of targets) {
+      // A file named twice (`runlens examples examples/weather-bot`) is read once.
+      if (readFiles.has(path.resolve(file))) continue;
+      readFiles.add(path.resolve(file));
       let bytes: Buffer;
       try {
         bytes = await readFile(file);

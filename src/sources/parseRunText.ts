@@ -23,6 +23,8 @@ export function isJsonLinesName(name: string): boolean {
   return /\.(jsonl|ndjson)$/i.test(name);
 }
 
+const THE_VALUE = 'the value';
+
 /**
  * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list envelope
  * `{"object":"list","data":[...]}`. Anything else becomes a warning, never an error.
@@ -34,7 +36,10 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
       out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
       return;
     }
-    const run = normalizeRun(candidate, line === undefined ? {file} : {file, line});
+    // Runs without an id are told apart by where they are: with one name per file or line, the
+    // second of two id-less runs in an array replaced the first as a "duplicate".
+    const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
+    const run = normalizeRun(candidate, line === undefined ? {file} : {file, line}, fallbackId);
     for (const problem of run.problems) {
       out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
     }
@@ -54,7 +59,7 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
     data.forEach((item, index) => addRun(item, `data[${index}]`));
     return;
   }
-  addRun(value, 'the value');
+  addRun(value, THE_VALUE);
 }
 
 /** Parses JSON Lines: a bad line is a warning and the other lines still load. */
@@ -65,7 +70,10 @@ export function parseJsonLines(text: string, file: string, out: ParsedRuns): voi
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     lineNumber += 1;
-    const line = text.slice(start, end).trim();
+    const rawLine = text.slice(start, end);
+    const line = rawLine.trim();
+    // Columns count from the start of the line as written, indentation included.
+    const indent = rawLine.length - rawLine.trimStart().length;
     start = end + 1;
     if (line === '') {
       if (end === text.length) break;
@@ -76,23 +84,33 @@ export function parseJsonLines(text: string, file: string, out: ParsedRuns): voi
       collectRuns(parsed.value, file, lineNumber, out);
     } else {
       out.warnings.push({
-        location: `${file}:${lineNumber}:${parsed.error.column}`,
+        location: `${file}:${lineNumber}:${parsed.error.column + indent}`,
         message: `${parsed.error.reason}; line skipped`,
       });
     }
   }
 }
 
-function firstNonEmptyLine(text: string): string {
+/**
+ * Whether a text that is not one JSON value reads as JSON Lines: its first or second non-empty
+ * line is a JSON value on its own. The second counts because the first line of `tail -c` output,
+ * or of an export whose first write was cut short, is broken while the rest is fine.
+ */
+function looksLikeJsonLines(text: string): boolean {
+  let nonEmpty = 0;
   for (const line of text.split('\n', 50)) {
-    if (line.trim() !== '') return line.trim();
+    if (line.trim() === '') continue;
+    if (parseJson(line.trim()).ok) return true;
+    nonEmpty += 1;
+    if (nonEmpty === 2) break;
   }
-  return '';
+  return false;
 }
 
 /**
  * Parses the text of one file (or stdin) in any accepted shape. JSON Lines are recognised by the
- * file name or, failing that, by a text that is not one JSON value but whose first line is.
+ * file name or, failing that, by a text that is not one JSON value but whose first or second
+ * line is.
  */
 export function parseRunText(text: string, file: string): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
@@ -110,7 +128,7 @@ export function parseRunText(text: string, file: string): ParsedRuns {
     collectRuns(parsed.value, file, undefined, out);
     return out;
   }
-  if (body.includes('\n') && parseJson(firstNonEmptyLine(body)).ok) {
+  if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
     return out;
   }

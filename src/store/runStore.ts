@@ -17,7 +17,14 @@ import {
   type ListQuery,
 } from './listView.js';
 
-export type Mode = 'list' | 'detail' | 'help' | 'warnings';
+export type Mode = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads';
+
+/** Views laid over the list or a run; Esc (or their key again) returns to where they were opened. */
+export type OverlayMode = 'help' | 'warnings' | 'stats' | 'threads';
+
+function isOverlay(mode: Mode): mode is OverlayMode {
+  return mode === 'help' || mode === 'warnings' || mode === 'stats' || mode === 'threads';
+}
 
 export interface RunStoreState {
   runs: readonly Run[];
@@ -77,6 +84,7 @@ export type RunStoreAction =
   | {type: 'endSearch'; keep: boolean}
   | {type: 'toggleHelp'}
   | {type: 'toggleWarnings'}
+  | {type: 'toggleOverlay'; mode: OverlayMode}
   | {type: 'scrollMetrics'; lines: number; height: number}
   /** A key press by name (see `keyName`), resolved through the key table against the current mode. */
   | {type: 'key'; name: string; text: string}
@@ -177,7 +185,7 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
   switch (command) {
     case 'quit':
       // In help and warnings, q goes back rather than quitting, as in less and k9s; Ctrl-C always quits.
-      return name === 'q' && (state.mode === 'help' || state.mode === 'warnings') ? {type: 'back'} : 'quit';
+      return name === 'q' && isOverlay(state.mode) ? {type: 'back'} : 'quit';
     case 'up':
       return {type: 'move', delta: -1};
     case 'down':
@@ -216,6 +224,10 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
       return {type: 'cycleStuck'};
     case 'warnings':
       return {type: 'toggleWarnings'};
+    case 'stats':
+      return {type: 'toggleOverlay', mode: 'stats'};
+    case 'threads':
+      return {type: 'toggleOverlay', mode: 'threads'};
     case 'help':
       return {type: 'toggleHelp'};
     case 'copy':
@@ -286,7 +298,7 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       return {...state, mode: 'detail', openRunId: run.id, scroll: 0};
     }
     case 'back':
-      if (state.mode === 'help' || state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
+      if (isOverlay(state.mode)) return {...state, mode: state.previousMode, scroll: 0};
       if (state.mode === 'detail') return {...state, mode: 'list', openRunId: null, scroll: 0};
       return state;
     case 'setPane':
@@ -327,11 +339,13 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
     case 'endSearch':
       return action.keep ? {...state, searching: false} : withQuery({...state, searching: false}, {...state.query, search: ''});
     case 'toggleHelp':
-      if (state.mode === 'help') return {...state, mode: state.previousMode, scroll: 0};
-      return {...state, mode: 'help', previousMode: state.mode === 'warnings' ? state.previousMode : state.mode, scroll: 0};
+      return runStoreReducer(state, {type: 'toggleOverlay', mode: 'help'});
     case 'toggleWarnings':
-      if (state.mode === 'warnings') return {...state, mode: state.previousMode, scroll: 0};
-      return {...state, mode: 'warnings', previousMode: state.mode === 'help' ? state.previousMode : state.mode, scroll: 0};
+      return runStoreReducer(state, {type: 'toggleOverlay', mode: 'warnings'});
+    case 'toggleOverlay':
+      if (state.mode === action.mode) return {...state, mode: state.previousMode, scroll: 0};
+      // One overlay replaces another; Esc still goes back to the list or run it was opened from.
+      return {...state, mode: action.mode, previousMode: isOverlay(state.mode) ? state.previousMode : state.mode, scroll: 0};
     case 'copy': {
       const target = copyTarget(state);
       if (!target) return state;

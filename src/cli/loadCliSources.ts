@@ -1,0 +1,82 @@
+/**
+ * Everything the command line names, loaded into one set of runs: files, folders and stdin, URLs,
+ * and threads from an Assistants-compatible API. Runs met in several sources appear once.
+ */
+import {splitHeader} from '../config/profile.js';
+import {Settings, settingsDirFromEnv} from '../config/settings.js';
+import type {ResolvedConnection} from '../sources/api/apiClient.js';
+import {ApiFlagError, resolveApiRequest, wantsApiSource} from '../sources/api/cliFlags.js';
+import {loadRunsFromApi} from '../sources/api/loadRunsFromApi.js';
+import {isUrlSource, loadRunsFromUrl} from '../sources/api/loadRunsFromUrl.js';
+import {loadRunsFromSources, RunCollection, type LoadedRuns} from '../sources/loadSources.js';
+import type {LoadWarning} from '../sources/parseRunText.js';
+import {UsageError, type CliOptions} from './args.js';
+import type {CliIo} from './main.js';
+
+export interface CliLoad extends LoadedRuns {
+  /** The API connection used, when threads were read (for the header and actions). */
+  connection: ResolvedConnection | null;
+}
+
+function headersFrom(options: CliOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const text of options.api.headers ?? []) {
+    const header = splitHeader(text);
+    if (!header) throw new UsageError('--header takes "Name: value"');
+    headers[header[0]] = header[1];
+  }
+  return headers;
+}
+
+/** Loads every source; usage problems throw UsageError, everything else becomes a warning. */
+export async function loadCliSources(options: CliOptions, sources: readonly string[], io: CliIo): Promise<CliLoad> {
+  const collection = new RunCollection();
+  const warnings: LoadWarning[] = [];
+  const files: string[] = [];
+  const labels: string[] = [];
+  const merge = (loaded: LoadedRuns) => {
+    for (const run of loaded.runs) collection.add(run);
+    warnings.push(...loaded.warnings);
+    files.push(...loaded.files);
+  };
+
+  const urls = sources.filter(isUrlSource);
+  const paths = sources.filter((source) => !isUrlSource(source));
+  if (paths.length > 0) {
+    merge(await loadRunsFromSources(paths, {stdin: io.stdin}));
+    labels.push(...paths);
+  }
+  if (urls.length > 0) {
+    const headers = headersFrom(options);
+    for (const url of urls) {
+      const loaded = await loadRunsFromUrl(url, {headers, env: io.env});
+      merge(loaded);
+      labels.push(...loaded.sources);
+    }
+  }
+
+  let connection: ResolvedConnection | null = null;
+  if (wantsApiSource(options.api)) {
+    const settings = new Settings({cwd: settingsDirFromEnv(io.env)});
+    let request;
+    try {
+      request = resolveApiRequest(options.api, settings);
+    } catch (error) {
+      if (error instanceof ApiFlagError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (options.azure.endpoint && options.azure.apiVersion) {
+      request.connection.azure = {
+        endpoint: options.azure.endpoint,
+        apiVersion: options.azure.apiVersion,
+        ...(options.azure.deployment ? {deployment: options.azure.deployment} : {}),
+      };
+    }
+    const loaded = await loadRunsFromApi({...request, env: io.env});
+    merge(loaded);
+    connection = loaded.connection;
+    labels.push(connection ? `${connection.profileName ? `${connection.profileName}: ` : ''}${connection.host}` : 'api');
+    if (request.profile && loaded.runs.length > 0) settings.rememberThreads(request.profile.name, request.threads);
+  }
+  return {runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection};
+}

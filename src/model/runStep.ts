@@ -1,0 +1,189 @@
+/**
+ * Run steps (`thread.run.step`): what a run did, one step at a time. As with runs, normalization
+ * never throws and never drops data: the object stays in `raw`, and a field of the wrong type is
+ * left out of the typed view and recorded in `problems`.
+ */
+import {z} from 'zod';
+import type {FieldProblem, RunError, Usage} from './run.js';
+
+/** One output of a code interpreter call. */
+export type CodeInterpreterOutput =
+  | {type: 'logs'; logs: string}
+  | {type: 'image'; fileId: string | null}
+  | {type: string; raw: unknown};
+
+/** One tool call of a `tool_calls` step. */
+export type StepToolCall =
+  | {
+      type: 'function';
+      id: string | null;
+      name: string | null;
+      /** JSON text as the model wrote it; it may not be valid JSON. */
+      arguments: string | null;
+      /** null until the outputs are submitted. */
+      output: string | null;
+    }
+  | {type: 'code_interpreter'; id: string | null; input: string | null; outputs: CodeInterpreterOutput[]}
+  | {
+      type: 'file_search';
+      id: string | null;
+      /** null when the server did not include results (they come only with `include`). */
+      resultCount: number | null;
+    }
+  | {type: 'other'; id: string | null; toolType: string; raw: unknown};
+
+/** A normalized run step. Times are Unix seconds, as in the API. */
+export interface RunStep {
+  id: string;
+  /** `message_creation`, `tool_calls`, or anything newer. */
+  type: string;
+  /** `in_progress`, `cancelled`, `failed`, `completed`, `expired`, or anything newer. */
+  status: string;
+  runId: string | null;
+  threadId: string | null;
+  assistantId: string | null;
+  createdAt: number | null;
+  completedAt: number | null;
+  failedAt: number | null;
+  cancelledAt: number | null;
+  expiredAt: number | null;
+  usage: Usage | null;
+  lastError: RunError | null;
+  /** message_creation steps: the message written. */
+  messageId: string | null;
+  /** tool_calls steps: the calls made. */
+  toolCalls: StepToolCall[];
+  raw: Record<string, unknown>;
+  problems: FieldProblem[];
+}
+
+const timestamp = z.number().min(0, 'negative timestamp').nullable();
+const nullableString = z.string().nullable();
+const objectSchema = z.record(z.string(), z.unknown());
+
+class Reader {
+  readonly problems: FieldProblem[] = [];
+
+  /** `object[field]` checked with `schema`; null (and a problem) when present but wrong. */
+  read<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
+    if (!Object.hasOwn(object, field) || object[field] === undefined) return null;
+    const result = schema.safeParse(object[field]);
+    if (result.success) return result.data;
+    const where = path ? `${path}.${field}` : field;
+    for (const issue of result.error.issues) {
+      this.problems.push({field: [where, ...issue.path.map(String)].join('.'), message: issue.message});
+    }
+    return null;
+  }
+}
+
+function normalizeCodeOutput(reader: Reader, path: string, value: unknown): CodeInterpreterOutput | null {
+  const check = objectSchema.safeParse(value);
+  if (!check.success) {
+    reader.problems.push({field: path, message: 'expected an object'});
+    return null;
+  }
+  const output = check.data;
+  const type = reader.read(path, output, 'type', z.string()) ?? 'unknown';
+  if (type === 'logs') return {type: 'logs', logs: reader.read(path, output, 'logs', z.string()) ?? ''};
+  if (type === 'image') {
+    const image = reader.read(path, output, 'image', objectSchema);
+    return {type: 'image', fileId: image ? reader.read(`${path}.image`, image, 'file_id', z.string()) : null};
+  }
+  return {type, raw: value};
+}
+
+function normalizeToolCall(reader: Reader, path: string, value: unknown): StepToolCall | null {
+  const check = objectSchema.safeParse(value);
+  if (!check.success) {
+    reader.problems.push({field: path, message: 'expected an object'});
+    return null;
+  }
+  const call = check.data;
+  const id = reader.read(path, call, 'id', z.string());
+  const type = reader.read(path, call, 'type', z.string()) ?? 'unknown';
+  if (type === 'function') {
+    const fn = reader.read(path, call, 'function', objectSchema) ?? {};
+    return {
+      type: 'function',
+      id,
+      name: reader.read(`${path}.function`, fn, 'name', z.string()),
+      arguments: reader.read(`${path}.function`, fn, 'arguments', z.string()),
+      output: reader.read(`${path}.function`, fn, 'output', nullableString),
+    };
+  }
+  if (type === 'code_interpreter') {
+    const code = reader.read(path, call, 'code_interpreter', objectSchema) ?? {};
+    const outputs = reader.read(`${path}.code_interpreter`, code, 'outputs', z.array(z.unknown())) ?? [];
+    return {
+      type: 'code_interpreter',
+      id,
+      input: reader.read(`${path}.code_interpreter`, code, 'input', z.string()),
+      outputs: outputs
+        .map((output, index) => normalizeCodeOutput(reader, `${path}.code_interpreter.outputs.${index}`, output))
+        .filter((output): output is CodeInterpreterOutput => output !== null),
+    };
+  }
+  if (type === 'file_search') {
+    const search = reader.read(path, call, 'file_search', objectSchema) ?? {};
+    const results = reader.read(`${path}.file_search`, search, 'results', z.array(z.unknown()));
+    return {type: 'file_search', id, resultCount: results ? results.length : null};
+  }
+  return {type: 'other', id, toolType: type, raw: value};
+}
+
+/**
+ * Turns a run step object into a `RunStep`. Never throws; `fallbackId` names a step without an id.
+ */
+export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no id)'): RunStep {
+  const reader = new Reader();
+  const id = reader.read('', raw, 'id', z.string());
+  if (!Object.hasOwn(raw, 'id')) reader.problems.push({field: 'id', message: 'missing'});
+  const usage = reader.read('', raw, 'usage', objectSchema.nullable());
+  const lastError = reader.read('', raw, 'last_error', objectSchema.nullable());
+  const details = reader.read('', raw, 'step_details', objectSchema.nullable());
+  const type = reader.read('', raw, 'type', z.string()) ?? (details ? reader.read('step_details', details, 'type', z.string()) : null) ?? 'unknown';
+
+  let messageId: string | null = null;
+  const toolCalls: StepToolCall[] = [];
+  if (details) {
+    const creation = reader.read('step_details', details, 'message_creation', objectSchema);
+    if (creation) messageId = reader.read('step_details.message_creation', creation, 'message_id', z.string());
+    const calls = reader.read('step_details', details, 'tool_calls', z.array(z.unknown())) ?? [];
+    calls.forEach((call, index) => {
+      const normalized = normalizeToolCall(reader, `step_details.tool_calls.${index}`, call);
+      if (normalized) toolCalls.push(normalized);
+    });
+  }
+
+  return {
+    id: id ?? fallbackId,
+    type,
+    status: reader.read('', raw, 'status', z.string()) ?? 'unknown',
+    runId: reader.read('', raw, 'run_id', nullableString),
+    threadId: reader.read('', raw, 'thread_id', nullableString),
+    assistantId: reader.read('', raw, 'assistant_id', nullableString),
+    createdAt: reader.read('', raw, 'created_at', timestamp),
+    completedAt: reader.read('', raw, 'completed_at', timestamp),
+    failedAt: reader.read('', raw, 'failed_at', timestamp),
+    cancelledAt: reader.read('', raw, 'cancelled_at', timestamp),
+    expiredAt: reader.read('', raw, 'expired_at', timestamp),
+    usage: usage
+      ? {
+          promptTokens: reader.read('usage', usage, 'prompt_tokens', z.number().nullable()),
+          completionTokens: reader.read('usage', usage, 'completion_tokens', z.number().nullable()),
+          totalTokens: reader.read('usage', usage, 'total_tokens', z.number().nullable()),
+        }
+      : null,
+    lastError: lastError
+      ? {
+          code: reader.read('last_error', lastError, 'code', nullableString),
+          message: reader.read('last_error', lastError, 'message', nullableString),
+        }
+      : null,
+    messageId,
+    toolCalls,
+    raw,
+    problems: reader.problems,
+  };
+}

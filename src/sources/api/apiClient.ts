@@ -1,0 +1,214 @@
+/**
+ * Builds an OpenAI SDK client for the Assistants API from connection options, a profile and an
+ * environment that is handed in (this module never reads `process.env` itself).
+ *
+ * Every option the SDK would otherwise take from `process.env` (base URL, key, admin key,
+ * organization, project, log level) is passed explicitly, so what runlens connects to is what the
+ * injected environment and the profile say. The key is kept inside the client: it never appears
+ * in a message, and the description of the connection (`ResolvedConnection`) does not carry it.
+ */
+import OpenAI, {AzureOpenAI} from 'openai';
+import {ENV_REFERENCE, isSecretHeader, looksLikeSecret, type AzureSettings, type NamedProfile} from '../../config/profile.js';
+
+/** The official endpoint. */
+export const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
+export const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
+/** The SDK waits 10 minutes by default; far too long for someone looking at a terminal. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RETRIES = 2;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Azure OpenAI Assistants: the resource endpoint and API version (the key is in an env variable). */
+export interface AzureConnection {
+  /** e.g. https://my-resource.openai.azure.com */
+  endpoint: string;
+  /** e.g. 2024-05-01-preview */
+  apiVersion: string;
+  deployment?: string;
+}
+
+/**
+ * How to reach an Assistants API: command-line flags, each falling back to the profile.
+ * The base URL falls back to `OPENAI_BASE_URL` before the profile (see `resolveBaseUrl`).
+ */
+export interface ApiConnectionOptions {
+  /** `--base-url`. */
+  baseUrl?: string;
+  /** The NAME of the env variable holding the key (default OPENAI_API_KEY, or AZURE_OPENAI_API_KEY for Azure). */
+  apiKeyEnv?: string;
+  org?: string;
+  project?: string;
+  /** Extra headers; a value `env:NAME` is read from the environment variable NAME. */
+  headers?: Record<string, string>;
+  azure?: AzureConnection;
+  /** Per attempt. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries after 408/409/429/5xx and connection errors (the SDK's). Default 2. */
+  maxRetries?: number;
+  /** The profile in use (`--profile`, or the default one): fills in what the flags leave out. */
+  profile?: NamedProfile | null;
+  /** For tests: the fetch the SDK uses. */
+  fetch?: typeof fetch;
+}
+
+/** Where a client connects and with what, for messages. Never holds the key. */
+export interface ResolvedConnection {
+  baseUrl: string;
+  /** host[:port] of the base URL, for one-line messages. */
+  host: string;
+  /** The env variable the key was read from. */
+  keyEnv: string;
+  /** The profile in use, if any. */
+  profileName: string | null;
+  /** Whether this is OpenAI's own endpoint (api.openai.com). */
+  official: boolean;
+  azure: boolean;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+/** The options cannot make a client: no key, a bad URL, a missing Azure API version, … */
+export class ApiConfigError extends Error {
+  override name = 'ApiConfigError';
+}
+
+export interface ApiClient {
+  client: OpenAI;
+  connection: ResolvedConnection;
+  /** Secret values in use (the key, credential headers), for scrubbing messages. */
+  secrets: readonly string[];
+}
+
+function nonEmpty(value: string | undefined | null): string | undefined {
+  return value !== undefined && value !== null && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** `--base-url`, else `OPENAI_BASE_URL`, else the profile's, else the official endpoint. */
+export function resolveBaseUrl(options: ApiConnectionOptions, env: Env): string {
+  return nonEmpty(options.baseUrl) ?? nonEmpty(env['OPENAI_BASE_URL']) ?? nonEmpty(options.profile?.baseUrl) ?? OFFICIAL_BASE_URL;
+}
+
+function parseHttpUrl(text: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ApiConfigError(`${what} '${text}' is not a URL (e.g. http://127.0.0.1:4010/v1)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiConfigError(`${what} '${text}' must start with http:// or https://`);
+  }
+  if (url.username || url.password) {
+    throw new ApiConfigError(`${what} must not carry a user name or password; use --api-key-env`);
+  }
+  return url;
+}
+
+function describeProfile(options: ApiConnectionOptions): string {
+  return options.profile ? ` (profile '${options.profile.name}')` : '';
+}
+
+/** Resolves `env:NAME` header values; the resolved secrets are collected for scrubbing. */
+function resolveHeaders(options: ApiConnectionOptions, env: Env, secrets: string[]): Record<string, string> {
+  const merged: Record<string, string> = {...options.profile?.headers, ...options.headers};
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(merged)) {
+    const reference = ENV_REFERENCE.exec(value.trim());
+    if (!reference) {
+      headers[name] = value;
+      // A credential given on the command line is scrubbed from messages like the key.
+      if (isSecretHeader(name) || looksLikeSecret(value)) secrets.push(value.replace(/^(bearer|basic)\s+/i, ''));
+      continue;
+    }
+    const variable = reference[1]!;
+    const resolved = nonEmpty(env[variable]);
+    if (resolved === undefined) {
+      throw new ApiConfigError(`header ${name} takes its value from the environment variable ${variable}, which is not set${describeProfile(options)}`);
+    }
+    headers[name] = resolved;
+    secrets.push(resolved);
+  }
+  return headers;
+}
+
+function resolveAzure(options: ApiConnectionOptions): AzureConnection | AzureSettings | undefined {
+  return options.azure ?? options.profile?.azure;
+}
+
+/**
+ * Builds the SDK client. Throws ApiConfigError (one line, naming the env variable and the
+ * profile, never the key) when the options cannot work.
+ */
+export function createApiClient(options: ApiConnectionOptions, env: Env): ApiClient {
+  const azure = resolveAzure(options);
+  const keyEnv = nonEmpty(options.apiKeyEnv) ?? nonEmpty(options.profile?.apiKeyEnv) ?? (azure ? DEFAULT_AZURE_KEY_ENV : DEFAULT_KEY_ENV);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
+    // Someone passed the key itself: say so without repeating it.
+    throw new ApiConfigError('--api-key-env takes the NAME of an environment variable (like OPENAI_API_KEY), not a key');
+  }
+  const apiKey = nonEmpty(env[keyEnv]);
+  if (apiKey === undefined) {
+    throw new ApiConfigError(`no API key: the environment variable ${keyEnv} is not set${describeProfile(options)}`);
+  }
+  const secrets: string[] = [apiKey];
+  const defaultHeaders = resolveHeaders(options, env, secrets);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const organization = nonEmpty(options.org) ?? nonEmpty(env['OPENAI_ORG_ID']) ?? nonEmpty(options.profile?.org) ?? null;
+  const project = nonEmpty(options.project) ?? nonEmpty(env['OPENAI_PROJECT_ID']) ?? nonEmpty(options.profile?.project) ?? null;
+  const common = {
+    apiKey,
+    // Passed explicitly so that the SDK reads none of them from process.env.
+    adminAPIKey: null,
+    organization,
+    project,
+    webhookSecret: null,
+    timeout: timeoutMs,
+    maxRetries,
+    defaultHeaders,
+    // The SDK's debug log (OPENAI_LOG=debug) prints request headers other than the
+    // Authorization and api-key ones, and any log line would tear the terminal UI.
+    logLevel: 'off' as const,
+    ...(options.fetch ? {fetch: options.fetch} : {}),
+  };
+
+  let client: OpenAI;
+  let baseUrl: string;
+  if (azure) {
+    const apiVersion = nonEmpty(azure.apiVersion) ?? nonEmpty(env['OPENAI_API_VERSION']);
+    if (!apiVersion) {
+      throw new ApiConfigError(`Azure OpenAI needs an API version: set azure.apiVersion in the profile or OPENAI_API_VERSION${describeProfile(options)}`);
+    }
+    // The base URL is built here rather than by the SDK: given `endpoint`, it would still take
+    // OPENAI_BASE_URL from process.env and then refuse both as mutually exclusive.
+    const endpoint = parseHttpUrl(nonEmpty(options.baseUrl) ?? azure.endpoint, 'the Azure endpoint');
+    baseUrl = nonEmpty(options.baseUrl) ?? `${endpoint.href.replace(/\/+$/, '')}/openai`;
+    client = new AzureOpenAI({
+      ...common,
+      baseURL: baseUrl,
+      apiVersion,
+      ...(azure.deployment ? {deployment: azure.deployment} : {}),
+    });
+  } else {
+    baseUrl = resolveBaseUrl(options, env);
+    parseHttpUrl(baseUrl, 'the base URL');
+    client = new OpenAI({...common, baseURL: baseUrl});
+  }
+  const url = new URL(baseUrl);
+  return {
+    client,
+    secrets,
+    connection: {
+      baseUrl,
+      host: url.host,
+      keyEnv,
+      profileName: options.profile?.name ?? null,
+      official: url.hostname === 'api.openai.com',
+      azure: Boolean(azure),
+      timeoutMs,
+      maxRetries,
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * From command-line flags (and the settings' profiles) to the options of `loadRunsFromApi`, so the
+ * CLI only declares the flags and calls `resolveApiRequest`. Pure: no I/O beyond reading settings.
+ */
+import {looksLikeSecret, splitHeader, type NamedProfile} from '../../config/profile.js';
+import type {Settings} from '../../config/settings.js';
+import type {ApiConnectionOptions} from './apiClient.js';
+import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './loadRunsFromApi.js';
+
+/** The API flags as parsed (`parseArgs` values, renamed). */
+export interface ApiFlags {
+  /** `--thread ID` (repeatable; commas split too). */
+  threads?: readonly string[];
+  /** `--run RUN_ID`. */
+  runId?: string | null;
+  /** `--profile NAME`. */
+  profile?: string | null;
+  /** `--base-url URL`. */
+  baseUrl?: string | null;
+  /** `--api-key-env VAR`. */
+  apiKeyEnv?: string | null;
+  org?: string | null;
+  project?: string | null;
+  /** `--header "Name: value"` (repeatable). */
+  headers?: readonly string[];
+  /** `--timeout SECONDS` (per request attempt). */
+  timeoutSeconds?: number | null;
+  /** `--max-retries N`. */
+  maxRetries?: number | null;
+  /** `--limit N`: runs per thread (default 1000). */
+  maxRuns?: number | null;
+  /** `--concurrency N`: threads at once. */
+  concurrency?: number | null;
+}
+
+/** A flag combination that cannot work (exit 2). */
+export class ApiFlagError extends Error {
+  override name = 'ApiFlagError';
+}
+
+export interface ApiRequest {
+  threads: string[];
+  runId?: string;
+  limit: number;
+  concurrency: number;
+  connection: ApiConnectionOptions;
+  /** The profile in use, if any (for the header line and `rememberThreads`). */
+  profile: NamedProfile | null;
+}
+
+/**
+ * Whether the flags ask for the API source: a thread, a run or a profile was named.
+ * (A profile with file SOURCEs as well is for the CLI to refuse or to ignore.)
+ */
+export function wantsApiSource(flags: ApiFlags): boolean {
+  return (flags.threads?.length ?? 0) > 0 || Boolean(flags.runId) || Boolean(flags.profile);
+}
+
+function positiveInteger(value: number | null | undefined, flag: string, fallback: number, min = 1): number {
+  if (value === null || value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) throw new ApiFlagError(`${flag} takes a whole number of at least ${min}, not '${value}'`);
+  return value;
+}
+
+/**
+ * The load options for the flags: the profile (`--profile`, else the default one) fills in
+ * what the flags leave out, and gives the threads when no `--thread` is given.
+ * Throws ApiFlagError (usage) or the settings' ProfileNotFoundError / SettingsError.
+ */
+export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): ApiRequest {
+  const profile = settings ? settings.resolveProfile(flags.profile ?? null) : null;
+  if (flags.profile && !settings) throw new ApiFlagError('--profile needs the settings file');
+  let threads = (flags.threads ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
+  if (threads.length === 0) threads = [...(profile?.threads ?? [])];
+  if (threads.length === 0) {
+    throw new ApiFlagError(
+      profile ? `no thread: give --thread ID (profile '${profile.name}' has no threads)` : 'no thread: give --thread ID, or a --profile with threads',
+    );
+  }
+  let headers: Record<string, string> | undefined;
+  if (flags.headers && flags.headers.length > 0) {
+    headers = {};
+    for (const text of flags.headers) {
+      const header = splitHeader(text);
+      if (!header) throw new ApiFlagError(`--header takes "Name: value"${looksLikeSecret(text) ? '' : `, not '${text}'`}`);
+      headers[header[0]] = header[1];
+    }
+  }
+  const timeoutSeconds = flags.timeoutSeconds;
+  if (timeoutSeconds !== null && timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
+    throw new ApiFlagError(`--timeout takes a number of seconds above 0, not '${timeoutSeconds}'`);
+  }
+  const connection: ApiConnectionOptions = {profile};
+  if (flags.baseUrl) connection.baseUrl = flags.baseUrl;
+  if (flags.apiKeyEnv) connection.apiKeyEnv = flags.apiKeyEnv;
+  if (flags.org) connection.org = flags.org;
+  if (flags.project) connection.project = flags.project;
+  if (headers) connection.headers = headers;
+  if (timeoutSeconds) connection.timeoutMs = Math.round(timeoutSeconds * 1000);
+  if (flags.maxRetries !== null && flags.maxRetries !== undefined) connection.maxRetries = positiveInteger(flags.maxRetries, '--max-retries', 2, 0);
+  return {
+    threads,
+    ...(flags.runId ? {runId: flags.runId} : {}),
+    limit: positiveInteger(flags.maxRuns, '--limit', DEFAULT_RUN_LIMIT),
+    concurrency: positiveInteger(flags.concurrency, '--concurrency', DEFAULT_CONCURRENCY),
+    connection,
+    profile,
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * A URL as a source: GET any JSON in the file shapes (a run, an array, a list envelope, JSON
+ * Lines) from any server, an export bucket or a gist. Plain `fetch`, not the SDK: this is not an
+ * OpenAI API. The body goes through `parseRunText`, so every shape, and every message with its
+ * line and column, is the same as for a file.
+ *
+ * Like the file loader it never throws for bad input: a failed request is a warning.
+ */
+import type {LoadedRuns} from '../loadSources.js';
+import {decodeRunFile, RunCollection} from '../loadSources.js';
+import {isJsonLinesName, parseJsonLines, parseRunText, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
+import {ENV_REFERENCE} from '../../config/profile.js';
+import {redactSecrets} from './apiErrors.js';
+import type {Env} from './apiClient.js';
+
+export const DEFAULT_URL_TIMEOUT_MS = 30_000;
+
+export interface UrlLoadOptions {
+  /** Request headers; a value `env:NAME` is read from `env`. */
+  headers?: Record<string, string>;
+  env?: Env;
+  /** For the whole request, body included. Default 30 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** For tests. Default: the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Query parameters whose values are credentials (signed URLs, tokens) and are never shown. */
+const SECRET_PARAM = /key|token|secret|sig|signature|password|auth|credential|code|session/i;
+
+/**
+ * The URL as shown in messages: no user name or password, and credential-like query values
+ * masked (`?sig=***`).
+ */
+export function urlLabel(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  shown.hash = '';
+  for (const name of [...new Set(shown.searchParams.keys())]) {
+    if (SECRET_PARAM.test(name)) shown.searchParams.set(name, '***');
+  }
+  // URLSearchParams encodes `*`; keep the mask readable.
+  return shown.href.replace(/%2A%2A%2A/g, '***');
+}
+
+function isHttpUrl(text: string): boolean {
+  return /^https?:\/\//i.test(text);
+}
+
+/** Whether a command-line source is a URL rather than a path. */
+export function isUrlSource(source: string): boolean {
+  return isHttpUrl(source);
+}
+
+function mediaType(contentType: string | null): string | null {
+  return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null;
+}
+
+function isJsonLinesType(media: string | null): boolean {
+  return media !== null && /^application\/(x-)?(ndjson|jsonl|jsonlines|x-jsonlines|json-seq)$/.test(media);
+}
+
+function describeFetchError(error: unknown, url: URL, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000}s`;
+  if (error instanceof Error && error.name === 'AbortError') return 'cancelled';
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth += 1) {
+    const code = (current as {code?: unknown}).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) {
+      if (code === 'ECONNREFUSED') return `cannot connect to ${url.host} (connection refused)`;
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host name ${url.hostname}`;
+      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `the connection to ${url.host} was closed before the whole answer came`;
+      return `cannot read from ${url.host} (${code})`;
+    }
+    if ((current as {message?: unknown}).message === 'bad port') return `fetch refuses port ${url.port} (a "bad port"); use another one`;
+    const errors = (current as {errors?: unknown}).errors;
+    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as {cause?: unknown}).cause;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function resolveHeaders(headers: Record<string, string>, env: Env): {headers: Record<string, string>; secrets: string[]; problem: string | null} {
+  const resolved: Record<string, string> = {};
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const reference = ENV_REFERENCE.exec(value.trim());
+    if (!reference) {
+      resolved[name] = value;
+      continue;
+    }
+    const fromEnv = env[reference[1]!];
+    if (fromEnv === undefined || fromEnv === '') {
+      return {headers: resolved, secrets, problem: `header ${name} takes its value from the environment variable ${reference[1]}, which is not set`};
+    }
+    resolved[name] = fromEnv;
+    secrets.push(fromEnv);
+  }
+  return {headers: resolved, secrets, problem: null};
+}
+
+/** GETs a URL and reads the runs in it. Never throws for what the server does. */
+export async function loadRunsFromUrl(source: string, options: UrlLoadOptions = {}): Promise<LoadedRuns> {
+  const warnings: LoadWarning[] = [];
+  const done = (parsed: ParsedRuns | null, label: string): LoadedRuns => {
+    const collection = new RunCollection();
+    for (const run of parsed?.runs ?? []) collection.add(run);
+    return {
+      runs: collection.runs,
+      warnings: [...warnings, ...(parsed?.warnings ?? []), ...collection.warnings],
+      sources: [label],
+      files: parsed ? [label] : [],
+    };
+  };
+
+  let url: URL;
+  try {
+    url = new URL(source);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    const label = redactSecrets(source);
+    warnings.push({location: label, message: 'not an http(s) URL'});
+    return done(null, label);
+  }
+  const label = urlLabel(url);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_URL_TIMEOUT_MS;
+  const {headers, secrets, problem} = resolveHeaders(options.headers ?? {}, options.env ?? {});
+  if (problem) {
+    warnings.push({location: label, message: problem});
+    return done(null, label);
+  }
+  // fetch refuses a URL with a user name or password; send them as Basic auth, as curl does.
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    if (password) secrets.push(password, url.password);
+    const hasAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    if (!hasAuthorization) headers['Authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    url = new URL(url.href);
+    url.username = '';
+    url.password = '';
+  }
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const doFetch = options.fetch ?? fetch;
+
+  let text: string;
+  let media: string | null;
+  try {
+    const response = await doFetch(url, {
+      headers: {accept: 'application/json, application/x-ndjson;q=0.9, */*;q=0.1', ...headers},
+      signal,
+      redirect: 'follow',
+    });
+    media = mediaType(response.headers.get('content-type'));
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      const statusText = response.statusText ? ` ${response.statusText}` : '';
+      warnings.push({location: label, message: `HTTP ${response.status}${statusText}`});
+      return done(null, label);
+    }
+    if (media === 'text/html' || media === 'application/xhtml+xml') {
+      await response.body?.cancel().catch(() => undefined);
+      warnings.push({location: label, message: `answered with content-type ${media}, not JSON (a login or error page?)`});
+      return done(null, label);
+    }
+    text = decodeRunFile(Buffer.from(await response.arrayBuffer()));
+  } catch (error) {
+    const reason = timeout.aborted && !options.signal?.aborted ? `no answer within ${timeoutMs / 1000}s` : describeFetchError(error, url, timeoutMs);
+    warnings.push({location: label, message: redactSecrets(reason, secrets)});
+    return done(null, label);
+  }
+
+  // JSON Lines by the path's extension (the label may end in a query) or by the content type.
+  const path = url.pathname;
+  if ((isJsonLinesName(path) || isJsonLinesType(media)) && !isJsonLinesName(label)) {
+    const out: ParsedRuns = {runs: [], warnings: []};
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    if (body.trim() === '') out.warnings.push({location: label, message: 'empty file'});
+    else parseJsonLines(body, label, out);
+    return done(out, label);
+  }
+  return done(parseRunText(text, label), label);
+}
