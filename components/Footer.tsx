@@ -27,8 +27,8 @@ export function Footer({context, searching, search, flash}: {context: KeyContext
   return (
     <Text dimColor wrap="truncate-end">
       {footerHints(context)
-        .map((binding) => `${binding.label} ${binding.description.split(/[,(]/)[0]!.trim()}`)
-        .join(' · ')}
+        .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
+        .join('  ')}
     </Text>
   );
 }

@@ -41,6 +41,8 @@ export interface KeyBinding {
   contexts: readonly KeyContext[];
   /** Shown in the footer of these contexts. */
   hint?: readonly KeyContext[];
+  /** The footer's word for it, when the description is too long. */
+  short?: string;
 }
 
 const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads'];
@@ -52,28 +54,28 @@ export const PANE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'up', keys: ['up', 'k'], label: '↑/k', description: 'previous run / scroll up', contexts: SCROLLING},
-  {command: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next run / scroll down', contexts: SCROLLING, hint: ['list']},
+  {command: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next run / scroll down', contexts: SCROLLING, hint: ['list'], short: 'move'},
   {command: 'pageUp', keys: ['pageup', 'ctrl+b', 'ctrl+u'], label: 'PgUp', description: 'page up', contexts: SCROLLING},
   {command: 'pageDown', keys: ['pagedown', 'ctrl+f', 'ctrl+d', 'space'], label: 'PgDn', description: 'page down', contexts: SCROLLING},
   {command: 'top', keys: ['home', 'g'], label: 'g/Home', description: 'first run / top', contexts: SCROLLING},
   {command: 'bottom', keys: ['end', 'G'], label: 'G/End', description: 'last run / bottom', contexts: SCROLLING},
-  {command: 'open', keys: ['return', 'right', 'l'], label: '⏎/→', description: 'open the run', contexts: ['list'], hint: ['list']},
-  {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', ...OVERLAYS], hint: ['detail', ...OVERLAYS]},
-  {command: 'nextPane', keys: ['tab'], label: 'Tab', description: 'next pane', contexts: ['detail'], hint: ['detail']},
+  {command: 'open', keys: ['return', 'right', 'l'], label: '⏎/→', description: 'open the run', contexts: ['list'], hint: ['list'], short: 'open'},
+  {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', ...OVERLAYS], hint: ['detail', ...OVERLAYS], short: 'back'},
+  {command: 'nextPane', keys: ['tab'], label: 'Tab', description: 'next pane', contexts: ['detail'], hint: ['detail'], short: 'pane'},
   {command: 'previousPane', keys: ['shift+tab'], label: 'S-Tab', description: 'previous pane', contexts: ['detail']},
-  {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N', contexts: ['detail'], hint: ['detail']},
-  {command: 'search', keys: ['/'], label: '/', description: 'search id, model, thread, assistant, error, tools, metadata', contexts: ['list'], hint: ['list']},
-  {command: 'sort', keys: ['s'], label: 's', description: 'cycle the sort column', contexts: ['list'], hint: ['list']},
+  {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N', contexts: ['detail'], hint: ['detail'], short: 'pane N'},
+  {command: 'search', keys: ['/'], label: '/', description: 'search id, model, thread, assistant, error, tools, metadata', contexts: ['list'], hint: ['list'], short: 'search'},
+  {command: 'sort', keys: ['s'], label: 's', description: 'cycle the sort column', contexts: ['list'], hint: ['list'], short: 'sort'},
   {command: 'reverseSort', keys: ['S'], label: 'S', description: 'reverse the sort order', contexts: ['list']},
-  {command: 'filterStatus', keys: ['f'], label: 'f', description: 'cycle the status filter', contexts: ['list'], hint: ['list']},
+  {command: 'filterStatus', keys: ['f'], label: 'f', description: 'cycle the status filter', contexts: ['list'], hint: ['list'], short: 'filter'},
   {command: 'clearFilters', keys: ['escape', 'c'], label: 'Esc/c', description: 'clear search and filters', contexts: ['list']},
-  {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list']},
-  {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail']},
-  {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list']},
+  {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list'], short: 'stuck'},
+  {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail'], short: 'copy'},
+  {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list'], short: 'stats'},
   {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
-  {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail']},
-  {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail']},
+  {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
+  {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},
 ];
 
 /** The subset of Ink's `Key` that `keyName` reads. */

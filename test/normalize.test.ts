@@ -266,6 +266,7 @@ describe('wrongly typed fields', () => {
         'temperature: Invalid input: expected number, received string',
         'thread_id: Invalid input: expected string, received number',
         'tool_choice: Invalid input: expected a string or an object of the documented shape',
+        'tool_resources: Invalid input: expected object, received string',
         'tools: Invalid input: expected array, received string',
         'top_p: Invalid input: expected number, received string',
         'truncation_strategy: Invalid input: expected object, received string',

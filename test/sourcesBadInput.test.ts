@@ -108,6 +108,7 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
       ': run_badWrongTypes: field truncation_strategy: Invalid input: expected object, received string',
       ': run_badWrongTypes: field file_ids: Invalid input: expected array, received string',
       ': run_badWrongTypes: field incomplete_details: Invalid input: expected object, received string',
+      ': run_badWrongTypes: field tool_resources: Invalid input: expected object, received string',
       ': run_badWrongTypes: field thread_id: Invalid input: expected string, received number',
       ': run_badWrongTypes: field assistant_id: Invalid input: expected string, received boolean',
       ': run_badWrongTypes: field model: Invalid input: expected string, received number',

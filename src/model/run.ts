@@ -148,6 +148,8 @@ export const DOCUMENTED_RUN_FIELDS: ReadonlySet<string> = new Set([
   'instructions',
   'tools',
   'file_ids',
+  // Shown on runs in the spec's examples, though not in its RunObject schema.
+  'tool_resources',
   'metadata',
   'usage',
   'temperature',

@@ -41,7 +41,13 @@ function jsonInline(value: unknown): string {
 
 /** Pretty JSON as lines, every string value made safe (escapes inside JSON strings stay JSON). */
 export function jsonLines(value: unknown): Line[] {
-  const text = JSON.stringify(value, null, 2) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    // Nesting deeper than the stack allows: say so rather than fail the whole pane.
+    return [[{text: '(too deeply nested to show as JSON)', tone: 'warn'}]];
+  }
   // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
   return untrustedLines(text);
 }
