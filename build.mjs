@@ -1,6 +1,9 @@
 // Bundles the CLI into one file: importing Ink and React from hundreds of module files costs
 // ~0.4 s on Node 20 before the first frame, a single bundle a fraction of that.
 import {build} from 'esbuild';
+import {readFileSync} from 'node:fs';
+
+const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -21,7 +24,7 @@ await build({
       },
     },
   ],
-  define: {'process.env.NODE_ENV': '"production"'},
+  define: {'process.env.NODE_ENV': '"production"', __RUNLENS_VERSION__: JSON.stringify(version)},
   banner: {
     // Some bundled dependencies are CommonJS and call require(): give the ESM bundle one.
     js: "#!/usr/bin/env node\nimport {createRequire as __runlensCreateRequire} from 'node:module';\nconst require = __runlensCreateRequire(import.meta.url);",

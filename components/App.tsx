@@ -5,9 +5,11 @@ import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {measureContent} from '../src/format/runColumns.js';
+import {statusCountLines} from '../src/format/statusCounts.js';
 import {createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
 import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
+import type {LiveStatus} from './Header.js';
 import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {HelpView} from './HelpView.js';
@@ -35,6 +37,10 @@ export interface AppProps {
   tickMilliseconds?: number;
   /** Filters from the command line. */
   initialQuery?: Partial<ListQuery>;
+  /** Live data: when it was loaded, why the last refresh failed, whether it is watched. */
+  live?: LiveStatus;
+  /** Turns watching on or off (the `w` key); absent when the sources cannot be reloaded (stdin). */
+  onToggleWatch?: () => void;
 }
 
 const FOOTER_ROWS = 1;
@@ -42,7 +48,7 @@ const FOOTER_ROWS = 1;
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
-export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery}: AppProps) {
+export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch}: AppProps) {
   const {columns, rows} = useTerminalSize();
   const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
     createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}),
@@ -65,13 +71,21 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
-  const headerRows = 3 + (formatStuckBadge(stuck) ? 1 : 0);
+  const width = Math.max(20, columns);
+  const headerRows = 2 + statusCountLines(counts, width, display.ascii).length + (formatStuckBadge(stuck) ? 1 : 0);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - headerRows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.
   const pageSize = Math.max(1, bodyRows - 2);
   useEffect(() => {
     if (pageSize !== state.pageSize) dispatch({type: 'resize', pageSize});
   }, [pageSize, state.pageSize]);
+
+  useEffect(() => {
+    if (state.watchToggles === 0) return;
+    if (onToggleWatch) onToggleWatch();
+    else dispatch({type: 'flash', message: 'Watching needs sources that can be read again (files, URLs, --thread); stdin cannot.'});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.watchToggles]);
 
   // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
   const {stdout} = useStdout();
@@ -80,7 +94,6 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   }, [state.clipboard, stdout]);
 
   const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
-  const width = Math.max(20, columns);
   const run = state.mode === 'detail' ? openRun(state) : undefined;
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
@@ -155,9 +168,12 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
           warnings={warnings.length}
           query={state.query}
           stuck={stuck}
+          live={live}
+          time={time}
+          width={width}
         />
         {body}
-        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.flash} />
+        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.flash} width={width} />
       </Box>
     </DisplayContext.Provider>
   );

@@ -2,10 +2,23 @@ import {Text} from 'ink';
 import {footerHints, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
+import {cutToWidth} from '../src/format/runColumns.js';
 import {toneProps} from './StyledLine.js';
 
 /** Key hints for the current view, from the key table; or the search prompt while typing. */
-export function Footer({context, searching, search, flash}: {context: KeyContext; searching: boolean; search: string; flash?: string | null}) {
+export function Footer({
+  context,
+  searching,
+  search,
+  flash,
+  width = 80,
+}: {
+  context: KeyContext;
+  searching: boolean;
+  search: string;
+  flash?: string | null;
+  width?: number;
+}) {
   const {color} = useDisplay();
   if (flash) {
     return (
@@ -15,12 +28,16 @@ export function Footer({context, searching, search, flash}: {context: KeyContext
     );
   }
   if (searching) {
+    // What is typed matters more than the hint: the hint is cut first, then the start of the text.
+    const typed = `/${safeInline(search)}`;
+    const room = Math.max(4, width - 1);
+    const shown = typed.length > room ? `…${typed.slice(typed.length - room + 1)}` : typed;
+    const hint = cutToWidth('   Enter keeps the filter · Esc clears it', Math.max(0, width - shown.length - 1)).text;
     return (
-      <Text wrap="truncate-start">
-        <Text bold>/</Text>
-        {safeInline(search)}
+      <Text wrap="truncate-end">
+        <Text bold>{shown}</Text>
         <Text inverse> </Text>
-        <Text dimColor>{'   Enter keeps the filter · Esc clears it'}</Text>
+        <Text dimColor>{hint}</Text>
       </Text>
     );
   }

@@ -1,10 +1,18 @@
 import {Box, Text} from 'ink';
-import {statusStyle} from '../src/format/theme.js';
+import {statusCountLines} from '../src/format/statusCounts.js';
 import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
+import {formatClock, type TimeOptions} from '../src/format/time.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
+
+/** Where live data stands (`--watch`). */
+export interface LiveStatus {
+  refreshedAt: number;
+  error: string | null;
+  watchSeconds: number | null;
+}
 
 /** Props of the header: what is loaded and how the list is filtered. */
 export interface HeaderProps {
@@ -15,11 +23,16 @@ export interface HeaderProps {
   warnings: number;
   query: ListQuery;
   stuck: StuckSummary;
+  live?: LiveStatus;
+  time?: TimeOptions;
+  /** Terminal columns. */
+  width?: number;
 }
 
-export function Header({sources, total, shown, counts, warnings, query, stuck}: HeaderProps) {
+export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80}: HeaderProps) {
   const {color, ascii} = useDisplay();
   const badge = formatStuckBadge(stuck);
+  const countLines = statusCountLines(counts, width, ascii);
   const filters: string[] = [];
   if (query.stuck === 'waiting') filters.push('stuck: waiting for tool outputs');
   if (query.stuck === 'stalled') filters.push('stuck: waiting + stalled');
@@ -35,21 +48,24 @@ export function Header({sources, total, shown, counts, warnings, query, stuck}: 
         <Text> {safeInline(sources.join(' '))}</Text>
         <Text dimColor>
           {'  '}
-          {shown === total ? `${total} runs` : `${shown} of ${total} runs`}
+          {shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}
         </Text>
         {warnings > 0 ? <Text {...toneProps('warn', color)}>{`  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (W)`}</Text> : null}
+        {live?.watchSeconds ? (
+          <Text dimColor>{`  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}`}</Text>
+        ) : null}
+        {live?.error ? <Text {...toneProps('bad', color)}>{`  refresh failed: ${safeInline(live.error)} (showing ${formatClock(live.refreshedAt / 1000, time)})`}</Text> : null}
       </Text>
-      <Text wrap="truncate-end">
-        {[...counts.entries()].map(([status, count], index) => {
-          const style = statusStyle(status);
-          return (
-            <Text key={status} {...toneProps(style.tone, color)}>
+      {countLines.map((cells, line) => (
+        <Text key={line} wrap="truncate-end">
+          {cells.map(({status, text, tone}, index) => (
+            <Text key={status} {...toneProps(tone, color)}>
               {index > 0 ? '  ' : ''}
-              {`${ascii ? style.asciiGlyph : style.glyph} ${safeInline(status)} ${count}`}
+              {text}
             </Text>
-          );
-        })}
-      </Text>
+          ))}
+        </Text>
+      ))}
       {badge ? (
         <Text wrap="truncate-end" {...toneProps('attention', color)}>
           {`${ascii ? '!' : '⚑'} ${badge}`}

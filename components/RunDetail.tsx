@@ -7,6 +7,7 @@ import {buildPane, paneBadge, statusSegment} from '../src/panes/runPanes.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {paneLines} from './paneLines.js';
+import {useTableLines} from './useTableLines.js';
 import {ScrollView} from './ScrollView.js';
 import {toneProps} from './StyledLine.js';
 
@@ -26,10 +27,9 @@ export interface RunDetailProps {
 /** Pane tabs (numbered, with a count of what is inside) above the scrolled pane content. */
 export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, onMetrics}: RunDetailProps) {
   const {color, ascii} = useDisplay();
-  const lines = useMemo(
-    () => paneLines(buildPane(pane, run, {nowSeconds, time, ascii, width}), width),
-    [pane, run, nowSeconds, time, ascii, width],
-  );
+  const content = useMemo(() => buildPane(pane, run, {nowSeconds, time, ascii, width}), [pane, run, nowSeconds, time, ascii, width]);
+  const renderTable = useTableLines(content, ascii);
+  const lines = useMemo(() => paneLines(content, width, renderTable), [content, width, renderTable]);
   const bodyHeight = Math.max(2, height - 3);
   useEffect(() => {
     onMetrics(lines.length, bodyHeight - 1);

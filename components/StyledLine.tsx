@@ -19,7 +19,8 @@ export function toneProps(tone: Tone | undefined, color: boolean): {color?: stri
 /** One line of styled segments, never wrapped (callers wrap or cut to the width first). */
 export const StyledLine = memo(function StyledLine({line}: {line: Line}) {
   const {color} = useDisplay();
-  if (line.length === 0) return <Text> </Text>;
+  // Ink gives an empty text no height: a blank line (between paragraphs) needs a space to show.
+  if (line.every((segment) => segment.text === '')) return <Text> </Text>;
   return (
     <Text wrap="truncate-end">
       {line.map((segment, index) => (

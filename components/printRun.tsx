@@ -8,15 +8,18 @@ import {PANES} from '../src/panes/paneIds.js';
 import type {PaneContext} from '../src/panes/runPanes.js';
 import type {Run} from '../src/model/run.js';
 import {safeInline} from '../src/format/sanitize.js';
-import {paneLines} from './paneLines.js';
+import {paneLines, tableLines} from './paneLines.js';
+import {cutToWidth} from '../src/format/runColumns.js';
 
 export function runAsText(run: Run, context: PaneContext, options: {width: number; color: boolean}): string {
   const width = Math.max(40, options.width);
   const out: string[] = [];
-  out.push(lineToText([statusSegment(run.status, context.ascii), {text: `  ${safeInline(run.id)}`, tone: 'strong'}], options.color));
+  const title = cutToWidth(`${statusSegment(run.status, context.ascii).text}  ${safeInline(run.id)}`, width).text;
+  out.push(lineToText([{text: title, tone: 'strong'}], options.color));
   for (const pane of PANES) {
     out.push('', lineToText([{text: `── ${pane.title} ${'─'.repeat(Math.max(0, width - pane.title.length - 4))}`, tone: 'info'}], options.color));
-    for (const line of paneLines(buildPane(pane.id, run, {...context, width}), width)) out.push(lineToText(line, options.color).trimEnd());
+    const lines = paneLines(buildPane(pane.id, run, {...context, width}), width, (block) => tableLines(block, context.ascii ?? false));
+    for (const line of lines) out.push(lineToText(line, options.color).trimEnd());
   }
   return `${out.join('\n')}\n`;
 }

@@ -28,6 +28,7 @@ export type Command =
   | 'stats'
   | 'threads'
   | 'copy'
+  | 'watch'
   | 'help'
   | 'quit';
 
@@ -73,6 +74,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail'], short: 'copy'},
   {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list'], short: 'stats'},
   {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},
+  {command: 'watch', keys: ['w'], label: 'w', description: 'watch: reload the sources every few seconds (again: stop)', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},

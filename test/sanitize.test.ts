@@ -81,7 +81,8 @@ describe('safeMultiline', () => {
 
 /*
  * Property tests. The forbidden set is written out here from the requirement, not taken from the
- * implementation: C0 controls, DEL, C1 controls, bidi controls, zero-width characters, separators.
+ * implementation: C0 controls, DEL, C1 controls, bidi controls, zero-width characters, separators,
+ * and the invisible tag characters U+E0000–U+E007F.
  */
 function isForbidden(code: number): boolean {
   return (
@@ -89,6 +90,7 @@ function isForbidden(code: number): boolean {
     (code >= 0x7f && code <= 0x9f) ||
     (code >= 0x202a && code <= 0x202e) ||
     (code >= 0x2066 && code <= 0x2069) ||
+    (code >= 0xe0000 && code <= 0xe007f) ||
     [0x061c, 0x200b, 0x200c, 0x200e, 0x200f, 0x2028, 0x2029, 0x2060, 0xfeff].includes(code)
   );
 }

@@ -189,7 +189,7 @@ describe('loadRunsFromSources: folders', () => {
     const missing = path.join(tmp, 'no-such-file.json');
     const loaded = await loadRunsFromSources([missing, empty, shape('single.json')]);
     expect(loaded.runs.map((r) => r.id)).toEqual(['run_shapeSingleV2']);
-    expect(texts(loaded.warnings)).toEqual([`${missing}: no such file or folder`, `${empty}: no .json, .jsonl or .ndjson files in this folder`]);
+    expect(texts(loaded.warnings)).toEqual([`${missing}: no such file or folder`, `${empty}: no .json, .jsonl, .ndjson or .sse files in this folder`]);
   });
 });
 

@@ -296,7 +296,7 @@ describe('generated file-system cases', () => {
     await writeFile(path.join(root, 'full.json', 'inner.json'), JSON.stringify(run('run_inner')));
     const asSource = await loadRunsFromSources([path.join(root, 'empty.json')]);
     expect(asSource.runs).toEqual([]);
-    expect(texts(asSource)).toEqual([`${path.join(root, 'empty.json')}: no .json, .jsonl or .ndjson files in this folder`]);
+    expect(texts(asSource)).toEqual([`${path.join(root, 'empty.json')}: no .json, .jsonl, .ndjson or .sse files in this folder`]);
     const inside = await loadRunsFromSources([root]);
     expect(ids(inside)).toEqual(['run_inner']);
     expect(inside.warnings).toEqual([]);

@@ -292,9 +292,8 @@ describe('status filter', () => {
     expect(state.query.statuses).toBeNull();
   });
 
-  // BUG: runStore.ts's cycleStatusFilter comment says "a status filter from the command line with
-  // several statuses also resets to all", but with `--status requires_action,failed` the first `f`
-  // jumps to the first status present (requires_action) instead of clearing the filter.
+  // Regression: with `--status requires_action,failed` the first `f` used to jump to the first
+  // status present instead of clearing the filter, as cycleStatusFilter documents.
   it('f with a multi-status filter from the command line resets to all (as runStore.ts documents)', () => {
     const runs = [run({id: 'run_a', status: 'completed'}), run({id: 'run_b', status: 'failed'}), run({id: 'run_c', status: 'requires_action'})];
     const state = createInitialState({runs, nowSeconds: NOW, query: {statuses: ['requires_action', 'failed']}});
@@ -351,10 +350,9 @@ describe('stuck mode', () => {
     expect(next.nowSeconds).toBe(NOW + 5);
   });
 
-  // BUG: the header badge (summarizeStuck) and `runlens stuck --include-stalled` (findStuckRuns)
-  // count a `cancelling` run past the threshold as stalled, but the TUI's stalled view
-  // (listView.ts isStuck) only admits queued/in_progress, so on examples/ the badge says
-  // "3 stalled · press ! to see them" while `!!` lists only 2 of them.
+  // Regression: the header badge and `runlens stuck --include-stalled` count a `cancelling` run
+  // past the threshold as stalled; the TUI's stalled view used to admit only queued/in_progress,
+  // so on examples/ the badge said "3 stalled" while `!!` listed 2.
   it('the stalled view (!!) lists every run the header badge counts as stalled', async () => {
     const loaded = await loadRunsFromSources(['examples']);
     const summary = summarizeStuck(loaded.runs, NOW);

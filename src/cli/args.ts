@@ -7,6 +7,9 @@ import {KNOWN_STATUSES} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
 import {SORT_KEYS, type SortKey} from '../store/listView.js';
 
+/** `--watch` without a number. */
+export const DEFAULT_WATCH_SECONDS = 5;
+
 export const EXIT_OK = 0;
 /** Nothing loadable, run not found, or a failure reaching a source. */
 export const EXIT_FAILURE = 1;
@@ -40,6 +43,8 @@ export interface CliOptions {
   debug: boolean;
   help: boolean;
   version: boolean;
+  /** `--watch [SECONDS]`: reload every N seconds (TUI); null when not asked. */
+  watchSeconds: number | null;
   /** The API source's flags (a thread, run or profile named means: read from the API). */
   api: ApiFlags;
   azure: {endpoint: string | null; apiVersion: string | null; deployment: string | null};
@@ -56,7 +61,8 @@ Usage
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
-  FOLDER     every .json, .jsonl and .ndjson file below it
+  FOLDER     every .json, .jsonl, .ndjson and .sse file below it
+  TRANSCRIPT a saved server-sent-event stream (event: thread.run.* / data: {...}); latest state wins
   -          standard input (read when nothing else is given and input is piped)
   URL        http(s)://… returning JSON in any of the file shapes (--header adds request headers)
   --thread   runs of a thread from an OpenAI-compatible Assistants API (see API below)
@@ -84,8 +90,9 @@ Options
   --reverse              reverse the sort order
   --limit N              at most N runs
   --older-than DURATION  stuck: only runs waiting at least this long (e.g. 90s, 10m, 2h)
-  --include-stalled      stuck: also queued/in_progress runs older than --older-than (default 10m)
+  --include-stalled      stuck: also queued/in_progress/cancelling runs older than --older-than (default 10m)
   --exit-status          stuck: exit ${EXIT_STUCK} when any run is stuck
+  --watch [SECONDS]      terminal UI: reload the sources every N seconds (default ${DEFAULT_WATCH_SECONDS}; the w key toggles it)
   --utc                  absolute times in UTC
   --no-color             no colour (also NO_COLOR=1)
   --ascii                ASCII symbols only
@@ -110,11 +117,31 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * factor;
 }
 
+/** `--watch` takes an optional number of seconds, which parseArgs cannot express: spell it `--watch=N`. */
+function normalizeWatch(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    if (arg !== '--watch') {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (next !== undefined && /^\d+(\.\d+)?$/.test(next)) {
+      out.push(`--watch=${next}`);
+      index += 1;
+    } else {
+      out.push(`--watch=${DEFAULT_WATCH_SECONDS}`);
+    }
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: normalizeWatch(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -133,6 +160,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'older-than': {type: 'string'},
         'include-stalled': {type: 'boolean'},
         debug: {type: 'boolean'},
+        watch: {type: 'string'},
         thread: {type: 'string', multiple: true},
         run: {type: 'string'},
         profile: {type: 'string'},
@@ -209,6 +237,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     maxRuns: limit,
     concurrency: number('concurrency', values.concurrency),
   };
+  const watchSeconds = number('watch', values.watch);
+  if (watchSeconds !== null && !(watchSeconds >= 1)) throw new UsageError(`--watch takes at least 1 second, not '${values.watch}'`);
   if (values['azure-endpoint'] && !values['api-version']) throw new UsageError('--azure-endpoint needs --api-version (e.g. 2024-05-01-preview)');
   return {
     command,
@@ -231,6 +261,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     debug: values.debug ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
+    watchSeconds,
     api,
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
   };

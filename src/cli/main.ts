@@ -1,4 +1,5 @@
 import {openSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {ReadStream} from 'node:tty';
 import type {Readable, Writable} from 'node:stream';
 import {formatWarning} from '../sources/parseRunText.js';
@@ -7,8 +8,10 @@ import {runProfileCommand} from '../config/profileCommands.js';
 import {Settings, SettingsError, settingsDirFromEnv} from '../config/settings.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
+import {RunFeed} from '../sources/runFeed.js';
+import {isUrlSource} from '../sources/api/loadRunsFromUrl.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
+import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
 import {printRunList} from './printRuns.js';
 import {printStuckRuns} from './printStuck.js';
 import {printStats} from './printStats.js';
@@ -25,7 +28,9 @@ export interface CliIo {
   now: () => number;
 }
 
-const VERSION = '0.1.0';
+// esbuild inlines package.json's version at build time (see build.mjs); tests run the source.
+declare const __RUNLENS_VERSION__: string | undefined;
+const VERSION = typeof __RUNLENS_VERSION__ === 'string' ? __RUNLENS_VERSION__ : (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
 
 /** NO_COLOR (any non-empty value), --no-color, TERM=dumb and pipes turn colour off; --color forces it. */
 export function colorEnabled(options: CliOptions, io: CliIo): boolean {
@@ -80,23 +85,33 @@ function keyboardInput(io: CliIo): NodeJS.ReadStream | undefined {
   }
 }
 
-async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color: boolean): Promise<number> {
+async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
   const stdin = keyboardInput(io);
   if (!stdin) {
     io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
     return EXIT_FAILURE;
   }
-  const [{render}, React, {App}] = await Promise.all([import('ink'), import('react'), import('../../components/App.js')]);
+  const [{render}, React, {LiveApp}] = await Promise.all([import('ink'), import('react'), import('../../components/LiveApp.js')]);
+  // stdin cannot be read twice, so a session with `-` cannot reload.
+  const canWatch = !sources.includes('-');
+  const feed = new RunFeed(loaded, {
+    load: () => loadCliSources(options, sources, io),
+    now: io.now,
+    watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
+    watching: canWatch && options.watchSeconds !== null,
+    files: [...sources.filter((source) => !isUrlSource(source)), ...loaded.files],
+    remote: sources.some(isUrlSource) || wantsApiSource(options.api),
+  });
   const stdout = io.stdout as NodeJS.WriteStream;
   // The alternate screen keeps the user's scrollback as it was once runlens quits.
-  stdout.write('\u001b[?1049h');
+  // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
+  stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
   const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
   try {
     const instance = render(
-      React.createElement(App, {
-        runs: loaded.runs,
-        warnings: loaded.warnings,
-        sources: loaded.sources,
+      React.createElement(LiveApp, {
+        feed,
+        canWatch,
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clockFrom(io),
@@ -106,6 +121,7 @@ async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color:
     );
     await instance.waitUntilExit();
   } finally {
+    feed.stop();
     restore();
     if (stdin !== io.stdin) stdin.destroy();
   }
@@ -181,7 +197,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   const color = colorEnabled(options, io);
   const command = options.command === 'tui' && !io.stdout.isTTY ? 'list' : options.command;
-  if (command === 'tui') return runTui(options, loaded, io, color);
+  if (command === 'tui') return runTui(options, loaded, io, color, sources);
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
@@ -254,12 +270,14 @@ async function main(): Promise<void> {
   };
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  const signalNumbers = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15} as const;
+  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
+    // Ctrl-C in the TUI is a key (raw mode); these are signals sent by kill or a closing terminal.
     process.on(signal, () => {
       if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
       if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
       process.stderr.write(`runlens: stopped by ${signal}\n`);
-      process.exit(128 + (signal === 'SIGTERM' ? 15 : 1));
+      process.exit(128 + signalNumbers[signal]);
     });
   }
   // A closed pipe (`runlens list | head`) is a normal end, not an error.

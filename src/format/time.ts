@@ -16,6 +16,12 @@ export function formatAbsolute(seconds: number, options: TimeOptions): string {
   return options.utc ? `${format(date, 'yyyy-MM-dd HH:mm:ss')} UTC` : format(date, 'yyyy-MM-dd HH:mm:ss');
 }
 
+/** `11:42:07` (or `11:42:07 UTC`): a time of today, for "refreshed at". */
+export function formatClock(seconds: number, options: TimeOptions): string {
+  const text = format(toDate(seconds, options), 'HH:mm:ss');
+  return options.utc ? `${text} UTC` : text;
+}
+
 /** RFC 3339, for piped output (as `gh` does): `2026-11-25T11:42:07Z` or with the local offset. */
 export function formatRfc3339(seconds: number, options: TimeOptions): string {
   return formatISO(toDate(seconds, options));

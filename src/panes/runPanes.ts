@@ -84,9 +84,6 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     b.field('  expires', segments);
   }
 
-  b.blank().heading('Timeline');
-  b.lines(runTimeline(run, {width: context.width ?? 80, nowSeconds: context.nowSeconds, ascii: context.ascii ?? false}));
-
   b.blank().heading('Durations');
   const end = run.endedAt ?? (isActiveStatus(run.status) ? context.nowSeconds : null);
   const stillRunning = run.endedAt === null && isActiveStatus(run.status);
@@ -99,6 +96,9 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     const since = waitingSince(run);
     b.field('  waiting', durationText(since, context.nowSeconds, 'at most: the API does not record when the wait began'));
   }
+
+  b.blank().heading('Timeline');
+  b.lines(runTimeline(run, {width: context.width ?? 80, nowSeconds: context.nowSeconds, ascii: context.ascii ?? false}));
 
   b.blank().heading('Settings');
   const setting = (label: string, value: string | number | boolean | null) =>
@@ -150,7 +150,7 @@ function toolsPane(run: Run): PaneContent {
       type: safeInline(tool.type),
       name: tool.name ? safeInline(tool.name) : '—',
       strict: tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
-      description: tool.description ? safeInline(tool.description.length > 80 ? `${tool.description.slice(0, 79)}…` : tool.description) : '',
+      description: tool.description ? safeInline(tool.description.length > 60 ? `${tool.description.slice(0, 59)}…` : tool.description) : '',
     })),
   );
   for (const [index, tool] of run.tools.entries()) {

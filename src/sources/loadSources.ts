@@ -15,7 +15,7 @@ export interface LoadedRuns {
   files: string[];
 }
 
-const RUN_FILE = /\.(json|jsonl|ndjson)$/i;
+const RUN_FILE = /\.(json|jsonl|ndjson|sse)$/i;
 
 /** The label stdin gets in warnings and the header. */
 export const STDIN_LABEL = '<stdin>';
@@ -195,7 +195,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     }
     const targets = isDirectory ? await listRunFiles(source, warnings, new Set()) : [source];
     if (isDirectory && targets.length === 0) {
-      warnings.push({location: source, message: 'no .json, .jsonl or .ndjson files in this folder'});
+      warnings.push({location: source, message: 'no .json, .jsonl, .ndjson or .sse files in this folder'});
     }
     for (const file of targets) {
       // A file named twice (`runlens examples examples/weather-bot`) is read once.

@@ -1,6 +1,7 @@
 import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
+import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
 export interface LoadWarning {
@@ -108,15 +109,19 @@ function looksLikeJsonLines(text: string): boolean {
 }
 
 /**
- * Parses the text of one file (or stdin) in any accepted shape. JSON Lines are recognised by the
- * file name or, failing that, by a text that is not one JSON value but whose first or second
- * line is.
+ * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
+ * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
+ * one JSON value but whose first or second line is.
  */
 export function parseRunText(text: string, file: string): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
     out.warnings.push({location: file, message: 'empty file'});
+    return out;
+  }
+  if (isSseTranscript(body, file)) {
+    parseSseTranscript(body, file, out);
     return out;
   }
   if (isJsonLinesName(file)) {

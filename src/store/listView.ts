@@ -30,7 +30,7 @@ export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
   waiting: true,
 };
 
-/** `off`: every run; `waiting`: requires_action only; `stalled`: also queued/in_progress runs older than the threshold. */
+/** `off`: every run; `waiting`: requires_action only; `stalled`: also queued/in_progress/cancelling runs older than the threshold. */
 export type StuckMode = 'off' | 'waiting' | 'stalled';
 
 export interface ListQuery {

@@ -60,6 +60,10 @@ export interface RunStoreState {
   clipboard: {text: string; sequence: number} | null;
   /** A one-line message for the footer (what was copied), cleared by the next key. */
   flash: string | null;
+  /** Counts presses of the watch key; the app turns watching on or off when it changes. */
+  watchToggles: number;
+  /** `G` was pressed before the view reported its size. */
+  pendingBottom: boolean;
 }
 
 export type RunStoreAction =
@@ -88,7 +92,9 @@ export type RunStoreAction =
   | {type: 'scrollMetrics'; lines: number; height: number}
   /** A key press by name (see `keyName`), resolved through the key table against the current mode. */
   | {type: 'key'; name: string; text: string}
-  | {type: 'copy'};
+  | {type: 'copy'}
+  | {type: 'toggleWatch'}
+  | {type: 'flash'; message: string};
 
 export interface InitialStoreOptions {
   runs: readonly Run[];
@@ -120,6 +126,8 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     quitRequested: false,
     clipboard: null,
     flash: null,
+    watchToggles: 0,
+    pendingBottom: false,
   };
 }
 
@@ -232,6 +240,8 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
       return {type: 'toggleHelp'};
     case 'copy':
       return {type: 'copy'};
+    case 'watch':
+      return {type: 'toggleWatch'};
   }
 }
 
@@ -290,23 +300,26 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       if (isScrollView(state)) return withScroll(state, 0);
       return withCursor(state, 0);
     case 'bottom':
+      // A view just opened has not reported its size yet when a burst ("Enter 8 G") arrives:
+      // remember the wish and honour it when its size comes in.
+      if (isScrollView(state) && state.scrollLines === 0) return {...state, pendingBottom: true};
       if (isScrollView(state)) return withScroll(state, Number.MAX_SAFE_INTEGER);
       return withCursor(state, state.visible.length - 1);
     case 'open': {
       const run = selectedRun(state);
       if (!run) return state;
-      return {...state, mode: 'detail', openRunId: run.id, scroll: 0};
+      return {...state, mode: 'detail', openRunId: run.id, scroll: 0, scrollLines: 0, pendingBottom: false};
     }
     case 'back':
-      if (isOverlay(state.mode)) return {...state, mode: state.previousMode, scroll: 0};
-      if (state.mode === 'detail') return {...state, mode: 'list', openRunId: null, scroll: 0};
+      if (isOverlay(state.mode)) return {...state, mode: state.previousMode, scroll: 0, scrollLines: 0, pendingBottom: false};
+      if (state.mode === 'detail') return {...state, mode: 'list', openRunId: null, scroll: 0, scrollLines: 0, pendingBottom: false};
       return state;
     case 'setPane':
-      return {...state, pane: action.pane, scroll: 0};
+      return {...state, pane: action.pane, scroll: 0, scrollLines: 0, pendingBottom: false};
     case 'cyclePane': {
       const index = PANES.findIndex((pane) => pane.id === state.pane);
       const next = PANES[(index + action.delta + PANES.length) % PANES.length]!;
-      return {...state, pane: next.id, scroll: 0};
+      return {...state, pane: next.id, scroll: 0, scrollLines: 0, pendingBottom: false};
     }
     case 'cycleSort': {
       const index = SORT_KEYS.indexOf(state.query.sort);
@@ -343,9 +356,9 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
     case 'toggleWarnings':
       return runStoreReducer(state, {type: 'toggleOverlay', mode: 'warnings'});
     case 'toggleOverlay':
-      if (state.mode === action.mode) return {...state, mode: state.previousMode, scroll: 0};
+      if (state.mode === action.mode) return {...state, mode: state.previousMode, scroll: 0, scrollLines: 0, pendingBottom: false};
       // One overlay replaces another; Esc still goes back to the list or run it was opened from.
-      return {...state, mode: action.mode, previousMode: isOverlay(state.mode) ? state.previousMode : state.mode, scroll: 0};
+      return {...state, mode: action.mode, previousMode: isOverlay(state.mode) ? state.previousMode : state.mode, scroll: 0, scrollLines: 0, pendingBottom: false};
     case 'copy': {
       const target = copyTarget(state);
       if (!target) return state;
@@ -355,6 +368,10 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
         flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`,
       };
     }
+    case 'toggleWatch':
+      return {...state, watchToggles: state.watchToggles + 1};
+    case 'flash':
+      return {...state, flash: action.message};
     case 'key': {
       if (state.flash) state = {...state, flash: null};
       if (state.searching) return searchKey(state, action.name, action.text);
@@ -367,7 +384,8 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
     }
     case 'scrollMetrics': {
       if (action.lines === state.scrollLines && action.height === state.scrollHeight) return state;
-      return withScroll({...state, scrollLines: action.lines, scrollHeight: Math.max(1, action.height)}, state.scroll);
+      const measured = {...state, scrollLines: action.lines, scrollHeight: Math.max(1, action.height), pendingBottom: false};
+      return withScroll(measured, state.pendingBottom ? Number.MAX_SAFE_INTEGER : state.scroll);
     }
   }
 }

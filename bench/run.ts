@@ -1,0 +1,638 @@
+/**
+ * `npm run bench`: how runlens holds up on big files, against bare JSON.parse, jq and VisiData.
+ *
+ * Generates deterministic JSON Lines files (10k and 100k runs by default) in a temp folder, then:
+ *   1. load + normalize (loadRunsFromSources, in a child process) vs bare JSON.parse of the same lines
+ *   2. `runlens list --status requires_action --json` vs `jq -c 'select(...)'` (same count checked)
+ *   3. process start → first frame with rows, and → whole file loaded, in tmux, vs VisiData
+ *   4. key → next frame latency (↓, PgDn, G, a search keystroke) of the real App at the largest size
+ *   5. peak RSS of loading the largest file vs its size
+ * Prints a table and writes bench/results.json. Not a test: nothing fails on a missed target.
+ *
+ * Environment: BENCH_SIZES=1000[,…] (run counts), BENCH_QUICK=1 (one repetition each),
+ * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_PROFILE=1 (CPU profile of the largest load),
+ * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_OUT=path (results file).
+ */
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import {join, relative} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
+import {BENCH_NOW_ISO, DEFAULT_SEED, writeJsonLines, type DatasetInfo} from './generate.js';
+import {
+  CLI,
+  findProgram,
+  formatTable,
+  machineFacts,
+  makeRow,
+  measureStartup,
+  median,
+  percentile,
+  REPO_ROOT,
+  round,
+  runProcess,
+  TmuxScreen,
+  type BenchRow,
+  type MachineFacts,
+  type StartupTimes,
+  type Target,
+} from './measure.js';
+
+export interface BenchOptions {
+  sizes: number[];
+  /** One repetition of everything (and fewer key samples). */
+  quick: boolean;
+  /** Skip figure 3 (tmux and VisiData). */
+  skipTerminal: boolean;
+  /** CPU-profile one load of the largest file (adds one load). */
+  profile: boolean;
+  /** Presses per key for figure 4 (60; 20 with BENCH_QUICK). */
+  keySamples: number;
+  outFile: string;
+  seed: number;
+  log: (line: string) => void;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  durationMs: number;
+  machine: MachineFacts;
+  options: {sizes: number[]; quick: boolean; skipTerminal: boolean; profile: boolean; keySamples: number; seed: number; now: string};
+  datasets: Array<Omit<DatasetInfo, 'file'>>;
+  rows: BenchRow[];
+  details: Record<string, unknown>;
+  /** What was skipped and why. */
+  skipped: string[];
+}
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const sizes = (env['BENCH_SIZES'] ?? '10000,100000')
+    .split(',')
+    .map((text) => Number(text.trim().replace(/_/g, '')))
+    .filter((size) => Number.isInteger(size) && size > 0);
+  const flag = (name: string) => env[name] !== undefined && env[name] !== '' && env[name] !== '0';
+  return {
+    sizes: sizes.length > 0 ? sizes : [10000, 100000],
+    quick: flag('BENCH_QUICK'),
+    skipTerminal: flag('BENCH_SKIP_TERMINAL'),
+    profile: flag('BENCH_PROFILE'),
+    keySamples: Number(env['BENCH_KEY_SAMPLES']) > 0 ? Number(env['BENCH_KEY_SAMPLES']) : flag('BENCH_QUICK') ? 20 : 60,
+    outFile: env['BENCH_OUT'] ?? join(REPO_ROOT, 'bench', 'results.json'),
+    seed: DEFAULT_SEED,
+    log: (line) => process.stdout.write(`${line}\n`),
+  };
+}
+
+/** The environment of every child: no CI variables (Ink draws no frames on CI), the pinned clock. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...process.env, RUNLENS_NOW: BENCH_NOW_ISO, ...extra};
+  delete env['CI'];
+  delete env['CONTINUOUS_INTEGRATION'];
+  delete env['NODE_OPTIONS'];
+  return env;
+}
+
+/** Bundles the worker scripts the way build.mjs bundles the CLI (one file, production React). */
+async function bundleWorkers(outdir: string): Promise<{load: string; keys: string}> {
+  await build({
+    entryPoints: {load: join(REPO_ROOT, 'bench/workers/load.ts'), keys: join(REPO_ROOT, 'bench/workers/keys.ts')},
+    outdir,
+    outExtension: {'.js': '.mjs'},
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    plugins: [
+      {
+        name: 'no-devtools',
+        setup(pluginBuild) {
+          pluginBuild.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'stub'}));
+          pluginBuild.onLoad({filter: /.*/, namespace: 'stub'}, () => ({contents: 'export default {connectToDevTools() {}};'}));
+        },
+      },
+    ],
+    define: {'process.env.NODE_ENV': '"production"'},
+    banner: {js: "import {createRequire as __benchCreateRequire} from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);"},
+    logLevel: 'warning',
+  });
+  return {load: join(outdir, 'load.mjs'), keys: join(outdir, 'keys.mjs')};
+}
+
+/** Runs a worker and returns the JSON it reports on its `BENCH_RESULT` line. */
+async function runWorker<T>(args: string[], options: {env?: NodeJS.ProcessEnv; cwd?: string} = {}): Promise<T> {
+  const result = await runProcess(process.execPath, args, {env: options.env ?? childEnv(), cwd: options.cwd});
+  const line = result.stdout
+    .toString()
+    .split('\n')
+    .find((candidate) => candidate.startsWith('BENCH_RESULT '));
+  if (result.code !== 0 || !line) throw new Error(`worker ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.slice(-2000)}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length)) as T;
+}
+
+/** `1234567` as a pattern that also accepts `1,234,567`, `1 234 567`, `1.234.567`. */
+function countPattern(count: number): string {
+  const digits = String(count);
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 3) groups.unshift(digits.slice(Math.max(0, end - 3), end));
+  return groups.join('[,.\\u00a0\\u202f ]?');
+}
+
+/** A list row: a status glyph, the status, a run id (the runlens list as it is drawn today). */
+const RUNLENS_ROW = /^\s?\S{1,2}\s+[a-z_]+\s+run_[A-Za-z0-9]{6,}/m;
+const VISIDATA_ROW = /^\s*run_[A-Za-z0-9]{4,}/m;
+
+function runlensLoaded(total: number): (screen: string) => boolean {
+  // The header (first lines) shows "N runs" once everything is in; a streaming loader will show
+  // a smaller count (or a progress indicator) until then.
+  const pattern = new RegExp(`(^|[^\\d,.])${countPattern(total)}\\s+runs\\b`);
+  return (screen) => screen.split('\n').slice(0, 3).some((line) => pattern.test(line));
+}
+
+function visidataLoaded(total: number): (screen: string) => boolean {
+  // VisiData's bottom line reads "… 349 rows  •0   38% reading…" while loading and
+  // "… 100000 rows  •0" once done: the full count and no progress.
+  const pattern = new RegExp(`(^|[^\\d,.])${countPattern(total)} rows\\b`);
+  return (screen) => {
+    const lines = screen.split('\n').filter((line) => line.trim() !== '');
+    const status = lines[lines.length - 1] ?? '';
+    return pattern.test(status) && !/\d+%|…\s*$/.test(status);
+  };
+}
+
+function simplePath(path: string): string {
+  if (!/^[\w@%+=:,./-]+$/.test(path)) throw new Error(`the bench needs a path without spaces or quotes: ${path}`);
+  return path;
+}
+
+/** Tries `apt-get install -y visidata` once (root only); returns the path of `vd`, if any. */
+async function ensureVisiData(log: (line: string) => void): Promise<string | null> {
+  const found = await findProgram('vd');
+  if (found) return found;
+  if (process.getuid?.() !== 0) return null;
+  log('  vd not found: trying `apt-get install -y visidata` once');
+  const result = spawnSync('apt-get', ['install', '-y', 'visidata'], {encoding: 'utf8', timeout: 300_000, env: {...process.env, DEBIAN_FRONTEND: 'noninteractive'}});
+  if (result.status !== 0) log(`  apt-get install visidata failed: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-2).join(' ')}`);
+  return findProgram('vd');
+}
+
+function ensureCliBuilt(log: (line: string) => void): void {
+  if (existsSync(CLI)) return;
+  log('dist/runlens.js is missing: building it (node build.mjs)');
+  const result = spawnSync(process.execPath, ['build.mjs'], {cwd: REPO_ROOT, encoding: 'utf8'});
+  if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * A child timed from spawn to exit, and, through `/usr/bin/time` when there is one, its CPU time
+ * (user + system): on a busy machine wall time waits for a core, CPU time does not.
+ */
+async function timedProcess(command: string, args: string[]): Promise<Awaited<ReturnType<typeof runProcess>> & {cpuMs: number | null}> {
+  if (!existsSync('/usr/bin/time')) return {...(await runProcess(command, args, {env: childEnv()})), cpuMs: null};
+  const result = await runProcess('/usr/bin/time', ['-f', 'BENCH_TIME %U %S %M', command, ...args], {env: childEnv()});
+  const match = /BENCH_TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr);
+  return {...result, stderr: result.stderr.replace(/BENCH_TIME .*\s*$/, ''), cpuMs: match ? (Number(match[1]) + Number(match[2])) * 1000 : null};
+}
+
+export async function main(options: BenchOptions = optionsFromEnv()): Promise<BenchResults> {
+  const {log} = options;
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)}s`;
+  const machine = await machineFacts();
+  const sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
+  const largest = sizes[sizes.length - 1]!;
+  const rows: BenchRow[] = [];
+  const skipped: string[] = [];
+  const details: Record<string, unknown> = {};
+  const datasets: DatasetInfo[] = [];
+  /** Repetitions: at least 3 (5 on small files); 1 with BENCH_QUICK. */
+  const reps = (size: number) => (options.quick ? 1 : size >= 50_000 ? 3 : 5);
+  const skip = (what: string) => {
+    skipped.push(what);
+    log(`  ${what}`);
+  };
+
+  log(`runlens bench: sizes ${sizes.join(', ')}${options.quick ? ' (quick: one repetition)' : ''}`);
+  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryMB} MB, node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
+  if (machine.loadAverageAtStart[0]! > machine.cores) log('  note: the machine is busy (load average above the core count): figures will be slower and noisier');
+  ensureCliBuilt(log);
+
+  const temp = mkdtempSync(join(os.tmpdir(), 'runlens-bench-'));
+  let screen: TmuxScreen | null = null;
+  try {
+    const workers = await bundleWorkers(join(temp, 'workers'));
+    for (const size of sizes) {
+      const file = join(temp, `runs-${size}.jsonl`);
+      const generateStarted = performance.now();
+      const info = writeJsonLines(file, size, options.seed);
+      datasets.push(info);
+      log(
+        `[${elapsed()}] generated ${size.toLocaleString('en-US')} runs: ${(info.bytes / MB).toFixed(1)} MB, ${info.averageRunBytes} B/run, ` +
+          `${info.statusCounts['requires_action'] ?? 0} requires_action, ${info.hugeInstructions} huge instructions (${Math.round(performance.now() - generateStarted)} ms)`,
+      );
+    }
+
+    // 1. load + normalize vs bare JSON.parse, in one child process per size.
+    const phasesBySize: Record<number, unknown> = {};
+    for (const info of datasets) {
+      const count = reps(info.runs);
+      log(`[${elapsed()}] 1. load vs JSON.parse, ${info.runs} runs, ${count} repetition(s)`);
+      const result = await runWorker<{
+        reps: Array<{baselineMs: number; loadMs: number; baselineCpuMs: number; loadCpuMs: number; baselineGcMs: number; loadGcMs: number; parsed: number; runs: number; warnings: number}>;
+        phases: Record<string, {ms: number; cpuMs: number; gcMs: number}>;
+      }>(['--expose-gc', workers.load, 'compare', info.file, String(count)]);
+      const loads = result.reps.map((rep) => rep.loadMs);
+      const baselines = result.reps.map((rep) => rep.baselineMs);
+      const bad = result.reps.find((rep) => rep.runs !== info.runs || rep.parsed !== info.runs);
+      phasesBySize[info.runs] = {
+        reps: result.reps.map((rep) => ({
+          ...rep,
+          baselineMs: round(rep.baselineMs),
+          loadMs: round(rep.loadMs),
+          baselineCpuMs: round(rep.baselineCpuMs),
+          loadCpuMs: round(rep.loadCpuMs),
+          baselineGcMs: round(rep.baselineGcMs),
+          loadGcMs: round(rep.loadGcMs),
+        })),
+        phases: Object.fromEntries(Object.entries(result.phases).map(([name, phase]) => [name, {ms: round(phase.ms), cpuMs: round(phase.cpuMs), gcMs: round(phase.gcMs)}])),
+      };
+      rows.push(
+        makeRow({
+          figure: 1,
+          name: 'load + normalize (in-process)',
+          size: info.runs,
+          value: round(median(loads)),
+          unit: 'ms',
+          baseline: round(median(baselines)),
+          baselineLabel: 'read+split+JSON.parse',
+          targets: [{on: 'ratio', op: '<=', limit: 1.3}],
+          repetitions: loads.length,
+          samples: loads.map((value) => round(value)),
+          baselineSamples: baselines.map((value) => round(value)),
+          note:
+            `median of per-repetition ratios ${round(median(result.reps.map((rep) => rep.loadMs / rep.baselineMs)), 2)}x; ` +
+            `CPU time ${Math.round(median(result.reps.map((rep) => rep.loadCpuMs)))} vs ${Math.round(median(result.reps.map((rep) => rep.baselineCpuMs)))} ms ` +
+            `(${round(median(result.reps.map((rep) => rep.loadCpuMs)) / median(result.reps.map((rep) => rep.baselineCpuMs)), 2)}x); ` +
+            `GC ${round(median(result.reps.map((rep) => rep.loadGcMs)))} ms of the load` +
+            (bad ? `; COUNT MISMATCH: loaded ${bad.runs}, parsed ${bad.parsed}, generated ${info.runs}` : '') +
+            (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
+        }),
+      );
+      const phaseText = Object.entries(result.phases)
+        .map(([name, phase]) => `${name} ${Math.round(phase.ms)} ms (CPU ${Math.round(phase.cpuMs)}${phase.gcMs >= 1 ? `, GC ${Math.round(phase.gcMs)}` : ''})`)
+        .join(', ');
+      log(`    load ${Math.round(median(loads))} ms vs JSON.parse ${Math.round(median(baselines))} ms; one more load, phase by phase (wall ms): ${phaseText}`);
+    }
+    details['loadPhases'] = phasesBySize;
+
+    // 2. runlens list vs jq.
+    const jq = await findProgram('jq');
+    machine.tools['jqPath'] = jq;
+    const listDetails: Record<number, unknown> = {};
+    for (const info of datasets) {
+      const count = reps(info.runs);
+      if (!jq) {
+        skip('jq not installed; skipped figure 2 (list vs jq)');
+        rows.push(makeRow({figure: 2, name: 'list --status requires_action --json', size: info.runs, value: null, unit: 'ms', baseline: null, baselineLabel: 'jq select', targets: [{on: 'ratio', op: '<=', limit: 0.25}], repetitions: 0, skipped: 'jq not installed'}));
+        continue;
+      }
+      log(`[${elapsed()}] 2. list vs jq, ${info.runs} runs, ${count} repetition(s)`);
+      const listTimes: number[] = [];
+      const jqTimes: number[] = [];
+      const listCpu: number[] = [];
+      const jqCpu: number[] = [];
+      const listCounts = new Set<number>();
+      const jqCounts = new Set<number>();
+      const runList = async () => {
+        const result = await timedProcess(process.execPath, [CLI, 'list', '--status', 'requires_action', '--json', info.file]);
+        if (result.code !== 0) throw new Error(`runlens list failed: ${result.stderr}`);
+        listTimes.push(result.ms);
+        if (result.cpuMs !== null) listCpu.push(result.cpuMs);
+        listCounts.add((JSON.parse(result.stdout.toString()) as unknown[]).length);
+      };
+      const runJq = async () => {
+        const result = await timedProcess(jq, ['-c', 'select(.status=="requires_action")', info.file]);
+        if (result.code !== 0) throw new Error(`jq failed: ${result.stderr}`);
+        jqTimes.push(result.ms);
+        if (result.cpuMs !== null) jqCpu.push(result.cpuMs);
+        const text = result.stdout.toString();
+        jqCounts.add(text === '' ? 0 : text.replace(/\n$/, '').split('\n').length);
+      };
+      for (let rep = 0; rep < count; rep++) {
+        if (rep % 2 === 0) {
+          await runList();
+          await runJq();
+        } else {
+          await runJq();
+          await runList();
+        }
+      }
+      const expected = info.statusCounts['requires_action'] ?? 0;
+      const same = listCounts.size === 1 && jqCounts.size === 1 && [...listCounts][0] === [...jqCounts][0] && [...listCounts][0] === expected;
+      const cpuNote = listCpu.length > 0 && jqCpu.length > 0 ? `; CPU time ${Math.round(median(listCpu))} vs ${Math.round(median(jqCpu))} ms (${round(median(listCpu) / median(jqCpu), 2)}x)` : '';
+      listDetails[info.runs] = {runlensCounts: [...listCounts], jqCounts: [...jqCounts], generated: expected, same, runlensCpuMs: listCpu, jqCpuMs: jqCpu};
+      rows.push(
+        makeRow({
+          figure: 2,
+          name: 'list --status requires_action --json',
+          size: info.runs,
+          value: round(median(listTimes)),
+          unit: 'ms',
+          baseline: round(median(jqTimes)),
+          baselineLabel: 'jq select',
+          targets: [{on: 'ratio', op: '<=', limit: 0.25}],
+          repetitions: listTimes.length,
+          samples: listTimes.map((value) => round(value)),
+          baselineSamples: jqTimes.map((value) => round(value)),
+          note: (same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`) + cpuNote,
+        }),
+      );
+      log(`    runlens ${Math.round(median(listTimes))} ms vs jq ${Math.round(median(jqTimes))} ms; ${same ? `both select ${expected}` : 'COUNTS DIFFER'}`);
+    }
+    details['list'] = listDetails;
+
+    const largestInfo = datasets[datasets.length - 1]!;
+    /** A figure that fails is reported and skipped; the others still run. */
+    const attempt = async (name: string, work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (error) {
+        skip(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+
+    // 3. Start-up in a real terminal, against VisiData.
+    await attempt('figure 3', async () => {
+      const startupDetails: Record<string, unknown> = {};
+      if (options.skipTerminal) {
+        skip('BENCH_SKIP_TERMINAL set; skipped figure 3 (tmux, VisiData)');
+      } else if (!(await findProgram('tmux'))) {
+        skip('tmux not installed; skipped figure 3');
+      } else {
+        const vd = await ensureVisiData(log);
+        if (vd) machine.tools['vd'] = (await runProcess(vd, ['--version']).catch(() => null))?.stdout.toString().trim() ?? 'unknown';
+        else skip('visidata not installed; skipped');
+        screen = await TmuxScreen.start({socket: `runlens-bench-${process.pid}`, width: 120, height: 40, cwd: temp, env: {RUNLENS_NOW: BENCH_NOW_ISO, HOME: temp}});
+        const size = await screen.paneSize();
+        if (size.width !== 120 || size.height !== 40) log(`  note: the pane is ${size.width}x${size.height}, not 120x40`);
+        for (const info of datasets) {
+          const name = relative(temp, info.file);
+          const timeoutMs = 30_000 + info.runs * 1.5;
+          const runlensTimes: StartupTimes[] = [];
+          const vdTimes: StartupTimes[] = [];
+          const count = reps(info.runs);
+          // VisiData takes as long as runlens or longer on big files: fewer repetitions there.
+          const vdCount = options.quick ? 1 : info.runs >= 50_000 ? 1 : 3;
+          log(`[${elapsed()}] 3. start-up in tmux, ${info.runs} runs: runlens x${count}${vd ? `, VisiData x${vdCount}` : ''}`);
+          for (let rep = 0; rep < count; rep++) {
+            runlensTimes.push(
+              await measureStartup(screen, {
+                command: `node ${simplePath(CLI)} ${simplePath(name)}`,
+                startFile: join(temp, 'started'),
+                firstFrame: (text) => RUNLENS_ROW.test(text),
+                loaded: runlensLoaded(info.runs),
+                timeoutMs,
+              }),
+            );
+          }
+          if (vd) {
+            for (let rep = 0; rep < vdCount; rep++) {
+              vdTimes.push(
+                await measureStartup(screen, {
+                  command: `${simplePath(vd)} -f jsonl ${simplePath(name)}`,
+                  startFile: join(temp, 'started'),
+                  firstFrame: (text) => VISIDATA_ROW.test(text),
+                  loaded: visidataLoaded(info.runs),
+                  timeoutMs,
+                }),
+              );
+            }
+          }
+          await screen.respawn('exec sleep 100000');
+          const pick = (times: StartupTimes[], key: 'firstFrameMs' | 'loadedMs') => times.map((time) => time[key]).filter((value): value is number => value !== null);
+          const timedOut = (times: StartupTimes[], key: 'firstFrameMs' | 'loadedMs') => times.length - pick(times, key).length;
+          const medianOrNull = (values: number[]) => (values.length > 0 ? round(median(values)) : null);
+          const pollMs = round(median([...runlensTimes, ...vdTimes].map((time) => time.pollIntervalMs)));
+          const cpuText = (times: StartupTimes[], key: 'firstFrameMs' | 'loadedMs') => {
+            const values = times.map((time) => (key === 'firstFrameMs' ? time.firstFrameCpuMs : time.loadedCpuMs)).filter((value): value is number => value !== null);
+            return values.length > 0 ? `${Math.round(median(values))} ms` : 'n/a';
+          };
+          const vdNote = vd ? `VisiData x${vdTimes.length}${vdTimes.length < 3 ? ' (fewer: it is the slowest)' : ''}` : 'VisiData not installed';
+          const firstTargets: Target[] = [
+            {on: 'ratio', op: '<=', limit: 0.5},
+            {on: 'value', op: '<', limit: 200},
+          ];
+          for (const [key, label, targets] of [
+            ['firstFrameMs', 'start → first frame with rows', firstTargets],
+            ['loadedMs', 'start → whole file loaded', [{on: 'ratio', op: '<=', limit: 0.2}] as Target[]],
+          ] as const) {
+            const ours = pick(runlensTimes, key);
+            const theirs = pick(vdTimes, key);
+            const misses = timedOut(runlensTimes, key) + timedOut(vdTimes, key);
+            rows.push(
+              makeRow({
+                figure: 3,
+                name: label,
+                size: info.runs,
+                value: medianOrNull(ours),
+                unit: 'ms',
+                baseline: vd ? medianOrNull(theirs) : null,
+                baselineLabel: vd ? 'VisiData' : 'VisiData: skipped',
+                targets: [...targets],
+                repetitions: ours.length,
+                baselineRepetitions: theirs.length,
+                samples: ours.map((value) => round(value)),
+                baselineSamples: theirs.map((value) => round(value)),
+                note:
+                  `screen read every ~${pollMs} ms (resolution); ${vdNote}` +
+                  `; CPU used by then ${cpuText(runlensTimes, key)}${vd ? ` (VisiData ${cpuText(vdTimes, key)})` : ''}` +
+                  (misses > 0 ? `; ${misses} run(s) timed out after ${timeoutMs / 1000} s` : ''),
+              }),
+            );
+          }
+          startupDetails[info.runs] = {
+            runlens: runlensTimes.map(({lastScreen, ...rest}) => ({...rest, firstFrameMs: rest.firstFrameMs && round(rest.firstFrameMs), loadedMs: rest.loadedMs && round(rest.loadedMs), pollIntervalMs: round(rest.pollIntervalMs), ...(rest.loadedMs === null ? {lastScreen} : {})})),
+            visidata: vdTimes.map(({lastScreen, ...rest}) => ({...rest, firstFrameMs: rest.firstFrameMs && round(rest.firstFrameMs), loadedMs: rest.loadedMs && round(rest.loadedMs), pollIntervalMs: round(rest.pollIntervalMs), ...(rest.loadedMs === null ? {lastScreen} : {})})),
+          };
+          const show = (times: StartupTimes[], key: 'firstFrameMs' | 'loadedMs') => {
+            const values = pick(times, key);
+            return values.length > 0 ? `${Math.round(median(values))} ms` : 'n/a';
+          };
+          log(`    runlens first frame ${show(runlensTimes, 'firstFrameMs')}, loaded ${show(runlensTimes, 'loadedMs')}` + (vd ? `; VisiData first frame ${show(vdTimes, 'firstFrameMs')}, loaded ${show(vdTimes, 'loadedMs')}` : ''));
+        }
+        await screen.kill();
+        screen = null;
+      }
+      details['startup'] = {
+        detection: {
+          start: "bash writes $EPOCHREALTIME to a file right before `exec`ing the program (no fork), in a tmux pane of 120x40 (private socket runlens-bench-<pid>)",
+          runlensFirstFrame: `a screen line matching ${RUNLENS_ROW} (status glyph, status, run id)`,
+          runlensLoaded: 'the header (first 3 lines) shows "N runs" with N the number of runs in the file',
+          visidataFirstFrame: `a screen line matching ${VISIDATA_ROW} (the id column of a row)`,
+          visidataLoaded: 'the status line (last non-empty line) shows "N rows" with N the number of runs, and no progress ("38%", "reading…", "processing…")',
+          resolution: 'the screen is read with capture-pane through one tmux control-mode client every ~10 ms; each read is stamped at the middle of its round trip',
+        },
+        ...startupDetails,
+      };
+    });
+
+    // 4. Key → next frame latency at the largest size, through Ink's input path.
+    await attempt('figure 4', async () => {
+      const samples = options.keySamples;
+      log(`[${elapsed()}] 4. key → frame latency, ${largest} runs, ${samples} samples per key`);
+      const keys = await runWorker<{
+        runs: number;
+        loadMs: number;
+        firstRenderMs: number;
+        gapMs: number;
+        missed: number;
+        frames: number;
+        latencies: Record<string, number[]>;
+        cpuTimes: Record<string, number[]>;
+      }>(
+        [workers.keys, largestInfo.file, String(samples)],
+        {env: childEnv()},
+      );
+      const keyRows: Array<[string, string]> = [
+        ['down', '↓'],
+        ['pageDown', 'PgDn'],
+        ['bottom', 'G'],
+        ['searchChar', 'search keystroke (/ then a letter)'],
+      ];
+      for (const [key, label] of keyRows) {
+        const values = keys.latencies[key] ?? [];
+        for (const [which, p, limit] of [
+          ['p50', 50, 16],
+          ['p99', 99, 50],
+        ] as const) {
+          rows.push(
+            makeRow({
+              figure: 4,
+              name: `key ${label} → frame ${which}`,
+              size: largest,
+              value: values.length > 0 ? round(percentile(values, p), 2) : null,
+              unit: 'ms',
+              baseline: null,
+              baselineLabel: '',
+              targets: [{on: 'value', op: '<', limit}],
+              repetitions: values.length,
+              note:
+                `CPU time per key ${which} ${round(percentile(keys.cpuTimes[key] ?? [], p), 1)} ms` +
+                (which === 'p99' ? `; max ${round(Math.max(...values), 1)} ms` : `; keys ${keys.gapMs} ms apart (Ink's 30 fps cap draws the first key after a pause at once)`),
+            }),
+          );
+        }
+      }
+      details['keys'] = {
+        runs: keys.runs,
+        loadMs: round(keys.loadMs),
+        firstRenderMs: round(keys.firstRenderMs),
+        gapMs: keys.gapMs,
+        missedFrames: keys.missed,
+        summary: Object.fromEntries(
+          Object.entries(keys.latencies).map(([key, values]) => {
+            const cpu = keys.cpuTimes[key] ?? [];
+            return [
+              key,
+              {
+                n: values.length,
+                p50: round(percentile(values, 50), 2),
+                p90: round(percentile(values, 90), 2),
+                p99: round(percentile(values, 99), 2),
+                max: round(Math.max(...values), 2),
+                cpuP50: round(percentile(cpu, 50), 2),
+                cpuP99: round(percentile(cpu, 99), 2),
+              },
+            ];
+          }),
+        ),
+      };
+      log(
+        `    ${Object.entries(keys.latencies)
+          .map(([key, values]) => `${key} p50 ${round(percentile(values, 50), 1)} / p99 ${round(percentile(values, 99), 1)} ms (CPU p50 ${round(percentile(keys.cpuTimes[key] ?? [], 50), 1)})`)
+          .join('; ')}${keys.missed ? `; ${keys.missed} keys drew no frame` : ''}`,
+      );
+    });
+
+    // 5. Peak RSS of the largest load.
+    await attempt('figure 5', async () => {
+      log(`[${elapsed()}] 5. peak RSS, ${largest} runs`);
+      const timeProgram = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+      let rssKB: number;
+      let rssHow: string;
+      if (timeProgram) {
+        const result = await runProcess(timeProgram, ['-v', process.execPath, workers.load, 'rss', largestInfo.file], {env: childEnv()});
+        const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+        if (result.code !== 0 || !match) throw new Error(`/usr/bin/time -v failed: ${result.stderr.slice(-1000)}`);
+        rssKB = Number(match[1]);
+        const self = /BENCH_RESULT (.*)/.exec(result.stdout.toString());
+        rssHow = `/usr/bin/time -v of a child that loads the file${self ? ` (its own maxRSS: ${Math.round((JSON.parse(self[1]!) as {maxRssKB: number}).maxRssKB / 1024)} MB)` : ''}`;
+      } else {
+        const self = await runWorker<{maxRssKB: number}>([workers.load, 'rss', largestInfo.file]);
+        rssKB = self.maxRssKB;
+        rssHow = 'process.resourceUsage().maxRSS of a child that loads the file';
+      }
+      // The floor: what merely keeping every line's JSON.parse result costs.
+      const floor = await runWorker<{maxRssKB: number}>([workers.load, 'rss-parse', largestInfo.file]).catch(() => null);
+      if (floor) rssHow += `; bare JSON.parse keeping every value peaks at ${Math.round(floor.maxRssKB / 1024)} MB`;
+      details['rss'] = {loadPeakKB: rssKB, bareParsePeakKB: floor?.maxRssKB ?? null};
+      const fileBytes = statSync(largestInfo.file).size;
+      rows.push(
+        makeRow({
+          figure: 5,
+          name: 'peak RSS of the load',
+          size: largest,
+          value: round((rssKB * 1024) / MB),
+          unit: 'MB',
+          baseline: round(fileBytes / MB),
+          baselineLabel: 'file size',
+          targets: [{on: 'ratio', op: '<=', limit: 1.5}],
+          repetitions: 1,
+          note: `${rssHow}; one run (peak memory varies little between runs)`,
+        }),
+      );
+      log(`    peak RSS ${Math.round((rssKB * 1024) / MB)} MB for a ${Math.round(fileBytes / MB)} MB file${floor ? ` (bare JSON.parse keeping the values: ${Math.round(floor.maxRssKB / 1024)} MB)` : ''}`);
+    });
+
+    if (options.profile) {
+      await attempt('profile', async () => {
+        log(`[${elapsed()}] profile of one load, ${largest} runs (node --import tsx, V8 sampling profiler)`);
+        details['profile'] = await runWorker<unknown>(['--import', 'tsx', join(REPO_ROOT, 'bench/workers/load.ts'), 'profile', largestInfo.file], {cwd: REPO_ROOT});
+      });
+    }
+  } finally {
+    if (screen) await screen.kill().catch(() => undefined);
+    rmSync(temp, {recursive: true, force: true});
+  }
+
+  machine.loadAverageAtEnd = os.loadavg().map((value) => round(value, 2));
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    machine,
+    options: {sizes, quick: options.quick, skipTerminal: options.skipTerminal, profile: options.profile, keySamples: options.keySamples, seed: options.seed, now: BENCH_NOW_ISO},
+    datasets: datasets.map(({file: _file, ...rest}) => rest),
+    rows,
+    details,
+    skipped,
+  };
+  writeFileSync(options.outFile, `${JSON.stringify(results, null, 2)}\n`);
+  log('');
+  log(formatTable(rows));
+  const notes = rows.filter((row) => row.note).map((row) => `  ${row.figure} ${row.name} (${row.size}): ${row.note}`);
+  if (notes.length > 0) log(`\nnotes:\n${notes.join('\n')}`);
+  if (skipped.length > 0) log(`\nskipped:\n${skipped.map((line) => `  ${line}`).join('\n')}`);
+  log(`\nload average at start ${machine.loadAverageAtStart.join(' ')}, at end ${machine.loadAverageAtEnd.join(' ')}; ${Math.round(results.durationMs / 1000)} s in all`);
+  log(`results: ${relative(process.cwd(), options.outFile) || options.outFile}`);
+  return results;
+}
+
+// Run when started as a script (`tsx bench/run.ts`), not when a test imports main().
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * Child process of the benchmark (bundled by bench/run.ts): key → next frame latency of the real
+ * `App`, through Ink's real input path. It loads FILE, renders App with a fake terminal (a stdin
+ * that is a TTY, a 120x40 stdout), writes each key's bytes into stdin and times until stdout gets
+ * the next frame. Reports one line `BENCH_RESULT {json}` on stdout.
+ *
+ *   keys FILE SAMPLES
+ *
+ * Ink draws at most `maxFps` (30) frames a second: the first render after a quiet spell is drawn at
+ * once, later ones wait for the next slot. Keys are therefore spaced (GAP_MS) so each measures the
+ * work a key costs, not the frame-rate cap. Run it without CI in the environment: Ink draws no
+ * frames at all when it thinks it is on CI.
+ */
+import {EventEmitter} from 'node:events';
+import {render} from 'ink';
+import {createElement} from 'react';
+import {App} from '../../components/App.js';
+import {BENCH_NOW_ISO} from '../generate.js';
+import {loadRunsFromSources} from '../../src/sources/loadSources.js';
+
+const COLUMNS = 120;
+const ROWS = 40;
+const GAP_MS = 50;
+const FRAME_TIMEOUT_MS = 10_000;
+
+// Synchronized-update markers Ink writes around a frame on a terminal: not a frame by themselves.
+const SYNC_MARKERS = /\u001b\[\?2026[hl]/g;
+
+/** A terminal's output side: a TTY of a fixed size that records when each frame arrives. */
+class FakeStdout extends EventEmitter {
+  readonly isTTY = true;
+  readonly columns = COLUMNS;
+  readonly rows = ROWS;
+  frames = 0;
+  bytes = 0;
+  last = '';
+  private waiter: ((at: number, cpu: NodeJS.CpuUsage) => void) | null = null;
+
+  write = (chunk: string | Uint8Array, encoding?: unknown, callback?: () => void): boolean => {
+    const at = performance.now();
+    const cpu = process.cpuUsage();
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    this.bytes += text.length;
+    if (text.replace(SYNC_MARKERS, '') !== '') {
+      this.frames++;
+      this.last = text;
+      const waiter = this.waiter;
+      this.waiter = null;
+      waiter?.(at, cpu);
+    }
+    const done = typeof encoding === 'function' ? (encoding as () => void) : callback;
+    done?.();
+    return true;
+  };
+
+  /** Resolves with the time (and process CPU usage) of the next frame write, or null after `timeoutMs`. */
+  nextFrame(timeoutMs: number): Promise<{at: number; cpu: NodeJS.CpuUsage} | null> {
+    return new Promise((resolvePromise) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        resolvePromise(null);
+      }, timeoutMs);
+      this.waiter = (at, cpu) => {
+        clearTimeout(timer);
+        resolvePromise({at, cpu});
+      };
+    });
+  }
+}
+
+/** A terminal's input side, as ink-testing-library 4 builds it: Ink reads it on 'readable'. */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  write(data: string): void {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  read = (): string | null => {
+    const {data} = this;
+    this.data = null;
+    return data;
+  };
+  setEncoding(): void {}
+  setRawMode(): void {}
+  resume(): void {}
+  pause(): void {}
+  ref(): void {}
+  unref(): void {}
+}
+
+class FakeStderr extends EventEmitter {
+  write = (): boolean => true;
+}
+
+const sleep = (milliseconds: number) => new Promise<void>((done) => setTimeout(done, milliseconds));
+
+const KEYS = {
+  down: '\u001b[B',
+  pageDown: '\u001b[6~',
+  bottom: 'G',
+  top: 'g',
+  search: '/',
+  escape: '\u001b',
+} as const;
+
+async function main(): Promise<void> {
+  const [file, samplesText] = process.argv.slice(2);
+  if (!file) throw new Error('usage: keys.js FILE SAMPLES');
+  const samples = Math.max(1, Number(samplesText ?? 60));
+  const loadStarted = performance.now();
+  const loaded = await loadRunsFromSources([file]);
+  const loadMs = performance.now() - loadStarted;
+
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const now = Date.parse(BENCH_NOW_ISO);
+  const firstFrame = stdout.nextFrame(60_000);
+  const renderStarted = performance.now();
+  const instance = render(
+    createElement(App, {
+      runs: loaded.runs,
+      warnings: loaded.warnings,
+      sources: [file],
+      display: {color: true, ascii: false},
+      time: {utc: true},
+      now: () => now,
+      tickMilliseconds: 0,
+    }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stderr: new FakeStderr() as unknown as NodeJS.WriteStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  const first = await firstFrame;
+  if (first === null) throw new Error('no first frame: is CI set in the environment? Ink draws nothing on CI');
+  const firstRenderMs = first.at - renderStarted;
+  // Let effects settle (page size, column widths) before measuring.
+  await sleep(300);
+
+  /**
+   * Writes `bytes` and returns the time to the next frame and the CPU time this process spent
+   * meanwhile (all threads, GC included): null when no frame came within the timeout.
+   */
+  const press = async (bytes: string): Promise<{ms: number; cpuMs: number} | null> => {
+    await sleep(GAP_MS);
+    const frame = stdout.nextFrame(FRAME_TIMEOUT_MS);
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    stdin.write(bytes);
+    const drawn = await frame;
+    if (drawn === null) return null;
+    const used = drawn.cpu.user - cpu.user + (drawn.cpu.system - cpu.system);
+    return {ms: drawn.at - start, cpuMs: used / 1000};
+  };
+
+  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchClear'];
+  const latencies: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const cpuTimes: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  let missed = 0;
+  const record = (name: string, value: {ms: number; cpuMs: number} | null) => {
+    if (value === null) {
+      missed++;
+      return;
+    }
+    latencies[name]!.push(value.ms);
+    cpuTimes[name]!.push(value.cpuMs);
+  };
+
+  for (let i = 0; i < samples; i++) record('down', await press(KEYS.down));
+  record('top', await press(KEYS.top));
+  for (let i = 0; i < samples; i++) record('pageDown', await press(KEYS.pageDown));
+  // G again at the bottom changes nothing (and draws nothing): go back to the top between presses.
+  for (let i = 0; i < samples; i++) {
+    record('bottom', await press(KEYS.bottom));
+    record('top', await press(KEYS.top));
+  }
+  const letters = 'aeiorstnlc';
+  for (let i = 0; i < samples; i++) {
+    record('searchOpen', await press(KEYS.search));
+    record('searchChar', await press(letters[i % letters.length]!));
+    record('searchClear', await press(KEYS.escape));
+  }
+  instance.unmount();
+  instance.cleanup();
+  process.stdout.write(
+    `BENCH_RESULT ${JSON.stringify({runs: loaded.runs.length, loadMs, firstRenderMs, gapMs: GAP_MS, missed, frames: stdout.frames, latencies, cpuTimes})}\n`,
+  );
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+/**
+ * Live data for the TUI (`--watch` and the `w` key): reloads the sources every few seconds and
+ * hands the new runs to whoever subscribed. A refresh that fails keeps the last good runs and
+ * reports why, so a flaky server never empties the screen.
+ */
+import {stat} from 'node:fs/promises';
+import type {LoadedRuns} from './loadSources.js';
+import {formatWarning} from './parseRunText.js';
+
+export interface FeedSnapshot extends LoadedRuns {
+  /** When the runs shown were loaded (ms). */
+  refreshedAt: number;
+  /** Why the last refresh failed, while the runs shown are older. */
+  error: string | null;
+  /** Seconds between refreshes; null when not watching. */
+  watchSeconds: number | null;
+}
+
+export interface RunFeedOptions {
+  /** Reloads every source (files, URLs, API). Must not throw for bad data; may throw for the unexpected. */
+  load: () => Promise<LoadedRuns>;
+  /** The clock (ms). */
+  now: () => number;
+  /** Refresh period when watching; `watching` starts it at once. */
+  watchSeconds: number;
+  watching: boolean;
+  /**
+   * Files whose modification times decide whether a reload is needed; URLs and API sources are
+   * always reloaded. Empty when every source is remote.
+   */
+  files: readonly string[];
+  /** Whether remote sources (URLs, API) are part of the load: then every tick reloads. */
+  remote: boolean;
+}
+
+type Listener = () => void;
+
+export class RunFeed {
+  private snapshotValue: FeedSnapshot;
+  private readonly listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> | null = null;
+  private modified = new Map<string, number>();
+
+  constructor(
+    initial: LoadedRuns,
+    private readonly options: RunFeedOptions,
+  ) {
+    this.snapshotValue = {...initial, refreshedAt: options.now(), error: null, watchSeconds: null};
+    void this.recordModificationTimes();
+    if (options.watching) this.setWatching(true);
+  }
+
+  /** The current data; a new object after every change (for useSyncExternalStore). */
+  readonly snapshot = (): FeedSnapshot => this.snapshotValue;
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  get watching(): boolean {
+    return this.timer !== null;
+  }
+
+  setWatching(on: boolean): void {
+    if (on === this.watching) return;
+    if (on) {
+      this.timer = setInterval(() => void this.refresh(), this.options.watchSeconds * 1000);
+      // A watch timer alone must not keep the process alive after the UI has gone.
+      this.timer.unref();
+    } else if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+    this.update({watchSeconds: on ? this.options.watchSeconds : null});
+  }
+
+  stop(): void {
+    this.setWatching(false);
+    this.listeners.clear();
+  }
+
+  /** Reloads now unless a reload is already running (then waits for that one). */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.reload().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async reload(): Promise<void> {
+    if (!this.options.remote && !(await this.filesChanged())) {
+      this.update({refreshedAt: this.options.now(), error: null});
+      return;
+    }
+    let loaded: LoadedRuns;
+    try {
+      loaded = await this.options.load();
+    } catch (error) {
+      this.update({error: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
+      return;
+    }
+    if (loaded.runs.length === 0 && this.snapshotValue.runs.length > 0) {
+      // Nothing came back: keep what is on screen and say why.
+      const why = loaded.warnings[0] ? formatWarning(loaded.warnings[0]) : 'no runs in the sources any more';
+      this.update({error: why});
+      return;
+    }
+    this.snapshotValue = {...this.snapshotValue, ...loaded, refreshedAt: this.options.now(), error: null};
+    this.emit();
+  }
+
+  private update(change: Partial<FeedSnapshot>): void {
+    this.snapshotValue = {...this.snapshotValue, ...change};
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private async modificationTimes(): Promise<Map<string, number>> {
+    const times = new Map<string, number>();
+    await Promise.all(
+      this.options.files.map(async (file) => {
+        try {
+          times.set(file, (await stat(file)).mtimeMs);
+        } catch {
+          times.set(file, -1);
+        }
+      }),
+    );
+    return times;
+  }
+
+  private async recordModificationTimes(): Promise<void> {
+    this.modified = await this.modificationTimes();
+  }
+
+  private async filesChanged(): Promise<boolean> {
+    const times = await this.modificationTimes();
+    const changed = [...times].some(([file, time]) => this.modified.get(file) !== time);
+    this.modified = times;
+    return changed;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Saved server-sent-event transcripts of a streamed run, as a file source.
+ *
+ * The Assistants API streams a run as `event: thread.run.created` / `data: {...}` blocks separated
+ * by blank lines: run events (each with the whole run object), run step and message events (with
+ * deltas), then `event: done` / `data: [DONE]`, or `event: error`. A transcript yields each run in
+ * its latest state; step, message and thread events are skipped (and counted). Lines are read as
+ * the SSE spec says (https://html.spec.whatwg.org/multipage/server-sent-events.html): CRLF, LF or
+ * CR ends a line, `:` starts a comment, one space after the colon is dropped, and consecutive
+ * `data:` lines are joined with `\n`. Bad input never stops the rest: a broken data line, a line
+ * that is no field, a `data:` that is not a run become warnings naming the file and line.
+ */
+import {parseJson} from '../format/jsonError.js';
+import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
+import type {Run} from '../model/run.js';
+import type {LoadWarning, ParsedRuns} from './parseRunText.js';
+
+/** What a transcript held besides its runs, for tests and a summary line. */
+export interface SseTranscriptSummary {
+  /** Events with data, `done` included. */
+  events: number;
+  /** Run events read (several per run: each state it went through). */
+  runEvents: number;
+  /** Events skipped on purpose (run steps, messages, threads, unknown ones), by event name. */
+  skipped: Record<string, number>;
+  /** Whether the stream said `done` (`data: [DONE]`). */
+  done: boolean;
+  /** Lines `...` where whoever saved the transcript left events out. */
+  elidedLines: number;
+}
+
+/** `.sse` always names a transcript; `.txt` and `.log` only when the text starts like one. */
+const SSE_NAME = /\.sse$/i;
+const TEXT_NAME = /\.(txt|log)$/i;
+/** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
+const STARTS_AS_FIELD = /^(event|data):/;
+const STARTS_AS_RUN_STREAM = /^event: ?thread\./;
+/** The SSE spec ends a line with CRLF, LF or a lone CR. */
+const LINE_END = /\r\n|\r|\n/g;
+
+/** The first line that is neither blank nor an SSE comment (`: keep-alive`), without its line ending. */
+function firstMeaningfulLine(text: string): string | null {
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // Transcripts worth detecting say so in their first lines; never scan a whole large file.
+  for (let scanned = 0; start < text.length && scanned < 50; scanned += 1) {
+    LINE_END.lastIndex = start;
+    const found = LINE_END.exec(text);
+    const end = found ? found.index : text.length;
+    const line = text.slice(start, end);
+    start = found ? found.index + found[0].length : text.length;
+    if (line.trim() === '' || line.startsWith(':')) continue;
+    return line;
+  }
+  return null;
+}
+
+/**
+ * Whether a text (named `file`) is an SSE transcript: a `.sse` file; a `.txt`/`.log` file whose
+ * first non-empty line starts with `event:` or `data:`; or any text whose first non-empty line
+ * starts with `event: thread.` (so a transcript saved as `.json`, or piped in, is read as one).
+ */
+export function isSseTranscript(text: string, file: string): boolean {
+  if (SSE_NAME.test(file)) return true;
+  const first = firstMeaningfulLine(text);
+  if (first === null) return false;
+  if (STARTS_AS_RUN_STREAM.test(first)) return true;
+  return TEXT_NAME.test(file) && STARTS_AS_FIELD.test(first);
+}
+
+/** One event as it is being read: its name and data lines, with where they were. */
+interface PendingEvent {
+  name: string | null;
+  data: string[];
+  /** 1-based file line of each data line. */
+  dataLines: number[];
+  /** Length of each data line's `data: ` prefix, to turn a column of the data into a file column. */
+  dataPrefixes: number[];
+  /** First line of the event. */
+  line: number;
+  /** Whether a warning was already given inside this event (no second one for its missing data). */
+  warned: boolean;
+}
+
+/** Lines standing for events left out, as the published spec's examples write them. */
+const ELISION = /^(\.\.\.|…)$/;
+const LOOKS_LIKE_JSON = /^\s*[[{]/;
+const MAX_QUOTE = 160;
+
+function quote(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > MAX_QUOTE ? `${oneLine.slice(0, MAX_QUOTE - 1)}…` : oneLine;
+}
+
+/** Run events carry a run object; step events (`thread.run.step.*`) do not. */
+function isRunEventName(name: string): boolean {
+  return name.startsWith('thread.run.') && !name.startsWith('thread.run.step.');
+}
+
+/** `code: message` of an error event's data: an Error object (as documented) or `{"error": {...}}`. */
+function describeStreamError(value: unknown, text: string): string {
+  const record = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const inner = record && typeof record['error'] === 'object' && record['error'] !== null ? (record['error'] as Record<string, unknown>) : record;
+  if (inner) {
+    const code = typeof inner['code'] === 'string' && inner['code'] !== '' ? inner['code'] : typeof inner['type'] === 'string' ? inner['type'] : null;
+    const message = typeof inner['message'] === 'string' ? inner['message'] : null;
+    if (code || message) return quote([code, message].filter(Boolean).join(': '));
+  }
+  return text.trim() === '' ? '(no details)' : quote(text);
+}
+
+/**
+ * Reads an SSE transcript into `out`: each run once, in the order first seen, in the state of its
+ * last run event (its source line is that event's). Never throws.
+ */
+export function parseSseTranscript(text: string, file: string, out: ParsedRuns): SseTranscriptSummary {
+  const summary: SseTranscriptSummary = {events: 0, runEvents: 0, skipped: {}, done: false, elidedLines: 0};
+  const latest = new Map<string, Run>();
+  // Warnings in line order; those about a run's fields belong to one state of it and are dropped
+  // when a later event replaces that state (the same bad field in every event is one warning).
+  const warnings: Array<{warning: LoadWarning; state?: Run}> = [];
+  const warn = (line: number, message: string, state?: Run) => {
+    warnings.push({warning: {location: `${file}:${line}`, message}, ...(state ? {state} : {})});
+  };
+  const skip = (name: string) => {
+    summary.skipped[name] = (summary.skipped[name] ?? 0) + 1;
+  };
+
+  const readRun = (event: PendingEvent, name: string, value: unknown) => {
+    const line = event.dataLines[0] ?? event.line;
+    if (!looksLikeRun(value)) {
+      warn(line, `${name} data is ${describeNonRun(value)}, not a run; skipped`);
+      return;
+    }
+    const run = normalizeRun(value, {file, line}, `(no id) ${file}:${line}`);
+    summary.runEvents += 1;
+    for (const problem of run.problems) warn(line, `${run.id}: field ${problem.field}: ${problem.message}`, run);
+    latest.set(run.id, run);
+  };
+
+  const dispatch = (event: PendingEvent) => {
+    const name = event.name;
+    if (event.data.length === 0) {
+      // The SSE spec drops an event without data; a named one most likely lost its `data: `.
+      if (name !== null && !event.warned) warn(event.line, `event ${name} has no data line; skipped`);
+      return;
+    }
+    summary.events += 1;
+    const data = event.data.join('\n');
+    if (name === 'done' || (name === null && data.trim() === '[DONE]')) {
+      summary.done = true;
+      return;
+    }
+    // Only run and error events are parsed: the deltas, most of a transcript, are skipped unread.
+    if (name !== null && name !== 'error' && !isRunEventName(name)) {
+      skip(name);
+      return;
+    }
+    const parsed = parseJson(data);
+    if (name === 'error') {
+      // Documented as an Error object; anything else is quoted as it came.
+      const details = parsed.ok ? describeStreamError(parsed.value, data) : quote(data);
+      warn(event.dataLines[0] ?? event.line, `the stream reported an error: ${details}`);
+      return;
+    }
+    if (!parsed.ok) {
+      // Point at the line and column of the file where the data breaks (data may span lines).
+      const at = Math.min(parsed.error.line, event.data.length) - 1;
+      const line = event.dataLines[at] ?? event.line;
+      const column = (event.dataPrefixes[at] ?? 0) + parsed.error.column;
+      warn(line, `invalid JSON in data: ${parsed.error.reason} at column ${column}; ${name ?? 'event'} skipped`);
+      return;
+    }
+    if (name === null) {
+      // Unnamed events (a transcript saved without its `event:` lines): a run object is a run state.
+      if (looksLikeRun(parsed.value)) readRun(event, 'event', parsed.value);
+      else skip('(unnamed)');
+      return;
+    }
+    readRun(event, name, parsed.value);
+  };
+
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let pending: PendingEvent | null = null;
+  let lineNumber = 0;
+  let start = 0;
+  while (start <= body.length) {
+    LINE_END.lastIndex = start;
+    const found = LINE_END.exec(body);
+    const end = found ? found.index : body.length;
+    const line = body.slice(start, end);
+    lineNumber += 1;
+    start = found ? found.index + found[0].length : body.length + 1;
+    if (line === '') {
+      if (pending) dispatch(pending);
+      pending = null;
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let valueStart = colon === -1 ? line.length : colon + 1;
+    if (line.charCodeAt(valueStart) === 0x20) valueStart += 1;
+    const value = line.slice(valueStart);
+    if (colon === -1 && ELISION.test(line.trim())) {
+      summary.elidedLines += 1;
+      continue;
+    }
+    pending ??= {name: null, data: [], dataLines: [], dataPrefixes: [], line: lineNumber, warned: false};
+    switch (field) {
+      case 'event':
+        pending.name = value;
+        break;
+      case 'data':
+        pending.data.push(value);
+        pending.dataLines.push(lineNumber);
+        pending.dataPrefixes.push(valueStart);
+        break;
+      case 'id':
+      case 'retry':
+        break;
+      default:
+        if (colon === -1 || LOOKS_LIKE_JSON.test(line)) {
+          // The SSE spec reads such a line as a field to ignore; here it most likely is data that
+          // lost its `data: ` (as in one of the published spec's examples), or stray text.
+          const what = LOOKS_LIKE_JSON.test(line) ? 'JSON without "data: " before it' : 'not an SSE field line';
+          const where = pending.name === null ? '' : ` (in event ${pending.name})`;
+          warn(lineNumber, `${what}${where}; ignored: ${quote(line)}`);
+          pending.warned = true;
+        }
+        // Other field names (headers saved with the stream, say) are ignored, as the spec says.
+        break;
+    }
+  }
+  // A transcript saved without the final blank line still ends its last event.
+  if (pending) dispatch(pending);
+
+  const kept = new Set(latest.values());
+  for (const {warning, state} of warnings) {
+    if (state === undefined || kept.has(state)) out.warnings.push(warning);
+  }
+  for (const run of latest.values()) out.runs.push(run);
+  if (latest.size === 0 && warnings.length === 0) {
+    out.warnings.push({location: file, message: 'no run events in this stream transcript'});
+  }
+  return summary;
+}

@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import {normalizeRun} from '../src/model/normalize.js';
+import type {Run} from '../src/model/run.js';
+import {cellFor, COLUMN_GAP, COLUMN_SPECS, cutToWidth, fitCell, layoutColumns, measureContent, runNote, type ColumnKey} from '../src/format/runColumns.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
+
+const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
+const DISPLAY_ORDER: ColumnKey[] = ['status', 'id', 'model', 'thread', 'created', 'duration', 'tokens', 'note'];
+
+function run(raw: Record<string, unknown>): Run {
+  return normalizeRun({object: 'thread.run', ...raw}, {file: 'test.json'});
+}
+
+function rowWidth(width: number, contentWidths?: Partial<Record<ColumnKey, number>>): number {
+  const columns = layoutColumns(width, contentWidths);
+  return columns.reduce((sum, column) => sum + column.size, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
+}
+
+describe('layoutColumns', () => {
+  it('never lays out a row wider than the terminal, for every width from 1 to 300', () => {
+    for (let width = 1; width <= 300; width += 1) {
+      expect(rowWidth(width), `width ${width}`).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('never lays out a row wider than the terminal whatever the content widths (property)', () => {
+    const contentArb = fc.record({status: fc.integer({min: 0, max: 60}), model: fc.integer({min: 0, max: 60})}, {requiredKeys: []});
+    fc.assert(fc.property(fc.integer({min: 1, max: 400}), contentArb, (width, content) => rowWidth(width, content) <= width));
+  });
+
+  it('keeps every column within its own bounds and in display order', () => {
+    for (const width of [20, 40, 60, 80, 100, 120, 160, 200, 300]) {
+      const columns = layoutColumns(width);
+      const keys = columns.map((column) => column.key);
+      expect(keys).toEqual(DISPLAY_ORDER.filter((key) => keys.includes(key)));
+      for (const column of columns) {
+        expect(column.size).toBeGreaterThanOrEqual(column.minWidth);
+        if (column.key !== 'note') expect(column.size).toBeLessThanOrEqual(column.width);
+      }
+    }
+  });
+
+  it('drops the least useful columns first as the terminal narrows', () => {
+    const byPriority = [...COLUMN_SPECS].sort((a, b) => a.priority - b.priority).map((spec) => spec.key);
+    expect(byPriority.slice(0, 4)).toEqual(['status', 'id', 'created', 'note']);
+    expect(layoutColumns(300).map((column) => column.key)).toEqual(DISPLAY_ORDER);
+    expect(layoutColumns(40).map((column) => column.key)).toEqual(['status', 'id']);
+    expect(layoutColumns(80).map((column) => column.key)).toEqual(['status', 'id', 'created', 'note']);
+    // Status (the symbol and word) is always there once it fits at all.
+    expect(layoutColumns(17).map((column) => column.key)).toEqual(['status']);
+    for (let width = 17; width <= 300; width += 1) expect(layoutColumns(width)[0]?.key).toBe('status');
+  });
+
+  it('the note column takes the room that is left', () => {
+    for (const width of [80, 100, 200]) {
+      const columns = layoutColumns(width);
+      if (columns.some((column) => column.key === 'note')) expect(rowWidth(width)).toBe(width);
+    }
+  });
+
+  it('sizes the status and model columns to the data', async () => {
+    const {runs} = await loadRunsFromSources(['examples']);
+    const content = measureContent(runs);
+    // "? paused_for_review" is the widest status cell; "gpt-4-1106-preview" the widest model.
+    expect(content.status).toBe(stringWidth('? paused_for_review'));
+    expect(content.model).toBe('gpt-4-1106-preview'.length);
+    const columns = layoutColumns(200, content);
+    expect(columns.find((column) => column.key === 'status')?.size).toBe(19);
+    expect(columns.find((column) => column.key === 'model')?.size).toBe(18);
+    const short = measureContent([run({id: 'run_1', status: 'failed', model: 'o3'})]);
+    const narrow = layoutColumns(200, short);
+    // Never narrower than the header.
+    expect(narrow.find((column) => column.key === 'model')?.size).toBe('MODEL'.length);
+    expect(narrow.find((column) => column.key === 'status')?.size).toBe('STATUS'.length + 2);
+  });
+});
+
+describe('cutToWidth and fitCell', () => {
+  it('leaves text that fits alone', () => {
+    expect(cutToWidth('abc', 3)).toEqual({text: 'abc', width: 3});
+    expect(fitCell('abc', 5, 'left')).toBe('abc  ');
+    expect(fitCell('abc', 5, 'right')).toBe('  abc');
+  });
+
+  it('cuts with an ellipsis, counting wide characters as two columns', () => {
+    expect(cutToWidth('abcdef', 4)).toEqual({text: 'abc…', width: 4});
+    expect(cutToWidth('東京東京', 5)).toEqual({text: '東京…', width: 5});
+    expect(cutToWidth('東京東京', 4)).toEqual({text: '東…', width: 3});
+    expect(fitCell('東京東京', 4, 'left')).toBe('東… ');
+    expect(cutToWidth('abc', 0)).toEqual({text: '', width: 0});
+  });
+
+  it('always returns exactly `size` columns (property)', () => {
+    fc.assert(
+      fc.property(fc.string({unit: fc.constantFrom('a', 'é', '東', '✓', ' ', '😀')}), fc.integer({min: 1, max: 30}), fc.boolean(), (text, size, right) => {
+        return stringWidth(fitCell(text, size, right ? 'right' : 'left')) === size;
+      }),
+    );
+  });
+});
+
+describe('cells', () => {
+  const waiting = run({
+    id: 'run_wait',
+    status: 'requires_action',
+    thread_id: 'thread_1',
+    created_at: NOW - 400,
+    started_at: NOW - 294,
+    expires_at: NOW + 306,
+    required_action: {
+      type: 'submit_tool_outputs',
+      submit_tool_outputs: {tool_calls: [{id: 'call_1', type: 'function', function: {name: 'f', arguments: '{}'}}]},
+    },
+  });
+
+  it('a waiting run notes how long it waited, when it expires and how many calls it waits for', () => {
+    expect(runNote(waiting, NOW)).toEqual({text: '4m · expires in 5m · 1 call', tone: 'attention'});
+    const expired = runNote(waiting, NOW + 1000);
+    expect(expired.text).toContain('expired');
+    expect(expired.text).toContain('ago');
+    expect(expired.tone).toBe('bad');
+  });
+
+  it('an unfinished run names the thread it locks; a failed one its error', () => {
+    expect(runNote(run({id: 'run_q', status: 'queued', thread_id: 'thread_Q'}), NOW)).toEqual({text: 'locks thread_Q', tone: 'warn'});
+    expect(runNote(run({id: 'run_q', status: 'queued'}), NOW).text).toBe('not finished');
+    expect(runNote(run({id: 'run_f', status: 'failed', last_error: {code: 'server_error', message: 'Boom'}}), NOW)).toEqual({
+      text: 'server_error: Boom',
+      tone: 'bad',
+    });
+    expect(runNote(run({id: 'run_i', status: 'incomplete', incomplete_details: {reason: 'max_prompt_tokens'}}), NOW).text).toBe(
+      'incomplete: max_prompt_tokens',
+    );
+    expect(runNote(run({id: 'run_p', status: 'completed', usage: 'lots'}), NOW).text).toBe('1 invalid field');
+    expect(runNote(run({id: 'run_c', status: 'completed'}), NOW)).toEqual({text: ''});
+  });
+
+  it('error text in a note is one safe line', () => {
+    const note = runNote(run({id: 'run_f', status: 'failed', last_error: {code: 'x', message: 'line1\nline2\u001b[2J\u202e'}}), NOW);
+    expect(note.text).toBe('x: line1\\nline2\\x1b[2J\\u202e');
+  });
+
+  it('status shows a glyph and the word, in Unicode or ASCII', () => {
+    expect(cellFor(waiting, 'status', NOW).text).toBe('! requires_action');
+    expect(cellFor(run({id: 'r', status: 'completed'}), 'status', NOW)).toEqual({text: '✓ completed', tone: 'good'});
+    expect(cellFor(run({id: 'r', status: 'completed'}), 'status', NOW, true).text).toBe('v completed');
+    expect(cellFor(run({id: 'r', status: 'failed'}), 'status', NOW, true).text).toBe('X failed');
+    expect(cellFor(run({id: 'r', status: 'paused_for_review'}), 'status', NOW).text).toBe('? paused_for_review');
+  });
+
+  it('the other cells', () => {
+    const done = run({
+      id: 'run_\u001b]0;x\u0007',
+      status: 'completed',
+      model: 'gpt-4o',
+      created_at: NOW - 3600,
+      started_at: NOW - 3600,
+      completed_at: NOW - 3500,
+      usage: {prompt_tokens: 1, completion_tokens: 1, total_tokens: 21_800},
+    });
+    expect(cellFor(done, 'id', NOW).text).toBe('run_\\x1b]0;x\\x07');
+    expect(cellFor(done, 'model', NOW).text).toBe('gpt-4o');
+    expect(cellFor(done, 'thread', NOW)).toEqual({text: '—', tone: 'dim'});
+    expect(cellFor(done, 'created', NOW).text).toBe('1h ago');
+    expect(cellFor(done, 'duration', NOW)).toEqual({text: '1m 40s'});
+    expect(cellFor(done, 'tokens', NOW).text).toBe('21,800');
+    expect(cellFor(waiting, 'duration', NOW)).toEqual({text: '4m 54s', tone: 'warn'});
+    expect(cellFor(waiting, 'tokens', NOW)).toEqual({text: '—', tone: 'dim'});
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The panes that hold tables (Tools, Usage, Metadata) in the TUI.
+ *
+ * Regression: the tables used to be drawn with Ink's `renderToString` inside RunDetail's render,
+ * which broke the frame and then crashed Yoga ("table index is out of bounds"). They are now drawn
+ * just after the render (components/useTableLines.ts) and appear on the next frame.
+ */
+import {stripVTControlCharacters} from 'node:util';
+import {render} from 'ink-testing-library';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {RunDetail} from '../../components/RunDetail.js';
+import type {Run} from '../../src/model/run.js';
+import type {PaneId} from '../../src/panes/paneIds.js';
+import {FIXED_NOW_SECONDS, loadExamples, waitForText, type TestInstance} from './helpers.js';
+
+let runs: Run[];
+let instance: TestInstance | undefined;
+
+beforeAll(async () => {
+  runs = (await loadExamples()).runs;
+});
+
+afterEach(() => {
+  instance?.unmount();
+  instance = undefined;
+});
+
+async function renderPane(id: string, pane: PaneId): Promise<string> {
+  const run = runs.find((candidate) => candidate.id === id)!;
+  instance = render(
+    <RunDetail run={run} pane={pane} scroll={0} width={100} height={60} nowSeconds={FIXED_NOW_SECONDS} time={{utc: true}} onMetrics={() => {}} />,
+  );
+  // The tables are drawn after the first frame: wait for one.
+  return stripVTControlCharacters(await waitForText(instance, '┌'));
+}
+
+describe('table panes in the TUI', () => {
+  it('Tools (3) shows the ink-table of the tools', async () => {
+    const frame = await renderPane('run_fbjG5CJOvUfeNO1F3Ehy9c7t', 'tools');
+    expect(frame).toMatch(/┌───┬/);
+    expect(frame).toMatch(/│ # │ type +│ name +│ strict │ description/);
+    expect(frame).toMatch(/│ 2 │ function │ schedule_callback │ no +│/);
+  });
+
+  it('Usage (4) shows the usage table with the share of each limit', async () => {
+    const frame = await renderPane('run_NJurMaysqo1GEvrPbHZ8WbVL', 'usage');
+    expect(frame).toMatch(/│ tokens +│ used +│ limit +│ share of limit │/);
+    expect(frame).toMatch(/│ completion │ 300 +│ 300 +│ 100\.0% +│/);
+  });
+
+  it('Metadata (7) shows the key/value table', async () => {
+    const frame = await renderPane('run_fbjG5CJOvUfeNO1F3Ehy9c7t', 'metadata');
+    expect(frame).toMatch(/│ key +│ value +│/);
+    expect(frame).toMatch(/│ ticket +│ SUP-1234 +│/);
+  });
+
+  it('the text after a table is still there (what the tests above can rely on)', async () => {
+    const frame = await renderPane('run_fbjG5CJOvUfeNO1F3Ehy9c7t', 'tools');
+    expect(frame).toContain('1. lookup_order');
+    expect(frame).toContain('parameters:');
+  });
+});
