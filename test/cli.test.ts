@@ -590,3 +590,14 @@ describe('errors and help', () => {
     expect((await cli(['--version'])).stdout).toBe(`runlens ${pkg.version}\n`);
   });
 });
+
+describe('ASCII fallback from the locale', () => {
+  it('a locale without UTF-8 prints ASCII status marks; a UTF-8 one keeps the glyphs', async () => {
+    const {localeLacksUnicode} = await import('../src/cli/main.js');
+    expect(localeLacksUnicode({LANG: 'C'})).toBe(true);
+    expect(localeLacksUnicode({LANG: 'en_US.ISO-8859-1'})).toBe(true);
+    expect(localeLacksUnicode({LANG: 'C', LC_ALL: 'en_US.UTF-8'})).toBe(false);
+    expect(localeLacksUnicode({LANG: 'de_DE.utf8'})).toBe(false);
+    expect(localeLacksUnicode({})).toBe(false);
+  });
+});

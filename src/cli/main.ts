@@ -41,6 +41,16 @@ export function colorEnabled(options: CliOptions, io: CliIo): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
+/**
+ * Whether the locale says the terminal cannot show Unicode (`LANG=C`, `POSIX`, `en_US.ISO-8859-1`):
+ * then glyphs, bars and box lines fall back to ASCII as with `--ascii`. No locale at all is taken
+ * as Unicode, as nearly every terminal is today.
+ */
+export function localeLacksUnicode(env: NodeJS.ProcessEnv): boolean {
+  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'];
+  return Boolean(locale) && !/utf-?8/i.test(locale!);
+}
+
 /** `RUNLENS_NOW` (Unix seconds or an ISO date) pins the clock, for reproducible screenshots and tests. */
 export function clockFrom(io: CliIo): () => number {
   const pinned = io.env['RUNLENS_NOW'];
@@ -150,6 +160,7 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     throw error;
   }
+  if (localeLacksUnicode(io.env)) options.ascii = true;
   if (options.help) {
     io.stdout.write(`${USAGE}\n`);
     return EXIT_OK;

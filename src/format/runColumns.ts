@@ -69,7 +69,17 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
     used += gap + size;
   }
   const note = chosen.find((column) => column.key === 'note');
-  if (note) note.size += Math.max(0, width - used);
+  if (note) {
+    note.size += Math.max(0, width - used);
+    // "4m · expires in 5m · 2 calls" matters more than the tail of a long model name.
+    const model = chosen.find((column) => column.key === 'model');
+    const wanted = 30;
+    if (model && note.size < wanted && model.size > 12) {
+      const moved = Math.min(model.size - 12, wanted - note.size);
+      model.size -= moved;
+      note.size += moved;
+    }
+  }
   else {
     // Without a note column, let the id column grow back to a whole id.
     const id = chosen.find((column) => column.key === 'id');
