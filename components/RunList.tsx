@@ -30,7 +30,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: 
         return (
           <Text key={column.key} {...toneProps(cell.tone, color)}>
             {index > 0 ? gap : ''}
-            {fitCell(cell.text, column.size, column.align)}
+            {fitCell(cell.text, column.size, column.align, ascii)}
           </Text>
         );
       })}

@@ -76,7 +76,7 @@ export function printRunList(runs: readonly Run[], target: PrintTarget, options:
     const line: Line = [];
     columns.forEach((column, index) => {
       const cell = cellFor(run, column.key, options.nowSeconds, options.ascii);
-      const text = fitCell(cell.text, column.size, column.align);
+      const text = fitCell(cell.text, column.size, column.align, options.ascii);
       line.push({text: (index > 0 ? gap : '') + (index === columns.length - 1 ? text.trimEnd() : text), tone: cell.tone});
     });
     out += `${lineToText(line, target.color)}\n`;

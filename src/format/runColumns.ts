@@ -165,8 +165,8 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
   }
 }
 
-/** Cuts text to at most `size` terminal columns, ending in `…` when it had to cut. */
-export function cutToWidth(text: string, size: number): {text: string; width: number} {
+/** Cuts text to at most `size` terminal columns, ending in `…` (ASCII: `~`) when it had to cut. */
+export function cutToWidth(text: string, size: number, ascii = false): {text: string; width: number} {
   const width = stringWidth(text);
   if (width <= size) return {text, width};
   if (size <= 0) return {text: '', width: 0};
@@ -178,12 +178,12 @@ export function cutToWidth(text: string, size: number): {text: string; width: nu
     cut += char;
     cutWidth += charWidth;
   }
-  return {text: `${cut}…`, width: cutWidth + 1};
+  return {text: `${cut}${ascii ? '~' : '…'}`, width: cutWidth + 1};
 }
 
-/** Fits text into `size` columns: cut with `…` when longer, padded when shorter. */
-export function fitCell(text: string, size: number, align: 'left' | 'right'): string {
-  const fitted = cutToWidth(text, size);
+/** Fits text into `size` columns: cut with `…` (ASCII: `~`) when longer, padded when shorter. */
+export function fitCell(text: string, size: number, align: 'left' | 'right', ascii = false): string {
+  const fitted = cutToWidth(text, size, ascii);
   const pad = ' '.repeat(Math.max(0, size - fitted.width));
   return align === 'right' ? pad + fitted.text : fitted.text + pad;
 }

@@ -11,6 +11,7 @@
 import stringWidth from 'string-width';
 import type {Line, Segment} from '../panes/content.js';
 import type {Tone} from '../format/theme.js';
+import {cutToWidth, fitCell} from '../format/runColumns.js';
 
 /** Horizontal bar ends by eighths of a cell: index = eighths (1..8). */
 export const BAR_EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'] as const;
@@ -26,25 +27,12 @@ export function textWidth(text: string): number {
 
 /** Cuts text to at most `width` columns, ending in `…` (ASCII: `~`) when it had to cut. */
 export function fitText(text: string, width: number, ascii = false): string {
-  if (width <= 0) return '';
-  if (stringWidth(text) <= width) return text;
-  const ellipsis = ascii ? '~' : '…';
-  let out = '';
-  let used = 0;
-  for (const char of text) {
-    const charWidth = stringWidth(char);
-    if (used + charWidth > width - 1) break;
-    out += char;
-    used += charWidth;
-  }
-  return out + ellipsis;
+  return cutToWidth(text, width, ascii).text;
 }
 
 /** Fits text into exactly `width` columns: cut when longer, padded when shorter. */
 export function padText(text: string, width: number, align: 'left' | 'right' = 'left', ascii = false): string {
-  const fitted = fitText(text, width, ascii);
-  const pad = ' '.repeat(Math.max(0, width - stringWidth(fitted)));
-  return align === 'right' ? pad + fitted : fitted + pad;
+  return fitCell(text, Math.max(0, width), align, ascii);
 }
 
 /** Width of a line of segments. */
