@@ -3,10 +3,11 @@ import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
+import type {StepsView} from '../src/sources/stepLoader.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {statusCountLines} from '../src/format/statusCounts.js';
-import {createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
+import {confirmPrompt, createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
 import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import type {LiveStatus} from './Header.js';
@@ -41,6 +42,18 @@ export interface AppProps {
   live?: LiveStatus;
   /** Turns watching on or off (the `w` key); absent when the sources cannot be reloaded (stdin). */
   onToggleWatch?: () => void;
+  /** The steps of the open run, as LiveApp has them (API sources); absent: not available. */
+  steps?: StepsView;
+  /** Told which run's steps are on screen (the Steps pane of an open run), or null; LiveApp loads them. */
+  onStepsWanted?: (run: Run | null) => void;
+  /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. */
+  actions?: RunActions;
+}
+
+/** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
+export interface RunActions {
+  cancel: (threadId: string, runId: string) => Promise<{status: string}>;
+  submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => Promise<{status: string}>;
 }
 
 const FOOTER_ROWS = 1;
@@ -48,7 +61,7 @@ const FOOTER_ROWS = 1;
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
-export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch}: AppProps) {
+export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions}: AppProps) {
   const {columns, rows} = useTerminalSize();
   const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
     createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}),
@@ -87,6 +100,28 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.watchToggles]);
 
+  useEffect(() => {
+    dispatch({type: 'setCanAct', canAct: Boolean(actions)});
+  }, [actions]);
+
+  // Side effects stay out of the reducer: it records the confirmed action, this sends it once.
+  useEffect(() => {
+    const request = state.actionRequest;
+    if (!request || !actions) return;
+    const sent =
+      request.kind === 'cancel'
+        ? actions.cancel(request.threadId, request.runId)
+        : actions.submit(request.threadId, request.runId, request.body?.tool_outputs ?? []);
+    const count = request.body?.tool_outputs.length ?? 0;
+    const what = request.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool output${count === 1 ? '' : 's'}`;
+    sent.then(
+      (run) => dispatch({type: 'actionDone', message: `${what}: ${request.runId} is now ${run.status}`}),
+      (error: unknown) =>
+        dispatch({type: 'actionDone', message: `${request.kind === 'cancel' ? 'Cancel' : 'Submit'} failed: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}`}),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.actionRequest?.sequence]);
+
   // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
   const {stdout} = useStdout();
   useEffect(() => {
@@ -95,6 +130,10 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
 
   const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
   const run = state.mode === 'detail' ? openRun(state) : undefined;
+  const stepsRun = run && state.pane === 'steps' ? run : null;
+  useEffect(() => {
+    onStepsWanted?.(stepsRun);
+  }, [stepsRun, onStepsWanted]);
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
 
@@ -134,6 +173,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
         nowSeconds={state.nowSeconds}
         time={time}
         onMetrics={onMetrics}
+        {...(steps ? {steps} : {})}
       />
     );
   } else if (state.visible.length === 0) {
@@ -173,7 +213,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
           width={width}
         />
         {body}
-        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.flash} width={width} />
+        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />
       </Box>
     </DisplayContext.Provider>
   );

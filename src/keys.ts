@@ -29,6 +29,8 @@ export type Command =
   | 'threads'
   | 'copy'
   | 'watch'
+  | 'cancelRun'
+  | 'submitOutputs'
   | 'help'
   | 'quit';
 
@@ -75,6 +77,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list'], short: 'stats'},
   {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'watch', keys: ['w'], label: 'w', description: 'watch: reload the sources every few seconds (again: stop)', contexts: ['list', 'detail', 'stats', 'threads']},
+  {command: 'cancelRun', keys: ['c'], label: 'c', description: 'cancel the run (API source; asks y/n first)', contexts: ['detail']},
+  {command: 'submitOutputs', keys: ['o'], label: 'o', description: 'submit empty tool outputs (requires_action, API source; shows the body, asks y/n)', contexts: ['detail']},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},

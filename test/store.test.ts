@@ -493,13 +493,13 @@ describe('modes', () => {
   it('panes: setPane and cyclePane wrap around and reset the scroll', () => {
     let state = apply(list(), {type: 'open'}, {type: 'scrollMetrics', lines: 100, height: 10}, {type: 'move', delta: 5});
     expect(state.scroll).toBe(5);
-    state = runStoreReducer(state, {type: 'setPane', pane: 'raw'});
-    expect(state.pane).toBe('raw');
+    state = runStoreReducer(state, {type: 'setPane', pane: 'steps'});
+    expect(state.pane).toBe('steps');
     expect(state.scroll).toBe(0);
     state = runStoreReducer(state, {type: 'cyclePane', delta: 1});
     expect(state.pane).toBe(PANES[0].id);
     state = runStoreReducer(state, {type: 'cyclePane', delta: -1});
-    expect(state.pane).toBe('raw');
+    expect(state.pane).toBe('steps');
     const order: string[] = [];
     for (let step = 0; step < PANES.length; step += 1) {
       state = runStoreReducer(state, {type: 'cyclePane', delta: 1});

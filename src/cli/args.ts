@@ -19,7 +19,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats';
+export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel';
 
 export interface CliOptions {
   command: Subcommand;
@@ -48,6 +48,10 @@ export interface CliOptions {
   /** The API source's flags (a thread, run or profile named means: read from the API). */
   api: ApiFlags;
   azure: {endpoint: string | null; apiVersion: string | null; deployment: string | null};
+  /** submit: `--output CALL_ID=TEXT`, as given (repeatable). */
+  outputs: string[];
+  /** submit: `--outputs-file FILE.json`. */
+  outputsFile: string | null;
 }
 
 export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thread.run JSON) in the terminal
@@ -58,6 +62,9 @@ Usage
   runlens show RUN_ID [SOURCE...]     print every pane of one run
   runlens stuck [SOURCE...]           print runs waiting in requires_action (and stalled ones)
   runlens stats [SOURCE...]           print statistics: statuses, runs over time, queue and run time, tokens, errors, threads
+  runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
+                                      submit tool outputs to a run in requires_action (one for every pending call)
+  runlens cancel RUN_ID --thread T    cancel a run
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
@@ -92,6 +99,8 @@ Options
   --older-than DURATION  stuck: only runs waiting at least this long (e.g. 90s, 10m, 2h)
   --include-stalled      stuck: also queued/in_progress/cancelling runs older than --older-than (default 10m)
   --exit-status          stuck: exit ${EXIT_STUCK} when any run is stuck
+  --output CALL_ID=TEXT  submit: the output of one tool call (repeatable)
+  --outputs-file FILE    submit: outputs from JSON, {"tool_outputs":[{"tool_call_id":…,"output":…}]} or {"CALL_ID":"TEXT"}
   --watch [SECONDS]      terminal UI: reload the sources every N seconds (default ${DEFAULT_WATCH_SECONDS}; the w key toggles it)
   --utc                  absolute times in UTC
   --no-color             no colour (also NO_COLOR=1)
@@ -106,7 +115,7 @@ Exit codes
 
 Keys in the terminal UI: press ? for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats']);
+const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 export function parseDuration(text: string): number {
@@ -175,6 +184,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'azure-endpoint': {type: 'string'},
         'api-version': {type: 'string'},
         deployment: {type: 'string'},
+        output: {type: 'string', multiple: true},
+        'outputs-file': {type: 'string'},
         help: {type: 'boolean', short: 'h'},
         version: {type: 'boolean', short: 'v'},
       },
@@ -193,6 +204,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (rest.length === 0) throw new UsageError('show needs a RUN_ID');
     runId = rest[0]!;
     sources = rest.slice(1);
+  }
+  if ((command === 'submit' || command === 'cancel') && !values.help) {
+    if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
+    if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
+    if (!values.thread?.length && !values.profile) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
+    runId = rest[0]!;
+    sources = [];
+  }
+  if (command !== 'submit' && (values.output || values['outputs-file'] !== undefined)) {
+    throw new UsageError('--output and --outputs-file are for runlens submit');
   }
 
   let limit: number | null = null;
@@ -264,5 +285,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     watchSeconds,
     api,
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
+    outputs: values.output ?? [],
+    outputsFile: values['outputs-file'] ?? null,
   };
 }

@@ -5,7 +5,7 @@
 import {splitHeader} from '../config/profile.js';
 import {Settings, settingsDirFromEnv} from '../config/settings.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
-import {ApiFlagError, resolveApiRequest, wantsApiSource} from '../sources/api/cliFlags.js';
+import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
 import {loadRunsFromApi} from '../sources/api/loadRunsFromApi.js';
 import {isUrlSource, loadRunsFromUrl} from '../sources/api/loadRunsFromUrl.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns} from '../sources/loadSources.js';
@@ -26,6 +26,29 @@ function headersFrom(options: CliOptions): Record<string, string> {
     headers[header[0]] = header[1];
   }
   return headers;
+}
+
+/**
+ * The API request the flags (and the profile) describe, Azure included. Usage problems throw
+ * UsageError; a broken settings file throws SettingsError.
+ */
+export function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 'env'>): {request: ApiRequest; settings: Settings} {
+  const settings = new Settings({cwd: settingsDirFromEnv(io.env)});
+  let request: ApiRequest;
+  try {
+    request = resolveApiRequest(options.api, settings);
+  } catch (error) {
+    if (error instanceof ApiFlagError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (options.azure.endpoint && options.azure.apiVersion) {
+    request.connection.azure = {
+      endpoint: options.azure.endpoint,
+      apiVersion: options.azure.apiVersion,
+      ...(options.azure.deployment ? {deployment: options.azure.deployment} : {}),
+    };
+  }
+  return {request, settings};
 }
 
 /** Loads every source; usage problems throw UsageError, everything else becomes a warning. */
@@ -57,21 +80,7 @@ export async function loadCliSources(options: CliOptions, sources: readonly stri
 
   let connection: ResolvedConnection | null = null;
   if (wantsApiSource(options.api)) {
-    const settings = new Settings({cwd: settingsDirFromEnv(io.env)});
-    let request;
-    try {
-      request = resolveApiRequest(options.api, settings);
-    } catch (error) {
-      if (error instanceof ApiFlagError) throw new UsageError(error.message);
-      throw error;
-    }
-    if (options.azure.endpoint && options.azure.apiVersion) {
-      request.connection.azure = {
-        endpoint: options.azure.endpoint,
-        apiVersion: options.azure.apiVersion,
-        ...(options.azure.deployment ? {deployment: options.azure.deployment} : {}),
-      };
-    }
+    const {request, settings} = resolveCliApiRequest(options, io);
     const loaded = await loadRunsFromApi({...request, env: io.env});
     merge(loaded);
     connection = loaded.connection;

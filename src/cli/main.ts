@@ -7,7 +7,9 @@ import type {LoadedRuns} from '../sources/loadSources.js';
 import {runProfileCommand} from '../config/profileCommands.js';
 import {Settings, SettingsError, settingsDirFromEnv} from '../config/settings.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
-import {loadCliSources, type CliLoad} from './loadCliSources.js';
+import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
+import {StepLoader} from '../sources/stepLoader.js';
+import {createAssistantsApi, type AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {isUrlSource} from '../sources/api/loadRunsFromUrl.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
@@ -95,7 +97,17 @@ function keyboardInput(io: CliIo): NodeJS.ReadStream | undefined {
   }
 }
 
-async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
+/** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
+function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): AssistantsApi | null {
+  if (!loaded.connection || !wantsApiSource(options.api)) return null;
+  try {
+    return createAssistantsApi(resolveCliApiRequest(options, io).request.connection, io.env);
+  } catch {
+    return null;
+  }
+}
+
+async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
   const stdin = keyboardInput(io);
   if (!stdin) {
     io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
@@ -112,6 +124,14 @@ async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color:
     files: [...sources.filter((source) => !isUrlSource(source)), ...loaded.files],
     remote: sources.some(isUrlSource) || wantsApiSource(options.api),
   });
+  const api = apiSession(options, loaded, io);
+  const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
+  const actions = api
+    ? {
+        cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
+        submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => api.submitToolOutputs(threadId, runId, outputs),
+      }
+    : undefined;
   const stdout = io.stdout as NodeJS.WriteStream;
   // The alternate screen keeps the user's scrollback as it was once runlens quits.
   // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
@@ -122,6 +142,8 @@ async function runTui(options: CliOptions, loaded: LoadedRuns, io: CliIo, color:
       React.createElement(LiveApp, {
         feed,
         canWatch,
+        steps,
+        ...(actions ? {actions} : {}),
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clockFrom(io),
@@ -180,6 +202,11 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_USAGE;
     }
     throw error;
+  }
+
+  if (options.command === 'submit' || options.command === 'cancel') {
+    const {runAction} = await import('./runActions.js');
+    return runAction(options, io);
   }
 
   // `show RUN_ID --thread T` needs only that run from the API.

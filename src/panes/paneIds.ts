@@ -8,6 +8,7 @@ export const PANES = [
   {id: 'instructions', title: 'Instructions', short: 'Instr'},
   {id: 'metadata', title: 'Metadata', short: 'Meta'},
   {id: 'raw', title: 'Raw JSON', short: 'Raw'},
+  {id: 'steps', title: 'Steps', short: 'Steps'},
 ] as const;
 
 export type PaneId = (typeof PANES)[number]['id'];

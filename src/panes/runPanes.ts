@@ -13,6 +13,8 @@ import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
 import {PaneBuilder, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
 import type {PaneId} from './paneIds.js';
+import type {StepsView} from '../sources/stepLoader.js';
+import {buildStepsPane, stepsBadge} from './stepsPane.js';
 
 export interface PaneContext {
   nowSeconds: number;
@@ -21,6 +23,8 @@ export interface PaneContext {
   ascii?: boolean;
   /** Columns available, for drawings such as the timeline (default 80). */
   width?: number;
+  /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
+  steps?: StepsView;
 }
 
 /** `✓ completed` — glyph and word, so the status reads without colour. */
@@ -331,12 +335,16 @@ export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneCon
       return metadataPane(run);
     case 'raw':
       return rawPane(run);
+    case 'steps':
+      return buildStepsPane(context.steps?.runId === run.id ? context.steps : undefined, context);
   }
 }
 
 /** A short marker for the pane tabs: how much there is to see in each. */
-export function paneBadge(pane: PaneId, run: Run): string {
+export function paneBadge(pane: PaneId, run: Run, steps?: StepsView): string {
   switch (pane) {
+    case 'steps':
+      return steps?.runId === run.id ? stepsBadge(steps) : '';
     case 'action':
       return run.requiredAction ? String(run.requiredAction.toolCalls.length) : '';
     case 'tools':

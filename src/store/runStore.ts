@@ -5,7 +5,7 @@
 import type {Run} from '../model/run.js';
 import {commandForKey, PANE_KEYS, type Command} from '../keys.js';
 import {PANES, type PaneId} from '../panes/paneIds.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {submitToolOutputsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
 import {
   DEFAULT_QUERY,
   SORT_DESCENDING_BY_DEFAULT,
@@ -64,6 +64,35 @@ export interface RunStoreState {
   watchToggles: number;
   /** `G` was pressed before the view reported its size. */
   pendingBottom: boolean;
+  /** Whether run actions (cancel, submit) can be sent: the app was given an API session. */
+  canAct: boolean;
+  /** An action waiting for y/n. */
+  confirm: PendingAction | null;
+  /** The last confirmed action; `sequence` changes with each so the app sends it once. */
+  actionRequest: (PendingAction & {sequence: number}) | null;
+  /** The action sent and not answered yet; a second one is refused meanwhile. */
+  actionInFlight: RunActionKind | null;
+}
+
+export type RunActionKind = 'cancel' | 'submit';
+
+/** An action on a run, as the app sends it: cancel, or submit this body. */
+export interface PendingAction {
+  kind: RunActionKind;
+  runId: string;
+  threadId: string;
+  /** The exact submit_tool_outputs body (submit only). */
+  body: SubmitToolOutputsBody | null;
+}
+
+/** Actions need a run read from an API thread. */
+export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
+
+/** The footer's y/n question for a pending action. */
+export function confirmPrompt(pending: PendingAction): string {
+  if (pending.kind === 'cancel') return `Cancel run ${pending.runId}? y/n`;
+  const count = pending.body?.tool_outputs.length ?? 0;
+  return `Submit ${count} empty output${count === 1 ? '' : 's'} to ${pending.runId}? y/n  POST body: ${JSON.stringify(pending.body)}`;
 }
 
 export type RunStoreAction =
@@ -94,7 +123,11 @@ export type RunStoreAction =
   | {type: 'key'; name: string; text: string}
   | {type: 'copy'}
   | {type: 'toggleWatch'}
-  | {type: 'flash'; message: string};
+  | {type: 'flash'; message: string}
+  | {type: 'setCanAct'; canAct: boolean}
+  | {type: 'requestAction'; kind: RunActionKind}
+  /** The answer to the action sent: a one-line message for the footer. */
+  | {type: 'actionDone'; message: string};
 
 export interface InitialStoreOptions {
   runs: readonly Run[];
@@ -128,6 +161,10 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     flash: null,
     watchToggles: 0,
     pendingBottom: false,
+    canAct: false,
+    confirm: null,
+    actionRequest: null,
+    actionInFlight: null,
   };
 }
 
@@ -242,7 +279,42 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
       return {type: 'copy'};
     case 'watch':
       return {type: 'toggleWatch'};
+    case 'cancelRun':
+      return {type: 'requestAction', kind: 'cancel'};
+    case 'submitOutputs':
+      return {type: 'requestAction', kind: 'submit'};
   }
+}
+
+/** `y` sends the pending action, `n`/Esc drops it; other keys wait for an answer (Ctrl-C quits). */
+function confirmKey(state: RunStoreState, name: string): RunStoreState {
+  const pending = state.confirm!;
+  if (name === 'ctrl+c') return {...state, quitRequested: true};
+  if (name === 'n' || name === 'N' || name === 'escape') return {...state, confirm: null, flash: 'Nothing sent.'};
+  if (name !== 'y' && name !== 'Y') return state;
+  if (state.actionInFlight) return {...state, confirm: null, flash: `Refused: a ${state.actionInFlight} is still in flight; wait for its answer.`};
+  return {
+    ...state,
+    confirm: null,
+    actionRequest: {...pending, sequence: (state.actionRequest?.sequence ?? 0) + 1},
+    actionInFlight: pending.kind,
+    flash: pending.kind === 'cancel' ? `Cancelling ${pending.runId}…` : `Submitting to ${pending.runId}…`,
+  };
+}
+
+/** `c`/`o` on an open run: a y/n question, or a footer line saying why not. */
+function requestAction(state: RunStoreState, kind: RunActionKind): RunStoreState {
+  const run = state.mode === 'detail' ? openRun(state) : undefined;
+  if (!run) return state;
+  if (!state.canAct || !run.source.file.startsWith('api:') || !run.threadId) return {...state, flash: ACTIONS_NEED_API};
+  if (state.actionInFlight) return {...state, flash: `Refused: a ${state.actionInFlight} is still in flight; wait for its answer.`};
+  if (kind === 'cancel') return {...state, confirm: {kind, runId: run.id, threadId: run.threadId, body: null}};
+  const body = submitToolOutputsBody(run);
+  if (run.status !== 'requires_action' || !body) {
+    return {...state, flash: `${run.id} is ${run.status}${run.status === 'requires_action' ? ' without tool calls' : ''}: only a run in requires_action takes tool outputs`};
+  }
+  // The Required action pane shows the same body, pretty-printed, behind the question.
+  return {...state, pane: 'action', scroll: 0, scrollLines: 0, pendingBottom: false, confirm: {kind, runId: run.id, threadId: run.threadId, body}};
 }
 
 /** What `y` copies where it is pressed, and how the footer names it. */
@@ -372,8 +444,15 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       return {...state, watchToggles: state.watchToggles + 1};
     case 'flash':
       return {...state, flash: action.message};
+    case 'setCanAct':
+      return action.canAct === state.canAct ? state : {...state, canAct: action.canAct};
+    case 'requestAction':
+      return requestAction(state, action.kind);
+    case 'actionDone':
+      return {...state, actionInFlight: null, flash: action.message};
     case 'key': {
       if (state.flash) state = {...state, flash: null};
+      if (state.confirm) return confirmKey(state, action.name);
       if (state.searching) return searchKey(state, action.name, action.text);
       const command = commandForKey(action.name, state.mode);
       if (!command) return state;

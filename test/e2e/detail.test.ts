@@ -1,5 +1,5 @@
 /**
- * End to end: one run's detail view (panes 1-8, Tab/S-Tab, scrolling, Esc back) of the built CLI
+ * End to end: one run's detail view (panes 1-9, Tab/S-Tab, scrolling, Esc back) of the built CLI
  * in a real terminal (tmux), and a hostile run whose text carries terminal escapes.
  */
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
@@ -199,11 +199,14 @@ describe.concurrent('run detail', () => {
     // Tab from Overview to Required action.
     let screen = await toPane(session, 'Tab', 2);
     expect(screen).toMatch(/type\s+submit_tool_outputs/);
-    // S-Tab back, then once more wraps to the last pane (Raw JSON).
+    // S-Tab back, then once more wraps to the last pane (Steps; a file source has none).
     screen = await toPane(session, 'BTab', 1);
     expect(screen).toMatch(/^Times$/m);
+    screen = await toPane(session, 'BTab', 9);
+    expect(screen).toContain('Steps are only available from the API');
     screen = await toPane(session, 'BTab', 8);
     expect(screen).toContain('"object": "thread.run"');
+    screen = await toPane(session, 'Tab', 9);
     // Tab from the last pane wraps to the first.
     screen = await toPane(session, 'Tab', 1);
     expect(screen).toMatch(/^Durations$/m);

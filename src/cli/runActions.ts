@@ -1,0 +1,174 @@
+/**
+ * `runlens submit` and `runlens cancel`: the two writes, from the command line. Before submitting,
+ * the run is retrieved and the outputs checked against the calls it waits for, so a typo in a call
+ * id is refused here rather than half-applied by the server. Every failure is one line, exit 1,
+ * and never shows the key (ApiSourceError messages are scrubbed at the source).
+ */
+import {readFileSync} from 'node:fs';
+import type {Run} from '../model/run.js';
+import {createAssistantsApi, type AssistantsApi, type ToolOutput} from '../sources/api/loadRunsFromApi.js';
+import {ApiSourceError} from '../sources/api/apiErrors.js';
+import {SettingsError} from '../config/settings.js';
+import {safeJson} from '../format/ansi.js';
+import {safeInline} from '../format/sanitize.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliOptions} from './args.js';
+import {resolveCliApiRequest} from './loadCliSources.js';
+import type {CliIo} from './main.js';
+
+/** A refusal or failure: one line on stderr, exit 1. */
+export class ActionError extends Error {
+  override name = 'ActionError';
+}
+
+/** `CALL_ID=TEXT` → an output; the text may contain `=` and may be empty. */
+export function parseOutputFlag(text: string): ToolOutput {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new UsageError(`--output takes CALL_ID=TEXT, not '${safeInline(text.length > 40 ? `${text.slice(0, 40)}…` : text)}'`);
+  return {tool_call_id: text.slice(0, at), output: text.slice(at + 1)};
+}
+
+/** The outputs in a file's JSON: `{"tool_outputs":[{"tool_call_id","output"}...]}` or `{"CALL_ID":"TEXT"}`. */
+export function parseOutputsJson(value: unknown, label: string): ToolOutput[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ActionError(`${label}: expected {"tool_outputs":[...]} or {"CALL_ID":"TEXT"}`);
+  }
+  const object = value as Record<string, unknown>;
+  if (Object.hasOwn(object, 'tool_outputs')) {
+    const list = object['tool_outputs'];
+    if (!Array.isArray(list)) throw new ActionError(`${label}: "tool_outputs" must be an array`);
+    return list.map((entry, index) => {
+      const item = entry as Record<string, unknown> | null;
+      if (typeof item !== 'object' || item === null || typeof item['tool_call_id'] !== 'string' || typeof item['output'] !== 'string') {
+        throw new ActionError(`${label}: tool_outputs[${index}] needs a string "tool_call_id" and a string "output"`);
+      }
+      return {tool_call_id: item['tool_call_id'], output: item['output']};
+    });
+  }
+  return Object.entries(object).map(([id, output]) => {
+    if (typeof output !== 'string') throw new ActionError(`${label}: the output of '${safeInline(id)}' must be a string`);
+    return {tool_call_id: id, output};
+  });
+}
+
+function readOutputsFile(file: string): ToolOutput[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ActionError(`cannot read ${safeInline(file)}${code ? ` (${code})` : ''}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ActionError(`${safeInline(file)} is not valid JSON: ${safeInline(error instanceof Error ? error.message : String(error))}`);
+  }
+  return parseOutputsJson(value, safeInline(file));
+}
+
+/** The outputs the flags and the file give; a call id given twice is refused. */
+export function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): ToolOutput[] {
+  const outputs = [...options.outputs.map(parseOutputFlag), ...(options.outputsFile ? readOutputsFile(options.outputsFile) : [])];
+  const seen = new Set<string>();
+  for (const output of outputs) {
+    if (seen.has(output.tool_call_id)) throw new ActionError(`two outputs for ${safeInline(output.tool_call_id)}; give one`);
+    seen.add(output.tool_call_id);
+  }
+  return outputs;
+}
+
+/**
+ * The outputs in the order of the run's pending calls, or an ActionError saying why they cannot be
+ * submitted: the run does not wait, a call id it does not wait for, a call left without output.
+ */
+export function checkOutputsForRun(run: Run, outputs: readonly ToolOutput[]): ToolOutput[] {
+  const id = safeInline(run.id);
+  if (run.status !== 'requires_action') {
+    throw new ActionError(`run ${id} is ${safeInline(run.status)}, not requires_action; nothing submitted`);
+  }
+  const action = run.requiredAction;
+  if (!action || action.type !== 'submit_tool_outputs' || action.toolCalls.length === 0) {
+    throw new ActionError(`run ${id} waits for no tool outputs (required action: ${safeInline(action?.type ?? 'none')}); nothing submitted`);
+  }
+  const pending = action.toolCalls.map((call) => call.id);
+  const waitsFor = `it waits for ${pending.map(safeInline).join(', ')}`;
+  const unknown = outputs.filter((output) => !pending.includes(output.tool_call_id)).map((output) => safeInline(output.tool_call_id));
+  if (unknown.length > 0) {
+    throw new ActionError(`run ${id} does not wait for ${unknown.join(', ')} (${waitsFor}); nothing submitted`);
+  }
+  const given = new Map(outputs.map((output) => [output.tool_call_id, output.output]));
+  const missing = pending.filter((call) => !given.has(call)).map(safeInline);
+  if (missing.length > 0) {
+    throw new ActionError(`no output for ${missing.join(', ')} (the API needs all ${pending.length} at once; use --output CALL_ID=TEXT); nothing submitted`);
+  }
+  return pending.map((call) => ({tool_call_id: call, output: given.get(call)!}));
+}
+
+/** The run and its thread: the first of the threads that has it. */
+async function findRun(api: AssistantsApi, threads: readonly string[], runId: string): Promise<{threadId: string; run: Run}> {
+  let notFound: ApiSourceError | null = null;
+  for (const threadId of threads) {
+    try {
+      const parsed = await api.retrieveRun(threadId, runId);
+      const run = parsed.runs[0];
+      if (!run) throw new ActionError(`run ${safeInline(runId)}: the server answered with something that is not a run`);
+      return {threadId, run};
+    } catch (error) {
+      if (error instanceof ApiSourceError && error.kind === 'not-found' && threads.length > 1) {
+        notFound = error;
+        continue;
+      }
+      throw error;
+    }
+  }
+  throw notFound ?? new ActionError(`run ${safeInline(runId)} not found`);
+}
+
+function printRun(run: Run, options: CliOptions, io: CliIo, note: string): void {
+  if (options.json) io.stdout.write(`${safeJson(run.raw, 2)}\n`);
+  else io.stdout.write(`${safeInline(run.id)}: ${safeInline(run.status)}${note}\n`);
+}
+
+async function act(options: CliOptions, io: CliIo): Promise<number> {
+  const runId = options.runId!;
+  // Outputs first: a bad flag or file is refused before any request.
+  const outputs = options.command === 'submit' ? collectOutputs(options) : [];
+  const {request} = resolveCliApiRequest(options, io);
+  const api = createAssistantsApi(request.connection, io.env);
+
+  if (options.command === 'cancel') {
+    const threadId = request.threads.length === 1 ? request.threads[0]! : (await findRun(api, request.threads, runId)).threadId;
+    const run = await api.cancelRun(threadId, runId);
+    printRun(run, options, io, run.status === 'cancelling' ? ' (cancel requested)' : '');
+    return EXIT_OK;
+  }
+
+  const {threadId, run} = await findRun(api, request.threads, runId);
+  const body = checkOutputsForRun(run, outputs);
+  const after = await api.submitToolOutputs(threadId, runId, body);
+  printRun(after, options, io, ` (${body.length} tool output${body.length === 1 ? '' : 's'} submitted)`);
+  return EXIT_OK;
+}
+
+/** `runlens submit|cancel RUN_ID --thread T …`: the exit code. */
+export async function runAction(options: CliOptions, io: CliIo): Promise<number> {
+  try {
+    return await act(options, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    // ActionError and ApiSourceError messages are made safe (and scrubbed) where they are written.
+    if (error instanceof ActionError || error instanceof ApiSourceError) {
+      io.stderr.write(`runlens: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    if (error instanceof SettingsError) {
+      io.stderr.write(`runlens: ${safeInline(error.message)}\n`);
+      return EXIT_FAILURE;
+    }
+    throw error;
+  }
+}

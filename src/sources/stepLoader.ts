@@ -1,0 +1,97 @@
+/**
+ * Run steps for the terminal UI's Steps pane, fetched on demand through an injected `loadSteps`
+ * and cached per run id, so components never fetch: LiveApp asks for the open run's steps and
+ * re-renders when subscribers are told something changed. A run whose status has changed since
+ * its steps were read (or, while unfinished, any new state of it) is read again; a failure is kept
+ * (with its one-line message) until then.
+ */
+import {isActiveStatus, type Run} from '../model/run.js';
+import type {RunStep} from '../model/runStep.js';
+import type {LoadWarning} from './parseRunText.js';
+
+/** What the Steps pane can show for a run. */
+export type StepsView =
+  | {state: 'unavailable'; runId: string; reason: string}
+  | {state: 'loading'; runId: string}
+  | {state: 'loaded'; runId: string; steps: readonly RunStep[]; warnings: readonly LoadWarning[]}
+  | {state: 'error'; runId: string; message: string};
+
+/** The steps of a run, or a thrown error with a one-line message (ApiSourceError). */
+export type LoadSteps = (run: Run) => Promise<{steps: RunStep[]; warnings: LoadWarning[]}>;
+
+/** Why a run has no steps to show (file sources). */
+export const STEPS_NEED_API = 'Steps are only available from the API (open the runs with --thread ID or --profile NAME).';
+
+/** Whether a run was read from an API thread (`source.file` = `api:thread_x`). */
+export function isApiRun(run: Run): boolean {
+  return run.source.file.startsWith('api:') && run.threadId !== null;
+}
+
+type Listener = () => void;
+
+export class StepLoader {
+  private views = new Map<string, StepsView>();
+  /** The run object each cached view was read for. */
+  private readFor = new Map<string, Run>();
+  private readonly listeners = new Set<Listener>();
+  private generation = 0;
+
+  /** `loadSteps` null: no API source, every run is `unavailable`. */
+  constructor(private readonly loadSteps: LoadSteps | null) {}
+
+  /** The views by run id; a new Map after every change (for useSyncExternalStore). */
+  readonly snapshot = (): ReadonlyMap<string, StepsView> => this.views;
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The view of a run, without fetching. */
+  view(run: Run): StepsView {
+    return this.views.get(run.id) ?? (this.loadSteps && isApiRun(run) ? {state: 'loading', runId: run.id} : {state: 'unavailable', runId: run.id, reason: STEPS_NEED_API});
+  }
+
+  /** Makes sure the run's steps are (being) read: cached unless the run's status changed. */
+  request(run: Run): void {
+    if (!this.loadSteps || !isApiRun(run)) {
+      if (!this.views.has(run.id)) this.set(run.id, {state: 'unavailable', runId: run.id, reason: STEPS_NEED_API});
+      return;
+    }
+    const previous = this.readFor.get(run.id);
+    // Read again when a reload brought a new state of the run: always while it is unfinished
+    // (steps are being added), else only when its status changed.
+    if (previous && (previous === run || (previous.status === run.status && !isActiveStatus(run.status)))) return;
+    this.start(run);
+  }
+
+  /** Reads the run's steps again (after an action), keeping the old ones on screen meanwhile. */
+  refresh(run: Run): void {
+    if (this.loadSteps && isApiRun(run)) this.start(run);
+  }
+
+  private start(run: Run): void {
+    const load = this.loadSteps!;
+    this.readFor.set(run.id, run);
+    const generation = ++this.generation;
+    this.pending.set(run.id, generation);
+    if (!this.views.has(run.id) || this.views.get(run.id)!.state === 'error') this.set(run.id, {state: 'loading', runId: run.id});
+    load(run).then(
+      (loaded) => {
+        if (this.pending.get(run.id) !== generation) return;
+        this.set(run.id, {state: 'loaded', runId: run.id, steps: loaded.steps, warnings: loaded.warnings});
+      },
+      (error: unknown) => {
+        if (this.pending.get(run.id) !== generation) return;
+        this.set(run.id, {state: 'error', runId: run.id, message: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
+      },
+    );
+  }
+
+  private readonly pending = new Map<string, number>();
+
+  private set(runId: string, view: StepsView): void {
+    this.views = new Map(this.views).set(runId, view);
+    for (const listener of this.listeners) listener();
+  }
+}
