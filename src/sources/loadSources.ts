@@ -2,7 +2,19 @@ import {readdir, readFile, realpath, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Readable} from 'node:stream';
 import type {Run} from '../model/run.js';
-import {parseRunText, type LoadWarning} from './parseRunText.js';
+import {isJsonLinesName, parseJsonLinesBuffer, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
+
+/**
+ * A `.jsonl`/`.ndjson` file in UTF-8 is parsed line by line from its bytes (see
+ * parseJsonLinesBuffer); UTF-16 files and stream transcripts saved under that name take the
+ * general path.
+ */
+function readsAsJsonLinesBytes(file: string, bytes: Buffer): boolean {
+  if (!isJsonLinesName(file)) return false;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
+  const head = bytes.toString('utf8', 0, Math.min(bytes.length, 256)).replace(/^\ufeff/, '').trimStart();
+  return !head.startsWith('event:') && !head.startsWith('data:') && !head.startsWith(':');
+}
 
 /** Everything loaded from the command line's sources. */
 export interface LoadedRuns {
@@ -209,7 +221,14 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
         continue;
       }
       files.push(file);
-      loadText(decodeRunFile(bytes), file);
+      if (readsAsJsonLinesBytes(file, bytes)) {
+        const parsed: ParsedRuns = {runs: [], warnings: []};
+        parseJsonLinesBuffer(bytes, file, parsed);
+        warnings.push(...parsed.warnings);
+        for (const run of parsed.runs) collection.add(run);
+      } else {
+        loadText(decodeRunFile(bytes), file);
+      }
     }
   }
   return {
