@@ -6,8 +6,11 @@ import {readFileSync} from 'node:fs';
 const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/runlens.js',
+  // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
+  entryPoints: {runlens: 'src/cli/main.ts'},
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -60,3 +60,8 @@ export function LiveApp({feed, canWatch, steps: loader, actions, ...props}: Live
     />
   );
 }
+
+/** The element main.ts renders; built here so the CLI's own chunk need not import React. */
+export function liveAppElement(props: LiveAppProps) {
+  return <LiveApp {...props} />;
+}

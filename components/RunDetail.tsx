@@ -4,7 +4,7 @@ import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
 import type {StepsView} from '../src/sources/stepLoader.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
-import {buildPane, paneBadge, statusSegment} from '../src/panes/runPanes.js';
+import {buildPane, paneBadge, paneShowsClock, statusSegment} from '../src/panes/runPanes.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {paneLines} from './paneLines.js';
@@ -30,9 +30,13 @@ export interface RunDetailProps {
 /** Pane tabs (numbered, with a count of what is inside) above the scrolled pane content. */
 export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, onMetrics, steps}: RunDetailProps) {
   const {color, ascii} = useDisplay();
+  // The clock ticks every second; only panes that show relative times are rebuilt for it, so a
+  // long Raw JSON or Instructions pane is not re-wrapped once a second.
+  const clock = paneShowsClock(pane) ? nowSeconds : null;
   const content = useMemo(
     () => buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {})}),
-    [pane, run, nowSeconds, time, ascii, width, steps],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [pane, run, clock, time, ascii, width, steps],
   );
   const renderTable = useTableLines(content, ascii);
   const lines = useMemo(() => paneLines(content, width, renderTable), [content, width, renderTable]);

@@ -4,12 +4,13 @@
 import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {Readable, Writable} from 'node:stream';
+import {Readable} from 'node:stream';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {PANES} from '../src/panes/paneIds.js';
+import {OutputCollector as Collector} from './helpers/outputCollector.js';
 
 const NOW_ISO = '2026-11-25T12:00:00Z';
 const NOW_MS = Date.parse(NOW_ISO);
@@ -32,19 +33,6 @@ interface RunOptions {
   stdin?: string;
 }
 
-class Collector extends Writable {
-  text = '';
-  constructor(
-    readonly isTTY: boolean,
-    readonly columns: number | undefined,
-  ) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
 
 let configDir: string;
 let scratch: string;

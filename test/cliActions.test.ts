@@ -1,24 +1,17 @@
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {PassThrough, Writable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {FakeAssistantsServer, makeRun} from './fakeServer/fakeAssistantsServer.js';
+import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const CANARY = 'sk-canary-ACT987';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const RUN = 'run_a_0000';
 const SUBMIT_PATH = `/threads/thread_a/runs/${RUN}/submit_tool_outputs`;
 
-class Collect extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 let server: FakeAssistantsServer;
 let dir: string;

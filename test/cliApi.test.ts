@@ -2,23 +2,15 @@ import {createServer, type Server} from 'node:http';
 import {mkdtempSync, readFileSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {PassThrough, Writable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {FakeAssistantsServer, makeRuns} from './fakeServer/fakeAssistantsServer.js';
+import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const CANARY = 'sk-canary-XYZ123';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
-class Collect extends Writable {
-  text = '';
-  isTTY = false;
-  columns = 120;
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   const stdout = new Collect();

@@ -20,11 +20,12 @@ import {createRequire} from 'node:module';
 import {createServer as createNetServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {PassThrough, Writable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {createAssistantsApi, type AssistantsApi, type ToolOutput} from '../src/sources/api/index.js';
+import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = path.resolve(REPO_ROOT, '../shared/openai-openapi.yaml');
@@ -107,15 +108,6 @@ function startRecordingProxy(targetPort: number, exchanges: Exchange[]): Promise
   });
 }
 
-class Collect extends Writable {
-  text = '';
-  isTTY = false;
-  columns = 120;
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the published OpenAI spec', () => {
   let prism: ChildProcess | null = null;

@@ -9,13 +9,14 @@ import {existsSync, readFileSync} from 'node:fs';
 import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {PassThrough, Readable, Writable} from 'node:stream';
+import {PassThrough, Readable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {formatWarning, parseRunText, type ParsedRuns} from '../src/sources/parseRunText.js';
 import {isSseTranscript, parseSseTranscript} from '../src/sources/sseTranscript.js';
+import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/sse/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -337,15 +338,6 @@ describe("the published spec's streaming examples", () => {
   });
 });
 
-class Collect extends Writable {
-  text = '';
-  isTTY = false;
-  columns = 120;
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 async function cli(argv: string[], stdinText?: string) {
   const stdout = new Collect();

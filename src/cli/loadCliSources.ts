@@ -3,11 +3,10 @@
  * and threads from an Assistants-compatible API. Runs met in several sources appear once.
  */
 import {splitHeader} from '../config/profile.js';
-import {Settings, settingsDirFromEnv} from '../config/settings.js';
+import type {Settings} from '../config/settings.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
-import {loadRunsFromApi} from '../sources/api/loadRunsFromApi.js';
-import {isUrlSource, loadRunsFromUrl} from '../sources/api/loadRunsFromUrl.js';
+import {isUrlSource} from '../sources/sourceKind.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns} from '../sources/loadSources.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 import {UsageError, type CliOptions} from './args.js';
@@ -32,7 +31,9 @@ function headersFrom(options: CliOptions): Record<string, string> {
  * The API request the flags (and the profile) describe, Azure included. Usage problems throw
  * UsageError; a broken settings file throws SettingsError.
  */
-export function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 'env'>): {request: ApiRequest; settings: Settings} {
+export async function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 'env'>): Promise<{request: ApiRequest; settings: Settings}> {
+  // Settings (conf) and the SDK load only when a command needs them: a file source starts faster.
+  const {Settings, settingsDirFromEnv} = await import('../config/settings.js');
   const settings = new Settings({cwd: settingsDirFromEnv(io.env)});
   let request: ApiRequest;
   try {
@@ -71,6 +72,7 @@ export async function loadCliSources(options: CliOptions, sources: readonly stri
   }
   if (urls.length > 0) {
     const headers = headersFrom(options);
+    const {loadRunsFromUrl} = await import('../sources/api/loadRunsFromUrl.js');
     for (const url of urls) {
       const loaded = await loadRunsFromUrl(url, {headers, env: io.env});
       merge(loaded);
@@ -80,7 +82,8 @@ export async function loadCliSources(options: CliOptions, sources: readonly stri
 
   let connection: ResolvedConnection | null = null;
   if (wantsApiSource(options.api)) {
-    const {request, settings} = resolveCliApiRequest(options, io);
+    const {request, settings} = await resolveCliApiRequest(options, io);
+    const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
     const loaded = await loadRunsFromApi({...request, env: io.env});
     merge(loaded);
     connection = loaded.connection;

@@ -4,14 +4,12 @@ import {ReadStream} from 'node:tty';
 import type {Readable, Writable} from 'node:stream';
 import {formatWarning} from '../sources/parseRunText.js';
 import type {LoadedRuns} from '../sources/loadSources.js';
-import {runProfileCommand} from '../config/profileCommands.js';
-import {Settings, SettingsError, settingsDirFromEnv} from '../config/settings.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
 import {StepLoader} from '../sources/stepLoader.js';
-import {createAssistantsApi, type AssistantsApi} from '../sources/api/loadRunsFromApi.js';
+import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
-import {isUrlSource} from '../sources/api/loadRunsFromUrl.js';
+import {isUrlSource} from '../sources/sourceKind.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
 import {printRunList} from './printRuns.js';
@@ -98,10 +96,11 @@ function keyboardInput(io: CliIo): NodeJS.ReadStream | undefined {
 }
 
 /** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
-function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): AssistantsApi | null {
+async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
   if (!loaded.connection || !wantsApiSource(options.api)) return null;
   try {
-    return createAssistantsApi(resolveCliApiRequest(options, io).request.connection, io.env);
+    const {createAssistantsApi} = await import('../sources/api/loadRunsFromApi.js');
+    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
   } catch {
     return null;
   }
@@ -113,7 +112,8 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
     io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
     return EXIT_FAILURE;
   }
-  const [{render}, React, {LiveApp}] = await Promise.all([import('ink'), import('react'), import('../../components/LiveApp.js')]);
+  // Ink and React load only here, in a chunk of their own: print mode never pays for them.
+  const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
   // stdin cannot be read twice, so a session with `-` cannot reload.
   const canWatch = !sources.includes('-');
   const feed = new RunFeed(loaded, {
@@ -124,7 +124,7 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
     files: [...sources.filter((source) => !isUrlSource(source)), ...loaded.files],
     remote: sources.some(isUrlSource) || wantsApiSource(options.api),
   });
-  const api = apiSession(options, loaded, io);
+  const api = await apiSession(options, loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
   const actions = api
     ? {
@@ -139,7 +139,7 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
   const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
   try {
     const instance = render(
-      React.createElement(LiveApp, {
+      liveAppElement({
         feed,
         canWatch,
         steps,
@@ -163,7 +163,11 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
 export async function runCli(io: CliIo): Promise<number> {
   const first = io.argv[0];
   if (first === 'profile' || first === 'config') {
-    let settings: Settings;
+    const [{Settings, settingsDirFromEnv}, {runProfileCommand}] = await Promise.all([
+      import('../config/settings.js'),
+      import('../config/profileCommands.js'),
+    ]);
+    let settings: InstanceType<typeof Settings>;
     try {
       settings = new Settings({cwd: settingsDirFromEnv(io.env)});
     } catch (error) {
@@ -221,6 +225,7 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
       return EXIT_USAGE;
     }
+    const {SettingsError} = await import('../config/settings.js');
     if (error instanceof SettingsError) {
       io.stderr.write(`runlens: ${safeInline(error.message)}\n`);
       return EXIT_FAILURE;

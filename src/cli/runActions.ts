@@ -134,7 +134,7 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
   const runId = options.runId!;
   // Outputs first: a bad flag or file is refused before any request.
   const outputs = options.command === 'submit' ? collectOutputs(options) : [];
-  const {request} = resolveCliApiRequest(options, io);
+  const {request} = await resolveCliApiRequest(options, io);
   const api = createAssistantsApi(request.connection, io.env);
 
   if (options.command === 'cancel') {

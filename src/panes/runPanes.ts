@@ -316,6 +316,11 @@ function rawPane(run: Run): PaneContent {
   return new PaneBuilder().lines(jsonLines(run.raw)).build();
 }
 
+/** Whether a pane shows times relative to now (so it must be rebuilt as the clock moves). */
+export function paneShowsClock(pane: PaneId): boolean {
+  return pane === 'overview' || pane === 'action' || pane === 'error' || pane === 'steps';
+}
+
 /** The content of one pane of a run. */
 export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneContent {
   switch (pane) {

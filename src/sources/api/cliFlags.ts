@@ -5,7 +5,11 @@
 import {looksLikeSecret, splitHeader, type NamedProfile} from '../../config/profile.js';
 import type {Settings} from '../../config/settings.js';
 import type {ApiConnectionOptions} from './apiClient.js';
-import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './loadRunsFromApi.js';
+
+/** Runs read per thread unless `limit` says otherwise. */
+export const DEFAULT_RUN_LIMIT = 1000;
+/** Threads fetched at once. */
+export const DEFAULT_CONCURRENCY = 4;
 
 /** The API flags as parsed (`parseArgs` values, renamed). */
 export interface ApiFlags {

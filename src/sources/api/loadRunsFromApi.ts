@@ -23,10 +23,9 @@ import {
 } from './apiErrors.js';
 import type OpenAI from 'openai';
 
-/** Runs read per thread unless `limit` says otherwise. */
-export const DEFAULT_RUN_LIMIT = 1000;
-/** Threads fetched at once. */
-export const DEFAULT_CONCURRENCY = 4;
+import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './cliFlags.js';
+
+export {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT};
 /** The largest page the API serves. */
 export const MAX_PAGE_SIZE = 100;
 

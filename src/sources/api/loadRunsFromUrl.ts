@@ -10,6 +10,7 @@ import type {LoadedRuns} from '../loadSources.js';
 import {decodeRunFile, RunCollection} from '../loadSources.js';
 import {isJsonLinesName, parseJsonLines, parseRunText, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
 import {ENV_REFERENCE} from '../../config/profile.js';
+import {isUrlSource} from '../sourceKind.js';
 import {redactSecrets} from './apiErrors.js';
 import type {Env} from './apiClient.js';
 
@@ -45,14 +46,9 @@ export function urlLabel(url: URL): string {
   return shown.href.replace(/%2A%2A%2A/g, '***');
 }
 
-function isHttpUrl(text: string): boolean {
-  return /^https?:\/\//i.test(text);
-}
+const isHttpUrl = isUrlSource;
 
-/** Whether a command-line source is a URL rather than a path. */
-export function isUrlSource(source: string): boolean {
-  return isHttpUrl(source);
-}
+export {isUrlSource};
 
 function mediaType(contentType: string | null): string | null {
   return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null;
