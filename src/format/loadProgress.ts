@@ -21,7 +21,8 @@ export function formatLoadProgress(loading: LoadingState, nowMs: number, options
   if (loading.totalBytes !== null && loading.totalBytes > 0) {
     const share = Math.min(1, loading.bytesRead / loading.totalBytes);
     const filled = barText(share, 1, cells, options.ascii);
-    const empty = ' '.repeat(Math.max(0, cells - Math.ceil(share * cells)));
+    // Every bar character is one column wide.
+    const empty = ' '.repeat(Math.max(0, cells - filled.length));
     parts.push(options.ascii ? `[${filled}${empty}]` : `▕${filled}${empty}▏`, `${Math.floor(share * 100)}%`);
     parts.push(` ${formatBytes(loading.bytesRead)} of ${formatBytes(loading.totalBytes)}`);
   } else {
