@@ -1,5 +1,8 @@
-import {open, readdir, readFile, realpath, stat} from 'node:fs/promises';
+import {close, fstat, open, read} from 'node:fs';
+import {readdir, realpath, stat} from 'node:fs/promises';
+import {Socket} from 'node:net';
 import path from 'node:path';
+import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
 import type {Run} from '../model/run.js';
@@ -310,18 +313,36 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   };
 }
 
+// Plain descriptors, not FileHandles: a pipe's descriptor is handed to a socket, which closes it.
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
+const closeFd = promisify(close);
+const readFd = (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) =>
+  new Promise<number>((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+
 /** A file's bytes in pieces, the first one small. Reads go on from where the last ended, so a named pipe streams like a file. */
 async function* filePieces(file: string): AsyncGenerator<Buffer> {
-  const handle = await open(file, 'r');
+  const fd = await openFd(file, 'r');
+  if ((await fstatFd(fd)).isFIFO()) {
+    // A pipe (`mkfifo`, or `<(command)`): read through libuv's pipe handle, which polls, rather
+    // than the thread pool, whose blocked read of a silent pipe would keep q from quitting.
+    const socket = new Socket({fd, readable: true, writable: false});
+    try {
+      yield* streamPieces(socket);
+    } finally {
+      socket.destroy();
+    }
+    return;
+  }
   try {
     for (let size = FIRST_PIECE_BYTES; ; size = PIECE_BYTES) {
       const buffer = Buffer.allocUnsafe(size);
-      const {bytesRead} = await handle.read(buffer, 0, size, null);
+      const bytesRead = await readFd(fd, buffer, 0, size, null);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    await closeFd(fd);
   }
 }
 
