@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   if (!file) throw new Error('usage: keys.js FILE SAMPLES');
   const samples = Math.max(1, Number(samplesText ?? 60));
   const loadStarted = performance.now();
-  const loaded = await loadRunsFromSources([file]);
+  const loaded = await loadRunsFromSources([file], {detachRuns: true});
   const loadMs = performance.now() - loadStarted;
 
   const stdout = new FakeStdout();

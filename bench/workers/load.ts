@@ -2,10 +2,10 @@
  * Child process of the benchmark (bundled by bench/run.ts, or run with `node --import tsx`):
  * loads one JSON Lines file and reports timings as one line `BENCH_RESULT {json}` on stdout.
  *
- *   compare FILE REPS   loadRunsFromSources([FILE]) against bare JSON.parse of the same lines, in
+ *   compare FILE REPS   loadRunsFromSources([FILE]) as the TUI loads, against bare JSON.parse of the same lines, in
  *                       this one process, alternating, with a full GC before each; then one pass
  *                       timed phase by phase (read, decode, split, JSON.parse, normalize, dedupe)
- *   rss FILE            one load, then process.resourceUsage().maxRSS
+ *   rss FILE            one load as the TUI loads, then process.resourceUsage().maxRSS
  *   rss-parse FILE      the same for bare JSON.parse of every line, the values kept (the floor)
  *   profile FILE        one load under the V8 sampling profiler, summarized by where time went
  */
@@ -22,6 +22,12 @@ const observer = new PerformanceObserver((list) => {
 observer.observe({entryTypes: ['gc']});
 
 const settle = () => new Promise<void>((done) => setTimeout(done, 30));
+
+/**
+ * The load as the TUI does it (src/cli/main.ts): piece by piece with progress, runs other than
+ * those waiting for tool outputs kept small and read again from the file when opened.
+ */
+const TUI_LOAD = {detachRuns: true, onProgress: () => {}};
 
 /** GC pause time (ms) recorded between two `performance.now()` readings. */
 async function gcBetween(start: number, end: number): Promise<number> {
@@ -90,7 +96,7 @@ async function timeLoad(file: string): Promise<{ms: number; cpuMs: number; gcMs:
   await settle();
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const loaded = await loadRunsFromSources([file]);
+  const loaded = await loadRunsFromSources([file], TUI_LOAD);
   const end = performance.now();
   const cpuUsed = cpuMs(cpu);
   return {ms: end - start, cpuMs: cpuUsed, gcMs: await gcBetween(start, end), runs: loaded.runs.length, warnings: loaded.warnings.length};
@@ -176,7 +182,7 @@ async function profile(file: string): Promise<unknown> {
   await session.post('Profiler.setSamplingInterval', {interval: 200});
   await session.post('Profiler.start');
   const start = performance.now();
-  const loaded = await loadRunsFromSources([file]);
+  const loaded = await loadRunsFromSources([file], TUI_LOAD);
   const wallMs = performance.now() - start;
   const {profile: result} = (await session.post('Profiler.stop')) as unknown as {
     profile: {nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]};
@@ -257,7 +263,7 @@ async function main(): Promise<void> {
     }
     result = {reps, phases: await phases(file)};
   } else if (mode === 'rss') {
-    const loaded = await loadRunsFromSources([file]);
+    const loaded = await loadRunsFromSources([file], TUI_LOAD);
     const usage = process.resourceUsage();
     result = {runs: loaded.runs.length, maxRssKB: usage.maxRSS, heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20)};
   } else if (mode === 'rss-parse') {

@@ -7,7 +7,7 @@ import type {Settings} from '../config/settings.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
-import {loadRunsFromSources, RunCollection, type LoadedRuns} from '../sources/loadSources.js';
+import {loadRunsFromSources, RunCollection, type LoadedRuns, type LoadOptions} from '../sources/loadSources.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 import {UsageError, type CliOptions} from './args.js';
 import type {CliIo} from './main.js';
@@ -53,7 +53,7 @@ export async function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 
 }
 
 /** Loads every source; usage problems throw UsageError, everything else becomes a warning. */
-export async function loadCliSources(options: CliOptions, sources: readonly string[], io: CliIo): Promise<CliLoad> {
+export async function loadCliSources(options: CliOptions, sources: readonly string[], io: CliIo, fileOptions: Omit<LoadOptions, 'stdin'> = {}): Promise<CliLoad> {
   const collection = new RunCollection();
   const warnings: LoadWarning[] = [];
   const files: string[] = [];
@@ -67,7 +67,7 @@ export async function loadCliSources(options: CliOptions, sources: readonly stri
   const urls = sources.filter(isUrlSource);
   const paths = sources.filter((source) => !isUrlSource(source));
   if (paths.length > 0) {
-    merge(await loadRunsFromSources(paths, {stdin: io.stdin}));
+    merge(await loadRunsFromSources(paths, {...fileOptions, stdin: io.stdin}));
     labels.push(...paths);
   }
   if (urls.length > 0) {

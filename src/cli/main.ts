@@ -123,7 +123,7 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
   // stdin cannot be read twice, so a session with `-` cannot reload.
   const canWatch = !sources.includes('-');
   const feed = new RunFeed(initial, {
-    load: () => loadCliSources(options, sources, io),
+    load: () => loadCliSources(options, sources, io, {detachRuns: true}),
     now: io.now,
     watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
     watching: canWatch && options.watchSeconds !== null,
@@ -131,7 +131,7 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
     remote: sources.some(isUrlSource) || wantsApiSource(options.api),
   });
   const firstLoad = streaming
-    ? feed.stream((onProgress) => loadRunsFromSources(sources, {stdin: io.stdin, onProgress, signal: abort.signal}))
+    ? feed.stream((onProgress) => loadRunsFromSources(sources, {stdin: io.stdin, onProgress, signal: abort.signal, detachRuns: true}))
     : null;
   // Ink and React load only here, in a chunk of their own: print mode never pays for them.
   const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);

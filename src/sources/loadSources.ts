@@ -189,6 +189,11 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress, partial: PartialLoad) => void;
   /** Ends the load early (between pieces), with what has been read so far. */
   signal?: AbortSignal;
+  /**
+   * Keep runs of JSON Lines files small and read them again from the file when opened
+   * (see DetachedRun): what the TUI does with large files. Print mode reads each run once.
+   */
+  detachRuns?: boolean;
 }
 
 /** The first piece is small so that the first rows appear at once; later pieces are larger. */
@@ -253,7 +258,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   const collection = new RunCollection();
   const warnings: LoadWarning[] = [];
   const files: string[] = [];
-  const {onProgress, signal} = options;
+  const {onProgress, signal, detachRuns = false} = options;
   const targets = await listTargets(sources, onProgress !== undefined);
   const sizes = targets.flatMap((target) => (target.kind === 'file' ? [target.size] : target.kind === 'stdin' ? [null] : []));
   const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
@@ -283,7 +288,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     if (target.kind === 'stdin') {
       const stdin = options.stdin ?? process.stdin;
       try {
-        bytesBefore += await loadRunBytes(STDIN_LABEL, streamPieces(stdin), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal);
+        bytesBefore += await loadRunBytes(STDIN_LABEL, streamPieces(stdin), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal, false);
       } catch (error) {
         // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
         warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
@@ -296,7 +301,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     const {file} = target;
     let read: number;
     try {
-      read = await loadRunBytes(file, filePieces(file), take, onProgress ? (bytes) => report(file, bytes) : null, signal);
+      read = await loadRunBytes(file, filePieces(file), take, onProgress ? (bytes) => report(file, bytes) : null, signal, detachRuns);
     } catch (error) {
       warnings.push({location: file, message: describeFsError(error)});
       continue;
@@ -335,8 +340,11 @@ async function* filePieces(file: string): AsyncGenerator<Buffer> {
     return;
   }
   try {
+    // One buffer for every later piece: a new one each time left hundreds of MB of spent
+    // buffers waiting for the garbage collector while a large file loaded. So a piece is only
+    // good until the next is asked for; whoever keeps one copies it.
+    const buffer = Buffer.allocUnsafe(PIECE_BYTES);
     for (let size = FIRST_PIECE_BYTES; ; size = PIECE_BYTES) {
-      const buffer = Buffer.allocUnsafe(size);
       const bytesRead = await readFd(fd, buffer, 0, size, null);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
@@ -377,6 +385,7 @@ async function loadRunBytes(
   take: (parsed: ParsedRuns) => void,
   report: ((bytesRead: number) => Promise<void>) | null,
   signal: AbortSignal | undefined,
+  detachRuns: boolean,
 ): Promise<number> {
   const isJsonLines = label === STDIN_LABEL ? headIsJsonLines : (head: Buffer) => readsAsJsonLinesBytes(label, head);
   // The first piece decides how to parse; stdin's pieces may be small, so gather a few.
@@ -389,16 +398,17 @@ async function loadRunBytes(
     headBytes += next.value.length;
     if (label !== STDIN_LABEL || headBytes >= FIRST_PIECE_BYTES || next.value.includes(0x0a)) break;
   }
+  // Copies (concat, Buffer.from): a file's pieces share one buffer.
   const first = Buffer.concat(head);
   if (!isJsonLines(first)) {
     const rest: Buffer[] = [first];
-    for await (const piece of pieces) rest.push(piece);
+    for await (const piece of pieces) rest.push(Buffer.from(piece));
     const bytes = Buffer.concat(rest);
     take(parseRunText(decodeRunFile(bytes), label));
     return bytes.length;
   }
   const parsed: ParsedRuns = {runs: [], warnings: []};
-  const reader = new JsonLinesReader(label, parsed);
+  const reader = new JsonLinesReader(label, parsed, detachRuns);
   let piece: Buffer | undefined = first;
   while (piece && piece.length > 0) {
     reader.push(piece);

@@ -1,6 +1,7 @@
 import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
-import type {Run} from '../model/run.js';
+import {detachUnlessWaiting} from '../model/detachedRun.js';
+import type {Run, SourceLocation} from '../model/run.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -96,6 +97,8 @@ export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedRun
  */
 export class JsonLinesReader {
   private carry: Buffer | null = null;
+  /** Where in the input the carried-over line starts (bytes). */
+  private carryOffset = 0;
   private lineNumber = 0;
   private sawContent = false;
   private atStart = true;
@@ -105,6 +108,11 @@ export class JsonLinesReader {
   constructor(
     private readonly file: string,
     private readonly out: ParsedRuns,
+    /**
+     * Runs are kept small (see DetachedRun) and read again from the file when opened.
+     * Only for a file that can be read again, not stdin.
+     */
+    private readonly detachRuns = false,
   ) {}
 
   push(chunk: Buffer): void {
@@ -127,6 +135,8 @@ export class JsonLinesReader {
   }
 
   private pushLines(chunk: Buffer, from: number): void {
+    // Where this chunk starts in the input (a first chunk may begin with carried-over bytes).
+    const base = this.bytesRead - chunk.length;
     let start = from;
     if (this.carry) {
       const end = chunk.indexOf(0x0a, start);
@@ -136,17 +146,20 @@ export class JsonLinesReader {
       }
       const line = Buffer.concat([this.carry, chunk.subarray(start, end)]);
       this.carry = null;
-      this.line(line, 0, line.length);
+      this.line(line, 0, line.length, this.carryOffset);
       start = end + 1;
     }
     for (;;) {
       const end = chunk.indexOf(0x0a, start);
       if (end === -1) break;
-      this.line(chunk, start, end);
+      this.line(chunk, start, end, base + start);
       start = end + 1;
     }
     // Copied: the caller may reuse the chunk's memory for the next read.
-    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+    if (start < chunk.length) {
+      this.carry = Buffer.from(chunk.subarray(start));
+      this.carryOffset = base + start;
+    }
   }
 
   /** The last line, which needs no newline. */
@@ -157,18 +170,33 @@ export class JsonLinesReader {
       if (this.atStart) {
         this.atStart = false;
         const bom = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
-        this.line(line, bom, line.length);
+        this.line(line, bom, line.length, bom);
       } else {
-        this.line(line, 0, line.length);
+        this.line(line, 0, line.length, this.carryOffset);
       }
     }
     if (!this.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
   }
 
-  private line(bytes: Buffer, start: number, end: number): void {
+  /** One line: `bytes` from `start` to `end`, found at `offset` in the input. */
+  private line(bytes: Buffer, start: number, end: number, offset: number): void {
     this.lineNumber += 1;
+    const before = this.out.runs.length;
     this.sawContent = parseJsonLine(bytes.toString('utf8', start, end), this.lineNumber, this.file, this.out) || this.sawContent;
+    if (!this.detachRuns) return;
+    for (let index = before; index < this.out.runs.length; index += 1) {
+      this.out.runs[index] = detachUnlessWaiting(this.out.runs[index]!, offset, end - start, runFromLine);
+    }
   }
+}
+
+/** The run `id` as found again in a line of JSON Lines (for DetachedRun), or null. */
+function runFromLine(text: string, source: SourceLocation, id: string): Run | null {
+  const parsed = parseJson(text.trim());
+  if (!parsed.ok) return null;
+  const out: ParsedRuns = {runs: [], warnings: []};
+  collectRuns(parsed.value, source.file, source.line, out);
+  return out.runs.find((run) => run.id === id) ?? null;
 }
 
 /** One line of JSON Lines; false when it is blank. */

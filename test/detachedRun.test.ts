@@ -1,0 +1,99 @@
+/**
+ * Runs kept small (DetachedRun): what the list needs stays in memory, the object as read, the
+ * instructions and the tools are read again from the file, and a file changed since shows why.
+ */
+import {appendFileSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {DetachedRun} from '../src/model/detachedRun.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
+import {buildPane} from '../src/panes/runPanes.js';
+import {PANES} from '../src/panes/paneIds.js';
+
+const tools = [{type: 'function', function: {name: 'get_weather', description: 'Weather', parameters: {type: 'object', properties: {city: {type: 'string'}}}}}];
+const run = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
+  object: 'thread.run',
+  id,
+  status,
+  created_at: 1_764_000_000,
+  thread_id: 'thread_a',
+  model: 'gpt-4o',
+  instructions: `Instructions of ${id}: naïve 日本 😀`,
+  tools,
+  metadata: {team: 'support'},
+  usage: {prompt_tokens: 10, completion_tokens: 5, total_tokens: 15},
+  ...extra,
+});
+
+function jsonLinesFile(values: unknown[], prefix = ''): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-detached-')), 'runs.jsonl');
+  writeFileSync(file, prefix + values.map((value) => JSON.stringify(value)).join('\r\n') + '\n');
+  return file;
+}
+
+describe('loading with detachRuns', () => {
+  const values = [
+    run('run_done', 'completed'),
+    run('run_wait', 'requires_action', {required_action: {type: 'submit_tool_outputs', submit_tool_outputs: {tool_calls: [{id: 'call_1', type: 'function', function: {name: 'get_weather', arguments: '{"city":"Oslo"}'}}]}}}),
+    [run('run_in_array_a', 'failed', {last_error: {code: 'server_error', message: 'boom'}}), run('run_in_array_b', 'cancelled')],
+    run('run_queued', 'queued'),
+  ];
+
+  it('keeps runs waiting for tool outputs whole and every other run small, and they read the same as a plain load', async () => {
+    // A byte order mark and CRLF line ends: offsets must still point at each line.
+    const file = jsonLinesFile(values, '\ufeff');
+    const detached = await loadRunsFromSources([file], {detachRuns: true});
+    const plain = await loadRunsFromSources([file]);
+    expect(detached.runs.map((candidate) => [candidate.id, candidate instanceof DetachedRun])).toEqual([
+      ['run_done', true],
+      ['run_wait', false],
+      ['run_in_array_a', true],
+      ['run_in_array_b', true],
+      ['run_queued', true],
+    ]);
+    detached.runs.forEach((candidate, index) => {
+      const whole = plain.runs[index]!;
+      expect(candidate.raw).toEqual(whole.raw);
+      expect(candidate.instructions).toBe(whole.instructions);
+      expect(candidate.tools).toEqual(whole.tools);
+      expect(candidate.searchText).toBe(whole.searchText);
+      expect(candidate.lastError).toEqual(whole.lastError);
+      expect(candidate.usage).toEqual(whole.usage);
+      expect(candidate.source).toEqual(whole.source);
+      // Every pane draws the same from either.
+      for (const pane of PANES) {
+        const context = {width: 100, nowSeconds: 1_764_000_100, time: {utc: true}};
+        expect(buildPane(pane.id, candidate, context)).toEqual(buildPane(pane.id, whole, context));
+      }
+    });
+  });
+
+  it('still reads a run again after lines are appended to the file (a log that grows)', async () => {
+    const file = jsonLinesFile([run('run_a', 'completed')]);
+    const loaded = await loadRunsFromSources([file], {detachRuns: true});
+    appendFileSync(file, `${JSON.stringify(run('run_b', 'completed'))}\n`);
+    expect(loaded.runs[0]!.instructions).toBe('Instructions of run_a: naïve 日本 😀');
+  });
+
+  it('says so, and keeps what it knows, when the file changed under a run', async () => {
+    const file = jsonLinesFile([run('run_a', 'completed'), run('run_b', 'completed')]);
+    const loaded = await loadRunsFromSources([file], {detachRuns: true});
+    writeFileSync(file, `${JSON.stringify(run('run_other', 'completed'))}\n`);
+    const changed = loaded.runs[1]!;
+    // The Raw JSON pane says why the run is not there; what the list knew stays.
+    expect(changed.raw).toEqual({'(runlens)': `${file} changed since this run was loaded from it; reload (w) to read it again`});
+    expect(changed.instructions).toBeNull();
+    expect(changed.tools).toEqual([]);
+    expect(changed.model).toBe('gpt-4o');
+    expect(changed.id).toBe('run_b');
+  });
+
+  it('never detaches runs from stdin, which cannot be read again', async () => {
+    const {PassThrough} = await import('node:stream');
+    const stdin = new PassThrough();
+    stdin.end(`${JSON.stringify(run('run_a', 'completed'))}\n`);
+    const loaded = await loadRunsFromSources(['-'], {stdin, detachRuns: true});
+    expect(loaded.runs[0]).not.toBeInstanceOf(DetachedRun);
+  });
+});
