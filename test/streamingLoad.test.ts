@@ -85,6 +85,12 @@ describe('JsonLinesReader', () => {
     expect(pieces.runs[0]!.instructions).toBe('naïve 日本 😀');
     expect(pieces.warnings.map((warning) => warning.location)).toEqual(['f.jsonl:3:2']);
   });
+
+  it('counts lines right in inputs shorter than a byte order mark', () => {
+    const out: ParsedRuns = {runs: [], warnings: []};
+    parseJsonLinesBuffer(Buffer.from('\n1'), 'tiny.jsonl', out);
+    expect(out.warnings).toEqual([{location: 'tiny.jsonl:2', message: 'the value is a number, not a run; skipped'}]);
+  });
 });
 
 describe('loadRunsFromSources with progress', () => {

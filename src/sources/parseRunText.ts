@@ -118,12 +118,13 @@ export class JsonLinesReader {
   push(chunk: Buffer): void {
     this.bytesRead += chunk.length;
     if (this.atStart) {
-      if (chunk.length < 3 && this.carry === null && chunk[0] === 0xef) {
+      const head = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+      if (head.length < 3) {
         // Too short to tell a byte order mark from text: wait for more.
-        this.carry = Buffer.from(chunk);
+        this.carry = Buffer.from(head);
+        this.carryOffset = 0;
         return;
       }
-      const head = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
       this.carry = null;
       this.atStart = false;
       // A UTF-8 byte order mark is not part of the first line.
@@ -164,16 +165,17 @@ export class JsonLinesReader {
 
   /** The last line, which needs no newline. */
   end(): void {
+    if (this.atStart && this.carry) {
+      // An input of under three bytes: not held back any longer.
+      const head = this.carry;
+      this.carry = null;
+      this.atStart = false;
+      this.pushLines(head, head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
+    }
     if (this.carry) {
       const line = this.carry;
       this.carry = null;
-      if (this.atStart) {
-        this.atStart = false;
-        const bom = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
-        this.line(line, bom, line.length, bom);
-      } else {
-        this.line(line, 0, line.length, this.carryOffset);
-      }
+      this.line(line, 0, line.length, this.carryOffset);
     }
     if (!this.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
   }
