@@ -1,9 +1,11 @@
 // Bundles the CLI into one file: importing Ink and React from hundreds of module files costs
 // ~0.4 s on Node 20 before the first frame, a single bundle a fraction of that.
 import {build} from 'esbuild';
-import {readFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 
 const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
+// Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
+rmSync('dist', {recursive: true, force: true});
 
 await build({
   // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
