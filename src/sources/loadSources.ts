@@ -1,11 +1,12 @@
 import {close, fstat, open, read} from 'node:fs';
-import {readdir, realpath, stat} from 'node:fs/promises';
+import {readdir, readFile, realpath, stat} from 'node:fs/promises';
 import {Socket} from 'node:net';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
 import type {Run} from '../model/run.js';
+import {headIsRunArray, JsonArrayReader} from './jsonArrayReader.js';
 import {isJsonLinesName, JsonLinesReader, parseJsonLinesBuffer, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
 
 /**
@@ -375,6 +376,44 @@ function headIsJsonLines(head: Buffer): boolean {
 }
 
 /**
+ * A large JSON array or list envelope, item by item as it is read (see JsonArrayReader). Null
+ * when the document turns out to have another shape; nothing has been taken then.
+ */
+async function loadRunArray(
+  file: string,
+  first: Buffer,
+  pieces: AsyncGenerator<Buffer>,
+  take: (parsed: ParsedRuns) => void,
+  report: (bytesRead: number) => Promise<void>,
+  signal: AbortSignal | undefined,
+  detachRuns: boolean,
+): Promise<number | null> {
+  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const reader = new JsonArrayReader(file, parsed, detachRuns);
+  let bytesRead = 0;
+  let piece: Buffer | undefined = first;
+  while (piece && piece.length > 0) {
+    reader.push(piece);
+    if (reader.unsupported) {
+      await pieces.return(undefined);
+      return null;
+    }
+    bytesRead += piece.length;
+    take(parsed);
+    await report(bytesRead);
+    if (signal?.aborted) {
+      await pieces.return(undefined);
+      return bytesRead;
+    }
+    const result = await pieces.next();
+    piece = result.done ? undefined : result.value;
+  }
+  reader.end();
+  take(parsed);
+  return bytesRead;
+}
+
+/**
  * Reads one file, or stdin, into `take`. JSON Lines are parsed piece by piece as they are read,
  * and `report` (when given) is told the bytes read after each piece; anything else is read whole
  * and parsed as one text. Returns the bytes read.
@@ -400,6 +439,14 @@ async function loadRunBytes(
   }
   // Copies (concat, Buffer.from): a file's pieces share one buffer.
   const first = Buffer.concat(head);
+  if (!isJsonLines(first) && report && label !== STDIN_LABEL && first.length >= FIRST_PIECE_BYTES && headIsRunArray(first)) {
+    const streamed = await loadRunArray(label, first, pieces, take, report, signal, detachRuns);
+    if (streamed !== null) return streamed;
+    // Not an array after all: the file whole, as any other document.
+    const bytes = await readFile(label);
+    take(parseRunText(decodeRunFile(bytes), label));
+    return bytes.length;
+  }
   if (!isJsonLines(first)) {
     const rest: Buffer[] = [first];
     for await (const piece of pieces) rest.push(Buffer.from(piece));

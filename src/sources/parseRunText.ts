@@ -33,20 +33,7 @@ const THE_VALUE = 'the value';
  */
 export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
   const where = line === undefined ? file : `${file}:${line}`;
-  const addRun = (candidate: unknown, label: string) => {
-    if (!looksLikeRun(candidate)) {
-      out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
-      return;
-    }
-    // Runs without an id are told apart by where they are: with one name per file or line, the
-    // second of two id-less runs in an array replaced the first as a "duplicate".
-    const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
-    const run = normalizeRun(candidate, line === undefined ? {file} : {file, line}, fallbackId);
-    for (const problem of run.problems) {
-      out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
-    }
-    out.runs.push(run);
-  };
+  const addRun = (candidate: unknown, label: string) => collectRunItem(candidate, file, label, out, line);
 
   if (Array.isArray(value)) {
     value.forEach((item, index) => addRun(item, `item ${index}`));
@@ -62,6 +49,26 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
     return;
   }
   addRun(value, THE_VALUE);
+}
+
+/**
+ * One value that should be a run: `label` says where it was (`item 3`, `data[3]`, `the value`).
+ * Anything but a run is a warning.
+ */
+export function collectRunItem(candidate: unknown, file: string, label: string, out: ParsedRuns, line?: number): void {
+  const where = line === undefined ? file : `${file}:${line}`;
+  if (!looksLikeRun(candidate)) {
+    out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
+    return;
+  }
+  // Runs without an id are told apart by where they are: with one name per file or line, the
+  // second of two id-less runs in an array replaced the first as a "duplicate".
+  const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
+  const run = normalizeRun(candidate, line === undefined ? {file} : {file, line}, fallbackId);
+  for (const problem of run.problems) {
+    out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
+  }
+  out.runs.push(run);
 }
 
 /** Parses JSON Lines: a bad line is a warning and the other lines still load. */
@@ -187,13 +194,13 @@ export class JsonLinesReader {
     this.sawContent = parseJsonLine(bytes.toString('utf8', start, end), this.lineNumber, this.file, this.out) || this.sawContent;
     if (!this.detachRuns) return;
     for (let index = before; index < this.out.runs.length; index += 1) {
-      this.out.runs[index] = detachUnlessWaiting(this.out.runs[index]!, offset, end - start, runFromLine);
+      this.out.runs[index] = detachUnlessWaiting(this.out.runs[index]!, offset, end - start, runFromText);
     }
   }
 }
 
-/** The run `id` as found again in a line of JSON Lines (for DetachedRun), or null. */
-function runFromLine(text: string, source: SourceLocation, id: string): Run | null {
+/** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
+export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
   const parsed = parseJson(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};

@@ -1,0 +1,106 @@
+/**
+ * Large JSON arrays and list envelopes read item by item (JsonArrayReader): the same runs as a
+ * whole-document parse wherever the pieces are cut, and the other items when one is broken.
+ */
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import {describe, expect, it} from 'vitest';
+import {DetachedRun} from '../src/model/detachedRun.js';
+import {headIsRunArray, JsonArrayReader} from '../src/sources/jsonArrayReader.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
+import {parseRunText, type ParsedRuns} from '../src/sources/parseRunText.js';
+
+const run = (id: string, extra: Record<string, unknown> = {}) => ({object: 'thread.run', id, status: 'completed', created_at: 1_764_000_000, ...extra});
+
+function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: ParsedRuns; reader: JsonArrayReader} {
+  const out: ParsedRuns = {runs: [], warnings: []};
+  const reader = new JsonArrayReader('runs.json', out, detach);
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  let start = 0;
+  for (const point of [...points, bytes.length]) {
+    reader.push(bytes.subarray(start, point));
+    start = point;
+  }
+  reader.end();
+  return {out, reader};
+}
+
+const summary = (out: ParsedRuns) => out.runs.map((candidate) => ({id: candidate.id, raw: candidate.raw}));
+
+describe('JsonArrayReader', () => {
+  // Strings with quotes, backslashes (also at the end, before a closing quote), brackets and
+  // braces, newlines escaped, and non-ASCII text: everything the boundary scan must step over.
+  const tricky = fc.array(fc.constantFrom('"', '\\', '[', ']', '{', '}', ',', ':', '\n', 'é', '😀', 'a', ' ', '\\"', '"]}'), {maxLength: 10}).map((parts) => parts.join(''));
+  const item = fc.oneof(
+    {weight: 5, arbitrary: fc.record({id: fc.string({minLength: 1, maxLength: 6}), note: tricky, nested: fc.array(tricky, {maxLength: 3})}).map(({id, note, nested}) => run(`run_${id}`, {instructions: note, metadata: {note}, tools: nested.map((text) => ({type: 'function', function: {name: 'f', description: text}}))}))},
+    {weight: 1, arbitrary: fc.oneof(fc.integer(), tricky, fc.constant(null), fc.constant([1, [2]]))},
+  );
+
+  it('finds the same runs and warnings as parsing the document whole, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(fc.array(item, {maxLength: 6}), fc.boolean(), fc.constantFrom(0, 2), fc.boolean(), fc.array(fc.nat(), {maxLength: 8}), (items, envelope, indent, bom, cuts) => {
+        const document = envelope ? {object: 'list', data: items, first_id: 'x', has_more: false} : items;
+        const text = JSON.stringify(document, null, indent);
+        const bytes = Buffer.from((bom ? '\ufeff' : '') + text);
+        const whole = parseRunText(bytes.toString('utf8'), 'runs.json');
+        const {out, reader} = readInPieces(bytes, cuts);
+        expect(reader.unsupported).toBe(false);
+        expect(summary(out)).toEqual(summary(whole));
+        expect(out.warnings).toEqual(whole.warnings);
+      }),
+      {numRuns: 400},
+    );
+  });
+
+  it('skips a broken item with its line and column, and keeps the items around it', () => {
+    const text = `[\n  ${JSON.stringify(run('run_a'))},\n  {"object": "thread.run", "id": "run_bad", "status": oops},\n  ${JSON.stringify(run('run_c'))}\n]\n`;
+    const {out} = readInPieces(Buffer.from(text), [40, 90]);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]!.location).toBe('runs.json:3:55');
+    expect(out.warnings[0]!.message).toMatch(/^invalid JSON in item 1: .*; skipped$/);
+  });
+
+  it('keeps what it read from a file cut short, and says so', () => {
+    const text = `[${JSON.stringify(run('run_a'))},${JSON.stringify(run('run_b')).slice(0, 30)}`;
+    const {out} = readInPieces(Buffer.from(text), [17]);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a']);
+    expect(out.warnings.map((warning) => warning.message)).toEqual(['the file ends inside the array (cut short?); 1 item read']);
+  });
+
+  it('warns about text after the document', () => {
+    const {out} = readInPieces(Buffer.from(`[${JSON.stringify(run('run_a'))}]\n]`), []);
+    expect(out.runs).toHaveLength(1);
+    expect(out.warnings).toEqual([{location: 'runs.json:2:1', message: 'text after the end of the document; ignored'}]);
+  });
+
+  it('leaves documents of other shapes to the whole-document parse', () => {
+    expect(readInPieces(Buffer.from(JSON.stringify(run('run_a'))), []).reader.unsupported).toBe(true);
+    expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')], object: 'list'})), []).reader.unsupported).toBe(true);
+    expect(headIsRunArray(Buffer.from('\ufeff  [{"id":1}]'))).toBe(true);
+    expect(headIsRunArray(Buffer.from('{ "object" : "list", "data": []}'))).toBe(true);
+    expect(headIsRunArray(Buffer.from('{"id":"run_a","object":"thread.run"}'))).toBe(false);
+  });
+
+  it('loads a large array file item by item with progress, runs kept small and read again whole', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-array-')), 'runs.json');
+    const runs = Array.from({length: 3000}, (_, index) => run(`run_${String(index).padStart(5, '0')}`, {instructions: `"quoted" \\ ${'x'.repeat(200)}`, status: index % 10 === 0 ? 'requires_action' : 'completed'}));
+    writeFileSync(file, JSON.stringify({object: 'list', data: runs, has_more: false}, null, 2));
+    const progress: number[] = [];
+    const streamed = await loadRunsFromSources([file], {onProgress: (report, partial) => progress.push(partial.runs.length), detachRuns: true});
+    const plain = await loadRunsFromSources([file]);
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress[0]).toBeGreaterThan(0);
+    expect(progress[0]).toBeLessThan(3000);
+    expect(streamed.warnings).toEqual([]);
+    expect(streamed.runs.map((candidate) => candidate.id)).toEqual(plain.runs.map((candidate) => candidate.id));
+    expect(streamed.runs[1]).toBeInstanceOf(DetachedRun);
+    expect(streamed.runs[0]).not.toBeInstanceOf(DetachedRun);
+    for (const index of [1, 1234, 2999]) {
+      expect(streamed.runs[index]!.raw).toEqual(plain.runs[index]!.raw);
+      expect(streamed.runs[index]!.instructions).toBe(plain.runs[index]!.instructions);
+    }
+  });
+});
