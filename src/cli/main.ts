@@ -117,7 +117,8 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
   // stdin cannot be read twice, so a session with `-` cannot reload.
   const canWatch = !sources.includes('-');
   const feed = new RunFeed(loaded, {
-    load: () => loadCliSources(options, sources, io),
+    // The first load (above) read everything; each refresh polls the API for what can change.
+    load: (current) => loadCliSources(options, sources, io, current.runs),
     now: io.now,
     watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
     watching: canWatch && options.watchSeconds !== null,

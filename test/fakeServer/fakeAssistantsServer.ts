@@ -47,6 +47,8 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Delay before answering a list request, to observe concurrency. */
   listDelayMs?: number;
+  /** Delay before answering a request for one run, to observe concurrency. */
+  runDelayMs?: number;
   /** Leave `has_more`, `first_id` and `last_id` out of list answers (some self-hosted servers do). */
   omitHasMore?: boolean;
 }
@@ -162,6 +164,19 @@ export class FakeAssistantsServer {
   /** Requests whose path matches. */
   requestsTo(path: string | RegExp, method = 'GET'): RecordedRequest[] {
     return this.requests.filter((request) => request.method === method && (typeof path === 'string' ? request.path === path : path.test(request.path)));
+  }
+
+  /**
+   * How many requests each `METHOD /path` got, from the `since`-th recorded request on (pass
+   * `requests.length` before a step to count that step's requests only).
+   */
+  requestCounts(since = 0): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const request of this.requests.slice(since)) {
+      const key = `${request.method} ${request.path}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async close(): Promise<void> {
@@ -303,6 +318,7 @@ export class FakeAssistantsServer {
     }
     const action = parts[4];
     if (action === undefined && request.method === 'GET') {
+      if (this.options.runDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.runDelayMs));
       this.json(response, 200, run);
       return;
     }
