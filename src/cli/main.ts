@@ -9,6 +9,7 @@ import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSourc
 import {StepLoader} from '../sources/stepLoader.js';
 import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
+import {createEditorLauncher} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
@@ -131,9 +132,12 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
     ? {
         cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
         submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => api.submitToolOutputs(threadId, runId, outputs),
+        baseUrl: api.connection.baseUrl,
       }
     : undefined;
   const stdout = io.stdout as NodeJS.WriteStream;
+  // The output form's editor runs on the terminal the keys come from.
+  const editText = createEditorLauncher({env: io.env, stdin, stdout});
   // The alternate screen keeps the user's scrollback as it was once runlens quits.
   // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
   stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
@@ -145,6 +149,7 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
         canWatch,
         steps,
         ...(actions ? {actions} : {}),
+        editText,
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clockFrom(io),
