@@ -33,6 +33,14 @@ function seed(): void {
   server.addRuns('thread_b', makeRuns('thread_b', 3));
 }
 
+/** What a tick over the seeded threads asks: one list page per thread, one retrieve per unfinished run. */
+const TICK_OF_SEED = {
+  'GET /threads/thread_a/runs': 1,
+  'GET /threads/thread_b/runs': 1,
+  'GET /threads/thread_a/runs/run_a_0030': 1,
+  'GET /threads/thread_a/runs/run_a_0031': 1,
+};
+
 async function firstLoad() {
   const loaded = await loadRunsFromApi({threads: ['thread_a', 'thread_b'], connection: connection(), env});
   expect(loaded.runs).toHaveLength(35);
@@ -45,12 +53,7 @@ describe('pollRunsFromApi: a watch tick reads only what can change', () => {
     const loaded = await firstLoad();
     const before = server.requests.length;
     const polled = await pollRunsFromApi({threads: ['thread_a', 'thread_b'], connection: connection(), env, known: loaded.runs});
-    expect(server.requestCounts(before)).toEqual({
-      'GET /threads/thread_a/runs': 1,
-      'GET /threads/thread_b/runs': 1,
-      'GET /threads/thread_a/runs/run_a_0030': 1,
-      'GET /threads/thread_a/runs/run_a_0031': 1,
-    });
+    expect(server.requestCounts(before)).toEqual(TICK_OF_SEED);
     expect(server.requestsTo('/threads/thread_a/runs').at(-1)!.query).toEqual({limit: String(POLL_PAGE_SIZE), order: 'desc'});
     expect(polled.failures).toEqual([]);
     expect(polled.runs.map((run) => run.id)).toEqual(loaded.runs.map((run) => run.id));
@@ -63,12 +66,7 @@ describe('pollRunsFromApi: a watch tick reads only what can change', () => {
     server.addRuns('thread_a', [makeRun('thread_a', 32, {status: 'queued', started_at: null, completed_at: null}), makeRun('thread_a', 33)]);
     const before = server.requests.length;
     const polled = await pollRunsFromApi({threads: ['thread_a', 'thread_b'], connection: connection(), env, known: loaded.runs});
-    expect(server.requestCounts(before)).toEqual({
-      'GET /threads/thread_a/runs': 1,
-      'GET /threads/thread_b/runs': 1,
-      'GET /threads/thread_a/runs/run_a_0030': 1,
-      'GET /threads/thread_a/runs/run_a_0031': 1,
-    });
+    expect(server.requestCounts(before)).toEqual(TICK_OF_SEED);
     const ids = polled.runs.map((run) => run.id);
     expect(ids.slice(0, 4)).toEqual(['run_a_0033', 'run_a_0032', 'run_a_0031', 'run_a_0030']);
     expect(ids).toHaveLength(37);

@@ -8,7 +8,7 @@ import type {RunActions} from '../../components/App.js';
 import type {EditText} from '../../src/editor/externalEditor.js';
 import {AssistantsApi, loadRunsFromApi} from '../../src/sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../../src/sources/runFeed.js';
-import {FakeAssistantsServer, makeRun} from '../fakeServer/fakeAssistantsServer.js';
+import {FakeAssistantsServer, makeWaitingRun} from '../fakeServer/fakeAssistantsServer.js';
 import {FIXED_NOW_MS, KEYS, footerLine, plainLines, renderSized, waitFor, waitForFrame, waitForText, type TestInstance} from './helpers.js';
 
 const KEY = 'sk-test-form';
@@ -19,20 +19,11 @@ let instance: TestInstance | undefined;
 beforeEach(async () => {
   server = await FakeAssistantsServer.start({apiKey: KEY});
   server.addRuns('thread_a', [
-    makeRun('thread_a', 0, {
-      status: 'requires_action',
-      completed_at: null,
-      required_action: {
-        type: 'submit_tool_outputs',
-        submit_tool_outputs: {
-          tool_calls: [
-            {id: 'call_weather', type: 'function', function: {name: 'get_weather', arguments: '{"city":"Paris"}'}},
-            {id: 'call_time', type: 'function', function: {name: 'get_time', arguments: '{"tz":"Europe/Paris\u001b[2J"}'}},
-            {id: 'call_order', type: 'function', function: {name: 'lookup_order', arguments: '{"order_id":42}'}},
-          ],
-        },
-      },
-    }),
+    makeWaitingRun('thread_a', 0, [
+      ['call_weather', 'get_weather', '{"city":"Paris"}'],
+      ['call_time', 'get_time', '{"tz":"Europe/Paris\u001b[2J"}'],
+      ['call_order', 'lookup_order', '{"order_id":42}'],
+    ]),
   ]);
 });
 afterEach(async () => {

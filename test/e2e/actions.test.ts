@@ -7,13 +7,20 @@ import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext} from 'vitest';
-import {FakeAssistantsServer, makeRun} from '../fakeServer/fakeAssistantsServer.js';
+import {FakeAssistantsServer, makeWaitingRun} from '../fakeServer/fakeAssistantsServer.js';
 import {ensureBuilt, useSessions, type TmuxSession} from './tmux.js';
 
 const sessions = useSessions();
 const KEY = 'sk-e2e-actions';
 const RUN_ID = 'run_a_0000';
 const SUBMIT_PATH = `/threads/thread_a/runs/${RUN_ID}/submit_tool_outputs`;
+
+/** The outputs of each submit the server received, as `[call id, output]` pairs. */
+function receivedOutputs(): Array<Array<[string, string]>> {
+  return server.requestsTo(SUBMIT_PATH, 'POST').map((request) =>
+    (request.body as {tool_outputs: Array<{tool_call_id: string; output: string}>}).tool_outputs.map((output) => [output.tool_call_id, output.output]),
+  );
+}
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -22,19 +29,10 @@ let folder: string;
 beforeEach(async () => {
   server = await FakeAssistantsServer.start({apiKey: KEY});
   server.addRuns('thread_a', [
-    makeRun('thread_a', 0, {
-      status: 'requires_action',
-      completed_at: null,
-      required_action: {
-        type: 'submit_tool_outputs',
-        submit_tool_outputs: {
-          tool_calls: [
-            {id: 'call_weather', type: 'function', function: {name: 'get_weather', arguments: '{"city":"Paris"}'}},
-            {id: 'call_time', type: 'function', function: {name: 'get_time', arguments: '{}'}},
-          ],
-        },
-      },
-    }),
+    makeWaitingRun('thread_a', 0, [
+      ['call_weather', 'get_weather', '{"city":"Paris"}'],
+      ['call_time', 'get_time', '{}'],
+    ]),
   ]);
   folder = mkdtempSync(path.join(tmpdir(), 'runlens-e2e-actions-'));
 });
@@ -73,14 +71,8 @@ describe('tool outputs from the terminal UI', () => {
     expect(server.requestsTo(SUBMIT_PATH, 'POST')).toHaveLength(0);
     await session.sendKeys('y');
     await session.waitFor(`Submitted 2 tool outputs: ${RUN_ID} is now queued`);
-    expect(server.requestsTo(SUBMIT_PATH, 'POST').map((request) => request.body)).toEqual([
-      {
-        tool_outputs: [
-          {tool_call_id: 'call_weather', output: 'sunny, 21'},
-          {tool_call_id: 'call_time', output: 'q=12:00'},
-        ],
-      },
-    ]);
+    expect(server.requestsTo(SUBMIT_PATH, 'POST')[0]!.body).toEqual({tool_outputs: [{tool_call_id: 'call_weather', output: 'sunny, 21'}, {tool_call_id: 'call_time', output: 'q=12:00'}]});
+    expect(receivedOutputs()).toHaveLength(1);
     // Still running, and back on the run.
     await session.waitFor(/^○ queued\s+run_a_0000/m);
   });
@@ -121,13 +113,11 @@ describe('tool outputs from the terminal UI', () => {
     });
     await session.sendKeys('y');
     await session.waitFor(`Submitted 2 tool outputs: ${RUN_ID} is now queued`);
-    expect(server.requestsTo(SUBMIT_PATH, 'POST').map((request) => request.body)).toEqual([
-      {
-        tool_outputs: [
-          {tool_call_id: 'call_weather', output: '{"sky":"clear"}'},
-          {tool_call_id: 'call_time', output: 'noon'},
-        ],
-      },
+    expect(receivedOutputs()).toEqual([
+      [
+        ['call_weather', '{"sky":"clear"}'],
+        ['call_time', 'noon'],
+      ],
     ]);
   });
 });

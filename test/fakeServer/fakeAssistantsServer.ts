@@ -90,6 +90,18 @@ export function makeRun(threadId: string, index: number, overrides: Json = {}): 
   };
 }
 
+/** A run in `requires_action` waiting for these function calls, each `[call id, function name, arguments]`. */
+export function makeWaitingRun(threadId: string, index: number, calls: ReadonlyArray<readonly [string, string, string]>): Json {
+  return makeRun(threadId, index, {
+    status: 'requires_action',
+    completed_at: null,
+    required_action: {
+      type: 'submit_tool_outputs',
+      submit_tool_outputs: {tool_calls: calls.map(([id, name, args]) => ({id, type: 'function', function: {name, arguments: args}}))},
+    },
+  });
+}
+
 /** `count` runs, oldest first (index 0 is the oldest). */
 export function makeRuns(threadId: string, count: number): Json[] {
   return Array.from({length: count}, (_, index) => makeRun(threadId, index));

@@ -359,6 +359,18 @@ function failureOf(error: unknown, threadId: string, runId?: string): ApiFailure
   };
 }
 
+/** The session for a load, or null when none can be made (no key, a bad URL): then every thread fails with that one reason. */
+function connect(options: ApiLoadOptions, threads: readonly string[], failures: ApiFailure[], warnings: LoadWarning[]): AssistantsApi | null {
+  try {
+    return AssistantsApi.create(options.connection, options.env);
+  } catch (error) {
+    const failure = toApiSourceError(error, {operation: 'list-runs'});
+    for (const threadId of threads) failures.push({threadId, kind: failure.kind, status: null, message: failure.message});
+    warnings.push({location: 'api', message: failure.message});
+    return null;
+  }
+}
+
 function uniqueThreads(threads: readonly string[], warnings: LoadWarning[]): string[] {
   const result: string[] = [];
   for (const raw of threads) {
@@ -391,15 +403,8 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     connection,
   });
 
-  let api: AssistantsApi;
-  try {
-    api = AssistantsApi.create(options.connection, options.env);
-  } catch (error) {
-    const failure = toApiSourceError(error, {operation: 'list-runs'});
-    for (const threadId of threads) failures.push({threadId, kind: failure.kind, status: null, message: failure.message});
-    warnings.push({location: 'api', message: failure.message});
-    return result([], [], null);
-  }
+  const api = connect(options, threads, failures, warnings);
+  if (!api) return result([], [], null);
   if (threads.length === 0) {
     warnings.push({location: 'api', message: 'no thread given'});
     return result([], [], api.connection);
@@ -501,17 +506,9 @@ export async function pollRunsFromApi(options: ApiPollOptions): Promise<ApiLoade
   const threads = uniqueThreads(options.threads, warnings);
   const sources = threads.map(threadSourceLabel);
   const knownByThread = threads.map((threadId) => options.known.filter((run) => run.source.file === threadSourceLabel(threadId)));
-  const keepKnown = () => knownByThread.flat();
 
-  let api: AssistantsApi;
-  try {
-    api = AssistantsApi.create(options.connection, options.env);
-  } catch (error) {
-    const failure = toApiSourceError(error, {operation: 'list-runs'});
-    for (const threadId of threads) failures.push({threadId, kind: failure.kind, status: null, message: failure.message});
-    warnings.push({location: 'api', message: failure.message});
-    return {runs: keepKnown(), warnings, sources, files: [], failures, connection: null};
-  }
+  const api = connect(options, threads, failures, warnings);
+  if (!api) return {runs: knownByThread.flat(), warnings, sources, files: [], failures, connection: null};
 
   const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
   const listed: Array<ParsedRuns | null> = threads.map(() => null);
