@@ -174,8 +174,8 @@ describe('the tool output form in the store', () => {
     const cases: Array<[string, string | RegExp]> = [
       // The reason is V8's own, which differs between Node versions; the place is ours.
       ['{"tool_outputs": [\n  {"tool_call_id": "call_a", "output": "x"\n]}', /^outputs\.json:3:1: \S/],
-      ['{"tool_outputs": [{"tool_call_id": "call_a", "output": 3}]}', 'outputs.json: tool_outputs[0].output: must be a string (the API takes text; write JSON as a string)'],
-      ['[]', 'outputs.json: the body: must be an object {"tool_outputs": [...]}'],
+      ['{"tool_outputs": [{"tool_call_id": "call_a", "output": 3}]}', 'outputs.json:1:56: tool_outputs[0].output: must be a string (the API takes text; write JSON as a string)'],
+      ['[]', 'outputs.json:1:1: the body: must be an object {"tool_outputs": [...]}'],
       [
         '{"tool_outputs": [{"tool_call_id": "call_a", "output": ""}, {"tool_call_id": "call_b", "output": ""}, {"tool_call_id": "call_c", "output": ""}, {"tool_call_id": "call_zz", "output": ""}]}',
         'run run_3 does not wait for call_zz (it waits for call_a, call_b, call_c); nothing submitted',

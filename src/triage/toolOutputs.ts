@@ -6,7 +6,7 @@
 import {z} from 'zod';
 import type {Run} from '../model/run.js';
 import {formatZodPath} from '../config/zodMessages.js';
-import {locateJsonError} from '../format/jsonError.js';
+import {locateJsonError, locateJsonPath} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
 import type {SubmitToolOutputsBody, ToolOutput} from './unstick.js';
 
@@ -64,7 +64,7 @@ export function toolOutputsTemplate(callIds: readonly string[], values: readonly
 
 /**
  * The outputs in an edited template, checked against the run's calls: invalid JSON names
- * `label:line:column`, a wrong shape the field (`tool_outputs[1].output`), and unknown or missing
+ * `label:line:column`, a wrong shape the field too (`label:4:17: tool_outputs[1].output: …`), and unknown or missing
  * call ids are refused by `checkOutputsForRun`. Throws ActionError with a one-line message.
  */
 export function parseEditedOutputs(text: string, label: string, run: Run): ToolOutput[] {
@@ -80,7 +80,8 @@ export function parseEditedOutputs(text: string, label: string, run: Run): ToolO
     const issue = parsed.error.issues[0]!;
     const field = issue.path.length > 0 ? formatZodPath(issue.path) : 'the body';
     const message = issue.code === 'invalid_type' && issue.path.length === 0 ? 'must be an object {"tool_outputs": [...]}' : issue.message;
-    throw new ActionError(`${safeInline(label)}: ${safeInline(field)}: ${safeInline(message)}`);
+    const where = locateJsonPath(text, issue.path);
+    throw new ActionError(`${safeInline(label)}:${where.line}:${where.column}: ${safeInline(field)}: ${safeInline(message)}`);
   }
   const seen = new Set<string>();
   for (const output of parsed.data.tool_outputs) {

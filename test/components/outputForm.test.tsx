@@ -174,7 +174,7 @@ describe('the tool output form', () => {
 
     // The editor reopens on what was saved, not a fresh template.
     instance!.stdin.write('\u0005');
-    await waitForText(instance!, `runlens-outputs-${RUN_ID}.json: tool_outputs[0].output: must be a string`);
+    await waitForText(instance!, `runlens-outputs-${RUN_ID}.json:1:62: tool_outputs[0].output: must be a string`);
     expect(opened[1]).toBe(answers[0]);
 
     instance!.stdin.write('\u0005');
