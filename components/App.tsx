@@ -72,7 +72,7 @@ const SPARE_ROWS = 1;
 export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions, editText}: AppProps) {
   const {columns, rows} = useTerminalSize();
   const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
-    createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}),
+    ({...createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}), loadingRuns: Boolean(live?.loading)}),
   );
   useRunInput(state, dispatch);
 
@@ -83,7 +83,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   }, [now, tickMilliseconds]);
 
   useEffect(() => {
-    if (runs !== state.runs) dispatch({type: 'setRuns', runs});
+    if (runs !== state.runs) dispatch({type: 'setRuns', runs, loading: Boolean(live?.loading)});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runs]);
 
@@ -219,8 +219,8 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
   } else if (state.visible.length === 0) {
     body = (
       <Box flexDirection="column" height={bodyRows}>
-        <Text>{state.runs.length === 0 ? 'No runs loaded.' : 'No runs match the current filter.'}</Text>
-        <Text dimColor>{state.runs.length === 0 ? 'Press W to see why.' : 'Esc clears the search and filters.'}</Text>
+        <Text>{state.runs.length === 0 ? (live?.loading ? 'Loading runs…' : 'No runs loaded.') : 'No runs match the current filter.'}</Text>
+        <Text dimColor>{state.runs.length === 0 ? (live?.loading ? 'q stops.' : 'Press W to see why.') : 'Esc clears the search and filters.'}</Text>
       </Box>
     );
   } else {

@@ -4,14 +4,17 @@ import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {formatClock, type TimeOptions} from '../src/format/time.js';
+import {formatLoadProgress} from '../src/format/loadProgress.js';
+import type {LoadingState} from '../src/sources/runFeed.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
 
-/** Where live data stands (`--watch`). */
+/** Where live data stands (`--watch`, and a first load still reading). */
 export interface LiveStatus {
   refreshedAt: number;
   error: string | null;
   watchSeconds: number | null;
+  loading?: LoadingState | null;
 }
 
 /** Props of the header: what is loaded and how the list is filtered. */
@@ -27,9 +30,11 @@ export interface HeaderProps {
   time?: TimeOptions;
   /** Terminal columns. */
   width?: number;
+  /** The clock (ms), for the load's rate. */
+  now?: () => number;
 }
 
-export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80}: HeaderProps) {
+export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80, now = Date.now}: HeaderProps) {
   const {color, ascii} = useDisplay();
   const badge = formatStuckBadge(stuck);
   const countLines = statusCountLines(counts, width, ascii);
@@ -50,6 +55,7 @@ export function Header({sources, total, shown, counts, warnings, query, stuck, l
           {'  '}
           {shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}
         </Text>
+        {live?.loading ? <Text {...toneProps('info', color)}>{`  ${formatLoadProgress(live.loading, now(), {ascii})}`}</Text> : null}
         {warnings > 0 ? <Text {...toneProps('warn', color)}>{`  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (W)`}</Text> : null}
         {live?.watchSeconds ? (
           <Text dimColor>{`  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}`}</Text>

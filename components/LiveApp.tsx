@@ -53,7 +53,7 @@ export function LiveApp({feed, canWatch, steps: loader, actions, ...props}: Live
       runs={snapshot.runs}
       warnings={snapshot.warnings}
       sources={snapshot.sources}
-      live={{refreshedAt: snapshot.refreshedAt, error: snapshot.error, watchSeconds: snapshot.watchSeconds}}
+      live={{refreshedAt: snapshot.refreshedAt, error: snapshot.error, watchSeconds: snapshot.watchSeconds, loading: snapshot.loading}}
       onToggleWatch={canWatch ? toggle : undefined}
       onStepsWanted={setStepsRun}
       {...(refreshingActions ? {actions: refreshingActions} : {})}

@@ -3,7 +3,7 @@ import {createRequire} from 'node:module';
 import {ReadStream} from 'node:tty';
 import type {Readable, Writable} from 'node:stream';
 import {formatWarning} from '../sources/parseRunText.js';
-import type {LoadedRuns} from '../sources/loadSources.js';
+import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
 import {StepLoader} from '../sources/stepLoader.js';
@@ -107,26 +107,37 @@ async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Prom
   }
 }
 
-async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
+/** What the TUI starts with: everything loaded already (API, URLs), or files still to be read while it shows them. */
+type TuiStart = {loaded: CliLoad} | {streamFiles: true};
+
+async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
   const stdin = keyboardInput(io);
   if (!stdin) {
     io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
     return EXIT_FAILURE;
   }
-  // Ink and React load only here, in a chunk of their own: print mode never pays for them.
-  const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
+  // Files start loading at once, while Ink and React load: the first rows show after the first
+  // piece of the file instead of after all of it.
+  const streaming = 'streamFiles' in start;
+  const abort = new AbortController();
+  const initial: LoadedRuns = streaming ? {runs: [], warnings: [], sources: [...sources], files: []} : start.loaded;
   // stdin cannot be read twice, so a session with `-` cannot reload.
   const canWatch = !sources.includes('-');
-  const feed = new RunFeed(loaded, {
-    // The first load (above) read everything; each refresh polls the API for what can change.
+  const feed = new RunFeed(initial, {
+    // The first load read everything; each refresh polls an API for what can change (files and URLs are read again).
     load: (current) => loadCliSources(options, sources, io, current.runs),
     now: io.now,
     watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
     watching: canWatch && options.watchSeconds !== null,
-    files: [...sources.filter((source) => !isUrlSource(source)), ...loaded.files],
+    files: sources.filter((source) => !isUrlSource(source) && source !== '-'),
     remote: sources.some(isUrlSource) || wantsApiSource(options.api),
   });
-  const api = await apiSession(options, loaded, io);
+  const firstLoad = streaming
+    ? feed.stream((onProgress) => loadRunsFromSources(sources, {stdin: io.stdin, onProgress, signal: abort.signal}))
+    : null;
+  // Ink and React load only here, in a chunk of their own: print mode never pays for them.
+  const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
+  const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
   const actions = api
     ? {
@@ -142,6 +153,7 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
   // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
   stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
   const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
+  let nothingLoaded: LoadedRuns | null = null;
   try {
     const instance = render(
       liveAppElement({
@@ -157,13 +169,28 @@ async function runTui(options: CliOptions, loaded: CliLoad, io: CliIo, color: bo
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
     );
+    // A load that ends with no run at all leaves the screen and says why, as print mode does.
+    void firstLoad?.then((loaded) => {
+      if (loaded.runs.length > 0 || abort.signal.aborted) return;
+      nothingLoaded = loaded;
+      instance.unmount();
+    });
     await instance.waitUntilExit();
   } finally {
+    // Quitting while the files load stops reading them.
+    abort.abort();
     feed.stop();
     restore();
     if (stdin !== io.stdin) stdin.destroy();
   }
+  if (nothingLoaded) return reportNothingLoaded(nothingLoaded, io);
   return EXIT_OK;
+}
+
+function reportNothingLoaded(loaded: LoadedRuns, io: CliIo): number {
+  reportWarnings(loaded, io);
+  io.stderr.write(`runlens: no runs could be loaded from ${loaded.sources.map(safeInline).join(', ') || 'the sources given'}\n`);
+  return EXIT_FAILURE;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
@@ -223,6 +250,12 @@ export async function runCli(io: CliIo): Promise<number> {
   if (options.command === 'show' && options.runId && wantsApiSource(options.api) && !options.api.runId) {
     options.api = {...options.api, runId: options.runId};
   }
+  const color = colorEnabled(options, io);
+  const command = options.command === 'tui' && !io.stdout.isTTY ? 'list' : options.command;
+  // Files (and stdin) open in the TUI at once and fill it as they are read; URLs and the API load first.
+  if (command === 'tui' && !sources.some(isUrlSource) && !wantsApiSource(options.api)) {
+    return runTui(options, {streamFiles: true}, io, color, sources);
+  }
   let loaded: CliLoad;
   try {
     loaded = await loadCliSources(options, sources, io);
@@ -238,15 +271,8 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     throw error;
   }
-  if (loaded.runs.length === 0) {
-    reportWarnings(loaded, io);
-    io.stderr.write(`runlens: no runs could be loaded from ${loaded.sources.map(safeInline).join(', ') || 'the sources given'}\n`);
-    return EXIT_FAILURE;
-  }
-
-  const color = colorEnabled(options, io);
-  const command = options.command === 'tui' && !io.stdout.isTTY ? 'list' : options.command;
-  if (command === 'tui') return runTui(options, loaded, io, color, sources);
+  if (loaded.runs.length === 0) return reportNothingLoaded(loaded, io);
+  if (command === 'tui') return runTui(options, {loaded}, io, color, sources);
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);

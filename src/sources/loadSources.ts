@@ -1,8 +1,12 @@
-import {readdir, readFile, realpath, stat} from 'node:fs/promises';
+import {close, fstat, open, read} from 'node:fs';
+import {readdir, realpath, stat} from 'node:fs/promises';
+import {Socket} from 'node:net';
 import path from 'node:path';
+import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
+import {parseJson} from '../format/jsonError.js';
 import type {Run} from '../model/run.js';
-import {isJsonLinesName, parseJsonLinesBuffer, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
+import {isJsonLinesName, JsonLinesReader, parseJsonLinesBuffer, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
 
 /**
  * A `.jsonl`/`.ndjson` file in UTF-8 is parsed line by line from its bytes (see
@@ -89,12 +93,6 @@ export function decodeRunFile(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-async function readStream(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
 function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -162,42 +160,55 @@ async function listRunFiles(folder: string, warnings: LoadWarning[], ancestors: 
   return files;
 }
 
+/** How far a load has come, for the progress bar. */
+export interface LoadProgress {
+  /** Bytes read so far, over every file. */
+  bytesRead: number;
+  /** Bytes of every file named, when known (not for stdin). */
+  totalBytes: number | null;
+  /** Runs loaded so far (each id once). */
+  runs: number;
+  /** The file being read. */
+  file: string | null;
+}
+
+/** What a load has found so far, handed out while it goes on. */
+export interface PartialLoad {
+  runs: readonly Run[];
+  warnings: readonly LoadWarning[];
+}
+
 export interface LoadOptions {
   /** Read for the source `-`. */
   stdin?: Readable;
+  /**
+   * Told after every piece read, with the runs so far. When given, large JSON Lines files are read
+   * in pieces and the load yields to the event loop between them, so a UI draws the first rows
+   * and answers keys while the rest loads.
+   */
+  onProgress?: (progress: LoadProgress, partial: PartialLoad) => void;
+  /** Ends the load early (between pieces), with what has been read so far. */
+  signal?: AbortSignal;
 }
 
-/**
- * Loads runs from files, folders (recursively: .json, .jsonl, .ndjson) and `-` (stdin).
- * Never throws for bad input: whatever cannot be read or parsed becomes a warning.
- */
-export async function loadRunsFromSources(sources: readonly string[], options: LoadOptions = {}): Promise<LoadedRuns> {
-  const collection = new RunCollection();
-  const warnings: LoadWarning[] = [];
-  const files: string[] = [];
-  const readFiles = new Set<string>();
+/** The first piece is small so that the first rows appear at once; later pieces are larger. */
+const FIRST_PIECE_BYTES = 64 * 1024;
+const PIECE_BYTES = 2 * 1024 * 1024;
 
-  const loadText = (text: string, label: string) => {
-    const parsed = parseRunText(text, label);
-    warnings.push(...parsed.warnings);
-    for (const run of parsed.runs) collection.add(run);
-  };
+/** What to read, in order; `warnings` (a source not found, a dangling link) keep their place among the files' own. */
+type Target = {kind: 'stdin'} | {kind: 'file'; file: string; size: number | null} | {kind: 'warnings'; warnings: LoadWarning[]};
 
+/** The files behind the sources, folders expanded, each once; what cannot be found is a warning. */
+async function listTargets(sources: readonly string[], withSizes: boolean): Promise<Target[]> {
+  const targets: Target[] = [];
+  const seen = new Set<string>();
   for (const source of sources) {
     if (source === '-') {
-      const stdin = options.stdin ?? process.stdin;
-      let bytes: Buffer;
-      try {
-        bytes = await readStream(stdin);
-      } catch (error) {
-        // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
-        warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
-        continue;
-      }
-      loadText(decodeRunFile(bytes), STDIN_LABEL);
-      files.push(STDIN_LABEL);
+      targets.push({kind: 'stdin'});
       continue;
     }
+    const warnings: LoadWarning[] = [];
+    targets.push({kind: 'warnings', warnings});
     let isDirectory = false;
     try {
       isDirectory = (await stat(source)).isDirectory();
@@ -205,31 +216,94 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
       warnings.push({location: source, message: describeFsError(error)});
       continue;
     }
-    const targets = isDirectory ? await listRunFiles(source, warnings, new Set()) : [source];
-    if (isDirectory && targets.length === 0) {
+    const files = isDirectory ? await listRunFiles(source, warnings, new Set()) : [source];
+    if (isDirectory && files.length === 0) {
       warnings.push({location: source, message: 'no .json, .jsonl, .ndjson or .sse files in this folder'});
     }
-    for (const file of targets) {
+    for (const file of files) {
       // A file named twice (`runlens examples examples/weather-bot`) is read once.
-      if (readFiles.has(path.resolve(file))) continue;
-      readFiles.add(path.resolve(file));
-      let bytes: Buffer;
+      const resolved = path.resolve(file);
+      if (seen.has(resolved)) continue;
+      seen.add(resolved);
+      targets.push({kind: 'file', file, size: null});
+    }
+  }
+  if (withSizes) {
+    await Promise.all(
+      targets.map(async (target) => {
+        if (target.kind !== 'file') return;
+        try {
+          target.size = (await stat(target.file)).size;
+        } catch {
+          // Reported when the file is read.
+        }
+      }),
+    );
+  }
+  return targets;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Loads runs from files, folders (recursively: .json, .jsonl, .ndjson, .sse) and `-` (stdin).
+ * Never throws for bad input: whatever cannot be read or parsed becomes a warning.
+ */
+export async function loadRunsFromSources(sources: readonly string[], options: LoadOptions = {}): Promise<LoadedRuns> {
+  const collection = new RunCollection();
+  const warnings: LoadWarning[] = [];
+  const files: string[] = [];
+  const {onProgress, signal} = options;
+  const targets = await listTargets(sources, onProgress !== undefined);
+  const sizes = targets.flatMap((target) => (target.kind === 'file' ? [target.size] : target.kind === 'stdin' ? [null] : []));
+  const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+  let bytesBefore = 0;
+
+  const take = (parsed: ParsedRuns) => {
+    warnings.push(...parsed.warnings);
+    for (const run of parsed.runs) collection.add(run);
+    parsed.runs.length = 0;
+    parsed.warnings.length = 0;
+  };
+  const report = async (file: string | null, bytesInFile: number) => {
+    if (!onProgress) return;
+    onProgress(
+      {bytesRead: bytesBefore + bytesInFile, totalBytes, runs: collection.runs.length, file},
+      {runs: collection.runs, warnings: [...warnings, ...collection.warnings]},
+    );
+    await nextTurn();
+  };
+
+  for (const target of targets) {
+    if (signal?.aborted) break;
+    if (target.kind === 'warnings') {
+      warnings.push(...target.warnings);
+      continue;
+    }
+    if (target.kind === 'stdin') {
+      const stdin = options.stdin ?? process.stdin;
       try {
-        bytes = await readFile(file);
+        bytesBefore += await loadRunBytes(STDIN_LABEL, streamPieces(stdin), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal);
       } catch (error) {
-        warnings.push({location: file, message: describeFsError(error)});
+        // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
+        warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
         continue;
       }
-      files.push(file);
-      if (readsAsJsonLinesBytes(file, bytes)) {
-        const parsed: ParsedRuns = {runs: [], warnings: []};
-        parseJsonLinesBuffer(bytes, file, parsed);
-        warnings.push(...parsed.warnings);
-        for (const run of parsed.runs) collection.add(run);
-      } else {
-        loadText(decodeRunFile(bytes), file);
-      }
+      files.push(STDIN_LABEL);
+      await report(STDIN_LABEL, 0);
+      continue;
     }
+    const {file} = target;
+    let read: number;
+    try {
+      read = await loadRunBytes(file, filePieces(file), take, onProgress ? (bytes) => report(file, bytes) : null, signal);
+    } catch (error) {
+      warnings.push({location: file, message: describeFsError(error)});
+      continue;
+    }
+    files.push(file);
+    bytesBefore += read;
+    await report(file, 0);
   }
   return {
     runs: collection.runs,
@@ -239,3 +313,105 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   };
 }
 
+// Plain descriptors, not FileHandles: a pipe's descriptor is handed to a socket, which closes it.
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
+const closeFd = promisify(close);
+const readFd = (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) =>
+  new Promise<number>((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+
+/** A file's bytes in pieces, the first one small. Reads go on from where the last ended, so a named pipe streams like a file. */
+async function* filePieces(file: string): AsyncGenerator<Buffer> {
+  const fd = await openFd(file, 'r');
+  if ((await fstatFd(fd)).isFIFO()) {
+    // A pipe (`mkfifo`, or `<(command)`): read through libuv's pipe handle, which polls, rather
+    // than the thread pool, whose blocked read of a silent pipe would keep q from quitting.
+    const socket = new Socket({fd, readable: true, writable: false});
+    try {
+      yield* streamPieces(socket);
+    } finally {
+      socket.destroy();
+    }
+    return;
+  }
+  try {
+    for (let size = FIRST_PIECE_BYTES; ; size = PIECE_BYTES) {
+      const buffer = Buffer.allocUnsafe(size);
+      const bytesRead = await readFd(fd, buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await closeFd(fd);
+  }
+}
+
+async function* streamPieces(stream: Readable): AsyncGenerator<Buffer> {
+  for await (const chunk of stream) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+}
+
+/**
+ * Whether bytes that have no name to go by (stdin) are JSON Lines: the first line, complete in
+ * `head`, is a JSON value on its own. A one-line JSON document passes too, and parses the same.
+ */
+function headIsJsonLines(head: Buffer): boolean {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return false;
+  let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  for (let end = head.indexOf(0x0a, start); end !== -1; start = end + 1, end = head.indexOf(0x0a, start)) {
+    const line = head.toString('utf8', start, end).trim();
+    if (line === '') continue;
+    if (line.startsWith('event:') || line.startsWith('data:') || line.startsWith(':')) return false;
+    return parseJson(line).ok;
+  }
+  return false;
+}
+
+/**
+ * Reads one file, or stdin, into `take`. JSON Lines are parsed piece by piece as they are read,
+ * and `report` (when given) is told the bytes read after each piece; anything else is read whole
+ * and parsed as one text. Returns the bytes read.
+ */
+async function loadRunBytes(
+  label: string,
+  pieces: AsyncGenerator<Buffer>,
+  take: (parsed: ParsedRuns) => void,
+  report: ((bytesRead: number) => Promise<void>) | null,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const isJsonLines = label === STDIN_LABEL ? headIsJsonLines : (head: Buffer) => readsAsJsonLinesBytes(label, head);
+  // The first piece decides how to parse; stdin's pieces may be small, so gather a few.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  for (;;) {
+    const next = await pieces.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+    if (label !== STDIN_LABEL || headBytes >= FIRST_PIECE_BYTES || next.value.includes(0x0a)) break;
+  }
+  const first = Buffer.concat(head);
+  if (!isJsonLines(first)) {
+    const rest: Buffer[] = [first];
+    for await (const piece of pieces) rest.push(piece);
+    const bytes = Buffer.concat(rest);
+    take(parseRunText(decodeRunFile(bytes), label));
+    return bytes.length;
+  }
+  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const reader = new JsonLinesReader(label, parsed);
+  let piece: Buffer | undefined = first;
+  while (piece && piece.length > 0) {
+    reader.push(piece);
+    take(parsed);
+    if (report) await report(reader.bytesRead);
+    if (signal?.aborted) {
+      await pieces.return(undefined);
+      return reader.bytesRead;
+    }
+    const result = await pieces.next();
+    piece = result.done ? undefined : result.value;
+  }
+  reader.end();
+  take(parsed);
+  return reader.bytesRead;
+}

@@ -84,21 +84,91 @@ export function parseJsonLines(text: string, file: string, out: ParsedRuns): voi
  * largest single part of loading 100,000 runs. Same runs and warnings as `parseJsonLines`.
  */
 export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedRuns): void {
-  // A UTF-8 byte order mark is not part of the first line.
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let lineNumber = 0;
-  let sawContent = false;
-  while (start <= bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end === -1) end = bytes.length;
-    lineNumber += 1;
-    const rawLine = bytes.toString('utf8', start, end);
-    start = end + 1;
-    const hadContent = parseJsonLine(rawLine, lineNumber, file, out);
-    sawContent ||= hadContent;
-    if (!hadContent && end === bytes.length) break;
+  const reader = new JsonLinesReader(file, out);
+  reader.push(bytes);
+  reader.end();
+}
+
+/**
+ * JSON Lines fed in chunks of bytes as they are read (a file read piece by piece, stdin): each
+ * complete line is parsed as soon as its newline arrives, so a large file never sits in memory
+ * whole and runs are there before the end is read. A line cut between chunks is carried over.
+ */
+export class JsonLinesReader {
+  private carry: Buffer | null = null;
+  private lineNumber = 0;
+  private sawContent = false;
+  private atStart = true;
+  /** Bytes pushed so far. */
+  bytesRead = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly out: ParsedRuns,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.bytesRead += chunk.length;
+    if (this.atStart) {
+      if (chunk.length < 3 && this.carry === null && chunk[0] === 0xef) {
+        // Too short to tell a byte order mark from text: wait for more.
+        this.carry = Buffer.from(chunk);
+        return;
+      }
+      const head = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+      this.carry = null;
+      this.atStart = false;
+      // A UTF-8 byte order mark is not part of the first line.
+      const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+      this.pushLines(head, bom);
+      return;
+    }
+    this.pushLines(chunk, 0);
   }
-  if (!sawContent) out.warnings.push({location: file, message: 'empty file'});
+
+  private pushLines(chunk: Buffer, from: number): void {
+    let start = from;
+    if (this.carry) {
+      const end = chunk.indexOf(0x0a, start);
+      if (end === -1) {
+        this.carry = Buffer.concat([this.carry, chunk.subarray(start)]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(start, end)]);
+      this.carry = null;
+      this.line(line, 0, line.length);
+      start = end + 1;
+    }
+    for (;;) {
+      const end = chunk.indexOf(0x0a, start);
+      if (end === -1) break;
+      this.line(chunk, start, end);
+      start = end + 1;
+    }
+    // Copied: the caller may reuse the chunk's memory for the next read.
+    if (start < chunk.length) this.carry = Buffer.from(chunk.subarray(start));
+  }
+
+  /** The last line, which needs no newline. */
+  end(): void {
+    if (this.carry) {
+      const line = this.carry;
+      this.carry = null;
+      if (this.atStart) {
+        this.atStart = false;
+        const bom = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
+        this.line(line, bom, line.length);
+      } else {
+        this.line(line, 0, line.length);
+      }
+    }
+    if (!this.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
+  }
+
+  private line(bytes: Buffer, start: number, end: number): void {
+    this.lineNumber += 1;
+    this.sawContent = parseJsonLine(bytes.toString('utf8', start, end), this.lineNumber, this.file, this.out) || this.sawContent;
+  }
 }
 
 /** One line of JSON Lines; false when it is blank. */

@@ -4,7 +4,7 @@
  * reports why, so a flaky server never empties the screen.
  */
 import {stat} from 'node:fs/promises';
-import type {LoadedRuns} from './loadSources.js';
+import type {LoadedRuns, LoadProgress, PartialLoad} from './loadSources.js';
 import {formatWarning} from './parseRunText.js';
 
 export interface FeedSnapshot extends LoadedRuns {
@@ -14,6 +14,8 @@ export interface FeedSnapshot extends LoadedRuns {
   error: string | null;
   /** Seconds between refreshes; null when not watching. */
   watchSeconds: number | null;
+  /** While the first load is still reading: how far it is. */
+  loading: LoadingState | null;
 }
 
 /** What a reload hands the feed. */
@@ -24,6 +26,17 @@ export interface FeedLoad extends LoadedRuns {
    */
   keptAfterError?: string;
 }
+
+/** A first load under way. */
+export interface LoadingState extends LoadProgress {
+  /** When it began (ms), for the rate. */
+  startedAt: number;
+}
+
+/** Runs the first load hands out are shown this often at most: each set is sorted and counted again. */
+const PARTIAL_RUNS_EVERY_MS = 400;
+/** The progress bar moves this often at most. */
+const PROGRESS_EVERY_MS = 100;
 
 export interface RunFeedOptions {
   /**
@@ -58,7 +71,7 @@ export class RunFeed {
     initial: LoadedRuns,
     private readonly options: RunFeedOptions,
   ) {
-    this.snapshotValue = {...initial, refreshedAt: options.now(), error: null, watchSeconds: null};
+    this.snapshotValue = {...initial, refreshedAt: options.now(), error: null, watchSeconds: null, loading: null};
     void this.recordModificationTimes();
     if (options.watching) this.setWatching(true);
   }
@@ -91,6 +104,50 @@ export class RunFeed {
   stop(): void {
     this.setWatching(false);
     this.listeners.clear();
+  }
+
+  /**
+   * The first load, shown while it goes on: the runs read so far replace the snapshot's every
+   * PARTIAL_RUNS_EVERY_MS, the progress more often. A refresh asked for meanwhile waits for it.
+   */
+  stream(load: (onProgress: (progress: LoadProgress, partial: PartialLoad) => void) => Promise<LoadedRuns>): Promise<LoadedRuns> {
+    const startedAt = this.options.now();
+    let runsShownAt = -Infinity;
+    let progressShownAt = -Infinity;
+    const onProgress = (progress: LoadProgress, partial: PartialLoad) => {
+      const now = this.options.now();
+      const showRuns = partial.runs.length > 0 && (this.snapshotValue.runs.length === 0 || now - runsShownAt >= PARTIAL_RUNS_EVERY_MS);
+      if (!showRuns && now - progressShownAt < PROGRESS_EVERY_MS) return;
+      progressShownAt = now;
+      const change: Partial<FeedSnapshot> = {loading: {...progress, startedAt}};
+      if (showRuns) {
+        runsShownAt = now;
+        // A copy: the load goes on adding to its own array.
+        Object.assign(change, {runs: partial.runs.slice(), warnings: [...partial.warnings]});
+      }
+      this.update(change);
+    };
+    this.update({loading: {bytesRead: 0, totalBytes: null, runs: 0, file: null, startedAt}});
+    const done = load(onProgress).then(
+      (loaded) => {
+        this.snapshotValue = {...this.snapshotValue, ...loaded, refreshedAt: this.options.now(), error: null, loading: null};
+        this.emit();
+        void this.recordModificationTimes();
+        return loaded;
+      },
+      (error: unknown) => {
+        this.update({loading: null, error: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
+        throw error;
+      },
+    );
+    this.inFlight = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.inFlight.then(() => {
+      this.inFlight = null;
+    });
+    return done;
   }
 
   /** Reloads now unless a reload is already running (then waits for that one). */
@@ -140,8 +197,10 @@ export class RunFeed {
 
   private async modificationTimes(): Promise<Map<string, number>> {
     const times = new Map<string, number>();
+    // The files named, and those found in folders by the last load.
+    const files = new Set([...this.options.files, ...this.snapshotValue.files]);
     await Promise.all(
-      this.options.files.map(async (file) => {
+      [...files].map(async (file) => {
         try {
           times.set(file, (await stat(file)).mtimeMs);
         } catch {

@@ -30,6 +30,8 @@ function isOverlay(mode: Mode): mode is OverlayMode {
 
 export interface RunStoreState {
   runs: readonly Run[];
+  /** Whether `runs` is part of a first load still streaming in. */
+  loadingRuns: boolean;
   query: ListQuery;
   /** All runs in the query's sort order; re-sorted only when the runs or the sort change. */
   sorted: readonly Run[];
@@ -131,7 +133,8 @@ export function keyContext(state: RunStoreState): KeyContext {
 }
 
 export type RunStoreAction =
-  | {type: 'setRuns'; runs: readonly Run[]}
+  /** `loading`: the runs so far of a first load that goes on. */
+  | {type: 'setRuns'; runs: readonly Run[]; loading?: boolean}
   | {type: 'tick'; nowSeconds: number}
   | {type: 'resize'; pageSize: number}
   | {type: 'move'; delta: number}
@@ -182,6 +185,7 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
   const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds);
   return {
     runs: options.runs,
+    loadingRuns: false,
     query,
     sorted,
     visible: filterRuns(sorted, query, options.nowSeconds, options.runs),
@@ -517,8 +521,14 @@ function searchKey(state: RunStoreState, name: string, text: string): RunStoreSt
 
 export function runStoreReducer(state: RunStoreState, action: RunStoreAction): RunStoreState {
   switch (action.type) {
-    case 'setRuns':
-      return withQuery(state, state.query, action.runs);
+    case 'setRuns': {
+      // While a first load streams in, newer runs keep arriving above the top row: a cursor on
+      // the top row stays there (the newest run), as it would have had the load been instant.
+      // After that a refresh keeps the selection on the same run.
+      const followTop = state.loadingRuns && state.cursor === 0;
+      const next = {...withQuery(state, state.query, action.runs), loadingRuns: Boolean(action.loading)};
+      return followTop ? withCursor(next, 0) : next;
+    }
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);

@@ -1,0 +1,64 @@
+/**
+ * End to end: a file still being written (a named pipe) shows its runs as they arrive, with the
+ * progress in the header, and q while it loads quits cleanly.
+ */
+import {execFileSync} from 'node:child_process';
+import {open, type FileHandle} from 'node:fs/promises';
+import {join} from 'node:path';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {ensureBuilt, listPosition, MARKER, rows, tempFolder, useSessions} from './tmux.js';
+
+const sessions = useSessions();
+
+beforeAll(ensureBuilt, 120_000);
+
+const runLine = (index: number) =>
+  `${JSON.stringify({object: 'thread.run', id: `run_stream${String(index).padStart(4, '0')}`, status: 'completed', created_at: 1_764_000_000 + index, thread_id: 'thread_s', model: 'gpt-4o'})}\n`;
+
+describe('a file that is still being written', () => {
+  let writer: FileHandle | null = null;
+  const folders: Array<() => void> = [];
+  afterEach(async () => {
+    await writer?.close().catch(() => {});
+    writer = null;
+    for (const cleanup of folders.splice(0)) cleanup();
+  });
+
+  /** A named pipe `live.jsonl` and runlens reading it; the pipe's writer opens once runlens does. */
+  async function startOnPipe(context: Parameters<typeof sessions.runlens>[0]) {
+    const folder = tempFolder({});
+    folders.push(folder.cleanup);
+    const pipe = join(folder.path, 'live.jsonl');
+    execFileSync('mkfifo', [pipe]);
+    const session = await sessions.runlens(context, [pipe]);
+    writer = await open(pipe, 'w');
+    return session;
+  }
+
+  it('shows runs as they arrive with "loading" in the header, newest on top, and the full count once the file ends', async (context) => {
+    const session = await startOnPipe(context);
+    await writer!.write(runLine(1) + runLine(2) + runLine(3));
+    let screen = await session.waitForReady((text) => listPosition(text)?.total === 3, {description: 'three runs listed'});
+    expect(rows(screen)[0]).toMatch(/live\.jsonl\s+3 runs\s+loading \d+ KB/);
+    await writer!.write(runLine(4) + runLine(5));
+    screen = await session.waitFor((text) => listPosition(text)?.total === 5, {description: 'five runs listed'});
+    // Untouched, the cursor stays on the top row: the newest run.
+    expect(listPosition(screen)).toEqual({index: 1, total: 5});
+    await writer!.close();
+    writer = null;
+    screen = await session.waitFor((text) => !text.includes('loading'), {description: 'the load to end'});
+    expect(rows(screen)[0]).toMatch(/live\.jsonl\s+5 runs\s*$/);
+    expect(screen.indexOf('run_stream0005')).toBeLessThan(screen.indexOf('run_stream0001'));
+    await session.sendKeys('q');
+    await session.waitFor('EXIT=0');
+  });
+
+  it('q while the file is still loading quits at once and leaves the screen as it was', async (context) => {
+    const session = await startOnPipe(context);
+    await writer!.write(runLine(1));
+    await session.waitForReady((text) => listPosition(text)?.total === 1 && text.includes('loading'), {description: 'one run, still loading'});
+    await session.sendKeys('q');
+    const screen = await session.waitFor('EXIT=');
+    expect(rows(screen).filter(Boolean)).toEqual([MARKER, 'EXIT=0']);
+  });
+});
