@@ -9,7 +9,7 @@ import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSourc
 import {StepLoader} from '../sources/stepLoader.js';
 import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
-import {createEditorLauncher} from '../editor/externalEditor.js';
+import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
@@ -349,6 +349,8 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     // Ctrl-C in the TUI is a key (raw mode); these are signals sent by kill or a closing terminal.
     process.on(signal, () => {
+      // Ctrl-C meant for the output form's editor (the terminal was in its normal mode) is not for runlens.
+      if (signal === 'SIGINT' && interruptBelongsToEditor()) return;
       if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
       if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
       process.stderr.write(`runlens: stopped by ${signal}\n`);

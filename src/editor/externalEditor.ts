@@ -33,6 +33,20 @@ export interface EditorLauncherOptions {
   spawn?: (command: string, args: readonly string[], options: {stdio: Array<number | 'inherit'>}) => Pick<SpawnSyncReturns<Buffer>, 'status' | 'signal' | 'error'>;
 }
 
+/**
+ * Until when (ms) an interrupt belongs to the editor: with the terminal in its normal mode, Ctrl-C in
+ * an editor that does not catch it (or a script that signals its group) reaches runlens too, and is
+ * only handled once the editor has returned. As git does, runlens does not quit for it.
+ */
+let editorInterruptsUntil = 0;
+/** Signals that arrive this long after the editor returned are still taken as the editor's. */
+const INTERRUPT_GRACE_MS = 500;
+
+/** Whether a SIGINT now was sent while the editor had the terminal. */
+export function interruptBelongsToEditor(now = Date.now()): boolean {
+  return now <= editorInterruptsUntil;
+}
+
 const LEAVE_SCREEN = '\u001b[?1049l\u001b[?25h';
 // Back on the alternate screen, cleared, cursor hidden again (Ink hides it once, at start).
 const ENTER_SCREEN = '\u001b[?1049h\u001b[2J\u001b[H\u001b[?25l';
@@ -49,6 +63,7 @@ export function createEditorLauncher(options: EditorLauncherOptions): EditText {
       options.stdin.setRawMode?.(false);
       options.stdout.write(LEAVE_SCREEN);
       let result: ReturnType<NonNullable<EditorLauncherOptions['spawn']>>;
+      editorInterruptsUntil = Number.POSITIVE_INFINITY;
       try {
         // Through the shell, as git does, so `EDITOR="code --wait"` works; the file is "$1", never
         // spliced into the command line. The editor gets the keyboard's terminal even when stdin
@@ -57,6 +72,7 @@ export function createEditorLauncher(options: EditorLauncherOptions): EditText {
           stdio: [options.stdin.fd ?? 'inherit', options.stdout.fd ?? 'inherit', 'inherit'],
         });
       } finally {
+        editorInterruptsUntil = Date.now() + INTERRUPT_GRACE_MS;
         options.stdout.write(ENTER_SCREEN);
         options.stdin.setRawMode?.(true);
       }

@@ -120,4 +120,28 @@ describe('tool outputs from the terminal UI', () => {
       ],
     ]);
   });
+
+  it('a SIGINT that reaches runlens while the editor runs (Ctrl-C in a terminal in its normal mode) does not quit it', async (context) => {
+    const editor = path.join(folder, 'interrupting-editor.sh');
+    // The editor's parent is the shell runlens starts it with; that shell's parent is runlens.
+    writeFileSync(
+      editor,
+      [
+        '#!/bin/sh',
+        'runlens_pid=$(ps -o ppid= -p "$PPID" | tr -d " ")',
+        'kill -INT "$runlens_pid"',
+        'sleep 0.2',
+        `printf '%s' '{"tool_outputs":[{"tool_call_id":"call_weather","output":"a"},{"tool_call_id":"call_time","output":"b"}]}' > "$1"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(editor, 0o755);
+    const session = await openForm(context, {EDITOR: editor});
+    await session.sendKeys('C-e');
+    const review = await session.waitFor(`POST ${server.baseUrl}${SUBMIT_PATH}`);
+    expect(review).not.toContain('stopped by SIGINT');
+    // Still running and reading keys.
+    await session.sendKeys('n');
+    await session.waitFor('Tool outputs for');
+  });
 });
