@@ -7,7 +7,10 @@ import type {StepsView} from '../src/sources/stepLoader.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {statusCountLines} from '../src/format/statusCounts.js';
-import {confirmPrompt, createInitialState, openRun, runStoreReducer} from '../src/store/runStore.js';
+import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, runStoreReducer} from '../src/store/runStore.js';
+import type {EditText} from '../src/editor/externalEditor.js';
+import {outputReviewLines} from '../src/panes/outputReview.js';
+import {wrapLines} from '../src/panes/wrap.js';
 import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import type {LiveStatus} from './Header.js';
@@ -19,6 +22,7 @@ import {RunList} from './RunList.js';
 import {useRunInput} from './useRunInput.js';
 import {useTerminalSize} from './useTerminalSize.js';
 import {WarningsView} from './WarningsView.js';
+import {OutputForm} from './OutputForm.js';
 import {ScrolledLinesView} from './ScrolledLinesView.js';
 import {paneLines} from './paneLines.js';
 import {computeRunStats} from '../src/stats/runStats.js';
@@ -48,12 +52,16 @@ export interface AppProps {
   onStepsWanted?: (run: Run | null) => void;
   /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. */
   actions?: RunActions;
+  /** Opens the external editor for the output form (Ctrl-E); absent: the form says none is available. */
+  editText?: EditText;
 }
 
 /** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
 export interface RunActions {
   cancel: (threadId: string, runId: string) => Promise<{status: string}>;
   submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => Promise<{status: string}>;
+  /** The API root the requests go to, for the review's `POST` line. */
+  baseUrl?: string;
 }
 
 const FOOTER_ROWS = 1;
@@ -61,7 +69,7 @@ const FOOTER_ROWS = 1;
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
-export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions}: AppProps) {
+export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions, editText}: AppProps) {
   const {columns, rows} = useTerminalSize();
   const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
     ({...createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}), loadingRuns: Boolean(live?.loading)}),
@@ -122,8 +130,30 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [state.actionRequest?.sequence]);
 
+  // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
+  // redraws the whole last frame after what it writes) puts the app back before the answer shows.
+  const {stdout, write} = useStdout();
+  useEffect(() => {
+    const request = state.editorRequest;
+    if (!request) return;
+    if (!editText) {
+      dispatch({type: 'editorFailed', message: 'No editor here: runlens was started without a terminal to run one on.'});
+      return;
+    }
+    editText(request.text, request.name).then(
+      (edited) => {
+        write('');
+        dispatch({type: 'editorDone', text: edited.text, label: edited.label});
+      },
+      (error: unknown) => {
+        write('');
+        dispatch({type: 'editorFailed', message: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [state.editorRequest?.sequence]);
+
   // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
-  const {stdout} = useStdout();
   useEffect(() => {
     if (state.clipboard) stdout.write(`\u001b]52;c;${Buffer.from(state.clipboard.text).toString('base64')}\u0007`);
   }, [state.clipboard, stdout]);
@@ -155,8 +185,18 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [showing, stats, state.visible, width, display.ascii, time]);
 
+  const form = state.outputForm;
+  const reviewLines = useMemo(
+    () => (form?.stage === 'review' ? wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {})}), width) : null),
+    [form, actions?.baseUrl, width],
+  );
+
   let body;
-  if (overlayLines) {
+  if (reviewLines) {
+    body = <ScrolledLinesView lines={reviewLines} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
+  } else if (form) {
+    body = <OutputForm form={form} width={width} height={bodyRows} />;
+  } else if (overlayLines) {
     body = <ScrolledLinesView lines={overlayLines} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
   } else if (state.mode === 'help') {
     body = <HelpView width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
@@ -213,7 +253,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
           width={width}
         />
         {body}
-        <Footer context={state.mode} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />
+        <Footer context={keyContext(state)} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />
       </Box>
     </DisplayContext.Provider>
   );

@@ -12,12 +12,14 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   warnings: 'Warnings',
   stats: 'Statistics',
   threads: 'Threads',
+  outputs: 'Tool output form (o); other keys type into the output',
+  review: 'Review of the request (after the form)',
 };
 
 /** Every key, from the same table the input handler uses. */
 export function helpLines(): Line[] {
   const lines: Line[] = [[{text: 'Keys', tone: 'strong'}], []];
-  for (const context of ['list', 'detail'] as const) {
+  for (const context of ['list', 'detail', 'outputs', 'review'] as const) {
     lines.push([{text: CONTEXT_TITLES[context], tone: 'strong'}]);
     for (const binding of KEY_BINDINGS) {
       if (!binding.contexts.includes(context)) continue;

@@ -41,6 +41,7 @@ export function LiveApp({feed, canWatch, steps: loader, actions, ...props}: Live
       return answer;
     };
     return {
+      ...actions,
       cancel: (threadId, runId) => after(runId, actions.cancel(threadId, runId)),
       submit: (threadId, runId, outputs) => after(runId, actions.submit(threadId, runId, outputs)),
     };

@@ -1,6 +1,5 @@
 import {useApp, useInput} from 'ink';
 import {useEffect, type Dispatch} from 'react';
-import {keyName, splitKeyPresses} from '../src/keys.js';
 import type {RunStoreAction, RunStoreState} from '../src/store/runStore.js';
 
 /**
@@ -10,11 +9,9 @@ import type {RunStoreAction, RunStoreState} from '../src/store/runStore.js';
  */
 export function useRunInput(state: RunStoreState, dispatch: Dispatch<RunStoreAction>): void {
   const {exit} = useApp();
-  useInput((input, key) => {
-    for (const press of splitKeyPresses(input, key)) {
-      dispatch({type: 'key', name: keyName(press.input, press.key), text: press.input});
-    }
-  });
+  // The store splits bursts into key presses itself, against the state each one leaves: in the
+  // output form, pasted text is typed as it is rather than taken as keys.
+  useInput((input, key) => dispatch({type: 'input', input, key}));
   useEffect(() => {
     if (state.quitRequested) exit();
   }, [state.quitRequested, exit]);

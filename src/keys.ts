@@ -3,8 +3,11 @@
  * `?` help, so the help can never drift from what the keys do.
  */
 
-/** Where a binding applies. `search` is the modal search prompt, where only typing is live. */
-export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads';
+/**
+ * Where a binding applies. `outputs` is the tool output form (`o`), where keys bound nowhere in it
+ * type into the focused output; `review` shows the request before it is sent.
+ */
+export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads' | 'outputs' | 'review';
 
 export type Command =
   | 'up'
@@ -31,6 +34,15 @@ export type Command =
   | 'watch'
   | 'cancelRun'
   | 'submitOutputs'
+  | 'nextCall'
+  | 'previousCall'
+  | 'nextCallOrReview'
+  | 'reviewOutputs'
+  | 'eraseOutput'
+  | 'editOutputs'
+  | 'cancelOutputs'
+  | 'sendReviewed'
+  | 'backToForm'
   | 'help'
   | 'quit';
 
@@ -49,7 +61,9 @@ export interface KeyBinding {
 }
 
 const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads'];
-const SCROLLING: readonly KeyContext[] = ALL;
+/** The output form and its review: only their own keys (and Ctrl-C) act, so text can be typed. */
+const FORM: readonly KeyContext[] = ['outputs', 'review'];
+const SCROLLING: readonly KeyContext[] = [...ALL, 'review'];
 /** Views over the whole list that Esc leaves. */
 const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads'];
 
@@ -78,10 +92,22 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'watch', keys: ['w'], label: 'w', description: 'watch: reload the sources every few seconds (again: stop)', contexts: ['list', 'detail', 'stats', 'threads']},
   {command: 'cancelRun', keys: ['c'], label: 'c', description: 'cancel the run (API source; asks y/n first)', contexts: ['detail']},
-  {command: 'submitOutputs', keys: ['o'], label: 'o', description: 'submit empty tool outputs (requires_action, API source; shows the body, asks y/n)', contexts: ['detail']},
+  {command: 'submitOutputs', keys: ['o'], label: 'o', description: 'enter tool outputs and submit them (requires_action, API source; review first)', contexts: ['detail']},
+  {command: 'nextCall', keys: ['tab', 'down'], label: 'Tab/↓', description: 'next tool call', contexts: ['outputs'], hint: ['outputs'], short: 'next call'},
+  {command: 'previousCall', keys: ['shift+tab', 'up'], label: 'S-Tab/↑', description: 'previous tool call', contexts: ['outputs']},
+  {command: 'nextCallOrReview', keys: ['return'], label: '⏎', description: 'next tool call; on the last, review the request', contexts: ['outputs'], hint: ['outputs'], short: 'next/review'},
+  {command: 'reviewOutputs', keys: ['ctrl+r'], label: 'Ctrl-R', description: 'review the request now', contexts: ['outputs'], hint: ['outputs'], short: 'review'},
+  {command: 'eraseOutput', keys: ['backspace'], label: 'Backspace', description: 'delete the last character of the output', contexts: ['outputs']},
+  // `e` types an e in the form; only the review, which has no text to type, takes it.
+  {command: 'editOutputs', keys: ['ctrl+e'], label: 'Ctrl-E', description: 'edit all outputs as JSON in $VISUAL/$EDITOR (vi)', contexts: ['outputs'], hint: ['outputs'], short: 'editor'},
+  {command: 'editOutputs', keys: ['e', 'ctrl+e'], label: 'e', description: 'edit all outputs as JSON in $VISUAL/$EDITOR (vi)', contexts: ['review'], hint: ['review'], short: 'editor'},
+  {command: 'cancelOutputs', keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', contexts: ['outputs'], hint: ['outputs'], short: 'cancel'},
+  {command: 'sendReviewed', keys: ['y'], label: 'y', description: 'send this request', contexts: ['review'], hint: ['review'], short: 'send'},
+  {command: 'backToForm', keys: ['n', 'escape'], label: 'n/Esc', description: 'back to the form (the outputs are kept)', contexts: ['review'], hint: ['review'], short: 'back'},
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},
+  {command: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', contexts: FORM},
 ];
 
 /** The subset of Ink's `Key` that `keyName` reads. */
@@ -125,7 +151,7 @@ export function keyName(input: string, key: KeyFlags): string {
 }
 
 const byContext = new Map<KeyContext, Map<string, Command>>();
-for (const context of ALL) {
+for (const context of [...ALL, ...FORM]) {
   const map = new Map<string, Command>();
   for (const binding of KEY_BINDINGS) {
     if (!binding.contexts.includes(context)) continue;

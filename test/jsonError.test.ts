@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {findJsonErrorOffset, locateJsonError, locateOffset, parseJson} from '../src/format/jsonError.js';
+import {findJsonErrorOffset, locateJsonError, locateJsonPath, locateOffset, parseJson} from '../src/format/jsonError.js';
 
 /** The error JSON.parse throws for `text` (the test fails if it does not throw). */
 function parseError(text: string): unknown {
@@ -236,5 +236,32 @@ describe('parseJson agrees with JSON.parse (property)', () => {
       }),
       {numRuns: 3000},
     );
+  });
+});
+
+describe('locateJsonPath', () => {
+  const text = [
+    '{',
+    '  "note": "a } and a ] and a \\" in a string",',
+    '  "tool_outputs": [',
+    '    {"tool_call_id": "call_a", "output": "x"},',
+    '    {"tool_call_id": "call_b", "nested": [1, {"deep": [true, null]}], "output": 3}',
+    '  ]',
+    '}',
+  ].join('\n');
+
+  it('finds the value at a path of keys and indexes, past strings that hold brackets and quotes', () => {
+    expect(JSON.parse(text)).toBeTruthy();
+    expect(locateJsonPath(text, [])).toEqual({line: 1, column: 1});
+    expect(locateJsonPath(text, ['tool_outputs'])).toEqual({line: 3, column: 19});
+    expect(locateJsonPath(text, ['tool_outputs', 0, 'output'])).toEqual({line: 4, column: 42});
+    expect(locateJsonPath(text, ['tool_outputs', 1, 'output'])).toEqual({line: 5, column: 81});
+    expect(locateJsonPath(text, ['tool_outputs', 1, 'nested', 1, 'deep', 1])).toEqual({line: 5, column: 62});
+  });
+
+  it('a path that goes further than the text stops at the deepest value it reaches', () => {
+    expect(locateJsonPath(text, ['tool_outputs', 0, 'missing'])).toEqual({line: 4, column: 5});
+    expect(locateJsonPath(text, ['tool_outputs', 5, 'output'])).toEqual({line: 3, column: 19});
+    expect(locateJsonPath('[]', ['tool_outputs'])).toEqual({line: 1, column: 1});
   });
 });

@@ -4,6 +4,7 @@
  */
 import {splitHeader} from '../config/profile.js';
 import type {Settings} from '../config/settings.js';
+import type {Run} from '../model/run.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
@@ -15,6 +16,8 @@ import type {CliIo} from './main.js';
 export interface CliLoad extends LoadedRuns {
   /** The API connection used, when threads were read (for the header and actions). */
   connection: ResolvedConnection | null;
+  /** A watch tick only: why some API runs could not be read again (they are kept as they were). */
+  keptAfterError?: string;
 }
 
 function headersFrom(options: CliOptions): Record<string, string> {
@@ -52,8 +55,18 @@ export async function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 
   return {request, settings};
 }
 
-/** Loads every source; usage problems throw UsageError, everything else becomes a warning. */
-export async function loadCliSources(options: CliOptions, sources: readonly string[], io: CliIo, fileOptions: Omit<LoadOptions, 'stdin'> = {}): Promise<CliLoad> {
+/**
+ * Loads every source; usage problems throw UsageError, everything else becomes a warning. With
+ * `known` (a watch tick: the runs on screen), API threads are polled for what can have changed
+ * (`pollRunsFromApi`) instead of read in full; files and URLs are read again as before.
+ */
+export async function loadCliSources(
+  options: CliOptions,
+  sources: readonly string[],
+  io: CliIo,
+  known?: readonly Run[],
+  fileOptions: Omit<LoadOptions, 'stdin'> = {},
+): Promise<CliLoad> {
   const collection = new RunCollection();
   const warnings: LoadWarning[] = [];
   const files: string[] = [];
@@ -81,14 +94,16 @@ export async function loadCliSources(options: CliOptions, sources: readonly stri
   }
 
   let connection: ResolvedConnection | null = null;
+  let keptAfterError: string | undefined;
   if (wantsApiSource(options.api)) {
     const {request, settings} = await resolveCliApiRequest(options, io);
-    const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
-    const loaded = await loadRunsFromApi({...request, env: io.env});
+    const {loadRunsFromApi, pollRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
+    const loaded = known ? await pollRunsFromApi({...request, env: io.env, known}) : await loadRunsFromApi({...request, env: io.env});
+    if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
     merge(loaded);
     connection = loaded.connection;
     labels.push(connection ? `${connection.profileName ? `${connection.profileName}: ` : ''}${connection.host}` : 'api');
     if (request.profile && loaded.runs.length > 0) settings.rememberThreads(request.profile.name, request.threads);
   }
-  return {runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection};
+  return {runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection, ...(keptAfterError !== undefined ? {keptAfterError} : {})};
 }

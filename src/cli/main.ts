@@ -9,6 +9,7 @@ import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSourc
 import {StepLoader} from '../sources/stepLoader.js';
 import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
+import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
@@ -123,7 +124,8 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
   // stdin cannot be read twice, so a session with `-` cannot reload.
   const canWatch = !sources.includes('-');
   const feed = new RunFeed(initial, {
-    load: () => loadCliSources(options, sources, io, {detachRuns: true}),
+    // The first load read everything; each refresh polls an API for what can change (files and URLs are read again).
+    load: (current) => loadCliSources(options, sources, io, current.runs, {detachRuns: true}),
     now: io.now,
     watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
     watching: canWatch && options.watchSeconds !== null,
@@ -141,9 +143,12 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
     ? {
         cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
         submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => api.submitToolOutputs(threadId, runId, outputs),
+        baseUrl: api.connection.baseUrl,
       }
     : undefined;
   const stdout = io.stdout as NodeJS.WriteStream;
+  // The output form's editor runs on the terminal the keys come from.
+  const editText = createEditorLauncher({env: io.env, stdin, stdout});
   // The alternate screen keeps the user's scrollback as it was once runlens quits.
   // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
   stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
@@ -156,6 +161,7 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
         canWatch,
         steps,
         ...(actions ? {actions} : {}),
+        editText,
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clockFrom(io),
@@ -343,6 +349,8 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     // Ctrl-C in the TUI is a key (raw mode); these are signals sent by kill or a closing terminal.
     process.on(signal, () => {
+      // Ctrl-C meant for the output form's editor (the terminal was in its normal mode) is not for runlens.
+      if (signal === 'SIGINT' && interruptBelongsToEditor()) return;
       if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
       if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
       process.stderr.write(`runlens: stopped by ${signal}\n`);

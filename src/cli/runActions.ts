@@ -11,14 +11,13 @@ import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeJson} from '../format/ansi.js';
 import {safeInline} from '../format/sanitize.js';
+import {ActionError, checkOutputsForRun} from '../triage/toolOutputs.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
 import type {CliIo} from './main.js';
 
-/** A refusal or failure: one line on stderr, exit 1. */
-export class ActionError extends Error {
-  override name = 'ActionError';
-}
+// The checks live with the terminal UI's output form, which must not load the SDK; re-exported for callers of this module.
+export {ActionError, checkOutputsForRun};
 
 /** `CALL_ID=TEXT` → an output; the text may contain `=` and may be empty. */
 export function parseOutputFlag(text: string): ToolOutput {
@@ -76,33 +75,6 @@ export function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFil
     seen.add(output.tool_call_id);
   }
   return outputs;
-}
-
-/**
- * The outputs in the order of the run's pending calls, or an ActionError saying why they cannot be
- * submitted: the run does not wait, a call id it does not wait for, a call left without output.
- */
-export function checkOutputsForRun(run: Run, outputs: readonly ToolOutput[]): ToolOutput[] {
-  const id = safeInline(run.id);
-  if (run.status !== 'requires_action') {
-    throw new ActionError(`run ${id} is ${safeInline(run.status)}, not requires_action; nothing submitted`);
-  }
-  const action = run.requiredAction;
-  if (!action || action.type !== 'submit_tool_outputs' || action.toolCalls.length === 0) {
-    throw new ActionError(`run ${id} waits for no tool outputs (required action: ${safeInline(action?.type ?? 'none')}); nothing submitted`);
-  }
-  const pending = action.toolCalls.map((call) => call.id);
-  const waitsFor = `it waits for ${pending.map(safeInline).join(', ')}`;
-  const unknown = outputs.filter((output) => !pending.includes(output.tool_call_id)).map((output) => safeInline(output.tool_call_id));
-  if (unknown.length > 0) {
-    throw new ActionError(`run ${id} does not wait for ${unknown.join(', ')} (${waitsFor}); nothing submitted`);
-  }
-  const given = new Map(outputs.map((output) => [output.tool_call_id, output.output]));
-  const missing = pending.filter((call) => !given.has(call)).map(safeInline);
-  if (missing.length > 0) {
-    throw new ActionError(`no output for ${missing.join(', ')} (the API needs all ${pending.length} at once; use --output CALL_ID=TEXT); nothing submitted`);
-  }
-  return pending.map((call) => ({tool_call_id: call, output: given.get(call)!}));
 }
 
 /** The run and its thread: the first of the threads that has it. */

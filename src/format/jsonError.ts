@@ -178,3 +178,81 @@ export function parseJson(text: string): {ok: true; value: unknown} | {ok: false
     return {ok: false, error: locateJsonError(text, error)};
   }
 }
+
+/**
+ * Line and column of the value at `path` (object keys and array indexes, as zod reports them) in a
+ * text that is valid JSON; when the path goes further than the text (a missing key, an index past
+ * the end), of the deepest value it does reach. For messages like `file.json:4:17: tool_outputs[1].output: …`.
+ */
+export function locateJsonPath(text: string, path: readonly PropertyKey[]): {line: number; column: number} {
+  let at = 0;
+  const skipSpace = () => {
+    WHITESPACE.lastIndex = at;
+    WHITESPACE.exec(text);
+    at = WHITESPACE.lastIndex;
+  };
+  // The text is valid JSON: a string ends at the first unescaped quote.
+  const skipString = () => {
+    at += 1;
+    while (at < text.length && text[at] !== '"') at += text[at] === '\\' ? 2 : 1;
+    at += 1;
+  };
+  // Any value, containers by depth (no recursion), strings skipped whole so brackets in them do not count.
+  const skipValue = () => {
+    skipSpace();
+    let depth = 0;
+    while (at < text.length) {
+      const char = text[at]!;
+      if (char === '"') {
+        skipString();
+      } else if (char === '{' || char === '[') {
+        depth += 1;
+        at += 1;
+        continue;
+      } else if (char === '}' || char === ']') {
+        if (depth === 0) return;
+        depth -= 1;
+        at += 1;
+      } else {
+        // A number or literal ends at a separator at depth 0; inside a container, just go on.
+        if (depth === 0 && (char === ',' || /\s/.test(char))) return;
+        at += 1;
+        continue;
+      }
+      // After a string or a closing bracket: done when back at the value's own level.
+      if (depth === 0) return;
+    }
+  };
+  skipSpace();
+  let found = at;
+  for (const key of path) {
+    skipSpace();
+    const open = text[at];
+    if (typeof key === 'number' ? open !== '[' : open !== '{') break;
+    at += 1;
+    let reached = false;
+    for (let index = 0; ; index += 1) {
+      skipSpace();
+      if (text[at] === ']' || text[at] === '}' || at >= text.length) break;
+      let name: string | null = null;
+      if (open === '{') {
+        const start = at;
+        skipString();
+        name = JSON.parse(text.slice(start, at)) as string;
+        skipSpace();
+        at += 1; // the colon
+        skipSpace();
+      }
+      if (open === '{' ? name === String(key) : index === key) {
+        reached = true;
+        break;
+      }
+      skipValue();
+      skipSpace();
+      if (text[at] === ',') at += 1;
+    }
+    if (!reached) break;
+    found = at;
+  }
+  return locateOffset(text, found);
+}

@@ -31,6 +31,17 @@ export function isActiveStatus(status: string): boolean {
   return ACTIVE_STATUSES.has(status);
 }
 
+/** Statuses a run never leaves: watching does not read such a run again. */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(['cancelled', 'failed', 'completed', 'incomplete', 'expired']);
+
+/**
+ * Whether a run can still change. A status runlens does not know is taken as unfinished, so a
+ * newer server's intermediate state (`paused_for_review`, …) keeps being watched rather than frozen.
+ */
+export function isFinalStatus(status: string): boolean {
+  return FINAL_STATUSES.has(status);
+}
+
 /** Where a run (or a warning) came from: a file label and, for JSON Lines, the 1-based line. */
 export interface SourceLocation {
   file: string;

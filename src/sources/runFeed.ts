@@ -18,6 +18,15 @@ export interface FeedSnapshot extends LoadedRuns {
   loading: LoadingState | null;
 }
 
+/** What a reload hands the feed. */
+export interface FeedLoad extends LoadedRuns {
+  /**
+   * Set when part of the sources could not be read again: their runs are the ones from before
+   * (a watch tick that polls an API keeps each run it could not read), and the header says why.
+   */
+  keptAfterError?: string;
+}
+
 /** A first load under way. */
 export interface LoadingState extends LoadProgress {
   /** When it began (ms), for the rate. */
@@ -35,8 +44,11 @@ const RUNS_PER_MS_BETWEEN_SHOWINGS = 40;
 const PROGRESS_EVERY_MS = 100;
 
 export interface RunFeedOptions {
-  /** Reloads every source (files, URLs, API). Must not throw for bad data; may throw for the unexpected. */
-  load: () => Promise<LoadedRuns>;
+  /**
+   * Reloads the sources (files, URLs, API), given what is on screen so that a watch tick can read
+   * only what can have changed. Must not throw for bad data; may throw for the unexpected.
+   */
+  load: (current: LoadedRuns) => Promise<FeedLoad>;
   /** The clock (ms). */
   now: () => number;
   /** Refresh period when watching; `watching` starts it at once. */
@@ -157,9 +169,9 @@ export class RunFeed {
       this.update({refreshedAt: this.options.now(), error: null});
       return;
     }
-    let loaded: LoadedRuns;
+    let loaded: FeedLoad;
     try {
-      loaded = await this.options.load();
+      loaded = await this.options.load(this.snapshotValue);
     } catch (error) {
       this.update({error: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
       return;
@@ -170,7 +182,13 @@ export class RunFeed {
       this.update({error: why});
       return;
     }
-    this.snapshotValue = {...this.snapshotValue, ...loaded, refreshedAt: this.options.now(), error: null};
+    const {keptAfterError, ...runs} = loaded;
+    if (keptAfterError !== undefined) {
+      // What could be read is shown; the time stays that of the last refresh that read everything.
+      this.snapshotValue = {...this.snapshotValue, ...runs, error: keptAfterError};
+    } else {
+      this.snapshotValue = {...this.snapshotValue, ...runs, refreshedAt: this.options.now(), error: null};
+    }
     this.emit();
   }
 

@@ -3,9 +3,11 @@
  * what it holds; input hooks turn keys into its actions. No React here, so it is tested directly.
  */
 import type {Run} from '../model/run.js';
-import {commandForKey, PANE_KEYS, type Command} from '../keys.js';
+import {commandForKey, keyName, PANE_KEYS, splitKeyPresses, type Command, type KeyContext, type KeyFlags} from '../keys.js';
 import {PANES, type PaneId} from '../panes/paneIds.js';
+import {ActionError, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
 import {submitToolOutputsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
+import type {RequiredToolCall} from '../model/run.js';
 import {
   DEFAULT_QUERY,
   SORT_DESCENDING_BY_DEFAULT,
@@ -74,6 +76,30 @@ export interface RunStoreState {
   actionRequest: (PendingAction & {sequence: number}) | null;
   /** The action sent and not answered yet; a second one is refused meanwhile. */
   actionInFlight: RunActionKind | null;
+  /** The tool output form (`o`), while it is open. */
+  outputForm: OutputForm | null;
+  /** A text to open in the external editor; `sequence` changes with each so the app opens it once. */
+  editorRequest: {text: string; name: string; sequence: number} | null;
+}
+
+/** The outputs being entered for a run in requires_action, one per tool call, and where the user is. */
+export interface OutputForm {
+  runId: string;
+  threadId: string;
+  /** The calls as the run asked for them when the form opened, in the run's order. */
+  calls: readonly RequiredToolCall[];
+  /** One output per call, as typed (or as the editor gave). */
+  values: readonly string[];
+  /** Index of the call being typed into. */
+  focus: number;
+  /** `edit`: typing into the form; `review`: the exact request, waiting for y. */
+  stage: 'edit' | 'review';
+  /** Why the editor's text was not taken (or the last check failed); shown above the form. */
+  error: string | null;
+  /** The editor's text that was not taken: the editor opens it again rather than a fresh template. */
+  draft: string | null;
+  /** The editor is open (the app is suspended on it). */
+  editing: boolean;
 }
 
 export type RunActionKind = 'cancel' | 'submit';
@@ -90,11 +116,20 @@ export interface PendingAction {
 /** Actions need a run read from an API thread. */
 export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
 
-/** The footer's y/n question for a pending action. */
+/** The footer's y/n question for a pending cancel (submits are confirmed on the review screen). */
 export function confirmPrompt(pending: PendingAction): string {
-  if (pending.kind === 'cancel') return `Cancel run ${pending.runId}? y/n`;
-  const count = pending.body?.tool_outputs.length ?? 0;
-  return `Submit ${count} empty output${count === 1 ? '' : 's'} to ${pending.runId}? y/n  POST body: ${JSON.stringify(pending.body)}`;
+  return `Cancel run ${pending.runId}? y/n`;
+}
+
+/** The request body the output form would send, in the run's order of calls. */
+export function outputFormBody(form: OutputForm): SubmitToolOutputsBody {
+  return {tool_outputs: form.calls.map((call, index) => ({tool_call_id: call.id, output: form.values[index] ?? ''}))};
+}
+
+/** Which key table applies: the output form's and its review's own, else the mode's. */
+export function keyContext(state: RunStoreState): KeyContext {
+  if (state.outputForm) return state.outputForm.stage === 'review' ? 'review' : 'outputs';
+  return state.mode;
 }
 
 export type RunStoreAction =
@@ -124,6 +159,12 @@ export type RunStoreAction =
   | {type: 'scrollMetrics'; lines: number; height: number}
   /** A key press by name (see `keyName`), resolved through the key table against the current mode. */
   | {type: 'key'; name: string; text: string}
+  /** What Ink's useInput delivered: one key, a burst of keys, or pasted text (split here, against the state each key leaves). */
+  | {type: 'input'; input: string; key: KeyFlags}
+  /** The editor saved this text (the output form's JSON); `label` names the file in messages. */
+  | {type: 'editorDone'; text: string; label: string}
+  /** The editor could not run or was left without saving: a one-line reason. */
+  | {type: 'editorFailed'; message: string}
   | {type: 'copy'}
   | {type: 'toggleWatch'}
   | {type: 'flash'; message: string}
@@ -169,6 +210,8 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     confirm: null,
     actionRequest: null,
     actionInFlight: null,
+    outputForm: null,
+    editorRequest: null,
   };
 }
 
@@ -287,6 +330,17 @@ function commandAction(command: Command, name: string, state: RunStoreState): Ru
       return {type: 'requestAction', kind: 'cancel'};
     case 'submitOutputs':
       return {type: 'requestAction', kind: 'submit'};
+    // The output form's keys are handled by `outputFormKey`; elsewhere they do nothing.
+    case 'nextCall':
+    case 'previousCall':
+    case 'nextCallOrReview':
+    case 'reviewOutputs':
+    case 'eraseOutput':
+    case 'editOutputs':
+    case 'cancelOutputs':
+    case 'sendReviewed':
+    case 'backToForm':
+      return null;
   }
 }
 
@@ -313,12 +367,122 @@ function requestAction(state: RunStoreState, kind: RunActionKind): RunStoreState
   if (!state.canAct || !run.source.file.startsWith('api:') || !run.threadId) return {...state, flash: ACTIONS_NEED_API};
   if (state.actionInFlight) return {...state, flash: `Refused: a ${state.actionInFlight} is still in flight; wait for its answer.`};
   if (kind === 'cancel') return {...state, confirm: {kind, runId: run.id, threadId: run.threadId, body: null}};
-  const body = submitToolOutputsBody(run);
-  if (run.status !== 'requires_action' || !body) {
+  if (run.status !== 'requires_action' || !submitToolOutputsBody(run)) {
     return {...state, flash: `${run.id} is ${run.status}${run.status === 'requires_action' ? ' without tool calls' : ''}: only a run in requires_action takes tool outputs`};
   }
-  // The Required action pane shows the same body, pretty-printed, behind the question.
-  return {...state, pane: 'action', scroll: 0, scrollLines: 0, pendingBottom: false, confirm: {kind, runId: run.id, threadId: run.threadId, body}};
+  const calls = run.requiredAction!.toolCalls;
+  return {
+    ...state,
+    outputForm: {runId: run.id, threadId: run.threadId, calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false},
+  };
+}
+
+function withForm(state: RunStoreState, change: Partial<OutputForm>): RunStoreState {
+  return {...state, outputForm: {...state.outputForm!, ...change}};
+}
+
+/** The review replaces the form; it scrolls like a pane. */
+function toReview(state: RunStoreState, change: Partial<OutputForm> = {}): RunStoreState {
+  return withForm({...state, scroll: 0, scrollLines: 0, pendingBottom: false}, {...change, stage: 'review', error: null});
+}
+
+/**
+ * Text typed or pasted into the focused output. The input is one line: line breaks and tabs in
+ * pasted text become spaces, other control characters are dropped (an output can still hold any
+ * text through the editor).
+ */
+function typeOutput(state: RunStoreState, text: string): RunStoreState {
+  const form = state.outputForm!;
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  if (clean === '') return state;
+  const values = form.values.map((value, index) => (index === form.focus ? value + clean : value));
+  return withForm(state, {values});
+}
+
+/** `y` on the review: the outputs checked against the run as it is now, then sent once. */
+function sendReviewed(state: RunStoreState): RunStoreState {
+  const form = state.outputForm!;
+  if (state.actionInFlight) return {...state, flash: `Refused: a ${state.actionInFlight} is still in flight; wait for its answer.`};
+  const run = state.runs.find((candidate) => candidate.id === form.runId);
+  let body: SubmitToolOutputsBody;
+  try {
+    if (!run) throw new ActionError(`run ${form.runId} is no longer loaded; nothing submitted`);
+    // A watch refresh may have brought a newer state (expired, cancelled): refused here, not by the server.
+    body = {tool_outputs: checkOutputsForRun(run, outputFormBody(form).tool_outputs, 'every call has a field in the form')};
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    return withForm(state, {stage: 'edit', error: error.message});
+  }
+  return {
+    ...state,
+    outputForm: null,
+    actionRequest: {kind: 'submit', runId: form.runId, threadId: form.threadId, body, sequence: (state.actionRequest?.sequence ?? 0) + 1},
+    actionInFlight: 'submit',
+    flash: `Submitting ${body.tool_outputs.length} tool output${body.tool_outputs.length === 1 ? '' : 's'} to ${form.runId}…`,
+  };
+}
+
+/** Keys while the output form or its review is open: their own table; in the form, anything else types. */
+function outputFormKey(state: RunStoreState, name: string, text: string): RunStoreState {
+  const form = state.outputForm!;
+  if (form.editing) return state;
+  const last = form.calls.length - 1;
+  const command = commandForKey(name, keyContext(state));
+  switch (command) {
+    case 'quit':
+      return {...state, quitRequested: true};
+    case 'nextCall':
+      return withForm(state, {focus: form.focus >= last ? 0 : form.focus + 1});
+    case 'previousCall':
+      return withForm(state, {focus: form.focus <= 0 ? last : form.focus - 1});
+    case 'nextCallOrReview':
+      return form.focus < last ? withForm(state, {focus: form.focus + 1}) : toReview(state);
+    case 'reviewOutputs':
+      return toReview(state);
+    case 'eraseOutput': {
+      const values = form.values.map((value, index) => (index === form.focus ? Array.from(value).slice(0, -1).join('') : value));
+      return withForm(state, {values});
+    }
+    case 'editOutputs': {
+      const template = form.draft ?? toolOutputsTemplate(form.calls.map((call) => call.id), form.values);
+      return withForm(
+        {...state, editorRequest: {text: template, name: `runlens-outputs-${form.runId}`, sequence: (state.editorRequest?.sequence ?? 0) + 1}},
+        {editing: true},
+      );
+    }
+    case 'cancelOutputs':
+      return {...state, outputForm: null, flash: 'Nothing sent.'};
+    case 'sendReviewed':
+      return sendReviewed(state);
+    case 'backToForm':
+      return withForm(state, {stage: 'edit'});
+    case undefined:
+      break;
+    default: {
+      // Scrolling keys of the review.
+      const next = commandAction(command, name, state);
+      return next && next !== 'quit' ? runStoreReducer(state, next) : state;
+    }
+  }
+  if (form.stage !== 'edit' || name.startsWith('ctrl+') || text === '') return state;
+  return typeOutput(state, text);
+}
+
+/** The editor's text, parsed and checked against the run as it is now: on to the review, or back to the form saying why. */
+function editorDone(state: RunStoreState, text: string, label: string): RunStoreState {
+  const form = state.outputForm;
+  if (!form) return state;
+  const run = state.runs.find((candidate) => candidate.id === form.runId);
+  try {
+    if (!run) throw new ActionError(`run ${form.runId} is no longer loaded`);
+    const outputs = parseEditedOutputs(text, label, run);
+    const byId = new Map(outputs.map((output) => [output.tool_call_id, output.output]));
+    return toReview(state, {values: form.calls.map((call) => byId.get(call.id) ?? ''), draft: null, editing: false});
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    return withForm(state, {stage: 'edit', error: error.message, draft: text, editing: false});
+  }
 }
 
 /** What `y` copies where it is pressed, and how the footer names it. */
@@ -460,9 +624,28 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
       return requestAction(state, action.kind);
     case 'actionDone':
       return {...state, actionInFlight: null, flash: action.message};
+    case 'input': {
+      const form = state.outputForm;
+      const plain = [...splitKeyPresses(action.input, action.key)];
+      // Pasted text while typing into the form is text, not a burst of keys: "jq\n" must not move.
+      // A burst that ends in Enter (typed quickly) still ends with the Enter key.
+      if (form && form.stage === 'edit' && !form.editing && plain.length > 1) {
+        const enter = /\r$/.test(action.input) && !/[\r\n]/.test(action.input.slice(0, -1));
+        const typed = typeOutput({...state, flash: null}, enter ? action.input.slice(0, -1) : action.input);
+        return enter ? runStoreReducer(typed, {type: 'key', name: 'return', text: ''}) : typed;
+      }
+      let next = state;
+      for (const press of plain) next = runStoreReducer(next, {type: 'key', name: keyName(press.input, press.key), text: press.input});
+      return next;
+    }
+    case 'editorDone':
+      return editorDone(state, action.text, action.label);
+    case 'editorFailed':
+      return state.outputForm ? withForm(state, {error: action.message, editing: false}) : state;
     case 'key': {
       if (state.flash) state = {...state, flash: null};
       if (state.confirm) return confirmKey(state, action.name);
+      if (state.outputForm) return outputFormKey(state, action.name, action.text);
       if (state.searching) return searchKey(state, action.name, action.text);
       const command = commandForKey(action.name, state.mode);
       if (!command) return state;

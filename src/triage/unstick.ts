@@ -33,7 +33,7 @@ export function shellQuote(text: string): string {
 }
 
 /** `{baseUrl}/threads/{thread}/runs/{run}/submit_tool_outputs`; the ids are percent-encoded. */
-export function submitToolOutputsUrl(run: Run, baseUrl: string = DEFAULT_BASE_URL): string | null {
+export function submitToolOutputsUrl(run: Pick<Run, 'id' | 'threadId'>, baseUrl: string = DEFAULT_BASE_URL): string | null {
   if (!run.threadId) return null;
   const base = baseUrl.replace(/\/+$/, '');
   return `${base}/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs`;

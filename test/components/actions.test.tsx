@@ -5,7 +5,15 @@ import {normalizeRun} from '../../src/model/normalize.js';
 import type {Run} from '../../src/model/run.js';
 import {RunFeed} from '../../src/sources/runFeed.js';
 import {ACTIONS_NEED_API} from '../../src/store/runStore.js';
-import {appElement, FIXED_NOW_MS, KEYS, footerLine, renderSized, waitFor, waitForFrame, waitForText, type TestInstance} from './helpers.js';
+import {appElement, FIXED_NOW_MS, KEYS, footerLine, plainLines, renderSized, waitFor, waitForFrame, waitForText, type TestInstance} from './helpers.js';
+
+/** The JSON body on the review screen: the lines from its `{` to its `}`, parsed. */
+function reviewBody(frame: string): unknown {
+  const lines = plainLines(frame);
+  const start = lines.findIndex((line) => line === '{');
+  const end = lines.findIndex((line, index) => index > start && line === '}');
+  return JSON.parse(lines.slice(start, end + 1).join('\n'));
+}
 
 const CREATED = Math.floor(FIXED_NOW_MS / 1000) - 60;
 
@@ -73,18 +81,22 @@ function setup(run: Run) {
 }
 
 describe('run actions in the TUI', () => {
-  it('o shows the exact body and asks; y submits it once, a second submit in flight is refused, then the feed reloads', async () => {
+  it('o opens the form; Enter reviews the exact body; y submits it once, a second submit in flight is refused, then the feed reloads', async () => {
     const {feed, calls, release, reloads} = setup(waitingRun());
     await waitForText(instance!, 'run_api');
     instance!.stdin.write(KEYS.enter);
     await waitForText(instance!, '1 Overview');
     instance!.stdin.write('o');
-    const asking = await waitForFrame(instance!, (frame) => footerLine(frame).startsWith('Submit 1 empty output to run_api? y/n'));
-    expect(footerLine(asking)).toContain('POST body: {"tool_outputs":[{"tool_call_id":"call_1","output":""}]}');
+    await waitForText(instance!, 'Tool outputs for run_api: 1 call');
+    instance!.stdin.write('{"t":21}');
+    await waitForText(instance!, 'output    {"t":21}');
+    instance!.stdin.write(KEYS.enter);
+    const review = await waitForText(instance!, 'POST …/threads/thread_a/runs/run_api/submit_tool_outputs');
+    expect(reviewBody(review)).toEqual({tool_outputs: [{tool_call_id: 'call_1', output: '{"t":21}'}]});
     instance!.stdin.write('y');
-    await waitForFrame(instance!, (frame) => footerLine(frame).startsWith('Submitting to run_api'));
+    await waitForFrame(instance!, (frame) => footerLine(frame).startsWith('Submitting 1 tool output to run_api'));
     await waitFor(() => calls.length > 0);
-    expect(calls).toEqual([{kind: 'submit', threadId: 'thread_a', runId: 'run_api', outputs: [{tool_call_id: 'call_1', output: ''}]}]);
+    expect(calls).toEqual([{kind: 'submit', threadId: 'thread_a', runId: 'run_api', outputs: [{tool_call_id: 'call_1', output: '{"t":21}'}]}]);
     instance!.stdin.write('o');
     await waitForFrame(instance!, (frame) => footerLine(frame).startsWith('Refused: a submit is still in flight'));
     expect(calls).toHaveLength(1);

@@ -47,6 +47,8 @@ export interface FakeServerOptions {
   apiKey?: string;
   /** Delay before answering a list request, to observe concurrency. */
   listDelayMs?: number;
+  /** Delay before answering a request for one run, to observe concurrency. */
+  runDelayMs?: number;
   /** Leave `has_more`, `first_id` and `last_id` out of list answers (some self-hosted servers do). */
   omitHasMore?: boolean;
 }
@@ -86,6 +88,18 @@ export function makeRun(threadId: string, index: number, overrides: Json = {}): 
     parallel_tool_calls: true,
     ...overrides,
   };
+}
+
+/** A run in `requires_action` waiting for these function calls, each `[call id, function name, arguments]`. */
+export function makeWaitingRun(threadId: string, index: number, calls: ReadonlyArray<readonly [string, string, string]>): Json {
+  return makeRun(threadId, index, {
+    status: 'requires_action',
+    completed_at: null,
+    required_action: {
+      type: 'submit_tool_outputs',
+      submit_tool_outputs: {tool_calls: calls.map(([id, name, args]) => ({id, type: 'function', function: {name, arguments: args}}))},
+    },
+  });
 }
 
 /** `count` runs, oldest first (index 0 is the oldest). */
@@ -162,6 +176,19 @@ export class FakeAssistantsServer {
   /** Requests whose path matches. */
   requestsTo(path: string | RegExp, method = 'GET'): RecordedRequest[] {
     return this.requests.filter((request) => request.method === method && (typeof path === 'string' ? request.path === path : path.test(request.path)));
+  }
+
+  /**
+   * How many requests each `METHOD /path` got, from the `since`-th recorded request on (pass
+   * `requests.length` before a step to count that step's requests only).
+   */
+  requestCounts(since = 0): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const request of this.requests.slice(since)) {
+      const key = `${request.method} ${request.path}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
   }
 
   async close(): Promise<void> {
@@ -303,6 +330,7 @@ export class FakeAssistantsServer {
     }
     const action = parts[4];
     if (action === undefined && request.method === 'GET') {
+      if (this.options.runDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.runDelayMs));
       this.json(response, 200, run);
       return;
     }

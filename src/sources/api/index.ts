@@ -27,6 +27,7 @@ export {
 } from './apiErrors.js';
 export {
   loadRunsFromApi,
+  pollRunsFromApi,
   createAssistantsApi,
   AssistantsApi,
   threadSourceLabel,

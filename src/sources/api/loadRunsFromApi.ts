@@ -7,7 +7,7 @@
  * (`loadRunSteps`, `submitToolOutputs`, `cancelRun`) throw ApiSourceError with a one-line message.
  */
 import type {APIPromise} from 'openai';
-import type {Run} from '../../model/run.js';
+import {isFinalStatus, type Run} from '../../model/run.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
 import {collectRuns, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
 import {RunCollection, type LoadedRuns} from '../loadSources.js';
@@ -128,6 +128,14 @@ interface ListResult {
   truncated: boolean;
 }
 
+interface ListOptions {
+  onPage?: (count: number) => void;
+  /** Ids that end the listing: the first item with one of them, and all after it, are left out. */
+  stopAtIds?: ReadonlySet<string>;
+  /** The largest page asked for; default the API's largest. */
+  maxPageSize?: number;
+}
+
 /**
  * Reads a cursor-paginated list to its end or to `limit`, page by page through the SDK
  * (`after` = the last id of the previous page, as the SDK's own auto-pagination does).
@@ -138,14 +146,14 @@ interface ListResult {
 async function listAll(
   fetchPage: (query: {limit: number; after?: string}) => APIPromise<CursorPageLike>,
   limit: number,
-  onPage?: (count: number) => void,
+  options: ListOptions = {},
 ): Promise<ListResult> {
   const items: unknown[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
   let after: string | undefined;
   for (;;) {
-    const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, limit - items.length));
+    const pageSize = Math.max(1, Math.min(options.maxPageSize ?? MAX_PAGE_SIZE, limit - items.length));
     const {data: page, response} = await fetchPage(after === undefined ? {limit: pageSize} : {limit: pageSize, after}).withResponse();
     checkJsonResponse(response);
     const body = pageBody(page);
@@ -155,13 +163,17 @@ async function listAll(
     for (const item of data) {
       const id = (item as {id?: unknown} | null)?.id;
       if (typeof id === 'string') {
+        if (options.stopAtIds?.has(id)) {
+          options.onPage?.(items.length);
+          return {items, warnings, truncated: false};
+        }
         if (seen.has(id)) continue;
         seen.add(id);
       }
       fresh += 1;
       if (items.length < limit) items.push(item);
     }
-    onPage?.(items.length);
+    options.onPage?.(items.length);
     const hasMoreField = body ? body['has_more'] : page.has_more;
     const hasMore = hasMoreField === true || (hasMoreField === undefined && data.length >= pageSize);
     if (!hasMore || data.length === 0) return {items, warnings, truncated: false};
@@ -229,10 +241,13 @@ export class AssistantsApi {
     }
   }
 
-  /** Runs of a thread, newest first, up to `limit`. */
+  /**
+   * Runs of a thread, newest first, up to `limit`; with `stopAtIds`, only those newer than the
+   * first run listed with one of these ids (the runs created since they were read).
+   */
   async listRuns(
     threadId: string,
-    options: RequestOptions & {limit?: number; onPage?: (count: number) => void} = {},
+    options: RequestOptions & {limit?: number; onPage?: (count: number) => void; stopAtIds?: ReadonlySet<string>; maxPageSize?: number} = {},
   ): Promise<ParsedRuns & {truncated: boolean}> {
     const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
     const label = threadSourceLabel(threadId);
@@ -240,7 +255,11 @@ export class AssistantsApi {
       listAll(
         (query) => this.#client.beta.threads.runs.list(threadId, {...query, order: 'desc'}, {signal: options.signal}),
         limit,
-        options.onPage,
+        {
+          ...(options.onPage ? {onPage: options.onPage} : {}),
+          ...(options.stopAtIds ? {stopAtIds: options.stopAtIds} : {}),
+          ...(options.maxPageSize ? {maxPageSize: options.maxPageSize} : {}),
+        },
       ),
     );
     const out: ParsedRuns = {runs: [], warnings: listed.warnings.map((message) => ({location: label, message}))};
@@ -330,6 +349,28 @@ export function createAssistantsApi(connection: ApiConnectionOptions, env: Env):
   return AssistantsApi.create(connection, env);
 }
 
+function failureOf(error: unknown, threadId: string, runId?: string): ApiFailure {
+  return {
+    threadId,
+    ...(runId !== undefined ? {runId} : {}),
+    kind: classifyApiError(error),
+    status: error instanceof ApiSourceError ? error.status : null,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/** The session for a load, or null when none can be made (no key, a bad URL): then every thread fails with that one reason. */
+function connect(options: ApiLoadOptions, threads: readonly string[], failures: ApiFailure[], warnings: LoadWarning[]): AssistantsApi | null {
+  try {
+    return AssistantsApi.create(options.connection, options.env);
+  } catch (error) {
+    const failure = toApiSourceError(error, {operation: 'list-runs'});
+    for (const threadId of threads) failures.push({threadId, kind: failure.kind, status: null, message: failure.message});
+    warnings.push({location: 'api', message: failure.message});
+    return null;
+  }
+}
+
 function uniqueThreads(threads: readonly string[], warnings: LoadWarning[]): string[] {
   const result: string[] = [];
   for (const raw of threads) {
@@ -362,15 +403,8 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     connection,
   });
 
-  let api: AssistantsApi;
-  try {
-    api = AssistantsApi.create(options.connection, options.env);
-  } catch (error) {
-    const failure = toApiSourceError(error, {operation: 'list-runs'});
-    for (const threadId of threads) failures.push({threadId, kind: failure.kind, status: null, message: failure.message});
-    warnings.push({location: 'api', message: failure.message});
-    return result([], [], null);
-  }
+  const api = connect(options, threads, failures, warnings);
+  if (!api) return result([], [], null);
   if (threads.length === 0) {
     warnings.push({location: 'api', message: 'no thread given'});
     return result([], [], api.connection);
@@ -404,13 +438,7 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
         }
         options.onProgress?.({threadId, runs: perThread[index]!.runs.length, done: true});
       } catch (error) {
-        const failure: ApiFailure = {
-          threadId,
-          ...(options.runId !== undefined ? {runId: options.runId} : {}),
-          kind: classifyApiError(error),
-          status: error instanceof ApiSourceError ? error.status : null,
-          message: error instanceof Error ? error.message : String(error),
-        };
+        const failure = failureOf(error, threadId, options.runId);
         threadFailures[index] = failure;
         failures.push(failure);
         if (FATAL_KINDS.has(failure.kind) && !fatal) fatal = failure;
@@ -453,4 +481,85 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     warnings.push({location: 'api', message: `run ${options.runId} not found in ${threads.join(', ')}`});
   }
   return result(collection.runs, files, api.connection, collection.warnings);
+}
+
+/** Runs asked for per page when watching: a tick rarely finds more than a few new runs. */
+export const POLL_PAGE_SIZE = 20;
+
+export interface ApiPollOptions extends ApiLoadOptions {
+  /** The runs on screen (of any source); those of the threads polled are brought up to date. */
+  known: readonly Run[];
+}
+
+/**
+ * One watch tick over the threads: reads only what can have changed since `known` was loaded.
+ * For each thread, the runs created since (listed newest first until the first run already known)
+ * and each known run that is not final (`isFinalStatus`), retrieved one by one; final runs are
+ * never read again. A thread with no known run (it failed before) is listed in full. All requests
+ * share the `concurrency` bound. Never throws: a failed request keeps the run (or thread) as it was
+ * known and is reported in `failures` and `warnings`. With `runId`, the one run is retrieved again.
+ */
+export async function pollRunsFromApi(options: ApiPollOptions): Promise<ApiLoadedRuns> {
+  if (options.runId !== undefined) return loadRunsFromApi(options);
+  const warnings: LoadWarning[] = [];
+  const failures: ApiFailure[] = [];
+  const threads = uniqueThreads(options.threads, warnings);
+  const sources = threads.map(threadSourceLabel);
+  const knownByThread = threads.map((threadId) => options.known.filter((run) => run.source.file === threadSourceLabel(threadId)));
+
+  const api = connect(options, threads, failures, warnings);
+  if (!api) return {runs: knownByThread.flat(), warnings, sources, files: [], failures, connection: null};
+
+  const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
+  const listed: Array<ParsedRuns | null> = threads.map(() => null);
+  const retrieved = new Map<string, Run>();
+  type Request = {kind: 'list'; index: number} | {kind: 'retrieve'; run: Run; threadId: string};
+  const requests: Request[] = threads.map((_, index) => ({kind: 'list', index}));
+  threads.forEach((threadId, index) => {
+    for (const run of knownByThread[index]!) if (!isFinalStatus(run.status)) requests.push({kind: 'retrieve', run, threadId});
+  });
+  let fatal: ApiFailure | null = null;
+
+  await forEachBounded(
+    requests,
+    options.concurrency ?? DEFAULT_CONCURRENCY,
+    async (request) => {
+      const threadId = request.kind === 'list' ? threads[request.index]! : request.threadId;
+      try {
+        if (request.kind === 'list') {
+          const known = knownByThread[request.index]!;
+          // Without a known run to stop at, this is the thread's first good read: list it in full.
+          listed[request.index] =
+            known.length === 0
+              ? await api.listRuns(threadId, {limit, signal: options.signal})
+              : await api.listRuns(threadId, {limit, signal: options.signal, stopAtIds: new Set(known.map((run) => run.id)), maxPageSize: POLL_PAGE_SIZE});
+        } else {
+          const run = (await api.retrieveRun(threadId, request.run.id, {signal: options.signal})).runs[0];
+          if (run) retrieved.set(run.id, run);
+        }
+      } catch (error) {
+        const failure = failureOf(error, threadId, request.kind === 'retrieve' ? request.run.id : undefined);
+        failures.push(failure);
+        warnings.push({location: threadSourceLabel(threadId), message: failure.message});
+        if (FATAL_KINDS.has(failure.kind) && !fatal) fatal = failure;
+      }
+    },
+    () => fatal !== null || options.signal?.aborted === true,
+  );
+
+  const collection = new RunCollection();
+  threads.forEach((_, index) => {
+    const fresh = listed[index];
+    if (fresh) warnings.push(...fresh.warnings);
+    // Newest first, as a full listing would have them, and no more than `limit` of a thread.
+    const runs = [...(fresh?.runs ?? []), ...knownByThread[index]!.map((run) => retrieved.get(run.id) ?? run)];
+    const seen = new Set<string>();
+    for (const run of runs) {
+      if (seen.has(run.id) || seen.size >= limit) continue;
+      seen.add(run.id);
+      collection.add(run);
+    }
+  });
+  const files = sources.filter((_, index) => listed[index] !== null);
+  return {runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources, files, failures, connection: api.connection};
 }

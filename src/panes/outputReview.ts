@@ -1,0 +1,34 @@
+/**
+ * The review screen of the tool output form: the exact request that `y` sends. The body is shown
+ * as the JSON that goes over the wire, with any character that could act on a terminal written as
+ * a `\u` escape (`safeJson`), so what is shown still parses to what is sent.
+ */
+import {safeJson} from '../format/ansi.js';
+import type {SubmitToolOutputsBody} from '../triage/unstick.js';
+import {submitToolOutputsUrl} from '../triage/unstick.js';
+import {untrusted, untrustedLines, type Line} from './content.js';
+
+export interface OutputReview {
+  runId: string;
+  threadId: string;
+  body: SubmitToolOutputsBody;
+  /** The API root the request goes to; unknown: the path alone, after `…`. */
+  baseUrl?: string;
+}
+
+export function outputReviewLines({runId, threadId, body, baseUrl}: OutputReview): Line[] {
+  const url = submitToolOutputsUrl({id: runId, threadId}, baseUrl ?? '…');
+  const count = body.tool_outputs.length;
+  const empty = body.tool_outputs.filter((output) => output.output === '').length;
+  return [
+    [{text: `Review: ${count} tool output${count === 1 ? '' : 's'} for `, tone: 'strong'}, untrusted(runId, 'strong')],
+    ...(empty > 0 ? [[{text: `${empty} output${empty === 1 ? ' is' : 's are'} empty`, tone: 'warn' as const}]] : []),
+    [],
+    [{text: 'POST ', tone: 'label'}, untrusted(url ?? '')],
+    [{text: 'Content-Type: application/json', tone: 'dim'}],
+    [],
+    ...untrustedLines(safeJson(body, 2)),
+    [],
+    [{text: 'y sends it, once (not retried)   n/Esc back to the form   e edit in the editor', tone: 'dim'}],
+  ];
+}
