@@ -59,6 +59,13 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
   'dup-b.json': {runs: ['run_badDupChanged', 'run_badDupSame'], warnings: []},
   'empty.json': {runs: [], warnings: [': empty file']},
   'malformed.json': {runs: [], warnings: [":4:3: invalid JSON: Expected ',' or '}' after property value"]},
+  'millisecond-timestamps.json': {
+    runs: ['run_badMilliseconds', 'run_badSecondsNextToIt'],
+    warnings: [
+      ': run_badMilliseconds: field created_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:00.000Z)',
+      ': run_badMilliseconds: field started_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:01.500Z)',
+    ],
+  },
   'negative-timestamps.json': {
     runs: ['run_badNegative'],
     warnings: [': run_badNegative: field created_at: negative timestamp', ': run_badNegative: field started_at: negative timestamp'],
