@@ -1,3 +1,4 @@
+import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 
 /*
@@ -20,6 +21,8 @@ const PIECE = 1024;
 
 /** Terminal columns `text` takes (wide characters count two), in time linear in its length. */
 export function textWidth(text: string): number {
+  // Like string-width, escape sequences (the app's own colours) take no columns.
+  if (text.includes('\u001b') || text.includes('\u009b')) text = stripVTControlCharacters(text);
   if (ONLY_NARROW.test(text)) return text.length;
   if (ONLY_FIXED.test(text)) return text.length + (text.match(WIDE_CHAR)?.length ?? 0);
   if (text.length <= PIECE) return stringWidth(text);
