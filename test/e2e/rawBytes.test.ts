@@ -177,3 +177,35 @@ describe('terminal control text from a run never reaches a pipe', () => {
     expect((JSON.parse(list.stdout.toString('utf8')) as unknown[]).find((run) => (run as {id: string}).id === HOSTILE_RUN)).toEqual(fixture[0]);
   });
 });
+
+/** The pane's terminal settings (`stty -a`). */
+async function ttySettings(session: TmuxSession): Promise<string> {
+  const tty = (await session.tmux('display-message', '-p', '-t', 'e2e', '#{pane_tty}')).trim();
+  return new Promise((resolve) => execFile('stty', ['-F', tty, '-a'], (error, stdout) => resolve(error ? '' : stdout)));
+}
+
+describe.concurrent('stdin piped and closed, then the terminal goes away', () => {
+  for (const [signal, code] of [
+    ['SIGHUP', 129],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`echo '' | runlens examples reads keys from the tty; ${signal} restores the terminal and says why`, async (context) => {
+      const {session, bytes} = await startCaptured(context, `closed-stdin-${signal}`, `echo '' | ${runlensCommand('examples')}`);
+      await session.waitForReady('1/41');
+      // stdin has ended, yet the keys still come from the terminal.
+      await session.sendKeys('j');
+      await session.waitFor('2/41');
+      // The node process of this pane's shell only: other test files run runlens too.
+      const shell = (await session.tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}')).trim();
+      const pid = (await new Promise<string>((resolve) => execFile('pgrep', ['-P', shell, 'node'], (_error, stdout) => resolve(stdout)))).trim();
+      expect(pid).toMatch(/^\d+$/);
+      process.kill(Number(pid), signal);
+      const screen = await session.waitFor('EXIT=');
+      expect(screen).toContain(`runlens: stopped by ${signal}\nEXIT=${code}`);
+      expect(await session.tmux('display-message', '-p', '-t', 'e2e', '#{alternate_on}')).toBe('0\n');
+      // Raw mode off: line editing and echo are back for the shell.
+      expect(await ttySettings(session)).toMatch(/(^|\s)icanon(\s|$)[\s\S]*(^|\s)echo(\s|$)/m);
+      expect(bytes().toString('utf8')).toMatch(/\u001b\[\?1049l\u001b\[\?25hrunlens: stopped by/);
+    });
+  }
+});
