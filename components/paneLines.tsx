@@ -33,7 +33,7 @@ export type TableRenderer = (block: TableBlock) => Line[];
 export function paneLines(content: PaneContent, width: number, renderTable: TableRenderer = (block) => tableLines(block)): Line[] {
   const out: Line[] = [];
   for (const block of content) {
-    if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));
+    if (block.kind === 'lines') for (const line of wrapLines(block.lines, width)) out.push(line);
     else {
       for (const line of renderTable(block)) {
         const text = line[0]?.text ?? '';

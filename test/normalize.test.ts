@@ -339,9 +339,27 @@ describe('wrongly typed fields', () => {
     expect([run.createdAt, run.startedAt, run.completedAt]).toEqual([null, null, 1793610010]);
     expect(run.raw['created_at']).toBe(-1);
 
-    const far = normalizeRun(v2Run({expires_at: 1e300, completed_at: 8.64e12}), here);
-    expect(problemsOf(far)).toEqual(['expires_at: timestamp out of range']);
-    expect(far.completedAt).toBe(8.64e12);
+    const far = normalizeRun(v2Run({expires_at: 1e300, completed_at: 8.64e15 + 1}), here);
+    expect(problemsOf(far)).toEqual(['completed_at: timestamp out of range', 'expires_at: timestamp out of range']);
+    // The last second a reading in seconds allows, just under 1e11 (the year 5138).
+    expect(normalizeRun(v2Run({completed_at: 1e11 - 1}), here).completedAt).toBe(1e11 - 1);
+  });
+
+  it('flags timestamps written in milliseconds with the time they mean, and keeps them out of durations (fixtures/bad/millisecond-timestamps.json)', () => {
+    const [raw, seconds] = fixtureRuns(BAD, 'millisecond-timestamps.json');
+    const run = normalizeRun(raw!, here);
+    expect(problemsOf(run)).toEqual([
+      'created_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:00.000Z)',
+      'started_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:01.500Z)',
+    ]);
+    expect([run.createdAt, run.startedAt, run.completedAt]).toEqual([null, null, 1793610010]);
+    expect(run.raw['created_at']).toBe(1793610000000);
+    // The same times in seconds next to it are fine.
+    expect(problemsOf(normalizeRun(seconds!, here))).toEqual([]);
+    // 1e11 is the first value read as milliseconds (1973-03-03 as milliseconds, the year 5138 as seconds).
+    expect(problemsOf(normalizeRun(v2Run({completed_at: 1e11}), here))).toEqual([
+      'completed_at: timestamp in milliseconds, not seconds (as milliseconds: 1973-03-03T09:46:40.000Z)',
+    ]);
   });
 
   it('reads a run with every field null (fixtures/bad/all-null.json): only status is wrong', () => {

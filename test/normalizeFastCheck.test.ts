@@ -6,7 +6,7 @@ import {fastCheckedSchemas} from '../src/model/normalize.js';
 const fieldLike = fc.letrec((tie) => ({
   value: fc.oneof(
     {depthSize: 'small'},
-    fc.constantFrom(null, true, false, 0, -1, 1.5, 8.64e12, 8.64e12 + 1, '', 'auto', 'function', 'x'),
+    fc.constantFrom(null, true, false, 0, -1, 1.5, 1e11 - 1, 1e11, 8.64e12, 8.64e15, 8.64e15 + 1, '', 'auto', 'function', 'x'),
     fc.jsonValue({maxDepth: 2}),
     fc.array(tie('value'), {maxLength: 3}),
     fc.dictionary(

@@ -3,6 +3,7 @@
  * file-system cases generated in a temp folder. Each must give a clear warning naming where, load
  * everything else, and never throw.
  */
+import {execFile} from 'node:child_process';
 import {chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {loadRunsFromSources, type LoadedRuns} from '../src/sources/loadSources.js';
 import {formatWarning} from '../src/sources/parseRunText.js';
+import {SHOWN_CHARACTERS} from '../src/panes/content.js';
+import {CLI, ensureBuilt} from './e2e/tmux.js';
 
 const BAD = fileURLToPath(new URL('./fixtures/bad/', import.meta.url));
 const bad = (name: string) => path.join(BAD, name);
@@ -59,6 +62,13 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
   'dup-b.json': {runs: ['run_badDupChanged', 'run_badDupSame'], warnings: []},
   'empty.json': {runs: [], warnings: [': empty file']},
   'malformed.json': {runs: [], warnings: [":4:3: invalid JSON: Expected ',' or '}' after property value"]},
+  'millisecond-timestamps.json': {
+    runs: ['run_badMilliseconds', 'run_badSecondsNextToIt'],
+    warnings: [
+      ': run_badMilliseconds: field created_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:00.000Z)',
+      ': run_badMilliseconds: field started_at: timestamp in milliseconds, not seconds (as milliseconds: 2026-11-02T09:00:01.500Z)',
+    ],
+  },
   'negative-timestamps.json': {
     runs: ['run_badNegative'],
     warnings: [': run_badNegative: field created_at: negative timestamp', ': run_badNegative: field started_at: negative timestamp'],
@@ -194,6 +204,15 @@ describe('what the corpus files carry', () => {
   });
 });
 
+/** The built CLI (dist/runlens.js), with the clock pinned and stdout a pipe. */
+function runBuilt(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], {env: {...process.env, RUNLENS_NOW: '2026-11-25T12:00:00Z', NO_COLOR: '1'}, maxBuffer: 256 * 1024 * 1024}, (error, stdout, stderr) =>
+      resolve({code: error ? Number(error.code ?? 1) : 0, stdout, stderr}),
+    );
+  });
+}
+
 describe('generated big and deep input', () => {
   it('loads a run with a 5 MB instructions string, from .json and .jsonl', async () => {
     const instructions = `${'Answer briefly. 東京. '.repeat(262_144)}END`;
@@ -208,6 +227,43 @@ describe('generated big and deep input', () => {
     expect(loaded.runs[0]?.instructions).toBe(instructions);
     expect(loaded.runs[1]?.instructions?.length).toBe(instructions.length);
   });
+
+  it('loads a run with a 50 MB instructions string; the built CLI lists it and shows the first 100,000 characters of it', async () => {
+    await ensureBuilt();
+    const instructions = `${'Answer briefly. 東京. '.repeat(2_500_000)}END`;
+    expect(Buffer.byteLength(instructions)).toBeGreaterThan(50 * 1024 * 1024);
+    const folder = path.join(tmp, 'fifty');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'huge.json'), JSON.stringify(run('run_fifty', 'completed', {instructions, model: 'gpt-4o'})));
+    await writeFile(path.join(folder, 'small.json'), JSON.stringify(run('run_besideFifty', 'failed')));
+
+    const loaded = await loadRunsFromSources([folder]);
+    expect(loaded.warnings).toEqual([]);
+    expect(ids(loaded)).toEqual(['run_fifty', 'run_besideFifty']);
+    expect(loaded.runs[0]?.instructions).toBe(instructions);
+
+    const started = Date.now();
+    const list = await runBuilt(['list', folder]);
+    expect(list).toMatchObject({code: 0, stderr: ''});
+    expect(list.stdout.split('\n').map((line) => line.split('\t')[0]).sort()).toEqual(['', 'run_besideFifty', 'run_fifty']);
+    // Every pane is printed; the instructions (and the string in the Raw JSON) stop after
+    // SHOWN_CHARACTERS with a note of what is left and how to get it, so the output stays bounded.
+    const show = await runBuilt(['show', 'run_fifty', folder]);
+    expect(show).toMatchObject({code: 0, stderr: ''});
+    const hidden = (instructions.length - SHOWN_CHARACTERS).toLocaleString('en-US');
+    // Once in the Instructions pane, once in the Raw JSON string (wrapped there: compared without spaces).
+    const note = `… ${hidden} more characters not shown (runlens show RUN_ID --json prints them)`;
+    expect(show.stdout).toContain(note);
+    expect(show.stdout.replace(/\s+/g, '').split(note.replace(/\s+/g, ''))).toHaveLength(3);
+    expect(show.stdout).toContain(`${instructions.length.toLocaleString('en-US')} characters`);
+    expect(show.stdout).toMatch(/── Raw JSON[\s\S]*"status": "completed"/);
+    expect(show.stdout.length).toBeLessThan(1_000_000);
+    // Generous for two shared cores: it took minutes before long text was measured in linear time.
+    expect(Date.now() - started).toBeLessThan(60_000);
+    // --json keeps every character.
+    const json = await runBuilt(['show', 'run_fifty', folder, '--json']);
+    expect((JSON.parse(json.stdout) as {instructions: string}).instructions).toBe(instructions);
+  }, 120_000);
 
   it('points at the break in a 5 MB file that is cut short', async () => {
     const text = JSON.stringify(run('run_hugeCut', 'completed', {instructions: 'x'.repeat(5 * 1024 * 1024)}));
@@ -331,25 +387,32 @@ describe('generated file-system cases', () => {
     expect(texts(direct)).toEqual([`${path.join(root, 'dangling.json')}: no such file or folder`, `${path.join(root, 'loop-a.json')}: symbolic link loop`]);
   });
 
-  it('loads a folder of 2,000 small files, with a few bad ones among them', async () => {
+  it('loads a folder of 10,000 small files in a few seconds, naming the bad ones among them', async () => {
     const root = path.join(tmp, 'many');
     await mkdir(root);
-    const names = Array.from({length: 2000}, (_, index) => `run-${String(index).padStart(4, '0')}.json`);
-    await Promise.all(
-      names.map((name, index) => {
-        const text = index % 500 === 499 ? '{"id": "run_broken", ' : JSON.stringify(run(`run_many${index}`, index % 2 ? 'completed' : 'failed'));
-        return writeFile(path.join(root, name), text);
-      }),
-    );
+    const names = Array.from({length: 10_000}, (_, index) => `run-${String(index).padStart(5, '0')}.json`);
+    const isBroken = (index: number) => index % 2500 === 2499;
+    for (let first = 0; first < names.length; first += 500) {
+      await Promise.all(
+        names.slice(first, first + 500).map((name, offset) => {
+          const index = first + offset;
+          const text = isBroken(index) ? '{"id": "run_broken", ' : JSON.stringify(run(`run_many${index}`, index % 2 ? 'completed' : 'failed'));
+          return writeFile(path.join(root, name), text);
+        }),
+      );
+    }
+    const started = Date.now();
     const loaded = await loadRunsFromSources([root]);
-    expect(loaded.runs.length).toBe(1996);
+    // Under a second on an idle machine; the bound catches a per-file cost that grows with the folder.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(loaded.runs.length).toBe(9996);
     expect(loaded.runs[0]?.id).toBe('run_many0');
-    expect(loaded.runs.at(-1)?.id).toBe('run_many1998');
+    expect(loaded.runs.at(-1)?.id).toBe('run_many9998');
     expect(texts(loaded)).toEqual(
-      ['0499', '0999', '1499', '1999'].map((index) => `${path.join(root, `run-${index}.json`)}:1:22: invalid JSON: Expected double-quoted property name`),
+      ['02499', '04999', '07499', '09999'].map((index) => `${path.join(root, `run-${index}.json`)}:1:22: invalid JSON: Expected double-quoted property name`),
     );
     expect(loaded.files).toEqual(names.map((name) => path.join(root, name)));
-  });
+  }, 60_000);
 
   it('gives zero runs and every reason when nothing at all can be loaded', async () => {
     const loaded = await loadRunsFromSources([bad('empty.json'), bad('malformed.json'), bad('number.json'), path.join(tmp, 'absent')]);

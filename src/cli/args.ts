@@ -105,7 +105,7 @@ Options
   --utc                  absolute times in UTC
   --no-color             no colour (also NO_COLOR=1)
   --ascii                ASCII symbols only
-  --debug                show stack traces of internal errors
+  --debug                on a failure, print the stack too (keys never shown)
   -h, --help             this help
   -v, --version          the version
 

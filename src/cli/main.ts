@@ -17,7 +17,7 @@ import {printRunList} from './printRuns.js';
 import {printStuckRuns} from './printStuck.js';
 import {printStats} from './printStats.js';
 import {safeJson} from '../format/ansi.js';
-import {safeInline} from '../format/sanitize.js';
+import {safeInline, safeMultiline} from '../format/sanitize.js';
 
 /** The process facts the CLI reads, injected so tests drive it without a real terminal. */
 export interface CliIo {
@@ -325,6 +325,18 @@ export async function runCli(io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+/**
+ * Text with the value of every variable named like a secret (`*KEY*`, `*TOKEN*`, `*SECRET*`,
+ * `*PASSWORD*`) replaced by `***`: an error's message or stack can quote a header or a URL.
+ */
+export function hideSecrets(text: string, env: NodeJS.ProcessEnv): string {
+  let hidden = text;
+  for (const [name, value] of Object.entries(env)) {
+    if (value && value.length >= 8 && /KEY|TOKEN|SECRET|PASSWORD/i.test(name)) hidden = hidden.split(value).join('***');
+  }
+  return hidden;
+}
+
 /** Writes to a stream and resolves once it is flushed, so exit codes never cut output short. */
 function flush(stream: Writable): Promise<void> {
   return new Promise((resolve) => {
@@ -338,9 +350,11 @@ async function main(): Promise<void> {
   const fail = (error: unknown) => {
     // Leave the alternate screen and show the cursor whatever happened.
     if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`runlens: internal error: ${safeInline(message)}${debug ? '' : ' (--debug shows more)'}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    const message = hideSecrets(error instanceof Error ? error.message : String(error), process.env);
+    // An error of the system (ENOSPC, EIO) is the reason itself; anything else is a bug of ours.
+    const systemError = typeof (error as NodeJS.ErrnoException | null)?.code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
+    process.stderr.write(`runlens: ${systemError ? '' : 'internal error: '}${safeInline(message)}${debug ? '' : ' (--debug shows more)'}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${safeMultiline(hideSecrets(error.stack, process.env))}\n`);
     process.exit(EXIT_FAILURE);
   };
   process.on('uncaughtException', fail);
@@ -371,6 +385,9 @@ async function main(): Promise<void> {
     now: Date.now,
   });
   await flush(process.stdout);
+  // A failed write (a full disk: `runlens list > /dev/full`) is reported a tick later; wait for it
+  // rather than exit 0 with the output lost.
+  await new Promise((resolve) => setImmediate(resolve));
   process.exit(code);
 }
 

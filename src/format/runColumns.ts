@@ -2,7 +2,7 @@
  * The run list's columns: what each cell says and which columns fit a given width. Shared by the
  * TUI list and the printed table, so both read the same and drop the same columns when narrow.
  */
-import stringWidth from 'string-width';
+import {textWidth} from './textWidth.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {runDurationSeconds} from '../store/listView.js';
 import {waitingSince} from '../triage/stuck.js';
@@ -103,9 +103,9 @@ export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, 
     if (run.model) models.add(run.model);
   }
   let status = 0;
-  for (const value of statuses) status = Math.max(status, stringWidth(safeInline(value)) + 2);
+  for (const value of statuses) status = Math.max(status, textWidth(safeInline(value)) + 2);
   let model = 1;
-  for (const value of models) model = Math.max(model, stringWidth(safeInline(value)));
+  for (const value of models) model = Math.max(model, textWidth(safeInline(value)));
   return {status, model};
 }
 
@@ -167,13 +167,13 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
 
 /** Cuts text to at most `size` terminal columns, ending in `…` (ASCII: `~`) when it had to cut. */
 export function cutToWidth(text: string, size: number, ascii = false): {text: string; width: number} {
-  const width = stringWidth(text);
+  const width = textWidth(text);
   if (width <= size) return {text, width};
   if (size <= 0) return {text: '', width: 0};
   let cut = '';
   let cutWidth = 0;
   for (const char of text) {
-    const charWidth = stringWidth(char);
+    const charWidth = textWidth(char);
     if (cutWidth + charWidth > size - 1) break;
     cut += char;
     cutWidth += charWidth;

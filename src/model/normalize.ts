@@ -27,10 +27,27 @@ const orNull = (check: (value: unknown) => boolean) => (value: unknown) => value
 
 // Unix seconds. A negative one (often -1 for "unset") or one past what a Date can hold is a bug in
 // whatever wrote the run: reported, rather than shown as 1969 or breaking the date formatting.
-const MAX_TIMESTAMP = 8.64e12;
+// Seconds past 1e11 (the year 5138) are milliseconds written where seconds belong — 1e11 ms is
+// 1973, so no real run time falls on the wrong side: flagged with the time they would mean, and
+// kept out of the typed view, so durations never mix milliseconds and seconds.
+const MAX_SECONDS = 1e11;
+const MAX_MILLISECONDS = 8.64e15;
 const timestamp = fast(
-  z.number().min(0, 'negative timestamp').max(MAX_TIMESTAMP, 'timestamp out of range').nullable(),
-  orNull((value) => isNumber(value) && (value as number) >= 0 && (value as number) <= MAX_TIMESTAMP),
+  z
+    .number()
+    .superRefine((value, context) => {
+      const problem =
+        value < 0
+          ? 'negative timestamp'
+          : value > MAX_MILLISECONDS
+            ? 'timestamp out of range'
+            : value >= MAX_SECONDS
+              ? `timestamp in milliseconds, not seconds (as milliseconds: ${new Date(value).toISOString()})`
+              : null;
+      if (problem) context.addIssue({code: 'custom', message: problem});
+    })
+    .nullable(),
+  orNull((value) => isNumber(value) && (value as number) >= 0 && (value as number) < MAX_SECONDS),
 );
 const string = fast(z.string(), isString);
 const nullableString = fast(z.string().nullable(), orNull(isString));

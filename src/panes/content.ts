@@ -35,11 +35,26 @@ export function untrusted(text: string, tone?: Tone): Segment {
   return tone ? {text: safeInline(text), tone} : {text: safeInline(text)};
 }
 
-/** Untrusted multi-line text as lines (newlines kept, every other control made visible). */
-export function untrustedLines(text: string, tone?: Tone): Line[] {
-  return safeMultiline(text)
+/**
+ * The most characters of one string a pane shows. A run can carry megabytes in one field (50 MB of
+ * instructions took minutes and gigabytes to wrap); past a few screens a terminal is not where
+ * anyone reads it, and `runlens show RUN_ID --json` prints every character.
+ */
+export const SHOWN_CHARACTERS = 100_000;
+
+/** What stands for the characters past SHOWN_CHARACTERS. */
+export function notShownNote(hidden: number): string {
+  return `… ${hidden.toLocaleString('en-US')} more characters not shown (runlens show RUN_ID --json prints them)`;
+}
+
+/** Untrusted multi-line text as lines (newlines kept, every other control made visible), cut after `limit` characters. */
+export function untrustedLines(text: string, tone?: Tone, limit = SHOWN_CHARACTERS): Line[] {
+  const shown = text.length > limit ? text.slice(0, limit) : text;
+  const lines: Line[] = safeMultiline(shown)
     .split('\n')
     .map((line) => [tone ? {text: line, tone} : {text: line}]);
+  if (shown !== text) lines.push([{text: notShownNote(text.length - shown.length), tone: 'dim'}]);
+  return lines;
 }
 
 /** Builds a pane's blocks line by line. */
@@ -53,7 +68,8 @@ export class PaneBuilder {
   }
 
   lines(lines: Line[]): this {
-    this.current.push(...lines);
+    // One at a time: a spread of a megabyte's worth of lines would overflow the call stack.
+    for (const line of lines) this.current.push(line);
     return this;
   }
 

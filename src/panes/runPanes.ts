@@ -11,7 +11,7 @@ import {waitingSince} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
-import {PaneBuilder, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
+import {notShownNote, PaneBuilder, SHOWN_CHARACTERS, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
 import type {PaneId} from './paneIds.js';
 import type {StepsView} from '../sources/stepLoader.js';
 import {buildStepsPane, stepsBadge} from './stepsPane.js';
@@ -47,13 +47,17 @@ function jsonInline(value: unknown): string {
 export function jsonLines(value: unknown): Line[] {
   let text: string;
   try {
-    text = JSON.stringify(value, null, 2) ?? String(value);
+    // A long string is cut inside its JSON string, so the fields after it still show.
+    const cutLongStrings = (_key: string, field: unknown) =>
+      typeof field === 'string' && field.length > SHOWN_CHARACTERS ? `${field.slice(0, SHOWN_CHARACTERS)}${notShownNote(field.length - SHOWN_CHARACTERS)}` : field;
+    text = JSON.stringify(value, cutLongStrings, 2) ?? String(value);
   } catch {
     // Nesting deeper than the stack allows: say so rather than fail the whole pane.
     return [[{text: '(too deeply nested to show as JSON)', tone: 'warn'}]];
   }
   // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
-  return untrustedLines(text);
+  // Its long strings are cut already; the whole text is not, or the fields after them would go.
+  return untrustedLines(text, undefined, Number.POSITIVE_INFINITY);
 }
 
 function overviewPane(run: Run, context: PaneContext): PaneContent {

@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import {textWidth} from '../format/textWidth.js';
 import type {Line, Segment} from './content.js';
 
 /**
@@ -7,7 +7,7 @@ import type {Line, Segment} from './content.js';
  */
 export function wrapLine(line: Line, width: number): Line[] {
   const max = Math.max(1, width);
-  const total = line.reduce((sum, segment) => sum + stringWidth(segment.text), 0);
+  const total = line.reduce((sum, segment) => sum + textWidth(segment.text), 0);
   if (total <= max) return [line];
 
   const rows: Line[] = [];
@@ -28,8 +28,8 @@ export function wrapLine(line: Line, width: number): Line[] {
     // Words keep their trailing space so a break happens after it.
     const words = segment.text.match(/\S+\s*|\s+/g) ?? [];
     for (const word of words) {
-      const wordWidth = stringWidth(word);
-      const trimmedWidth = stringWidth(word.trimEnd());
+      const wordWidth = textWidth(word);
+      const trimmedWidth = textWidth(word.trimEnd());
       if (rowWidth + trimmedWidth <= max) {
         push(word, segment.tone);
         rowWidth += wordWidth;
@@ -42,7 +42,7 @@ export function wrapLine(line: Line, width: number): Line[] {
         continue;
       }
       for (const char of word) {
-        const charWidth = stringWidth(char);
+        const charWidth = textWidth(char);
         if (rowWidth + charWidth > max && rowWidth > 0) {
           if (char === ' ') continue;
           newRow();
@@ -70,6 +70,7 @@ export function wrapLine(line: Line, width: number): Line[] {
 
 export function wrapLines(lines: readonly Line[], width: number): Line[] {
   const out: Line[] = [];
-  for (const line of lines) out.push(...wrapLine(line, width));
+  // No spread: a megabyte-long line wraps to more rows than a call can take as arguments.
+  for (const line of lines) for (const row of wrapLine(line, width)) out.push(row);
   return out;
 }

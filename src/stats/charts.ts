@@ -8,7 +8,7 @@
  * render React components (the pane content here is React-free), depend on a colour library, or
  * have no ASCII mode; the drawing below is a few dozen lines.
  */
-import stringWidth from 'string-width';
+import {textWidth} from '../format/textWidth.js';
 import type {Line, Segment} from '../panes/content.js';
 import type {Tone} from '../format/theme.js';
 import {cutToWidth, fitCell} from '../format/runColumns.js';
@@ -20,10 +20,7 @@ export const COLUMN_EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '�
 /** ASCII sparkline levels, lowest first (a blank is zero). */
 export const ASCII_LEVELS = '.:-=+*#%@';
 
-/** Text width in terminal columns (wide characters count two). */
-export function textWidth(text: string): number {
-  return stringWidth(text);
-}
+export {textWidth};
 
 /** Cuts text to at most `width` columns, ending in `…` (ASCII: `~`) when it had to cut. */
 export function fitText(text: string, width: number, ascii = false): string {
@@ -38,7 +35,7 @@ export function padText(text: string, width: number, align: 'left' | 'right' = '
 /** Width of a line of segments. */
 export function lineWidth(line: Line): number {
   let width = 0;
-  for (const segment of line) width += stringWidth(segment.text);
+  for (const segment of line) width += textWidth(segment.text);
   return width;
 }
 
@@ -48,7 +45,7 @@ export function fitLine(line: Line, width: number, ascii = false): Line {
   const out: Line = [];
   let room = Math.max(0, width);
   for (const segment of line) {
-    const segmentWidth = stringWidth(segment.text);
+    const segmentWidth = textWidth(segment.text);
     if (segmentWidth < room || (segmentWidth === room && segment === line[line.length - 1])) {
       out.push(segment);
       room -= segmentWidth;
@@ -114,11 +111,11 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Lin
   const width = Math.max(1, options.width);
   const values = rows.map((row) => row.valueText ?? formatCount(row.value));
   const notes = rows.map((row) => row.note ?? '');
-  const valueWidth = Math.max(0, ...values.map((text) => stringWidth(text)));
-  const noteWidth = Math.max(0, ...notes.map((text) => stringWidth(text)));
+  const valueWidth = Math.max(0, ...values.map((text) => textWidth(text)));
+  const noteWidth = Math.max(0, ...notes.map((text) => textWidth(text)));
   const numbersWidth = valueWidth + (noteWidth > 0 ? noteWidth + 2 : 0);
   let indent = Math.max(0, options.indent ?? 2);
-  let labelWidth = Math.min(options.maxLabelWidth ?? 28, Math.max(0, ...rows.map((row) => stringWidth(row.label))));
+  let labelWidth = Math.min(options.maxLabelWidth ?? 28, Math.max(0, ...rows.map((row) => textWidth(row.label))));
   const maxBar = Math.max(1, options.maxBarWidth ?? 40);
   const barRoom = () => width - indent - labelWidth - numbersWidth - 2;
   // Give the bar at least a quarter of the line (or 6 cells) by cutting labels, down to 6 columns.
@@ -131,7 +128,7 @@ export function barChart(rows: readonly BarRow[], options: BarChartOptions): Lin
     const line: Line = [seg(' '.repeat(indent)), seg(padText(row.label, labelWidth, 'left', ascii), row.labelTone), seg(' ')];
     if (barWidth > 0) {
       const bar = barText(row.value, max, barWidth, ascii);
-      line.push(seg(bar, row.barTone ?? options.barTone ?? 'info'), seg(' '.repeat(barWidth - stringWidth(bar) + 1)));
+      line.push(seg(bar, row.barTone ?? options.barTone ?? 'info'), seg(' '.repeat(barWidth - textWidth(bar) + 1)));
     }
     line.push(seg(padText(values[index]!, valueWidth, 'right', ascii)));
     if (noteWidth > 0) line.push(seg(`  ${padText(notes[index]!, noteWidth, 'right', ascii)}`, 'dim'));
@@ -273,10 +270,10 @@ export function columnChart(values: readonly number[], options: ColumnChartOptio
   const end = options.endLabel ?? '';
   if (start || end) {
     const room = width - indent - gutter;
-    const span = Math.max(fitted.values.length, stringWidth(start) + stringWidth(end) + 2);
+    const span = Math.max(fitted.values.length, textWidth(start) + textWidth(end) + 2);
     let text: string;
-    if (end && stringWidth(start) + stringWidth(end) + 2 <= room) {
-      text = start + ' '.repeat(Math.min(room, span) - stringWidth(start) - stringWidth(end)) + end;
+    if (end && textWidth(start) + textWidth(end) + 2 <= room) {
+      text = start + ' '.repeat(Math.min(room, span) - textWidth(start) - textWidth(end)) + end;
     } else text = fitText(start || end, room, ascii);
     lines.push(fitLine(trimLine([seg(' '.repeat(indent + gutter)), seg(text, 'dim')]), width, ascii));
   }
@@ -313,8 +310,8 @@ export function textTable(columns: readonly TextColumn[], rows: ReadonlyArray<Re
     const value = row[index] ?? '';
     return typeof value === 'string' ? {text: value} : value;
   };
-  const natural = columns.map((column, index) => Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(cell(row, index).text))));
-  const minimum = columns.map((column, index) => Math.min(natural[index]!, column.minWidth ?? Math.max(4, stringWidth(column.header))));
+  const natural = columns.map((column, index) => Math.max(textWidth(column.header), ...rows.map((row) => textWidth(cell(row, index).text))));
+  const minimum = columns.map((column, index) => Math.min(natural[index]!, column.minWidth ?? Math.max(4, textWidth(column.header))));
   const kept = columns.map((_, index) => index);
   const total = (widths: number[]) => indent + kept.reduce((sum, index, position) => sum + widths[index]! + (position > 0 ? 2 : 0), 0);
   const widths = [...natural];

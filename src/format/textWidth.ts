@@ -1,0 +1,64 @@
+import {stripVTControlCharacters} from 'node:util';
+import stringWidth from 'string-width';
+
+/*
+ * string-width walks grapheme clusters with Intl.Segmenter: about 2 µs a character, and on V8
+ * (Node 20) a cost that grows with the square of the string's length (0.5 s for 20 KB, minutes for
+ * 1 MB). A run can hold megabytes in one string (instructions, an error message, tool arguments),
+ * so characters that are always a cluster of their own, whose width is fixed, are counted
+ * directly: printable ASCII, Latin-1 and Latin Extended letters, Cyrillic letters (one column),
+ * kana, CJK ideographs and Hangul syllables (two). Only the stretches between them go to
+ * string-width, each with the character before it, which a combining mark would join.
+ */
+const NARROW = '\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u02af\\u0400-\\u0482';
+const WIDE = '\\u3041-\\u3096\\u30a1-\\u30fa\\u4e00-\\u9fff\\uac00-\\ud7a3';
+const ONLY_NARROW = new RegExp(`^[${NARROW}]*$`);
+const ONLY_FIXED = new RegExp(`^[${NARROW}${WIDE}]*$`);
+const WIDE_CHAR = new RegExp(`[${WIDE}]`, 'g');
+const OTHER = new RegExp(`.?[^${NARROW}${WIDE}]+`, 'gsu');
+/** Longer stretches are measured in pieces of this many code units (see `measureStretch`). */
+const PIECE = 1024;
+
+/** Terminal columns `text` takes (wide characters count two), in time linear in its length. */
+export function textWidth(text: string): number {
+  // Like string-width, escape sequences (the app's own colours) take no columns.
+  if (text.includes('\u001b') || text.includes('\u009b')) text = stripVTControlCharacters(text);
+  if (ONLY_NARROW.test(text)) return text.length;
+  if (ONLY_FIXED.test(text)) return text.length + (text.match(WIDE_CHAR)?.length ?? 0);
+  if (text.length <= PIECE) return stringWidth(text);
+  let width = 0;
+  let plain = text.length;
+  for (const match of text.matchAll(OTHER)) {
+    plain -= match[0].length;
+    width += measureStretch(match[0]);
+  }
+  // Every character outside the stretches is one UTF-16 unit: one column, or two when wide.
+  const wide = (text.match(WIDE_CHAR)?.length ?? 0) - countWide(text.matchAll(OTHER));
+  return width + plain + wide;
+}
+
+function countWide(stretches: Iterable<RegExpMatchArray>): number {
+  let count = 0;
+  for (const match of stretches) {
+    WIDE_CHAR.lastIndex = 0;
+    count += match[0].match(WIDE_CHAR)?.length ?? 0;
+  }
+  return count;
+}
+
+/**
+ * A stretch with no such character (a megabyte of emoji or Arabic) is cut every PIECE units,
+ * never inside a surrogate pair: a cluster that spans a cut (a combining mark, a ZWJ sequence)
+ * may then count a column more or less, which only matters for text no one reads whole.
+ */
+function measureStretch(stretch: string): number {
+  if (stretch.length <= PIECE) return stringWidth(stretch);
+  let width = 0;
+  for (let start = 0; start < stretch.length; ) {
+    let end = Math.min(stretch.length, start + PIECE);
+    if (end < stretch.length && /[\ud800-\udbff]/.test(stretch[end - 1]!)) end += 1;
+    width += stringWidth(stretch.slice(start, end));
+    start = end;
+  }
+  return width;
+}
