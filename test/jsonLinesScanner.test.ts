@@ -132,10 +132,13 @@ describe('LinePrefilter', () => {
     return filter.admits(0, bytes.length);
   };
 
-  it('needs one value of every group, or a \\u escape, in the line', () => {
+  it('needs one value of every group as a JSON string, or a \\u escape, in the line', () => {
     const filter = new LinePrefilter([['failed', 'expired'], ['gpt-4o']]);
+    expect(admits(filter, '{"status":"completed","note":"failed twice","model":"gpt-4o"}')).toBe(false);
     expect(admits(filter, '{"status":"failed","model":"gpt-4o"}')).toBe(true);
-    expect(admits(filter, '{"status":"expired","model":"gpt-4o-mini"}')).toBe(true);
+    expect(admits(filter, '{"model":"gpt-4o","status":"expired"}')).toBe(true);
+    // "gpt-4o" inside "gpt-4o-mini" is not the JSON string "gpt-4o".
+    expect(admits(filter, '{"status":"expired","model":"gpt-4o-mini"}')).toBe(false);
     expect(admits(filter, '{"status":"failed","model":"o3"}')).toBe(false);
     expect(admits(filter, '{"status":"completed","model":"gpt-4o"}')).toBe(false);
     expect(admits(filter, '{"status":"f\\u0061iled","model":"o3"}')).toBe(true);

@@ -13,8 +13,11 @@ const NEWLINE = 0x0a;
 /** Bytes asked for per read: large reads are what make scanning a big file cheap. */
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 
-/** A decoded line (its `\r` and indentation kept, for columns) and its 1-based number; false stops the scan. */
-export type LineHandler = (rawLine: string, lineNumber: number) => boolean;
+/**
+ * A decoded line (its `\r` and indentation kept, for columns), its 1-based number, and its bytes
+ * (valid during the call only: the buffer is reused); false stops the scan.
+ */
+export type LineHandler = (rawLine: string, lineNumber: number, bytes: Buffer) => boolean;
 
 function isAsciiSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
@@ -124,7 +127,7 @@ export class JsonLinesScanner {
       return;
     }
     if (!this.sawContent && hasContent(view, start, end)) this.sawContent = true;
-    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber)) this.stopped = true;
+    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber, view.subarray(start, end))) this.stopped = true;
   }
 }
 

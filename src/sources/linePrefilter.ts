@@ -11,9 +11,10 @@ import type {ListQuery} from '../store/listView.js';
 const UNICODE_ESCAPE = Buffer.from('\\u');
 
 /**
- * Whether a value's UTF-8 bytes must appear in a line for one of its JSON strings to decode to the
- * value. Not so when the value holds a character JSON writes escaped (`"`, `\`, controls) or may
- * write escaped (`/`), or U+FFFD (what broken UTF-8 decodes to), or a lone surrogate.
+ * Whether a JSON string that decodes to the value is either the value's UTF-8 bytes in quotes or
+ * holds a `\u` escape. Not so when the value holds a character JSON writes escaped (`"`, `\`,
+ * controls) or may write escaped (`/` as `\/`), or U+FFFD (what broken UTF-8 decodes to), or a
+ * lone surrogate.
  */
 function literalInEveryLine(value: string): boolean {
   // eslint-disable-next-line no-control-regex
@@ -29,9 +30,11 @@ export class LinePrefilter {
   private readonly nextAt: number[];
   private view: Buffer = Buffer.alloc(0);
 
+  /** `groups` of string values: a line is admitted when it holds, for every group, one of them as a JSON string. */
   constructor(groups: ReadonlyArray<readonly string[]>) {
     const values = [...new Set(groups.flat())];
-    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(value, 'utf8'))];
+    // Quoted: the value as a whole JSON string, not inside another (and a longer needle searches faster).
+    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(`"${value}"`, 'utf8'))];
     this.groups = groups.map((group) => group.map((value) => values.indexOf(value) + 1));
     this.nextAt = this.needles.map(() => -2);
   }
@@ -76,7 +79,8 @@ export class LinePrefilter {
 
 /**
  * The prefilter for a query, or null when nothing can be ruled out by bytes. `--status` and
- * `--model` compare exact strings, so their values must appear in the line. `--search` is left to
+ * `--model` compare exact strings, so a line can only match if it holds the value as a JSON
+ * string, `"requires_action"` — or a `\u` escape, which could spell it. `--search` is left to
  * `matchesQuery`: its text is lowercased (`K`, the Kelvin sign, lowercases to ASCII `k`) and built
  * from values that are not in the line as written (re-serialized metadata numbers, the `unknown`
  * status, the fallback id that names the file), so a byte test would need as many exceptions.
