@@ -96,8 +96,17 @@ class EncodedOutput {
   }
 }
 
+/** Where matching runs go: printed at once, or kept for sorting. */
+interface RunPrinter {
+  /** `lineBytes`: the run's line, when the run is all the line holds. False: print no more. */
+  add(run: Run, lineBytes?: Buffer): boolean;
+  /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
+  flush(): Promise<void>;
+  finish(): Promise<void>;
+}
+
 /** Matching runs printed as they come, each id once: the first copy read is the one printed. */
-class ReadOrderPrinter {
+class ReadOrderPrinter implements RunPrinter {
   private readonly output: EncodedOutput;
   private readonly printed = new Map<string, {location: string; digest: string}>();
 
@@ -108,7 +117,7 @@ class ReadOrderPrinter {
     this.output = new EncodedOutput(context.stdout);
   }
 
-  /** `lineBytes`: the run's line, when the run is all the line holds. False once `--limit` runs are printed. */
+  /** False once `--limit` runs are printed. */
   add(run: Run, lineBytes?: Buffer): boolean {
     const {options} = this.context;
     if (options.limit !== null && this.printed.size >= options.limit) return false;
@@ -130,7 +139,6 @@ class ReadOrderPrinter {
     return options.limit === null || this.printed.size < options.limit;
   }
 
-  /** Writes what is gathered and waits while the reader of stdout is behind. */
   async flush(): Promise<void> {
     const stdout = this.context.stdout;
     if (!this.output.send()) await new Promise<void>((resolve) => stdout.once('drain', resolve));
@@ -143,12 +151,12 @@ class ReadOrderPrinter {
 }
 
 /** Matching runs kept (the later copy of an id wins, as when loading), then sorted and printed. */
-class SortedPrinter {
+class SortedPrinter implements RunPrinter {
   private readonly collection = new RunCollection();
 
   constructor(private readonly context: StreamListContext) {}
 
-  add(run: Run, _lineBytes?: Buffer): boolean {
+  add(run: Run): boolean {
     this.collection.add(run);
     return true;
   }
@@ -187,7 +195,8 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   const {options, query, nowSeconds, stderr} = context;
   const chunkBytes = context.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const warn = (warning: LoadWarning) => void stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
-  const printer = listsInReadOrder(options, context.target.isTerminal) ? new ReadOrderPrinter(context, warn) : new SortedPrinter(context);
+  const sorted = listsInReadOrder(options, context.target.isTerminal) ? null : new SortedPrinter(context);
+  const printer: RunPrinter = sorted ?? new ReadOrderPrinter(context, warn);
   const prefilter = linePrefilterFor(query);
   const terms = searchTerms(query.search);
   let loaded = 0;
@@ -240,8 +249,12 @@ export async function streamRunList(sources: readonly string[], context: StreamL
         continue;
       }
       const scanner = scannerFor(STDIN_LABEL);
-      await scanChunks(head.replay, scanner, () => printer.flush());
-      finishScan(scanner, STDIN_LABEL);
+      try {
+        await scanChunks(head.replay, scanner, () => printer.flush());
+        finishScan(scanner, STDIN_LABEL);
+      } catch (error) {
+        warn({location: STDIN_LABEL, message: error instanceof Error ? error.message : String(error)});
+      }
       continue;
     }
     const handle = await openJsonLinesFile(source);
@@ -249,16 +262,19 @@ export async function streamRunList(sources: readonly string[], context: StreamL
       await loadWhole(source);
       continue;
     }
+    const scanner = scannerFor(source);
     try {
-      const scanner = scannerFor(source);
       await scanFile(handle, scanner, () => printer.flush());
       finishScan(scanner, source);
+    } catch (error) {
+      // A read that fails half way (EIO, a file truncated under us) is bad input, not a crash.
+      warn({location: source, message: error instanceof Error ? error.message : String(error)});
     } finally {
       await handle.close();
     }
   }
 
-  if (printer instanceof SortedPrinter) for (const warning of printer.warnings) warn(warning);
+  for (const warning of sorted?.warnings ?? []) warn(warning);
   if (loaded === 0 && !skippedContent) {
     stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;
