@@ -1,6 +1,6 @@
 /**
- * The chunked JSON Lines scanner: the same lines, numbers, runs and warnings as the whole-buffer
- * parser wherever the chunks cut the input, and lines the prefilter rules out are never decoded.
+ * The chunked JSON Lines scanner: the same lines, numbers, runs and warnings as the text parser
+ * wherever the chunks cut the input, and lines the prefilter rules out are never decoded.
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {open} from 'node:fs/promises';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {JsonLinesScanner, scanFile} from '../src/sources/jsonLinesScanner.js';
 import {LinePrefilter} from '../src/sources/linePrefilter.js';
-import {parseJsonLine, parseJsonLinesBuffer, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseJsonLine, parseJsonLines, type ParsedRuns} from '../src/sources/parseRunText.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'runlens-scanner-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
@@ -32,10 +32,10 @@ function scanPieces(pieces: readonly Buffer[], chunkBytes: number, prefilter: Li
   return {out, seen, scanner};
 }
 
-/** The whole-buffer parser's runs (as id, status, line) and warnings. */
+/** The runs (as id, status, line) and warnings of the text parser, which splits the decoded text on its own. */
 function reference(bytes: Buffer) {
   const out: ParsedRuns = {runs: [], warnings: []};
-  parseJsonLinesBuffer(bytes, 'f.jsonl', out);
+  parseJsonLines(bytes.toString('utf8').replace(/^\ufeff/, ''), 'f.jsonl', out);
   return summarize(out);
 }
 
@@ -60,7 +60,7 @@ const TRICKY = Buffer.from(
 );
 
 describe('JsonLinesScanner', () => {
-  it('gives the loader’s runs, line numbers and warnings wherever the input is cut', () => {
+  it('gives the text parser’s runs, line numbers and warnings wherever the input is cut', () => {
     const expected = reference(TRICKY);
     expect(expected.runs.map((entry) => entry[0])).toEqual(['run_a', 'run_b', 'run_d', 'run_e']);
     expect(expected.warnings).toEqual([{location: 'f.jsonl:4:41', message: expect.stringContaining('line skipped')}]);

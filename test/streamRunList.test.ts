@@ -145,7 +145,7 @@ const runLine = (id: string, status: string, extra: Record<string, unknown> = {}
 
 /** Resolves once `check` holds, polling the event loop (the CLI reads stdin asynchronously). */
 async function until(check: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 500 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+  for (let tries = 0; tries < 2500 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 2));
   expect(check()).toBe(true);
 }
 
