@@ -341,40 +341,26 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const same = listCounts.size === 1 && jqCounts.size === 1 && [...listCounts][0] === [...jqCounts][0] && [...listCounts][0] === expected;
       const cpuNote = listCpu.length > 0 && jqCpu.length > 0 ? `; CPU time ${Math.round(median(listCpu))} vs ${Math.round(median(jqCpu))} ms (${round(median(listCpu) / median(jqCpu), 2)}x)` : '';
       listDetails[info.runs] = {runlensCounts: [...listCounts], jqCounts: [...jqCounts], generated: expected, same, runlensCpuMs: listCpu, jqCpuMs: jqCpu, runlensPeakRssKB: listRss};
-      rows.push(
+      // Wall time, and CPU time, which a busy machine does not distort: the same target on both.
+      const versusJq = (name: string, ours: number[], theirs: number[], baselineLabel: string, note: string) =>
         makeRow({
           figure: 2,
-          name: 'list --status requires_action --json',
+          name,
           size: info.runs,
-          value: round(median(listTimes)),
+          value: round(median(ours)),
           unit: 'ms',
-          baseline: round(median(jqTimes)),
-          baselineLabel: 'jq select',
+          baseline: round(median(theirs)),
+          baselineLabel,
           targets: [{on: 'ratio', op: '<=', limit: 0.25}],
-          repetitions: listTimes.length,
-          samples: listTimes.map((value) => round(value)),
-          baselineSamples: jqTimes.map((value) => round(value)),
-          note: (same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`) + cpuNote,
-        }),
-      );
+          repetitions: ours.length,
+          samples: ours.map((value) => round(value)),
+          baselineSamples: theirs.map((value) => round(value)),
+          note,
+        });
+      const countNote = same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`;
+      rows.push(versusJq('list --status requires_action --json', listTimes, jqTimes, 'jq select', countNote + cpuNote));
       if (listCpu.length > 0 && jqCpu.length > 0) {
-        // CPU time is what a busy machine does not distort: the same target, on it.
-        rows.push(
-          makeRow({
-            figure: 2,
-            name: 'list --status requires_action --json, CPU time',
-            size: info.runs,
-            value: round(median(listCpu)),
-            unit: 'ms',
-            baseline: round(median(jqCpu)),
-            baselineLabel: 'jq select, CPU time',
-            targets: [{on: 'ratio', op: '<=', limit: 0.25}],
-            repetitions: listCpu.length,
-            samples: listCpu.map((value) => round(value)),
-            baselineSamples: jqCpu.map((value) => round(value)),
-            note: 'user + system time of the process, from /usr/bin/time',
-          }),
-        );
+        rows.push(versusJq('list --status requires_action --json, CPU time', listCpu, jqCpu, 'jq select, CPU time', 'user + system time of the process, from /usr/bin/time'));
       }
       if (listRss.length > 0) {
         const fileMB = info.bytes / MB;
