@@ -3,7 +3,8 @@
  *
  * Generates deterministic JSON Lines files (10k and 100k runs by default) in a temp folder, then:
  *   1. load + normalize (loadRunsFromSources, in a child process) vs bare JSON.parse of the same lines
- *   2. `runlens list --status requires_action --json` vs `jq -c 'select(...)'` (same count checked)
+ *   2. `runlens list --status requires_action --json` vs `jq -c 'select(...)'` (same count checked):
+ *      wall time, CPU time, and runlens's peak RSS against the file size
  *   3. process start → first frame with rows, and → whole file loaded, in tmux, vs VisiData
  *   4. key → next frame latency (↓, PgDn, G, a search keystroke) of the real App at the largest size
  *   5. peak RSS of loading the largest file vs its size
@@ -187,13 +188,18 @@ const MB = 1024 * 1024;
 
 /**
  * A child timed from spawn to exit, and, through `/usr/bin/time` when there is one, its CPU time
- * (user + system): on a busy machine wall time waits for a core, CPU time does not.
+ * (user + system: on a busy machine wall time waits for a core, CPU time does not) and peak RSS.
  */
-async function timedProcess(command: string, args: string[]): Promise<Awaited<ReturnType<typeof runProcess>> & {cpuMs: number | null}> {
-  if (!existsSync('/usr/bin/time')) return {...(await runProcess(command, args, {env: childEnv()})), cpuMs: null};
+async function timedProcess(command: string, args: string[]): Promise<Awaited<ReturnType<typeof runProcess>> & {cpuMs: number | null; peakRssKB: number | null}> {
+  if (!existsSync('/usr/bin/time')) return {...(await runProcess(command, args, {env: childEnv()})), cpuMs: null, peakRssKB: null};
   const result = await runProcess('/usr/bin/time', ['-f', 'BENCH_TIME %U %S %M', command, ...args], {env: childEnv()});
   const match = /BENCH_TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(result.stderr);
-  return {...result, stderr: result.stderr.replace(/BENCH_TIME .*\s*$/, ''), cpuMs: match ? (Number(match[1]) + Number(match[2])) * 1000 : null};
+  return {
+    ...result,
+    stderr: result.stderr.replace(/BENCH_TIME .*\s*$/, ''),
+    cpuMs: match ? (Number(match[1]) + Number(match[2])) * 1000 : null,
+    peakRssKB: match ? Number(match[3]) : null,
+  };
 }
 
 export async function main(options: BenchOptions = optionsFromEnv()): Promise<BenchResults> {
@@ -303,6 +309,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const jqTimes: number[] = [];
       const listCpu: number[] = [];
       const jqCpu: number[] = [];
+      const listRss: number[] = [];
       const listCounts = new Set<number>();
       const jqCounts = new Set<number>();
       const runList = async () => {
@@ -310,6 +317,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
         if (result.code !== 0) throw new Error(`runlens list failed: ${result.stderr}`);
         listTimes.push(result.ms);
         if (result.cpuMs !== null) listCpu.push(result.cpuMs);
+        if (result.peakRssKB !== null) listRss.push(result.peakRssKB);
         listCounts.add((JSON.parse(result.stdout.toString()) as unknown[]).length);
       };
       const runJq = async () => {
@@ -332,24 +340,50 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const expected = info.statusCounts['requires_action'] ?? 0;
       const same = listCounts.size === 1 && jqCounts.size === 1 && [...listCounts][0] === [...jqCounts][0] && [...listCounts][0] === expected;
       const cpuNote = listCpu.length > 0 && jqCpu.length > 0 ? `; CPU time ${Math.round(median(listCpu))} vs ${Math.round(median(jqCpu))} ms (${round(median(listCpu) / median(jqCpu), 2)}x)` : '';
-      listDetails[info.runs] = {runlensCounts: [...listCounts], jqCounts: [...jqCounts], generated: expected, same, runlensCpuMs: listCpu, jqCpuMs: jqCpu};
-      rows.push(
+      listDetails[info.runs] = {runlensCounts: [...listCounts], jqCounts: [...jqCounts], generated: expected, same, runlensCpuMs: listCpu, jqCpuMs: jqCpu, runlensPeakRssKB: listRss};
+      // Wall time, and CPU time, which a busy machine does not distort: the same target on both.
+      const versusJq = (name: string, ours: number[], theirs: number[], baselineLabel: string, note: string) =>
         makeRow({
           figure: 2,
-          name: 'list --status requires_action --json',
+          name,
           size: info.runs,
-          value: round(median(listTimes)),
+          value: round(median(ours)),
           unit: 'ms',
-          baseline: round(median(jqTimes)),
-          baselineLabel: 'jq select',
+          baseline: round(median(theirs)),
+          baselineLabel,
           targets: [{on: 'ratio', op: '<=', limit: 0.25}],
-          repetitions: listTimes.length,
-          samples: listTimes.map((value) => round(value)),
-          baselineSamples: jqTimes.map((value) => round(value)),
-          note: (same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`) + cpuNote,
-        }),
+          repetitions: ours.length,
+          samples: ours.map((value) => round(value)),
+          baselineSamples: theirs.map((value) => round(value)),
+          note,
+        });
+      const countNote = same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`;
+      rows.push(versusJq('list --status requires_action --json', listTimes, jqTimes, 'jq select', countNote + cpuNote));
+      if (listCpu.length > 0 && jqCpu.length > 0) {
+        rows.push(versusJq('list --status requires_action --json, CPU time', listCpu, jqCpu, 'jq select, CPU time', 'user + system time of the process, from /usr/bin/time'));
+      }
+      if (listRss.length > 0) {
+        const fileMB = info.bytes / MB;
+        rows.push(
+          makeRow({
+            figure: 2,
+            name: 'list --status requires_action --json, peak RSS',
+            size: info.runs,
+            value: round(Math.max(...listRss) / 1024),
+            unit: 'MB',
+            baseline: round(fileMB),
+            baselineLabel: 'file size',
+            targets: [{on: 'ratio', op: '<=', limit: 1.5}],
+            repetitions: listRss.length,
+            samples: listRss.map((kb) => round(kb / 1024)),
+            note: 'the highest maximum resident set size of the repetitions, from /usr/bin/time',
+          }),
+        );
+      }
+      log(
+        `    runlens ${Math.round(median(listTimes))} ms vs jq ${Math.round(median(jqTimes))} ms; ${same ? `both select ${expected}` : 'COUNTS DIFFER'}` +
+          (listRss.length > 0 ? `; runlens peak RSS ${Math.round(Math.max(...listRss) / 1024)} MB` : ''),
       );
-      log(`    runlens ${Math.round(median(listTimes))} ms vs jq ${Math.round(median(jqTimes))} ms; ${same ? `both select ${expected}` : 'COUNTS DIFFER'}`);
     }
     details['list'] = listDetails;
 

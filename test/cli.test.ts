@@ -142,7 +142,8 @@ describe('list', () => {
   });
 
   it('piped: TSV, no header, 10 fields, RFC 3339 times, no colour', async () => {
-    const {code, stdout, stderr} = await cli(['list', 'examples', '--utc']);
+    // --sort created: the newest run first (piped output is otherwise in the order read).
+    const {code, stdout, stderr} = await cli(['list', 'examples', '--utc', '--sort', 'created']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).not.toMatch(COLOR_CODE);
@@ -293,14 +294,14 @@ describe('times', () => {
 
   it('--utc writes RFC 3339 in UTC; without it, the local offset', async () => {
     process.env['TZ'] = 'America/New_York';
-    const utc = lines((await cli(['list', 'examples', '--utc', '--limit', '1'])).stdout)[0]!.split('\t');
+    const utc = lines((await cli(['list', 'examples', '--utc', '--sort', 'created', '--limit', '1'])).stdout)[0]!.split('\t');
     expect(utc[4]).toBe('2026-11-25T11:55:06Z');
-    const local = lines((await cli(['list', 'examples', '--limit', '1'])).stdout)[0]!.split('\t');
+    const local = lines((await cli(['list', 'examples', '--sort', 'created', '--limit', '1'])).stdout)[0]!.split('\t');
     expect(local[4]).toBe('2026-11-25T06:55:06-05:00');
   });
 
   it('RUNLENS_NOW pins the clock (Unix seconds or ISO); durations of unfinished runs follow it', async () => {
-    const at = async (now: string) => lines((await cli(['list', 'examples', '--utc', '--limit', '1'], {env: {RUNLENS_NOW: now}})).stdout)[0]!.split('\t');
+    const at = async (now: string) => lines((await cli(['list', 'examples', '--utc', '--sort', 'created', '--limit', '1'], {env: {RUNLENS_NOW: now}})).stdout)[0]!.split('\t');
     expect((await at(NOW_ISO))[7]).toBe('292');
     expect((await at(String(NOW_MS / 1000 + 60)))[7]).toBe('352');
     expect((await at('2026-11-25T12:10:00Z'))[9]).toContain('expired');

@@ -93,9 +93,10 @@ Options
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
-  --sort FIELD           ${SORT_KEYS.join(', ')} (default: created, newest first)
+  --sort FIELD           ${SORT_KEYS.join(', ')} (default: created, newest first; list --json and
+                         piped list print in the order read, as they stream, unless --sort is given)
   --reverse              reverse the sort order
-  --limit N              at most N runs
+  --limit N              at most N runs (list in the order read: stops reading after N matches)
   --older-than DURATION  stuck: only runs waiting at least this long (e.g. 90s, 10m, 2h)
   --include-stalled      stuck: also queued/in_progress/cancelling runs older than --older-than (default 10m)
   --exit-status          stuck: exit ${EXIT_STUCK} when any run is stuck

@@ -11,9 +11,10 @@ import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
-import {DEFAULT_QUERY, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
+import {DEFAULT_QUERY, filterRuns, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
 import {printRunList} from './printRuns.js';
+import {listsInReadOrder, streamRunList} from './streamRunList.js';
 import {printStuckRuns} from './printStuck.js';
 import {printStats} from './printStats.js';
 import {safeJson} from '../format/ansi.js';
@@ -256,6 +257,19 @@ export async function runCli(io: CliIo): Promise<number> {
   if (command === 'tui' && !sources.some(isUrlSource) && !wantsApiSource(options.api)) {
     return runTui(options, {streamFiles: true}, io, color, sources);
   }
+  const nowSeconds = Math.floor(now() / 1000);
+  const time = {utc: options.utc};
+  const target = {
+    write: (text: string) => void io.stdout.write(text),
+    isTerminal: Boolean(io.stdout.isTTY),
+    color,
+    columns: io.stdout.columns || 100,
+  };
+  // Files and stdin are listed as they are read; URLs and the API take the loading path below.
+  if (command === 'list' && !wantsApiSource(options.api) && !sources.some(isUrlSource)) {
+    return streamRunList(sources, {options, query: queryFrom(options), nowSeconds, time, target, stdout: io.stdout, stderr: io.stderr, stdin: io.stdin});
+  }
+
   let loaded: CliLoad;
   try {
     loaded = await loadCliSources(options, sources, io);
@@ -276,14 +290,6 @@ export async function runCli(io: CliIo): Promise<number> {
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
-  const nowSeconds = Math.floor(now() / 1000);
-  const time = {utc: options.utc};
-  const target = {
-    write: (text: string) => void io.stdout.write(text),
-    isTerminal: Boolean(io.stdout.isTTY),
-    color,
-    columns: io.stdout.columns || 100,
-  };
 
   if (command === 'show') {
     const run = loaded.runs.find((candidate) => candidate.id === options.runId);
@@ -319,7 +325,9 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
-  let runs = selectRuns(loaded.runs, queryFrom(options), nowSeconds);
+  // The same order rule as the streaming path: JSON and TSV in the order read unless --sort is given.
+  const query = queryFrom(options);
+  let runs = listsInReadOrder(options, target.isTerminal) ? filterRuns(loaded.runs, query, nowSeconds) : selectRuns(loaded.runs, query, nowSeconds);
   if (options.limit !== null) runs = runs.slice(0, options.limit);
   printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
   return EXIT_OK;

@@ -46,10 +46,22 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions): strin
     .join('\t');
 }
 
+/**
+ * One run as an element of the `--json` array, indented as `JSON.stringify(runs, null, 2)` would
+ * indent it: print mode writes the array an element at a time as runs are found.
+ */
+export function jsonArrayElement(run: Run): string {
+  // Serialized inside a one-element array, the element comes out indented as it is in the list.
+  return safeJson([run.raw], 2).slice('[\n'.length, -'\n]'.length);
+}
+
+/** How the `--json` array opens before its first element, separates elements, and closes. */
+export const JSON_ARRAY = {open: '[\n', separator: ',\n', close: '\n]\n', empty: '[]\n'} as const;
+
 /** Prints the runs as a table, TSV or JSON. */
 export function printRunList(runs: readonly Run[], target: PrintTarget, options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean}): void {
   if (options.json) {
-    target.write(`${safeJson(runs.map((run) => run.raw), 2)}\n`);
+    target.write(runs.length === 0 ? JSON_ARRAY.empty : `${JSON_ARRAY.open}${runs.map(jsonArrayElement).join(JSON_ARRAY.separator)}${JSON_ARRAY.close}`);
     return;
   }
   if (!target.isTerminal) {

@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import type {FieldProblem, RequiredToolCall, Run, RunError, SourceLocation, ToolDefinition, Usage} from './run.js';
+import {MISSING_STATUS, type FieldProblem, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
  * Each field is validated on its own, so that a wrongly typed field is reported by its path and
@@ -365,7 +365,7 @@ export function normalizeRun(raw: Record<string, unknown>, source: SourceLocatio
 
   const run: Run = {
     id,
-    status: statusValue ?? 'unknown',
+    status: statusValue ?? MISSING_STATUS,
     raw,
     source,
     threadId: reader.read('thread_id', nullableString),

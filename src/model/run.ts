@@ -20,6 +20,9 @@ export const KNOWN_STATUSES = [
 ] as const;
 export type KnownStatus = (typeof KNOWN_STATUSES)[number];
 
+/** The status of a run whose `status` field is missing or not a string. */
+export const MISSING_STATUS = 'unknown';
+
 /** Statuses of a run that has not ended: such a run locks its thread (new messages are refused). */
 export const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
 

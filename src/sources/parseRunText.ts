@@ -208,8 +208,8 @@ export function runFromText(text: string, source: SourceLocation, id: string): R
   return out.runs.find((run) => run.id === id) ?? null;
 }
 
-/** One line of JSON Lines; false when it is blank. */
-function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedRuns): boolean {
+/** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
+export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedRuns): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
   const parsed = parseJson(line);

@@ -219,7 +219,7 @@ describe.concurrent('print mode', () => {
     // runlens writes into a pipe; awk shows each record's field count and first fields, counts
     // lines with an ESC in them, and passes through the exit status appended after the output.
     const awk = `awk -F'\\t' '/\\033/ {escapes++} /^EXIT=/ {print; next} {print NF "|" $1 "|" $2} END {print "ESCAPES=" escapes+0}'`;
-    const session = await sessions.start(context, `(${runlensCommand('list', 'examples')}; echo "EXIT=$?") | ${awk}; ${KEEP_ALIVE}`, {
+    const session = await sessions.start(context, `(${runlensCommand('list', 'examples', '--sort', 'created')}; echo "EXIT=$?") | ${awk}; ${KEEP_ALIVE}`, {
       width: 100,
       height: 50,
     });
@@ -235,7 +235,7 @@ describe.concurrent('print mode', () => {
       expect(id).toMatch(/^run_[A-Za-z0-9]+$/);
       expect(status).toMatch(/^[a-z_]+$/);
     }
-    // No header: the first record is the newest run.
+    // No header: the first record is the newest run (--sort created; piped output is otherwise in the order read).
     expect(records[0]).toEqual([fieldCount, 'run_TpMlggIvapmkiXatm85gyg0a', 'requires_action']);
   });
 });

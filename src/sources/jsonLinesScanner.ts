@@ -1,0 +1,159 @@
+/**
+ * JSON Lines read as a stream of large byte chunks: lines are split on `\n` bytes, a line cut by a
+ * chunk boundary is carried to the next chunk, and only the lines a prefilter admits are decoded.
+ * Memory stays at the buffer (twice the chunk size, more only for a longer line), whatever the
+ * size of the input. Lines are numbered as `parseJsonLinesBuffer` numbers them, so warnings name
+ * the same `file:line:col`.
+ */
+import type {FileHandle} from 'node:fs/promises';
+import type {LinePrefilter} from './linePrefilter.js';
+
+const NEWLINE = 0x0a;
+
+/** Bytes asked for per read: large reads are what make scanning a big file cheap. */
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A decoded line (its `\r` and indentation kept, for columns), its 1-based number, and its bytes
+ * (valid during the call only: the buffer is reused); false stops the scan.
+ */
+export type LineHandler = (rawLine: string, lineNumber: number, bytes: Buffer) => boolean;
+
+function isAsciiSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
+
+/** Whether a line holds more than whitespace (as `String.prototype.trim` sees it). */
+function hasContent(bytes: Buffer, start: number, end: number): boolean {
+  for (let index = start; index < end; index += 1) {
+    const byte = bytes[index]!;
+    if (isAsciiSpace(byte)) continue;
+    // Non-ASCII whitespace (U+00A0, U+FEFF, …) is rare: decode only then.
+    return byte < 0x80 || bytes.toString('utf8', start, end).trim() !== '';
+  }
+  return false;
+}
+
+export class JsonLinesScanner {
+  private buffer: Buffer;
+  /** Bytes [0, filled) are unprocessed input that starts at a line start. */
+  private filled = 0;
+  private lineNumber = 0;
+  private atStart = true;
+  /** Whether any line held more than whitespace. */
+  sawContent = false;
+  /** Whether the prefilter ruled out a line with content (which then was never parsed). */
+  skippedContent = false;
+  /** Set once the handler returned false: no more lines are handled. */
+  stopped = false;
+
+  constructor(
+    private readonly onLine: LineHandler,
+    private readonly prefilter: LinePrefilter | null = null,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {
+    this.buffer = Buffer.allocUnsafe(2 * chunkBytes);
+  }
+
+  /** Where the next read goes: at least `chunkBytes` free, after the line still being read. */
+  space(): Buffer {
+    if (this.buffer.length - this.filled < this.chunkBytes) {
+      // Only a line longer than a chunk gets here: grow for it.
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.filled + this.chunkBytes));
+      this.buffer.copy(grown, 0, 0, this.filled);
+      this.buffer = grown;
+    }
+    return this.buffer.subarray(this.filled);
+  }
+
+  /** `bytes` were written at the start of `space()`: handles the lines they complete. */
+  commit(bytes: number): void {
+    this.filled += bytes;
+    this.handleLines(false);
+  }
+
+  /** Input from a stream, copied in (in pieces no larger than a chunk). */
+  push(chunk: Buffer): void {
+    for (let offset = 0; offset < chunk.length && !this.stopped; ) {
+      const space = this.space();
+      const copied = chunk.copy(space, 0, offset, offset + Math.min(this.chunkBytes, space.length));
+      offset += copied;
+      this.commit(copied);
+    }
+  }
+
+  /** The input ended: handles the last line, which may lack its newline. */
+  finish(): void {
+    this.handleLines(true);
+  }
+
+  private handleLines(final: boolean): void {
+    if (this.stopped) return;
+    let start = 0;
+    if (this.atStart) {
+      // A UTF-8 byte order mark is not part of the first line; wait for three bytes to tell.
+      if (this.filled < 3 && !final) return;
+      this.atStart = false;
+      if (this.buffer[0] === 0xef && this.buffer[1] === 0xbb && this.buffer[2] === 0xbf) start = 3;
+    }
+    const view = this.buffer.subarray(0, this.filled);
+    this.prefilter?.reset(view);
+    while (!this.stopped) {
+      let end = view.indexOf(NEWLINE, start);
+      if (end === -1) {
+        if (!final) break;
+        end = view.length;
+      }
+      this.lineNumber += 1;
+      this.visitLine(view, start, end);
+      start = end + 1;
+      if (end === view.length) break;
+    }
+    if (final || this.stopped) {
+      this.filled = 0;
+      return;
+    }
+    // Carry the unfinished line to the front, where the next read continues it.
+    this.buffer.copy(this.buffer, 0, start, this.filled);
+    this.filled -= start;
+  }
+
+  private visitLine(view: Buffer, start: number, end: number): void {
+    if (this.prefilter && !this.prefilter.admits(start, end)) {
+      if (!this.skippedContent && hasContent(view, start, end)) {
+        this.skippedContent = true;
+        this.sawContent = true;
+      }
+      return;
+    }
+    if (!this.sawContent && hasContent(view, start, end)) this.sawContent = true;
+    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber, view.subarray(start, end))) this.stopped = true;
+  }
+}
+
+/**
+ * Reads a file through the scanner, from its current position to its end (or until the handler
+ * stops it). `afterChunk` runs after each read, e.g. to flush output and wait for the pipe.
+ */
+export async function scanFile(handle: FileHandle, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void): Promise<void> {
+  while (!scanner.stopped) {
+    const space = scanner.space();
+    const {bytesRead} = await handle.read(space, 0, space.length, null);
+    if (bytesRead === 0) break;
+    scanner.commit(bytesRead);
+    await afterChunk();
+  }
+  scanner.finish();
+  await afterChunk();
+}
+
+/** Reads chunks (stdin's, say) through the scanner until they end or the handler stops it. */
+export async function scanChunks(chunks: AsyncIterable<Buffer | string>, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void): Promise<void> {
+  for await (const chunk of chunks) {
+    scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    await afterChunk();
+    if (scanner.stopped) break;
+  }
+  scanner.finish();
+  await afterChunk();
+}

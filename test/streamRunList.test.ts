@@ -1,0 +1,215 @@
+/**
+ * `runlens list` reading as it streams: the same runs as loading everything and filtering with the
+ * TUI's filter (whatever the prefilter skips), output that starts before the input ends, `--limit`
+ * that stops reading, and `--json` that stays one valid JSON array.
+ */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {PassThrough, Readable} from 'node:stream';
+import fc from 'fast-check';
+import {afterAll, describe, expect, it} from 'vitest';
+import {parseCli} from '../src/cli/args.js';
+import {queryFrom, runCli} from '../src/cli/main.js';
+import {streamRunList} from '../src/cli/streamRunList.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
+import {filterRuns} from '../src/store/listView.js';
+import {OutputCollector} from './helpers/outputCollector.js';
+
+const NOW_ISO = '2026-11-25T12:00:00Z';
+const NOW_MS = Date.parse(NOW_ISO);
+const NOW_SECONDS = NOW_MS / 1000;
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'runlens-stream-'));
+afterAll(() => rmSync(scratch, {recursive: true, force: true}));
+
+/** A JSON string literal with every `/` written `\/` and some other characters as `\uXXXX` (`pick` chooses which). */
+function escapedLiteral(text: string, pick: readonly boolean[]): string {
+  let out = '"';
+  [...text].forEach((char, index) => {
+    const code = char.codePointAt(0)!;
+    if (char === '/') out += '\\/';
+    else if (pick[index % pick.length] && code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += JSON.stringify(char).slice(1, -1);
+  });
+  return `${out}"`;
+}
+
+const STATUSES = ['requires_action', 'failed', 'completed', 'queued', 'requires_action_2', 'unknown'] as const;
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'gpt/4', 'm"q', 'é-model'] as const;
+const hostile = fc.oneof(
+  fc.string({unit: 'binary'}),
+  fc.constantFrom('requires_action', 'failed', 'gpt-4o', '\u001b[31mred', '\u202eevil', 'requires\\u005faction', 'K\u212a'),
+);
+
+interface RunSpec {
+  status: string | null | number;
+  model: string | null;
+  note: string;
+  escapeStatus: readonly boolean[] | null;
+  escapeModel: readonly boolean[] | null;
+  indent: string;
+  crlf: boolean;
+}
+
+const runSpec: fc.Arbitrary<RunSpec> = fc.record({
+  status: fc.oneof(fc.constantFrom(...STATUSES), fc.constant(null), fc.constant(7)),
+  model: fc.oneof(fc.constantFrom(...MODELS), fc.constant(null)),
+  note: hostile,
+  escapeStatus: fc.option(fc.array(fc.boolean(), {minLength: 1, maxLength: 4})),
+  escapeModel: fc.option(fc.array(fc.boolean(), {minLength: 1, maxLength: 4})),
+  indent: fc.constantFrom('', ' ', '\t'),
+  crlf: fc.boolean(),
+});
+
+/** One line: a run whose status and model may be spelled with escapes, with their text in other fields. */
+function lineFor(spec: RunSpec, index: number): string {
+  const parts = [`"id":${JSON.stringify(`run_${index}`)}`, '"object":"thread.run"'];
+  if (typeof spec.status === 'string') parts.push(`"status":${spec.escapeStatus ? escapedLiteral(spec.status, spec.escapeStatus) : JSON.stringify(spec.status)}`);
+  else if (spec.status !== null) parts.push(`"status":${spec.status}`);
+  if (spec.model !== null) parts.push(`"model":${spec.escapeModel ? escapedLiteral(spec.model, spec.escapeModel) : JSON.stringify(spec.model)}`);
+  parts.push(`"metadata":{"note":${JSON.stringify(spec.note)},"status":"requires_action","model":"gpt-4o"}`);
+  parts.push(`"last_error":{"code":"failed","message":${JSON.stringify(spec.note)}}`);
+  return `${spec.indent}{${parts.join(',')}}${spec.crlf ? '\r' : ''}`;
+}
+
+const extraLine = fc.constantFrom('', '   ', '{"status":"requires_action", broken', '[1,2]', '{"object":"thread.message","status":"failed"}');
+
+describe('streamRunList', () => {
+  it('lists the same runs, in the same order, as loading everything and filtering', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(runSpec, fc.option(extraLine, {freq: 4})), {maxLength: 25}),
+        fc.subarray([...STATUSES]),
+        fc.option(fc.constantFrom(...MODELS)),
+        fc.option(fc.constantFrom('gpt', 'requires', 'é', 'k')),
+        fc.integer({min: 1, max: 64}),
+        async (entries, statuses, model, search, chunkBytes) => {
+          const lines: string[] = [];
+          entries.forEach(([spec, extra], index) => {
+            lines.push(lineFor(spec, index));
+            if (extra !== null) lines.push(extra);
+          });
+          const file = path.join(scratch, 'property.jsonl');
+          writeFileSync(file, lines.join('\n'));
+          const argv = ['list', file, '--json'];
+          if (statuses.length > 0) argv.push('--status', statuses.join(','));
+          if (model !== null) argv.push('--model', model);
+          if (search !== null) argv.push('--search', search);
+          const options = parseCli(argv);
+          const query = queryFrom(options);
+
+          const loaded = await loadRunsFromSources([file]);
+          const expected = filterRuns(loaded.runs, query, NOW_SECONDS).map((run) => run.raw);
+
+          const stdout = new OutputCollector(false);
+          const stderr = new OutputCollector(false);
+          const code = await streamRunList([file], {
+            options,
+            query,
+            nowSeconds: NOW_SECONDS,
+            time: {utc: true},
+            target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
+            stdout,
+            stderr,
+            stdin: Readable.from([]),
+            chunkBytes,
+          });
+          if (loaded.runs.length === 0) return;
+          expect(code).toBe(0);
+          expect(JSON.parse(stdout.text)).toEqual(expected);
+        },
+      ),
+      {numRuns: 300},
+    );
+  });
+});
+
+interface Io {
+  stdin: PassThrough & {isTTY?: boolean};
+  stdout: OutputCollector;
+  stderr: OutputCollector;
+  done: Promise<number>;
+}
+
+function startCli(argv: string[]): Io {
+  const stdin: PassThrough & {isTTY?: boolean} = Object.assign(new PassThrough(), {isTTY: false});
+  const stdout = new OutputCollector(false);
+  const stderr = new OutputCollector(false);
+  const done = runCli({argv, env: {RUNLENS_NOW: NOW_ISO}, stdin, stdout, stderr, now: () => NOW_MS});
+  return {stdin, stdout, stderr, done};
+}
+
+const runLine = (id: string, status: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({id, object: 'thread.run', status, created_at: 1_764_000_000, model: 'gpt-4o', ...extra})}\n`;
+
+/** Resolves once `check` holds, polling the event loop (the CLI reads stdin asynchronously). */
+async function until(check: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 2500 && !check(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+  expect(check()).toBe(true);
+}
+
+describe('runlens list on a stream', () => {
+  it('prints the first match before the input ends, and the JSON is one valid array at the end', async () => {
+    const io = startCli(['list', '-', '--status', 'requires_action', '--json']);
+    io.stdin.write(runLine('run_1', 'completed'));
+    io.stdin.write(runLine('run_2', 'requires_action'));
+    await until(() => io.stdout.text.includes('run_2'));
+    expect(io.stdout.text.startsWith('[\n  {\n    "id": "run_2"')).toBe(true);
+    io.stdin.write(runLine('run_3', 'requires_action'));
+    io.stdin.end(runLine('run_4', 'failed'));
+    expect(await io.done).toBe(0);
+    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_2', 'run_3']);
+    expect(io.stderr.text).toBe('');
+  });
+
+  it('--limit N stops reading after N matches, with input still to come', async () => {
+    const io = startCli(['list', '-', '--status', 'failed', '--limit', '2']);
+    io.stdin.write(runLine('run_1', 'failed') + runLine('run_2', 'completed'));
+    await until(() => io.stdout.text.includes('run_1'));
+    io.stdin.write(runLine('run_3', 'failed'));
+    // Never ended: the command finishes on the second match.
+    expect(await io.done).toBe(0);
+    expect(io.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual(['run_1', 'run_3']);
+  });
+
+  it('a bad line is a warning with file:line:col, and the lines after it still print', async () => {
+    const io = startCli(['list', '-', '--json']);
+    io.stdin.end(runLine('run_1', 'failed') + '{"id": "run_2", oops\n' + runLine('run_3', 'queued'));
+    expect(await io.done).toBe(0);
+    expect(io.stderr.text).toMatch(/^runlens: <stdin>:2:17: .*; line skipped\n$/);
+    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_1', 'run_3']);
+  });
+
+  it('a run read twice prints once; a copy written differently is a warning naming both lines', async () => {
+    const file = path.join(scratch, 'twice.jsonl');
+    writeFileSync(file, runLine('run_1', 'failed') + runLine('run_1', 'failed') + runLine('run_1', 'failed', {model: 'o3'}));
+    const io = startCli(['list', file]);
+    expect(await io.done).toBe(0);
+    expect(io.stdout.text.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(io.stderr.text).toBe(`runlens: ${file}:3: run_1 also appears in ${file}:1, written differently; printed that one (print mode prints in the order read)\n`);
+  });
+
+  it('no match: an empty JSON array, exit 0; nothing loadable: exit 1 and no output', async () => {
+    const none = startCli(['list', '-', '--status', 'expired', '--json']);
+    none.stdin.end(runLine('run_1', 'failed'));
+    expect(await none.done).toBe(0);
+    expect(none.stdout.text).toBe('[]\n');
+    const empty = startCli(['list', '-', '--json']);
+    empty.stdin.end('\n\n');
+    expect(await empty.done).toBe(1);
+    expect(empty.stdout.text).toBe('');
+    expect(empty.stderr.text).toContain('no runs could be loaded');
+  });
+
+  it('--sort keeps the matches only, then prints them sorted; a pretty-printed document takes the loader', async () => {
+    const sorted = startCli(['list', '-', '--sort', 'id', '--status', 'failed']);
+    sorted.stdin.end(runLine('run_b', 'failed') + runLine('run_c', 'completed') + runLine('run_a', 'failed'));
+    expect(await sorted.done).toBe(0);
+    expect(sorted.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual(['run_a', 'run_b']);
+    const pretty = startCli(['list', '-', '--json']);
+    pretty.stdin.end(JSON.stringify([JSON.parse(runLine('run_x', 'failed')), JSON.parse(runLine('run_y', 'queued'))], null, 2));
+    expect(await pretty.done).toBe(0);
+    expect((JSON.parse(pretty.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_x', 'run_y']);
+  });
+});
