@@ -242,7 +242,6 @@ describe('generated big and deep input', () => {
     expect(ids(loaded)).toEqual(['run_fifty', 'run_besideFifty']);
     expect(loaded.runs[0]?.instructions).toBe(instructions);
 
-    const started = Date.now();
     const list = await runBuilt(['list', folder]);
     expect(list).toMatchObject({code: 0, stderr: ''});
     expect(list.stdout.split('\n').map((line) => line.split('\t')[0]).sort()).toEqual(['', 'run_besideFifty', 'run_fifty']);
@@ -257,9 +256,9 @@ describe('generated big and deep input', () => {
     expect(show.stdout.replace(/\s+/g, '').split(note.replace(/\s+/g, ''))).toHaveLength(3);
     expect(show.stdout).toContain(`${instructions.length.toLocaleString('en-US')} characters`);
     expect(show.stdout).toMatch(/── Raw JSON[\s\S]*"status": "completed"/);
+    // Bounded output; before long text was measured in linear time this took minutes and ran
+    // into the test's time limit (no timing assertion here: speed is the bench's business).
     expect(show.stdout.length).toBeLessThan(1_000_000);
-    // Generous for two shared cores: it took minutes before long text was measured in linear time.
-    expect(Date.now() - started).toBeLessThan(60_000);
     // --json keeps every character.
     const json = await runBuilt(['show', 'run_fifty', folder, '--json']);
     expect((JSON.parse(json.stdout) as {instructions: string}).instructions).toBe(instructions);
@@ -401,10 +400,9 @@ describe('generated file-system cases', () => {
         }),
       );
     }
-    const started = Date.now();
+    // Under a second on an idle machine; a per-file cost that grows with the folder would run
+    // into the test's time limit.
     const loaded = await loadRunsFromSources([root]);
-    // Under a second on an idle machine; the bound catches a per-file cost that grows with the folder.
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(loaded.runs.length).toBe(9996);
     expect(loaded.runs[0]?.id).toBe('run_many0');
     expect(loaded.runs.at(-1)?.id).toBe('run_many9998');

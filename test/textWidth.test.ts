@@ -28,9 +28,8 @@ describe('textWidth', () => {
 
   it('measures 5 MB of mixed-width text in linear time', () => {
     const text = 'Answer briefly. 東京. e\u0301 '.repeat(200_000);
-    const started = performance.now();
+    // Well under a second on an idle machine; string-width alone takes hours on this, far past
+    // the test's time limit (no timing assertion: speed is the bench's business).
     expect(textWidth(text)).toBe(24 * 200_000);
-    // Well under a second on an idle machine; string-width alone takes hours on this.
-    expect(performance.now() - started).toBeLessThan(15_000);
-  });
+  }, 30_000);
 });

@@ -16,7 +16,7 @@ import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor} from '../sources/linePrefilter.js';
-import {loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
+import {headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {parseJson} from '../format/jsonError.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
@@ -180,13 +180,6 @@ class SortedPrinter implements RunPrinter {
 /** How a file or stdin is read: through the scanner as JSON Lines, or by the loader as a whole. */
 type Reading = 'json-lines' | 'whole';
 
-/** Mirrors loadSources: UTF-16 files and stream transcripts take the general path. */
-function headReadsAsJsonLines(head: Buffer): boolean {
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return false;
-  const text = head.toString('utf8').replace(/^\ufeff/, '').trimStart();
-  return !text.startsWith('event:') && !text.startsWith('data:') && !text.startsWith(':');
-}
-
 /**
  * Runs `list` over file sources and stdin (no URL, no API), printing as it reads. Returns the exit
  * code: 1 when nothing could be loaded, as the loading path does.
@@ -347,7 +340,7 @@ async function readStdinHead(stdin: AsyncIterable<Buffer | string>): Promise<Std
 }
 
 function firstLineVerdict(bytes: Buffer, ended: boolean): Reading | 'undecided' {
-  if (!headReadsAsJsonLines(bytes.subarray(0, 256))) return 'whole';
+  if (!headReadsAsJsonLines(bytes)) return 'whole';
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);

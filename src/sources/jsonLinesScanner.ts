@@ -14,10 +14,11 @@ const NEWLINE = 0x0a;
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 
 /**
- * A decoded line (its `\r` and indentation kept, for columns), its 1-based number, and its bytes
- * (valid during the call only: the buffer is reused); false stops the scan.
+ * A decoded line (its `\r` and indentation kept, for columns), its 1-based number, its bytes
+ * (valid during the call only: the buffer is reused) and where they start in the input; false
+ * stops the scan.
  */
-export type LineHandler = (rawLine: string, lineNumber: number, bytes: Buffer) => boolean;
+export type LineHandler = (rawLine: string, lineNumber: number, bytes: Buffer, offset: number) => boolean;
 
 function isAsciiSpace(byte: number): boolean {
   return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
@@ -38,6 +39,8 @@ export class JsonLinesScanner {
   private buffer: Buffer;
   /** Bytes [0, filled) are unprocessed input that starts at a line start. */
   private filled = 0;
+  /** Where in the input buffer[0] is. */
+  private base = 0;
   private lineNumber = 0;
   private atStart = true;
   /** Whether any line held more than whitespace. */
@@ -110,12 +113,14 @@ export class JsonLinesScanner {
       if (end === view.length) break;
     }
     if (final || this.stopped) {
+      this.base += this.filled;
       this.filled = 0;
       return;
     }
     // Carry the unfinished line to the front, where the next read continues it.
     this.buffer.copy(this.buffer, 0, start, this.filled);
     this.filled -= start;
+    this.base += start;
   }
 
   private visitLine(view: Buffer, start: number, end: number): void {
@@ -127,7 +132,7 @@ export class JsonLinesScanner {
       return;
     }
     if (!this.sawContent && hasContent(view, start, end)) this.sawContent = true;
-    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber, view.subarray(start, end))) this.stopped = true;
+    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber, view.subarray(start, end), this.base + start)) this.stopped = true;
   }
 }
 

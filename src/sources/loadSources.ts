@@ -15,10 +15,14 @@ import {isJsonLinesName, JsonLinesReader, parseJsonLinesBuffer, parseRunText, ty
  * general path.
  */
 function readsAsJsonLinesBytes(file: string, bytes: Buffer): boolean {
-  if (!isJsonLinesName(file)) return false;
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
-  const head = bytes.toString('utf8', 0, Math.min(bytes.length, 256)).replace(/^\ufeff/, '').trimStart();
-  return !head.startsWith('event:') && !head.startsWith('data:') && !head.startsWith(':');
+  return isJsonLinesName(file) && headReadsAsJsonLines(bytes);
+}
+
+/** Whether bytes that start so can be split into lines as UTF-8: not UTF-16, not a stream transcript. */
+export function headReadsAsJsonLines(head: Buffer): boolean {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return false;
+  const text = head.toString('utf8', 0, Math.min(head.length, 256)).replace(/^\ufeff/, '').trimStart();
+  return !text.startsWith('event:') && !text.startsWith('data:') && !text.startsWith(':');
 }
 
 /** Everything loaded from the command line's sources. */

@@ -2,6 +2,7 @@ import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
+import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -100,15 +101,14 @@ export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedRun
 /**
  * JSON Lines fed in chunks of bytes as they are read (a file read piece by piece, stdin): each
  * complete line is parsed as soon as its newline arrives, so a large file never sits in memory
- * whole and runs are there before the end is read. A line cut between chunks is carried over.
+ * whole and runs are there before the end is read. The splitting is JsonLinesScanner's, which
+ * print mode's streaming list uses too.
  */
+/** Smaller than the scanner's default: a folder of many small files gets a small buffer each. */
+const READER_CHUNK_BYTES = 256 * 1024;
+
 export class JsonLinesReader {
-  private carry: Buffer | null = null;
-  /** Where in the input the carried-over line starts (bytes). */
-  private carryOffset = 0;
-  private lineNumber = 0;
-  private sawContent = false;
-  private atStart = true;
+  private readonly scanner: JsonLinesScanner;
   /** Bytes pushed so far. */
   bytesRead = 0;
 
@@ -119,83 +119,29 @@ export class JsonLinesReader {
      * Runs are kept small (see DetachedRun) and read again from the file when opened.
      * Only for a file that can be read again, not stdin.
      */
-    private readonly detachRuns = false,
-  ) {}
+    detachRuns = false,
+  ) {
+    this.scanner = new JsonLinesScanner((rawLine, lineNumber, bytes, offset) => {
+      const before = out.runs.length;
+      parseJsonLine(rawLine, lineNumber, file, out);
+      if (detachRuns) {
+        for (let index = before; index < out.runs.length; index += 1) {
+          out.runs[index] = detachUnlessWaiting(out.runs[index]!, offset, bytes.length, runFromText);
+        }
+      }
+      return true;
+    }, null, READER_CHUNK_BYTES);
+  }
 
   push(chunk: Buffer): void {
     this.bytesRead += chunk.length;
-    if (this.atStart) {
-      const head = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-      if (head.length < 3) {
-        // Too short to tell a byte order mark from text: wait for more.
-        this.carry = Buffer.from(head);
-        this.carryOffset = 0;
-        return;
-      }
-      this.carry = null;
-      this.atStart = false;
-      // A UTF-8 byte order mark is not part of the first line.
-      const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-      this.pushLines(head, bom);
-      return;
-    }
-    this.pushLines(chunk, 0);
-  }
-
-  private pushLines(chunk: Buffer, from: number): void {
-    // Where this chunk starts in the input (a first chunk may begin with carried-over bytes).
-    const base = this.bytesRead - chunk.length;
-    let start = from;
-    if (this.carry) {
-      const end = chunk.indexOf(0x0a, start);
-      if (end === -1) {
-        this.carry = Buffer.concat([this.carry, chunk.subarray(start)]);
-        return;
-      }
-      const line = Buffer.concat([this.carry, chunk.subarray(start, end)]);
-      this.carry = null;
-      this.line(line, 0, line.length, this.carryOffset);
-      start = end + 1;
-    }
-    for (;;) {
-      const end = chunk.indexOf(0x0a, start);
-      if (end === -1) break;
-      this.line(chunk, start, end, base + start);
-      start = end + 1;
-    }
-    // Copied: the caller may reuse the chunk's memory for the next read.
-    if (start < chunk.length) {
-      this.carry = Buffer.from(chunk.subarray(start));
-      this.carryOffset = base + start;
-    }
+    this.scanner.push(chunk);
   }
 
   /** The last line, which needs no newline. */
   end(): void {
-    if (this.atStart && this.carry) {
-      // An input of under three bytes: not held back any longer.
-      const head = this.carry;
-      this.carry = null;
-      this.atStart = false;
-      this.pushLines(head, head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
-    }
-    if (this.carry) {
-      const line = this.carry;
-      this.carry = null;
-      this.line(line, 0, line.length, this.carryOffset);
-    }
-    if (!this.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
-  }
-
-  /** One line: `bytes` from `start` to `end`, found at `offset` in the input. */
-  private line(bytes: Buffer, start: number, end: number, offset: number): void {
-    this.lineNumber += 1;
-    const before = this.out.runs.length;
-    this.sawContent = parseJsonLine(bytes.toString('utf8', start, end), this.lineNumber, this.file, this.out) || this.sawContent;
-    if (!this.detachRuns) return;
-    for (let index = before; index < this.out.runs.length; index += 1) {
-      this.out.runs[index] = detachUnlessWaiting(this.out.runs[index]!, offset, end - start, runFromText);
-    }
+    this.scanner.finish();
+    if (!this.scanner.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
   }
 }
 
