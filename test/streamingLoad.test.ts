@@ -193,6 +193,30 @@ describe('RunFeed.stream', () => {
   });
 });
 
+describe('RunFeed.stream when input pauses', () => {
+  it('shows runs held back by the pacing once their turn comes, though nothing more arrives', async () => {
+    let clock = 10_000;
+    const feed = new RunFeed({runs: [], warnings: [], sources: ['pipe'], files: []}, {load: () => Promise.reject(new Error('unused')), now: () => clock, watchSeconds: 5, watching: false, files: [], remote: false});
+    const runs = [0, 1].map((index) => normalizeRun(JSON.parse(runLine(`run_${index}`, index)) as Record<string, unknown>, {file: 'pipe', line: index + 1}));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const done = feed.stream(async (onProgress) => {
+      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'pipe'}, {runs: runs.slice(0, 1), warnings: []});
+      clock += 100;
+      onProgress({bytesRead: 200, totalBytes: null, runs: 2, file: 'pipe'}, {runs, warnings: []});
+      expect(feed.snapshot().runs).toHaveLength(1);
+      await finished;
+      return {runs, warnings: [], sources: ['pipe'], files: []};
+    });
+    // The writer is silent now; the second run still shows, 300 ms later (400 ms after the first).
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(feed.snapshot().runs.map((run) => run.id)).toEqual(['run_0', 'run_1']);
+    expect(feed.snapshot().loading).not.toBeNull();
+    finish();
+    await done;
+  });
+});
+
 describe('the store during a first load', () => {
   const make = (id: string, createdAt: number) => normalizeRun(JSON.parse(runLine(id, createdAt)) as Record<string, unknown>, {file: 'f'});
   const early = [make('run_old', 100), make('run_mid', 200)];

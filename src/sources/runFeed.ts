@@ -119,22 +119,40 @@ export class RunFeed {
     const startedAt = this.options.now();
     let runsShownAt = -Infinity;
     let progressShownAt = -Infinity;
+    // Runs held back by the pacing are shown when their turn comes, even if nothing more arrives
+    // (a pipe whose writer pauses).
+    let pending: {progress: LoadProgress; partial: PartialLoad} | null = null;
+    let pendingTimer: NodeJS.Timeout | null = null;
+    const showRuns = (progress: LoadProgress, partial: PartialLoad) => {
+      runsShownAt = this.options.now();
+      progressShownAt = runsShownAt;
+      pending = null;
+      // A copy: the load goes on adding to its own array.
+      this.update({loading: {...progress, startedAt}, runs: partial.runs.slice(), warnings: [...partial.warnings]});
+    };
     const onProgress = (progress: LoadProgress, partial: PartialLoad) => {
       const now = this.options.now();
       const every = Math.max(PARTIAL_RUNS_EVERY_MS, partial.runs.length / RUNS_PER_MS_BETWEEN_SHOWINGS);
-      const showRuns = partial.runs.length > 0 && (this.snapshotValue.runs.length === 0 || now - runsShownAt >= every);
-      if (!showRuns && now - progressShownAt < PROGRESS_EVERY_MS) return;
-      progressShownAt = now;
-      const change: Partial<FeedSnapshot> = {loading: {...progress, startedAt}};
-      if (showRuns) {
-        runsShownAt = now;
-        // A copy: the load goes on adding to its own array.
-        Object.assign(change, {runs: partial.runs.slice(), warnings: [...partial.warnings]});
+      if (partial.runs.length > 0 && (this.snapshotValue.runs.length === 0 || now - runsShownAt >= every)) {
+        showRuns(progress, partial);
+        return;
       }
-      this.update(change);
+      if (partial.runs.length !== this.snapshotValue.runs.length) {
+        pending = {progress, partial};
+        pendingTimer ??= setTimeout(() => {
+          pendingTimer = null;
+          if (pending && this.snapshotValue.loading) showRuns(pending.progress, pending.partial);
+        }, Math.max(0, runsShownAt + every - now));
+        pendingTimer.unref();
+      }
+      if (now - progressShownAt < PROGRESS_EVERY_MS) return;
+      progressShownAt = now;
+      this.update({loading: {...progress, startedAt}});
     };
     this.update({loading: {bytesRead: 0, totalBytes: null, runs: 0, file: null, startedAt}});
-    const done = load(onProgress).then(
+    const done = load(onProgress).finally(() => {
+      if (pendingTimer) clearTimeout(pendingTimer);
+    }).then(
       (loaded) => {
         this.snapshotValue = {...this.snapshotValue, ...loaded, refreshedAt: this.options.now(), error: null, loading: null};
         this.emit();
