@@ -4,6 +4,7 @@
  * everything else, and never throw.
  */
 import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
 import {chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -342,6 +343,31 @@ describe('generated file-system cases', () => {
       await chmod(path.join(folder, 'a-locked.json'), 0o644);
       await chmod(path.join(folder, 'closed'), 0o755);
     }
+  });
+
+  // Root reads chmod 000 files, so as root the built CLI is run as the user nobody (setpriv, from
+  // util-linux), for whom the file and folder really are unreadable.
+  it.runIf(runningAsRoot && existsSync('/usr/bin/setpriv'))('as root: the CLI run as nobody warns about an unreadable file and folder and lists the rest', async () => {
+    const folder = path.join(tmp, 'locked-for-nobody');
+    await mkdir(path.join(folder, 'closed'), {recursive: true});
+    await writeFile(path.join(folder, 'a-locked.json'), JSON.stringify(run('run_locked')));
+    await writeFile(path.join(folder, 'b-open.json'), JSON.stringify(run('run_open')));
+    await chmod(tmp, 0o755);
+    await chmod(folder, 0o755);
+    await chmod(path.join(folder, 'b-open.json'), 0o644);
+    await chmod(path.join(folder, 'a-locked.json'), 0o000);
+    await chmod(path.join(folder, 'closed'), 0o000);
+    const result = await new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
+      execFile('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'list', folder], {env: {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/tmp', NO_COLOR: '1'}}, (error, stdout, stderr) =>
+        resolve({code: error ? Number(error.code ?? 1) : 0, stdout, stderr}),
+      );
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').map((line) => line.split('\t')[0]).filter(Boolean)).toEqual(['run_open']);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      `runlens: ${path.join(folder, 'closed')}: permission denied`,
+      `runlens: ${path.join(folder, 'a-locked.json')}: permission denied`,
+    ]);
   });
 
   it('treats a folder named x.json as a folder, as a source and inside a folder', async () => {
