@@ -47,18 +47,45 @@ function countWide(stretches: Iterable<RegExpMatchArray>): number {
 }
 
 /**
- * A stretch with no such character (a megabyte of emoji or Arabic) is cut every PIECE units,
- * never inside a surrogate pair: a cluster that spans a cut (a combining mark, a ZWJ sequence)
- * may then count a column more or less, which only matters for text no one reads whole.
+ * A stretch with no such character (a megabyte of emoji or Arabic) is cut about every PIECE units,
+ * at a place where no cluster spans the cut (see `cutsNoCluster`), looked for a little before the
+ * mark; only text with no such place nearby (a kilobyte of one cluster) is cut anyway, where a
+ * cluster may then count a column more or less.
  */
 function measureStretch(stretch: string): number {
   if (stretch.length <= PIECE) return stringWidth(stretch);
   let width = 0;
   for (let start = 0; start < stretch.length; ) {
     let end = Math.min(stretch.length, start + PIECE);
-    if (end < stretch.length && /[\ud800-\udbff]/.test(stretch[end - 1]!)) end += 1;
+    if (end < stretch.length) {
+      let cut = end;
+      while (cut > end - CUT_SEARCH && !cutsNoCluster(stretch, cut)) cut -= 1;
+      end = cut > end - CUT_SEARCH ? cut : end + (/[\ud800-\udbff]/.test(stretch[end - 1]!) ? 1 : 0);
+    }
     width += stringWidth(stretch.slice(start, end));
     start = end;
   }
   return width;
+}
+
+/** How far before the mark a place to cut is looked for (code units). */
+const CUT_SEARCH = 64;
+/** Characters that join the one before them: marks, ZWJ, variation selectors, skin tones, tags, Hangul vowels and finals. */
+const JOINS_BEFORE = /^(?:[\p{M}\u200d\ufe00-\ufe0f\u1160-\u11ff]|\ud83c[\udffb-\udfff]|\udb40[\udc20-\udc7f])/u;
+/** Characters that join the one after them: ZWJ, Hangul leading consonants. */
+const JOINS_AFTER = /[\u200d\u1100-\u115f]$/;
+const REGIONAL_INDICATOR_AFTER = /^\ud83c[\udde6-\uddff]/;
+const REGIONAL_INDICATOR_BEFORE = /\ud83c[\udde6-\uddff]$/;
+
+/** Whether cutting `text` before index `at` splits no grapheme cluster (a cheap, safe test: false when unsure). */
+function cutsNoCluster(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  // Never inside a surrogate pair.
+  if (code >= 0xdc00 && code <= 0xdfff) return false;
+  const after = text.slice(at, at + 2);
+  const before = text.slice(Math.max(0, at - 2), at);
+  if (JOINS_BEFORE.test(after) || JOINS_AFTER.test(before)) return false;
+  if (before.endsWith('\r') && after.startsWith('\n')) return false;
+  // Between two flag letters the pairing is unknown without counting back: not here.
+  return !(REGIONAL_INDICATOR_BEFORE.test(before) && REGIONAL_INDICATOR_AFTER.test(after));
 }
