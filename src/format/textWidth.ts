@@ -71,7 +71,7 @@ function measureStretch(stretch: string): number {
 /** How far before the mark a place to cut is looked for (code units). */
 const CUT_SEARCH = 64;
 /** Characters that join the one before them: marks, ZWJ, variation selectors, skin tones, tags, Hangul vowels and finals. */
-const JOINS_BEFORE = /^(?:[\p{M}\u200d\ufe00-\ufe0f\u1160-\u11ff]|\ud83c[\udffb-\udfff]|\udb40[\udc20-\udc7f])/u;
+const JOINS_BEFORE = /^[\p{M}\u200d\ufe00-\ufe0f\u1160-\u11ff\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]/u;
 /** Characters that join the one after them: ZWJ, Hangul leading consonants. */
 const JOINS_AFTER = /[\u200d\u1100-\u115f]$/;
 const REGIONAL_INDICATOR_AFTER = /^\ud83c[\udde6-\uddff]/;
