@@ -89,7 +89,7 @@ describe('JsonArrayReader', () => {
     const runs = Array.from({length: 3000}, (_, index) => run(`run_${String(index).padStart(5, '0')}`, {instructions: `"quoted" \\ ${'x'.repeat(200)}`, status: index % 10 === 0 ? 'requires_action' : 'completed'}));
     writeFileSync(file, JSON.stringify({object: 'list', data: runs, has_more: false}, null, 2));
     const progress: number[] = [];
-    const streamed = await loadRunsFromSources([file], {onProgress: (report, partial) => progress.push(partial.runs.length), detachRuns: true});
+    const streamed = await loadRunsFromSources([file], {onProgress: (_report, partial) => void progress.push(partial.runs.length), detachRuns: true});
     const plain = await loadRunsFromSources([file]);
     expect(progress.length).toBeGreaterThan(2);
     expect(progress[0]).toBeGreaterThan(0);

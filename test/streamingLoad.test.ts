@@ -100,7 +100,7 @@ describe('loadRunsFromSources with progress', () => {
 
   it('reports growing byte counts against the file size, with the runs so far, and ends with the same runs as a plain load', async () => {
     const reports: Array<{progress: LoadProgress; runs: number}> = [];
-    const loaded = await loadRunsFromSources([file], {onProgress: (progress, partial) => reports.push({progress, runs: partial.runs.length})});
+    const loaded = await loadRunsFromSources([file], {onProgress: (progress, partial) => void reports.push({progress, runs: partial.runs.length})});
     const plain = await loadRunsFromSources([file]);
     expect(loaded.runs.map((run) => run.id)).toEqual(plain.runs.map((run) => run.id));
     expect(loaded.runs).toHaveLength(6000);

@@ -189,9 +189,10 @@ export interface LoadOptions {
   /**
    * Told after every piece read, with the runs so far. When given, large JSON Lines files are read
    * in pieces and the load yields to the event loop between them, so a UI draws the first rows
-   * and answers keys while the rest loads.
+   * and answers keys while the rest loads. A promise it returns holds the load until it settles
+   * (the TUI: until its first frame is drawn).
    */
-  onProgress?: (progress: LoadProgress, partial: PartialLoad) => void;
+  onProgress?: (progress: LoadProgress, partial: PartialLoad) => void | Promise<void>;
   /** Ends the load early (between pieces), with what has been read so far. */
   signal?: AbortSignal;
   /**
@@ -277,7 +278,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   };
   const report = async (file: string | null, bytesInFile: number) => {
     if (!onProgress) return;
-    onProgress(
+    await onProgress(
       {bytesRead: bytesBefore + bytesInFile, totalBytes, runs: collection.runs.length, file},
       {runs: collection.runs, warnings: [...warnings, ...collection.warnings]},
     );
