@@ -154,7 +154,7 @@ describe('loadRunsFromSources with progress', () => {
 });
 
 describe('RunFeed.stream', () => {
-  it('shows the first runs at once, later ones at most every 400 ms, progress in between, and everything at the end', async () => {
+  it('shows the first runs at once, later ones at most every 400 ms, progress every 250 ms in between, and everything at the end', async () => {
     let clock = 10_000;
     const feed = new RunFeed({runs: [], warnings: [], sources: ['big.jsonl'], files: []}, {load: () => Promise.reject(new Error('unused')), now: () => clock, watchSeconds: 5, watching: false, files: [], remote: false});
     const runs = Array.from({length: 5}, (_, index) => normalizeRun(JSON.parse(runLine(`run_${index}`, index)) as Record<string, unknown>, {file: 'big.jsonl', line: index + 1}));
@@ -168,12 +168,16 @@ describe('RunFeed.stream', () => {
       expect(feed.snapshot().loading).toMatchObject({bytesRead: 0, startedAt: 10_000});
       onProgress(...progress(100, 1));
       expect(feed.snapshot().runs.map((run) => run.id)).toEqual(['run_0']);
-      clock += 150;
+      clock += 100;
+      onProgress(...progress(150, 1));
+      // Too soon for the progress bar to move.
+      expect(feed.snapshot().loading?.bytesRead).toBe(100);
+      clock += 200;
       onProgress(...progress(200, 2));
       // Progress moves, the runs shown wait.
       expect(feed.snapshot().loading?.bytesRead).toBe(200);
       expect(feed.snapshot().runs).toHaveLength(1);
-      clock += 300;
+      clock += 150;
       onProgress(...progress(300, 3));
       expect(feed.snapshot().runs).toHaveLength(3);
       await finished;

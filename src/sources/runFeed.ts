@@ -40,8 +40,11 @@ export interface LoadingState extends LoadProgress {
  */
 const PARTIAL_RUNS_EVERY_MS = 400;
 const RUNS_PER_MS_BETWEEN_SHOWINGS = 40;
-/** The progress bar moves this often at most. */
-const PROGRESS_EVERY_MS = 100;
+/**
+ * The progress bar moves this often at most: each move redraws the whole frame (20–30 ms at
+ * 100,000 runs), and at 100 ms those redraws were a quarter of the load.
+ */
+const PROGRESS_EVERY_MS = 250;
 
 export interface RunFeedOptions {
   /**
