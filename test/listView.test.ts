@@ -6,6 +6,7 @@ import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {
   countByStatus,
   DEFAULT_QUERY,
+  filterRuns,
   matchesQuery,
   runDurationSeconds,
   searchTerms,
@@ -183,6 +184,29 @@ describe('filters', () => {
     expect(ids(selectRuns(RUNS, query({stuck: 'stalled', stalledAfterSeconds: 100}), NOW))).toEqual(['run_d', 'run_c']);
     expect(ids(selectRuns(RUNS, query({stuck: 'stalled', stalledAfterSeconds: 50}), NOW))).toEqual(['run_e', 'run_d', 'run_c']);
     expect(matchesQuery(RUNS[3]!, query({stuck: 'stalled', stalledAfterSeconds: 100}), NOW - 150)).toBe(false);
+  });
+
+  it('search through the index finds exactly the runs whose text holds every term, in any order given (property)', () => {
+    const word = fc.constantFrom('ab', 'ba', 'a', 'b', 'abc', 'c', 'run', 'gpt');
+    const runsArbitrary = fc.array(
+      fc.record({n: fc.nat(50), words: fc.array(word, {maxLength: 4}), status: fc.constantFrom('completed', 'failed')}),
+      {maxLength: 30},
+    );
+    fc.assert(
+      fc.property(runsArbitrary, fc.array(word, {minLength: 1, maxLength: 3}), fc.boolean(), fc.boolean(), (specs, terms, sortedView, withStatus) => {
+        const base = specs.map((spec, at) => run({id: `run_${at}x${spec.n}`, status: spec.status, created_at: NOW - spec.n, metadata: {note: spec.words.join(' ')}}));
+        // The store filters its sorted array against an index built over the unsorted one.
+        const view = sortedView ? [...base].reverse() : base;
+        const search = terms.join(' ');
+        const statuses = withStatus ? ['failed'] : null;
+        const found = ids(filterRuns(view, query({search, statuses}), NOW, base));
+        const expected = ids(view.filter((candidate) => terms.every((term) => candidate.searchText.includes(term)) && (!statuses || statuses.includes(candidate.status))));
+        expect(found).toEqual(expected);
+        // Asked twice (the second time from the cached positions), the same answer.
+        expect(ids(filterRuns(view, query({search, statuses}), NOW, base))).toEqual(expected);
+      }),
+      {numRuns: 300},
+    );
   });
 
   it('searchTerms lower-cases and splits on any whitespace', () => {
