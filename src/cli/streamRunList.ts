@@ -16,9 +16,8 @@ import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor} from '../sources/linePrefilter.js';
-import {headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
+import {firstLineVerdict, headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
-import {parseJson} from '../format/jsonError.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
 import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
@@ -337,22 +336,6 @@ async function readStdinHead(stdin: AsyncIterable<Buffer | string>): Promise<Std
     }
   }
   return {reading, replay: replay()};
-}
-
-function firstLineVerdict(bytes: Buffer, ended: boolean): Reading | 'undecided' {
-  if (!headReadsAsJsonLines(bytes)) return 'whole';
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end === -1) {
-      if (!ended) return 'undecided';
-      end = bytes.length;
-    }
-    const line = bytes.toString('utf8', start, end).trim();
-    if (line !== '') return parseJson(line).ok ? 'json-lines' : 'whole';
-    start = end + 1;
-  }
-  return ended ? 'whole' : 'undecided';
 }
 
 /** The loader reads stdin as a Readable. */

@@ -7,12 +7,12 @@ import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
 import type {Run} from '../model/run.js';
 import {headIsRunArray, JsonArrayReader} from './jsonArrayReader.js';
-import {isJsonLinesName, JsonLinesReader, parseJsonLinesBuffer, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
+import {isJsonLinesName, JsonLinesReader, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
 
 /**
  * A `.jsonl`/`.ndjson` file in UTF-8 is parsed line by line from its bytes (see
- * parseJsonLinesBuffer); UTF-16 files and stream transcripts saved under that name take the
- * general path.
+ * JsonLinesReader); UTF-16 files and stream transcripts saved under that name take the general
+ * path.
  */
 function readsAsJsonLinesBytes(file: string, bytes: Buffer): boolean {
   return isJsonLinesName(file) && headReadsAsJsonLines(bytes);
@@ -365,19 +365,68 @@ async function* streamPieces(stream: Readable): AsyncGenerator<Buffer> {
 }
 
 /**
- * Whether bytes that have no name to go by (stdin) are JSON Lines: the first line, complete in
- * `head`, is a JSON value on its own. A one-line JSON document passes too, and parses the same.
+ * How bytes with no name to go by (stdin) read: as JSON Lines when their first line is a JSON
+ * value on its own (a one-line JSON document passes too, and parses the same), else whole;
+ * `undecided` while that line is still incomplete and more may come (`ended` false).
  */
-function headIsJsonLines(head: Buffer): boolean {
-  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return false;
-  let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  for (let end = head.indexOf(0x0a, start); end !== -1; start = end + 1, end = head.indexOf(0x0a, start)) {
-    const line = head.toString('utf8', start, end).trim();
-    if (line === '') continue;
-    if (line.startsWith('event:') || line.startsWith('data:') || line.startsWith(':')) return false;
-    return parseJson(line).ok;
+export function firstLineVerdict(bytes: Buffer, ended: boolean): 'json-lines' | 'whole' | 'undecided' {
+  if (!headReadsAsJsonLines(bytes)) return 'whole';
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) {
+      if (!ended) return 'undecided';
+      end = bytes.length;
+    }
+    const line = bytes.toString('utf8', start, end).trim();
+    if (line !== '') return parseJson(line).ok ? 'json-lines' : 'whole';
+    start = end + 1;
   }
-  return false;
+  return ended ? 'whole' : 'undecided';
+}
+
+/** A reader fed piece by piece: JsonLinesReader, JsonArrayReader. */
+interface PieceReader {
+  push(piece: Buffer): void;
+  end(): void;
+  /** Set by a reader that finds the input is not of its kind. */
+  readonly unsupported?: boolean;
+}
+
+/**
+ * Feeds `first`, then the rest of `pieces`, to `reader`, handing what it found to `take` and the
+ * bytes so far to `report` after each piece. Returns the bytes read, or null when the reader
+ * said the input is not of its kind.
+ */
+async function feedPieces(
+  reader: PieceReader,
+  parsed: ParsedRuns,
+  first: Buffer,
+  pieces: AsyncGenerator<Buffer>,
+  take: (parsed: ParsedRuns) => void,
+  report: ((bytesRead: number) => Promise<void>) | null,
+  signal: AbortSignal | undefined,
+): Promise<number | null> {
+  let bytesRead = 0;
+  for (let piece: Buffer | undefined = first; piece && piece.length > 0; ) {
+    reader.push(piece);
+    if (reader.unsupported) {
+      await pieces.return(undefined);
+      return null;
+    }
+    bytesRead += piece.length;
+    take(parsed);
+    if (report) await report(bytesRead);
+    if (signal?.aborted) {
+      await pieces.return(undefined);
+      return bytesRead;
+    }
+    const result = await pieces.next();
+    piece = result.done ? undefined : result.value;
+  }
+  reader.end();
+  take(parsed);
+  return bytesRead;
 }
 
 /**
@@ -394,28 +443,7 @@ async function loadRunArray(
   detachRuns: boolean,
 ): Promise<number | null> {
   const parsed: ParsedRuns = {runs: [], warnings: []};
-  const reader = new JsonArrayReader(file, parsed, detachRuns);
-  let bytesRead = 0;
-  let piece: Buffer | undefined = first;
-  while (piece && piece.length > 0) {
-    reader.push(piece);
-    if (reader.unsupported) {
-      await pieces.return(undefined);
-      return null;
-    }
-    bytesRead += piece.length;
-    take(parsed);
-    await report(bytesRead);
-    if (signal?.aborted) {
-      await pieces.return(undefined);
-      return bytesRead;
-    }
-    const result = await pieces.next();
-    piece = result.done ? undefined : result.value;
-  }
-  reader.end();
-  take(parsed);
-  return bytesRead;
+  return feedPieces(new JsonArrayReader(file, parsed, detachRuns), parsed, first, pieces, take, report, signal);
 }
 
 /**
@@ -431,7 +459,7 @@ async function loadRunBytes(
   signal: AbortSignal | undefined,
   detachRuns: boolean,
 ): Promise<number> {
-  const isJsonLines = label === STDIN_LABEL ? headIsJsonLines : (head: Buffer) => readsAsJsonLinesBytes(label, head);
+  const isJsonLines = label === STDIN_LABEL ? (head: Buffer) => firstLineVerdict(head, true) === 'json-lines' : (head: Buffer) => readsAsJsonLinesBytes(label, head);
   // The first piece decides how to parse; stdin's pieces may be small, so gather a few.
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -460,20 +488,6 @@ async function loadRunBytes(
     return bytes.length;
   }
   const parsed: ParsedRuns = {runs: [], warnings: []};
-  const reader = new JsonLinesReader(label, parsed, detachRuns);
-  let piece: Buffer | undefined = first;
-  while (piece && piece.length > 0) {
-    reader.push(piece);
-    take(parsed);
-    if (report) await report(reader.bytesRead);
-    if (signal?.aborted) {
-      await pieces.return(undefined);
-      return reader.bytesRead;
-    }
-    const result = await pieces.next();
-    piece = result.done ? undefined : result.value;
-  }
-  reader.end();
-  take(parsed);
-  return reader.bytesRead;
+  // A JSON Lines reader takes any bytes: never null.
+  return (await feedPieces(new JsonLinesReader(label, parsed, detachRuns), parsed, first, pieces, take, report, signal))!;
 }

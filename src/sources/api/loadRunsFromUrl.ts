@@ -46,8 +46,6 @@ export function urlLabel(url: URL): string {
   return shown.href.replace(/%2A%2A%2A/g, '***');
 }
 
-const isHttpUrl = isUrlSource;
-
 export {isUrlSource};
 
 function mediaType(contentType: string | null): string | null {
