@@ -5,7 +5,7 @@
  */
 import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises';
+import {chmod, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -357,8 +357,12 @@ describe('generated file-system cases', () => {
     await chmod(path.join(folder, 'b-open.json'), 0o644);
     await chmod(path.join(folder, 'a-locked.json'), 0o000);
     await chmod(path.join(folder, 'closed'), 0o000);
+    // A copy of the built CLI that nobody can read: the checkout itself may sit in a folder only
+    // its owner can enter (a `mktemp -d` clone).
+    const cli = path.join(tmp, 'cli-for-nobody');
+    await cp(path.dirname(CLI), cli, {recursive: true});
     const result = await new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
-      execFile('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'list', folder], {env: {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/tmp', NO_COLOR: '1'}}, (error, stdout, stderr) =>
+      execFile('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(cli, path.basename(CLI)), 'list', folder], {env: {PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/tmp', NO_COLOR: '1'}}, (error, stdout, stderr) =>
         resolve({code: error ? Number(error.code ?? 1) : 0, stdout, stderr}),
       );
     });
