@@ -104,7 +104,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'cancelOutputs', keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', contexts: ['outputs'], hint: ['outputs'], short: 'cancel'},
   {command: 'sendReviewed', keys: ['y'], label: 'y', description: 'send this request', contexts: ['review'], hint: ['review'], short: 'send'},
   {command: 'backToForm', keys: ['n', 'escape'], label: 'n/Esc', description: 'back to the form (the outputs are kept)', contexts: ['review'], hint: ['review'], short: 'back'},
-  {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings', contexts: ['list', 'detail']},
+  // Like `i` and `t`, `W` again closes its view; from statistics or threads it replaces them.
+  {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings (again: close them)', contexts: ['list', 'detail', 'warnings', 'stats', 'threads']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},
   {command: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', contexts: FORM},

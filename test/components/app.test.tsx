@@ -406,6 +406,21 @@ describe('help and warnings', () => {
     await press(app, KEYS.escape, (current) => plain(current).includes('STATUS'));
   });
 
+  it('W again closes the warnings, back to the list or the run it was opened from, as i and t do', async () => {
+    const app = start({warnings: [{location: 'examples/broken.json:3:14', message: 'Unexpected token'}]});
+    await waitForText(app, '41 runs');
+    await press(app, 'W', (current) => plain(current).includes('1 warning while loading'));
+    await press(app, 'W', (current) => plain(current).includes('STATUS') && !plain(current).includes('while loading'));
+    await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
+    await press(app, 'W', (current) => plain(current).includes('1 warning while loading'));
+    await press(app, 'W', (current) => plain(current).includes('1 Overview') && !plain(current).includes('while loading'));
+    await press(app, KEYS.escape, (frame) => plain(frame).includes('STATUS'));
+    // Over the statistics, W shows the warnings instead; W again goes back to the list.
+    await press(app, 'i', (current) => plain(current).includes('Runs by status'));
+    await press(app, 'W', (current) => plain(current).includes('1 warning while loading'));
+    await press(app, 'W', (current) => plain(current).includes('STATUS') && !plain(current).includes('while loading'));
+  });
+
   it('W with nothing to report', async () => {
     const app = start();
     await waitForText(app, '41 runs');
