@@ -38,6 +38,8 @@ export interface AppProps {
   time: TimeOptions;
   /** The clock in milliseconds; injected so tests are deterministic. */
   now?: () => number;
+  /** The instant the clock was pinned to (`--now`, `RUNLENS_NOW`; Unix ms), which the header names. */
+  clockPinnedAt?: number;
   /** How often countdowns tick; 0 turns the clock off (tests). */
   tickMilliseconds?: number;
   /** Filters from the command line. */
@@ -69,7 +71,7 @@ const FOOTER_ROWS = 1;
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
-export function App({runs, warnings, sources, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions, editText}: AppProps) {
+export function App({runs, warnings, sources, display, time, now = Date.now, clockPinnedAt, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions, editText}: AppProps) {
   const {columns, rows} = useTerminalSize();
   const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
     ({...createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}), loadingRuns: Boolean(live?.loading)}),
@@ -251,6 +253,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, tic
           live={live}
           time={time}
           width={width}
+          {...(clockPinnedAt !== undefined ? {clockPinnedAt} : {})}
         />
         {body}
         <Footer context={keyContext(state)} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />

@@ -3,7 +3,7 @@ import {statusCountLines} from '../src/format/statusCounts.js';
 import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
-import {formatClock, type TimeOptions} from '../src/format/time.js';
+import {formatClock, pinnedClockNote, type TimeOptions} from '../src/format/time.js';
 import {formatLoadProgress} from '../src/format/loadProgress.js';
 import type {LoadingState} from '../src/sources/runFeed.js';
 import {useDisplay} from './DisplayContext.js';
@@ -32,9 +32,11 @@ export interface HeaderProps {
   width?: number;
   /** The clock (ms), for the load's rate. */
   now?: () => number;
+  /** The instant the clock was pinned to (Unix ms): said at the end of the first line. */
+  clockPinnedAt?: number;
 }
 
-export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80, now = Date.now}: HeaderProps) {
+export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt}: HeaderProps) {
   const {color, ascii} = useDisplay();
   const badge = formatStuckBadge(stuck);
   const countLines = statusCountLines(counts, width, ascii);
@@ -61,6 +63,7 @@ export function Header({sources, total, shown, counts, warnings, query, stuck, l
           <Text dimColor>{`  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}`}</Text>
         ) : null}
         {live?.error ? <Text {...toneProps('bad', color)}>{`  refresh failed: ${safeInline(live.error)} (showing ${formatClock(live.refreshedAt / 1000, time)})`}</Text> : null}
+        {clockPinnedAt !== undefined ? <Text dimColor>{`  ${pinnedClockNote(clockPinnedAt)}`}</Text> : null}
       </Text>
       {countLines.map((cells, line) => (
         <Text key={line} wrap="truncate-end">

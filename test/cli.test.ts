@@ -8,7 +8,7 @@ import {Readable} from 'node:stream';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {runCli} from '../src/cli/main.js';
+import {clockFrom, runCli, type CliIo} from '../src/cli/main.js';
 import {PANES} from '../src/panes/paneIds.js';
 import {OutputCollector as Collector} from './helpers/outputCollector.js';
 
@@ -311,6 +311,29 @@ describe('times', () => {
     const {code, stderr} = await cli(['list', 'examples'], {env: {RUNLENS_NOW: 'tomorrow'}});
     expect(code).toBe(2);
     expect(stderr).toContain('RUNLENS_NOW');
+  });
+
+  it('--now sets the clock (over RUNLENS_NOW); a bad one is a usage error naming the flag', async () => {
+    const at = async (now: string) => lines((await cli(['list', 'examples', '--now', now, '--sort', 'created', '--limit', '1'])).stdout)[0]!.split('\t');
+    expect((await at(String(NOW_MS / 1000 + 60)))[7]).toBe('352');
+    expect((await at('2026-11-25T12:10:00Z'))[9]).toContain('expired');
+    const {code, stderr} = await cli(['list', 'examples', '--now', 'soon']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--now must be Unix seconds or an ISO date, not 'soon'");
+  });
+
+  it('--now runs on from the instant it names; RUNLENS_NOW holds still', () => {
+    let real = Date.parse('2030-01-01T00:00:00Z');
+    const io = {env: {RUNLENS_NOW: '2026-01-01T00:00:00Z'}, now: () => real} as unknown as CliIo;
+    const ticking = clockFrom(io, '2026-11-25T12:00:00Z');
+    const frozen = clockFrom(io);
+    expect(ticking.pinnedAt).toBe(NOW_MS);
+    expect(frozen.pinnedAt).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    expect(ticking.now()).toBe(NOW_MS);
+    real += 3_500;
+    expect(ticking.now()).toBe(NOW_MS + 3_500);
+    expect(frozen.now()).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    expect(clockFrom({...io, env: {}}).pinnedAt).toBeNull();
   });
 });
 

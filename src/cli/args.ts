@@ -43,6 +43,8 @@ export interface CliOptions {
   debug: boolean;
   help: boolean;
   version: boolean;
+  /** `--now TIME`: the clock starts at TIME and runs on (npm start shows the examples as of their own time). */
+  now: string | null;
   /** `--watch [SECONDS]`: reload every N seconds (TUI); null when not asked. */
   watchSeconds: number | null;
   /** The API source's flags (a thread, run or profile named means: read from the API). */
@@ -103,6 +105,8 @@ Options
   --output CALL_ID=TEXT  submit: the output of one tool call (repeatable)
   --outputs-file FILE    submit: outputs from JSON, {"tool_outputs":[{"tool_call_id":…,"output":…}]} or {"CALL_ID":"TEXT"}
   --watch [SECONDS]      terminal UI: reload the sources every N seconds (default ${DEFAULT_WATCH_SECONDS}; the w key toggles it)
+  --now TIME             start the clock at TIME (ISO date or Unix seconds) and let it run from there;
+                         the header says so (npm start opens the examples as of their own time)
   --utc                  absolute times in UTC
   --no-color             no colour (also NO_COLOR=1)
   --ascii                ASCII symbols only
@@ -171,6 +175,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'include-stalled': {type: 'boolean'},
         debug: {type: 'boolean'},
         watch: {type: 'string'},
+        now: {type: 'string'},
         thread: {type: 'string', multiple: true},
         run: {type: 'string'},
         profile: {type: 'string'},
@@ -284,6 +289,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     help: values.help ?? false,
     version: values.version ?? false,
     watchSeconds,
+    now: values.now ?? null,
     api,
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
     outputs: values.output ?? [],

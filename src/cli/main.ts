@@ -53,13 +53,25 @@ export function localeLacksUnicode(env: NodeJS.ProcessEnv): boolean {
   return Boolean(locale) && !/utf-?8/i.test(locale!);
 }
 
-/** `RUNLENS_NOW` (Unix seconds or an ISO date) pins the clock, for reproducible screenshots and tests. */
-export function clockFrom(io: CliIo): () => number {
-  const pinned = io.env['RUNLENS_NOW'];
-  if (!pinned) return io.now;
+/** The clock the CLI reads, and the instant it was pinned to (Unix ms), if it was. */
+export interface Clock {
+  now: () => number;
+  pinnedAt: number | null;
+}
+
+/**
+ * `--now TIME` starts the clock at TIME and lets it run, so countdowns tick as they did then
+ * (`npm start` opens the examples as of their own time). `RUNLENS_NOW` holds it still at TIME,
+ * for reproducible screenshots and tests. Both take Unix seconds or an ISO date; the flag wins.
+ */
+export function clockFrom(io: CliIo, flag: string | null = null): Clock {
+  const [name, pinned] = flag !== null ? ['--now', flag] : ['RUNLENS_NOW', io.env['RUNLENS_NOW']];
+  if (!pinned) return {now: io.now, pinnedAt: null};
   const value = /^\d+(\.\d+)?$/.test(pinned) ? Number(pinned) * 1000 : Date.parse(pinned);
-  if (Number.isNaN(value)) throw new UsageError(`RUNLENS_NOW must be Unix seconds or an ISO date, not '${pinned}'`);
-  return () => value;
+  if (Number.isNaN(value)) throw new UsageError(`${name} must be Unix seconds or an ISO date, not '${pinned}'`);
+  if (flag === null) return {now: () => value, pinnedAt: value};
+  const start = io.now();
+  return {now: () => value + (io.now() - start), pinnedAt: value};
 }
 
 export function queryFrom(options: CliOptions): ListQuery {
@@ -163,6 +175,8 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
       }
     : undefined;
   const stdout = io.stdout as NodeJS.WriteStream;
+  // Checked already by runCli, so this does not throw.
+  const clock = clockFrom(io, options.now);
   // The output form's editor runs on the terminal the keys come from.
   const editText = createEditorLauncher({env: io.env, stdin, stdout});
   // The alternate screen keeps the user's scrollback as it was once runlens quits.
@@ -180,7 +194,8 @@ async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: bo
         editText,
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
-        now: clockFrom(io),
+        now: clock.now,
+        ...(clock.pinnedAt !== null ? {clockPinnedAt: clock.pinnedAt} : {}),
         initialQuery: queryFrom(options),
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
@@ -249,7 +264,7 @@ export async function runCli(io: CliIo): Promise<number> {
   let now: () => number;
   try {
     sources = defaultSources(options, io);
-    now = clockFrom(io);
+    now = clockFrom(io, options.now).now;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);

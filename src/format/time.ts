@@ -22,6 +22,15 @@ export function formatClock(seconds: number, options: TimeOptions): string {
   return options.utc ? `${text} UTC` : text;
 }
 
+/**
+ * `clock pinned to 2026-11-25 12:00 UTC` (seconds only when set): the header's note that times are
+ * as of a chosen instant, not now. Always UTC, the zone the instant is usually written in.
+ */
+export function pinnedClockNote(milliseconds: number): string {
+  const date = new UTCDate(milliseconds);
+  return `clock pinned to ${format(date, date.getUTCSeconds() === 0 ? 'yyyy-MM-dd HH:mm' : 'yyyy-MM-dd HH:mm:ss')} UTC`;
+}
+
 /** RFC 3339, for piped output (as `gh` does): `2026-11-25T11:42:07Z` or with the local offset. */
 export function formatRfc3339(seconds: number, options: TimeOptions): string {
   return formatISO(toDate(seconds, options));

@@ -5,6 +5,7 @@ import type {Run} from '../../src/model/run.js';
 import {PANES} from '../../src/panes/paneIds.js';
 import {
   appElement,
+  FIXED_NOW_MS,
   footerLine,
   KEYS,
   loadExamples,
@@ -357,6 +358,18 @@ describe('the run detail', () => {
     await press(app, 'j', (frame) => (plainLines(frame).at(-2) ?? '').startsWith('▲ 1 above'));
     await press(app, ' ', (frame) => /^▲ 1[0-9] above/.test(plainLines(frame).at(-2) ?? ''));
     await press(app, 'k', (frame) => /^▲ 1[0-9] above/.test(plainLines(frame).at(-2) ?? ''));
+  });
+});
+
+describe('a pinned clock', () => {
+  it('the header names the instant the clock was pinned to; without a pin it says nothing', async () => {
+    const pinned = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS}), '41 runs'))[0]!;
+    expect(pinned).toBe('runlens examples  41 runs  clock pinned to 2026-11-25 12:00 UTC');
+    instance?.unmount();
+    const odd = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS + 7_000}), '41 runs'))[0]!;
+    expect(odd).toContain('clock pinned to 2026-11-25 12:00:07 UTC');
+    instance?.unmount();
+    expect(plain(await waitForText(start(), '41 runs'))).not.toContain('clock pinned');
   });
 });
 
