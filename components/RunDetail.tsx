@@ -4,6 +4,7 @@ import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
 import type {StepsView} from '../src/sources/stepLoader.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
+import {layoutPaneTabs, TAB_MARKS} from '../src/panes/paneTabs.js';
 import {buildPane, paneBadge, paneShowsClock, statusSegment} from '../src/panes/runPanes.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
@@ -45,16 +46,11 @@ export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, o
     onMetrics(lines.length, bodyHeight - 1);
   }, [lines.length, bodyHeight, onMetrics]);
   const status = statusSegment(run.status, ascii);
-  // Full pane titles when they fit, short ones on narrower terminals.
-  const fullWidth = PANES.reduce((sum, entry, index) => sum + entry.title.length + paneBadge(entry.id, run, steps).length + 8 + (index > 0 ? 1 : 0), 0);
-  const compactTabs = fullWidth > width;
-  // ` N name (badge) ` per tab, one space between: when even the short names do not fit (nine tabs
-  // at 100 columns), drop the space between tabs (each keeps its padding) rather than cut the last.
-  const compactWidth = PANES.reduce((sum, entry, index) => {
-    const badge = paneBadge(entry.id, run, steps);
-    return sum + String(index + 1).length + entry.short.length + (badge ? badge.length + 3 : 0) + 3 + (index > 0 ? 1 : 0);
-  }, 0);
-  const gap = compactTabs && compactWidth > width ? '' : ' ';
+  const bar = useMemo(() => {
+    const badges = Object.fromEntries(PANES.map((entry) => [entry.id, paneBadge(entry.id, run, steps)]));
+    return layoutPaneTabs(badges, pane, width);
+  }, [run, steps, pane, width]);
+  const marks = ascii ? TAB_MARKS.ascii : TAB_MARKS.unicode;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -63,20 +59,18 @@ export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, o
         <Text dimColor>{run.model ? `  ${safeInline(run.model)}` : ''}</Text>
       </Text>
       <Text wrap="truncate-end">
-        {PANES.map((entry, index) => {
-          const badge = paneBadge(entry.id, run, steps);
-          const label = `${index + 1} ${compactTabs ? entry.short : entry.title}${badge ? ` (${badge})` : ''}`;
-          return (
-            <Text key={entry.id}>
-              {index > 0 ? gap : ''}
-              {entry.id === pane ? (
-                <Text inverse bold>{` ${label} `}</Text>
-              ) : (
-                <Text dimColor>{` ${label} `}</Text>
-              )}
-            </Text>
-          );
-        })}
+        {bar.hiddenBefore ? <Text dimColor>{marks.before}</Text> : null}
+        {bar.tabs.map((tab, index) => (
+          <Text key={tab.id}>
+            {index > 0 ? bar.gap : ''}
+            {tab.id === pane ? (
+              <Text inverse bold>{tab.text}</Text>
+            ) : (
+              <Text dimColor>{tab.text}</Text>
+            )}
+          </Text>
+        ))}
+        {bar.hiddenAfter ? <Text dimColor>{marks.after}</Text> : null}
       </Text>
       <Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
       <ScrollView lines={lines} scroll={scroll} height={bodyHeight} />

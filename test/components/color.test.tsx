@@ -6,21 +6,16 @@
  */
 import chalk from 'chalk';
 import {stripVTControlCharacters} from 'node:util';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {Run} from '../../src/model/run.js';
-import {appElement, COLOR_CODE, KEYS, loadExamples, positionOf, press, renderDefault, waitForText, type TestInstance} from './helpers.js';
+import {appElement, COLOR_CODE, KEYS, loadExamples, positionOf, press, renderDefault, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
 
 let runs: Run[];
 let instance: TestInstance | undefined;
-const originalLevel = chalk.level;
+useChalkLevel(3);
 
 beforeAll(async () => {
   runs = (await loadExamples()).runs;
-  chalk.level = 3;
-});
-
-afterAll(() => {
-  chalk.level = originalLevel;
 });
 
 afterEach(() => {

@@ -3,12 +3,14 @@
  * `waitForFrame` (Ink batches renders, so a key press shows up a little later), and a renderer with
  * a chosen terminal size (ink-testing-library 4 always reports 100 columns and no rows).
  */
+import chalk from 'chalk';
 import {EventEmitter} from 'node:events';
 import {stripVTControlCharacters} from 'node:util';
 import {render as inkRender} from 'ink';
 import {render as testingRender} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import stringWidth from 'string-width';
+import {afterAll, afterEach, beforeAll} from 'vitest';
 import {App, type AppProps} from '../../components/App.js';
 import type {Run} from '../../src/model/run.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
@@ -17,6 +19,21 @@ import type {LoadWarning} from '../../src/sources/parseRunText.js';
 /** The "now" the examples were written for. */
 export const FIXED_NOW_MS = Date.parse('2026-11-25T12:00:00Z');
 export const FIXED_NOW_SECONDS = Math.floor(FIXED_NOW_MS / 1000);
+
+/**
+ * Holds chalk (Ink's colouring) at `level` for a test file: it turns itself off when the runner's
+ * stdout is not a terminal, so a file that reads colours or reverse video forces it on (3), and
+ * one that proves escapes come only from run data holds it off (0).
+ */
+export function useChalkLevel(level: 0 | 1 | 2 | 3): void {
+  const original = chalk.level;
+  beforeAll(() => {
+    chalk.level = level;
+  });
+  afterAll(() => {
+    chalk.level = original;
+  });
+}
 
 let examplesPromise: Promise<{runs: Run[]; warnings: LoadWarning[]}> | undefined;
 
@@ -48,6 +65,29 @@ export function appElement(runs: readonly Run[], overrides: Partial<AppProps> = 
       {...overrides}
     />
   );
+}
+
+/**
+ * The examples loaded before a test file's tests, and an App on a terminal of a chosen size,
+ * unmounted after each test.
+ */
+export function useSizedApp(): {runs: () => Run[]; start: (columns: number, rows: number, overrides?: Partial<AppProps>) => TestInstance} {
+  let runs: Run[] = [];
+  let instance: TestInstance | undefined;
+  beforeAll(async () => {
+    runs = (await loadExamples()).runs;
+  });
+  afterEach(() => {
+    instance?.unmount();
+    instance = undefined;
+  });
+  return {
+    runs: () => runs,
+    start: (columns, rows, overrides = {}) => {
+      instance = renderSized(appElement(runs, overrides), {columns, rows});
+      return instance;
+    },
+  };
 }
 
 /** ink-testing-library's render (100 columns, rows unknown so the app assumes 24). */

@@ -3,25 +3,19 @@
  * BEL, U+202E and a C1 CSI in its instructions) must reach the terminal as visible text, never as
  * control characters. Chalk is held off here, so any ESC in a frame came from run data.
  */
-import chalk from 'chalk';
 import {stripVTControlCharacters} from 'node:util';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {normalizeRun} from '../../src/model/normalize.js';
 import type {Run} from '../../src/model/run.js';
-import {appElement, footerLine, KEYS, loadExamples, press, RAW_CONTROL, renderSized, waitForText, type TestInstance} from './helpers.js';
+import {appElement, footerLine, KEYS, loadExamples, press, RAW_CONTROL, renderSized, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
 
 const HOSTILE_ID = 'run_RAD97k4iu8FzIHd7sqV5paIH';
 let runs: Run[];
 let instance: TestInstance | undefined;
-const originalLevel = chalk.level;
+useChalkLevel(0);
 
 beforeAll(async () => {
   runs = (await loadExamples()).runs;
-  chalk.level = 0;
-});
-
-afterAll(() => {
-  chalk.level = originalLevel;
 });
 
 afterEach(() => {

@@ -3,27 +3,16 @@
  * frames at several widths.
  */
 import {stripVTControlCharacters} from 'node:util';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import type {Run} from '../../src/model/run.js';
-import {appElement, KEYS, loadExamples, maxLineWidth, press, renderSized, waitForText, type TestInstance} from './helpers.js';
+import {describe, expect, it} from 'vitest';
+import {KEYS, maxLineWidth, press, useSizedApp, waitForText} from './helpers.js';
 
-let runs: Run[];
-let instance: TestInstance | undefined;
-
-beforeAll(async () => {
-  runs = (await loadExamples()).runs;
-});
-
-afterEach(() => {
-  instance?.unmount();
-  instance = undefined;
-});
+const tui = useSizedApp();
 
 const plain = (frame: string) => stripVTControlCharacters(frame);
 
 describe.each([40, 80, 120])('at %i columns', (width) => {
   it('i shows the statistics of the runs, within the width; Esc goes back', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: width, rows: 40}));
+    const app = tui.start(width, 40);
     await waitForText(app, 'runlens');
     const frame = plain(await press(app, 'i', (text) => plain(text).includes('Runs by status')));
     expect(frame).toMatch(/41 runs\s+·\s+12 unfinished/);
@@ -34,7 +23,7 @@ describe.each([40, 80, 120])('at %i columns', (width) => {
   });
 
   it('the statistics follow the search', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: width, rows: 40}));
+    const app = tui.start(width, 40);
     await waitForText(app, 'runlens');
     await press(app, '/', (text) => plain(text).includes('Enter keeps'));
     await press(app, 'o3-mini', (text) => plain(text).includes('of 41 runs'));
@@ -44,7 +33,7 @@ describe.each([40, 80, 120])('at %i columns', (width) => {
   });
 
   it('t groups the runs by thread and marks the run that locks each', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: width, rows: 40}));
+    const app = tui.start(width, 40);
     await waitForText(app, 'runlens');
     const frame = plain(await press(app, 't', (text) => /\d+ threads?/.test(plain(text)) && plain(text).includes('locked')));
     expect(frame).toContain('thread_');
@@ -52,7 +41,7 @@ describe.each([40, 80, 120])('at %i columns', (width) => {
   });
 
   it('the Overview pane draws the run timeline within the width', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: width, rows: 60}));
+    const app = tui.start(width, 60);
     await waitForText(app, 'runlens');
     const frame = plain(await press(app, KEYS.enter, (text) => plain(text).includes('Timeline')));
     const lines = frame.split('\n');

@@ -1,0 +1,53 @@
+/**
+ * Narrow terminals: what must stay on screen when there is not room for everything. The pane tab
+ * bar scrolls so the active tab shows (80 columns), the footer keeps `?` and `q` (60), and the
+ * stuck view keeps the wait/expiry column before it cuts the run id.
+ */
+import {stripVTControlCharacters} from 'node:util';
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import {PANES} from '../../src/panes/paneIds.js';
+import {footerLine, KEYS, plainLines, press, useChalkLevel, useSizedApp, waitForText} from './helpers.js';
+
+// The active tab is told by its reverse video.
+useChalkLevel(3);
+const tui = useSizedApp();
+const plain = (frame: string) => stripVTControlCharacters(frame);
+
+/** The tab bar: the line under the run's title. */
+function tabBar(frame: string): string {
+  const lines = plainLines(frame);
+  return lines[lines.findIndex((line) => /^\S+ \S+ {2}run_/.test(line)) + 1] ?? '';
+}
+
+/** The text of the highlighted (inverse) tab: SGR 7 until the next reset. */
+function activeTab(frame: string): string | undefined {
+  const line = frame.split('\n').find((row) => /\u001b\[7m/.test(row) && /\d [A-Z]/.test(plain(row)));
+  const match = line ? /\u001b\[7m(?:\u001b\[[0-9;]*m)*([^\u001b]*)/.exec(line) : null;
+  return match?.[1]?.trim();
+}
+
+describe('the pane tab bar at 80 columns', () => {
+  it('scrolls so the active tab is always shown, with a mark where tabs are hidden', async () => {
+    const app = tui.start(80, 30);
+    await waitForText(app, '41 runs');
+    // The second run: 4 calls, 4 tools and 4 metadata keys make the bar too wide for 80 columns.
+    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
+    let frame = await press(app, KEYS.enter, (current) => plain(current).includes('1 Overview'));
+    expect(tabBar(frame)).toMatch(/^ 1 Overview .*›$/);
+    expect(tabBar(frame)).not.toContain('9 Steps');
+    for (const [index, pane] of PANES.entries()) {
+      frame = await press(app, String(index + 1), (current) => activeTab(current)?.startsWith(`${index + 1} `) ?? false);
+      const bar = tabBar(frame);
+      expect(activeTab(frame)).toMatch(new RegExp(`^${index + 1} ${pane.short}( \\(\\S+\\))?$`));
+      expect(stringWidth(bar), bar).toBeLessThanOrEqual(80);
+      expect(bar).toContain(` ${index + 1} ${pane.short}`);
+    }
+    // On the last pane the bar has scrolled: tabs hidden on the left, none on the right.
+    expect(tabBar(frame)).toMatch(/^‹ .* 9 Steps $/);
+    expect(tabBar(frame)).not.toContain('1 Overview');
+    // Tab from the last pane wraps to the first, and the bar scrolls back.
+    frame = await press(app, KEYS.tab, (current) => activeTab(current) === '1 Overview');
+    expect(tabBar(frame)).toMatch(/^ 1 Overview /);
+  });
+});
