@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {footerHints, type KeyContext} from '../src/keys.js';
+import {footerHintText, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {cutToWidth} from '../src/format/runColumns.js';
@@ -43,9 +43,7 @@ export function Footer({
   }
   return (
     <Text dimColor wrap="truncate-end">
-      {footerHints(context)
-        .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
-        .join('  ')}
+      {footerHintText(context, width)}
     </Text>
   );
 }

@@ -2,6 +2,7 @@
  * Every key binding, as data. The same table drives the input handler, the footer hints and the
  * `?` help, so the help can never drift from what the keys do.
  */
+import {textWidth} from './format/textWidth.js';
 
 /**
  * Where a binding applies. `outputs` is the tool output form (`o`), where keys bound nowhere in it
@@ -169,6 +170,24 @@ export function commandForKey(name: string, context: KeyContext): Command | unde
 /** The bindings hinted in a context's footer, in table order. */
 export function footerHints(context: KeyContext): KeyBinding[] {
   return KEY_BINDINGS.filter((binding) => binding.hint?.includes(context));
+}
+
+/** Hints a narrow footer keeps to the last: how to get help and how to leave. */
+const KEPT_HINTS: ReadonlySet<Command> = new Set(['help', 'quit']);
+const HINT_GAP = '  ';
+
+/**
+ * The footer's hints as one line of at most `width` columns: `↓/j move  ⏎/→ open  …  ? help  q quit`.
+ * When they do not all fit, hints are left out from the right, `?` and `q` last of all, so a narrow
+ * terminal still says how to get help and how to quit.
+ */
+export function footerHintText(context: KeyContext, width: number): string {
+  const hints = footerHints(context).map((binding) => ({command: binding.command, text: `${binding.label} ${binding.short ?? binding.description}`}));
+  const line = () => hints.map((hint) => hint.text).join(HINT_GAP);
+  for (let index = hints.length - 1; index >= 0 && textWidth(line()) > width; index -= 1) {
+    if (!KEPT_HINTS.has(hints[index]!.command)) hints.splice(index, 1);
+  }
+  return line();
 }
 
 const FLAG_NAMES: ReadonlyArray<keyof KeyFlags> = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'escape', 'tab', 'backspace', 'delete'];

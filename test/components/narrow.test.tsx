@@ -51,3 +51,20 @@ describe('the pane tab bar at 80 columns', () => {
     expect(tabBar(frame)).toMatch(/^ 1 Overview /);
   });
 });
+
+describe('the footer at 60 columns', () => {
+  it('keeps ? and q in the list and a run, leaving other hints out from the right', async () => {
+    const app = tui.start(60, 30);
+    const list = await waitForText(app, '41 runs');
+    expect(footerLine(list)).toBe('↓/j move  ⏎/→ open  / search  s sort  ? help  q quit');
+    const detail = await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
+    expect(footerLine(detail)).toMatch(/^Esc\/← back .* \? help {2}q quit$/);
+    for (const frame of [list, detail]) expect(stringWidth(footerLine(frame))).toBeLessThanOrEqual(60);
+  });
+
+  it('keeps them down to the narrowest terminal', async () => {
+    const app = tui.start(20, 20);
+    const list = await waitForText(app, 'runlens');
+    expect(footerLine(list)).toBe('? help  q quit');
+  });
+});
