@@ -235,6 +235,7 @@ export function App({runs, warnings, sources, display, time, now = Date.now, clo
         width={width}
         nowSeconds={state.nowSeconds}
         contentWidths={contentWidths}
+        view={state.query.stuck === 'off' ? 'all' : 'stuck'}
       />
     );
   }

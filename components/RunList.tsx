@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
-import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type LaidOutColumn} from '../src/format/runColumns.js';
+import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type ColumnView, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
@@ -17,6 +17,8 @@ export interface RunListProps {
   nowSeconds: number;
   /** Widest values per column (see measureContent), measured once per data change. */
   contentWidths?: Partial<Record<ColumnKey, number>>;
+  /** `stuck` (the `!` view) keeps the wait and expiry before the whole id on a narrow terminal. */
+  view?: ColumnView;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
@@ -42,8 +44,8 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: 
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths}: RunListProps) {
-  const columns = useMemo(() => layoutColumns(width, contentWidths), [width, contentWidths]);
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all'}: RunListProps) {
+  const columns = useMemo(() => layoutColumns(width, contentWidths, view), [width, contentWidths, view]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
   const below = Math.max(0, runs.length - offset - rows.length);

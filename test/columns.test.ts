@@ -53,6 +53,29 @@ describe('layoutColumns', () => {
     for (let width = 17; width <= 300; width += 1) expect(layoutColumns(width)[0]?.key).toBe('status');
   });
 
+  it('in the stuck view, cuts the id before it drops the wait/expiry note (every width, property)', () => {
+    const content = {status: 17, model: 12};
+    const size = (columns: ReturnType<typeof layoutColumns>, key: ColumnKey) => columns.find((column) => column.key === key)?.size;
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 300}), (width) => {
+        const columns = layoutColumns(width, content, 'stuck');
+        const keys = columns.map((column) => column.key);
+        expect(keys).toEqual(DISPLAY_ORDER.filter((key) => keys.includes(key)));
+        expect(columns.reduce((sum, column) => sum + column.size, 0) + COLUMN_GAP * Math.max(0, columns.length - 1)).toBeLessThanOrEqual(width);
+        // Where a whole id would fit beside the status, the id is cut only to make room for the note.
+        const id = size(columns, 'id');
+        if (id !== undefined && id < 28 && width >= 17 + COLUMN_GAP + 28) expect(size(columns, 'note')).toBeGreaterThanOrEqual(20);
+        if (width >= 17 + 14 + 20 + 2 * COLUMN_GAP) expect(size(columns, 'note')).toBeGreaterThanOrEqual(20);
+      }),
+      {numRuns: 300},
+    );
+    // At 60 columns the plain list keeps the whole id and drops the note; the stuck view cuts the id.
+    expect(layoutColumns(60, content).map((column) => [column.key, column.size])).toEqual([['status', 17], ['id', 28], ['created', 8]]);
+    expect(layoutColumns(60, content, 'stuck').map((column) => [column.key, column.size])).toEqual([['status', 17], ['id', 19], ['note', 20]]);
+    // Wide enough for everything, both views are the same.
+    expect(layoutColumns(200, content, 'stuck')).toEqual(layoutColumns(200, content));
+  });
+
   it('the note column takes the room that is left', () => {
     for (const width of [80, 100, 200]) {
       const columns = layoutColumns(width);

@@ -45,11 +45,21 @@ export interface LaidOutColumn extends ColumnSpec {
   size: number;
 }
 
+/** Which list the columns are for: the stuck view (`!`) is read for its waits and expiries. */
+export type ColumnView = 'all' | 'stuck';
+
+/** In the stuck view the note is placed early and at least this wide: `59m · expires in 59m`. */
+const STUCK_NOTE_MIN = 20;
+
 /**
  * Chooses the columns for `width` terminal columns: by priority, each at its full width while it
  * fits, the note column taking what is left. Never returns a row wider than `width`.
+ *
+ * In the stuck view the wait and expiry matter more than a whole id: the status, the id at its
+ * narrowest and the note go first, then the id grows back, then the rest as usual; so the id is
+ * cut before the note is dropped (the note goes only when even a cut id leaves it no room).
  */
-export function layoutColumns(width: number, contentWidths: Partial<Record<ColumnKey, number>> = {}): LaidOutColumn[] {
+export function layoutColumns(width: number, contentWidths: Partial<Record<ColumnKey, number>> = {}, view: ColumnView = 'all'): LaidOutColumn[] {
   const chosen: LaidOutColumn[] = [];
   let used = 0;
   const specs = COLUMN_SPECS.map((spec) => {
@@ -59,14 +69,28 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
     const fitted = Math.max(spec.header.length, content);
     return {...spec, width: Math.min(spec.width, fitted), minWidth: Math.min(spec.minWidth, fitted)};
   });
-  for (const spec of specs.sort((a, b) => a.priority - b.priority)) {
-    const gap = chosen.length > 0 ? COLUMN_GAP : 0;
-    const room = width - used - gap;
-    if (room < spec.minWidth) continue;
-    // The note column is flexible; hold it at its minimum until the fixed columns are placed.
-    const size = spec.key === 'note' ? spec.minWidth : Math.min(spec.width, room);
+  const place = (spec: ColumnSpec, size: number) => {
+    used += (chosen.length > 0 ? COLUMN_GAP : 0) + size;
     chosen.push({...spec, size});
-    used += gap + size;
+  };
+  const room = () => width - used - (chosen.length > 0 ? COLUMN_GAP : 0);
+  if (view === 'stuck') {
+    for (const key of ['status', 'id', 'note'] as const) {
+      const spec = specs.find((candidate) => candidate.key === key)!;
+      const least = key === 'note' ? STUCK_NOTE_MIN : spec.minWidth;
+      if (room() >= least) place(spec, key === 'status' ? Math.min(spec.width, room()) : least);
+    }
+    const id = chosen.find((column) => column.key === 'id');
+    if (id) {
+      const extra = Math.min(id.width - id.size, Math.max(0, width - used));
+      id.size += extra;
+      used += extra;
+    }
+  }
+  for (const spec of specs.sort((a, b) => a.priority - b.priority)) {
+    if (chosen.some((column) => column.key === spec.key) || room() < spec.minWidth) continue;
+    // The note column is flexible; hold it at its minimum until the fixed columns are placed.
+    place(spec, spec.key === 'note' ? spec.minWidth : Math.min(spec.width, room()));
   }
   const note = chosen.find((column) => column.key === 'note');
   if (note) {

@@ -68,3 +68,21 @@ describe('the footer at 60 columns', () => {
     expect(footerLine(list)).toBe('? help  q quit');
   });
 });
+
+describe('the stuck view on a narrow terminal', () => {
+  it('keeps the wait/expiry column and cuts the run id, where the plain list drops the note', async () => {
+    const app = tui.start(60, 30);
+    const list = plainLines(await waitForText(app, '41 runs'));
+    const header = (lines: string[]) => lines.find((line) => line.startsWith('STATUS'))!;
+    expect(header(list)).not.toContain('WAITING');
+    expect(list.some((line) => line.includes('run_TpMlggIvapmkiXatm85gyg0a'))).toBe(true);
+    const stuck = plainLines(await press(app, '!', (frame) => plain(frame).includes('6 of 41 runs')));
+    expect(header(stuck)).toMatch(/^STATUS\s+RUN\s+WAITING/);
+    const rows = stuck.filter((line) => line.startsWith('! requires_action'));
+    expect(rows).toHaveLength(6);
+    for (const row of rows) {
+      expect(row).toMatch(/ run_\w+… {2}\d+[smhd] · (expires in \d+[smhd]|expired )/);
+      expect(stringWidth(row)).toBeLessThanOrEqual(60);
+    }
+  });
+});
