@@ -19,13 +19,65 @@ const OTHER = new RegExp(`.?[^${NARROW}${WIDE}]+`, 'gsu');
 /** Longer stretches are measured in pieces of this many code units (see `measureStretch`). */
 const PIECE = 1024;
 
-/** Terminal columns `text` takes (wide characters count two), in time linear in its length. */
+/*
+ * Terminals disagree on the width of an emoji cluster joined by ZWJ or carrying a skin tone, and
+ * some draw it wider than string-width counts. tmux 3.3 draws 👍🏽 as 4 columns (the thumb, then
+ * the swatch), 🧑🏿‍🚀 as 4; terminals that do not join ZWJ sequences draw 👩‍💻 as 4 and
+ * 👨‍👩‍👧‍👦 as 8; string-width says 2 for each. A row measured by string-width then wraps.
+ * Such a cluster is counted as its pieces would be drawn apart (split at each ZWJ and before each
+ * skin tone), the widest any of them draws it, so a row never wraps; where the terminal joins
+ * them the row ends a few columns short. (Keycaps and VS16 emoji, ❤️ 1️⃣ 🏳️: tmux draws them
+ * narrower than string-width, never wider, so string-width's count is kept.)
+ */
+const JOINED = /[\u200d\u{1f3fb}-\u{1f3ff}]/u;
+const JOINED_PIECES = /\u200d|(?=[\u{1f3fb}-\u{1f3ff}])/u;
+const graphemes = new Intl.Segmenter('en', {granularity: 'grapheme'});
+/** Text with such clusters is measured in pieces of this many code units (see `clusterWidth`). */
+const JOINED_PIECE = 128;
+
+/** Emoji repeat, and segmenting is slow: widths of short stretches and extras of clusters, kept. */
+const stretchWidths = new Map<string, number>();
+const clusterExtras = new Map<string, number>();
+const CACHED_LENGTH = 32;
+
+function remember(cache: Map<string, number>, key: string, value: number): number {
+  if (cache.size > 4096) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+/** Columns a ZWJ or skin-tone cluster takes, drawn apart, beyond string-width's count for it. */
+function apartExtra(cluster: string): number {
+  const known = clusterExtras.get(cluster);
+  if (known !== undefined) return known;
+  let apart = 0;
+  for (const piece of cluster.split(JOINED_PIECES)) apart += stringWidth(piece);
+  return remember(clusterExtras, cluster, Math.max(0, apart - stringWidth(cluster)));
+}
+
+/** string-width's count, plus what each ZWJ or skin-tone cluster takes when its pieces are drawn apart. */
+function clusterWidth(text: string): number {
+  if (!JOINED.test(text)) return stringWidth(text);
+  // V8's segmenter copies the whole input for every cluster it yields: keep the input short.
+  // (The pieces are at most a unit longer than JOINED_PIECE, so they do not come back here.)
+  if (text.length > 2 * JOINED_PIECE) return measureStretch(text, JOINED_PIECE);
+  const known = stretchWidths.get(text);
+  if (known !== undefined) return known;
+  let width = stringWidth(text);
+  for (const {segment} of graphemes.segment(text)) if (JOINED.test(segment)) width += apartExtra(segment);
+  return text.length <= CACHED_LENGTH ? remember(stretchWidths, text, width) : width;
+}
+
+/**
+ * Terminal columns `text` takes (wide characters count two; a ZWJ or skin-tone emoji as wide as its
+ * pieces, see `clusterWidth`), in time linear in its length.
+ */
 export function textWidth(text: string): number {
   // Like string-width, escape sequences (the app's own colours) take no columns.
   if (text.includes('\u001b') || text.includes('\u009b')) text = stripVTControlCharacters(text);
   if (ONLY_NARROW.test(text)) return text.length;
   if (ONLY_FIXED.test(text)) return text.length + (text.match(WIDE_CHAR)?.length ?? 0);
-  if (text.length <= PIECE) return stringWidth(text);
+  if (text.length <= PIECE) return clusterWidth(text);
   let width = 0;
   let plain = text.length;
   for (const match of text.matchAll(OTHER)) {
@@ -47,22 +99,22 @@ function countWide(stretches: Iterable<RegExpMatchArray>): number {
 }
 
 /**
- * A stretch with no such character (a megabyte of emoji or Arabic) is cut about every PIECE units,
+ * A stretch with no such character (a megabyte of emoji or Arabic) is cut about every `piece` units,
  * at a place where no cluster spans the cut (see `cutsNoCluster`), looked for a little before the
  * mark; only text with no such place nearby (a kilobyte of one cluster) is cut anyway, where a
  * cluster may then count a column more or less.
  */
-function measureStretch(stretch: string): number {
-  if (stretch.length <= PIECE) return stringWidth(stretch);
+function measureStretch(stretch: string, piece = PIECE): number {
+  if (stretch.length <= piece) return clusterWidth(stretch);
   let width = 0;
   for (let start = 0; start < stretch.length; ) {
-    let end = Math.min(stretch.length, start + PIECE);
+    let end = Math.min(stretch.length, start + piece);
     if (end < stretch.length) {
       let cut = end;
       while (cut > end - CUT_SEARCH && !cutsNoCluster(stretch, cut)) cut -= 1;
       end = cut > end - CUT_SEARCH ? cut : end + (/[\ud800-\udbff]/.test(stretch[end - 1]!) ? 1 : 0);
     }
-    width += stringWidth(stretch.slice(start, end));
+    width += clusterWidth(stretch.slice(start, end));
     start = end;
   }
   return width;
