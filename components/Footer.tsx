@@ -2,7 +2,8 @@ import {Text} from 'ink';
 import {footerHintText, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
-import {cutToWidth} from '../src/format/runColumns.js';
+import {cutToWidth, tailToWidth} from '../src/format/runColumns.js';
+import {textWidth} from '../src/format/textWidth.js';
 import {toneProps} from './StyledLine.js';
 
 /** Key hints for the current view, from the key table; or the search prompt while typing. */
@@ -23,7 +24,7 @@ export function Footer({
   if (flash) {
     return (
       <Text {...toneProps('good', color)} wrap="truncate-end">
-        {safeInline(flash)}
+        {cutToWidth(safeInline(flash), width).text}
       </Text>
     );
   }
@@ -31,8 +32,8 @@ export function Footer({
     // What is typed matters more than the hint: the hint is cut first, then the start of the text.
     const typed = `/${safeInline(search)}`;
     const room = Math.max(4, width - 1);
-    const shown = typed.length > room ? `…${typed.slice(typed.length - room + 1)}` : typed;
-    const hint = cutToWidth('   Enter keeps the filter · Esc clears it', Math.max(0, width - shown.length - 1)).text;
+    const shown = tailToWidth(typed, room);
+    const hint = cutToWidth('   Enter keeps the filter · Esc clears it', Math.max(0, width - textWidth(shown) - 1)).text;
     return (
       <Text wrap="truncate-end">
         <Text bold>{shown}</Text>

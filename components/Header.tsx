@@ -5,6 +5,7 @@ import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {formatClock, pinnedClockNote, type TimeOptions} from '../src/format/time.js';
 import {formatLoadProgress} from '../src/format/loadProgress.js';
+import {cutToWidth, fitPieces} from '../src/format/runColumns.js';
 import type {LoadingState} from '../src/sources/runFeed.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
@@ -46,44 +47,62 @@ export function Header({sources, total, shown, counts, warnings, query, stuck, l
   if (query.statuses) filters.push(`status: ${query.statuses.join(',')}`);
   if (query.model) filters.push(`model: ${safeInline(query.model)}`);
   if (query.search) filters.push(`search: ${safeInline(query.search)}`);
+  // Each line is cut here, by textWidth, rather than by Ink (see fitPieces): a source, a model or
+  // a search can hold emoji that terminals draw wider than Ink counts.
+  const [title, source, count, loading, warned, watch, failed, pinned] = fitPieces(
+    [
+      'runlens',
+      ` ${safeInline(sources.join(' '))}`,
+      `  ${shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}`,
+      live?.loading ? `  ${formatLoadProgress(live.loading, now(), {ascii})}` : '',
+      warnings > 0 ? `  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (W)` : '',
+      live?.watchSeconds ? `  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}` : '',
+      live?.error ? `  refresh failed: ${safeInline(live.error)} (showing ${formatClock(live.refreshedAt / 1000, time)})` : '',
+      clockPinnedAt !== undefined ? `  ${pinnedClockNote(clockPinnedAt)}` : '',
+    ],
+    width,
+    ascii,
+  );
+  const [badgeText, badgeHint] = fitPieces([badge ? `${ascii ? '!' : '⚑'} ${badge}` : '', query.stuck === 'off' ? '   press ! to see them' : ''], width, ascii);
+  const sortLine = cutToWidth(
+    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${filters.length > 0 ? `   ${filters.join('   ')}   (Esc clears)` : ''}`,
+    width,
+    ascii,
+  ).text;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold {...toneProps('info', color)}>
-          runlens
+          {title}
         </Text>
-        <Text> {safeInline(sources.join(' '))}</Text>
-        <Text dimColor>
-          {'  '}
-          {shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}
-        </Text>
-        {live?.loading ? <Text {...toneProps('info', color)}>{`  ${formatLoadProgress(live.loading, now(), {ascii})}`}</Text> : null}
-        {warnings > 0 ? <Text {...toneProps('warn', color)}>{`  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (W)`}</Text> : null}
-        {live?.watchSeconds ? (
-          <Text dimColor>{`  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}`}</Text>
-        ) : null}
-        {live?.error ? <Text {...toneProps('bad', color)}>{`  refresh failed: ${safeInline(live.error)} (showing ${formatClock(live.refreshedAt / 1000, time)})`}</Text> : null}
-        {clockPinnedAt !== undefined ? <Text dimColor>{`  ${pinnedClockNote(clockPinnedAt)}`}</Text> : null}
+        <Text>{source}</Text>
+        <Text dimColor>{count}</Text>
+        {loading ? <Text {...toneProps('info', color)}>{loading}</Text> : null}
+        {warned ? <Text {...toneProps('warn', color)}>{warned}</Text> : null}
+        {watch ? <Text dimColor>{watch}</Text> : null}
+        {failed ? <Text {...toneProps('bad', color)}>{failed}</Text> : null}
+        {pinned ? <Text dimColor>{pinned}</Text> : null}
       </Text>
-      {countLines.map((cells, line) => (
-        <Text key={line} wrap="truncate-end">
-          {cells.map(({status, text, tone}, index) => (
-            <Text key={status} {...toneProps(tone, color)}>
-              {index > 0 ? '  ' : ''}
-              {text}
-            </Text>
-          ))}
-        </Text>
-      ))}
+      {countLines.map((cells, line) => {
+        const texts = fitPieces(cells.map(({text}, index) => (index > 0 ? `  ${text}` : text)), width, ascii);
+        return (
+          <Text key={line} wrap="truncate-end">
+            {cells.map(({status, tone}, index) => (
+              <Text key={status} {...toneProps(tone, color)}>
+                {texts[index]}
+              </Text>
+            ))}
+          </Text>
+        );
+      })}
       {badge ? (
         <Text wrap="truncate-end" {...toneProps('attention', color)}>
-          {`${ascii ? '!' : '⚑'} ${badge}`}
-          <Text dimColor>{query.stuck === 'off' ? '   press ! to see them' : ''}</Text>
+          {badgeText}
+          <Text dimColor>{badgeHint}</Text>
         </Text>
       ) : null}
       <Text dimColor wrap="truncate-end">
-        {`sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}`}
-        {filters.length > 0 ? `   ${filters.join('   ')}   (Esc clears)` : ''}
+        {sortLine}
       </Text>
     </Box>
   );

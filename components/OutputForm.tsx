@@ -1,25 +1,12 @@
 import {Box, Text} from 'ink';
 import {safeInline} from '../src/format/sanitize.js';
-import {cutToWidth} from '../src/format/runColumns.js';
+import {cutToWidth, fitPieces, tailToWidth} from '../src/format/runColumns.js';
 import type {OutputForm as OutputFormState} from '../src/store/runStore.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
 
 /** Rows each tool call takes: its name and id, its arguments, its output field. */
 const ROWS_PER_CALL = 3;
-
-/** The tail of a value that fits in `room` columns: what is being typed stays in view. */
-function tailToWidth(text: string, room: number): string {
-  if (room <= 1) return '';
-  const chars = Array.from(text);
-  let shown = text;
-  let start = 0;
-  while (cutToWidth(shown, room).text !== shown && start < chars.length) {
-    start += 1;
-    shown = `…${chars.slice(start).join('')}`;
-  }
-  return shown;
-}
 
 /**
  * The tool output form (`o`): one single-line field per tool call of the run, under its function
@@ -34,15 +21,16 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
   const first = Math.max(0, Math.min(form.focus - Math.floor(fit / 2), count - fit));
   const shown = form.calls.slice(first, first + fit);
   const inputRoom = Math.max(2, width - 14);
+  const [title, editing] = fitPieces([`Tool outputs for ${safeInline(form.runId)}: ${count} call${count === 1 ? '' : 's'}, all sent in one request`, form.editing ? '   (in the editor…)' : ''], width);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate-end">
-        {`Tool outputs for ${safeInline(form.runId)}: ${count} call${count === 1 ? '' : 's'}, all sent in one request`}
-        {form.editing ? <Text dimColor>{'   (in the editor…)'}</Text> : null}
+        {title}
+        {editing ? <Text dimColor>{editing}</Text> : null}
       </Text>
       {form.error ? (
         <Text {...toneProps('bad', color)} wrap="truncate-end">
-          {safeInline(form.error)}
+          {cutToWidth(safeInline(form.error), width).text}
         </Text>
       ) : null}
       <Text> </Text>
@@ -50,12 +38,13 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
         const index = first + offset;
         const focused = index === form.focus;
         const value = safeInline(form.values[index] ?? '');
+        const [marker, name, id] = fitPieces([`${focused ? '›' : ' '} ${index + 1}. `, safeInline(call.functionName), `  ${safeInline(call.id)}`], width);
         return (
           <Box key={call.id} flexDirection="column">
             <Text wrap="truncate-end" bold={focused}>
-              {`${focused ? '›' : ' '} ${index + 1}. `}
-              <Text {...toneProps('accent', color)}>{safeInline(call.functionName)}</Text>
-              <Text dimColor>{`  ${safeInline(call.id)}`}</Text>
+              {marker}
+              <Text {...toneProps('accent', color)}>{name}</Text>
+              <Text dimColor>{id}</Text>
             </Text>
             <Text dimColor wrap="truncate-end">
               {`     arguments ${cutToWidth(safeInline(call.arguments), Math.max(1, width - 15)).text}`}

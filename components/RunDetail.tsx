@@ -7,6 +7,7 @@ import {PANES, type PaneId} from '../src/panes/paneIds.js';
 import {layoutPaneTabs, TAB_MARKS} from '../src/panes/paneTabs.js';
 import {buildPane, paneBadge, paneShowsClock, statusSegment} from '../src/panes/runPanes.js';
 import {safeInline} from '../src/format/sanitize.js';
+import {fitPieces} from '../src/format/runColumns.js';
 import {useDisplay} from './DisplayContext.js';
 import {paneLines} from './paneLines.js';
 import {useTableLines} from './useTableLines.js';
@@ -51,12 +52,13 @@ export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, o
     return layoutPaneTabs(badges, pane, width);
   }, [run, steps, pane, width]);
   const marks = ascii ? TAB_MARKS.ascii : TAB_MARKS.unicode;
+  const [statusText, idText, modelText] = fitPieces([status.text, `  ${safeInline(run.id)}`, run.model ? `  ${safeInline(run.model)}` : ''], width, ascii);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text {...toneProps(status.tone, color)}>{status.text}</Text>
-        <Text bold>{`  ${safeInline(run.id)}`}</Text>
-        <Text dimColor>{run.model ? `  ${safeInline(run.model)}` : ''}</Text>
+        <Text {...toneProps(status.tone, color)}>{statusText}</Text>
+        <Text bold>{idText}</Text>
+        <Text dimColor>{modelText}</Text>
       </Text>
       <Text wrap="truncate-end">
         {bar.hiddenBefore ? <Text dimColor>{marks.before}</Text> : null}

@@ -3,7 +3,8 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
-import {cellFor, COLUMN_GAP, COLUMN_SPECS, cutToWidth, fitCell, layoutColumns, measureContent, runNote, type ColumnKey} from '../src/format/runColumns.js';
+import {cellFor, COLUMN_GAP, COLUMN_SPECS, cutToWidth, fitCell, fitPieces, layoutColumns, measureContent, runNote, tailToWidth, type ColumnKey} from '../src/format/runColumns.js';
+import {textWidth} from '../src/format/textWidth.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
@@ -191,5 +192,27 @@ describe('cells', () => {
     expect(cellFor(done, 'tokens', NOW).text).toBe('21,800');
     expect(cellFor(waiting, 'duration', NOW)).toEqual({text: '4m 54s', tone: 'warn'});
     expect(cellFor(waiting, 'tokens', NOW)).toEqual({text: '—', tone: 'dim'});
+  });
+});
+
+describe('fitPieces and tailToWidth', () => {
+  it('cut the pieces of a line to the width as textWidth counts, never inside a cluster (property)', () => {
+    const piece = fc.array(fc.constantFrom('a', ' ', '東', '👍🏽', '❤️', '👩‍💻', '🇺🇸', 'é'), {maxLength: 12}).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.array(piece, {maxLength: 6}), fc.integer({min: 0, max: 40}), (pieces, width) => {
+        const fitted = fitPieces(pieces, width);
+        expect(fitted).toHaveLength(pieces.length);
+        expect(textWidth(fitted.join(''))).toBeLessThanOrEqual(width);
+        // Whole pieces while they fit: the first one cut ends with … and the rest are empty.
+        const first = fitted.findIndex((text, index) => text !== pieces[index]);
+        if (first !== -1) for (const rest of fitted.slice(first + 1)) expect(rest).toBe('');
+        const tail = tailToWidth(pieces.join(''), width);
+        expect(textWidth(tail)).toBeLessThanOrEqual(Math.max(0, width));
+      }),
+    );
+    // 👍🏽 counts 4 (see textWidth): at 34 columns there is no room for it before the …, at 35 there is.
+    expect(fitPieces(['! requires_action', '  run_1', '  gpt 👍🏽👍🏽'], 34)).toEqual(['! requires_action', '  run_1', '  gpt …']);
+    expect(fitPieces(['! requires_action', '  run_1', '  gpt 👍🏽👍🏽'], 35)).toEqual(['! requires_action', '  run_1', '  gpt 👍🏽…']);
+    expect(fitPieces(['abc', 'def', 'ghi'], 5)).toEqual(['abc', 'd…', '']);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {stripVTControlCharacters} from 'node:util';
 import {describe, expect, it} from 'vitest';
-import {textWidth} from '../src/format/textWidth.js';
+import {textPieces, textWidth} from '../src/format/textWidth.js';
 
 // Pieces that exercise every path: fixed-width characters counted directly, and clusters
 // (combining marks, ZWJ emoji, flags, Hangul jamo, controls) that go to string-width.
@@ -66,6 +66,20 @@ describe('textWidth', () => {
     expect(textWidth(cluster)).toBe(counted);
     expect(textWidth(cluster)).toBeGreaterThanOrEqual(tmux);
     expect(textWidth(cluster.repeat(600))).toBe(counted * 600);
+  });
+
+  it('textPieces never splits a cluster: the pieces join back and their widths add up (property)', () => {
+    // Escape sequences aside: run text reaches the screen escaped (sanitize), never as ESC.
+    const printable = PIECES.filter((piece) => !piece.includes('\u001b'));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...printable, '❤️', '1️⃣', '🏳️‍🌈', 'a🏽'), {maxLength: 30}), (pieces) => {
+        const text = pieces.join('');
+        const split = [...textPieces(text)];
+        expect(split.join('')).toBe(text);
+        expect(split.reduce((sum, piece) => sum + textWidth(piece), 0)).toBe(textWidth(text));
+      }),
+    );
+    expect([...textPieces('a❤️👍🏽b')]).toEqual(['a', '❤️', '👍🏽', 'b']);
   });
 
   it('measures 5 MB of mixed-width text in linear time', () => {

@@ -2,7 +2,7 @@
  * The run list's columns: what each cell says and which columns fit a given width. Shared by the
  * TUI list and the printed table, so both read the same and drop the same columns when narrow.
  */
-import {textWidth} from './textWidth.js';
+import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {runDurationSeconds} from '../store/listView.js';
 import {waitingSince} from '../triage/stuck.js';
@@ -196,13 +196,41 @@ export function cutToWidth(text: string, size: number, ascii = false): {text: st
   if (size <= 0) return {text: '', width: 0};
   let cut = '';
   let cutWidth = 0;
-  for (const char of text) {
+  for (const char of textPieces(text)) {
     const charWidth = textWidth(char);
     if (cutWidth + charWidth > size - 1) break;
     cut += char;
     cutWidth += charWidth;
   }
   return {text: `${cut}${ascii ? '~' : '…'}`, width: cutWidth + 1};
+}
+
+/**
+ * Cuts the pieces of one line (differently styled parts of it) so together they take at most
+ * `width` columns: pieces whole while they fit, the one that crosses the edge cut with `…`, the
+ * rest left empty. Ink cuts a line by string-width's count, which is narrower than terminals draw
+ * some emoji (see textWidth); a line cut here never reaches Ink's cut.
+ */
+export function fitPieces(pieces: readonly string[], width: number, ascii = false): string[] {
+  let room = width;
+  return pieces.map((piece) => {
+    const cut = cutToWidth(piece, Math.max(0, room), ascii);
+    room = cut.text === piece ? room - cut.width : 0;
+    return cut.text;
+  });
+}
+
+/** The tail of `text` that fits in `room` columns, after `…` when the start had to go: what is being typed stays in view. */
+export function tailToWidth(text: string, room: number): string {
+  if (room <= 1) return '';
+  const chars = Array.from(text);
+  let shown = text;
+  let start = 0;
+  while (cutToWidth(shown, room).text !== shown && start < chars.length) {
+    start += 1;
+    shown = `…${chars.slice(start).join('')}`;
+  }
+  return shown;
 }
 
 /** Fits text into `size` columns: cut with `…` (ASCII: `~`) when longer, padded when shorter. */

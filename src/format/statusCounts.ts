@@ -1,5 +1,6 @@
 /** The header's per-status counts, laid out so that every count shows with its word. */
 import {safeInline} from './sanitize.js';
+import {textWidth} from './textWidth.js';
 import {statusStyle, type Tone} from './theme.js';
 
 export interface StatusCountCell {
@@ -23,13 +24,13 @@ export function statusCountLines(counts: ReadonlyMap<string, number>, width: num
     const lines: StatusCountCell[][] = [[]];
     let used = 0;
     for (const cell of all) {
-      const needed = (used > 0 ? 2 : 0) + cell.text.length;
+      const needed = (used > 0 ? 2 : 0) + textWidth(cell.text);
       if (used > 0 && used + needed > width) {
         lines.push([]);
         used = 0;
       }
       lines[lines.length - 1]!.push(cell);
-      used += used > 0 ? needed : cell.text.length;
+      used += used > 0 ? needed : textWidth(cell.text);
     }
     return lines;
   };

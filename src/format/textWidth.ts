@@ -129,6 +129,21 @@ const JOINS_AFTER = /[\u200d\u1100-\u115f]$/;
 const REGIONAL_INDICATOR_AFTER = /^\ud83c[\udde6-\uddff]/;
 const REGIONAL_INDICATOR_BEFORE = /\ud83c[\udde6-\uddff]$/;
 
+/**
+ * The text in pieces that never split a grapheme cluster (mostly one cluster each; a run of flags
+ * or Hangul jamo may stay together), so their widths add up to textWidth of the whole. For cutting
+ * and wrapping character by character without splitting 👍🏽 or ❤️ (❤ and VS16 apart count 1).
+ */
+export function* textPieces(text: string): Generator<string> {
+  let start = 0;
+  for (let at = 1; at < text.length; at += 1) {
+    if (!cutsNoCluster(text, at)) continue;
+    yield text.slice(start, at);
+    start = at;
+  }
+  if (start < text.length) yield text.slice(start);
+}
+
 /** Whether cutting `text` before index `at` splits no grapheme cluster (a cheap, safe test: false when unsure). */
 function cutsNoCluster(text: string, at: number): boolean {
   const code = text.charCodeAt(at);

@@ -1,4 +1,4 @@
-import {textWidth} from '../format/textWidth.js';
+import {textPieces, textWidth} from '../format/textWidth.js';
 import type {Line, Segment} from './content.js';
 
 /**
@@ -41,7 +41,8 @@ export function wrapLine(line: Line, width: number): Line[] {
         rowWidth = wordWidth;
         continue;
       }
-      for (const char of word) {
+      // By cluster, not by code point: ❤️ apart (❤ and VS16) would count a column short.
+      for (const char of textPieces(word)) {
         const charWidth = textWidth(char);
         if (rowWidth + charWidth > max && rowWidth > 0) {
           if (char === ' ') continue;

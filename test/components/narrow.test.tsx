@@ -1,12 +1,16 @@
 /**
  * Narrow terminals: what must stay on screen when there is not room for everything. The pane tab
  * bar scrolls so the active tab shows (80 columns), the footer keeps `?` and `q` (60), and the
- * stuck view keeps the wait/expiry column before it cuts the run id.
+ * stuck view keeps the wait/expiry column before it cuts the run id; emoji never make a line wider
+ * than the terminal as textWidth counts them (tmux itself is read in test/e2e/narrow.test.ts).
  */
+import {fileURLToPath} from 'node:url';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
+import {textWidth} from '../../src/format/textWidth.js';
 import {PANES} from '../../src/panes/paneIds.js';
+import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import {footerLine, KEYS, plainLines, press, useChalkLevel, useSizedApp, waitForText} from './helpers.js';
 
 // The active tab is told by its reverse video.
@@ -84,5 +88,27 @@ describe('the stuck view on a narrow terminal', () => {
       expect(row).toMatch(/ run_\w+… {2}\d+[smhd] · (expires in \d+[smhd]|expired )/);
       expect(stringWidth(row)).toBeLessThanOrEqual(60);
     }
+  });
+});
+
+describe('emoji that terminals draw wider than string-width counts', () => {
+  it('no line of the list or of any pane is wider than 80 columns as textWidth counts them', async () => {
+    const loaded = await loadRunsFromSources([fileURLToPath(new URL('../fixtures/wide/emoji-runs.json', import.meta.url))]);
+    expect(loaded.runs).toHaveLength(3);
+    const app = tui.start(80, 24, {runs: loaded.runs, sources: ['runs-👍🏽👩‍💻.json'], warnings: [{location: 'runs-👍🏽.json:1:1', message: '🧑🏿‍🚀'.repeat(60)}]});
+    const fits = (frame: string, what: string) => {
+      for (const line of plainLines(frame)) expect(textWidth(line), `${what}: ${line}`).toBeLessThanOrEqual(80);
+      return frame;
+    };
+    fits(await waitForText(app, '3 runs'), 'the list');
+    for (let index = 0; index < 3; index += 1) {
+      await press(app, KEYS.enter, (frame) => plain(frame).includes('Esc/← back'));
+      for (let pane = 1; pane <= 9; pane += 1) {
+        fits(await press(app, String(pane), (frame) => activeTab(frame)?.startsWith(`${pane} `) ?? false), `pane ${pane}`);
+      }
+      await press(app, KEYS.escape, (frame) => plain(frame).includes('STATUS'));
+      await press(app, 'j', (frame) => plain(frame).includes(`${Math.min(3, index + 2)}/3`));
+    }
+    fits(await press(app, 'W', (frame) => plain(frame).includes('1 warning while loading')), 'the warnings');
   });
 });

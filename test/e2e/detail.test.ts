@@ -3,7 +3,7 @@
  * in a real terminal (tmux), and a hostile run whose text carries terminal escapes.
  */
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
-import {ensureBuilt, listPosition, readScrolledView, reversedTexts, reverseVideoRows, rows, scrollPosition, useSessions, type TmuxSession} from './tmux.js';
+import {activeTab, ensureBuilt, listPosition, readScrolledView, reverseVideoRows, rows, scrollPosition, toPane, useSessions, type TmuxSession} from './tmux.js';
 
 const sessions = useSessions();
 
@@ -27,21 +27,6 @@ async function openRun(context: TestContext, runId: string): Promise<TmuxSession
   await session.sendKeys('Enter');
   await session.waitFor('1 Overview');
   return session;
-}
-
-/** The highlighted pane tab, e.g. `2 Action (2)`. */
-async function activeTab(session: TmuxSession): Promise<string | undefined> {
-  return reversedTexts(await session.screenWithEscapes()).find((text) => /^\d [A-Z]/.test(text));
-}
-
-/** Presses `key` and waits until the tab of pane `number` is the highlighted one. */
-async function toPane(session: TmuxSession, key: string, number: number, timeout?: number): Promise<string> {
-  await session.sendKeys(key);
-  await session.waitFor(
-    (screen) => reversedTexts(screen).some((text) => text.startsWith(`${number} `)),
-    {escapes: true, description: `pane ${number} to be the active tab after ${key}`, timeout},
-  );
-  return session.screen();
 }
 
 /** The pane body: the rows between the tab rule and the position line / footer. */

@@ -419,6 +419,21 @@ export function reversedTexts(screenWithEscapes: string): string[] {
     .map((span) => span.text.trim());
 }
 
+/** The highlighted pane tab, e.g. `2 Action (2)`. */
+export async function activeTab(session: TmuxSession): Promise<string | undefined> {
+  return reversedTexts(await session.screenWithEscapes()).find((text) => /^\d [A-Z]/.test(text));
+}
+
+/** Presses `key` and waits until the tab of pane `number` is the highlighted one; returns the screen. */
+export async function toPane(session: TmuxSession, key: string, number: number, timeout?: number): Promise<string> {
+  await session.sendKeys(key);
+  await session.waitFor(
+    (screen) => reversedTexts(screen).some((text) => text.startsWith(`${number} `)),
+    {escapes: true, description: `pane ${number} to be the active tab after ${key}`, timeout},
+  );
+  return session.screen();
+}
+
 /** The list's position line, `N/TOTAL` at its end (`▼ 19 more   1/41`). */
 export function listPosition(screen: string): {index: number; total: number} | null {
   for (const line of rows(screen)) {
