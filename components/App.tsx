@@ -38,7 +38,7 @@ export interface AppProps {
   time: TimeOptions;
   /** The clock in milliseconds; injected so tests are deterministic. */
   now?: () => number;
-  /** The instant the clock was pinned to (`--now`, `RUNLENS_NOW`; Unix ms), which the header names. */
+  /** The instant `--now` set the clock to (Unix ms), which the header names. */
   clockPinnedAt?: number;
   /** How often countdowns tick; 0 turns the clock off (tests). */
   tickMilliseconds?: number;

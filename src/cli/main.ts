@@ -53,7 +53,7 @@ export function localeLacksUnicode(env: NodeJS.ProcessEnv): boolean {
   return Boolean(locale) && !/utf-?8/i.test(locale!);
 }
 
-/** The clock the CLI reads, and the instant it was pinned to (Unix ms), if it was. */
+/** The clock the CLI reads, and the instant `--now` set it to (Unix ms), which the header names. */
 export interface Clock {
   now: () => number;
   pinnedAt: number | null;
@@ -62,14 +62,15 @@ export interface Clock {
 /**
  * `--now TIME` starts the clock at TIME and lets it run, so countdowns tick as they did then
  * (`npm start` opens the examples as of their own time). `RUNLENS_NOW` holds it still at TIME,
- * for reproducible screenshots and tests. Both take Unix seconds or an ISO date; the flag wins.
+ * for reproducible screenshots and tests, and unannounced (a test's screen stays as it was). Both
+ * take Unix seconds or an ISO date; the flag wins.
  */
 export function clockFrom(io: CliIo, flag: string | null = null): Clock {
   const [name, pinned] = flag !== null ? ['--now', flag] : ['RUNLENS_NOW', io.env['RUNLENS_NOW']];
   if (!pinned) return {now: io.now, pinnedAt: null};
   const value = /^\d+(\.\d+)?$/.test(pinned) ? Number(pinned) * 1000 : Date.parse(pinned);
   if (Number.isNaN(value)) throw new UsageError(`${name} must be Unix seconds or an ISO date, not '${pinned}'`);
-  if (flag === null) return {now: () => value, pinnedAt: value};
+  if (flag === null) return {now: () => value, pinnedAt: null};
   const start = io.now();
   return {now: () => value + (io.now() - start), pinnedAt: value};
 }
