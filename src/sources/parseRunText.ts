@@ -1,7 +1,9 @@
-import {parseJson} from '../format/jsonError.js';
+import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
+import {withoutCompressionSuffix} from './compression.js';
+import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
@@ -21,10 +23,13 @@ export interface ParsedRuns {
   warnings: LoadWarning[];
 }
 
-/** Whether a file name says JSON Lines. */
+/** Whether a file name says JSON Lines (`runs.jsonl`, `runs.ndjson.gz`). */
 export function isJsonLinesName(name: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(name);
+  return /\.(jsonl|ndjson)$/i.test(withoutCompressionSuffix(name));
 }
+
+/** The warning a trailing comma gets wherever it is let pass: a whole document, a line, a data line. */
+export const TRAILING_COMMA = 'a trailing comma; ignored';
 
 const THE_VALUE = 'the value';
 
@@ -145,9 +150,25 @@ export class JsonLinesReader {
   }
 }
 
+/**
+ * A JsonArrayReader whose items become runs in `out`, kept small (see DetachedRun) when
+ * `detachRuns`: only for input that can be read again by byte offset (a file as it is on disk).
+ */
+export function runArrayReader(file: string, out: ParsedRuns, detachRuns = false): JsonArrayReader {
+  return new JsonArrayReader({
+    item: (value, label, offset, length) => {
+      const before = out.runs.length;
+      collectRunItem(value, file, label, out);
+      if (!detachRuns) return;
+      for (let at = before; at < out.runs.length; at += 1) out.runs[at] = detachUnlessWaiting(out.runs[at]!, offset, length, runFromText);
+    },
+    warn: (message, line, column) => out.warnings.push({location: line === undefined ? file : `${file}:${line}:${column}`, message}),
+  });
+}
+
 /** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
-  const parsed = parseJson(text.trim());
+  const parsed = parseJsonTolerant(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};
   collectRuns(parsed.value, source.file, source.line, out);
@@ -158,12 +179,13 @@ export function runFromText(text: string, source: SourceLocation, id: string): R
 export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedRuns): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
-  const parsed = parseJson(line);
+  const parsed = parseJsonTolerant(line);
+  // Columns count from the start of the line as written, indentation included.
+  const indent = rawLine.length - rawLine.trimStart().length;
   if (parsed.ok) {
+    for (const comma of parsed.tolerated.trailingCommas) out.warnings.push({location: `${file}:${lineNumber}:${comma.column + indent}`, message: TRAILING_COMMA});
     collectRuns(parsed.value, file, lineNumber, out);
   } else {
-    // Columns count from the start of the line as written, indentation included.
-    const indent = rawLine.length - rawLine.trimStart().length;
     out.warnings.push({
       location: `${file}:${lineNumber}:${parsed.error.column + indent}`,
       message: `${parsed.error.reason}; line skipped`,
@@ -189,11 +211,43 @@ function looksLikeJsonLines(text: string): boolean {
 }
 
 /**
+ * Whether the first non-empty line of a text is a JSON value on its own and more follows it: then
+ * the text is JSON Lines (or values one after another), never one array to read item by item.
+ */
+function firstLineIsJsonValue(text: string): boolean {
+  const start = text.search(/\S/);
+  const end = text.indexOf('\n', start);
+  if (start === -1 || end === -1 || text.slice(end).trim() === '') return false;
+  return parseJson(text.slice(start, end).trim()).ok;
+}
+
+/** An array or list envelope that is not valid JSON as a whole, item by item (see JsonArrayReader); null when it is neither, or no item could be read. */
+function readItemByItem(body: string, file: string): ParsedRuns | null {
+  const out: ParsedRuns = {runs: [], warnings: []};
+  const reader = runArrayReader(file, out);
+  reader.push(Buffer.from(body, 'utf8'));
+  reader.end();
+  return reader.unsupported ? null : out;
+}
+
+function trailingCommaWarnings(file: string, commas: readonly JsonPosition[], out: ParsedRuns): void {
+  for (const comma of commas) out.warnings.push({location: `${file}:${comma.line}:${comma.column}`, message: TRAILING_COMMA});
+}
+
+/** How `parseRunText` is called by a reader that has already tried what it says. */
+export interface ParseRunTextOptions {
+  /** The text was already read item by item (JsonArrayReader), which could not vouch for it. */
+  itemByItemTried?: boolean;
+}
+
+/**
  * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
  * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
- * one JSON value but whose first or second line is.
+ * one JSON value but whose first or second line is. An array or list envelope that is not valid
+ * as a whole is read item by item, so one broken item costs only itself; a document with a
+ * trailing comma loads with a warning.
  */
-export function parseRunText(text: string, file: string): ParsedRuns {
+export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
@@ -213,11 +267,21 @@ export function parseRunText(text: string, file: string): ParsedRuns {
     collectRuns(parsed.value, file, undefined, out);
     return out;
   }
+  if (!options.itemByItemTried && /^\s*[[{]/.test(body) && !firstLineIsJsonValue(body)) {
+    const items = readItemByItem(body, file);
+    if (items) return items;
+  }
+  const tolerant = parseJsonTolerant(body);
+  if (tolerant.ok) {
+    trailingCommaWarnings(file, tolerant.tolerated.trailingCommas, out);
+    collectRuns(tolerant.value, file, undefined, out);
+    return out;
+  }
   if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
     return out;
   }
-  const {line, column, reason} = parsed.error;
+  const {line, column, reason} = tolerant.error;
   out.warnings.push({location: `${file}:${line}:${column}`, message: `invalid JSON: ${reason}`});
   return out;
 }

@@ -13,6 +13,7 @@
 import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
+import {withoutCompressionSuffix} from './compression.js';
 import type {LoadWarning, ParsedRuns} from './parseRunText.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
@@ -29,8 +30,8 @@ export interface SseTranscriptSummary {
   elidedLines: number;
 }
 
-/** `.sse` always names a transcript; `.txt` and `.log` only when the text starts like one. */
-const SSE_NAME = /\.sse$/i;
+/** `.sse` and `.sse.txt` always name a transcript; `.txt` and `.log` only when the text starts like one. */
+const SSE_NAME = /\.sse(\.txt)?$/i;
 const TEXT_NAME = /\.(txt|log)$/i;
 /** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
 const STARTS_AS_FIELD = /^(event|data):/;
@@ -54,17 +55,22 @@ function firstMeaningfulLine(text: string): string | null {
   return null;
 }
 
+/** Whether a file's name says it is a stream transcript (`.sse`, `.sse.txt`, compressed or not). */
+export function isSseFileName(file: string): boolean {
+  return SSE_NAME.test(withoutCompressionSuffix(file));
+}
+
 /**
  * Whether a text (named `file`) is an SSE transcript: a `.sse` file; a `.txt`/`.log` file whose
  * first non-empty line starts with `event:` or `data:`; or any text whose first non-empty line
  * starts with `event: thread.` (so a transcript saved as `.json`, or piped in, is read as one).
  */
 export function isSseTranscript(text: string, file: string): boolean {
-  if (SSE_NAME.test(file)) return true;
+  if (isSseFileName(file)) return true;
   const first = firstMeaningfulLine(text);
   if (first === null) return false;
   if (STARTS_AS_RUN_STREAM.test(first)) return true;
-  return TEXT_NAME.test(file) && STARTS_AS_FIELD.test(first);
+  return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
 }
 
 /** One event as it is being read: its name and data lines, with where they were. */
