@@ -16,6 +16,7 @@ import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor} from '../sources/linePrefilter.js';
+import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {firstLineVerdict, headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
@@ -228,41 +229,46 @@ export async function streamRunList(sources: readonly string[], context: StreamL
     await printer.flush();
   };
 
+  /** JSON Lines through the scanner; a read that fails half way (EIO, a file truncated under us) is bad input, not a crash. */
+  const scan = async (label: string, read: (scanner: JsonLinesScanner) => Promise<void>, input?: DecodedInput) => {
+    const scanner = scannerFor(label);
+    try {
+      await read(scanner);
+      finishScan(scanner, label);
+    } catch (error) {
+      warn({location: label, message: error instanceof Error ? error.message : String(error)});
+    }
+    if (input?.error) warn({location: label, message: decompressionWarning(input.compression, input.error)});
+  };
+
   for (const source of sources) {
     if (done) break;
     if (source === '-') {
-      const head = await readStdinHead(context.stdin);
+      // Compressed stdin (`cat runs.jsonl.gz | runlens list -`) is decompressed before its first line is looked at.
+      const input = decodeInput(bufferChunks(context.stdin));
+      const head = await readStdinHead(input.pieces);
       if (head.error) {
         warn({location: STDIN_LABEL, message: head.error});
         continue;
       }
       if (head.reading === 'whole') {
         await loadWhole('-', head.replay);
+        if (input.error) warn({location: STDIN_LABEL, message: decompressionWarning(input.compression, input.error)});
         continue;
       }
-      const scanner = scannerFor(STDIN_LABEL);
-      try {
-        await scanChunks(head.replay, scanner, () => printer.flush());
-        finishScan(scanner, STDIN_LABEL);
-      } catch (error) {
-        warn({location: STDIN_LABEL, message: error instanceof Error ? error.message : String(error)});
-      }
+      await scan(STDIN_LABEL, (scanner) => scanChunks(head.replay, scanner, () => printer.flush()), input);
       continue;
     }
-    const handle = await openJsonLinesFile(source);
-    if (!handle) {
+    const file = await openJsonLinesFile(source);
+    if (!file) {
       await loadWhole(source);
       continue;
     }
-    const scanner = scannerFor(source);
     try {
-      await scanFile(handle, scanner, () => printer.flush());
-      finishScan(scanner, source);
-    } catch (error) {
-      // A read that fails half way (EIO, a file truncated under us) is bad input, not a crash.
-      warn({location: source, message: error instanceof Error ? error.message : String(error)});
+      if ('handle' in file) await scan(source, (scanner) => scanFile(file.handle, scanner, () => printer.flush()));
+      else await scan(source, (scanner) => scanChunks(file.pieces, scanner, () => printer.flush()), file.input);
     } finally {
-      await handle.close();
+      await file.close();
     }
   }
 
@@ -275,8 +281,25 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   return EXIT_OK;
 }
 
-/** A `.jsonl`/`.ndjson` file in UTF-8, opened for scanning; null for anything else (the loader reads those). */
-async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
+/** A JSON Lines file opened for the scanner: read through its handle, or decompressed (with the first piece again first). */
+type JsonLinesFile = {handle: FileHandle; close: () => Promise<void>} | {pieces: AsyncIterable<Buffer>; input: DecodedInput; close: () => Promise<void>};
+
+/** A file's bytes from its start, each piece a buffer of its own. */
+async function* handlePieces(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (let position = 0; ; ) {
+    const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES);
+    const {bytesRead} = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * A `.jsonl`/`.ndjson` file in UTF-8 (gzip or zstd too, found by its first bytes), opened for
+ * scanning; null for anything else (the loader reads those).
+ */
+async function openJsonLinesFile(source: string): Promise<JsonLinesFile | null> {
   if (!isJsonLinesName(source)) return null;
   let handle: FileHandle;
   try {
@@ -286,11 +309,31 @@ async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
     // The loader words the warning (no such file, permission denied).
     return null;
   }
+  const close = () => handle.close();
   const head = Buffer.alloc(256);
   const {bytesRead} = await handle.read(head, 0, head.length, 0);
-  if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return handle;
-  await handle.close();
+  if (compressionOf(head.subarray(0, bytesRead)) === null) {
+    if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return {handle, close};
+    await close();
+    return null;
+  }
+  const input = decodeInput(handlePieces(handle));
+  const first = await input.pieces.next();
+  if (!first.done && headReadsAsJsonLines(first.value)) {
+    async function* again(): AsyncGenerator<Buffer> {
+      if (!first.done) yield first.value;
+      yield* input.pieces;
+    }
+    return {pieces: again(), input, close};
+  }
+  await input.pieces.return(undefined);
+  await close();
   return null;
+}
+
+/** Chunks as Buffers (stdin may give strings). */
+async function* bufferChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
 interface StdinHead {

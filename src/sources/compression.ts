@@ -150,5 +150,5 @@ export function decodeInput(source: AsyncIterable<Buffer>): DecodedInput {
 
 /** The warning for a compressed input whose decompression broke off: what came before it was loaded. */
 export function decompressionWarning(compression: Compression | null, error: string): string {
-  return `${compression ?? 'compressed'} data broken off (${error}; cut short?): what came before it is loaded`;
+  return `the ${compression ?? 'compressed'} data stops early (${error}; cut short?); what came before is loaded`;
 }
