@@ -279,6 +279,7 @@ export type TolerantParse = {ok: true; value: unknown; tolerated: JsonTolerated}
  * large text (64 MB of re-parsing in all), so a text full of them fails rather than takes minutes.
  */
 const MAX_FIXES = 100;
+const NOTHING_TOLERATED: JsonTolerated = Object.freeze({trailingCommas: Object.freeze([]) as unknown as JsonPosition[], textAfter: null});
 const FIX_BUDGET_CHARS = 64 * 1024 * 1024;
 
 function previousNonSpace(text: string, before: number): number {
@@ -295,22 +296,28 @@ function previousNonSpace(text: string, before: number): number {
  * Valid JSON costs one `JSON.parse`, as with `parseJson`.
  */
 export function parseJsonTolerant(text: string, options: {textAfter?: boolean} = {}): TolerantParse {
+  let error: JsonErrorLocation;
+  // Valid JSON, the common case by far (every line of a JSON Lines file): one parse, nothing allocated.
+  try {
+    return {ok: true, value: JSON.parse(text), tolerated: NOTHING_TOLERATED};
+  } catch (thrown) {
+    error = locateJsonError(text, thrown);
+  }
   const tolerated: JsonTolerated = {trailingCommas: [], textAfter: null};
   const maxFixes = Math.min(MAX_FIXES, Math.floor(FIX_BUDGET_CHARS / Math.max(1, text.length)));
   let current = text;
   for (;;) {
-    let error: JsonErrorLocation;
-    try {
-      return {ok: true, value: JSON.parse(current), tolerated};
-    } catch (thrown) {
-      error = locateJsonError(current, thrown);
-    }
     const char = current[error.offset];
     const comma = char === '}' || char === ']' ? previousNonSpace(current, error.offset) : -1;
     if (comma !== -1 && current[comma] === ',' && tolerated.trailingCommas.length < maxFixes) {
       tolerated.trailingCommas.push({offset: comma, ...locateOffset(current, comma)});
       // A space in its place: every other position in the text stays where it was.
       current = `${current.slice(0, comma)} ${current.slice(comma + 1)}`;
+      try {
+        return {ok: true, value: JSON.parse(current), tolerated};
+      } catch (thrown) {
+        error = locateJsonError(current, thrown);
+      }
       continue;
     }
     if (options.textAfter && error.offset < current.length && error.offset > 0) {
