@@ -87,6 +87,81 @@ describe('JsonArrayReader', () => {
     expect(headIsRunArray(Buffer.from('{"id":"run_a","object":"thread.run"}'))).toBe(false);
   });
 
+  /** Ways to break one item, as people and tools do; `loads` when the item itself still loads. */
+  const BREAKS: Record<string, {breakItem: (text: string) => string; loads: boolean}> = {
+    'NaN': {breakItem: (text) => text.replace('"created_at":1764000000', '"created_at":NaN'), loads: false},
+    'a stray token': {breakItem: (text) => text.replace('"status":"completed"', '"status":"completed" oops'), loads: false},
+    'an unquoted word': {breakItem: (text) => text.replace('"completed"', 'completed'), loads: false},
+    'a bracket that does not match': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":{"tags":[1, 2}'), loads: false},
+    'Python None': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":None'), loads: false},
+    'a trailing comma in the item': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":{"a":1,}'), loads: true},
+  };
+
+  it('one broken item costs only itself, whatever breaks it, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 12}), fc.nat(), fc.constantFrom(...Object.keys(BREAKS)), fc.boolean(), fc.array(fc.nat(), {maxLength: 6}), (count, pick, how, envelope, cuts) => {
+        const broken = pick % count;
+        const {breakItem, loads} = BREAKS[how]!;
+        const lines = Array.from({length: count}, (_, index) => JSON.stringify(run(`run_${index}`, {metadata: {}})));
+        lines[broken] = breakItem(lines[broken]!);
+        const text = envelope ? `{"object": "list", "data": [\n${lines.join(',\n')}\n], "has_more": false}\n` : `[\n${lines.join(',\n')}\n]\n`;
+        const {out, reader} = readInPieces(Buffer.from(text), cuts);
+        const others = lines.map((_, index) => `run_${index}`).filter((_, index) => loads || index !== broken);
+        if (others.length === 0) {
+          // Nothing readable: left to the whole parse, which says where the text breaks.
+          expect(reader.unsupported).toBe(true);
+          return;
+        }
+        expect(out.runs.map((candidate) => candidate.id)).toEqual(others);
+        expect(out.warnings).toHaveLength(1);
+        // The broken item is on line broken + 2.
+        expect(out.warnings[0]!.location).toMatch(new RegExp(`^runs\\.json:${broken + 2}:\\d+$`));
+        // The same as the whole text through parseRunText, which reads a broken array item by item too.
+        const whole = parseRunText(text, 'runs.json');
+        expect(summary(whole)).toEqual(summary(out));
+        expect(whole.warnings).toEqual(out.warnings);
+      }),
+      {numRuns: 400},
+    );
+  });
+
+  it('a trailing comma after the last item, an extra comma and a missing one are warnings at their place; the items load', () => {
+    const [a, b, c] = ['run_a', 'run_b', 'run_c'].map((id) => JSON.stringify(run(id)));
+    const trailing = readInPieces(Buffer.from(`[\n  ${a},\n  ${b},\n]`), [9]);
+    expect(trailing.out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_b']);
+    expect(trailing.out.warnings).toEqual([{location: `runs.json:3:${3 + b!.length}`, message: 'a trailing comma after the last item; ignored'}]);
+    const envelope = readInPieces(Buffer.from(`{"object":"list","data":[${a},${b},],"has_more":false}`), []);
+    expect(envelope.out.runs).toHaveLength(2);
+    expect(envelope.out.warnings).toEqual([{location: `runs.json:1:${26 + a!.length + 1 + b!.length}`, message: 'a trailing comma after the last item; ignored'}]);
+    const commas = readInPieces(Buffer.from(`[,${a},,${b} ${c}]`), []);
+    expect(commas.out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_b', 'run_c']);
+    expect(commas.out.warnings.map((warning) => `${warning.location} ${warning.message}`)).toEqual([
+      'runs.json:1:2 a comma with no item before it; ignored',
+      `runs.json:1:${4 + a!.length} a comma with no item before it; ignored`,
+      `runs.json:1:${6 + a!.length + b!.length} a missing comma before this item; read as if it were there`,
+    ]);
+  });
+
+  it('reads a list envelope whose "object": "list" comes after its data, handing nothing out before it', () => {
+    const out: ParsedRuns = {runs: [], warnings: []};
+    const reader = runArrayReader('runs.json', out);
+    reader.push(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}, {"id": x}, ${JSON.stringify(run('run_c'))}], `));
+    expect([out.runs.length, out.warnings.length, reader.accepted]).toEqual([0, 0, false]);
+    reader.push(Buffer.from('"object": "list", "has_more": false}'));
+    reader.end();
+    expect(reader.accepted).toBe(true);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+    expect(out.warnings.map((warning) => warning.message)).toEqual(["invalid JSON in data[1]: Unexpected token 'x'; skipped"]);
+  });
+
+  it('hands out nothing when no item can be read (the whole parse says why), and names a cut after the data', () => {
+    const none = readInPieces(Buffer.from("[{'id': 'run_a'}, {'id': 'run_b'}]"), [5]);
+    expect([none.reader.unsupported, none.out.runs.length, none.out.warnings.length]).toEqual([true, 0, 0]);
+    const cut = readInPieces(Buffer.from(`{"object":"list","data":[${JSON.stringify(run('run_a'))}]`), []);
+    expect(cut.out.runs).toHaveLength(1);
+    expect(cut.out.warnings.map((warning) => warning.message)).toEqual(['the file ends before the list envelope closes (cut short?)']);
+  });
+
   it('loads a large array file item by item with progress, runs kept small and read again whole', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-array-')), 'runs.json');
     const runs = Array.from({length: 3000}, (_, index) => run(`run_${String(index).padStart(5, '0')}`, {instructions: `"quoted" \\ ${'x'.repeat(200)}`, status: index % 10 === 0 ? 'requires_action' : 'completed'}));
