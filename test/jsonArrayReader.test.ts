@@ -142,6 +142,21 @@ describe('JsonArrayReader', () => {
     ]);
   });
 
+  it('a closing bracket too many in an item ends the document early: the comma after the end says so, and the items after it load', () => {
+    const [a, c] = ['run_a', 'run_c'].map((id) => JSON.stringify(run(id)));
+    const broken = '{"object":"thread.run","id":"run_b","tools":[{"type":"function"}}, {"type":"function"}],"status":"completed"}';
+    const text = `[${a},\n${broken},\n${c}]`;
+    const {out} = readInPieces(Buffer.from(text), [text.indexOf('}}') + 1]);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+    expect(out.warnings.map((warning) => `${warning.location} ${warning.message}`)).toEqual([
+      `runs.json:2:${broken.indexOf('}}') + 2} invalid JSON in item 1: Expected ',' or ']' after array element; skipped`,
+      // The rest of the item: its tool, read as an item of its own; its `]` ends the array.
+      'runs.json item 2 is an object without "object": "thread.run", not a run; skipped',
+      `runs.json:2:${broken.indexOf(',"status"') + 1} the brackets before this do not match (the document seemed to end here); the items after it are read too`,
+      `runs.json:2:${broken.indexOf(':"completed"') + 1} invalid JSON in item 3: Unexpected non-whitespace character after JSON; skipped`,
+    ]);
+  });
+
   it('reads a list envelope whose "object": "list" comes after its data, handing nothing out before it', () => {
     const out: ParsedRuns = {runs: [], warnings: []};
     const reader = runArrayReader('runs.json', out);

@@ -8,8 +8,10 @@
  * One broken item costs only itself: an item that is not valid JSON (NaN, a stray token, a bracket
  * that does not match) is a warning naming its line and column, and the items around it still
  * load. A trailing comma, in the array or inside an item, is a warning and nothing else; so are an
- * extra comma between items and a missing one (`} {`). Where the document is cut short, the items
- * before the cut are kept, with a warning.
+ * extra comma between items and a missing one (`} {`). A bracket left open in an item is closed
+ * by the one that closes its container; one too many, which ends the document early, is found by
+ * the `, {…}` after the end, and the items after it are read too. Where the document is cut
+ * short, the items before the cut are kept, with a warning.
  *
  * What it cannot vouch for it leaves to a whole-document parse (`unsupported`): a document of
  * another shape, and one in which no item at all could be read, so that a text which is no JSON
@@ -68,6 +70,8 @@ export class JsonArrayReader {
   unsupported = false;
   /** The open brackets, outermost first: the root, then (in an envelope) `data`, then those inside an item. */
   private readonly open: number[] = [];
+  /** The brackets open inside the streamed array, between its items: to go back to them when the document ends too early. */
+  private arrayPath: number[] = [];
   /** How many brackets are open inside the streamed array: 1 for a top-level array, 2 for an envelope's data. */
   private itemDepth = 0;
   private arrayDone = false;
@@ -190,13 +194,26 @@ export class JsonArrayReader {
 
   private structural(byte: number, chunk: Buffer, index: number, position: number): void {
     if (this.rootDone) {
-      this.warnAt(this.line, position - this.lineStart + 1, 'text after the end of the document; ignored');
+      const column = position - this.lineStart + 1;
+      if (byte === COMMA && this.arrayPath.length > 0) {
+        // `, {…}` after the end: a closing bracket too many in an item ended the document early
+        // (`[{"a": 1}}, {…}]`). The items after it are read too.
+        this.warnAt(this.line, column, 'the brackets before this do not match (the document seemed to end here); the items after it are read too');
+        this.open.length = 0;
+        this.open.push(...this.arrayPath);
+        this.arrayDone = false;
+        this.rootDone = false;
+        this.pendingComma = {line: this.line, column};
+        return;
+      }
+      this.warnAt(this.line, column, 'text after the end of the document; ignored');
       this.afterRoot = true;
       return;
     }
     if (this.open.length === 0) {
       if (byte === OPEN_BRACKET) {
         this.itemDepth = 1;
+        this.arrayPath = [OPEN_BRACKET];
         this.commit();
       } else if (byte !== OPEN_BRACE) {
         this.unsupported = true;
@@ -288,7 +305,10 @@ export class JsonArrayReader {
       return;
     }
     // The data array is read as it comes, before `"object": "list"` too (what is read is held until then).
-    if (byte === OPEN_BRACKET && this.expectingValue && this.lastKey === 'data' && this.itemDepth === 0) this.itemDepth = 2;
+    if (byte === OPEN_BRACKET && this.expectingValue && this.lastKey === 'data' && this.itemDepth === 0) {
+      this.itemDepth = 2;
+      this.arrayPath = [OPEN_BRACE, OPEN_BRACKET];
+    }
   }
 
   private stringEnded(): void {
