@@ -177,6 +177,22 @@ describe('JsonArrayReader', () => {
     expect(cut.out.warnings.map((warning) => warning.message)).toEqual(['the file ends before the list envelope closes (cut short?)']);
   });
 
+  it('a run kept small is read again from an item with a trailing comma, as it was loaded', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-array-')), 'commas.json');
+    const items = Array.from({length: 400}, (_, index) => JSON.stringify(run(`run_${index}`, {instructions: 'y'.repeat(200), metadata: {n: String(index)}})));
+    items[5] = items[5]!.replace('"metadata":{"n":"5"}', '"metadata":{"n":"5",}');
+    writeFileSync(file, `[\n${items.join(',\n')},\n]\n`);
+    const loaded = await loadRunsFromSources([file], {onProgress: () => undefined, detachRuns: true});
+    expect(loaded.runs).toHaveLength(400);
+    expect(loaded.runs[5]).toBeInstanceOf(DetachedRun);
+    expect(loaded.runs[5]!.raw['metadata']).toEqual({n: '5'});
+    expect(loaded.runs[5]!.instructions).toBe('y'.repeat(200));
+    expect(loaded.warnings.map((warning) => `${path.basename(warning.location)} ${warning.message}`)).toEqual([
+      `commas.json:7:${items[5]!.indexOf(',}') + 1} a trailing comma in item 5; ignored`,
+      `commas.json:401:${items[399]!.length + 1} a trailing comma after the last item; ignored`,
+    ]);
+  });
+
   it('loads a large array file item by item with progress, runs kept small and read again whole', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-array-')), 'runs.json');
     const runs = Array.from({length: 3000}, (_, index) => run(`run_${String(index).padStart(5, '0')}`, {instructions: `"quoted" \\ ${'x'.repeat(200)}`, status: index % 10 === 0 ? 'requires_action' : 'completed'}));

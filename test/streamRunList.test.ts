@@ -7,6 +7,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {PassThrough, Readable} from 'node:stream';
+import {gzipSync} from 'node:zlib';
 import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli} from '../src/cli/args.js';
@@ -211,5 +212,33 @@ describe('runlens list on a stream', () => {
     pretty.stdin.end(JSON.stringify([JSON.parse(runLine('run_x', 'failed')), JSON.parse(runLine('run_y', 'queued'))], null, 2));
     expect(await pretty.done).toBe(0);
     expect((JSON.parse(pretty.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_x', 'run_y']);
+  });
+});
+
+describe('runlens list on compressed JSON Lines', () => {
+  it('a .jsonl.gz is decompressed as it streams: prefiltered lines, --limit and a broken line as for a plain file', async () => {
+    const lines = [runLine('run_1', 'failed'), '{"id": "run_2", "status": "failed", oops\n', runLine('run_3', 'completed'), runLine('run_4', 'failed'), runLine('run_5', 'failed')];
+    const plain = path.join(scratch, 'plain.jsonl');
+    const packed = path.join(scratch, 'packed.jsonl.gz');
+    writeFileSync(plain, lines.join(''));
+    writeFileSync(packed, gzipSync(lines.join('')));
+    for (const argv of [['--status', 'failed', '--json'], ['--status', 'failed', '--limit', '2'], ['--json']]) {
+      const fromPlain = startCli(['list', plain, ...argv]);
+      const fromPacked = startCli(['list', packed, ...argv]);
+      expect(await fromPacked.done).toBe(await fromPlain.done);
+      expect(fromPacked.stdout.text).toBe(fromPlain.stdout.text);
+      expect(fromPacked.stderr.text).toBe(fromPlain.stderr.text.replaceAll(plain, packed));
+    }
+    const limited = startCli(['list', packed, '--status', 'failed', '--limit', '2']);
+    expect(await limited.done).toBe(0);
+    expect(limited.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual(['run_1', 'run_4']);
+  });
+
+  it('gzip on stdin is decompressed before its first line decides how to read it', async () => {
+    const io = startCli(['list', '-', '--json']);
+    io.stdin.end(gzipSync(runLine('run_1', 'failed') + runLine('run_2', 'queued')));
+    expect(await io.done).toBe(0);
+    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_1', 'run_2']);
+    expect(io.stderr.text).toBe('');
   });
 });
