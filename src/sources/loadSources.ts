@@ -424,7 +424,7 @@ async function feedPieces(
 }
 
 /** How one file or stdin is read: line by line (JSON Lines), item by item (an array or list envelope), or whole. */
-export type Reading = 'json-lines' | 'array' | 'whole';
+type Reading = 'json-lines' | 'array' | 'whole';
 
 /**
  * How input that starts with `head` is read. `name` is the file's (its compression suffix does not
@@ -433,7 +433,7 @@ export type Reading = 'json-lines' | 'array' | 'whole';
  * broken item costs only itself); a first line that is a JSON value of its own says JSON Lines
  * instead (`[…]` one to a line). Anything else (a run, a transcript, UTF-16) is parsed whole.
  */
-export function readingFor(name: string | null, head: Buffer, ended: boolean): Reading {
+function readingFor(name: string | null, head: Buffer, ended: boolean): Reading {
   if (name !== null && isJsonLinesName(name)) return headReadsAsJsonLines(head) ? 'json-lines' : 'whole';
   const firstLine = firstLineVerdict(head, ended);
   if (name === null && firstLine === 'json-lines') return 'json-lines';
