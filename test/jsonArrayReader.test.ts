@@ -133,6 +133,9 @@ describe('JsonArrayReader', () => {
     const envelope = readInPieces(Buffer.from(`{"object":"list","data":[${a},${b},],"has_more":false}`), []);
     expect(envelope.out.runs).toHaveLength(2);
     expect(envelope.out.warnings).toEqual([{location: `runs.json:1:${26 + a!.length + 1 + b!.length}`, message: 'a trailing comma after the last item; ignored'}]);
+    const after = readInPieces(Buffer.from(`[${a}, ${b}],\n`), []);
+    expect(after.out.runs).toHaveLength(2);
+    expect(after.out.warnings).toEqual([{location: `runs.json:1:${a!.length + b!.length + 5}`, message: 'text after the end of the document; ignored'}]);
     const commas = readInPieces(Buffer.from(`[,${a},,${b} ${c}]`), []);
     expect(commas.out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_b', 'run_c']);
     expect(commas.out.warnings.map((warning) => `${warning.location} ${warning.message}`)).toEqual([

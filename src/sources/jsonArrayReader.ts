@@ -72,6 +72,8 @@ export class JsonArrayReader {
   private readonly open: number[] = [];
   /** The brackets open inside the streamed array, between its items: to go back to them when the document ends too early. */
   private arrayPath: number[] = [];
+  /** A comma after the end of the document: if more follows, the document ended too early. */
+  private resumeAt: ItemPlace | null = null;
   /** How many brackets are open inside the streamed array: 1 for a top-level array, 2 for an envelope's data. */
   private itemDepth = 0;
   private arrayDone = false;
@@ -195,20 +197,25 @@ export class JsonArrayReader {
   private structural(byte: number, chunk: Buffer, index: number, position: number): void {
     if (this.rootDone) {
       const column = position - this.lineStart + 1;
-      if (byte === COMMA && this.arrayPath.length > 0) {
-        // `, {…}` after the end: a closing bracket too many in an item ended the document early
-        // (`[{"a": 1}}, {…}]`). The items after it are read too.
-        this.warnAt(this.line, column, 'the brackets before this do not match (the document seemed to end here); the items after it are read too');
-        this.open.length = 0;
-        this.open.push(...this.arrayPath);
-        this.arrayDone = false;
-        this.rootDone = false;
-        this.pendingComma = {line: this.line, column};
+      if (byte === COMMA && this.arrayPath.length > 0 && !this.resumeAt) {
+        this.resumeAt = {line: this.line, column};
         return;
       }
-      this.warnAt(this.line, column, 'text after the end of the document; ignored');
-      this.afterRoot = true;
-      return;
+      const comma = this.resumeAt;
+      this.resumeAt = null;
+      if (!comma || byte === COMMA) {
+        this.textAfterEnd(comma ?? {line: this.line, column});
+        return;
+      }
+      // `, …` after the end: a closing bracket too many in an item ended the document early
+      // (`[{"a": 1}}, {…}]`). What follows is read as more items; a comma at the very end is
+      // only text after the end.
+      this.warnAt(comma.line, comma.column, 'the brackets before this do not match (the document seemed to end here); the items after it are read too');
+      this.open.length = 0;
+      this.open.push(...this.arrayPath);
+      this.arrayDone = false;
+      this.rootDone = false;
+      this.pendingComma = comma;
     }
     if (this.open.length === 0) {
       if (byte === OPEN_BRACKET) {
@@ -282,6 +289,11 @@ export class JsonArrayReader {
     this.open.length = match;
     if (this.itemStart !== -1 && this.open.length === this.itemDepth) this.itemClosed = true;
     if (this.open.length === 0) this.rootDone = true;
+  }
+
+  private textAfterEnd(at: ItemPlace): void {
+    this.warnAt(at.line, at.column, 'text after the end of the document; ignored');
+    this.afterRoot = true;
   }
 
   private startItem(position: number): void {
@@ -392,6 +404,7 @@ export class JsonArrayReader {
       this.push(head);
     }
     if (this.unsupported) return;
+    if (this.resumeAt) this.textAfterEnd(this.resumeAt);
     const cutInArray = this.itemDepth > 0 && !this.arrayDone;
     // The last item before a cut may be whole (a file cut just before its `]`).
     if (cutInArray && this.itemStart !== -1) this.itemEnded(Buffer.alloc(0), 0, this.offset, true);
