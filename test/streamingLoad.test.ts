@@ -130,7 +130,7 @@ describe('loadRunsFromSources with progress', () => {
     const done = loadRunsFromSources(['-'], {
       stdin,
       onProgress: (_progress, partial) => {
-        seen.push({runs: [...partial.runs], warnings: [...partial.warnings]});
+        seen.push({runs: [...partial.runs], warnings: [...partial.warnings], revision: partial.revision});
         if (partial.runs.length > 0) sawFirstRun();
       },
     });
@@ -162,7 +162,7 @@ describe('RunFeed.stream', () => {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const progress = (bytesRead: number, count: number): [LoadProgress, PartialLoad] => [
       {bytesRead, totalBytes: 500, runs: count, file: 'big.jsonl'},
-      {runs: runs.slice(0, count), warnings: []},
+      {runs: runs.slice(0, count), warnings: [], revision: count},
     ];
     const done = feed.stream(async (onProgress) => {
       expect(feed.snapshot().loading).toMatchObject({bytesRead: 0, startedAt: 10_000});
@@ -205,9 +205,9 @@ describe('RunFeed.stream when input pauses', () => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const done = feed.stream(async (onProgress) => {
-      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'pipe'}, {runs: runs.slice(0, 1), warnings: []});
+      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'pipe'}, {runs: runs.slice(0, 1), warnings: [], revision: 1});
       clock += 100;
-      onProgress({bytesRead: 200, totalBytes: null, runs: 2, file: 'pipe'}, {runs, warnings: []});
+      onProgress({bytesRead: 200, totalBytes: null, runs: 2, file: 'pipe'}, {runs, warnings: [], revision: 2});
       expect(feed.snapshot().runs).toHaveLength(1);
       await finished;
       return {runs, warnings: [], sources: ['pipe'], files: []};
