@@ -53,11 +53,11 @@ function placeOf(run: Run): string {
  * silent (a run's states over time are not bad input); a true tie whose content differs is a
  * warning naming both places, as the choice then rests on the reading order alone.
  */
-export function keepLatestCopy(held: Run, incoming: Run, warnings: LoadWarning[]): Run {
+export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void): Run {
   const order = compareRunStates(incoming, held);
   if (order < 0) return held;
   if (order === 0 && !sameJson(held.raw, incoming.raw)) {
-    warnings.push({location: placeOf(incoming), message: `${incoming.id} also appears in ${placeOf(held)} with different content; showing this one`});
+    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${placeOf(held)} with different content; showing this one`});
   }
   return incoming;
 }
@@ -85,7 +85,7 @@ export class RunCollection {
       return;
     }
     const previous = this.runs[index]!;
-    const kept = keepLatestCopy(previous, run, this.warnings);
+    const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
     if (kept === previous) return;
     this.runs[index] = kept;
     this.revision += 1;
