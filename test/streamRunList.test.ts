@@ -6,15 +6,15 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {PassThrough, Readable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli} from '../src/cli/args.js';
 import {queryFrom, runCli} from '../src/cli/main.js';
-import {streamRunList} from '../src/cli/streamRunList.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {filterRuns} from '../src/store/listView.js';
 import {OutputCollector} from './helpers/outputCollector.js';
+import {streamList} from './helpers/streamList.js';
 
 const NOW_ISO = '2026-11-25T12:00:00Z';
 const NOW_MS = Date.parse(NOW_ISO);
@@ -102,22 +102,10 @@ describe('streamRunList', () => {
           const loaded = await loadRunsFromSources([file]);
           const expected = filterRuns(loaded.runs, query, NOW_SECONDS).map((run) => run.raw);
 
-          const stdout = new OutputCollector(false);
-          const stderr = new OutputCollector(false);
-          const code = await streamRunList([file], {
-            options,
-            query,
-            nowSeconds: NOW_SECONDS,
-            time: {utc: true},
-            target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
-            stdout,
-            stderr,
-            stdin: Readable.from([]),
-            chunkBytes,
-          });
+          const {code, stdout} = await streamList([file], options, NOW_SECONDS, chunkBytes);
           if (loaded.runs.length === 0) return;
           expect(code).toBe(0);
-          expect(JSON.parse(stdout.text)).toEqual(expected);
+          expect(JSON.parse(stdout)).toEqual(expected);
         },
       ),
       {numRuns: 300},

@@ -221,6 +221,32 @@ describe('RunFeed.stream when input pauses', () => {
   });
 });
 
+describe('RunFeed.stream when a later copy replaces a run', () => {
+  it('shows the replacement, though the number of runs stays the same and nothing more arrives', async () => {
+    let clock = 10_000;
+    const feed = new RunFeed({runs: [], warnings: [], sources: ['poll.jsonl'], files: []}, {load: () => Promise.reject(new Error('unused')), now: () => clock, watchSeconds: 5, watching: false, files: [], remote: false});
+    const queued = normalizeRun(JSON.parse(runLine('run_0', 0, {status: 'queued'})) as Record<string, unknown>, {file: 'poll.jsonl', line: 1});
+    const done = normalizeRun(JSON.parse(runLine('run_0', 0, {completed_at: 30})) as Record<string, unknown>, {file: 'poll.jsonl', line: 2});
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const loading = feed.stream(async (onProgress) => {
+      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'poll.jsonl'}, {runs: [queued], warnings: [], revision: 1});
+      clock += 100;
+      // The load's array, with the copy replaced in place: one run still.
+      onProgress({bytesRead: 200, totalBytes: null, runs: 1, file: 'poll.jsonl'}, {runs: [done], warnings: [], revision: 2});
+      expect(feed.snapshot().runs.map((run) => run.status)).toEqual(['queued']);
+      await finished;
+      return {runs: [done], warnings: [], sources: ['poll.jsonl'], files: []};
+    });
+    // Before the revision, a replacement that kept the count was never shown while the load went on.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(feed.snapshot().runs.map((run) => run.status)).toEqual(['completed']);
+    expect(feed.snapshot().loading).not.toBeNull();
+    finish();
+    await loading;
+  });
+});
+
 describe('the store during a first load', () => {
   const make = (id: string, createdAt: number) => normalizeRun(JSON.parse(runLine(id, createdAt)) as Record<string, unknown>, {file: 'f'});
   const early = [make('run_old', 100), make('run_mid', 200)];
