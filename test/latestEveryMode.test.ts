@@ -214,6 +214,18 @@ describe('streaming list and the filter', () => {
     expect(reversed.stdout).toBe(both.stdout);
   });
 
+  it('a copy written byte for byte like the one held counts as read later, as the loader has it', async () => {
+    const line = (model: string) => JSON.stringify({id: 'run_same', object: 'thread.run', status: 'completed', created_at: 1_764_000_000, started_at: 1_764_000_001, completed_at: 1_764_000_009, model});
+    const file = path.join(scratch, 'repeats.jsonl');
+    writeFileSync(file, [line('gpt-4o'), line('gpt-4o'), line('o3'), line('o3')].join('\n'));
+    const listed = await cli(['list', file, '--json']);
+    expect((JSON.parse(listed.stdout) as Array<{model: string}>).map((run) => run.model)).toEqual(['o3']);
+    // The tie is with the second line, the later of two same copies.
+    const warning = `runlens: ${file}:3: run_same also appears in ${file}:2 with different content; showing this one\n`;
+    expect(listed.stderr).toBe(warning);
+    expect((await cli(['show', 'run_same', file, '--json'])).stderr).toBe(warning);
+  });
+
   it('--limit counts runs, not copies', async () => {
     const limited = await cli(['list', reorderedLog(), '--limit', '2']);
     expect(limited.stdout.split('\n').filter(Boolean).map((row) => row.split('\t').slice(0, 2).join(' '))).toEqual(['run_LogR3single00000000003 failed', 'run_LogQ2done000000000002 completed']);

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli} from '../src/cli/args.js';
 import {queryFrom, runCli} from '../src/cli/main.js';
+import {leadingId} from '../src/cli/streamRunList.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {filterRuns} from '../src/store/listView.js';
 import {OutputCollector} from './helpers/outputCollector.js';
@@ -205,5 +206,24 @@ describe('runlens list on a stream', () => {
     pretty.stdin.end(JSON.stringify([JSON.parse(runLine('run_x', 'failed')), JSON.parse(runLine('run_y', 'queued'))], null, 2));
     expect(await pretty.done).toBe(0);
     expect((JSON.parse(pretty.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_x', 'run_y']);
+  });
+});
+
+describe('leadingId', () => {
+  const idOf = (line: string) => {
+    const bytes = Buffer.from(`xx${line}yy`);
+    return leadingId(bytes, 2, bytes.length - 2);
+  };
+
+  it('reads the id of a line that starts with it, as JSON.parse would', () => {
+    expect(idOf('{"id":"run_1","status":"queued"}')).toBe('run_1');
+    expect(idOf(' \t{ "id" : "run_é日本" , "status": "queued"}\r')).toBe('run_é日本');
+    expect(idOf('{"id":"","status":"queued"}')).toBe('');
+  });
+
+  it('leaves every other line to the parser: id not first, escapes, controls, cut lines, other values', () => {
+    for (const line of ['{"object":"thread.run","id":"run_1"}', '{"id":"run_\\u0031"}', '{"id":"run\\"x"}', '{"id":"run\u00011"}', '{"id":"run_1', '{"id":7}', '[{"id":"run_1"}]', '{"idx":"run_1"}', '{"i"', '']) {
+      expect(idOf(line), line).toBeNull();
+    }
   });
 });

@@ -16,6 +16,7 @@
  * table (whose column widths need every row), keeps the matching runs only, then sorts and prints
  * them as before.
  */
+import {createHash} from 'node:crypto';
 import {mkdtemp, open, rm, stat, type FileHandle} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,7 @@ import {detachUnlessWaiting} from '../model/detachedRun.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
-import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
+import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, runFromText, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
 import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
@@ -222,12 +223,34 @@ export function leadingId(view: Buffer, start: number, end: number): string | nu
   return null;
 }
 
+/** A run read more than once, as held until its last copy: the latest copy so far. */
+interface Held {
+  run: Run;
+  /** The digest of its line's bytes, when the run was all the line held. */
+  digest: string | null;
+  /** Where it was read; a copy written the same later on moves it there, as the loader would. */
+  place: string;
+}
+
+/** How a copy was read, for holding it. */
+interface CopyFacts {
+  /** The copy as it is to be held (a DetachedRun of a file's line, much smaller). */
+  shrink?: (run: Run) => Run;
+  /** The digest of its line's bytes, when it was all the line held. */
+  digest?: string;
+}
+
+/** A digest of a line's bytes: a copy written byte for byte like the one held is the same copy, and is not parsed. */
+function lineDigest(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('base64');
+}
+
 /**
  * The runs read more than once, each held until its last copy is read: `take` answers with the
  * latest state then, and null before. Runs read once pass straight through.
  */
 class LatestCopies {
-  private readonly held = new Map<string, Run>();
+  private readonly held = new Map<string, Held>();
 
   constructor(
     /** Copies still to come, by id; counted down. */
@@ -235,25 +258,43 @@ class LatestCopies {
     private readonly warn: (warning: LoadWarning) => void,
   ) {}
 
-  /** `shrink`: the copy as it is to be held (a DetachedRun of a file's line, much smaller). */
-  take(run: Run, shrink?: (run: Run) => Run): Run | null {
+  take(run: Run, facts: CopyFacts = {}): Run | null {
     const left = this.left.get(run.id);
     if (left === undefined) return run;
     const earlier = this.held.get(run.id);
-    const kept = earlier ? keepLatestCopy(earlier, run, this.warn) : run;
+    if (earlier && keepLatestCopy(earlier.run, run, this.warn, earlier.place) === earlier.run) return this.countDown(run.id, left, earlier);
+    // Held only while more copies are to come.
+    const kept = left > 1 && facts.shrink ? facts.shrink(run) : run;
+    return this.countDown(run.id, left, {run: kept, digest: facts.digest ?? null, place: placeOf(run)});
+  }
+
+  /**
+   * A copy of `id` whose line has `digest`, read at `place`, before it is parsed: when it is the
+   * copy held, written the same, it counts as read (with the answer `take` would give); undefined
+   * when it is not, and the line is parsed.
+   */
+  repeat(id: string, digest: string, place: string): Run | null | undefined {
+    const left = this.left.get(id);
+    const earlier = this.held.get(id);
+    if (left === undefined || !earlier || earlier.digest !== digest) return undefined;
+    earlier.place = place;
+    return this.countDown(id, left, earlier);
+  }
+
+  private countDown(id: string, left: number, held: Held): Run | null {
     if (left <= 1) {
-      this.left.delete(run.id);
-      this.held.delete(run.id);
-      return kept;
+      this.left.delete(id);
+      this.held.delete(id);
+      return held.run;
     }
-    this.left.set(run.id, left - 1);
-    this.held.set(run.id, kept === run && shrink ? shrink(run) : kept);
+    this.left.set(id, left - 1);
+    this.held.set(id, held);
     return null;
   }
 
   /** Runs whose last copy never came (a file that changed between the two reads): the latest of what was read. */
   rest(): Run[] {
-    const runs = [...this.held.values()];
+    const runs = [...this.held.values()].map((held) => held.run);
     this.held.clear();
     return runs;
   }
@@ -458,9 +499,9 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
     if (!printer.add(run)) done = true;
     return !done;
   };
-  const addRun = (run: Run, shrink?: (run: Run) => Run): boolean => {
+  const addRun = (run: Run, facts?: CopyFacts): boolean => {
     loaded += 1;
-    const shown = latest.take(run, shrink);
+    const shown = latest.take(run, facts);
     return shown === null || print(shown);
   };
   const parsed: ParsedRuns = {runs: [], warnings: []};
@@ -468,12 +509,26 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   const scannerFor = (unit: number, label: string, file: string | null) =>
     new JsonLinesScanner(
       (rawLine, lineNumber, lineBytes, offset) => {
+        // A line holding a copy of a run read more than once: one written byte for byte like the
+        // copy held (a finished run in every poll of a log) is not parsed again.
+        const digest = survey.lines.has(unit * LINES_PER_UNIT + lineNumber) ? lineDigest(lineBytes) : undefined;
+        const id = digest === undefined ? null : leadingId(lineBytes, 0, lineBytes.length);
+        if (id !== null) {
+          const shown = latest.repeat(id, digest!, `${label}:${lineNumber}`);
+          if (shown !== undefined) {
+            loaded += 1;
+            return shown === null || print(shown);
+          }
+        }
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const warning of parsed.warnings) warn(warning);
         parsed.warnings.length = 0;
-        const shrink = file === null ? undefined : (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length, runFromText);
+        const facts: CopyFacts = {
+          ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length, runFromText)}),
+          ...(digest !== undefined && parsed.runs.length === 1 ? {digest} : {}),
+        };
         let going = true;
-        for (const run of parsed.runs) if (going) going = addRun(run, shrink);
+        for (const run of parsed.runs) if (going) going = addRun(run, facts);
         parsed.runs.length = 0;
         return going;
       },

@@ -43,7 +43,7 @@ const RUN_FILE = /\.(json|jsonl|ndjson|sse)$/i;
 export const STDIN_LABEL = '<stdin>';
 
 /** Where a run was read, as warnings name it: `file` or `file:line`. */
-function placeOf(run: Run): string {
+export function placeOf(run: Run): string {
   return `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
 }
 
@@ -53,11 +53,11 @@ function placeOf(run: Run): string {
  * silent (a run's states over time are not bad input); a true tie whose content differs is a
  * warning naming both places, as the choice then rests on the reading order alone.
  */
-export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void): Run {
+export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void, heldPlace = placeOf(held)): Run {
   const order = compareRunStates(incoming, held);
   if (order < 0) return held;
   if (order === 0 && !sameJson(held.raw, incoming.raw)) {
-    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${placeOf(held)} with different content; showing this one`});
+    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${heldPlace} with different content; showing this one`});
   }
   return incoming;
 }
