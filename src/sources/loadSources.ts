@@ -28,7 +28,7 @@ export function headReadsAsJsonLines(head: Buffer): boolean {
 
 /** Everything loaded from the command line's sources. */
 export interface LoadedRuns {
-  /** Unique by id, in the order first seen. */
+  /** Unique by id, in the order first seen, each in its latest state (RunCollection). */
   runs: Run[];
   warnings: LoadWarning[];
   /** The sources as the user named them. */
