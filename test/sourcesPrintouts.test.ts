@@ -234,3 +234,11 @@ describe('a file of another kind: one line saying what it looks like and what ru
     }
   });
 });
+
+describe('describeShape', () => {
+  it('names nothing in a text that looks like nothing in particular', () => {
+    for (const text of ['Error: connect ECONNREFUSED 127.0.0.1:443', 'hello world', '{"id": "run_1",', 'run_1', 'Internal Server Error\n']) {
+      expect([text, describeShape(text)]).toEqual([text, null]);
+    }
+  });
+});

@@ -68,6 +68,8 @@ const BINARY: ReadonlyArray<readonly [RegExp, string]> = [
 /** A line of runlens's own piped `list` output: ten tab-separated columns, RFC 3339 times in the fifth to seventh. */
 const RUNLENS_TSV = /^[^\t\n]+\t[^\t\n]+(?:\t[^\t\n]*){2}(?:\t(?:\d{4}-\d\d-\d\dT[^\t\n]*)?){3}(?:\t[^\t\n]*){3}$/;
 
+const YAML_KEY = /^\s*(?:- )?["']?[\w.-]+["']?:(?: |$)/;
+
 /**
  * One line saying what a text that is not runs looks like and what runlens reads, or null when
  * it looks like nothing in particular. Only the start of the text is looked at.
@@ -92,7 +94,9 @@ export function describeShape(text: string): string | null {
   if (RUNLENS_TSV.test(firstLine)) return "looks like runlens's own TSV output (runlens list, piped): a table of runs, not the runs; runlens list --json writes runs that runlens reads back";
   const table = describeTable(lines.slice(0, 5));
   if (table) return `looks like ${table}, not runs; ${RUNLENS_READS}`;
-  if (/^(?:%YAML|---(?:\s|$))/.test(start) || (!/^[[{]/.test(start) && /^(?:- )?["']?[\w.-]+["']?:(?: |$)/.test(firstLine))) {
+  // Two `key: value` lines at least, the first of them first: one (`Error: connection refused`) is just text.
+  const keyLines = lines.filter((line) => YAML_KEY.test(line) && !line.startsWith('#'));
+  if (/^(?:%YAML|---(?:\s|$))/.test(start) || (YAML_KEY.test(firstLine) && keyLines.length >= 2)) {
     return `looks like YAML; ${RUNLENS_READS} (convert it to JSON first)`;
   }
   return null;
