@@ -144,9 +144,11 @@ describe('where a printout breaks', () => {
   });
 
   it('goes on at the next line that starts a value, so one broken print costs only itself', () => {
-    const document = parseRepr("Run(id='a')\nRun(id='b', status=\n  'x' 'y' : )\nRun(id='c')\n");
+    const document = parseRepr("Run(id='a')\nRun(id='b', at=<object at 0x1>, status=\n  'x' 'y' : )\nRun(id='c')\n");
     expect(document.values.map(({value}) => value)).toEqual([{id: 'a'}, {id: 'c'}]);
     expect(document.errors.map(({line, column}) => `${line}:${column}`)).toEqual(['3:11']);
+    // Nothing is said about the skipped value but that it broke.
+    expect(document.notes).toEqual([]);
   });
 });
 

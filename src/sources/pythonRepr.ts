@@ -394,6 +394,8 @@ class ReprParser {
     const errors: ReprError[] = [];
     const lexer = this.lexer;
     for (;;) {
+      // What a value that breaks noted goes with it.
+      const notesBefore = this.notes.length;
       try {
         const token = lexer.peek();
         if (token.kind === 'end') break;
@@ -407,6 +409,7 @@ class ReprParser {
         values.push({value, at});
       } catch (error) {
         if (!(error instanceof SyntaxProblem)) throw error;
+        this.notes.length = notesBefore;
         errors.push({...this.lines.at(error.offset), reason: error.message});
         // Go on at the next line that starts a value at its first column: the next `print(run)`
         // of a log, the next dict of a pprint of several.
