@@ -4,6 +4,7 @@ import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -198,7 +199,8 @@ function looksLikeJsonLines(text: string): boolean {
 /**
  * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
  * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
- * one JSON value but whose first or second line is.
+ * one JSON value but whose first or second line is. Any other text goes to readOtherShape: a
+ * Python or console.log printout loads, a file of another kind is named in one warning.
  */
 export function parseRunText(text: string, file: string): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
@@ -222,6 +224,13 @@ export function parseRunText(text: string, file: string): ParsedRuns {
   }
   if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
+    return out;
+  }
+  // Not JSON: a Python or console.log printout loads; a file of another kind is named.
+  const other = readOtherShape(body, file);
+  if (other) {
+    out.warnings.push(...other.warnings);
+    for (const {value, line} of other.values) collectRuns(value, file, line, out);
     return out;
   }
   const {line, column, reason} = parsed.error;
