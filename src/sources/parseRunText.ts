@@ -1,10 +1,12 @@
 import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -166,13 +168,19 @@ export function runArrayReader(file: string, out: ParsedRuns, detachRuns = false
   });
 }
 
-/** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
+/**
+ * The run `id` as found again in its text (a line of JSON Lines, an item of an array; for
+ * DetachedRun), or null. A line holding several copies of it gives the one the load kept: the
+ * latest state (`laterCopy`).
+ */
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
   const parsed = parseJsonTolerant(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};
   collectRuns(parsed.value, source.file, source.line, out);
-  return out.runs.find((run) => run.id === id) ?? null;
+  let found: Run | null = null;
+  for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
+  return found;
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
@@ -245,7 +253,8 @@ export interface ParseRunTextOptions {
  * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
  * one JSON value but whose first or second line is. An array or list envelope that is not valid
  * as a whole is read item by item, so one broken item costs only itself; a document with a
- * trailing comma loads with a warning.
+ * trailing comma loads with a warning. Any other text goes to readOtherShape: a Python or
+ * console.log printout loads, a file of another kind is named in one warning.
  */
 export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
@@ -279,6 +288,13 @@ export function parseRunText(text: string, file: string, options: ParseRunTextOp
   }
   if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
+    return out;
+  }
+  // Not JSON: a Python or console.log printout loads; a file of another kind is named.
+  const other = readOtherShape(body, file);
+  if (other) {
+    out.warnings.push(...other.warnings);
+    for (const {value, line} of other.values) collectRuns(value, file, line, out);
     return out;
   }
   const {line, column, reason} = tolerant.error;
