@@ -243,3 +243,9 @@ export const DOCUMENTED_RUN_FIELDS: ReadonlySet<string> = new Set([
 export function isCut(run: Pick<Run, 'notes'>, path: string): boolean {
   return run.notes?.some((note) => note.kind === 'cut' && note.field === path) ?? false;
 }
+
+/** How many tool outputs the run waits for; null when an export cut the calls short, so the count is unknown. */
+export function pendingCallCount(run: Pick<Run, 'requiredAction'>): number | null {
+  if (!run.requiredAction) return 0;
+  return run.requiredAction.callsCut ? null : run.requiredAction.toolCalls.length;
+}
