@@ -42,6 +42,14 @@ export function foldStatus(text: string): string | null {
   return text.replace(/[_\- ]/g, '').toLowerCase();
 }
 
+/**
+ * A model name folded for `--model`'s "did you mean": ASCII letters lower-cased, nothing else
+ * (model names are matched exactly; this only finds the one meant).
+ */
+export function foldModel(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
 /** Longer text is never a documented status in any spelling (the longest, `requires_action`, is 15). */
 export const MAX_STATUS_LENGTH = 40;
 
