@@ -82,6 +82,24 @@ function lineFor(spec: RunSpec, index: number): string {
   return `${spec.indent}{${parts.join(',')}}${spec.crlf ? '\r' : ''}`;
 }
 
+/** `runlens list FILE …` through streamRunList, piped (TSV or --json), reading `chunkBytes` at a time. */
+async function streamFile(file: string, options: ReturnType<typeof parseCli>, chunkBytes: number) {
+  const stdout = new OutputCollector(false);
+  const stderr = new OutputCollector(false);
+  const code = await streamRunList([file], {
+    options,
+    query: queryFrom(options),
+    nowSeconds: NOW_SECONDS,
+    time: {utc: true},
+    target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
+    stdout,
+    stderr,
+    stdin: Readable.from([]),
+    chunkBytes,
+  });
+  return {code, stdout, stderr};
+}
+
 const extraLine = fc.constantFrom('', '   ', '{"status":"requires_action", broken', '[1,2]', '{"object":"thread.message","status":"failed"}');
 
 describe('streamRunList', () => {
@@ -111,19 +129,7 @@ describe('streamRunList', () => {
           const loaded = await loadRunsFromSources([file]);
           const expected = filterRuns(loaded.runs, query, NOW_SECONDS).map((run) => run.raw);
 
-          const stdout = new OutputCollector(false);
-          const stderr = new OutputCollector(false);
-          const code = await streamRunList([file], {
-            options,
-            query,
-            nowSeconds: NOW_SECONDS,
-            time: {utc: true},
-            target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
-            stdout,
-            stderr,
-            stdin: Readable.from([]),
-            chunkBytes,
-          });
+          const {code, stdout} = await streamFile(file, options, chunkBytes);
           if (loaded.runs.length === 0) return;
           expect(code).toBe(0);
           expect(JSON.parse(stdout.text)).toEqual(expected);
@@ -158,18 +164,7 @@ describe('streamRunList: statuses in any case', () => {
           const options = parseCli(['list', file, '--json', '--status', statuses.join(',')]);
           const query = queryFrom(options);
           const expected = filterRuns((await loadRunsFromSources([file])).runs, query, NOW_SECONDS).map((run) => run.id);
-          const stdout = new OutputCollector(false);
-          await streamRunList([file], {
-            options,
-            query,
-            nowSeconds: NOW_SECONDS,
-            time: {utc: true},
-            target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
-            stdout,
-            stderr: new OutputCollector(false),
-            stdin: Readable.from([]),
-            chunkBytes,
-          });
+          const {stdout} = await streamFile(file, options, chunkBytes);
           expect((JSON.parse(stdout.text) as Array<{id?: string; Id?: string}>).map((run) => run.id)).toEqual(expected);
         },
       ),
