@@ -19,7 +19,7 @@ import {linePrefilterFor} from '../sources/linePrefilter.js';
 import {firstLineVerdict, headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
@@ -195,8 +195,11 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   let skippedContent = false;
   let done = false;
 
+  // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
+  const models = new Set<string | null>();
   const addRun = (run: Run, lineBytes?: Buffer): boolean => {
     loaded += 1;
+    if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
     if (!printer.add(run, lineBytes)) done = true;
     return !done;
@@ -267,6 +270,8 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   }
 
   for (const warning of sorted?.warnings ?? []) warn(warning);
+  const hint = modelHint(options.model, models);
+  if (hint) stderr.write(`runlens: ${safeInline(hint)}\n`);
   if (loaded === 0 && !skippedContent) {
     stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;

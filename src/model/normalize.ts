@@ -238,7 +238,7 @@ class FieldReader {
     const value = this.raw[field];
     const parsed = typeof value === 'string' ? timeFromText(value) : null;
     if (!parsed) return this.check(field, value, timestamp);
-    const iso = Number.isFinite(parsed.seconds) && Math.abs(parsed.seconds) < 8.64e12 ? new Date(parsed.seconds * 1000).toISOString() : 'out of range';
+    const iso = Number.isFinite(parsed.seconds) && Math.abs(parsed.seconds) < 8.64e12 ? new Date(parsed.seconds * 1000).toISOString().replace('.000Z', 'Z') : 'out of range';
     this.notes.push({
       kind: 'iso-time',
       field,
