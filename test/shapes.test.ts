@@ -12,7 +12,7 @@ import {describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {runNote} from '../src/format/runColumns.js';
 import {normalizeRun} from '../src/model/normalize.js';
-import {snakeCaseKey} from '../src/model/powershell.js';
+import {isToolCut, snakeCaseKey} from '../src/model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isCut, type Run} from '../src/model/run.js';
 import {buildPane, paneBadge} from '../src/panes/runPanes.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
@@ -321,6 +321,22 @@ describe('Windows PowerShell 5.1: UTF-16LE with a BOM, "Key":  value, ConvertTo-
       ['matches schema', null, 'cut by the export'],
     ]);
     await expectSameRunsInEveryMode(file);
+  });
+});
+
+describe('PowerShell 7 at -Depth 4 (powershell/ps7-depth4-one.json): cut deeper down', () => {
+  it('a schema cut inside is shown as written and not checked against; calls whose function was cut are unknown', async () => {
+    const {runs} = await load(powershell('ps7-depth4-one.json'));
+    const run = runs[0]!;
+    expect(run.tools[0]).toMatchObject({name: 'lookup_order', description: 'Look up an order & its items', parameters: {type: 'object', properties: '@{order_id=; include_items=}'}});
+    expect(isToolCut(run.tools[0]!)).toBe(true);
+    expect(isToolCut(run.tools[2]!)).toBe(false);
+    expect(run.requiredAction?.callsCut).toBe(true);
+    expect(paneText('tools', run)).toContain('The export cut its parameters short');
+    const [report] = checkToolCalls(
+      normalizeRun({...run.raw, required_action: {type: 'submit_tool_outputs', submit_tool_outputs: {tool_calls: [{id: 'call_1', type: 'function', function: {name: 'lookup_order', arguments: '{}'}}]}}}, {file: 'x.json'}),
+    );
+    expect(report!.checks[2]).toMatchObject({ok: null, couldNotRun: 'cut by the export'});
   });
 });
 

@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {cutProperty, describeCutText, holdsDepthCut, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
+import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
 import {knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
@@ -257,12 +257,6 @@ class FieldReader {
     return true;
   }
 
-  /** A free-form value with cut parts inside (see `holdsDepthCut`): noted; always true. */
-  noteCutWithin(path: string): true {
-    this.notes.push({kind: 'cut', field: path, message: `parts of ${path} were cut short by the export (.NET type names or @{…} text where objects belong)`});
-    return true;
-  }
-
   check<T>(path: string, value: unknown, schema: z.ZodType<T>): T | null {
     // For JSON input a passing fast check means zod would return the same value (loose objects keep every key).
     if (FAST_CHECKS.get(schema)?.(value)) return value as T;
@@ -324,9 +318,9 @@ function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
     const tool = reader.check(path, entry, toolSchema);
     if (!tool) return;
     const fn = tool.function;
-    // A schema cut further down (-Depth 3 or 4) cannot check arguments either.
-    const parametersCut =
-      fn?.parameters !== undefined && (reader.cut(`${path}.function.parameters`, fn.parameters, 'object') || (holdsDepthCut(fn.parameters) && reader.noteCutWithin(`${path}.function.parameters`)));
+    // Parts cut further down the schema (-Depth 3 or 4) are found when it is used (isToolCut): walking
+    // every schema here doubled the time normalizing takes.
+    const parametersCut = fn?.parameters !== undefined && reader.cut(`${path}.function.parameters`, fn.parameters, 'object');
     tools.push({
       type: tool.type,
       name: fn?.name ?? null,
@@ -334,8 +328,8 @@ function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
       parameters: fn?.parameters,
       strict: fn?.strict === true,
       raw: entry,
-      ...(parametersCut ? {cut: true} : {}),
     });
+    if (parametersCut) tools[tools.length - 1]!.cut = true;
   });
   return tools;
 }
@@ -500,7 +494,6 @@ export function normalizeRun(input: Record<string, unknown>, source: SourceLocat
     id,
     status: respelled ?? statusValue ?? MISSING_STATUS,
     raw,
-    ...(pascal ? {asRead: input} : {}),
     source,
     threadId: reader.read('thread_id', nullableString),
     assistantId: reader.read('assistant_id', nullableString),
@@ -532,6 +525,7 @@ export function normalizeRun(input: Record<string, unknown>, source: SourceLocat
     problems: reader.problems,
     searchText: '',
   };
+  if (pascal) run.asRead = input;
   if (reader.notes.length > 0) run.notes = reader.notes;
   run.searchText = buildSearchText(run);
   return run;

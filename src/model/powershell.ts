@@ -17,6 +17,8 @@
  * puts two spaces after each colon; the loader decodes the one and JSON ignores the other.
  */
 
+import type {ToolDefinition} from './run.js';
+
 /** What to say about a cut field: the export that wrote it can be run again deeper. */
 export const DEPTH_ADVICE = 'export again with ConvertTo-Json -Depth 10';
 
@@ -147,6 +149,22 @@ export function holdsDepthCut(value: unknown): boolean {
     }
   }
   return false;
+}
+
+const schemaCuts = new WeakMap<object, boolean>();
+
+/**
+ * Whether an export cut a tool short: the function itself, or a part of its schema (a
+ * `-Depth 3` or `4` export leaves `"properties": "@{order_id=; ...}"`). The schema is walked
+ * the first time it is asked about, not while every run is read.
+ */
+export function isToolCut(tool: Pick<ToolDefinition, 'cut' | 'parameters'>): boolean {
+  if (tool.cut) return true;
+  const schema = tool.parameters;
+  if (typeof schema !== 'object' || schema === null) return false;
+  let cut = schemaCuts.get(schema);
+  if (cut === undefined) schemaCuts.set(schema, (cut = holdsDepthCut(schema)));
+  return cut;
 }
 
 /**

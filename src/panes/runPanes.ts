@@ -6,7 +6,7 @@ import {parseJson} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
-import {DEPTH_ADVICE} from '../model/powershell.js';
+import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
 import {waitingSince} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
@@ -190,7 +190,7 @@ function toolsPane(run: Run): PaneContent {
     b.blank();
     b.heading(`${index + 1}. ${safeInline(tool.name ?? tool.type)}`);
     if (tool.description) b.lines(untrustedLines(tool.description));
-    if (tool.cut) {
+    if (isToolCut(tool)) {
       b.line(cutLine(tool.parameters === undefined ? 'this tool' : 'its parameters'));
       if (tool.parameters !== undefined) b.line({text: 'parameters, as the export wrote them:', tone: 'label'}).lines(jsonLines(tool.parameters));
     } else if (tool.type === 'function') {

@@ -36,6 +36,17 @@ export interface KeyedValues {
   maxLength: number;
 }
 
+/**
+ * One needle for several spellings of a key: their common ending and a quote (`tatus"` for
+ * `status` and `Status`), each key's start (`"s`, `"S`) checked at a hit. One search of the
+ * block instead of one per spelling: the searches were most of what the keys cost.
+ */
+function keyTail(keys: readonly string[]): {needle: string; heads: Buffer[]} {
+  let common = keys[0] ?? '';
+  for (const key of keys) while (!key.endsWith(common)) common = common.slice(1);
+  return {needle: `${common}"`, heads: keys.map((key) => Buffer.from(`"${key.slice(0, key.length - common.length)}`, 'utf8'))};
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
@@ -49,8 +60,8 @@ export class LinePrefilter {
   private readonly needles: Buffer[];
   /** Every group must have one of its needles in the line (unless the line has a `\u`). */
   private readonly groups: number[][];
-  /** Per group: the keys (as needle indexes) whose folded string values also admit a line. */
-  private readonly keyed: Array<{keys: number[]; values: KeyedValues} | null>;
+  /** Per group: the needle of its keys' common ending, what stands before it in each key, and the values wanted. */
+  private readonly keyed: Array<{needle: number; heads: Buffer[]; values: KeyedValues} | null>;
   /** Per needle: where it next occurs in `view` at or after the line being tested; -1 none; -2 not searched yet. */
   private readonly nextAt: number[];
   private view: Buffer = Buffer.alloc(0);
@@ -61,13 +72,15 @@ export class LinePrefilter {
    */
   constructor(groups: ReadonlyArray<readonly string[]>, keyed: ReadonlyArray<KeyedValues | null> = []) {
     const values = [...new Set(groups.flat())];
-    const keys = [...new Set(keyed.flatMap((entry) => entry?.keys ?? []))];
+    const tails = keyed.map((entry) => (entry ? keyTail(entry.keys) : null));
+    const tailNeedles = [...new Set(tails.flatMap((tail) => (tail ? [tail.needle] : [])))];
     // Quoted: the value as a whole JSON string, not inside another (and a longer needle searches faster).
-    this.needles = [UNICODE_ESCAPE, ...[...values, ...keys].map((value) => Buffer.from(`"${value}"`, 'utf8'))];
+    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(`"${value}"`, 'utf8')), ...tailNeedles.map((needle) => Buffer.from(needle, 'utf8'))];
     this.groups = groups.map((group) => group.map((value) => values.indexOf(value) + 1));
     this.keyed = groups.map((_group, index) => {
       const entry = keyed[index];
-      return entry ? {keys: entry.keys.map((key) => values.length + keys.indexOf(key) + 1), values: entry} : null;
+      const tail = tails[index];
+      return entry && tail ? {needle: values.length + tailNeedles.indexOf(tail.needle) + 1, heads: tail.heads, values: entry} : null;
     });
     this.nextAt = this.needles.map(() => -2);
   }
@@ -91,25 +104,31 @@ export class LinePrefilter {
       }
       // The exact value is the common case; only a line without it has its keys looked at.
       const keyed = this.keyed[index];
-      if (!found && keyed) found = this.keyedValueIn(keyed.keys, keyed.values, start, end);
+      if (!found && keyed) found = this.keyedValueIn(keyed.needle, keyed.heads, keyed.values, start, end);
       if (!found) return false;
     }
     return true;
   }
 
   /** Whether one of the keys in [start, end) holds a string value that folds to a wanted one. */
-  private keyedValueIn(keys: readonly number[], values: KeyedValues, start: number, end: number): boolean {
-    for (const needle of keys) {
-      if (!this.occursIn(needle, start, end)) continue;
-      const bytes = this.needles[needle]!;
-      // Every occurrence in the line: `"status"` may be a key of metadata before the run's own.
-      let at = this.nextAt[needle]!;
-      while (at !== -1 && at < end) {
-        if (this.valueAfterKey(at + bytes.length, end, values)) return true;
-        at = this.view.indexOf(bytes, at + 1);
-      }
-      // The first occurrence past this line (or none): where the next line's search starts.
-      this.nextAt[needle] = at;
+  private keyedValueIn(needle: number, heads: readonly Buffer[], values: KeyedValues, start: number, end: number): boolean {
+    if (!this.occursIn(needle, start, end)) return false;
+    const bytes = this.needles[needle]!;
+    // Every occurrence in the line: `"status"` may be a key of metadata before the run's own.
+    let at = this.nextAt[needle]!;
+    while (at !== -1 && at < end) {
+      if (this.headBefore(at, start, heads) && this.valueAfterKey(at + bytes.length, end, values)) return true;
+      at = this.view.indexOf(bytes, at + 1);
+    }
+    // The first occurrence past this line (or none): where the next line's search starts.
+    this.nextAt[needle] = at;
+    return false;
+  }
+
+  /** Whether one of the heads (`"s`, `"S`) ends just before `at`, within the line. */
+  private headBefore(at: number, start: number, heads: readonly Buffer[]): boolean {
+    for (const head of heads) {
+      if (at - head.length >= start && this.view.compare(head, 0, head.length, at - head.length, at) === 0) return true;
     }
     return false;
   }

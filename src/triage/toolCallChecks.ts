@@ -4,7 +4,7 @@
  * `Run` object, and compiled schemas are shared between runs (see schemaValidation.ts).
  */
 import {parseJson} from '../format/jsonError.js';
-import {DEPTH_ADVICE} from '../model/powershell.js';
+import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {isCut, type RequiredToolCall, type Run, type ToolDefinition} from '../model/run.js';
 import {compileSchema, validateWith} from './schemaValidation.js';
 
@@ -105,7 +105,7 @@ function checkSchema(tool: ToolDefinition | null, json: {ok: boolean | null; val
     const cut = known.couldNotRun === 'cut by the export';
     return {name, ok: null, details: [cut ? 'not checked: the export cut the tools list short' : 'not checked: the run does not list its tools'], notes: [], couldNotRun: cut ? 'cut by the export' : 'tools not listed'};
   }
-  if (tool.cut) return {name, ok: null, details: [`not checked: the export cut the schema of ${quote(tool.name ?? '')} short (${DEPTH_ADVICE})`], notes: [], couldNotRun: 'cut by the export'};
+  if (isToolCut(tool)) return {name, ok: null, details: [`not checked: the export cut the schema of ${quote(tool.name ?? '')} short (${DEPTH_ADVICE})`], notes: [], couldNotRun: 'cut by the export'};
   if (tool.parameters === undefined || tool.parameters === null) {
     return {name, ok: null, details: [`function ${quote(tool.name ?? '')} declares no parameters schema`], notes: [], couldNotRun: 'no schema'};
   }
