@@ -13,6 +13,7 @@
 import {parseJson} from '../format/jsonError.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {collectRunItem, runFromText, type ParsedRuns} from './parseRunText.js';
+import {startsLikeRepr} from './pythonRepr.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -32,7 +33,8 @@ function isSpace(byte: number): boolean {
 /** Whether a document starting with `head` is one this reader streams: an array, or an object that says it is a list. */
 export function headIsRunArray(head: Buffer): boolean {
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\ufeff/, '').trimStart();
-  if (text.startsWith('[')) return true;
+  // A Python or console.log list (`[Run(id='run_…'`) is parsed whole by parseRunText: its quotes are not JSON's.
+  if (text.startsWith('[')) return !startsLikeRepr(text);
   return text.startsWith('{') && /^\{\s*"object"\s*:\s*"list"/.test(text);
 }
 

@@ -1,9 +1,11 @@
 import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {laterCopy} from '../model/latestRun.js';
 import {DEPTH_ADVICE, isPascalCaseObject} from '../model/powershell.js';
 import type {ReadNoteKind, Run, SourceLocation} from '../model/run.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -207,13 +209,19 @@ export class JsonLinesReader {
   }
 }
 
-/** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
+/**
+ * The run `id` as found again in its text (a line of JSON Lines, an item of an array; for
+ * DetachedRun), or null. A line holding several copies of it gives the one the load kept: the
+ * latest state (`laterCopy`).
+ */
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
   const parsed = parseJson(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};
   collectRuns(parsed.value, source.file, source.line, out);
-  return out.runs.find((run) => run.id === id) ?? null;
+  let found: Run | null = null;
+  for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
+  return found;
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
@@ -253,7 +261,8 @@ function looksLikeJsonLines(text: string): boolean {
 /**
  * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
  * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
- * one JSON value but whose first or second line is.
+ * one JSON value but whose first or second line is. Any other text goes to readOtherShape: a
+ * Python or console.log printout loads, a file of another kind is named in one warning.
  */
 export function parseRunText(text: string, file: string): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
@@ -277,6 +286,13 @@ export function parseRunText(text: string, file: string): ParsedRuns {
   }
   if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
+    return out;
+  }
+  // Not JSON: a Python or console.log printout loads; a file of another kind is named.
+  const other = readOtherShape(body, file);
+  if (other) {
+    out.warnings.push(...other.warnings);
+    for (const {value, line} of other.values) collectRuns(value, file, line, out);
     return out;
   }
   const {line, column, reason} = parsed.error;
