@@ -31,7 +31,7 @@ import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} fro
 import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, runFromText, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
@@ -498,8 +498,11 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   let skippedContent = false;
   let done = false;
 
+  // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
+  const models = new Set<string | null>();
   // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
   const print = (run: Run): boolean => {
+    if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
     if (!printer.add(run)) done = true;
     return !done;
@@ -594,6 +597,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   }
   if (!done) for (const run of latest.rest()) if (!print(run)) break;
 
+  const hint = modelHint(options.model, models);
+  if (hint) stderr.write(`runlens: ${safeInline(hint)}\n`);
   if (loaded === 0 && !skippedContent) {
     stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;
