@@ -8,7 +8,7 @@ import {safeInline} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
-import {runDurationSeconds} from '../store/listView.js';
+import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
 
 export interface PrintTarget {

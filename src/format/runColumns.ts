@@ -4,8 +4,7 @@
  */
 import {textWidth} from './textWidth.js';
 import {isActiveStatus, type Run} from '../model/run.js';
-import {runDurationSeconds} from '../store/listView.js';
-import {waitingSince} from '../triage/stuck.js';
+import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
 import {safeInline} from './sanitize.js';
 import {statusStyle, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';

@@ -7,7 +7,7 @@ import {safeInline} from '../format/sanitize.js';
 import {statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
-import {waitingSince} from '../triage/stuck.js';
+import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';

@@ -7,7 +7,7 @@ import {statusStyle} from '../format/theme.js';
 import {formatDuration, formatRelative} from '../format/time.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {PaneBuilder, type Line, type PaneContent} from '../panes/content.js';
-import {runDurationSeconds} from '../store/listView.js';
+import {runDurationSeconds} from '../model/runFacts.js';
 import {formatCount, textTable, type TextCell} from './charts.js';
 
 export interface ThreadGroup {
