@@ -3,7 +3,8 @@
  * tables) as the terminal UI's panes.
  */
 import {lineToText} from '../src/format/ansi.js';
-import {statusSegment, buildPane} from '../src/panes/runPanes.js';
+import {buildPane} from '../src/panes/runPanes.js';
+import {statusSegment} from '../src/format/theme.js';
 import {PANES} from '../src/panes/paneIds.js';
 import type {PaneContext} from '../src/panes/runPanes.js';
 import type {Run} from '../src/model/run.js';

@@ -4,7 +4,7 @@
  */
 import {parseJson} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
-import {statusStyle, type Tone} from '../format/theme.js';
+import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
@@ -25,12 +25,6 @@ export interface PaneContext {
   width?: number;
   /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
   steps?: StepsView;
-}
-
-/** `✓ completed` — glyph and word, so the status reads without colour. */
-export function statusSegment(status: string, ascii = false): Segment {
-  const style = statusStyle(status);
-  return {text: `${ascii ? style.asciiGlyph : style.glyph} ${safeInline(status)}`, tone: style.tone};
 }
 
 function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {

@@ -3,12 +3,13 @@
  * the steps (or why there are none) in, blocks out; fetching is the StepLoader's job.
  */
 import {safeInline} from '../format/sanitize.js';
+import {statusSegment} from '../format/theme.js';
 import type {RunStep, StepToolCall} from '../model/runStep.js';
 import {formatWarning} from '../sources/parseRunText.js';
 import type {StepsView} from '../sources/stepLoader.js';
 import {STEPS_NEED_API} from '../sources/stepLoader.js';
 import {PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
-import {jsonLines, statusSegment, type PaneContext} from './runPanes.js';
+import {jsonLines, type PaneContext} from './runPanes.js';
 import {formatTimestamp} from '../format/time.js';
 
 const INDENT = '   ';

@@ -14,7 +14,7 @@
  * its expires_at. ASCII: `[` created, `+` started, `|` expires_at, `.` queue, `=` run, `~` waiting,
  * `-` time left. Pure; every line fits the width.
  */
-import {statusStyle, type Tone} from '../format/theme.js';
+import {statusGlyph, statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration} from '../format/time.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import type {Line, Segment} from '../panes/content.js';
@@ -156,10 +156,8 @@ function markerGlyph(kind: TimelineMarkerKind, run: Run, ascii: boolean): {glyph
     case 'expires':
       return {glyph: ascii ? '|' : '│', tone: 'warn'};
     case 'end':
-    case 'now': {
-      const style = statusStyle(run.status);
-      return {glyph: ascii ? style.asciiGlyph : style.glyph, tone: style.tone};
-    }
+    case 'now':
+      return {glyph: statusGlyph(run.status, ascii), tone: statusStyle(run.status).tone};
   }
 }
 
