@@ -3,7 +3,7 @@ import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
-import type {StepsView} from '../src/sources/stepLoader.js';
+import type {StepsView} from '../src/panes/paneContext.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {statusCountLines} from '../src/format/statusCounts.js';

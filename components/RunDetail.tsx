@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {useEffect, useMemo} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
-import type {StepsView} from '../src/sources/stepLoader.js';
+import type {StepsView} from '../src/panes/paneContext.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
 import {buildPane, paneBadge, paneShowsClock} from '../src/panes/runPanes.js';
 import {statusSegment} from '../src/format/theme.js';

@@ -6,7 +6,7 @@ import {lineToText} from '../src/format/ansi.js';
 import {buildPane} from '../src/panes/runPanes.js';
 import {statusSegment} from '../src/format/theme.js';
 import {PANES} from '../src/panes/paneIds.js';
-import type {PaneContext} from '../src/panes/runPanes.js';
+import type {PaneContext} from '../src/panes/paneContext.js';
 import type {Run} from '../src/model/run.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {paneLines, tableLines} from './paneLines.js';

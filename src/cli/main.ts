@@ -6,7 +6,7 @@ import {formatWarning} from '../sources/parseRunText.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
-import {StepLoader} from '../sources/stepLoader.js';
+import {StepLoader} from '../store/stepLoader.js';
 import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';

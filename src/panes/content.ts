@@ -57,6 +57,23 @@ export function untrustedLines(text: string, tone?: Tone, limit = SHOWN_CHARACTE
   return lines;
 }
 
+/** Pretty JSON as lines, every string value made safe (escapes inside JSON strings stay JSON). */
+export function jsonLines(value: unknown): Line[] {
+  let text: string;
+  try {
+    // A long string is cut inside its JSON string, so the fields after it still show.
+    const cutLongStrings = (_key: string, field: unknown) =>
+      typeof field === 'string' && field.length > SHOWN_CHARACTERS ? `${field.slice(0, SHOWN_CHARACTERS)}${notShownNote(field.length - SHOWN_CHARACTERS)}` : field;
+    text = JSON.stringify(value, cutLongStrings, 2) ?? String(value);
+  } catch {
+    // Nesting deeper than the stack allows: say so rather than fail the whole pane.
+    return [[{text: '(too deeply nested to show as JSON)', tone: 'warn'}]];
+  }
+  // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
+  // Its long strings are cut already; the whole text is not, or the fields after them would go.
+  return untrustedLines(text, undefined, Number.POSITIVE_INFINITY);
+}
+
 /** Builds a pane's blocks line by line. */
 export class PaneBuilder {
   private readonly blocks: Block[] = [];
