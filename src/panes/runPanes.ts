@@ -9,12 +9,12 @@ import {formatDuration, formatTimestamp} from '../format/time.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
 import {buildStepsPane, stepsBadge} from './stepsPane.js';
+import {runTimeline} from './timeline.js';
 
 function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {
   if (seconds === null) return [{text: '—', tone: 'dim'}];

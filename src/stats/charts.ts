@@ -20,8 +20,6 @@ export const COLUMN_EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '�
 /** ASCII sparkline levels, lowest first (a blank is zero). */
 export const ASCII_LEVELS = '.:-=+*#%@';
 
-export {textWidth};
-
 /** Cuts text to at most `width` columns, ending in `…` (ASCII: `~`) when it had to cut. */
 export function fitText(text: string, width: number, ascii = false): string {
   return cutToWidth(text, width, ascii).text;
