@@ -2,7 +2,7 @@
  * `runlens show`: every pane of one run as text, with the same content (and the same ink-table
  * tables) as the terminal UI's panes.
  */
-import {lineToText} from '../src/format/ansi.js';
+import {lineToText} from '../src/panes/ansi.js';
 import {buildPane} from '../src/panes/runPanes.js';
 import {statusSegment} from '../src/format/theme.js';
 import {PANES} from '../src/panes/paneIds.js';

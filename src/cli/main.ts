@@ -17,8 +17,7 @@ import {printRunList} from './printRuns.js';
 import {listsInReadOrder, streamRunList} from './streamRunList.js';
 import {printStuckRuns} from './printStuck.js';
 import {printStats} from './printStats.js';
-import {safeJson} from '../format/ansi.js';
-import {safeInline, safeMultiline} from '../format/sanitize.js';
+import {safeInline, safeJson, safeMultiline} from '../format/sanitize.js';
 
 /** The process facts the CLI reads, injected so tests drive it without a real terminal. */
 export interface CliIo {

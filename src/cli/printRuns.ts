@@ -2,9 +2,9 @@
  * Print mode, like `gh run list`: an aligned table on a terminal, tab-separated values without a
  * header when piped, JSON with --json.
  */
-import {lineToText, safeJson, toneText} from '../format/ansi.js';
+import {lineToText, toneText} from '../panes/ansi.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
-import {safeInline} from '../format/sanitize.js';
+import {safeInline, safeJson} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';

@@ -3,7 +3,8 @@
  * view (charts, figures, tables) in colour; piped, the same text without colour; with --json, every
  * figure as the stable object documented at StatsJson.
  */
-import {lineToText, safeJson} from '../format/ansi.js';
+import {safeJson} from '../format/sanitize.js';
+import {lineToText} from '../panes/ansi.js';
 import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {Line, PaneContent} from '../panes/content.js';

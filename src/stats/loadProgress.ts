@@ -2,7 +2,7 @@
  * The progress bar of a load under way, as the header shows it:
  * `loading ▕██████▌         ▏ 45%  96 MB of 215 MB  41 MB/s`.
  */
-import {barText} from '../stats/charts.js';
+import {barText} from './charts.js';
 import type {LoadingState} from '../sources/runFeed.js';
 
 const MB = 1024 * 1024;
