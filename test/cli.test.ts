@@ -582,7 +582,7 @@ describe('errors and help', () => {
 
 describe('ASCII fallback from the locale', () => {
   it('a locale without UTF-8 prints ASCII status marks; a UTF-8 one keeps the glyphs', async () => {
-    const {localeLacksUnicode} = await import('../src/cli/main.js');
+    const {localeLacksUnicode} = await import('../src/cli/cliIo.js');
     expect(localeLacksUnicode({LANG: 'C'})).toBe(true);
     expect(localeLacksUnicode({LANG: 'en_US.ISO-8859-1'})).toBe(true);
     expect(localeLacksUnicode({LANG: 'C', LC_ALL: 'en_US.UTF-8'})).toBe(false);

@@ -5,7 +5,7 @@
 import {parseArgs} from 'node:util';
 import {KNOWN_STATUSES} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
-import {SORT_KEYS, type SortKey} from '../store/listView.js';
+import {DEFAULT_QUERY, SORT_DESCENDING_BY_DEFAULT, SORT_KEYS, type ListQuery, type SortKey} from '../store/listView.js';
 
 /** `--watch` without a number. */
 export const DEFAULT_WATCH_SECONDS = 5;
@@ -288,5 +288,19 @@ export function parseCli(argv: readonly string[]): CliOptions {
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
     outputs: values.output ?? [],
     outputsFile: values['outputs-file'] ?? null,
+  };
+}
+
+/** The list query the options ask for: filters, search, and the sort with its direction. */
+export function queryFrom(options: CliOptions): ListQuery {
+  const sort = options.sort ?? DEFAULT_QUERY.sort;
+  const descending = SORT_DESCENDING_BY_DEFAULT[sort] !== options.reverse;
+  return {
+    ...DEFAULT_QUERY,
+    statuses: options.statuses,
+    model: options.model,
+    search: options.search ?? '',
+    sort,
+    descending,
   };
 }

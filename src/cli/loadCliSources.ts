@@ -11,7 +11,7 @@ import {isUrlSource} from '../sources/sourceKind.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns, type LoadOptions} from '../sources/loadSources.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 import {UsageError, type CliOptions} from './args.js';
-import type {CliIo} from './main.js';
+import type {CliIo} from './cliIo.js';
 
 export interface CliLoad extends LoadedRuns {
   /** The API connection used, when threads were read (for the header and actions). */

@@ -11,9 +11,9 @@ import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
 import {ActionError, checkOutputsForRun} from '../triage/toolOutputs.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
-import type {CliIo} from './main.js';
+import {reportUsageError, type CliIo} from './cliIo.js';
 
 // The checks live with the terminal UI's output form, which must not load the SDK; re-exported for callers of this module.
 export {ActionError, checkOutputsForRun};
@@ -127,10 +127,7 @@ export async function runAction(options: CliOptions, io: CliIo): Promise<number>
   try {
     return await act(options, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof UsageError) return reportUsageError(error, io);
     // ActionError and ApiSourceError messages are made safe (and scrubbed) where they are written.
     if (error instanceof ActionError || error instanceof ApiSourceError) {
       io.stderr.write(`runlens: ${error.message}\n`);
