@@ -7,6 +7,7 @@ import type {Settings} from '../config/settings.js';
 import type {Run} from '../model/run.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
+import type {ApiLoadedRuns} from '../sources/api/loadRunsFromApi.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns, type LoadOptions} from '../sources/loadSources.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
@@ -97,8 +98,14 @@ export async function loadCliSources(
   let keptAfterError: string | undefined;
   if (wantsApiSource(options.api)) {
     const {request, settings} = await resolveCliApiRequest(options, io);
-    const {loadRunsFromApi, pollRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
-    const loaded = known ? await pollRunsFromApi({...request, env: io.env, known}) : await loadRunsFromApi({...request, env: io.env});
+    let loaded: ApiLoadedRuns;
+    if (known) {
+      const {pollRunsFromApi} = await import('../sources/api/pollRunsFromApi.js');
+      loaded = await pollRunsFromApi({...request, env: io.env, known});
+    } else {
+      const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
+      loaded = await loadRunsFromApi({...request, env: io.env});
+    }
     if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
     merge(loaded);
     connection = loaded.connection;

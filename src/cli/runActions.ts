@@ -6,7 +6,8 @@
  */
 import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
-import {createAssistantsApi, type AssistantsApi, type ToolOutput} from '../sources/api/loadRunsFromApi.js';
+import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
+import type {ToolOutput} from '../triage/unstick.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';

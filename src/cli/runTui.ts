@@ -3,7 +3,7 @@
  * steps cache and the actions of an API session, the keyboard and the alternate screen.
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
-import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
+import type {AssistantsApi} from '../sources/api/assistantsApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {RunFeed} from '../sources/runFeed.js';
@@ -18,7 +18,7 @@ import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSourc
 async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
   if (!loaded.connection || !wantsApiSource(options.api)) return null;
   try {
-    const {createAssistantsApi} = await import('../sources/api/loadRunsFromApi.js');
+    const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
     return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
   } catch {
     return null;
