@@ -2,7 +2,7 @@
  * Everything the command line names, loaded into one set of runs: files, folders and stdin, URLs,
  * and threads from an Assistants-compatible API. Runs met in several sources appear once.
  */
-import {splitHeader} from '../config/profile.js';
+import {parseHeaderFlags} from '../config/profile.js';
 import type {Settings} from '../config/settings.js';
 import type {Run} from '../model/run.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
@@ -19,16 +19,6 @@ export interface CliLoad extends LoadedRuns {
   connection: ResolvedConnection | null;
   /** A watch tick only: why some API runs could not be read again (they are kept as they were). */
   keptAfterError?: string;
-}
-
-function headersFrom(options: CliOptions): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const text of options.api.headers ?? []) {
-    const header = splitHeader(text);
-    if (!header) throw new UsageError('--header takes "Name: value"');
-    headers[header[0]] = header[1];
-  }
-  return headers;
 }
 
 /**
@@ -85,7 +75,7 @@ export async function loadCliSources(
     labels.push(...paths);
   }
   if (urls.length > 0) {
-    const headers = headersFrom(options);
+    const headers = parseHeaderFlags(options.api.headers ?? [], UsageError);
     const {loadRunsFromUrl} = await import('../sources/api/loadRunsFromUrl.js');
     for (const url of urls) {
       const loaded = await loadRunsFromUrl(url, {headers, env: io.env});

@@ -7,7 +7,7 @@
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {safeInline} from '../format/sanitize.js';
-import {looksLikeSecret, maskHeaderValue, splitHeader, type NamedProfile, type Profile} from './profile.js';
+import {looksLikeSecret, maskHeaderValue, parseHeaderFlags, type NamedProfile, type Profile} from './profile.js';
 import {InvalidProfileError, ProfileNotFoundError, SettingsError, type Settings} from './settings.js';
 
 export const PROFILE_EXIT_OK = 0;
@@ -50,13 +50,6 @@ class UsageError extends Error {}
 /** A value for a message: quoted, or not shown at all when it looks like a key. */
 function shown(value: string): string {
   return looksLikeSecret(value) ? '(a value that looks like a key)' : `'${safeInline(value)}'`;
-}
-
-/** `"Name: value"` → [name, value]. */
-export function parseHeaderFlag(text: string): [string, string] {
-  const header = splitHeader(text);
-  if (!header) throw new UsageError(`--header takes "Name: value"${looksLikeSecret(text) ? '' : `, not ${shown(text)}`}`);
-  return header;
 }
 
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
@@ -133,7 +126,7 @@ function profileAdd(args: string[], io: ProfileCommandIo, settings: Settings): n
   if (text('org') !== undefined) profile.org = text('org')!;
   if (text('project') !== undefined) profile.project = text('project')!;
   const headers = (values['header'] as string[] | undefined) ?? [];
-  if (headers.length > 0) profile.headers = Object.fromEntries(headers.map(parseHeaderFlag));
+  if (headers.length > 0) profile.headers = parseHeaderFlags(headers, UsageError);
   const threads = ((values['thread'] as string[] | undefined) ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
   if (threads.length > 0) profile.threads = [...new Set(threads)];
   const endpoint = text('azure-endpoint');
