@@ -19,9 +19,6 @@ export interface PrintTarget {
   columns: number;
 }
 
-/** The TSV columns, in order (documented in the README). */
-export const TSV_FIELDS = ['id', 'status', 'model', 'thread_id', 'created_at', 'started_at', 'ended_at', 'duration_s', 'total_tokens', 'note'] as const;
-
 function tsvField(text: string): string {
   // safeInline already turns tabs and newlines into visible escapes, so fields never split.
   return safeInline(text);

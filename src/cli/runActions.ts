@@ -16,9 +16,6 @@ import {EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
 import {reportUsageError, type CliIo} from './cliIo.js';
 
-// The checks live with the terminal UI's output form, which must not load the SDK; re-exported for callers of this module.
-export {ActionError, checkOutputsForRun};
-
 /** `CALL_ID=TEXT` → an output; the text may contain `=` and may be empty. */
 export function parseOutputFlag(text: string): ToolOutput {
   const at = text.indexOf('=');

@@ -23,7 +23,7 @@ export interface StatsPaneContext {
   chartHeight?: number;
 }
 
-/** The section titles, in order (the lead's tests and help can refer to them). */
+/** The section titles, in order (tests and help can refer to them). */
 export const STATS_SECTIONS = [
   'Runs by status',
   'Runs over time',

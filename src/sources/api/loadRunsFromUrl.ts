@@ -10,7 +10,6 @@ import type {LoadedRuns} from '../loadSources.js';
 import {decodeRunFile, RunCollection} from '../loadSources.js';
 import {isJsonLinesName, parseJsonLines, parseRunText, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
 import {resolveEnvHeaders} from '../../config/profile.js';
-import {isUrlSource} from '../sourceKind.js';
 import {isBadPort, redactSecrets, systemCode} from './apiErrors.js';
 import type {Env} from './apiClient.js';
 
@@ -45,8 +44,6 @@ export function urlLabel(url: URL): string {
   // URLSearchParams encodes `*`; keep the mask readable.
   return shown.href.replace(/%2A%2A%2A/g, '***');
 }
-
-export {isUrlSource};
 
 function mediaType(contentType: string | null): string | null {
   return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null;
