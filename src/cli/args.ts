@@ -119,7 +119,7 @@ Keys in the terminal UI: press ? for all of them.`;
 const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(text.trim());
   if (!match) throw new UsageError(`invalid duration '${text}' (use e.g. 90s, 10m, 2h)`);
   const unit = (match[2] ?? 's').toLowerCase();

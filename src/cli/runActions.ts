@@ -17,14 +17,14 @@ import {resolveCliApiRequest} from './loadCliSources.js';
 import {reportUsageError, type CliIo} from './cliIo.js';
 
 /** `CALL_ID=TEXT` → an output; the text may contain `=` and may be empty. */
-export function parseOutputFlag(text: string): ToolOutput {
+function parseOutputFlag(text: string): ToolOutput {
   const at = text.indexOf('=');
   if (at <= 0) throw new UsageError(`--output takes CALL_ID=TEXT, not '${safeInline(text.length > 40 ? `${text.slice(0, 40)}…` : text)}'`);
   return {tool_call_id: text.slice(0, at), output: text.slice(at + 1)};
 }
 
 /** The outputs in a file's JSON: `{"tool_outputs":[{"tool_call_id","output"}...]}` or `{"CALL_ID":"TEXT"}`. */
-export function parseOutputsJson(value: unknown, label: string): ToolOutput[] {
+function parseOutputsJson(value: unknown, label: string): ToolOutput[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ActionError(`${label}: expected {"tool_outputs":[...]} or {"CALL_ID":"TEXT"}`);
   }
@@ -64,7 +64,7 @@ function readOutputsFile(file: string): ToolOutput[] {
 }
 
 /** The outputs the flags and the file give; a call id given twice is refused. */
-export function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): ToolOutput[] {
+function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): ToolOutput[] {
   const outputs = [...options.outputs.map(parseOutputFlag), ...(options.outputsFile ? readOutputsFile(options.outputsFile) : [])];
   const seen = new Set<string>();
   for (const output of outputs) {

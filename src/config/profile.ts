@@ -9,7 +9,7 @@ import {safeInline} from '../format/sanitize.js';
 /** Profile names: a word that is safe in a file, a message and a shell. */
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Environment variable names, as POSIX shells accept them. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A header value that is a reference to an environment variable: `env:NAME`. */
 export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 /** HTTP header names (RFC 9110 tokens). */
@@ -19,7 +19,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'cookie', 'ocp-apim-subscription-key']);
 
 /** `"Name: value"` → [name, value], or null without a colon after a name. */
-export function splitHeader(text: string): [string, string] | null {
+function splitHeader(text: string): [string, string] | null {
   const colon = text.indexOf(':');
   if (colon <= 0) return null;
   return [text.slice(0, colon).trim(), text.slice(colon + 1).trim()];
@@ -108,7 +108,7 @@ export function maskHeaderValue(value: string): string {
   return ENV_REFERENCE.test(value.trim()) ? value.trim() : '***';
 }
 
-export const azureSchema = z.strictObject({
+const azureSchema = z.strictObject({
   endpoint: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}),
   apiVersion: z.string().min(1, 'must not be empty'),
   deployment: z.string().min(1).optional(),

@@ -10,10 +10,10 @@ import {safeInline} from '../format/sanitize.js';
 import {looksLikeSecret, maskHeaderValue, parseHeaderFlags, type NamedProfile, type Profile} from './profile.js';
 import {InvalidProfileError, ProfileNotFoundError, SettingsError, type Settings} from './settings.js';
 
-export const PROFILE_EXIT_OK = 0;
+const PROFILE_EXIT_OK = 0;
 /** A profile not found, a name taken, or a settings file that cannot be read or written. */
-export const PROFILE_EXIT_FAILURE = 1;
-export const PROFILE_EXIT_USAGE = 2;
+const PROFILE_EXIT_FAILURE = 1;
+const PROFILE_EXIT_USAGE = 2;
 
 export interface ProfileCommandIo {
   stdout: {write(text: string): unknown};
@@ -21,7 +21,7 @@ export interface ProfileCommandIo {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export const PROFILE_USAGE = `Profiles: where an Assistants API is and which env variable holds its key
+const PROFILE_USAGE = `Profiles: where an Assistants API is and which env variable holds its key
 
 Usage
   runlens profile add NAME [options]   add a profile (--replace to overwrite one)
@@ -76,7 +76,7 @@ function keyStatus(profile: Profile, env: ProfileCommandIo['env']): string {
 }
 
 /** A profile for display and for --json: header values masked, nothing else secret in it. */
-export function maskedProfile(profile: Profile): Profile {
+function maskedProfile(profile: Profile): Profile {
   const masked: Profile = {...profile};
   if (profile.headers) {
     masked.headers = Object.fromEntries(Object.entries(profile.headers).map(([name, value]) => [name, maskHeaderValue(value)]));

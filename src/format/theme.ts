@@ -28,7 +28,7 @@ export interface StatusStyle {
   tone: Tone;
 }
 
-export const STATUS_STYLES: Record<string, StatusStyle> = {
+const STATUS_STYLES: Record<string, StatusStyle> = {
   queued: {glyph: '○', asciiGlyph: 'o', tone: 'dim'},
   in_progress: {glyph: '●', asciiGlyph: '*', tone: 'warn'},
   requires_action: {glyph: '!', asciiGlyph: '!', tone: 'attention'},
@@ -41,7 +41,7 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
 };
 
 /** A status the API may add later is still shown, with a neutral mark. */
-export const UNKNOWN_STATUS_STYLE: StatusStyle = {glyph: '?', asciiGlyph: '?', tone: 'accent'};
+const UNKNOWN_STATUS_STYLE: StatusStyle = {glyph: '?', asciiGlyph: '?', tone: 'accent'};
 
 export function statusStyle(status: string): StatusStyle {
   return STATUS_STYLES[status] ?? UNKNOWN_STATUS_STYLE;

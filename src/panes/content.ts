@@ -43,7 +43,7 @@ export function untrusted(text: string, tone?: Tone): Segment {
 export const SHOWN_CHARACTERS = 100_000;
 
 /** What stands for the characters past SHOWN_CHARACTERS. */
-export function notShownNote(hidden: number): string {
+function notShownNote(hidden: number): string {
   return `… ${hidden.toLocaleString('en-US')} more characters not shown (runlens show RUN_ID --json prints them)`;
 }
 

@@ -8,7 +8,7 @@ import type {LoadingState} from '../sources/runFeed.js';
 const MB = 1024 * 1024;
 
 /** `512 KB`, `6.1 MB`, `205 MB`. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
 }

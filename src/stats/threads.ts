@@ -79,7 +79,7 @@ export interface ThreadsPaneContext {
 }
 
 /** The thread view's content for already grouped runs. */
-export function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneContext): PaneContent {
+function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneContext): PaneContent {
   const width = Math.max(10, Math.floor(context.width));
   const ascii = context.ascii ?? false;
   const lockMark = ascii ? '>' : '▶';

@@ -15,7 +15,7 @@ import type {LoadWarning} from '../sources/parseRunText.js';
 export type LoadSteps = (run: Run) => Promise<{steps: RunStep[]; warnings: LoadWarning[]}>;
 
 /** Whether a run was read from an API thread (`source.file` = `api:thread_x`). */
-export function isApiRun(run: Run): boolean {
+function isApiRun(run: Run): boolean {
   return run.source.file.startsWith('api:') && run.threadId !== null;
 }
 

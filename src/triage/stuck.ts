@@ -9,7 +9,7 @@ import {DEFAULT_STALLED_AFTER_SECONDS, isStalled, isStuck, waitingSeconds} from 
 import {checkToolCalls, summarizeProblems} from './toolCallChecks.js';
 
 /** Default window in which a waiting run "expires soon". */
-export const DEFAULT_EXPIRING_WITHIN_SECONDS = 300;
+const DEFAULT_EXPIRING_WITHIN_SECONDS = 300;
 
 export interface StuckRun {
   run: Run;

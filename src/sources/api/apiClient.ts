@@ -11,11 +11,11 @@ import OpenAI, {AzureOpenAI} from 'openai';
 import {ENV_REFERENCE, isSecretHeader, looksLikeSecret, resolveEnvHeaders, type AzureSettings, type NamedProfile} from '../../config/profile.js';
 import {OFFICIAL_BASE_URL} from '../../triage/unstick.js';
 
-export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
-export const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
+const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
+const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
 /** The SDK waits 10 minutes by default; far too long for someone looking at a terminal. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

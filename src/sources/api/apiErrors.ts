@@ -14,7 +14,7 @@ import {safeInline} from '../../format/sanitize.js';
 import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
 
 /** The day OpenAI turned its hosted Assistants API off. */
-export const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
+const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
 export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'submit-tool-outputs' | 'cancel-run';

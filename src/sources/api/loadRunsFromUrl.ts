@@ -13,7 +13,7 @@ import {resolveEnvHeaders} from '../../config/profile.js';
 import {isBadPort, redactSecrets, systemCode} from './apiErrors.js';
 import type {Env} from './apiClient.js';
 
-export const DEFAULT_URL_TIMEOUT_MS = 30_000;
+const DEFAULT_URL_TIMEOUT_MS = 30_000;
 
 export interface UrlLoadOptions {
   /** Request headers; a value `env:NAME` is read from `env`. */
