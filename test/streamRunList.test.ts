@@ -6,15 +6,16 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {PassThrough, Readable} from 'node:stream';
+import {PassThrough} from 'node:stream';
 import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli, queryFrom} from '../src/cli/args.js';
 import {runCli} from '../src/cli/main.js';
-import {streamRunList} from '../src/cli/streamRunList.js';
+import {leadingId} from '../src/cli/streamRunList.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {filterRuns} from '../src/store/listView.js';
 import {OutputCollector} from './helpers/outputCollector.js';
+import {streamList} from './helpers/streamList.js';
 
 const NOW_ISO = '2026-11-25T12:00:00Z';
 const NOW_MS = Date.parse(NOW_ISO);
@@ -102,22 +103,10 @@ describe('streamRunList', () => {
           const loaded = await loadRunsFromSources([file]);
           const expected = filterRuns(loaded.runs, query, NOW_SECONDS).map((run) => run.raw);
 
-          const stdout = new OutputCollector(false);
-          const stderr = new OutputCollector(false);
-          const code = await streamRunList([file], {
-            options,
-            query,
-            nowSeconds: NOW_SECONDS,
-            time: {utc: true},
-            target: {write: (text) => void stdout.write(text), isTerminal: false, color: false, columns: 100},
-            stdout,
-            stderr,
-            stdin: Readable.from([]),
-            chunkBytes,
-          });
+          const {code, stdout} = await streamList([file], options, NOW_SECONDS, chunkBytes);
           if (loaded.runs.length === 0) return;
           expect(code).toBe(0);
-          expect(JSON.parse(stdout.text)).toEqual(expected);
+          expect(JSON.parse(stdout)).toEqual(expected);
         },
       ),
       {numRuns: 300},
@@ -150,27 +139,30 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('runlens list on a stream', () => {
-  it('prints the first match before the input ends, and the JSON is one valid array at the end', async () => {
+  it('from stdin, prints once the input ends (a later copy may still come), and the JSON is one valid array', async () => {
     const io = startCli(['list', '-', '--status', 'requires_action', '--json']);
     io.stdin.write(runLine('run_1', 'completed'));
-    io.stdin.write(runLine('run_2', 'requires_action'));
-    await until(() => io.stdout.text.includes('run_2'));
-    expect(io.stdout.text.startsWith('[\n  {\n    "id": "run_2"')).toBe(true);
+    io.stdin.write(runLine('run_2', 'requires_action', {started_at: 1_764_000_010}));
+    // Read, and held: (before the latest state won, run_2 printed here).
+    await until(() => io.stdin.readableLength === 0);
+    expect(io.stdout.text).toBe('');
     io.stdin.write(runLine('run_3', 'requires_action'));
+    io.stdin.write(runLine('run_2', 'completed', {started_at: 1_764_000_010, completed_at: 1_764_000_020}));
     io.stdin.end(runLine('run_4', 'failed'));
     expect(await io.done).toBe(0);
-    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_2', 'run_3']);
+    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_3']);
     expect(io.stderr.text).toBe('');
   });
 
-  it('--limit N stops reading after N matches, with input still to come', async () => {
+  it('--limit N prints the first N matches in their latest state, a run read twice where its last copy is', async () => {
     const io = startCli(['list', '-', '--status', 'failed', '--limit', '2']);
-    io.stdin.write(runLine('run_1', 'failed') + runLine('run_2', 'completed'));
-    await until(() => io.stdout.text.includes('run_1'));
-    io.stdin.write(runLine('run_3', 'failed'));
-    // Never ended: the command finishes on the second match.
+    io.stdin.write(runLine('run_1', 'in_progress', {started_at: 1_764_000_010}) + runLine('run_2', 'completed'));
+    io.stdin.write(runLine('run_3', 'failed') + runLine('run_1', 'failed', {started_at: 1_764_000_010, failed_at: 1_764_000_030}));
+    // Stdin is read to its end before anything prints (before the latest state won, --limit
+    // stopped reading with input still to come).
+    io.stdin.end(runLine('run_4', 'failed'));
     expect(await io.done).toBe(0);
-    expect(io.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual(['run_1', 'run_3']);
+    expect(io.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual(['run_3 failed', 'run_1 failed']);
   });
 
   it('a bad line is a warning with file:line:col, and the lines after it still print', async () => {
@@ -181,13 +173,16 @@ describe('runlens list on a stream', () => {
     expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_1', 'run_3']);
   });
 
-  it('a run read twice prints once; a copy written differently is a warning naming both lines', async () => {
+  it('a run read twice prints once; a copy written differently in the same state is a warning naming both lines, and the later one prints', async () => {
     const file = path.join(scratch, 'twice.jsonl');
     writeFileSync(file, runLine('run_1', 'failed') + runLine('run_1', 'failed') + runLine('run_1', 'failed', {model: 'o3'}));
     const io = startCli(['list', file]);
     expect(await io.done).toBe(0);
-    expect(io.stdout.text.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(io.stderr.text).toBe(`runlens: ${file}:3: run_1 also appears in ${file}:1, written differently; printed that one (print mode prints in the order read)\n`);
+    const rows = io.stdout.text.split('\n').filter(Boolean);
+    expect(rows).toHaveLength(1);
+    // Before the latest state won, the first copy printed and the warning said so.
+    expect(rows[0]!.split('\t')[2]).toBe('o3');
+    expect(io.stderr.text).toBe(`runlens: ${file}:3: run_1 also appears in ${file}:2 with different content; showing this one\n`);
   });
 
   it('no match: an empty JSON array, exit 0; nothing loadable: exit 1 and no output', async () => {
@@ -211,5 +206,24 @@ describe('runlens list on a stream', () => {
     pretty.stdin.end(JSON.stringify([JSON.parse(runLine('run_x', 'failed')), JSON.parse(runLine('run_y', 'queued'))], null, 2));
     expect(await pretty.done).toBe(0);
     expect((JSON.parse(pretty.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_x', 'run_y']);
+  });
+});
+
+describe('leadingId', () => {
+  const idOf = (line: string) => {
+    const bytes = Buffer.from(`xx${line}yy`);
+    return leadingId(bytes, 2, bytes.length - 2);
+  };
+
+  it('reads the id of a line that starts with it, as JSON.parse would', () => {
+    expect(idOf('{"id":"run_1","status":"queued"}')).toBe('run_1');
+    expect(idOf(' \t{ "id" : "run_é日本" , "status": "queued"}\r')).toBe('run_é日本');
+    expect(idOf('{"id":"","status":"queued"}')).toBe('');
+  });
+
+  it('leaves every other line to the parser: id not first, escapes, controls, cut lines, other values', () => {
+    for (const line of ['{"object":"thread.run","id":"run_1"}', '{"id":"run_\\u0031"}', '{"id":"run\\"x"}', '{"id":"run\u00011"}', '{"id":"run_1', '{"id":7}', '[{"id":"run_1"}]', '{"idx":"run_1"}', '{"i"', '']) {
+      expect(idOf(line), line).toBeNull();
+    }
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
+import {compareRunStates} from '../model/latestRun.js';
 import type {Run} from '../model/run.js';
 import {headIsRunArray, JsonArrayReader} from './jsonArrayReader.js';
 import {isJsonLinesName, JsonLinesReader, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
@@ -27,7 +28,7 @@ export function headReadsAsJsonLines(head: Buffer): boolean {
 
 /** Everything loaded from the command line's sources. */
 export interface LoadedRuns {
-  /** Unique by id, in the order first seen. */
+  /** Unique by id, in the order first seen, each in its latest state (RunCollection). */
   runs: Run[];
   warnings: LoadWarning[];
   /** The sources as the user named them. */
@@ -41,32 +42,53 @@ const RUN_FILE = /\.(json|jsonl|ndjson|sse)$/i;
 /** The label stdin gets in warnings and the header. */
 export const STDIN_LABEL = '<stdin>';
 
+/** Where a run was read, as warnings name it: `file` or `file:line`. */
+export function placeOf(run: Run): string {
+  return `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
+}
+
 /**
- * Keeps one run per id. A later copy replaces an earlier one (the newest state of a run wins, as
- * in an export taken twice); a copy with different content is worth a warning.
+ * Of two copies of one run, read in this order, the one to show: the later state by
+ * `compareRunStates`, and on a true tie the one read later. Copies in different states are
+ * silent (a run's states over time are not bad input); a true tie whose content differs is a
+ * warning naming both places, as the choice then rests on the reading order alone.
+ */
+export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void, heldPlace = placeOf(held)): Run {
+  const order = compareRunStates(incoming, held);
+  if (order < 0) return held;
+  if (order === 0 && !sameJson(held.raw, incoming.raw)) {
+    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${heldPlace} with different content; showing this one`});
+  }
+  return incoming;
+}
+
+/**
+ * Keeps one run per id, in the order first seen, each in its latest state (`keepLatestCopy`): a
+ * later copy replaces an earlier one in place unless the earlier one is the later state.
  */
 export class RunCollection {
   private readonly byId = new Map<string, number>();
   readonly runs: Run[] = [];
   readonly warnings: LoadWarning[] = [];
+  /**
+   * Bumped whenever `runs` changes, a run added or replaced: a viewer of the shared array (the
+   * TUI's streaming load) tells by it that a copy was replaced, which the length does not show.
+   */
+  revision = 0;
 
   add(run: Run): void {
     const index = this.byId.get(run.id);
     if (index === undefined) {
       this.byId.set(run.id, this.runs.length);
       this.runs.push(run);
+      this.revision += 1;
       return;
     }
     const previous = this.runs[index]!;
-    if (!sameJson(previous.raw, run.raw)) {
-      const where = `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
-      const before = `${previous.source.file}${previous.source.line ? `:${previous.source.line}` : ''}`;
-      this.warnings.push({
-        location: where,
-        message: `${run.id} also appears in ${before} with different content; showing this one`,
-      });
-    }
-    this.runs[index] = run;
+    const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
+    if (kept === previous) return;
+    this.runs[index] = kept;
+    this.revision += 1;
   }
 }
 
@@ -181,6 +203,8 @@ export interface LoadProgress {
 export interface PartialLoad {
   runs: readonly Run[];
   warnings: readonly LoadWarning[];
+  /** Changes whenever `runs` does, a copy replaced in place included (RunCollection.revision). */
+  revision: number;
 }
 
 export interface LoadOptions {
@@ -280,7 +304,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     if (!onProgress) return;
     await onProgress(
       {bytesRead: bytesBefore + bytesInFile, totalBytes, runs: collection.runs.length, file},
-      {runs: collection.runs, warnings: [...warnings, ...collection.warnings]},
+      {runs: collection.runs, warnings: [...warnings, ...collection.warnings], revision: collection.revision},
     );
     await nextTurn();
   };

@@ -1,6 +1,7 @@
 import {parseJson} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
@@ -145,13 +146,19 @@ export class JsonLinesReader {
   }
 }
 
-/** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
+/**
+ * The run `id` as found again in its text (a line of JSON Lines, an item of an array; for
+ * DetachedRun), or null. A line holding several copies of it gives the one the load kept: the
+ * latest state (`laterCopy`).
+ */
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
   const parsed = parseJson(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};
   collectRuns(parsed.value, source.file, source.line, out);
-  return out.runs.find((run) => run.id === id) ?? null;
+  let found: Run | null = null;
+  for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
+  return found;
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
