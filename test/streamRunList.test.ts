@@ -7,12 +7,14 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
+import {gzipSync} from 'node:zlib';
 import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli, queryFrom} from '../src/cli/args.js';
 import {runCli} from '../src/cli/main.js';
 import {leadingId} from '../src/cli/streamRunList.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
+import {KNOWN_STATUSES} from '../src/model/run.js';
 import {filterRuns} from '../src/store/listView.js';
 import {OutputCollector} from './helpers/outputCollector.js';
 import {streamList} from './helpers/streamList.js';
@@ -37,13 +39,18 @@ function escapedLiteral(text: string, pick: readonly boolean[]): string {
 }
 
 const STATUSES = ['requires_action', 'failed', 'completed', 'queued', 'requires_action_2', 'unknown'] as const;
+/** Statuses as servers and people write them: the documented ones in other cases and spellings too. */
+const DATA_STATUSES = [...STATUSES, 'REQUIRES_ACTION', 'Completed', 'rEqUiReS_aCtIoN', 'requires-action', 'Failed ', 'FAILED', 'REQUIRES_ACTION_2'] as const;
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'gpt/4', 'm"q', 'é-model'] as const;
+const DATA_MODELS = [...MODELS, 'GPT-4o', 'É-model'] as const;
 const hostile = fc.oneof(
   fc.string({unit: 'binary'}),
   fc.constantFrom('requires_action', 'failed', 'gpt-4o', '\u001b[31mred', '\u202eevil', 'requires\\u005faction', 'K\u212a'),
 );
 
 interface RunSpec {
+  /** Field names in PascalCase, as a PowerShell object writes them. */
+  pascal: boolean;
   status: string | null | number;
   model: string | null;
   note: string;
@@ -54,8 +61,9 @@ interface RunSpec {
 }
 
 const runSpec: fc.Arbitrary<RunSpec> = fc.record({
-  status: fc.oneof(fc.constantFrom(...STATUSES), fc.constant(null), fc.constant(7)),
-  model: fc.oneof(fc.constantFrom(...MODELS), fc.constant(null)),
+  pascal: fc.boolean(),
+  status: fc.oneof(fc.constantFrom(...DATA_STATUSES), fc.constant(null), fc.constant(7)),
+  model: fc.oneof(fc.constantFrom(...DATA_MODELS), fc.constant(null)),
   note: hostile,
   escapeStatus: fc.option(fc.array(fc.boolean(), {minLength: 1, maxLength: 4})),
   escapeModel: fc.option(fc.array(fc.boolean(), {minLength: 1, maxLength: 4})),
@@ -65,12 +73,14 @@ const runSpec: fc.Arbitrary<RunSpec> = fc.record({
 
 /** One line: a run whose status and model may be spelled with escapes, with their text in other fields. */
 function lineFor(spec: RunSpec, index: number): string {
-  const parts = [`"id":${JSON.stringify(`run_${index}`)}`, '"object":"thread.run"'];
-  if (typeof spec.status === 'string') parts.push(`"status":${spec.escapeStatus ? escapedLiteral(spec.status, spec.escapeStatus) : JSON.stringify(spec.status)}`);
-  else if (spec.status !== null) parts.push(`"status":${spec.status}`);
-  if (spec.model !== null) parts.push(`"model":${spec.escapeModel ? escapedLiteral(spec.model, spec.escapeModel) : JSON.stringify(spec.model)}`);
-  parts.push(`"metadata":{"note":${JSON.stringify(spec.note)},"status":"requires_action","model":"gpt-4o"}`);
-  parts.push(`"last_error":{"code":"failed","message":${JSON.stringify(spec.note)}}`);
+  const key = (name: string) => JSON.stringify(spec.pascal ? name.replace(/(^|_)([a-z])/g, (_all, _sep, letter: string) => letter.toUpperCase()) : name);
+  const parts = [`${key('id')}:${JSON.stringify(`run_${index}`)}`, `${key('object')}:"thread.run"`];
+  if (typeof spec.status === 'string') parts.push(`${key('status')}:${spec.escapeStatus ? escapedLiteral(spec.status, spec.escapeStatus) : JSON.stringify(spec.status)}`);
+  else if (spec.status !== null) parts.push(`${key('status')}:${spec.status}`);
+  if (spec.model !== null) parts.push(`${key('model')} : ${spec.escapeModel ? escapedLiteral(spec.model, spec.escapeModel) : JSON.stringify(spec.model)}`);
+  // Metadata keeps its keys whatever the run's case; its "status" is no status of the run.
+  parts.push(`${key('metadata')}:{"note":${JSON.stringify(spec.note)},"status":"requires_action","Status":"REQUIRES_ACTION","model":"gpt-4o"}`);
+  parts.push(`${key('last_error')}:{${key('code')}:"failed",${key('message')}:${JSON.stringify(spec.note)}}`);
   return `${spec.indent}{${parts.join(',')}}${spec.crlf ? '\r' : ''}`;
 }
 
@@ -110,6 +120,39 @@ describe('streamRunList', () => {
         },
       ),
       {numRuns: 300},
+    );
+  });
+});
+
+/** A documented status as a server or a person may write it: any mix of case, `_` or `-` or a space or nothing between words. */
+const spelledStatus = fc
+  .tuple(fc.mixedCase(fc.constantFrom(...KNOWN_STATUSES)), fc.constantFrom('_', '-', ' ', ''))
+  .map(([status, separator]) => status.replace(/_/g, separator));
+
+describe('streamRunList: statuses in any case', () => {
+  // No hostile text here: a line with a `\u` escape anywhere is never ruled out, which would hide a prefilter that drops these lines.
+  it('lists the same runs as loading everything and filtering, the prefilter letting every spelling through', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({status: fc.oneof(spelledStatus, fc.constantFrom('paused_for_review', 'PAUSED_FOR_REVIEW')), pascal: fc.boolean(), spaced: fc.boolean()}), {minLength: 1, maxLength: 20}),
+        fc.subarray([...KNOWN_STATUSES, 'paused_for_review'], {minLength: 1}),
+        fc.integer({min: 8, max: 256}),
+        async (entries, statuses, chunkBytes) => {
+          const lines = entries.map(({status, pascal, spaced}, index) => {
+            const colon = spaced ? ':  ' : ':';
+            const [id, object, statusKey] = pascal ? ['Id', 'Object', 'Status'] : ['id', 'object', 'status'];
+            return `{"${id}"${colon}"run_${index}","${object}"${colon}"thread.run","${statusKey}"${colon}${JSON.stringify(status)},"metadata":{"status":"queued"}}`;
+          });
+          const file = path.join(scratch, 'cases.jsonl');
+          writeFileSync(file, lines.join('\n'));
+          const options = parseCli(['list', file, '--json', '--status', statuses.join(',')]);
+          const query = queryFrom(options);
+          const expected = filterRuns((await loadRunsFromSources([file])).runs, query, NOW_SECONDS).map((run) => run.id);
+          const {stdout} = await streamList([file], options, NOW_SECONDS, chunkBytes);
+          expect((JSON.parse(stdout) as Array<{id?: string; Id?: string}>).map((run) => run.id)).toEqual(expected);
+        },
+      ),
+      {numRuns: 200},
     );
   });
 });
@@ -206,6 +249,34 @@ describe('runlens list on a stream', () => {
     pretty.stdin.end(JSON.stringify([JSON.parse(runLine('run_x', 'failed')), JSON.parse(runLine('run_y', 'queued'))], null, 2));
     expect(await pretty.done).toBe(0);
     expect((JSON.parse(pretty.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_x', 'run_y']);
+  });
+});
+
+describe('runlens list on compressed JSON Lines', () => {
+  it('a .jsonl.gz is decompressed as it streams: prefiltered lines, --limit and a broken line as for a plain file', async () => {
+    const lines = [runLine('run_1', 'failed'), '{"id": "run_2", "status": "failed", oops\n', runLine('run_3', 'completed'), runLine('run_4', 'failed'), runLine('run_5', 'failed')];
+    const plain = path.join(scratch, 'plain.jsonl');
+    const packed = path.join(scratch, 'packed.jsonl.gz');
+    writeFileSync(plain, lines.join(''));
+    writeFileSync(packed, gzipSync(lines.join('')));
+    for (const argv of [['--status', 'failed', '--json'], ['--status', 'failed', '--limit', '2'], ['--json']]) {
+      const fromPlain = startCli(['list', plain, ...argv]);
+      const fromPacked = startCli(['list', packed, ...argv]);
+      expect(await fromPacked.done).toBe(await fromPlain.done);
+      expect(fromPacked.stdout.text).toBe(fromPlain.stdout.text);
+      expect(fromPacked.stderr.text).toBe(fromPlain.stderr.text.replaceAll(plain, packed));
+    }
+    const limited = startCli(['list', packed, '--status', 'failed', '--limit', '2']);
+    expect(await limited.done).toBe(0);
+    expect(limited.stdout.text.split('\n').filter(Boolean).map((line) => line.split('\t')[0])).toEqual(['run_1', 'run_4']);
+  });
+
+  it('gzip on stdin is decompressed before its first line decides how to read it', async () => {
+    const io = startCli(['list', '-', '--json']);
+    io.stdin.end(gzipSync(runLine('run_1', 'failed') + runLine('run_2', 'queued')));
+    expect(await io.done).toBe(0);
+    expect((JSON.parse(io.stdout.text) as Array<{id: string}>).map((run) => run.id)).toEqual(['run_1', 'run_2']);
+    expect(io.stderr.text).toBe('');
   });
 });
 

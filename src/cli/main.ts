@@ -8,7 +8,7 @@ import {safeInline, safeJson} from '../format/sanitize.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
 import {printRunList} from './printRuns.js';
@@ -62,6 +62,7 @@ export async function runCli(io: CliIo): Promise<number> {
     io.stdout.write(`runlens ${VERSION}\n`);
     return EXIT_OK;
   }
+  for (const notice of options.notices) io.stderr.write(`runlens: ${safeInline(notice)}\n`);
   let sources: string[];
   let now: () => number;
   try {
@@ -117,6 +118,8 @@ export async function runCli(io: CliIo): Promise<number> {
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
+  const hint = command === 'show' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
+  if (hint) io.stderr.write(`runlens: ${safeInline(hint)}\n`);
 
   if (command === 'show') {
     const run = loaded.runs.find((candidate) => candidate.id === options.runId);

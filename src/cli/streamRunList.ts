@@ -27,10 +27,11 @@ import {detachUnlessWaiting} from '../model/detachedRun.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
+import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
 import {formatWarning, isJsonLinesName, parseJsonLine, runFromText, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
@@ -401,11 +402,14 @@ async function surveySources(sources: readonly string[], context: StreamListCont
   let units = 0;
   for (const source of sources) {
     if (source === '-') {
-      const head = await readStdinHead(context.stdin);
+      // Compressed stdin (`cat runs.jsonl.gz | runlens list -`) is decompressed before its first line is looked at.
+      const input = decodeInput(bufferChunks(context.stdin));
+      const head = await readStdinHead(input.pieces);
       if (head.error) {
         plans.push({kind: 'warning', warning: {location: STDIN_LABEL, message: head.error}});
       } else if (head.reading === 'whole') {
         const loaded = await loadRunsFromSources(['-'], {stdin: toReadable(head.replay)});
+        if (input.error !== null) loaded.warnings.push({location: STDIN_LABEL, message: decompressionWarning(input.compression, input.error)});
         noteAll(loaded);
         plans.push({kind: 'loaded', loaded});
       } else {
@@ -415,6 +419,7 @@ async function surveySources(sources: readonly string[], context: StreamListCont
         plans.push(plan);
         try {
           await scanChunks(spooled(head.replay, spool), scannerFor(unit, STDIN_LABEL), () => {});
+          if (input.error !== null) plan.error = decompressionWarning(input.compression, input.error);
         } catch (error) {
           plan.error = errorText(error);
         }
@@ -425,20 +430,20 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     const resolved = path.resolve(source);
     if (files.has(resolved)) continue;
     files.add(resolved);
-    const handle = await openJsonLinesFile(source);
-    if (!handle) {
+    const file = await openJsonLinesFile(source);
+    if (!file) {
       noteAll(await loadRunsFromSources([source]));
       plans.push({kind: 'whole', source});
       continue;
     }
     const unit = units++;
     try {
-      plans.push({kind: 'lines', source, unit, bytes: await scanFile(handle, scannerFor(unit, source), () => {})});
+      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {})});
     } catch {
       // The second read meets the same failure and reports it.
       plans.push({kind: 'lines', source, unit, bytes: Infinity});
     } finally {
-      await handle.close();
+      await file.close();
     }
   }
   survey.end();
@@ -493,8 +498,11 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   let skippedContent = false;
   let done = false;
 
+  // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
+  const models = new Set<string | null>();
   // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
   const print = (run: Run): boolean => {
+    if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
     if (!printer.add(run)) done = true;
     return !done;
@@ -565,28 +573,32 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         break;
       }
       case 'lines': {
-        const handle = await openJsonLinesFile(plan.source);
-        if (!handle) {
+        const file = await openJsonLinesFile(plan.source);
+        if (!file) {
           // Gone or changed since the first read: the loader reads it, or words why not.
           await printLoaded(await loadRunsFromSources([plan.source]));
           break;
         }
-        const scanner = scannerFor(plan.unit, plan.source, plan.source);
+        // A compressed file's runs cannot be found again by their offset in it: held runs stay whole.
+        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null);
         try {
-          await scanFile(handle, scanner, () => printer.flush(), plan.bytes);
+          await scanJsonLinesFile(file, scanner, () => printer.flush(), plan.bytes);
           finishScan(scanner, plan.source);
         } catch (error) {
           // A read that fails half way (EIO, a file truncated under us) is bad input, not a crash.
           warn({location: plan.source, message: errorText(error)});
         } finally {
-          await handle.close();
+          await file.close();
         }
+        if ('input' in file && file.input.error !== null) warn({location: plan.source, message: decompressionWarning(file.input.compression, file.input.error)});
         break;
       }
     }
   }
   if (!done) for (const run of latest.rest()) if (!print(run)) break;
 
+  const hint = modelHint(options.model, models);
+  if (hint) stderr.write(`runlens: ${safeInline(hint)}\n`);
   if (loaded === 0 && !skippedContent) {
     stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;
@@ -595,8 +607,25 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   return EXIT_OK;
 }
 
-/** A `.jsonl`/`.ndjson` file in UTF-8, opened for scanning; null for anything else (the loader reads those). */
-async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
+/** A JSON Lines file opened for the scanner: read through its handle, or decompressed (with the first piece again first). */
+type JsonLinesFile = {handle: FileHandle; close: () => Promise<void>} | {pieces: AsyncIterable<Buffer>; input: DecodedInput; close: () => Promise<void>};
+
+/** A file's bytes from its start, each piece a buffer of its own. */
+async function* handlePieces(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (let position = 0; ; ) {
+    const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES);
+    const {bytesRead} = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * A `.jsonl`/`.ndjson` file in UTF-8 (gzip or zstd too, found by its first bytes), opened for
+ * scanning; null for anything else (the loader reads those).
+ */
+async function openJsonLinesFile(source: string): Promise<JsonLinesFile | null> {
   if (!isJsonLinesName(source)) return null;
   let handle: FileHandle;
   try {
@@ -606,11 +635,41 @@ async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
     // The loader words the warning (no such file, permission denied).
     return null;
   }
+  const close = () => handle.close();
   const head = Buffer.alloc(256);
   const {bytesRead} = await handle.read(head, 0, head.length, 0);
-  if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return handle;
-  await handle.close();
+  if (compressionOf(head.subarray(0, bytesRead)) === null) {
+    if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return {handle, close};
+    await close();
+    return null;
+  }
+  const input = decodeInput(handlePieces(handle));
+  const first = await input.pieces.next();
+  if (!first.done && headReadsAsJsonLines(first.value)) {
+    async function* again(): AsyncGenerator<Buffer> {
+      if (!first.done) yield first.value;
+      yield* input.pieces;
+    }
+    return {pieces: again(), input, close};
+  }
+  await input.pieces.return(undefined);
+  await close();
   return null;
+}
+
+/**
+ * A JSON Lines file through the scanner: `length` bytes at most of a plain file (see scanFile);
+ * a compressed one is read to its end. Returns the bytes read.
+ */
+async function scanJsonLinesFile(file: JsonLinesFile, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void, length = Infinity): Promise<number> {
+  if ('handle' in file) return scanFile(file.handle, scanner, afterChunk, length);
+  await scanChunks(file.pieces, scanner, afterChunk);
+  return Infinity;
+}
+
+/** Chunks as Buffers (stdin may give strings). */
+async function* bufferChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
 interface StdinHead {
