@@ -9,7 +9,7 @@ rmSync('dist', {recursive: true, force: true});
 
 await build({
   // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
-  entryPoints: {runlens: 'src/cli/main.ts'},
+  entryPoints: {runlens: 'src/cli/bin.ts'},
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,7 +3,7 @@ import {useCallback, useEffect, useMemo, useReducer} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
-import type {StepsView} from '../src/sources/stepLoader.js';
+import type {StepsView} from '../src/panes/paneContext.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {statusCountLines} from '../src/format/statusCounts.js';
@@ -12,6 +12,7 @@ import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
+import type {ToolOutput} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import type {LiveStatus} from './Header.js';
 import {Footer} from './Footer.js';
@@ -61,7 +62,7 @@ export interface AppProps {
 /** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
 export interface RunActions {
   cancel: (threadId: string, runId: string) => Promise<{status: string}>;
-  submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => Promise<{status: string}>;
+  submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => Promise<{status: string}>;
   /** The API root the requests go to, for the review's `POST` line. */
   baseUrl?: string;
 }

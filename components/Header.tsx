@@ -4,7 +4,7 @@ import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {formatClock, pinnedClockNote, type TimeOptions} from '../src/format/time.js';
-import {formatLoadProgress} from '../src/format/loadProgress.js';
+import {formatLoadProgress} from '../src/stats/loadProgress.js';
 import {cutToWidth, fitPieces} from '../src/format/runColumns.js';
 import type {LoadingState} from '../src/sources/runFeed.js';
 import {useDisplay} from './DisplayContext.js';

@@ -17,7 +17,7 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
 };
 
 /** Every key, from the same table the input handler uses. */
-export function helpLines(): Line[] {
+function helpLines(): Line[] {
   const lines: Line[] = [[{text: 'Keys', tone: 'strong'}], []];
   for (const context of ['list', 'detail', 'outputs', 'review'] as const) {
     lines.push([{text: CONTEXT_TITLES[context], tone: 'strong'}]);

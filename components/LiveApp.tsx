@@ -1,7 +1,8 @@
 import {useCallback, useEffect, useMemo, useState, useSyncExternalStore} from 'react';
 import type {Run} from '../src/model/run.js';
 import type {RunFeed} from '../src/sources/runFeed.js';
-import type {StepLoader, StepsView} from '../src/sources/stepLoader.js';
+import type {StepsView} from '../src/panes/paneContext.js';
+import type {StepLoader} from '../src/store/stepLoader.js';
 import {App, type AppProps, type RunActions} from './App.js';
 
 /** Props of the live app: the App's own, with the data coming from a feed. */

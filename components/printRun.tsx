@@ -2,10 +2,11 @@
  * `runlens show`: every pane of one run as text, with the same content (and the same ink-table
  * tables) as the terminal UI's panes.
  */
-import {lineToText} from '../src/format/ansi.js';
-import {statusSegment, buildPane} from '../src/panes/runPanes.js';
+import {lineToText} from '../src/panes/ansi.js';
+import {buildPane} from '../src/panes/runPanes.js';
+import {statusSegment} from '../src/format/theme.js';
 import {PANES} from '../src/panes/paneIds.js';
-import type {PaneContext} from '../src/panes/runPanes.js';
+import type {PaneContext} from '../src/panes/paneContext.js';
 import type {Run} from '../src/model/run.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {paneLines, tableLines} from './paneLines.js';

@@ -1,6 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {loadRunsFromApi} from '../src/sources/api/loadRunsFromApi.js';
-import {createApiClient, OFFICIAL_BASE_URL, resolveBaseUrl} from '../src/sources/api/apiClient.js';
+import {createApiClient, resolveBaseUrl} from '../src/sources/api/apiClient.js';
+import {OFFICIAL_BASE_URL} from '../src/triage/unstick.js';
 import {FakeAssistantsServer, makeRun, makeRuns} from './fakeServer/fakeAssistantsServer.js';
 
 const KEY = 'sk-test-0123456789';

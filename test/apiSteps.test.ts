@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {createAssistantsApi} from '../src/sources/api/loadRunsFromApi.js';
+import {createAssistantsApi} from '../src/sources/api/assistantsApi.js';
 import {normalizeRunStep} from '../src/model/runStep.js';
 import {FakeAssistantsServer, makeRun} from './fakeServer/fakeAssistantsServer.js';
 

@@ -1,7 +1,8 @@
 import {createServer, type IncomingHttpHeaders, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {isUrlSource, loadRunsFromUrl, urlLabel} from '../src/sources/api/loadRunsFromUrl.js';
+import {loadRunsFromUrl, urlLabel} from '../src/sources/api/loadRunsFromUrl.js';
+import {isUrlSource} from '../src/sources/sourceKind.js';
 import {makeRun} from './fakeServer/fakeAssistantsServer.js';
 
 interface Route {

@@ -8,7 +8,8 @@ import {Readable} from 'node:stream';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {clockFrom, runCli, type CliIo} from '../src/cli/main.js';
+import {runCli} from '../src/cli/main.js';
+import {clockFrom, type CliIo} from '../src/cli/cliIo.js';
 import {PANES} from '../src/panes/paneIds.js';
 import {OutputCollector as Collector} from './helpers/outputCollector.js';
 
@@ -605,7 +606,7 @@ describe('errors and help', () => {
 
 describe('ASCII fallback from the locale', () => {
   it('a locale without UTF-8 prints ASCII status marks; a UTF-8 one keeps the glyphs', async () => {
-    const {localeLacksUnicode} = await import('../src/cli/main.js');
+    const {localeLacksUnicode} = await import('../src/cli/cliIo.js');
     expect(localeLacksUnicode({LANG: 'C'})).toBe(true);
     expect(localeLacksUnicode({LANG: 'en_US.ISO-8859-1'})).toBe(true);
     expect(localeLacksUnicode({LANG: 'C', LC_ALL: 'en_US.UTF-8'})).toBe(false);

@@ -5,7 +5,7 @@
 import {execFile} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {hideSecrets} from '../src/cli/main.js';
+import {hideSecrets} from '../src/cli/cliIo.js';
 import {CLI, ensureBuilt} from './e2e/tmux.js';
 import {FakeAssistantsServer} from './fakeServer/fakeAssistantsServer.js';
 

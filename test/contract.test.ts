@@ -24,7 +24,8 @@ import {PassThrough} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
-import {createAssistantsApi, type AssistantsApi, type ToolOutput} from '../src/sources/api/index.js';
+import {createAssistantsApi, type AssistantsApi} from '../src/sources/api/assistantsApi.js';
+import type {ToolOutput} from '../src/triage/unstick.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

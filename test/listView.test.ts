@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
+import {runDurationSeconds} from '../src/model/runFacts.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {
   countByStatus,
   DEFAULT_QUERY,
   filterRuns,
   matchesQuery,
-  runDurationSeconds,
   searchTerms,
   selectRuns,
   SORT_DESCENDING_BY_DEFAULT,

@@ -6,7 +6,8 @@ import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import {lineText, type Line, type Segment} from '../src/panes/content.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
-import {buildPane, paneBadge, type PaneContext} from '../src/panes/runPanes.js';
+import type {PaneContext} from '../src/panes/paneContext.js';
+import {buildPane, paneBadge} from '../src/panes/runPanes.js';
 import {wrapLine} from '../src/panes/wrap.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 

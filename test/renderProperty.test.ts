@@ -13,7 +13,8 @@ import {printRunList} from '../src/cli/printRuns.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import {lineText} from '../src/panes/content.js';
 import {PANES} from '../src/panes/paneIds.js';
-import {buildPane, type PaneContext} from '../src/panes/runPanes.js';
+import type {PaneContext} from '../src/panes/paneContext.js';
+import {buildPane} from '../src/panes/runPanes.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
 const CONTEXT: PaneContext = {nowSeconds: NOW, time: {utc: true}};

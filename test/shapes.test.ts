@@ -16,7 +16,7 @@ import {isToolCut, snakeCaseKey} from '../src/model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isCut, type Run} from '../src/model/run.js';
 import {buildPane, paneBadge} from '../src/panes/runPanes.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {runDurationSeconds} from '../src/store/listView.js';
+import {runDurationSeconds} from '../src/model/runFacts.js';
 import {findStuckRuns} from '../src/triage/stuck.js';
 import {checkToolCalls} from '../src/triage/toolCallChecks.js';
 import {OutputCollector} from './helpers/outputCollector.js';

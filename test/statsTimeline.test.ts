@@ -1,7 +1,7 @@
 import {describe, it, expect} from 'vitest';
 import stringWidth from 'string-width';
 import {lineText} from '../src/panes/content.js';
-import {runTimeline, timelineModel} from '../src/stats/timeline.js';
+import {runTimeline, timelineModel} from '../src/panes/timeline.js';
 import {NOW, statRun} from './stats.fixtures.js';
 
 const WIDTHS = [40, 80, 120];

@@ -3,9 +3,10 @@ import {paneLines} from '../components/paneLines.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import {normalizeRunStep, type RunStep} from '../src/model/runStep.js';
 import {lineText} from '../src/panes/content.js';
-import {buildPane, paneBadge, type PaneContext} from '../src/panes/runPanes.js';
-import {buildStepsPane} from '../src/panes/stepsPane.js';
-import {StepLoader, STEPS_NEED_API, type StepsView} from '../src/sources/stepLoader.js';
+import type {PaneContext, StepsView} from '../src/panes/paneContext.js';
+import {buildPane, paneBadge} from '../src/panes/runPanes.js';
+import {buildStepsPane, STEPS_NEED_API} from '../src/panes/stepsPane.js';
+import {StepLoader} from '../src/store/stepLoader.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
 const CONTEXT: PaneContext = {nowSeconds: NOW, time: {utc: true}};

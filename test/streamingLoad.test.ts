@@ -13,7 +13,7 @@ import {loadRunsFromSources, type LoadProgress, type PartialLoad} from '../src/s
 import {JsonLinesReader, parseJsonLinesBuffer, type ParsedRuns} from '../src/sources/parseRunText.js';
 import {RunFeed} from '../src/sources/runFeed.js';
 import {createInitialState, runStoreReducer, selectedRun} from '../src/store/runStore.js';
-import {formatLoadProgress} from '../src/format/loadProgress.js';
+import {formatLoadProgress} from '../src/stats/loadProgress.js';
 
 const runLine = (id: string, createdAt: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({object: 'thread.run', id, status: 'completed', created_at: createdAt, thread_id: 'thread_a', ...extra});

@@ -1,5 +1,6 @@
 import {describe, it, expect} from 'vitest';
-import {findStuckRuns, formatStuckBadge, summarizeStuck, waitingSince} from '../src/triage/stuck.js';
+import {waitingSince} from '../src/model/runFacts.js';
+import {findStuckRuns, formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
 import {isActiveStatus} from '../src/model/run.js';
 import {T0, call, makeRun} from './fixtures/triage/runs.js';
 

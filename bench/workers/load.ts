@@ -24,7 +24,7 @@ observer.observe({entryTypes: ['gc']});
 const settle = () => new Promise<void>((done) => setTimeout(done, 30));
 
 /**
- * The load as the TUI does it (src/cli/main.ts): piece by piece with progress, runs other than
+ * The load as the TUI does it (src/cli/runTui.ts): piece by piece with progress, runs other than
  * those waiting for tool outputs kept small and read again from the file when opened.
  */
 const TUI_LOAD = {detachRuns: true, onProgress: () => {}};

@@ -5,7 +5,7 @@
 import {parseArgs} from 'node:util';
 import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_STATUS} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
-import {SORT_KEYS, type SortKey} from '../store/listView.js';
+import {DEFAULT_QUERY, SORT_DESCENDING_BY_DEFAULT, SORT_KEYS, type ListQuery, type SortKey} from '../store/listView.js';
 
 /** `--watch` without a number. */
 export const DEFAULT_WATCH_SECONDS = 5;
@@ -125,7 +125,7 @@ Keys in the terminal UI: press ? for all of them.`;
 const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(text.trim());
   if (!match) throw new UsageError(`invalid duration '${text}' (use e.g. 90s, 10m, 2h)`);
   const unit = (match[2] ?? 's').toLowerCase();
@@ -301,6 +301,20 @@ export function parseCli(argv: readonly string[]): CliOptions {
     outputs: values.output ?? [],
     outputsFile: values['outputs-file'] ?? null,
     notices,
+  };
+}
+
+/** The list query the options ask for: filters, search, and the sort with its direction. */
+export function queryFrom(options: CliOptions): ListQuery {
+  const sort = options.sort ?? DEFAULT_QUERY.sort;
+  const descending = SORT_DESCENDING_BY_DEFAULT[sort] !== options.reverse;
+  return {
+    ...DEFAULT_QUERY,
+    statuses: options.statuses,
+    model: options.model,
+    search: options.search ?? '',
+    sort,
+    descending,
   };
 }
 

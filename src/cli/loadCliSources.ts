@@ -3,32 +3,23 @@
  * and threads from an Assistants-compatible API. Runs met in several sources appear once, in
  * their latest state (RunCollection, `compareRunStates`), as in print mode's streaming list.
  */
-import {splitHeader} from '../config/profile.js';
+import {parseHeaderFlags} from '../config/profile.js';
 import type {Settings} from '../config/settings.js';
 import type {Run} from '../model/run.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
+import type {ApiLoadedRuns} from '../sources/api/loadRunsFromApi.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns, type LoadOptions} from '../sources/loadSources.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 import {UsageError, type CliOptions} from './args.js';
-import type {CliIo} from './main.js';
+import type {CliIo} from './cliIo.js';
 
 export interface CliLoad extends LoadedRuns {
   /** The API connection used, when threads were read (for the header and actions). */
   connection: ResolvedConnection | null;
   /** A watch tick only: why some API runs could not be read again (they are kept as they were). */
   keptAfterError?: string;
-}
-
-function headersFrom(options: CliOptions): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const text of options.api.headers ?? []) {
-    const header = splitHeader(text);
-    if (!header) throw new UsageError('--header takes "Name: value"');
-    headers[header[0]] = header[1];
-  }
-  return headers;
 }
 
 /**
@@ -85,7 +76,7 @@ export async function loadCliSources(
     labels.push(...paths);
   }
   if (urls.length > 0) {
-    const headers = headersFrom(options);
+    const headers = parseHeaderFlags(options.api.headers ?? [], UsageError);
     const {loadRunsFromUrl} = await import('../sources/api/loadRunsFromUrl.js');
     for (const url of urls) {
       const loaded = await loadRunsFromUrl(url, {headers, env: io.env});
@@ -98,11 +89,17 @@ export async function loadCliSources(
   let keptAfterError: string | undefined;
   if (wantsApiSource(options.api)) {
     const {request, settings} = await resolveCliApiRequest(options, io);
-    const {loadRunsFromApi, pollRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
     // A watch tick hands back each known run as the server now has it, in place of the one shown:
     // the server is the truth about its own runs, so that is not weighed by compareRunStates.
     // Between the API and files or URLs naming the same run, the rule applies as between files.
-    const loaded = known ? await pollRunsFromApi({...request, env: io.env, known}) : await loadRunsFromApi({...request, env: io.env});
+    let loaded: ApiLoadedRuns;
+    if (known) {
+      const {pollRunsFromApi} = await import('../sources/api/pollRunsFromApi.js');
+      loaded = await pollRunsFromApi({...request, env: io.env, known});
+    } else {
+      const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
+      loaded = await loadRunsFromApi({...request, env: io.env});
+    }
     if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
     merge(loaded);
     connection = loaded.connection;

@@ -1,92 +1,25 @@
-import {openSync} from 'node:fs';
+/**
+ * `runCli`: the command line, dispatched. Profile and config commands, usage and version, the
+ * writes (`submit`, `cancel`), the TUI, and print mode (`list`, `show`, `stuck`, `stats`), each
+ * with its exit code. The process around it (signals, uncaught errors, the exit) is bin.ts.
+ */
 import {createRequire} from 'node:module';
-import {ReadStream} from 'node:tty';
-import type {Readable, Writable} from 'node:stream';
-import {formatWarning} from '../sources/parseRunText.js';
-import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
+import {safeInline, safeJson} from '../format/sanitize.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
-import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
-import {StepLoader} from '../sources/stepLoader.js';
-import type {AssistantsApi} from '../sources/api/loadRunsFromApi.js';
-import {RunFeed} from '../sources/runFeed.js';
-import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
-import {DEFAULT_QUERY, filterRuns, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
-import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, modelHint, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
+import {filterRuns, selectRuns} from '../store/listView.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
+import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
+import {loadCliSources, type CliLoad} from './loadCliSources.js';
 import {printRunList} from './printRuns.js';
-import {listsInReadOrder, streamRunList} from './streamRunList.js';
-import {printStuckRuns} from './printStuck.js';
 import {printStats} from './printStats.js';
-import {safeJson} from '../format/ansi.js';
-import {safeInline, safeMultiline} from '../format/sanitize.js';
-
-/** The process facts the CLI reads, injected so tests drive it without a real terminal. */
-export interface CliIo {
-  argv: readonly string[];
-  env: NodeJS.ProcessEnv;
-  stdin: Readable & {isTTY?: boolean};
-  stdout: Writable & {isTTY?: boolean; columns?: number};
-  stderr: Writable;
-  now: () => number;
-}
+import {printStuckRuns} from './printStuck.js';
+import {runTui} from './runTui.js';
+import {listsInReadOrder, streamRunList} from './streamRunList.js';
 
 // esbuild inlines package.json's version at build time (see build.mjs); tests run the source.
 declare const __RUNLENS_VERSION__: string | undefined;
 const VERSION = typeof __RUNLENS_VERSION__ === 'string' ? __RUNLENS_VERSION__ : (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
-
-/** NO_COLOR (any non-empty value), --no-color, TERM=dumb and pipes turn colour off; --color forces it. */
-export function colorEnabled(options: CliOptions, io: CliIo): boolean {
-  if (options.color !== null) return options.color;
-  if (io.env['NO_COLOR']) return false;
-  if (io.env['FORCE_COLOR'] !== undefined) return io.env['FORCE_COLOR'] !== '0';
-  if (io.env['TERM'] === 'dumb') return false;
-  return Boolean(io.stdout.isTTY);
-}
-
-/**
- * Whether the locale says the terminal cannot show Unicode (`LANG=C`, `POSIX`, `en_US.ISO-8859-1`):
- * then glyphs, bars and box lines fall back to ASCII as with `--ascii`. No locale at all is taken
- * as Unicode, as nearly every terminal is today.
- */
-export function localeLacksUnicode(env: NodeJS.ProcessEnv): boolean {
-  const locale = env['LC_ALL'] || env['LC_CTYPE'] || env['LANG'];
-  return Boolean(locale) && !/utf-?8/i.test(locale!);
-}
-
-/** The clock the CLI reads, and the instant `--now` set it to (Unix ms), which the header names. */
-export interface Clock {
-  now: () => number;
-  pinnedAt: number | null;
-}
-
-/**
- * `--now TIME` starts the clock at TIME and lets it run, so countdowns tick as they did then
- * (`npm start` opens the examples as of their own time). `RUNLENS_NOW` holds it still at TIME,
- * for reproducible screenshots and tests, and unannounced (a test's screen stays as it was). Both
- * take Unix seconds or an ISO date; the flag wins.
- */
-export function clockFrom(io: CliIo, flag: string | null = null): Clock {
-  const [name, pinned] = flag !== null ? ['--now', flag] : ['RUNLENS_NOW', io.env['RUNLENS_NOW']];
-  if (!pinned) return {now: io.now, pinnedAt: null};
-  const value = /^\d+(\.\d+)?$/.test(pinned) ? Number(pinned) * 1000 : Date.parse(pinned);
-  if (Number.isNaN(value)) throw new UsageError(`${name} must be Unix seconds or an ISO date, not '${pinned}'`);
-  if (flag === null) return {now: () => value, pinnedAt: null};
-  const start = io.now();
-  return {now: () => value + (io.now() - start), pinnedAt: value};
-}
-
-export function queryFrom(options: CliOptions): ListQuery {
-  const sort = options.sort ?? DEFAULT_QUERY.sort;
-  const descending = SORT_DESCENDING_BY_DEFAULT[sort] !== options.reverse;
-  return {
-    ...DEFAULT_QUERY,
-    statuses: options.statuses,
-    model: options.model,
-    search: options.search ?? '',
-    sort,
-    descending,
-  };
-}
 
 function defaultSources(options: CliOptions, io: CliIo): string[] {
   if (options.sources.length > 0) return options.sources;
@@ -96,136 +29,7 @@ function defaultSources(options: CliOptions, io: CliIo): string[] {
   throw new UsageError('no source given: name a run file, a folder, a URL, - (stdin), or --thread ID');
 }
 
-function reportWarnings(loaded: LoadedRuns, io: CliIo): void {
-  for (const warning of loaded.warnings) io.stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
-}
-
-/** Opens the controlling terminal for keys when stdin carries data (`cat runs.json | runlens -`). */
-function keyboardInput(io: CliIo): NodeJS.ReadStream | undefined {
-  if (io.stdin.isTTY) return io.stdin as NodeJS.ReadStream;
-  try {
-    return new ReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
-async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
-  if (!loaded.connection || !wantsApiSource(options.api)) return null;
-  try {
-    const {createAssistantsApi} = await import('../sources/api/loadRunsFromApi.js');
-    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
-  } catch {
-    return null;
-  }
-}
-
-/** What the TUI starts with: everything loaded already (API, URLs), or files still to be read while it shows them. */
-type TuiStart = {loaded: CliLoad} | {streamFiles: true};
-
-async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
-  const stdin = keyboardInput(io);
-  if (!stdin) {
-    io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
-    return EXIT_FAILURE;
-  }
-  // Files are read as the UI shows them: the first rows show after the first piece of the file
-  // instead of after all of it.
-  const streaming = 'streamFiles' in start;
-  const abort = new AbortController();
-  const initial: LoadedRuns = streaming ? {runs: [], warnings: [], sources: [...sources], files: []} : start.loaded;
-  // stdin cannot be read twice, so a session with `-` cannot reload.
-  const canWatch = !sources.includes('-');
-  const feed = new RunFeed(initial, {
-    // The first load read everything; each refresh polls an API for what can change (files and URLs are read again).
-    load: (current) => loadCliSources(options, sources, io, current.runs, {detachRuns: true}),
-    now: io.now,
-    watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
-    watching: canWatch && options.watchSeconds !== null,
-    files: sources.filter((source) => !isUrlSource(source) && source !== '-'),
-    remote: sources.some(isUrlSource) || wantsApiSource(options.api),
-  });
-  // The first piece of the files is read and parsed while Ink and React load; the rest waits for
-  // the first frame. Read on meanwhile, each piece parsed stood between the import's steps, and
-  // the first frame came after a dozen pieces (0.8 s) instead of one.
-  let uiDrawn = () => {};
-  const uiReady = new Promise<void>((resolve) => (uiDrawn = resolve));
-  const firstLoad = streaming
-    ? feed.stream((onProgress) =>
-        loadRunsFromSources(sources, {
-          stdin: io.stdin,
-          onProgress: (progress, partial) => {
-            onProgress(progress, partial);
-            return uiReady;
-          },
-          signal: abort.signal,
-          detachRuns: true,
-        }),
-      )
-    : null;
-  // Ink and React load only here, in a chunk of their own: print mode never pays for them.
-  const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
-  const api = streaming ? null : await apiSession(options, start.loaded, io);
-  const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
-  const actions = api
-    ? {
-        cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
-        submit: (threadId: string, runId: string, outputs: ReadonlyArray<{tool_call_id: string; output: string}>) => api.submitToolOutputs(threadId, runId, outputs),
-        baseUrl: api.connection.baseUrl,
-      }
-    : undefined;
-  const stdout = io.stdout as NodeJS.WriteStream;
-  // Checked already by runCli, so this does not throw.
-  const clock = clockFrom(io, options.now);
-  // The output form's editor runs on the terminal the keys come from.
-  const editText = createEditorLauncher({env: io.env, stdin, stdout});
-  // The alternate screen keeps the user's scrollback as it was once runlens quits.
-  // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
-  stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
-  const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
-  let nothingLoaded: LoadedRuns | null = null;
-  try {
-    const instance = render(
-      liveAppElement({
-        feed,
-        canWatch,
-        steps,
-        ...(actions ? {actions} : {}),
-        editText,
-        display: {color, ascii: options.ascii},
-        time: {utc: options.utc},
-        now: clock.now,
-        ...(clock.pinnedAt !== null ? {clockPinnedAt: clock.pinnedAt} : {}),
-        initialQuery: queryFrom(options),
-      }),
-      {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
-    );
-    uiDrawn();
-    // A load that ends with no run at all leaves the screen and says why, as print mode does.
-    void firstLoad?.then((loaded) => {
-      if (loaded.runs.length > 0 || abort.signal.aborted) return;
-      nothingLoaded = loaded;
-      instance.unmount();
-    });
-    await instance.waitUntilExit();
-  } finally {
-    // Quitting while the files load stops reading them.
-    abort.abort();
-    feed.stop();
-    restore();
-    if (stdin !== io.stdin) stdin.destroy();
-  }
-  if (nothingLoaded) return reportNothingLoaded(nothingLoaded, io);
-  return EXIT_OK;
-}
-
-function reportNothingLoaded(loaded: LoadedRuns, io: CliIo): number {
-  reportWarnings(loaded, io);
-  io.stderr.write(`runlens: no runs could be loaded from ${loaded.sources.map(safeInline).join(', ') || 'the sources given'}\n`);
-  return EXIT_FAILURE;
-}
-
+/** Runs one command line; the exit code. */
 export async function runCli(io: CliIo): Promise<number> {
   const first = io.argv[0];
   if (first === 'profile' || first === 'config') {
@@ -246,10 +50,7 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     options = parseCli(io.argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof UsageError) return reportUsageError(error, io);
     throw error;
   }
   if (localeLacksUnicode(io.env)) options.ascii = true;
@@ -268,10 +69,7 @@ export async function runCli(io: CliIo): Promise<number> {
     sources = defaultSources(options, io);
     now = clockFrom(io, options.now).now;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof UsageError) return reportUsageError(error, io);
     throw error;
   }
 
@@ -307,10 +105,7 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     loaded = await loadCliSources(options, sources, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof UsageError) return reportUsageError(error, io);
     const {SettingsError} = await import('../config/settings.js');
     if (error instanceof SettingsError) {
       io.stderr.write(`runlens: ${safeInline(error.message)}\n`);
@@ -367,73 +162,3 @@ export async function runCli(io: CliIo): Promise<number> {
   printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
   return EXIT_OK;
 }
-
-/**
- * Text with the value of every variable named like a secret (`*KEY*`, `*TOKEN*`, `*SECRET*`,
- * `*PASSWORD*`) replaced by `***`: an error's message or stack can quote a header or a URL.
- */
-export function hideSecrets(text: string, env: NodeJS.ProcessEnv): string {
-  let hidden = text;
-  for (const [name, value] of Object.entries(env)) {
-    if (value && value.length >= 8 && /KEY|TOKEN|SECRET|PASSWORD/i.test(name)) hidden = hidden.split(value).join('***');
-  }
-  return hidden;
-}
-
-/** Writes to a stream and resolves once it is flushed, so exit codes never cut output short. */
-function flush(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.writableLength === 0) resolve();
-    else stream.once('drain', () => resolve());
-  });
-}
-
-async function main(): Promise<void> {
-  const debug = process.argv.includes('--debug');
-  const fail = (error: unknown) => {
-    // Leave the alternate screen and show the cursor whatever happened.
-    if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
-    const message = hideSecrets(error instanceof Error ? error.message : String(error), process.env);
-    // An error of the system (ENOSPC, EIO) is the reason itself; anything else is a bug of ours.
-    const systemError = typeof (error as NodeJS.ErrnoException | null)?.code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
-    process.stderr.write(`runlens: ${systemError ? '' : 'internal error: '}${safeInline(message)}${debug ? '' : ' (--debug shows more)'}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${safeMultiline(hideSecrets(error.stack, process.env))}\n`);
-    process.exit(EXIT_FAILURE);
-  };
-  process.on('uncaughtException', fail);
-  process.on('unhandledRejection', fail);
-  const signalNumbers = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15} as const;
-  for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-    // Ctrl-C in the TUI is a key (raw mode); these are signals sent by kill or a closing terminal.
-    process.on(signal, () => {
-      // Ctrl-C meant for the output form's editor (the terminal was in its normal mode) is not for runlens.
-      if (signal === 'SIGINT' && interruptBelongsToEditor()) return;
-      if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
-      if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
-      process.stderr.write(`runlens: stopped by ${signal}\n`);
-      process.exit(128 + signalNumbers[signal]);
-    });
-  }
-  // A closed pipe (`runlens list | head`) is a normal end, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(EXIT_OK);
-    fail(error);
-  });
-  const code = await runCli({
-    argv: process.argv.slice(2),
-    env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    now: Date.now,
-  });
-  await flush(process.stdout);
-  // A failed write (a full disk: `runlens list > /dev/full`) is reported a tick later; wait for it
-  // rather than exit 0 with the output lost.
-  await new Promise((resolve) => setImmediate(resolve));
-  process.exit(code);
-}
-
-// Run only as the program, not when a test imports runCli.
-const invokedAs = process.argv[1] ?? '';
-if (/runlens(\.js)?$|main\.ts$/.test(invokedAs)) void main();

@@ -2,13 +2,13 @@
  * Print mode, like `gh run list`: an aligned table on a terminal, tab-separated values without a
  * header when piped, JSON with --json.
  */
-import {lineToText, safeJson, toneText} from '../format/ansi.js';
+import {lineToText, toneText} from '../panes/ansi.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
-import {safeInline} from '../format/sanitize.js';
+import {safeInline, safeJson} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
-import {runDurationSeconds} from '../store/listView.js';
+import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
 
 export interface PrintTarget {
@@ -18,9 +18,6 @@ export interface PrintTarget {
   color: boolean;
   columns: number;
 }
-
-/** The TSV columns, in order (documented in the README). */
-export const TSV_FIELDS = ['id', 'status', 'model', 'thread_id', 'created_at', 'started_at', 'ended_at', 'duration_s', 'total_tokens', 'note'] as const;
 
 function tsvField(text: string): string {
   // safeInline already turns tabs and newlines into visible escapes, so fields never split.

@@ -3,7 +3,8 @@
  * view (charts, figures, tables) in colour; piped, the same text without colour; with --json, every
  * figure as the stable object documented at StatsJson.
  */
-import {lineToText, safeJson} from '../format/ansi.js';
+import {safeJson} from '../format/sanitize.js';
+import {lineToText} from '../panes/ansi.js';
 import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {Line, PaneContent} from '../panes/content.js';
@@ -198,7 +199,7 @@ export function statsToJson(stats: RunStats): StatsJson {
 }
 
 /** Pane content as lines of `width` columns: text wrapped, tables drawn as aligned text. */
-export function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
+function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
   const out: Line[] = [];
   for (const block of content) {
     if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));
@@ -208,7 +209,7 @@ export function contentLines(content: PaneContent, width: number, ascii = false)
 }
 
 /** The statistics view as text, ANSI colours when `color`. */
-export function statsAsText(stats: RunStats, options: {width: number; color: boolean; ascii: boolean; time?: TimeOptions}): string {
+function statsAsText(stats: RunStats, options: {width: number; color: boolean; ascii: boolean; time?: TimeOptions}): string {
   const width = Math.max(20, Math.floor(options.width));
   const content = buildStatsPane(stats, {width, nowSeconds: stats.nowSeconds, ascii: options.ascii, time: options.time});
   return `${contentLines(content, width, options.ascii)

@@ -1,7 +1,7 @@
 /** `runlens stuck`: one row per run waiting for tool outputs (and stalled runs on request). */
-import {lineToText, safeJson, toneText} from '../format/ansi.js';
+import {lineToText, toneText} from '../panes/ansi.js';
 import {cutToWidth} from '../format/runColumns.js';
-import {safeInline} from '../format/sanitize.js';
+import {safeInline, safeJson} from '../format/sanitize.js';
 import {formatDuration, formatRfc3339, type TimeOptions} from '../format/time.js';
 import type {Line} from '../panes/content.js';
 import {matchesQuery, searchTerms, type ListQuery} from '../store/listView.js';

@@ -6,28 +6,25 @@
  */
 import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
-import {createAssistantsApi, type AssistantsApi, type ToolOutput} from '../sources/api/loadRunsFromApi.js';
+import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
+import type {ToolOutput} from '../triage/unstick.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
-import {safeJson} from '../format/ansi.js';
-import {safeInline} from '../format/sanitize.js';
+import {safeInline, safeJson} from '../format/sanitize.js';
 import {ActionError, checkOutputsForRun} from '../triage/toolOutputs.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
-import type {CliIo} from './main.js';
-
-// The checks live with the terminal UI's output form, which must not load the SDK; re-exported for callers of this module.
-export {ActionError, checkOutputsForRun};
+import {reportUsageError, type CliIo} from './cliIo.js';
 
 /** `CALL_ID=TEXT` → an output; the text may contain `=` and may be empty. */
-export function parseOutputFlag(text: string): ToolOutput {
+function parseOutputFlag(text: string): ToolOutput {
   const at = text.indexOf('=');
   if (at <= 0) throw new UsageError(`--output takes CALL_ID=TEXT, not '${safeInline(text.length > 40 ? `${text.slice(0, 40)}…` : text)}'`);
   return {tool_call_id: text.slice(0, at), output: text.slice(at + 1)};
 }
 
 /** The outputs in a file's JSON: `{"tool_outputs":[{"tool_call_id","output"}...]}` or `{"CALL_ID":"TEXT"}`. */
-export function parseOutputsJson(value: unknown, label: string): ToolOutput[] {
+function parseOutputsJson(value: unknown, label: string): ToolOutput[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ActionError(`${label}: expected {"tool_outputs":[...]} or {"CALL_ID":"TEXT"}`);
   }
@@ -67,7 +64,7 @@ function readOutputsFile(file: string): ToolOutput[] {
 }
 
 /** The outputs the flags and the file give; a call id given twice is refused. */
-export function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): ToolOutput[] {
+function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): ToolOutput[] {
   const outputs = [...options.outputs.map(parseOutputFlag), ...(options.outputsFile ? readOutputsFile(options.outputsFile) : [])];
   const seen = new Set<string>();
   for (const output of outputs) {
@@ -128,10 +125,7 @@ export async function runAction(options: CliOptions, io: CliIo): Promise<number>
   try {
     return await act(options, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`runlens: ${error.message}\nRun 'runlens --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
+    if (error instanceof UsageError) return reportUsageError(error, io);
     // ActionError and ApiSourceError messages are made safe (and scrubbed) where they are written.
     if (error instanceof ActionError || error instanceof ApiSourceError) {
       io.stderr.write(`runlens: ${error.message}\n`);

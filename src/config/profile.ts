@@ -4,11 +4,12 @@
  * value is secret is written as an env reference (`env:NAME`) and resolved when connecting.
  */
 import {z} from 'zod';
+import {safeInline} from '../format/sanitize.js';
 
 /** Profile names: a word that is safe in a file, a message and a shell. */
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Environment variable names, as POSIX shells accept them. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A header value that is a reference to an environment variable: `env:NAME`. */
 export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 /** HTTP header names (RFC 9110 tokens). */
@@ -18,10 +19,50 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'cookie', 'ocp-apim-subscription-key']);
 
 /** `"Name: value"` → [name, value], or null without a colon after a name. */
-export function splitHeader(text: string): [string, string] | null {
+function splitHeader(text: string): [string, string] | null {
   const colon = text.indexOf(':');
   if (colon <= 0) return null;
   return [text.slice(0, colon).trim(), text.slice(colon + 1).trim()];
+}
+
+/**
+ * `--header "Name: value"` flags as headers (a later flag of a name wins). A flag without a name
+ * before a colon throws `new Failure(message)`; the message quotes it unless it looks like a key.
+ */
+export function parseHeaderFlags(texts: readonly string[], Failure: new (message: string) => Error): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const text of texts) {
+    const header = splitHeader(text);
+    if (!header) throw new Failure(`--header takes "Name: value"${looksLikeSecret(text) ? '' : `, not '${safeInline(text)}'`}`);
+    headers[header[0]] = header[1];
+  }
+  return headers;
+}
+
+/**
+ * Headers with each `env:NAME` value read from the variable NAME (trimmed), the others as given.
+ * `fromEnv` holds the values read, to scrub them from messages; `problem` names the first header
+ * whose variable is unset or blank (the headers after it are not read).
+ */
+export function resolveEnvHeaders(
+  headers: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+): {headers: Record<string, string>; fromEnv: string[]; problem: string | null} {
+  const resolved: Record<string, string> = {};
+  const fromEnv: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const reference = ENV_REFERENCE.exec(value.trim());
+    if (!reference) {
+      resolved[name] = value;
+      continue;
+    }
+    const variable = reference[1]!;
+    const read = env[variable]?.trim();
+    if (!read) return {headers: resolved, fromEnv, problem: `header ${name} takes its value from the environment variable ${variable}, which is not set`};
+    resolved[name] = read;
+    fromEnv.push(read);
+  }
+  return {headers: resolved, fromEnv, problem: null};
 }
 
 /** Whether a header's value is a credential by its name (Authorization, api-key, …). */
@@ -67,7 +108,7 @@ export function maskHeaderValue(value: string): string {
   return ENV_REFERENCE.test(value.trim()) ? value.trim() : '***';
 }
 
-export const azureSchema = z.strictObject({
+const azureSchema = z.strictObject({
   endpoint: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}),
   apiVersion: z.string().min(1, 'must not be empty'),
   deployment: z.string().min(1).optional(),

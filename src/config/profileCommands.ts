@@ -7,13 +7,13 @@
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {safeInline} from '../format/sanitize.js';
-import {looksLikeSecret, maskHeaderValue, splitHeader, type NamedProfile, type Profile} from './profile.js';
+import {looksLikeSecret, maskHeaderValue, parseHeaderFlags, type NamedProfile, type Profile} from './profile.js';
 import {InvalidProfileError, ProfileNotFoundError, SettingsError, type Settings} from './settings.js';
 
-export const PROFILE_EXIT_OK = 0;
+const PROFILE_EXIT_OK = 0;
 /** A profile not found, a name taken, or a settings file that cannot be read or written. */
-export const PROFILE_EXIT_FAILURE = 1;
-export const PROFILE_EXIT_USAGE = 2;
+const PROFILE_EXIT_FAILURE = 1;
+const PROFILE_EXIT_USAGE = 2;
 
 export interface ProfileCommandIo {
   stdout: {write(text: string): unknown};
@@ -21,7 +21,7 @@ export interface ProfileCommandIo {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export const PROFILE_USAGE = `Profiles: where an Assistants API is and which env variable holds its key
+const PROFILE_USAGE = `Profiles: where an Assistants API is and which env variable holds its key
 
 Usage
   runlens profile add NAME [options]   add a profile (--replace to overwrite one)
@@ -52,13 +52,6 @@ function shown(value: string): string {
   return looksLikeSecret(value) ? '(a value that looks like a key)' : `'${safeInline(value)}'`;
 }
 
-/** `"Name: value"` → [name, value]. */
-export function parseHeaderFlag(text: string): [string, string] {
-  const header = splitHeader(text);
-  if (!header) throw new UsageError(`--header takes "Name: value"${looksLikeSecret(text) ? '' : `, not ${shown(text)}`}`);
-  return header;
-}
-
 function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>) {
   if (args.includes('--api-key') || args.some((arg) => arg.startsWith('--api-key='))) {
     throw new UsageError('runlens does not store keys: put the key in an environment variable and give its name with --api-key-env');
@@ -83,7 +76,7 @@ function keyStatus(profile: Profile, env: ProfileCommandIo['env']): string {
 }
 
 /** A profile for display and for --json: header values masked, nothing else secret in it. */
-export function maskedProfile(profile: Profile): Profile {
+function maskedProfile(profile: Profile): Profile {
   const masked: Profile = {...profile};
   if (profile.headers) {
     masked.headers = Object.fromEntries(Object.entries(profile.headers).map(([name, value]) => [name, maskHeaderValue(value)]));
@@ -133,7 +126,7 @@ function profileAdd(args: string[], io: ProfileCommandIo, settings: Settings): n
   if (text('org') !== undefined) profile.org = text('org')!;
   if (text('project') !== undefined) profile.project = text('project')!;
   const headers = (values['header'] as string[] | undefined) ?? [];
-  if (headers.length > 0) profile.headers = Object.fromEntries(headers.map(parseHeaderFlag));
+  if (headers.length > 0) profile.headers = parseHeaderFlags(headers, UsageError);
   const threads = ((values['thread'] as string[] | undefined) ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
   if (threads.length > 0) profile.threads = [...new Set(threads)];
   const endpoint = text('azure-endpoint');

@@ -6,7 +6,7 @@
  * is never overwritten: writes refuse until it is fixed or deleted.
  */
 import Conf from 'conf';
-import {formatZodPath} from './zodMessages.js';
+import {formatZodPath} from '../format/zodMessages.js';
 import {
   apiKeyEnvProblem,
   headerProblem,

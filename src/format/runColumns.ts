@@ -4,10 +4,9 @@
  */
 import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, pendingCallCount, type Run} from '../model/run.js';
-import {runDurationSeconds} from '../store/listView.js';
-import {waitingSince} from '../triage/stuck.js';
+import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
 import {safeInline} from './sanitize.js';
-import {statusStyle, type Tone} from './theme.js';
+import {statusSegment, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';
 
 export type ColumnKey = 'status' | 'id' | 'model' | 'thread' | 'created' | 'duration' | 'tokens' | 'note';
@@ -165,10 +164,8 @@ export function runNote(run: Run, nowSeconds: number): Cell {
 /** The text (and tone) of one cell. */
 export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = false): Cell {
   switch (key) {
-    case 'status': {
-      const style = statusStyle(run.status);
-      return {text: `${ascii ? style.asciiGlyph : style.glyph} ${safeInline(run.status)}`, tone: style.tone};
-    }
+    case 'status':
+      return statusSegment(run.status, ascii);
     case 'id':
       return {text: safeInline(run.id)};
     case 'model':

@@ -46,3 +46,21 @@ export function hasUnsafeCharacters(text: string): boolean {
   UNSAFE.lastIndex = 0;
   return UNSAFE.test(text);
 }
+
+/**
+ * JSON for stdout that is safe to show in a terminal: `JSON.stringify` leaves C1 controls, bidi
+ * overrides and zero-width characters raw inside strings; written as \\u escapes they stay the same
+ * JSON value but cannot act on the terminal.
+ */
+export function safeJson(value: unknown, indent?: number): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(
+    // The last alternative is the tag characters U+E0000–U+E007F, as UTF-16 surrogate pairs.
+    /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g,
+    (text) => {
+      // JSON writes characters outside the BMP as two \\u escapes, one per UTF-16 unit.
+      let escaped = '';
+      for (let index = 0; index < text.length; index += 1) escaped += `\\u${text.charCodeAt(index).toString(16).padStart(4, '0')}`;
+      return escaped;
+    },
+  );
+}

@@ -1,7 +1,7 @@
 /** The header's per-status counts, laid out so that every count shows with its word. */
 import {safeInline} from './sanitize.js';
 import {textWidth} from './textWidth.js';
-import {statusStyle, type Tone} from './theme.js';
+import {statusGlyph, statusStyle, type Tone} from './theme.js';
 
 export interface StatusCountCell {
   status: string;
@@ -16,9 +16,8 @@ export interface StatusCountCell {
 export function statusCountLines(counts: ReadonlyMap<string, number>, width: number, ascii: boolean): StatusCountCell[][] {
   const cells = (words: boolean) =>
     [...counts.entries()].map(([status, count]) => {
-      const style = statusStyle(status);
-      const glyph = ascii ? style.asciiGlyph : style.glyph;
-      return {status, tone: style.tone, text: words ? `${glyph} ${safeInline(status)} ${count}` : `${glyph}${count}`};
+      const glyph = statusGlyph(status, ascii);
+      return {status, tone: statusStyle(status).tone, text: words ? `${glyph} ${safeInline(status)} ${count}` : `${glyph}${count}`};
     });
   const pack = (all: StatusCountCell[]) => {
     const lines: StatusCountCell[][] = [[]];

@@ -2,6 +2,7 @@
  * Semantic styling tokens, one place for every colour. Each status colour comes with a glyph and a
  * word, so the UI reads the same with NO_COLOR or on a monochrome terminal.
  */
+import {safeInline} from './sanitize.js';
 
 /** What a piece of text means; the renderer picks the colour (or none). */
 export type Tone = 'plain' | 'dim' | 'strong' | 'good' | 'bad' | 'warn' | 'attention' | 'info' | 'accent' | 'label';
@@ -27,7 +28,7 @@ export interface StatusStyle {
   tone: Tone;
 }
 
-export const STATUS_STYLES: Record<string, StatusStyle> = {
+const STATUS_STYLES: Record<string, StatusStyle> = {
   queued: {glyph: '○', asciiGlyph: 'o', tone: 'dim'},
   in_progress: {glyph: '●', asciiGlyph: '*', tone: 'warn'},
   requires_action: {glyph: '!', asciiGlyph: '!', tone: 'attention'},
@@ -40,8 +41,19 @@ export const STATUS_STYLES: Record<string, StatusStyle> = {
 };
 
 /** A status the API may add later is still shown, with a neutral mark. */
-export const UNKNOWN_STATUS_STYLE: StatusStyle = {glyph: '?', asciiGlyph: '?', tone: 'accent'};
+const UNKNOWN_STATUS_STYLE: StatusStyle = {glyph: '?', asciiGlyph: '?', tone: 'accent'};
 
 export function statusStyle(status: string): StatusStyle {
   return STATUS_STYLES[status] ?? UNKNOWN_STATUS_STYLE;
+}
+
+/** The status's glyph, or its ASCII stand-in. */
+export function statusGlyph(status: string, ascii = false): string {
+  const style = statusStyle(status);
+  return ascii ? style.asciiGlyph : style.glyph;
+}
+
+/** `✓ completed` in the status's tone — glyph and word, so the status reads without colour. */
+export function statusSegment(status: string, ascii = false): {text: string; tone: Tone} {
+  return {text: `${statusGlyph(status, ascii)} ${safeInline(status)}`, tone: statusStyle(status).tone};
 }

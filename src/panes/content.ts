@@ -43,7 +43,7 @@ export function untrusted(text: string, tone?: Tone): Segment {
 export const SHOWN_CHARACTERS = 100_000;
 
 /** What stands for the characters past SHOWN_CHARACTERS. */
-export function notShownNote(hidden: number): string {
+function notShownNote(hidden: number): string {
   return `… ${hidden.toLocaleString('en-US')} more characters not shown (runlens show RUN_ID --json prints them)`;
 }
 
@@ -55,6 +55,23 @@ export function untrustedLines(text: string, tone?: Tone, limit = SHOWN_CHARACTE
     .map((line) => [tone ? {text: line, tone} : {text: line}]);
   if (shown !== text) lines.push([{text: notShownNote(text.length - shown.length), tone: 'dim'}]);
   return lines;
+}
+
+/** Pretty JSON as lines, every string value made safe (escapes inside JSON strings stay JSON). */
+export function jsonLines(value: unknown): Line[] {
+  let text: string;
+  try {
+    // A long string is cut inside its JSON string, so the fields after it still show.
+    const cutLongStrings = (_key: string, field: unknown) =>
+      typeof field === 'string' && field.length > SHOWN_CHARACTERS ? `${field.slice(0, SHOWN_CHARACTERS)}${notShownNote(field.length - SHOWN_CHARACTERS)}` : field;
+    text = JSON.stringify(value, cutLongStrings, 2) ?? String(value);
+  } catch {
+    // Nesting deeper than the stack allows: say so rather than fail the whole pane.
+    return [[{text: '(too deeply nested to show as JSON)', tone: 'warn'}]];
+  }
+  // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
+  // Its long strings are cut already; the whole text is not, or the fields after them would go.
+  return untrustedLines(text, undefined, Number.POSITIVE_INFINITY);
 }
 
 /** Builds a pane's blocks line by line. */

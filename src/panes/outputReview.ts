@@ -3,7 +3,7 @@
  * as the JSON that goes over the wire, with any character that could act on a terminal written as
  * a `\u` escape (`safeJson`), so what is shown still parses to what is sent.
  */
-import {safeJson} from '../format/ansi.js';
+import {safeJson} from '../format/sanitize.js';
 import type {SubmitToolOutputsBody} from '../triage/unstick.js';
 import {submitToolOutputsUrl} from '../triage/unstick.js';
 import {untrusted, untrustedLines, type Line} from './content.js';

@@ -12,7 +12,3 @@ export const PANES = [
 ] as const;
 
 export type PaneId = (typeof PANES)[number]['id'];
-
-export function paneTitle(id: PaneId): string {
-  return PANES.find((pane) => pane.id === id)?.title ?? id;
-}

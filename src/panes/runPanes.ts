@@ -4,35 +4,18 @@
  */
 import {parseJson} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
-import {statusStyle, type Tone} from '../format/theme.js';
-import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
+import {statusSegment, type Tone} from '../format/theme.js';
+import {formatDuration, formatTimestamp} from '../format/time.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
-import {waitingSince} from '../triage/stuck.js';
+import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {runTimeline} from '../stats/timeline.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
-import {notShownNote, PaneBuilder, SHOWN_CHARACTERS, untrusted, untrustedLines, type Line, type PaneContent, type Segment} from './content.js';
+import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
+import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
-import type {StepsView} from '../sources/stepLoader.js';
 import {buildStepsPane, stepsBadge} from './stepsPane.js';
-
-export interface PaneContext {
-  nowSeconds: number;
-  time: TimeOptions;
-  /** Use ASCII stand-ins for glyphs. */
-  ascii?: boolean;
-  /** Columns available, for drawings such as the timeline (default 80). */
-  width?: number;
-  /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
-  steps?: StepsView;
-}
-
-/** `✓ completed` — glyph and word, so the status reads without colour. */
-export function statusSegment(status: string, ascii = false): Segment {
-  const style = statusStyle(status);
-  return {text: `${ascii ? style.asciiGlyph : style.glyph} ${safeInline(status)}`, tone: style.tone};
-}
+import {runTimeline} from './timeline.js';
 
 function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {
   if (seconds === null) return [{text: '—', tone: 'dim'}];
@@ -42,23 +25,6 @@ function timestampSegments(seconds: number | null, context: PaneContext): Segmen
 function jsonInline(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text;
-}
-
-/** Pretty JSON as lines, every string value made safe (escapes inside JSON strings stay JSON). */
-export function jsonLines(value: unknown): Line[] {
-  let text: string;
-  try {
-    // A long string is cut inside its JSON string, so the fields after it still show.
-    const cutLongStrings = (_key: string, field: unknown) =>
-      typeof field === 'string' && field.length > SHOWN_CHARACTERS ? `${field.slice(0, SHOWN_CHARACTERS)}${notShownNote(field.length - SHOWN_CHARACTERS)}` : field;
-    text = JSON.stringify(value, cutLongStrings, 2) ?? String(value);
-  } catch {
-    // Nesting deeper than the stack allows: say so rather than fail the whole pane.
-    return [[{text: '(too deeply nested to show as JSON)', tone: 'warn'}]];
-  }
-  // JSON.stringify escapes C0 controls already; safeMultiline catches C1, bidi and zero-width.
-  // Its long strings are cut already; the whole text is not, or the fields after them would go.
-  return untrustedLines(text, undefined, Number.POSITIVE_INFINITY);
 }
 
 function overviewPane(run: Run, context: PaneContext): PaneContent {

@@ -3,13 +3,15 @@
  * the steps (or why there are none) in, blocks out; fetching is the StepLoader's job.
  */
 import {safeInline} from '../format/sanitize.js';
+import {statusSegment} from '../format/theme.js';
 import type {RunStep, StepToolCall} from '../model/runStep.js';
 import {formatWarning} from '../sources/parseRunText.js';
-import type {StepsView} from '../sources/stepLoader.js';
-import {STEPS_NEED_API} from '../sources/stepLoader.js';
-import {PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
-import {jsonLines, statusSegment, type PaneContext} from './runPanes.js';
+import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
+import type {PaneContext, StepsView} from './paneContext.js';
 import {formatTimestamp} from '../format/time.js';
+
+/** Why a run has no steps to show (file sources). */
+export const STEPS_NEED_API = 'Steps are only available from the API (open the runs with --thread ID or --profile NAME).';
 
 const INDENT = '   ';
 

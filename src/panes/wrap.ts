@@ -55,18 +55,21 @@ export function wrapLine(line: Line, width: number): Line[] {
   }
   if (row.length > 0) rows.push(row);
   // Trailing spaces at a break are invisible; drop them so a row never exceeds the width.
-  for (const segments of rows) {
-    while (segments.length > 0) {
-      const last = segments[segments.length - 1]!;
-      const trimmed = last.text.trimEnd();
-      if (trimmed !== '') {
-        last.text = trimmed;
-        break;
-      }
-      segments.pop();
-    }
-  }
+  for (const segments of rows) trimLineEnd(segments);
   return rows;
+}
+
+/** Drops the spaces at the end of a line (in place), and the segments they empty. */
+export function trimLineEnd(line: Segment[]): void {
+  while (line.length > 0) {
+    const last = line[line.length - 1]!;
+    const trimmed = last.text.trimEnd();
+    if (trimmed !== '') {
+      last.text = trimmed;
+      return;
+    }
+    line.pop();
+  }
 }
 
 export function wrapLines(lines: readonly Line[], width: number): Line[] {

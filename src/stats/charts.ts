@@ -14,13 +14,11 @@ import type {Tone} from '../format/theme.js';
 import {cutToWidth, fitCell} from '../format/runColumns.js';
 
 /** Horizontal bar ends by eighths of a cell: index = eighths (1..8). */
-export const BAR_EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'] as const;
+const BAR_EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'] as const;
 /** Column and sparkline cells by eighths (1..8); index 0 is an empty cell. */
-export const COLUMN_EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+const COLUMN_EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 /** ASCII sparkline levels, lowest first (a blank is zero). */
-export const ASCII_LEVELS = '.:-=+*#%@';
-
-export {textWidth};
+const ASCII_LEVELS = '.:-=+*#%@';
 
 /** Cuts text to at most `width` columns, ending in `…` (ASCII: `~`) when it had to cut. */
 export function fitText(text: string, width: number, ascii = false): string {
@@ -33,7 +31,7 @@ export function padText(text: string, width: number, align: 'left' | 'right' = '
 }
 
 /** Width of a line of segments. */
-export function lineWidth(line: Line): number {
+function lineWidth(line: Line): number {
   let width = 0;
   for (const segment of line) width += textWidth(segment.text);
   return width;

@@ -13,7 +13,7 @@
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 
 /** The bucket sizes runs over time can use, smallest first; the first that gives ≤ maxBuckets wins. */
-export const BUCKET_SIZES = [
+const BUCKET_SIZES = [
   {name: 'minute', seconds: 60},
   {name: '5m', seconds: 300},
   {name: '15m', seconds: 900},
@@ -28,13 +28,13 @@ const WEEK = 604_800;
 const MONDAY = 345_600;
 
 /** Statuses counted as "did not produce an answer" in the runs-over-time buckets. */
-export const UNSUCCESSFUL_STATUSES: ReadonlySet<string> = new Set(['failed', 'expired', 'incomplete']);
+const UNSUCCESSFUL_STATUSES: ReadonlySet<string> = new Set(['failed', 'expired', 'incomplete']);
 
 /**
  * Upper edges (seconds, exclusive) of the duration histogram's bins; the last bin is open-ended.
  * Roughly logarithmic, so 1-second runs and 1-hour runs both get readable bins.
  */
-export const HISTOGRAM_EDGES: readonly number[] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 86_400, 604_800];
+const HISTOGRAM_EDGES: readonly number[] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 86_400, 604_800];
 
 export interface StatsOptions {
   /** At most this many buckets in runs over time (default 60). */

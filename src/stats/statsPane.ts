@@ -5,7 +5,7 @@
  * so they fit the width exactly, read with no colour and have an ASCII form.
  */
 import {safeInline} from '../format/sanitize.js';
-import {statusStyle} from '../format/theme.js';
+import {statusSegment} from '../format/theme.js';
 import {formatAbsolute, formatDuration, type TimeOptions} from '../format/time.js';
 import {PaneBuilder, type Line, type PaneContent, type Segment} from '../panes/content.js';
 import type {Run} from '../model/run.js';
@@ -23,7 +23,7 @@ export interface StatsPaneContext {
   chartHeight?: number;
 }
 
-/** The section titles, in order (the lead's tests and help can refer to them). */
+/** The section titles, in order (tests and help can refer to them). */
 export const STATS_SECTIONS = [
   'Runs by status',
   'Runs over time',
@@ -54,11 +54,6 @@ function symbols(ascii: boolean): Symbols {
 const idWidth = (ids: readonly string[]) => Math.max(0, ...ids.map((id) => safeInline(id).length));
 
 const plural = (count: number, word: string, words = `${word}s`) => `${formatCount(count)} ${count === 1 ? word : words}`;
-
-function statusLabel(status: string, ascii: boolean): string {
-  const style = statusStyle(status);
-  return `${ascii ? style.asciiGlyph : style.glyph} ${safeInline(status)}`;
-}
 
 /** `2026-11-25 11:00` (or `... UTC`) for the time axis; dates only for day and week buckets. */
 function axisTime(seconds: number, bucketSeconds: number, time: TimeOptions): string {
@@ -150,13 +145,10 @@ export function buildStatsPane(stats: RunStats, context: StatsPaneContext): Pane
   b.blank().heading('Runs by status');
   b.lines(
     barChart(
-      stats.byStatus.map((entry): BarRow => ({
-        label: statusLabel(entry.status, ascii),
-        value: entry.count,
-        note: formatShare(entry.share),
-        labelTone: statusStyle(entry.status).tone,
-        barTone: statusStyle(entry.status).tone,
-      })),
+      stats.byStatus.map((entry): BarRow => {
+        const status = statusSegment(entry.status, ascii);
+        return {label: status.text, value: entry.count, note: formatShare(entry.share), labelTone: status.tone, barTone: status.tone};
+      }),
       {width, ascii},
     ),
   );
@@ -272,7 +264,7 @@ export function buildStatsPane(stats: RunStats, context: StatsPaneContext): Pane
           formatCount(thread.runs),
           thread.activeRuns > 0 ? {text: formatCount(thread.activeRuns), tone: 'warn'} : '',
           safeInline(thread.lastRunId),
-          {text: statusLabel(thread.lastStatus, ascii), tone: statusStyle(thread.lastStatus).tone},
+          statusSegment(thread.lastStatus, ascii),
         ]),
         {width, ascii},
       ),
@@ -297,7 +289,7 @@ export function buildStatsPane(stats: RunStats, context: StatsPaneContext): Pane
           const left = lock.expiresAt === null ? null : lock.expiresAt - stats.nowSeconds;
           return [
             safeInline(lock.threadId),
-            {text: statusLabel(lock.status, ascii), tone: statusStyle(lock.status).tone},
+            statusSegment(lock.status, ascii),
             lock.lockedSeconds === null ? '-' : formatDuration(lock.lockedSeconds),
             safeInline(lock.runId),
             left === null ? '' : left > 0 ? {text: `in ${formatDuration(left)}`, tone: 'warn'} : {text: `${formatDuration(-left)} ago`, tone: 'bad'},

@@ -3,11 +3,11 @@
  * runs newest first, and the unfinished run that locks the thread marked. Pure.
  */
 import {safeInline} from '../format/sanitize.js';
-import {statusStyle} from '../format/theme.js';
+import {statusGlyph, statusStyle} from '../format/theme.js';
 import {formatDuration, formatRelative} from '../format/time.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {PaneBuilder, type Line, type PaneContent} from '../panes/content.js';
-import {runDurationSeconds} from '../store/listView.js';
+import {runDurationSeconds} from '../model/runFacts.js';
 import {formatCount, textTable, type TextCell} from './charts.js';
 
 export interface ThreadGroup {
@@ -79,7 +79,7 @@ export interface ThreadsPaneContext {
 }
 
 /** The thread view's content for already grouped runs. */
-export function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneContext): PaneContent {
+function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneContext): PaneContent {
   const width = Math.max(10, Math.floor(context.width));
   const ascii = context.ascii ?? false;
   const lockMark = ascii ? '>' : '▶';
@@ -120,15 +120,15 @@ export function buildThreadsPane(groups: readonly ThreadGroup[], context: Thread
     }
     headings.set(rows.length, [[], ...heading]);
     for (const run of group.runs.slice(0, maxRuns)) {
-      const style = statusStyle(run.status);
+      const tone = statusStyle(run.status).tone;
       const duration = runDurationSeconds(run, context.nowSeconds);
       const tokens = run.usage?.totalTokens ?? null;
       const holds = group.threadId !== null && run === group.active;
       rows.push([
         holds ? {text: lockMark, tone: 'attention'} : '',
-        {text: ascii ? style.asciiGlyph : style.glyph, tone: style.tone},
+        {text: statusGlyph(run.status, ascii), tone},
         {text: safeInline(run.id), tone: holds ? 'attention' : undefined},
-        {text: safeInline(run.status), tone: style.tone},
+        {text: safeInline(run.status), tone},
         run.createdAt === null ? {text: '-', tone: 'dim'} : {text: formatRelative(run.createdAt, context.nowSeconds), tone: 'dim'},
         duration === null ? '' : `${formatDuration(duration)}${isActiveStatus(run.status) ? '+' : ''}`,
         run.model === null ? '' : safeInline(run.model),

@@ -3,7 +3,7 @@
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
-import {DEFAULT_STALLED_AFTER_SECONDS, waitingSince} from '../triage/stuck.js';
+import {DEFAULT_STALLED_AFTER_SECONDS, isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
 
 export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'model', 'id', 'waiting'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -54,14 +54,6 @@ export const DEFAULT_QUERY: ListQuery = {
   descending: true,
 };
 
-/** Seconds the run has taken: until it ended, or until now while it is not final. */
-export function runDurationSeconds(run: Run, nowSeconds: number): number | null {
-  const start = run.startedAt ?? null;
-  if (start === null) return null;
-  const end = run.endedAt ?? (isActiveStatus(run.status) ? nowSeconds : null);
-  return end === null ? null : Math.max(0, end - start);
-}
-
 const STATUS_ORDER = new Map<string, number>(
   // Runs that need a person first, then the ones that are running, then the finished.
   ['requires_action', 'expired', 'failed', 'incomplete', 'cancelling', 'in_progress', 'queued', 'cancelled', 'completed'].map(
@@ -73,14 +65,6 @@ function statusRank(status: string): number {
   return STATUS_ORDER.get(status) ?? KNOWN_STATUSES.length + 1;
 }
 
-/** The same rule as the header badge (triage/stuck.ts): waiting, or unfinished past the threshold. */
-function isStuck(run: Run, query: ListQuery, nowSeconds: number): boolean {
-  if (run.status === 'requires_action') return true;
-  if (query.stuck !== 'stalled' || !isActiveStatus(run.status)) return false;
-  const since = waitingSince(run);
-  return since !== null && nowSeconds - since >= query.stalledAfterSeconds;
-}
-
 /** Search terms: every word must appear (case-insensitive) somewhere in the run's searchable text. */
 export function searchTerms(search: string): string[] {
   return search.toLowerCase().split(/\s+/).filter(Boolean);
@@ -89,7 +73,7 @@ export function searchTerms(search: string): string[] {
 export function matchesQuery(run: Run, query: ListQuery, nowSeconds: number, terms = searchTerms(query.search)): boolean {
   if (query.statuses && !query.statuses.includes(run.status)) return false;
   if (query.model && run.model !== query.model) return false;
-  if (query.stuck !== 'off' && !isStuck(run, query, nowSeconds)) return false;
+  if (query.stuck !== 'off' && !isStuck(run, nowSeconds, {includeStalled: query.stuck === 'stalled', stalledAfterSeconds: query.stalledAfterSeconds})) return false;
   for (const term of terms) if (!run.searchText.includes(term)) return false;
   return true;
 }

@@ -207,7 +207,7 @@ function describeValue(value: unknown): string {
  * `missing required property 'city'`, `/unit must be one of celsius, fahrenheit`,
  * `/days must be integer`, `/extra is not allowed (additionalProperties)`.
  */
-export function formatSchemaError(error: ErrorObject): string {
+function formatSchemaError(error: ErrorObject): string {
   const at = error.instancePath;
   const params = error.params as Record<string, unknown>;
   const subject = at === '' ? 'arguments' : at;

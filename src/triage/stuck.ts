@@ -6,12 +6,11 @@
 import {formatDurationShort} from '../format/time.js';
 import {DEPTH_ADVICE} from '../model/powershell.js';
 import {isActiveStatus, type Run} from '../model/run.js';
+import {DEFAULT_STALLED_AFTER_SECONDS, isStalled, isStuck, waitingSeconds} from '../model/runFacts.js';
 import {checkToolCalls, summarizeProblems} from './toolCallChecks.js';
 
-/** Default age after which a queued / in-progress / cancelling run counts as stalled. */
-export const DEFAULT_STALLED_AFTER_SECONDS = 600;
 /** Default window in which a waiting run "expires soon". */
-export const DEFAULT_EXPIRING_WITHIN_SECONDS = 300;
+const DEFAULT_EXPIRING_WITHIN_SECONDS = 300;
 
 export interface StuckRun {
   run: Run;
@@ -40,21 +39,6 @@ export interface FindStuckOptions {
   withProblems?: boolean;
 }
 
-/**
- * When the run started waiting, as far as the run object tells. The API records no time for
- * entering `requires_action` (nor for a later return to `queued`), so this is `started_at`, else
- * `created_at`: an upper bound on how long the run has been in its current state.
- */
-export function waitingSince(run: Run): number | null {
-  return run.startedAt ?? run.createdAt ?? null;
-}
-
-function waitingSecondsOf(run: Run, nowSeconds: number): number | null {
-  const since = waitingSince(run);
-  // Clock skew can put a start a little in the future; never report a negative wait.
-  return since === null ? null : Math.max(0, nowSeconds - since);
-}
-
 /** Longest waiting first; unknown ages last; then soonest expiry; then id, so the order is stable. */
 function compareStuck(a: StuckRun, b: StuckRun): number {
   if (a.waitingSeconds !== b.waitingSeconds) {
@@ -79,11 +63,10 @@ export function findStuckRuns(runs: readonly Run[], nowSeconds: number, options:
   const {includeStalled = false, stalledAfterSeconds = DEFAULT_STALLED_AFTER_SECONDS, olderThanSeconds, withProblems = true} = options;
   const stuck: StuckRun[] = [];
   for (const run of runs) {
+    if (!isStuck(run, nowSeconds, {includeStalled, stalledAfterSeconds})) continue;
     const waiting = run.status === 'requires_action';
-    if (!waiting && !(includeStalled && isActiveStatus(run.status))) continue;
-    const waitingSeconds = waitingSecondsOf(run, nowSeconds);
-    if (!waiting && (waitingSeconds === null || waitingSeconds < stalledAfterSeconds)) continue;
-    if (olderThanSeconds !== undefined && (waitingSeconds === null || waitingSeconds < olderThanSeconds)) continue;
+    const waited = waitingSeconds(run, nowSeconds);
+    if (olderThanSeconds !== undefined && (waited === null || waited < olderThanSeconds)) continue;
     const expiresInSeconds = run.expiresAt === null ? null : run.expiresAt - nowSeconds;
     const calls = waiting ? run.requiredAction?.toolCalls ?? [] : [];
     let problems: string[] = [];
@@ -96,7 +79,7 @@ export function findStuckRuns(runs: readonly Run[], nowSeconds: number, options:
     stuck.push({
       run,
       kind: waiting ? 'waiting' : 'stalled',
-      waitingSeconds,
+      waitingSeconds: waited,
       expiresInSeconds,
       expiredWhileWaiting: waiting && expiresInSeconds !== null && expiresInSeconds <= 0,
       pendingFunctions: calls.map((call) => call.functionName),
@@ -155,14 +138,14 @@ export function summarizeStuck(runs: readonly Run[], nowSeconds: number, options
     if (!isActiveStatus(run.status)) continue;
     summary.active += 1;
     if (run.threadId !== null) threads.add(run.threadId);
-    const waitingSeconds = waitingSecondsOf(run, nowSeconds);
     if (run.status !== 'requires_action') {
-      if (waitingSeconds !== null && waitingSeconds >= stalledAfterSeconds) summary.stalled += 1;
+      if (isStalled(run, nowSeconds, stalledAfterSeconds)) summary.stalled += 1;
       continue;
     }
     summary.waiting += 1;
-    if (waitingSeconds !== null && (summary.oldestWaitingSeconds === null || waitingSeconds > summary.oldestWaitingSeconds)) {
-      summary.oldestWaitingSeconds = waitingSeconds;
+    const waited = waitingSeconds(run, nowSeconds);
+    if (waited !== null && (summary.oldestWaitingSeconds === null || waited > summary.oldestWaitingSeconds)) {
+      summary.oldestWaitingSeconds = waited;
     }
     if (run.expiresAt === null) continue;
     const expiresIn = run.expiresAt - nowSeconds;

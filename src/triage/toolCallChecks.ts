@@ -127,11 +127,6 @@ function functionTools(run: Run): Map<string, ToolDefinition> {
   return functions;
 }
 
-/** Checks one tool call against the run's declared tools. */
-export function checkToolCall(run: Run, call: RequiredToolCall): ToolCallReport {
-  return checkCall(run, call, functionTools(run));
-}
-
 function checkCall(run: Run, call: RequiredToolCall, functions: Map<string, ToolDefinition>): ToolCallReport {
   const known = checkKnownFunction(run, call, functions);
   const json = checkJson(call);

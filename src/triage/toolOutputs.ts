@@ -5,7 +5,7 @@
  */
 import {z} from 'zod';
 import type {Run} from '../model/run.js';
-import {formatZodPath} from '../config/zodMessages.js';
+import {formatZodPath} from '../format/zodMessages.js';
 import {locateJsonError, locateJsonPath} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
 import type {SubmitToolOutputsBody, ToolOutput} from './unstick.js';

@@ -4,8 +4,10 @@
  */
 import type {Run} from '../model/run.js';
 
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** OpenAI's own endpoint: where the unstick request goes unless told otherwise, and the API source's last fallback. */
+export const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
 
+/** One output for a pending tool call, as `submit_tool_outputs` takes it. */
 export interface ToolOutput {
   tool_call_id: string;
   output: string;
@@ -33,7 +35,7 @@ export function shellQuote(text: string): string {
 }
 
 /** `{baseUrl}/threads/{thread}/runs/{run}/submit_tool_outputs`; the ids are percent-encoded. */
-export function submitToolOutputsUrl(run: Pick<Run, 'id' | 'threadId'>, baseUrl: string = DEFAULT_BASE_URL): string | null {
+export function submitToolOutputsUrl(run: Pick<Run, 'id' | 'threadId'>, baseUrl: string = OFFICIAL_BASE_URL): string | null {
   if (!run.threadId) return null;
   const base = baseUrl.replace(/\/+$/, '');
   return `${base}/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs`;
@@ -52,7 +54,7 @@ export interface CurlOptions {
  * single-quoted. Null when there is no body, or the run has no thread id to build the URL from.
  */
 export function submitToolOutputsCurl(run: Run, options: CurlOptions | string = {}): string | null {
-  const {baseUrl = DEFAULT_BASE_URL, multiline = false} = typeof options === 'string' ? {baseUrl: options} : options;
+  const {baseUrl = OFFICIAL_BASE_URL, multiline = false} = typeof options === 'string' ? {baseUrl: options} : options;
   const body = submitToolOutputsBody(run);
   const url = submitToolOutputsUrl(run, baseUrl);
   if (!body || !url) return null;

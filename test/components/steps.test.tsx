@@ -3,7 +3,7 @@ import {LiveApp} from '../../components/LiveApp.js';
 import {normalizeRun} from '../../src/model/normalize.js';
 import {normalizeRunStep} from '../../src/model/runStep.js';
 import {RunFeed} from '../../src/sources/runFeed.js';
-import {StepLoader} from '../../src/sources/stepLoader.js';
+import {StepLoader} from '../../src/store/stepLoader.js';
 import type {Run} from '../../src/model/run.js';
 import {appElement, FIXED_NOW_MS, KEYS, plainLines, renderSized, waitForText, type TestInstance} from './helpers.js';
 

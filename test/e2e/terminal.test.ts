@@ -156,7 +156,7 @@ describe.concurrent('signals', () => {
     });
   }
 
-  // App bug: main.ts restores the terminal on SIGTERM and SIGHUP but has no SIGINT handler, so a
+  // App bug: bin.ts restores the terminal on SIGTERM and SIGHUP but has no SIGINT handler, so a
   // SIGINT (kill -INT, or Ctrl-C pressed before Ink has switched the terminal to raw mode) ends
   // runlens with the alternate screen still on: the shell comes back inside the TUI's last frame.
   it('SIGINT leaves the alternate screen too', async (context) => {

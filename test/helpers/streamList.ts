@@ -1,6 +1,5 @@
 import {Readable} from 'node:stream';
-import type {CliOptions} from '../../src/cli/args.js';
-import {queryFrom} from '../../src/cli/main.js';
+import {queryFrom, type CliOptions} from '../../src/cli/args.js';
 import {streamRunList} from '../../src/cli/streamRunList.js';
 import {OutputCollector} from './outputCollector.js';
 

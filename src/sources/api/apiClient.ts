@@ -8,15 +8,14 @@
  * in a message, and the description of the connection (`ResolvedConnection`) does not carry it.
  */
 import OpenAI, {AzureOpenAI} from 'openai';
-import {ENV_REFERENCE, isSecretHeader, looksLikeSecret, type AzureSettings, type NamedProfile} from '../../config/profile.js';
+import {ENV_REFERENCE, isSecretHeader, looksLikeSecret, resolveEnvHeaders, type AzureSettings, type NamedProfile} from '../../config/profile.js';
+import {OFFICIAL_BASE_URL} from '../../triage/unstick.js';
 
-/** The official endpoint. */
-export const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
-export const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
-export const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
+const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
+const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
 /** The SDK waits 10 minutes by default; far too long for someone looking at a terminal. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 2;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -113,22 +112,12 @@ function describeProfile(options: ApiConnectionOptions): string {
 /** Resolves `env:NAME` header values; the resolved secrets are collected for scrubbing. */
 function resolveHeaders(options: ApiConnectionOptions, env: Env, secrets: string[]): Record<string, string> {
   const merged: Record<string, string> = {...options.profile?.headers, ...options.headers};
-  const headers: Record<string, string> = {};
+  const {headers, fromEnv, problem} = resolveEnvHeaders(merged, env);
+  if (problem) throw new ApiConfigError(`${problem}${describeProfile(options)}`);
+  secrets.push(...fromEnv);
   for (const [name, value] of Object.entries(merged)) {
-    const reference = ENV_REFERENCE.exec(value.trim());
-    if (!reference) {
-      headers[name] = value;
-      // A credential given on the command line is scrubbed from messages like the key.
-      if (isSecretHeader(name) || looksLikeSecret(value)) secrets.push(value.replace(/^(bearer|basic)\s+/i, ''));
-      continue;
-    }
-    const variable = reference[1]!;
-    const resolved = nonEmpty(env[variable]);
-    if (resolved === undefined) {
-      throw new ApiConfigError(`header ${name} takes its value from the environment variable ${variable}, which is not set${describeProfile(options)}`);
-    }
-    headers[name] = resolved;
-    secrets.push(resolved);
+    // A credential given on the command line is scrubbed from messages like the key.
+    if (!ENV_REFERENCE.test(value.trim()) && (isSecretHeader(name) || looksLikeSecret(value))) secrets.push(value.replace(/^(bearer|basic)\s+/i, ''));
   }
   return headers;
 }

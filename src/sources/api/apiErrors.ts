@@ -14,7 +14,7 @@ import {safeInline} from '../../format/sanitize.js';
 import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
 
 /** The day OpenAI turned its hosted Assistants API off. */
-export const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
+const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
 export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'submit-tool-outputs' | 'cancel-run';
@@ -140,21 +140,33 @@ function serverMessage(error: APIError, secrets: readonly string[]): string | nu
   return redactSecrets(text, secrets);
 }
 
-/** Walks an error's `cause` chain for a system error code (ECONNREFUSED, ENOTFOUND, …). */
-function systemCode(error: unknown): string | null {
+/**
+ * An error and what caused it, outermost first, at most six deep: each one's `cause`, or for an
+ * AggregateError (IPv4 and IPv6 both refused) the first of its `errors`, which says it.
+ */
+function causeChain(error: unknown): object[] {
+  const chain: object[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth += 1) {
-    const code = (current as {code?: unknown}).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
+    chain.push(current);
     const errors = (current as {errors?: unknown}).errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      // AggregateError (IPv4 and IPv6 both refused): the first one says it.
-      current = errors[0];
-      continue;
-    }
-    current = (current as {cause?: unknown}).cause;
+    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as {cause?: unknown}).cause;
+  }
+  return chain;
+}
+
+/** The first system error code (ECONNREFUSED, ENOTFOUND, …) along an error's cause chain. */
+export function systemCode(error: unknown): string | null {
+  for (const link of causeChain(error)) {
+    const code = (link as {code?: unknown}).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
   }
   return null;
+}
+
+/** Whether fetch refused the port outright (the WHATWG "bad ports": 6000, 6667, …). */
+export function isBadPort(error: unknown): boolean {
+  return causeChain(error).some((link) => (link as {message?: unknown}).message === 'bad port');
 }
 
 function describeConnectionError(error: unknown, host: string, hostname: string): string {
@@ -178,22 +190,9 @@ function describeConnectionError(error: unknown, host: string, hostname: string)
         return `TLS error connecting to ${host} (${code})`;
       }
       if (code) return `cannot connect to ${host} (${code})`;
-      // fetch refuses some ports outright (the WHATWG "bad ports": 6000, 6667, …).
-      if (innermostMessage(error) === 'bad port') return `cannot connect to ${host}: fetch refuses this port (a "bad port"); use another one`;
+      if (isBadPort(error)) return `cannot connect to ${host}: fetch refuses this port (a "bad port"); use another one`;
       return `cannot connect to ${host}`;
   }
-}
-
-/** The message at the end of an error's `cause` chain. */
-function innermostMessage(error: unknown): string | null {
-  let current: unknown = error;
-  let message: string | null = null;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth += 1) {
-    const text = (current as {message?: unknown}).message;
-    if (typeof text === 'string') message = text;
-    current = (current as {cause?: unknown}).cause;
-  }
-  return message;
 }
 
 function whoseKey(connection: ResolvedConnection | undefined): string {

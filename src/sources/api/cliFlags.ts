@@ -2,7 +2,7 @@
  * From command-line flags (and the settings' profiles) to the options of `loadRunsFromApi`, so the
  * CLI only declares the flags and calls `resolveApiRequest`. Pure: no I/O beyond reading settings.
  */
-import {looksLikeSecret, splitHeader, type NamedProfile} from '../../config/profile.js';
+import {parseHeaderFlags, type NamedProfile} from '../../config/profile.js';
 import type {Settings} from '../../config/settings.js';
 import type {ApiConnectionOptions} from './apiClient.js';
 
@@ -81,15 +81,7 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): A
       profile ? `no thread: give --thread ID (profile '${profile.name}' has no threads)` : 'no thread: give --thread ID, or a --profile with threads',
     );
   }
-  let headers: Record<string, string> | undefined;
-  if (flags.headers && flags.headers.length > 0) {
-    headers = {};
-    for (const text of flags.headers) {
-      const header = splitHeader(text);
-      if (!header) throw new ApiFlagError(`--header takes "Name: value"${looksLikeSecret(text) ? '' : `, not '${text}'`}`);
-      headers[header[0]] = header[1];
-    }
-  }
+  const headers = flags.headers && flags.headers.length > 0 ? parseHeaderFlags(flags.headers, ApiFlagError) : undefined;
   const timeoutSeconds = flags.timeoutSeconds;
   if (timeoutSeconds !== null && timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
     throw new ApiFlagError(`--timeout takes a number of seconds above 0, not '${timeoutSeconds}'`);

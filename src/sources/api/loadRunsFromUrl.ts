@@ -9,12 +9,11 @@
 import type {LoadedRuns} from '../loadSources.js';
 import {decodeRunFile, RunCollection} from '../loadSources.js';
 import {isJsonLinesName, parseJsonLines, parseRunText, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
-import {ENV_REFERENCE} from '../../config/profile.js';
-import {isUrlSource} from '../sourceKind.js';
-import {redactSecrets} from './apiErrors.js';
+import {resolveEnvHeaders} from '../../config/profile.js';
+import {isBadPort, redactSecrets, systemCode} from './apiErrors.js';
 import type {Env} from './apiClient.js';
 
-export const DEFAULT_URL_TIMEOUT_MS = 30_000;
+const DEFAULT_URL_TIMEOUT_MS = 30_000;
 
 export interface UrlLoadOptions {
   /** Request headers; a value `env:NAME` is read from `env`. */
@@ -46,8 +45,6 @@ export function urlLabel(url: URL): string {
   return shown.href.replace(/%2A%2A%2A/g, '***');
 }
 
-export {isUrlSource};
-
 function mediaType(contentType: string | null): string | null {
   return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : null;
 }
@@ -59,39 +56,13 @@ function isJsonLinesType(media: string | null): boolean {
 function describeFetchError(error: unknown, url: URL, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000}s`;
   if (error instanceof Error && error.name === 'AbortError') return 'cancelled';
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth += 1) {
-    const code = (current as {code?: unknown}).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) {
-      if (code === 'ECONNREFUSED') return `cannot connect to ${url.host} (connection refused)`;
-      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host name ${url.hostname}`;
-      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `the connection to ${url.host} was closed before the whole answer came`;
-      return `cannot read from ${url.host} (${code})`;
-    }
-    if ((current as {message?: unknown}).message === 'bad port') return `fetch refuses port ${url.port} (a "bad port"); use another one`;
-    const errors = (current as {errors?: unknown}).errors;
-    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as {cause?: unknown}).cause;
-  }
+  const code = systemCode(error);
+  if (code === 'ECONNREFUSED') return `cannot connect to ${url.host} (connection refused)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host name ${url.hostname}`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `the connection to ${url.host} was closed before the whole answer came`;
+  if (code) return `cannot read from ${url.host} (${code})`;
+  if (isBadPort(error)) return `fetch refuses port ${url.port} (a "bad port"); use another one`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function resolveHeaders(headers: Record<string, string>, env: Env): {headers: Record<string, string>; secrets: string[]; problem: string | null} {
-  const resolved: Record<string, string> = {};
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    const reference = ENV_REFERENCE.exec(value.trim());
-    if (!reference) {
-      resolved[name] = value;
-      continue;
-    }
-    const fromEnv = env[reference[1]!];
-    if (fromEnv === undefined || fromEnv === '') {
-      return {headers: resolved, secrets, problem: `header ${name} takes its value from the environment variable ${reference[1]}, which is not set`};
-    }
-    resolved[name] = fromEnv;
-    secrets.push(fromEnv);
-  }
-  return {headers: resolved, secrets, problem: null};
 }
 
 /** GETs a URL and reads the runs in it. Never throws for what the server does. */
@@ -119,7 +90,7 @@ export async function loadRunsFromUrl(source: string, options: UrlLoadOptions = 
   }
   const label = urlLabel(url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_URL_TIMEOUT_MS;
-  const {headers, secrets, problem} = resolveHeaders(options.headers ?? {}, options.env ?? {});
+  const {headers, fromEnv: secrets, problem} = resolveEnvHeaders(options.headers ?? {}, options.env ?? {});
   if (problem) {
     warnings.push({location: label, message: problem});
     return done(null, label);

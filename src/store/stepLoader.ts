@@ -7,23 +7,15 @@
  */
 import {isActiveStatus, type Run} from '../model/run.js';
 import type {RunStep} from '../model/runStep.js';
-import type {LoadWarning} from './parseRunText.js';
-
-/** What the Steps pane can show for a run. */
-export type StepsView =
-  | {state: 'unavailable'; runId: string; reason: string}
-  | {state: 'loading'; runId: string}
-  | {state: 'loaded'; runId: string; steps: readonly RunStep[]; warnings: readonly LoadWarning[]}
-  | {state: 'error'; runId: string; message: string};
+import type {StepsView} from '../panes/paneContext.js';
+import {STEPS_NEED_API} from '../panes/stepsPane.js';
+import type {LoadWarning} from '../sources/parseRunText.js';
 
 /** The steps of a run, or a thrown error with a one-line message (ApiSourceError). */
 export type LoadSteps = (run: Run) => Promise<{steps: RunStep[]; warnings: LoadWarning[]}>;
 
-/** Why a run has no steps to show (file sources). */
-export const STEPS_NEED_API = 'Steps are only available from the API (open the runs with --thread ID or --profile NAME).';
-
 /** Whether a run was read from an API thread (`source.file` = `api:thread_x`). */
-export function isApiRun(run: Run): boolean {
+function isApiRun(run: Run): boolean {
   return run.source.file.startsWith('api:') && run.threadId !== null;
 }
 

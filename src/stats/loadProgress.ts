@@ -2,13 +2,13 @@
  * The progress bar of a load under way, as the header shows it:
  * `loading ▕██████▌         ▏ 45%  96 MB of 215 MB  41 MB/s`.
  */
-import {barText} from '../stats/charts.js';
+import {barText} from './charts.js';
 import type {LoadingState} from '../sources/runFeed.js';
 
 const MB = 1024 * 1024;
 
 /** `512 KB`, `6.1 MB`, `205 MB`. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
 }

@@ -14,13 +14,14 @@
  * its expires_at. ASCII: `[` created, `+` started, `|` expires_at, `.` queue, `=` run, `~` waiting,
  * `-` time left. Pure; every line fits the width.
  */
-import {statusStyle, type Tone} from '../format/theme.js';
+import {cutToWidth} from '../format/runColumns.js';
+import {safeInline} from '../format/sanitize.js';
+import {textWidth} from '../format/textWidth.js';
+import {statusGlyph, statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration} from '../format/time.js';
 import {isActiveStatus, type Run} from '../model/run.js';
-import type {Line, Segment} from '../panes/content.js';
-import {safeInline} from '../format/sanitize.js';
-import {wrapLine} from '../panes/wrap.js';
-import {fitText, textWidth} from './charts.js';
+import type {Line} from './content.js';
+import {trimLineEnd, wrapLine} from './wrap.js';
 
 export interface TimelineOptions {
   /** Terminal columns; no line is wider (at least 10 are used). */
@@ -53,7 +54,7 @@ export interface TimelineLegendItem {
   tone?: Tone;
 }
 
-/** What the timeline shows, before drawing: the lead can also use it to describe a run in words. */
+/** What the timeline shows, before drawing; it also describes a run in words. */
 export interface TimelineModel {
   markers: TimelineMarker[];
   spans: TimelineSpan[];
@@ -156,10 +157,8 @@ function markerGlyph(kind: TimelineMarkerKind, run: Run, ascii: boolean): {glyph
     case 'expires':
       return {glyph: ascii ? '|' : '│', tone: 'warn'};
     case 'end':
-    case 'now': {
-      const style = statusStyle(run.status);
-      return {glyph: ascii ? style.asciiGlyph : style.glyph, tone: style.tone};
-    }
+    case 'now':
+      return {glyph: statusGlyph(run.status, ascii), tone: statusStyle(run.status).tone};
   }
 }
 
@@ -172,7 +171,7 @@ export function runTimeline(run: Run, options: TimelineOptions): Line[] {
   const width = Math.max(10, Math.floor(options.width));
   const ascii = options.ascii ?? false;
   const model = timelineModel(run, options.nowSeconds);
-  if (!model) return [[{text: fitText('no created_at or started_at: nothing to draw', width, ascii), tone: 'dim'}]];
+  if (!model) return [[{text: cutToWidth('no created_at or started_at: nothing to draw', width, ascii).text, tone: 'dim'}]];
 
   // Marker columns: to scale, then nudged apart so each keeps its own cell.
   const markers = model.markers
@@ -222,7 +221,7 @@ export function runTimeline(run: Run, options: TimelineOptions): Line[] {
     if (previous && previous.tone === cell.tone) previous.text += cell.char;
     else bar.push(cell.tone ? {text: cell.char, tone: cell.tone} : {text: cell.char});
   }
-  trimEnd(bar);
+  trimLineEnd(bar);
 
   // Marker names under the bar, left to right, each starting at its marker (the last may end at
   // it instead); a name that would run into the previous one is left out.
@@ -265,16 +264,4 @@ export function runTimeline(run: Run, options: TimelineOptions): Line[] {
   }
   if (current.length > 0) legendLines.push(current);
   return [bar, labels.filter((segment) => segment.text !== ''), ...legendLines];
-}
-
-function trimEnd(line: Segment[]): void {
-  while (line.length > 0) {
-    const lastSegment = line[line.length - 1]!;
-    const trimmed = lastSegment.text.trimEnd();
-    if (trimmed !== '') {
-      lastSegment.text = trimmed;
-      return;
-    }
-    line.pop();
-  }
 }

@@ -1,0 +1,126 @@
+/**
+ * The terminal UI started from the command line: the feed that loads (and reloads) the runs, the
+ * steps cache and the actions of an API session, the keyboard and the alternate screen.
+ */
+import {createEditorLauncher} from '../editor/externalEditor.js';
+import type {AssistantsApi} from '../sources/api/assistantsApi.js';
+import {wantsApiSource} from '../sources/api/cliFlags.js';
+import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
+import {RunFeed} from '../sources/runFeed.js';
+import {isUrlSource} from '../sources/sourceKind.js';
+import {StepLoader} from '../store/stepLoader.js';
+import type {ToolOutput} from '../triage/unstick.js';
+import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
+import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
+import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
+
+/** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
+async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
+  if (!loaded.connection || !wantsApiSource(options.api)) return null;
+  try {
+    const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
+    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
+  } catch {
+    return null;
+  }
+}
+
+/** What the TUI starts with: everything loaded already (API, URLs), or files still to be read while it shows them. */
+export type TuiStart = {loaded: CliLoad} | {streamFiles: true};
+
+/** Runs the TUI until it quits; the exit code. */
+export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, color: boolean, sources: readonly string[]): Promise<number> {
+  const stdin = keyboardInput(io);
+  if (!stdin) {
+    io.stderr.write('runlens: no terminal to read keys from; use `runlens list` to print instead\n');
+    return EXIT_FAILURE;
+  }
+  // Files are read as the UI shows them: the first rows show after the first piece of the file
+  // instead of after all of it.
+  const streaming = 'streamFiles' in start;
+  const abort = new AbortController();
+  const initial: LoadedRuns = streaming ? {runs: [], warnings: [], sources: [...sources], files: []} : start.loaded;
+  // stdin cannot be read twice, so a session with `-` cannot reload.
+  const canWatch = !sources.includes('-');
+  const feed = new RunFeed(initial, {
+    // The first load read everything; each refresh polls an API for what can change (files and URLs are read again).
+    load: (current) => loadCliSources(options, sources, io, current.runs, {detachRuns: true}),
+    now: io.now,
+    watchSeconds: options.watchSeconds ?? DEFAULT_WATCH_SECONDS,
+    watching: canWatch && options.watchSeconds !== null,
+    files: sources.filter((source) => !isUrlSource(source) && source !== '-'),
+    remote: sources.some(isUrlSource) || wantsApiSource(options.api),
+  });
+  // The first piece of the files is read and parsed while Ink and React load; the rest waits for
+  // the first frame. Read on meanwhile, each piece parsed stood between the import's steps, and
+  // the first frame came after a dozen pieces (0.8 s) instead of one.
+  let uiDrawn = () => {};
+  const uiReady = new Promise<void>((resolve) => (uiDrawn = resolve));
+  const firstLoad = streaming
+    ? feed.stream((onProgress) =>
+        loadRunsFromSources(sources, {
+          stdin: io.stdin,
+          onProgress: (progress, partial) => {
+            onProgress(progress, partial);
+            return uiReady;
+          },
+          signal: abort.signal,
+          detachRuns: true,
+        }),
+      )
+    : null;
+  // Ink and React load only here, in a chunk of their own: print mode never pays for them.
+  const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
+  const api = streaming ? null : await apiSession(options, start.loaded, io);
+  const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
+  const actions = api
+    ? {
+        cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
+        submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => api.submitToolOutputs(threadId, runId, outputs),
+        baseUrl: api.connection.baseUrl,
+      }
+    : undefined;
+  const stdout = io.stdout as NodeJS.WriteStream;
+  // Checked already by runCli, so this does not throw.
+  const clock = clockFrom(io, options.now);
+  // The output form's editor runs on the terminal the keys come from.
+  const editText = createEditorLauncher({env: io.env, stdin, stdout});
+  // The alternate screen keeps the user's scrollback as it was once runlens quits.
+  // Enter the alternate screen, clear it and start at the top: some terminals keep the cursor row.
+  stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
+  const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
+  let nothingLoaded: LoadedRuns | null = null;
+  try {
+    const instance = render(
+      liveAppElement({
+        feed,
+        canWatch,
+        steps,
+        ...(actions ? {actions} : {}),
+        editText,
+        display: {color, ascii: options.ascii},
+        time: {utc: options.utc},
+        now: clock.now,
+        ...(clock.pinnedAt !== null ? {clockPinnedAt: clock.pinnedAt} : {}),
+        initialQuery: queryFrom(options),
+      }),
+      {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
+    );
+    uiDrawn();
+    // A load that ends with no run at all leaves the screen and says why, as print mode does.
+    void firstLoad?.then((loaded) => {
+      if (loaded.runs.length > 0 || abort.signal.aborted) return;
+      nothingLoaded = loaded;
+      instance.unmount();
+    });
+    await instance.waitUntilExit();
+  } finally {
+    // Quitting while the files load stops reading them.
+    abort.abort();
+    feed.stop();
+    restore();
+    if (stdin !== io.stdin) stdin.destroy();
+  }
+  if (nothingLoaded) return reportNothingLoaded(nothingLoaded, io);
+  return EXIT_OK;
+}

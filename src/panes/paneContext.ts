@@ -1,0 +1,22 @@
+/** What every pane of a run is built from, besides the run: the clock, the width, the steps as read. */
+import type {TimeOptions} from '../format/time.js';
+import type {RunStep} from '../model/runStep.js';
+import type {LoadWarning} from '../sources/parseRunText.js';
+
+/** What the Steps pane can show for a run. */
+export type StepsView =
+  | {state: 'unavailable'; runId: string; reason: string}
+  | {state: 'loading'; runId: string}
+  | {state: 'loaded'; runId: string; steps: readonly RunStep[]; warnings: readonly LoadWarning[]}
+  | {state: 'error'; runId: string; message: string};
+
+export interface PaneContext {
+  nowSeconds: number;
+  time: TimeOptions;
+  /** Use ASCII stand-ins for glyphs. */
+  ascii?: boolean;
+  /** Columns available, for drawings such as the timeline (default 80). */
+  width?: number;
+  /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
+  steps?: StepsView;
+}
