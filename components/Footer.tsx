@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {footerHints, type KeyContext} from '../src/keys.js';
+import {hintLine, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {cutToWidth} from '../src/format/runColumns.js';
@@ -32,7 +32,7 @@ export function Footer({
     const typed = `/${safeInline(search)}`;
     const room = Math.max(4, width - 1);
     const shown = typed.length > room ? `…${typed.slice(typed.length - room + 1)}` : typed;
-    const hint = cutToWidth('   Enter keeps the filter · Esc clears it', Math.max(0, width - shown.length - 1)).text;
+    const hint = cutToWidth(`   ${hintLine('search', ' · ')}`, Math.max(0, width - shown.length - 1)).text;
     return (
       <Text wrap="truncate-end">
         <Text bold>{shown}</Text>
@@ -43,9 +43,7 @@ export function Footer({
   }
   return (
     <Text dimColor wrap="truncate-end">
-      {footerHints(context)
-        .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
-        .join('  ')}
+      {hintLine(context)}
     </Text>
   );
 }

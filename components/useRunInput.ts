@@ -1,18 +1,20 @@
-import {useApp, useInput} from 'ink';
-import {useEffect, type Dispatch} from 'react';
-import type {RunStoreAction, RunStoreState} from '../src/store/runStore.js';
+import {useInput, type Key} from 'ink';
+import {useCallback, useLayoutEffect, useRef} from 'react';
+import type {Viewport} from '../src/store/runStore.js';
+import type {Dispatch} from './useRunStore.js';
 
 /**
- * Sends key presses to the store, which resolves them through the key table against its current
- * mode (so a burst like Enter-then-2 opens a run and then its second pane), and exits when the
- * store asks to quit.
+ * Sends what Ink's useInput delivers to the store, with the screen it was pressed on (the list's
+ * rows, the scrolling view's lines and height, as the app last drew them). The store splits bursts
+ * into key presses itself and resolves each through the key table against the state the one
+ * before leaves (Enter-then-2 opens a run and then its second pane; in the output form, pasted
+ * text is typed as it is rather than taken as keys).
  */
-export function useRunInput(state: RunStoreState, dispatch: Dispatch<RunStoreAction>): void {
-  const {exit} = useApp();
-  // The store splits bursts into key presses itself, against the state each one leaves: in the
-  // output form, pasted text is typed as it is rather than taken as keys.
-  useInput((input, key) => dispatch({type: 'input', input, key}));
-  useEffect(() => {
-    if (state.quitRequested) exit();
-  }, [state.quitRequested, exit]);
+export function useRunInput(dispatch: Dispatch, viewport: Viewport): void {
+  const drawn = useRef(viewport);
+  useLayoutEffect(() => {
+    drawn.current = viewport;
+  });
+  const onInput = useCallback((input: string, key: Key) => dispatch({type: 'input', input, key, viewport: drawn.current}), [dispatch]);
+  useInput(onInput);
 }

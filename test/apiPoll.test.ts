@@ -7,7 +7,8 @@ import {parseCli} from '../src/cli/args.js';
 import {loadCliSources} from '../src/cli/loadCliSources.js';
 import {loadRunsFromApi, pollRunsFromApi, POLL_PAGE_SIZE} from '../src/sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../src/sources/runFeed.js';
-import {createInitialState, runStoreReducer, selectedRun} from '../src/store/runStore.js';
+import {createInitialState, selectedRun} from '../src/store/runStore.js';
+import {runStoreReducer} from './helpers/storeHarness.js';
 import {FakeAssistantsServer, makeRun, makeRuns} from './fakeServer/fakeAssistantsServer.js';
 
 const KEY = 'sk-test-0123456789';

@@ -10,6 +10,9 @@ import {render as testingRender} from 'ink-testing-library';
 import type {ReactElement} from 'react';
 import stringWidth from 'string-width';
 import {App, type AppProps} from '../../components/App.js';
+import {RunDetail} from '../../components/RunDetail.js';
+import {usePaneLines} from '../../components/usePaneLines.js';
+import type {PaneId} from '../../src/panes/paneIds.js';
 import type {Run} from '../../src/model/run.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import type {LoadWarning} from '../../src/sources/parseRunText.js';
@@ -48,6 +51,12 @@ export function appElement(runs: readonly Run[], overrides: Partial<AppProps> = 
       {...overrides}
     />
   );
+}
+
+/** A run's pane drawn on its own: RunDetail with the pane's lines worked out as the App does, at the fixed clock. */
+export function PaneDetail({run, pane, width, height}: {run: Run; pane: PaneId; width: number; height: number}) {
+  const lines = usePaneLines(run, pane, {width, nowSeconds: FIXED_NOW_SECONDS, time: {utc: true}, ascii: false});
+  return <RunDetail run={run} pane={pane} lines={lines} scroll={0} width={width} height={height} />;
 }
 
 /** ink-testing-library's render (100 columns, rows unknown so the app assumes 24). */
