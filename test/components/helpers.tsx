@@ -180,10 +180,10 @@ export async function typeText(instance: TestInstance, text: string, already = '
 }
 
 /**
- * Presses an idempotent key (G, g, Esc) until the frame satisfies `predicate`. A scrollable view
- * reports how many lines it holds from an effect, which React runs some time after the view first
- * renders; a key pressed before that is clamped against the previous view's size. Retrying a key
- * that means the same thing each time waits for that without a fixed sleep.
+ * Presses an idempotent key (G, g, Esc) until the frame satisfies `predicate`. A key carries the
+ * size of the view last drawn; a key pressed before the view it acts on has been drawn is clamped
+ * against the previous view's size. Retrying a key that means the same thing each time waits for
+ * that without a fixed sleep.
  */
 export async function pressUntil(instance: TestInstance, key: string, predicate: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
