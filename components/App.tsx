@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {useEffect, useMemo} from 'react';
+import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
@@ -139,10 +139,13 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
       );
     },
   };
+  // The screen as last drawn: it goes with every action.
+  const drawn = useRef<Viewport | null>(null);
   const [state, dispatch] = useRunStore(
     source,
     (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch)}),
     handlers,
+    drawn,
   );
 
   useEffect(() => {
@@ -193,7 +196,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   );
   const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps});
 
-  // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each key.
+  // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
   const scrolled =
     view === 'review' ? {lines: reviewLines!, height: bodyRows}
@@ -205,7 +208,10 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     pageSize,
     scroll: scrolled ? {view: viewKey(state), lines: scrolled.lines.length, height: contentRows(scrolled.height)} : null,
   };
-  useRunInput(dispatch, viewport);
+  useLayoutEffect(() => {
+    drawn.current = viewport;
+  });
+  useRunInput(dispatch);
 
   let body;
   if (view === 'form' && form) {
@@ -233,7 +239,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
       <RunList
         runs={state.visible}
         cursor={state.cursor}
-        // A terminal resized since the last key: the window the store will keep once a key brings the new size.
+        // A terminal resized since the last action: the window the store keeps once the next action brings the new size.
         offset={windowStart(state.cursor, state.offset, pageSize, state.visible.length)}
         height={pageSize}
         width={width}

@@ -82,19 +82,31 @@ describe('the screen size with each key', () => {
   it("a key on a run's pane brings the pane's size: G reaches the bottom at once", () => {
     const opened = run(start(), key('return')).state;
     const viewport = {pageSize: 5, scroll: {view: viewKey(opened), lines, height: 10}};
-    const {state} = run(opened, {type: 'input', input: 'G', key: {}, viewport});
+    const {state} = run(opened, {type: 'onScreen', viewport, action: {type: 'input', input: 'G', key: {}}});
     expect(state).toMatchObject({scroll: 40, scrollLines: 50, scrollHeight: 10, pendingBottom: false});
   });
 
   it("another view's size is not taken for this one's; the list's rows always are", () => {
     const opened = run(start(), key('return')).state;
-    const {state} = run(opened, {type: 'input', input: 'G', key: {}, viewport: {pageSize: 3, scroll: {view: 'help::overview', lines, height: 10}}});
+    const {state} = run(opened, {type: 'onScreen', viewport: {pageSize: 3, scroll: {view: 'help::overview', lines, height: 10}}, action: key('G')});
     expect(state).toMatchObject({scrollLines: 0, pendingBottom: true, pageSize: 3});
+  });
+
+  it('a refresh keeps the selection in the window of the screen it arrived on', () => {
+    const many = Array.from({length: 30}, (_, index) => apiRun(`run_${index}`, 'completed', NOW - index));
+    const newer = Array.from({length: 4}, (_, index) => apiRun(`run_new${index}`, 'queued', NOW + 1 + index));
+    const {state} = run(createInitialState({runs: many, nowSeconds: NOW}), {
+      type: 'onScreen',
+      viewport: {pageSize: 3, scroll: null},
+      action: {type: 'feed', data: {runs: [...newer, ...many], warnings: [], sources: ['api']}},
+    });
+    // The selected run (run_0) is now fifth: the 3-row window moves to show it.
+    expect(state).toMatchObject({pageSize: 3, cursor: 4, offset: 2});
   });
 
   it('a page in the list is as long as the screen it was pressed on', () => {
     const many = Array.from({length: 30}, (_, index) => apiRun(`run_${index}`, 'completed', NOW - index));
-    const {state} = run(createInitialState({runs: many, nowSeconds: NOW}), {type: 'input', input: '', key: {pageDown: true}, viewport: {pageSize: 7, scroll: null}});
+    const {state} = run(createInitialState({runs: many, nowSeconds: NOW}), {type: 'onScreen', viewport: {pageSize: 7, scroll: null}, action: {type: 'input', input: '', key: {pageDown: true}}});
     expect(state).toMatchObject({pageSize: 7, cursor: 7, offset: 1});
   });
 });

@@ -37,9 +37,9 @@ export interface RunStoreState extends ListWindow, ViewState, FormState, RunActi
 }
 
 /**
- * The screen a key is pressed on, worked out by the app while it renders: the list's rows, and
- * for a scrolling view its lines and the rows they get. `view` (see `viewKey`) names the view it
- * measured, so a size is never taken for another view's.
+ * The screen as last drawn, worked out by the app while it renders and sent with each action
+ * (`onScreen`): the list's rows, and for a scrolling view its lines and the rows they get. `view`
+ * (see `viewKey`) names the view it measured, so a size is never taken for another view's.
  */
 export interface Viewport {
   pageSize: number;
@@ -60,8 +60,10 @@ export type RunStoreAction =
   | {type: 'endSearch'; keep: boolean}
   /** A key press by name (see `keyName`), resolved through the key table against the current state. */
   | {type: 'key'; name: string; text: string}
-  /** What Ink's useInput delivered: one key, a burst of keys, or pasted text (split here, against the state each key leaves); with the screen it was pressed on. */
-  | {type: 'input'; input: string; key: KeyFlags; viewport?: Viewport}
+  /** What Ink's useInput delivered: one key, a burst of keys, or pasted text (split here, against the state each key leaves). */
+  | {type: 'input'; input: string; key: KeyFlags}
+  /** An action that came while this screen was drawn (a key, a refresh, the clock): the screen's size first, then the action. */
+  | {type: 'onScreen'; viewport: Viewport; action: RunStoreAction}
   /** Text pasted into the output form. */
   | {type: 'paste'; text: string}
   | {type: 'copy'}
@@ -168,7 +170,7 @@ function requestAction(state: RunStoreState, kind: RunActionKind, out: Effect[])
   return typeof form === 'string' ? {...state, flash: form} : {...state, outputForm: form};
 }
 
-/** The screen's size, as of the key: the list's page, and the scrolling view's lines when it is the one on screen. */
+/** The screen's size as drawn: the list's page, and the scrolling view's lines when it is still the one on screen. */
 function withViewport(state: RunStoreState, viewport: Viewport): RunStoreState {
   let next = viewport.pageSize === state.pageSize ? state : listReducer(state, {type: 'resize', pageSize: viewport.pageSize});
   const scroll = viewport.scroll;
@@ -263,8 +265,10 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
       const next = keyAction(keyFacts(cleared), action.name, action.text);
       return next ? step(cleared, next, out) : cleared;
     }
+    case 'onScreen':
+      return step(withViewport(state, action.viewport), action.action, out);
     case 'input': {
-      let next = action.viewport ? withViewport(state, action.viewport) : state;
+      let next = state;
       const form = next.outputForm;
       const typingInForm = form !== null && form.stage === 'edit' && !form.editing;
       for (const press of inputActions(action.input, action.key, typingInForm)) next = step(next, press, out);
