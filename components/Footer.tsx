@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {hintLine, type KeyContext} from '../src/keys.js';
+import {footerHints, hintLine, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {cutToWidth} from '../src/format/runColumns.js';
@@ -43,7 +43,9 @@ export function Footer({
   }
   return (
     <Text dimColor wrap="truncate-end">
-      {hintLine(context)}
+      {footerHints(context)
+        .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
+        .join('  ')}
     </Text>
   );
 }

@@ -187,8 +187,8 @@ export function footerHints(context: KeyContext): KeyBinding[] {
   return KEY_BINDINGS.filter((binding) => binding.hint?.includes(context));
 }
 
-/** A context's footer hints as one line: each key's label and its short word. */
-export function hintLine(context: KeyContext, separator = '  '): string {
+/** A context's footer hints as one line: each key's label and its short word (the search prompt's hint). */
+export function hintLine(context: KeyContext, separator: string): string {
   return footerHints(context)
     .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
     .join(separator);

@@ -258,6 +258,6 @@ describe('key letters in prose', () => {
 
   it("the search prompt's hint is its bindings' short words", () => {
     expect(hintLine('search', ' · ')).toBe('Enter keeps the filter · Esc clears it');
-    expect(hintLine('confirm')).toBe('');
+    expect(hintLine('confirm', '  ')).toBe('');
   });
 });
