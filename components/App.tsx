@@ -33,6 +33,7 @@ import {computeRunStats} from '../src/stats/runStats.js';
 import {buildStatsPane, statsOptionsFor} from '../src/stats/statsPane.js';
 import {threadsPane} from '../src/stats/threads.js';
 
+// Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
 
 /** How the app runs, whatever its data comes from. */
@@ -97,6 +98,7 @@ export function App({runs, warnings, sources, live, ...options}: AppProps) {
   return <RunsApp source={source} {...options} />;
 }
 
+/** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
 export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, onStepsWanted, actions, editText, onReload}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();

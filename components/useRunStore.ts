@@ -3,6 +3,7 @@ import type {DataSource, FeedData} from '../src/store/feed.js';
 import {updateRunStore, type Effect, type RunStoreAction, type RunStoreState, type Viewport} from '../src/store/runStore.js';
 import {Store} from '../src/store/runtime.js';
 
+/** Sends an action to the store (with the screen as last drawn). */
 export type Dispatch = (action: RunStoreAction) => void;
 
 /** How the app runs each kind of effect; `dispatch` takes the answers (an action's result, the editor's text). */

@@ -6,6 +6,7 @@
 import type {Run} from '../model/run.js';
 import type {SubmitToolOutputsBody} from '../triage/unstick.js';
 
+/** The two writes runlens makes to a run. */
 export type RunActionKind = 'cancel' | 'submit';
 
 /** An action on a run, as the app sends it: cancel, or submit this body. */
@@ -17,6 +18,7 @@ export interface PendingAction {
   body: SubmitToolOutputsBody | null;
 }
 
+/** One thing for the app to do; the reducer returns a list of them, in order. */
 export type Effect =
   /** Leave the app (it restores the terminal). */
   | {type: 'quit'}

@@ -15,6 +15,7 @@ import {
   type ListQuery,
 } from './listView.js';
 
+/** The list's part of the store's state. */
 export interface ListWindow {
   runs: readonly Run[];
   /** Whether `runs` is part of a first load still streaming in. */
@@ -34,6 +35,7 @@ export interface ListWindow {
   pageSize: number;
 }
 
+/** What changes the list: new runs, the clock, the screen's rows, moves, and the query. */
 export type ListAction =
   /** `loading`: the runs so far of a first load that goes on. */
   | {type: 'setRuns'; runs: readonly Run[]; loading?: boolean}
@@ -50,6 +52,7 @@ export type ListAction =
   | {type: 'clearFilters'}
   | {type: 'setSearch'; text: string};
 
+/** Where the list starts: the runs, the clock, the rows, filters from the command line. */
 export interface ListWindowOptions {
   runs: readonly Run[];
   nowSeconds: number;
@@ -57,6 +60,7 @@ export interface ListWindowOptions {
   query?: Partial<ListQuery>;
 }
 
+/** The list at the start: sorted and filtered, the cursor on the first row. */
 export function createListWindow(options: ListWindowOptions): ListWindow {
   const query = {...DEFAULT_QUERY, ...options.query};
   const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds);
@@ -121,6 +125,7 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
   return withCursor({...state, runs, query, sorted, visible, nowSeconds}, Math.max(0, cursor));
 }
 
+/** The list's reducer; it keeps every other field of the state it is part of. */
 export function listReducer<S extends ListWindow>(state: S, action: ListAction): S {
   switch (action.type) {
     case 'setRuns': {

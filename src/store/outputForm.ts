@@ -36,6 +36,7 @@ export interface FormState extends ScrollPosition, RunActionState {
   outputForm: OutputForm | null;
 }
 
+/** What the form's keys and the editor's answers do. */
 export type FormAction =
   | {type: 'nextCall'}
   | {type: 'previousCall'}
@@ -122,6 +123,7 @@ function editorDone<S extends FormState>(state: S, form: OutputForm, text: strin
   }
 }
 
+/** The form's reducer: the editor to open and the submit to send come back as effects. */
 export function formReducer<S extends FormState>(state: S, action: FormAction): Update<S> {
   const form = state.outputForm;
   if (!form) return only(state);

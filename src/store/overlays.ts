@@ -5,15 +5,18 @@
 import {PANES, type PaneId} from '../panes/paneIds.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
 
+/** The view on screen: the list, a run, or an overlay. */
 export type Mode = 'list' | 'detail' | OverlayMode;
 
 /** Views laid over the list or a run; Esc (or their key again) returns to where they were opened. */
 export type OverlayMode = 'help' | 'warnings' | 'stats' | 'threads';
 
+/** Whether the mode is laid over the list or a run. */
 export function isOverlay(mode: Mode): mode is OverlayMode {
   return mode === 'help' || mode === 'warnings' || mode === 'stats' || mode === 'threads';
 }
 
+/** Which view is shown (and, entering one, its scroll reset). */
 export interface ViewState extends ScrollPosition {
   mode: Mode;
   /** Where Esc goes back to from an overlay. */
@@ -23,6 +26,7 @@ export interface ViewState extends ScrollPosition {
   pane: PaneId;
 }
 
+/** What moves between views. */
 export type ViewAction =
   | {type: 'openRun'; runId: string}
   | {type: 'back'}
@@ -32,8 +36,10 @@ export type ViewAction =
   /** The search prompt shows over the list, whatever was on screen. */
   | {type: 'showList'};
 
+/** The app starts on the list; a run opens on its Overview. */
 export const INITIAL_VIEW: Omit<ViewState, keyof ScrollPosition> = {mode: 'list', previousMode: 'list', openRunId: null, pane: 'overview'};
 
+/** The views' reducer; it keeps every other field of the state it is part of. */
 export function viewReducer<S extends ViewState>(state: S, action: ViewAction): S {
   switch (action.type) {
     case 'openRun':

@@ -6,8 +6,10 @@ import {keyText} from '../keys.js';
 import type {Run} from '../model/run.js';
 import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
 
+/** The action types live beside the effect that sends them. */
 export type {PendingAction, RunActionKind} from './effects.js';
 
+/** Run actions' part of the store's state. */
 export interface RunActionState {
   /** Whether run actions (cancel, submit) can be sent: the app was given an API session. */
   canAct: boolean;
@@ -19,6 +21,7 @@ export interface RunActionState {
   flash: string | null;
 }
 
+/** What asks for, answers and settles an action on a run. */
 export type RunActionAction =
   | {type: 'setCanAct'; canAct: boolean}
   /** `c` on this run: a y/n question, or why not. */
@@ -55,6 +58,7 @@ export function sendAction<S extends RunActionState>(state: S, action: PendingAc
   return {state: {...state, confirm: null, actionInFlight: action.kind, flash}, effects};
 }
 
+/** Run actions' reducer: what is sent comes back as an effect. */
 export function runActionsReducer<S extends RunActionState>(state: S, action: RunActionAction): Update<S> {
   switch (action.type) {
     case 'setCanAct':

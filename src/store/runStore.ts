@@ -18,6 +18,7 @@ import {runActionsReducer, whyNotAct, type RunActionAction, type RunActionKind, 
 import {INITIAL_SCROLL, scrollReducer, type ScrollAction} from './scroll.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 
+// The store's parts' types, for callers that import the store only.
 export type {Effect, PendingAction, RunActionKind, Update} from './effects.js';
 export type {DataSource, FeedData, LiveStatus} from './feed.js';
 export type {Mode, OverlayMode} from './overlays.js';
@@ -26,6 +27,7 @@ export {outputFormBody} from './outputForm.js';
 export {ACTIONS_NEED_API, confirmPrompt} from './runActions.js';
 export {selectedRun} from './listWindow.js';
 
+/** The whole state: the parts' fields side by side, each part changing only its own. */
 export interface RunStoreState extends ListWindow, ViewState, FormState, RunActionState {
   /** The search prompt is open: keys type into it. */
   searching: boolean;
@@ -46,6 +48,7 @@ export interface Viewport {
   scroll: {view: string; lines: number; height: number} | null;
 }
 
+/** Every action the store takes: the parts' own, and the root's (keys, input, data, copy, watch, quit). */
 export type RunStoreAction =
   | ListAction
   | ScrollAction
@@ -75,6 +78,7 @@ export type RunStoreAction =
   /** New data from the source (a feed's snapshot). */
   | {type: 'feed'; data: FeedData};
 
+/** Where the store starts: the list's options, the source's data, what the app can do. */
 export interface InitialStoreOptions extends ListWindowOptions {
   warnings?: readonly LoadWarning[];
   sources?: readonly string[];
@@ -86,6 +90,7 @@ export interface InitialStoreOptions extends ListWindowOptions {
 /** Said by `w` when the sources cannot be read again. */
 export const WATCH_NEEDS_SOURCES = 'Watching needs sources that can be read again (files, URLs, --thread); stdin cannot.';
 
+/** The store at the start: the list, no view opened, nothing asked or sent. */
 export function createInitialState(options: InitialStoreOptions): RunStoreState {
   return {
     ...createListWindow(options),

@@ -12,6 +12,7 @@ export interface StoreSnapshot<S> {
   waiting: boolean;
 }
 
+/** The state between actions and the effects waiting to run (an Elm-style runtime, without React). */
 export class Store<S, A> {
   private current: StoreSnapshot<S>;
   private pending: Effect[] = [];

@@ -5,6 +5,7 @@
  * not report it.
  */
 
+/** Scrolling's part of the store's state. */
 export interface ScrollPosition {
   /** First line shown of the scrollable view. */
   scroll: number;
@@ -15,6 +16,7 @@ export interface ScrollPosition {
   pendingBottom: boolean;
 }
 
+/** What scrolls the view on screen, and its size when known. */
 export type ScrollAction =
   | {type: 'move'; delta: number}
   | {type: 'page'; direction: 1 | -1}
@@ -26,6 +28,7 @@ export type ScrollAction =
 /** A view just entered starts at its top, its size not known yet. */
 export const SCROLL_START = {scroll: 0, scrollLines: 0, pendingBottom: false} as const;
 
+/** Nothing scrolled, nothing measured. */
 export const INITIAL_SCROLL: ScrollPosition = {...SCROLL_START, scrollHeight: 1};
 
 function clampScroll(scroll: number, lines: number, height: number): number {
@@ -37,6 +40,7 @@ function withScroll<S extends ScrollPosition>(state: S, scroll: number): S {
   return next === state.scroll ? state : {...state, scroll: next};
 }
 
+/** Scrolling's reducer; it keeps every other field of the state it is part of. */
 export function scrollReducer<S extends ScrollPosition>(state: S, action: ScrollAction): S {
   switch (action.type) {
     case 'move':
