@@ -52,7 +52,7 @@ export interface AppOptions {
   steps?: StepsView;
   /** Told which run's steps are on screen (the Steps pane of an open run), or null; LiveApp loads them. */
   onStepsWanted?: (run: Run | null) => void;
-  /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. */
+  /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. Whether there are any is read once, when the app starts. */
   actions?: RunActions;
   /** Opens the external editor for the output form (Ctrl-E); absent: the form says none is available. */
   editText?: EditText;
