@@ -97,3 +97,16 @@ describe('loading with detachRuns', () => {
     expect(loaded.runs[0]).not.toBeInstanceOf(DetachedRun);
   });
 });
+
+describe('a line holding two copies of one run', () => {
+  it('is read again as the copy the load kept: the latest state, wherever it is in the line', async () => {
+    const file = jsonLinesFile([[run('run_twice', 'in_progress', {started_at: 1_764_000_005}), run('run_twice', 'completed', {started_at: 1_764_000_005, completed_at: 1_764_000_040, model: 'o3'})]]);
+    const loaded = await loadRunsFromSources([file], {detachRuns: true});
+    expect(loaded.runs).toHaveLength(1);
+    const [kept] = loaded.runs;
+    expect(kept).toBeInstanceOf(DetachedRun);
+    expect(kept!.status).toBe('completed');
+    // Read again from the line: the completed copy (the second), not the first one with that id.
+    expect(kept!.raw).toMatchObject({status: 'completed', model: 'o3'});
+  });
+});

@@ -8,15 +8,15 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {DetachedRun} from '../src/model/detachedRun.js';
-import {headIsRunArray, JsonArrayReader} from '../src/sources/jsonArrayReader.js';
+import {headIsRunArray, type JsonArrayReader} from '../src/sources/jsonArrayReader.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {parseRunText, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseRunText, runArrayReader, type ParsedRuns} from '../src/sources/parseRunText.js';
 
 const run = (id: string, extra: Record<string, unknown> = {}) => ({object: 'thread.run', id, status: 'completed', created_at: 1_764_000_000, ...extra});
 
 function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: ParsedRuns; reader: JsonArrayReader} {
   const out: ParsedRuns = {runs: [], warnings: []};
-  const reader = new JsonArrayReader('runs.json', out, detach);
+  const reader = runArrayReader('runs.json', out, detach);
   const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
   let start = 0;
   for (const point of [...points, bytes.length]) {
@@ -46,7 +46,8 @@ describe('JsonArrayReader', () => {
         const bytes = Buffer.from((bom ? '\ufeff' : '') + text);
         const whole = parseRunText(bytes.toString('utf8'), 'runs.json');
         const {out, reader} = readInPieces(bytes, cuts);
-        expect(reader.unsupported).toBe(false);
+        // An array with no item is left to the whole parse (which finds nothing in it either).
+        expect(reader.unsupported).toBe(items.length === 0);
         expect(summary(out)).toEqual(summary(whole));
         expect(out.warnings).toEqual(whole.warnings);
       }),
@@ -78,10 +79,121 @@ describe('JsonArrayReader', () => {
 
   it('leaves documents of other shapes to the whole-document parse', () => {
     expect(readInPieces(Buffer.from(JSON.stringify(run('run_a'))), []).reader.unsupported).toBe(true);
-    expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')], object: 'list'})), []).reader.unsupported).toBe(true);
+    expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')], object: 'thread.run'})), []).reader.unsupported).toBe(true);
+    expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')]})), []).reader.unsupported).toBe(true);
+    expect(readInPieces(Buffer.from('[NaN, {"id": x}]'), []).reader.unsupported).toBe(true);
     expect(headIsRunArray(Buffer.from('\ufeff  [{"id":1}]'))).toBe(true);
     expect(headIsRunArray(Buffer.from('{ "object" : "list", "data": []}'))).toBe(true);
     expect(headIsRunArray(Buffer.from('{"id":"run_a","object":"thread.run"}'))).toBe(false);
+  });
+
+  /** Ways to break one item, as people and tools do; `loads` when the item itself still loads. */
+  const BREAKS: Record<string, {breakItem: (text: string) => string; loads: boolean}> = {
+    'NaN': {breakItem: (text) => text.replace('"created_at":1764000000', '"created_at":NaN'), loads: false},
+    'a stray token': {breakItem: (text) => text.replace('"status":"completed"', '"status":"completed" oops'), loads: false},
+    'an unquoted word': {breakItem: (text) => text.replace('"completed"', 'completed'), loads: false},
+    'a bracket that does not match': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":{"tags":[1, 2}'), loads: false},
+    'Python None': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":None'), loads: false},
+    'a trailing comma in the item': {breakItem: (text) => text.replace('"metadata":{}', '"metadata":{"a":1,}'), loads: true},
+  };
+
+  it('one broken item costs only itself, whatever breaks it, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 12}), fc.nat(), fc.constantFrom(...Object.keys(BREAKS)), fc.boolean(), fc.array(fc.nat(), {maxLength: 6}), (count, pick, how, envelope, cuts) => {
+        const broken = pick % count;
+        const {breakItem, loads} = BREAKS[how]!;
+        const lines = Array.from({length: count}, (_, index) => JSON.stringify(run(`run_${index}`, {metadata: {}})));
+        lines[broken] = breakItem(lines[broken]!);
+        const text = envelope ? `{"object": "list", "data": [\n${lines.join(',\n')}\n], "has_more": false}\n` : `[\n${lines.join(',\n')}\n]\n`;
+        const {out, reader} = readInPieces(Buffer.from(text), cuts);
+        const others = lines.map((_, index) => `run_${index}`).filter((_, index) => loads || index !== broken);
+        if (others.length === 0) {
+          // Nothing readable: left to the whole parse, which says where the text breaks.
+          expect(reader.unsupported).toBe(true);
+          return;
+        }
+        expect(out.runs.map((candidate) => candidate.id)).toEqual(others);
+        expect(out.warnings).toHaveLength(1);
+        // The broken item is on line broken + 2.
+        expect(out.warnings[0]!.location).toMatch(new RegExp(`^runs\\.json:${broken + 2}:\\d+$`));
+        // The same as the whole text through parseRunText, which reads a broken array item by item too.
+        const whole = parseRunText(text, 'runs.json');
+        expect(summary(whole)).toEqual(summary(out));
+        expect(whole.warnings).toEqual(out.warnings);
+      }),
+      {numRuns: 400},
+    );
+  });
+
+  it('a trailing comma after the last item, an extra comma and a missing one are warnings at their place; the items load', () => {
+    const [a, b, c] = ['run_a', 'run_b', 'run_c'].map((id) => JSON.stringify(run(id)));
+    const trailing = readInPieces(Buffer.from(`[\n  ${a},\n  ${b},\n]`), [9]);
+    expect(trailing.out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_b']);
+    expect(trailing.out.warnings).toEqual([{location: `runs.json:3:${3 + b!.length}`, message: 'a trailing comma after the last item; ignored'}]);
+    const envelope = readInPieces(Buffer.from(`{"object":"list","data":[${a},${b},],"has_more":false}`), []);
+    expect(envelope.out.runs).toHaveLength(2);
+    expect(envelope.out.warnings).toEqual([{location: `runs.json:1:${26 + a!.length + 1 + b!.length}`, message: 'a trailing comma after the last item; ignored'}]);
+    const after = readInPieces(Buffer.from(`[${a}, ${b}],\n`), []);
+    expect(after.out.runs).toHaveLength(2);
+    expect(after.out.warnings).toEqual([{location: `runs.json:1:${a!.length + b!.length + 5}`, message: 'text after the end of the document; ignored'}]);
+    const commas = readInPieces(Buffer.from(`[,${a},,${b} ${c}]`), []);
+    expect(commas.out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_b', 'run_c']);
+    expect(commas.out.warnings.map((warning) => `${warning.location} ${warning.message}`)).toEqual([
+      'runs.json:1:2 a comma with no item before it; ignored',
+      `runs.json:1:${4 + a!.length} a comma with no item before it; ignored`,
+      `runs.json:1:${6 + a!.length + b!.length} a missing comma before this item; read as if it were there`,
+    ]);
+  });
+
+  it('a closing bracket too many in an item ends the document early: the comma after the end says so, and the items after it load', () => {
+    const [a, c] = ['run_a', 'run_c'].map((id) => JSON.stringify(run(id)));
+    const broken = '{"object":"thread.run","id":"run_b","tools":[{"type":"function"}}, {"type":"function"}],"status":"completed"}';
+    const text = `[${a},\n${broken},\n${c}]`;
+    const {out} = readInPieces(Buffer.from(text), [text.indexOf('}}') + 1]);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+    expect(out.warnings.map((warning) => `${warning.location} ${warning.message}`)).toEqual([
+      `runs.json:2:${broken.indexOf('}}') + 2} invalid JSON in item 1: Expected ',' or ']' after array element; skipped`,
+      // The rest of the item: its tool, read as an item of its own; its `]` ends the array.
+      'runs.json item 2 is an object without "object": "thread.run", not a run; skipped',
+      `runs.json:2:${broken.indexOf(',"status"') + 1} the brackets before this do not match (the document seemed to end here); the items after it are read too`,
+      `runs.json:2:${broken.indexOf(':"completed"') + 1} invalid JSON in item 3: Unexpected non-whitespace character after JSON; skipped`,
+    ]);
+  });
+
+  it('reads a list envelope whose "object": "list" comes after its data, handing nothing out before it', () => {
+    const out: ParsedRuns = {runs: [], warnings: []};
+    const reader = runArrayReader('runs.json', out);
+    reader.push(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}, {"id": x}, ${JSON.stringify(run('run_c'))}], `));
+    expect([out.runs.length, out.warnings.length, reader.accepted]).toEqual([0, 0, false]);
+    reader.push(Buffer.from('"object": "list", "has_more": false}'));
+    reader.end();
+    expect(reader.accepted).toBe(true);
+    expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+    expect(out.warnings.map((warning) => warning.message)).toEqual(["invalid JSON in data[1]: Unexpected token 'x'; skipped"]);
+  });
+
+  it('hands out nothing when no item can be read (the whole parse says why), and names a cut after the data', () => {
+    const none = readInPieces(Buffer.from("[{'id': 'run_a'}, {'id': 'run_b'}]"), [5]);
+    expect([none.reader.unsupported, none.out.runs.length, none.out.warnings.length]).toEqual([true, 0, 0]);
+    const cut = readInPieces(Buffer.from(`{"object":"list","data":[${JSON.stringify(run('run_a'))}]`), []);
+    expect(cut.out.runs).toHaveLength(1);
+    expect(cut.out.warnings.map((warning) => warning.message)).toEqual(['the file ends before the list envelope closes (cut short?)']);
+  });
+
+  it('a run kept small is read again from an item with a trailing comma, as it was loaded', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'runlens-array-')), 'commas.json');
+    const items = Array.from({length: 400}, (_, index) => JSON.stringify(run(`run_${index}`, {instructions: 'y'.repeat(200), metadata: {n: String(index)}})));
+    items[5] = items[5]!.replace('"metadata":{"n":"5"}', '"metadata":{"n":"5",}');
+    writeFileSync(file, `[\n${items.join(',\n')},\n]\n`);
+    const loaded = await loadRunsFromSources([file], {onProgress: () => undefined, detachRuns: true});
+    expect(loaded.runs).toHaveLength(400);
+    expect(loaded.runs[5]).toBeInstanceOf(DetachedRun);
+    expect(loaded.runs[5]!.raw['metadata']).toEqual({n: '5'});
+    expect(loaded.runs[5]!.instructions).toBe('y'.repeat(200));
+    expect(loaded.warnings.map((warning) => `${path.basename(warning.location)} ${warning.message}`)).toEqual([
+      `commas.json:7:${items[5]!.indexOf(',}') + 1} a trailing comma in item 5; ignored`,
+      `commas.json:401:${items[399]!.length + 1} a trailing comma after the last item; ignored`,
+    ]);
   });
 
   it('loads a large array file item by item with progress, runs kept small and read again whole', async () => {

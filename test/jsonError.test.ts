@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {findJsonErrorOffset, locateJsonError, locateJsonPath, locateOffset, parseJson} from '../src/format/jsonError.js';
+import {findJsonErrorOffset, locateJsonError, locateJsonPath, locateOffset, parseJson, parseJsonTolerant} from '../src/format/jsonError.js';
 
 /** The error JSON.parse throws for `text` (the test fails if it does not throw). */
 function parseError(text: string): unknown {
@@ -263,5 +263,72 @@ describe('locateJsonPath', () => {
     expect(locateJsonPath(text, ['tool_outputs', 0, 'missing'])).toEqual({line: 4, column: 5});
     expect(locateJsonPath(text, ['tool_outputs', 5, 'output'])).toEqual({line: 3, column: 19});
     expect(locateJsonPath('[]', ['tool_outputs'])).toEqual({line: 1, column: 1});
+  });
+});
+
+/** JSON text of `value` with a comma after the last element of every non-empty array and object, and `space` around it. */
+function withTrailingCommas(value: unknown, space: string): string {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : `[${value.map((item) => withTrailingCommas(item, space)).join(',')},${space}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${withTrailingCommas(item, space)}`).join(',')}${space},}`;
+  }
+  return JSON.stringify(value);
+}
+
+function nonEmptyContainers(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  return (items.length > 0 ? 1 : 0) + items.reduce<number>((sum, item) => sum + nonEmptyContainers(item), 0);
+}
+
+describe('parseJsonTolerant', () => {
+  it('reads valid JSON as JSON.parse does, letting nothing pass', () => {
+    expect(parseJsonTolerant('{"a": [1, 2]}')).toEqual({ok: true, value: {a: [1, 2]}, tolerated: {trailingCommas: [], textAfter: null}});
+  });
+
+  it('reads a trailing comma in an array and an object as if it were not there, and says where each was', () => {
+    const result = parseJsonTolerant('{\n  "a": [1, 2,],\n  "b": {"c": 3,\n  },\n}');
+    expect(result).toMatchObject({ok: true, value: {a: [1, 2], b: {c: 3}}});
+    if (!result.ok) return;
+    expect(result.tolerated.trailingCommas.map(({line, column}) => `${line}:${column}`)).toEqual(['2:13', '3:15', '4:4']);
+  });
+
+  it('fails where the text breaks when the comma is not a trailing one, or something else is wrong', () => {
+    expect(parseJsonTolerant('[1,,2]')).toMatchObject({ok: false, error: {line: 1, column: 4}});
+    expect(parseJsonTolerant('{"a": ,}')).toMatchObject({ok: false, error: {line: 1, column: 7}});
+    // The comma is let pass; the break after it is the error, at its own place.
+    expect(parseJsonTolerant('[1, 2,] x')).toMatchObject({ok: false, error: {line: 1, column: 9, reason: 'Unexpected non-whitespace character after JSON'}});
+  });
+
+  it('with textAfter, a whole value followed by stray text is that value, the text said', () => {
+    expect(parseJsonTolerant('{"a": 1}}')).toMatchObject({ok: false});
+    expect(parseJsonTolerant('{"a": 1}}', {textAfter: true})).toEqual({
+      ok: true,
+      value: {a: 1},
+      tolerated: {trailingCommas: [], textAfter: {offset: 8, line: 1, column: 9, text: '}'}},
+    });
+    expect(parseJsonTolerant('{"a": 1,}\n  and more', {textAfter: true})).toMatchObject({ok: true, value: {a: 1}, tolerated: {textAfter: {line: 2, column: 3, text: 'and more'}}});
+    // A text that breaks before its value is whole is no value.
+    expect(parseJsonTolerant('{"a": x}', {textAfter: true})).toMatchObject({ok: false, error: {column: 7}});
+  });
+
+  it('reads any value written with trailing commas as the value, each comma reported where it is', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({maxDepth: 3}).filter((value) => nonEmptyContainers(value) <= 100), fc.constantFrom('', ' ', '\n  '), (value, space) => {
+        const text = withTrailingCommas(value, space);
+        const result = parseJsonTolerant(text);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.value).toEqual(JSON.parse(JSON.stringify(value)));
+        for (const comma of result.tolerated.trailingCommas) {
+          expect(text[comma.offset]).toBe(',');
+          expect(locateOffset(text, comma.offset)).toEqual({line: comma.line, column: comma.column});
+        }
+        expect(result.tolerated.trailingCommas).toHaveLength(nonEmptyContainers(value));
+      }),
+      {numRuns: 300},
+    );
   });
 });

@@ -53,7 +53,8 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
       ':6:65: Unterminated string; line skipped',
     ],
   },
-  'binary.json': {runs: [], warnings: [":1:1: invalid JSON: Unexpected token '\ufffd'"]},
+  // A PNG: named, rather than "invalid JSON" at its first byte.
+  'binary.json': {runs: [], warnings: [': looks like a PNG image, not runs; runlens reads runs as JSON, JSON Lines, stream transcripts, and Python or console.log printouts']},
   'blank-lines.jsonl': {
     runs: ['run_badLinesFirst', 'run_badLinesCrlf', 'run_badLinesLast'],
     warnings: [':7:1: Unexpected control character U+0000; line skipped'],

@@ -110,6 +110,50 @@ describe('a streamed run that ends in requires_action', () => {
   });
 });
 
+describe('a transcript as recorded: no blank lines between events', () => {
+  // requires-action.sse with its blank lines left out, as a recorder that logs lines writes it.
+  const text = fixture('recorded-no-blank-lines.sse.txt');
+
+  it('reads each `event:` line as the start of a new event: the same run, state and summary as with blank lines', () => {
+    const recorded = parse(text, 'recorded.sse.txt');
+    const original = parse(fixture('requires-action.sse'), 'requires-action.sse');
+    expect(text).not.toMatch(/\n\n/);
+    expect(recorded.warnings).toEqual([]);
+    expect(states(recorded)).toEqual(['run_Qm3xT8vLk2PzR7nB4cW9yHdE:requires_action']);
+    expect(recorded.runs[0]!.raw).toEqual(original.runs[0]!.raw);
+    expect(recorded.runs[0]!.source.line).toBe(lineOf(text, 'event: thread.run.requires_action') + 1);
+    expect(recorded.summary).toEqual(original.summary);
+  });
+
+  it('is a transcript by its name (.sse.txt), whatever its first line', () => {
+    expect(isSseTranscript('{"id": "run_1"}', 'capture.sse.txt')).toBe(true);
+    expect(isSseTranscript('{"id": "run_1"}', 'capture.SSE.TXT.gz')).toBe(true);
+  });
+
+  it('reads data lines that are each a whole value, with neither blank nor event lines, as events of their own', () => {
+    const queued = runObject('run_l', 'queued');
+    const lines = [`data: ${JSON.stringify(queued)}`, `data: ${JSON.stringify({...queued, status: 'in_progress'})}`, `data: ${JSON.stringify({...queued, status: 'completed'})}`, 'data: [DONE]'];
+    const parsed = parse(lines.join('\n'), 'lines.sse');
+    expect(parsed.warnings).toEqual([]);
+    expect(states(parsed)).toEqual(['run_l:completed']);
+    expect(parsed.runs[0]!.source.line).toBe(3);
+    expect(parsed.summary).toMatchObject({events: 4, runEvents: 3, done: true});
+  });
+
+  it('a data line with a trailing comma or stray text after the value still gives the run, with a warning at its column', () => {
+    const queued = JSON.stringify(runObject('run_t', 'queued'));
+    const running = JSON.stringify(runObject('run_t', 'in_progress'));
+    const text = `event: thread.run.created\ndata: ${queued.slice(0, -1)},}\nevent: thread.run.in_progress\ndata: ${running} and more\n`;
+    const parsed = parse(text, 't.sse');
+    expect(states(parsed)).toEqual(['run_t:in_progress']);
+    // Columns of the comma, and of the `a` of `and`.
+    expect(texts(parsed)).toEqual([
+      `t.sse:2: a trailing comma in data at column ${'data: '.length + queued.length}; ignored`,
+      `t.sse:4: text after the JSON value in data at column ${'data: '.length + running.length + 2} ignored: and more`,
+    ]);
+  });
+});
+
 describe('a broken data line and a `...` line', () => {
   const text = fixture('broken-line.sse');
 
@@ -323,18 +367,25 @@ describe("the published spec's streaming examples", () => {
     expect(parsed.summary.skipped['thread.created']).toBe(1);
   });
 
-  it.each(SPEC_FIXTURES.slice(1))('%s: loads, every broken run event a warning naming its line, `...` skipped quietly', (name) => {
+  it.each(SPEC_FIXTURES.slice(1))('%s: loads the run in its last state; each data line with one `}` too many is read, with a warning naming its line and column', (name) => {
     const text = fixture(name);
+    const lines = text.split('\n');
     const parsed = parse(text, name);
-    // Each run event's data has one `}` too many: none of them can be read.
-    const runEventLines = text
-      .split('\n')
-      .flatMap((line, index) => (/^event: thread\.run\.(?!step\.)/.test(line) ? [index + 2] : []));
+    // Each run event's data has one `}` too many: the value before it is the run.
+    const runEventLines = lines.flatMap((line, index) => (/^event: thread\.run\.(?!step\.)/.test(line) ? [index + 2] : []));
     expect(runEventLines.length).toBeGreaterThanOrEqual(4);
-    expect(parsed.runs).toEqual([]);
+    const lastData = lines[runEventLines.at(-1)! - 1]!;
+    const lastStatus = (JSON.parse(lastData.slice('data: '.length, -1)) as {status: string}).status;
+    expect(states(parsed)).toEqual([`run_123:${lastStatus}`]);
+    expect(parsed.runs[0]!.source.line).toBe(runEventLines.at(-1));
     expect(parsed.warnings.map((warning) => warning.location)).toEqual(runEventLines.map((line) => `${name}:${line}`));
-    for (const warning of parsed.warnings) expect(warning.message).toMatch(/^invalid JSON in data: Unexpected non-whitespace character after JSON at column \d+; thread\.run\.\w+ skipped$/);
-    expect(parsed.summary).toMatchObject({done: true, elidedLines: 1});
+    parsed.warnings.forEach((warning, index) => {
+      const line = lines[runEventLines[index]! - 1]!;
+      // The column is that of the stray `}`, the line's last character.
+      expect(warning.message).toBe(`text after the JSON value in data at column ${line.length} ignored: }`);
+      expect(line.endsWith('}}')).toBe(true);
+    });
+    expect(parsed.summary).toMatchObject({done: true, elidedLines: 1, runEvents: runEventLines.length});
   });
 });
 
@@ -385,10 +436,15 @@ describe('transcripts through the loader and the CLI', () => {
     expect(shown.stdout).toContain(`${file}:${lineOf(fixture('requires-action.sse'), 'event: thread.run.requires_action') + 1}`);
   });
 
-  it("runlens list loads the spec's examples (exit 0 with the one readable run) and never fails on them", async () => {
-    const result = await cli(['list', ...SPEC_FIXTURES.map((name) => path.join(FIXTURES, name))]);
+  it.each([
+    [SPEC_FIXTURES[0]!, 'in_progress', 1],
+    [SPEC_FIXTURES[1]!, 'requires_action', 4],
+    [SPEC_FIXTURES[2]!, 'completed', 4],
+    [SPEC_FIXTURES[3]!, 'completed', 4],
+  ])("runlens list loads the spec's example %s (exit 0, the run in its last state, a warning a broken line)", async (name, status, warnings) => {
+    const result = await cli(['list', path.join(FIXTURES, name)]);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split('\n').map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual(['run_123 in_progress']);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1 + 4 + 4 + 4);
+    expect(result.stdout.trim().split('\n').map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual([`run_123 ${status}`]);
+    expect(result.stderr.trim().split('\n')).toHaveLength(warnings);
   });
 });

@@ -131,7 +131,7 @@ describe('loadRunsFromSources with progress', () => {
     const done = loadRunsFromSources(['-'], {
       stdin,
       onProgress: (_progress, partial) => {
-        seen.push({runs: [...partial.runs], warnings: [...partial.warnings]});
+        seen.push({runs: [...partial.runs], warnings: [...partial.warnings], revision: partial.revision});
         if (partial.runs.length > 0) sawFirstRun();
       },
     });
@@ -163,7 +163,7 @@ describe('RunFeed.stream', () => {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const progress = (bytesRead: number, count: number): [LoadProgress, PartialLoad] => [
       {bytesRead, totalBytes: 500, runs: count, file: 'big.jsonl'},
-      {runs: runs.slice(0, count), warnings: []},
+      {runs: runs.slice(0, count), warnings: [], revision: count},
     ];
     const done = feed.stream(async (onProgress) => {
       expect(feed.snapshot().loading).toMatchObject({bytesRead: 0, startedAt: 10_000});
@@ -206,9 +206,9 @@ describe('RunFeed.stream when input pauses', () => {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const done = feed.stream(async (onProgress) => {
-      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'pipe'}, {runs: runs.slice(0, 1), warnings: []});
+      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'pipe'}, {runs: runs.slice(0, 1), warnings: [], revision: 1});
       clock += 100;
-      onProgress({bytesRead: 200, totalBytes: null, runs: 2, file: 'pipe'}, {runs, warnings: []});
+      onProgress({bytesRead: 200, totalBytes: null, runs: 2, file: 'pipe'}, {runs, warnings: [], revision: 2});
       expect(feed.snapshot().runs).toHaveLength(1);
       await finished;
       return {runs, warnings: [], sources: ['pipe'], files: []};
@@ -219,6 +219,32 @@ describe('RunFeed.stream when input pauses', () => {
     expect(feed.snapshot().loading).not.toBeNull();
     finish();
     await done;
+  });
+});
+
+describe('RunFeed.stream when a later copy replaces a run', () => {
+  it('shows the replacement, though the number of runs stays the same and nothing more arrives', async () => {
+    let clock = 10_000;
+    const feed = new RunFeed({runs: [], warnings: [], sources: ['poll.jsonl'], files: []}, {load: () => Promise.reject(new Error('unused')), now: () => clock, watchSeconds: 5, watching: false, files: [], remote: false});
+    const queued = normalizeRun(JSON.parse(runLine('run_0', 0, {status: 'queued'})) as Record<string, unknown>, {file: 'poll.jsonl', line: 1});
+    const done = normalizeRun(JSON.parse(runLine('run_0', 0, {completed_at: 30})) as Record<string, unknown>, {file: 'poll.jsonl', line: 2});
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const loading = feed.stream(async (onProgress) => {
+      onProgress({bytesRead: 100, totalBytes: null, runs: 1, file: 'poll.jsonl'}, {runs: [queued], warnings: [], revision: 1});
+      clock += 100;
+      // The load's array, with the copy replaced in place: one run still.
+      onProgress({bytesRead: 200, totalBytes: null, runs: 1, file: 'poll.jsonl'}, {runs: [done], warnings: [], revision: 2});
+      expect(feed.snapshot().runs.map((run) => run.status)).toEqual(['queued']);
+      await finished;
+      return {runs: [done], warnings: [], sources: ['poll.jsonl'], files: []};
+    });
+    // Before the revision, a replacement that kept the count was never shown while the load went on.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(feed.snapshot().runs.map((run) => run.status)).toEqual(['completed']);
+    expect(feed.snapshot().loading).not.toBeNull();
+    finish();
+    await loading;
   });
 });
 

@@ -3,7 +3,7 @@
  * rather than a silently ignored flag.
  */
 import {parseArgs} from 'node:util';
-import {KNOWN_STATUSES} from '../model/run.js';
+import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_STATUS} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
 import {SORT_KEYS, type SortKey} from '../store/listView.js';
 
@@ -52,6 +52,8 @@ export interface CliOptions {
   outputs: string[];
   /** submit: `--outputs-file FILE.json`. */
   outputsFile: string | null;
+  /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
+  notices: string[];
 }
 
 export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thread.run JSON) in the terminal
@@ -229,13 +231,17 @@ export function parseCli(argv: readonly string[]): CliOptions {
     }
     sort = values.sort as SortKey;
   }
+  const notices: string[] = [];
   let statuses: string[] | null = null;
   if (values.status) {
     statuses = values.status.flatMap((entry) => entry.split(',')).map((status) => status.trim()).filter(Boolean);
-    // Unknown statuses are allowed (future ones), but a likely typo of a known one is not.
+    // A documented status in another spelling (`requires-action`, `REQUIRES_ACTION`) is a slip:
+    // refused, with the status meant. Other statuses are allowed (newer servers have their own),
+    // and said to be undocumented, with a near one if there is one.
     for (const status of statuses) {
-      const near = KNOWN_STATUSES.find((known) => known !== status && known.replace(/_/g, '') === status.replace(/[_-]/g, ''));
+      const near = knownStatusSpelledAs(status);
       if (near) throw new UsageError(`unknown status '${status}'; did you mean '${near}'?`);
+      if (!isKnownStatus(status) && status !== MISSING_STATUS) notices.push(undocumentedStatusNotice(status));
     }
   }
   const color = values['no-color'] ? false : values.color ? true : null;
@@ -288,5 +294,44 @@ export function parseCli(argv: readonly string[]): CliOptions {
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
     outputs: values.output ?? [],
     outputsFile: values['outputs-file'] ?? null,
+    notices,
   };
+}
+
+/** Edits (insert, delete, replace a character) from one text to the other. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({length: b.length + 1}, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** What `--status S` gets when S is no documented status: a near one if there is one, and what still matches. */
+function undocumentedStatusNotice(status: string): string {
+  const typed = status.toLowerCase();
+  const near = KNOWN_STATUSES.map((known) => ({known, distance: editDistance(typed, known)}))
+    .filter((entry) => entry.distance <= 2)
+    .sort((a, b) => a.distance - b.distance)[0]?.known;
+  return `--status '${status}' is not a documented status${near ? `; did you mean '${near}'?` : ` (documented: ${KNOWN_STATUSES.join(', ')}).`} Only runs whose status is exactly '${status}' match.`;
+}
+
+/**
+ * What to say when `--model` names no run's model but one differs from it only in case
+ * (`GPT-4o` for `gpt-4o`): model names are matched exactly, so nothing else would tell. Null
+ * when a run has the model, or none is close.
+ */
+export function modelHint(model: string | null, models: Iterable<string | null>): string | null {
+  if (model === null) return null;
+  const folded = foldModel(model);
+  let near: string | null = null;
+  for (const candidate of models) {
+    if (candidate === model) return null;
+    if (near === null && candidate !== null && foldModel(candidate) === folded) near = candidate;
+  }
+  return near === null ? null : `no run has model '${model}'; did you mean '${near}'? (--model matches the name exactly)`;
 }

@@ -1,6 +1,7 @@
 /**
  * Everything the command line names, loaded into one set of runs: files, folders and stdin, URLs,
- * and threads from an Assistants-compatible API. Runs met in several sources appear once.
+ * and threads from an Assistants-compatible API. Runs met in several sources appear once, in
+ * their latest state (RunCollection, `compareRunStates`), as in print mode's streaming list.
  */
 import {splitHeader} from '../config/profile.js';
 import type {Settings} from '../config/settings.js';
@@ -98,6 +99,9 @@ export async function loadCliSources(
   if (wantsApiSource(options.api)) {
     const {request, settings} = await resolveCliApiRequest(options, io);
     const {loadRunsFromApi, pollRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
+    // A watch tick hands back each known run as the server now has it, in place of the one shown:
+    // the server is the truth about its own runs, so that is not weighed by compareRunStates.
+    // Between the API and files or URLs naming the same run, the rule applies as between files.
     const loaded = known ? await pollRunsFromApi({...request, env: io.env, known}) : await loadRunsFromApi({...request, env: io.env});
     if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
     merge(loaded);

@@ -12,7 +12,7 @@ import {RunFeed} from '../sources/runFeed.js';
 import {createEditorLauncher, interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {DEFAULT_QUERY, filterRuns, selectRuns, SORT_DESCENDING_BY_DEFAULT, type ListQuery} from '../store/listView.js';
-import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
+import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, EXIT_STUCK, EXIT_USAGE, modelHint, parseCli, USAGE, UsageError, type CliOptions} from './args.js';
 import {printRunList} from './printRuns.js';
 import {listsInReadOrder, streamRunList} from './streamRunList.js';
 import {printStuckRuns} from './printStuck.js';
@@ -245,6 +245,7 @@ export async function runCli(io: CliIo): Promise<number> {
     io.stdout.write(`runlens ${VERSION}\n`);
     return EXIT_OK;
   }
+  for (const notice of options.notices) io.stderr.write(`runlens: ${safeInline(notice)}\n`);
   let sources: string[];
   let now: () => number;
   try {
@@ -306,6 +307,8 @@ export async function runCli(io: CliIo): Promise<number> {
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
+  const hint = command === 'show' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
+  if (hint) io.stderr.write(`runlens: ${safeInline(hint)}\n`);
 
   if (command === 'show') {
     const run = loaded.runs.find((candidate) => candidate.id === options.runId);

@@ -1,25 +1,37 @@
 /**
  * `runlens list` over files and stdin, read as they stream: JSON Lines go through the chunked
  * scanner, lines that cannot match the filters are never parsed, and JSON or TSV output is written
- * in source order as matches are found — so printing starts before a big file is read to its end,
- * `--limit N` stops reading after N matches, and memory does not grow with the file.
+ * as matches are found, so memory does not grow with the file and `--limit N` stops parsing after
+ * N matches.
+ *
+ * A run read more than once shows its latest state (`compareRunStates`), as in every other mode,
+ * and no copy can tell whether a later one is still to come. So the sources are read twice: a
+ * first read notes every run id (without parsing a line that starts `{"id":"…"`), and the second
+ * prints a run read once as soon as it is found, and holds a run read more than once until its
+ * last copy, then prints the latest. Only those runs are held; stdin, which cannot be read twice,
+ * is kept in a temporary file meanwhile.
  *
  * The order rule: JSON and TSV (not a terminal's table) without `--sort`/`--reverse` come in the
- * order the runs were read. A sort, or the table (whose column widths need every row), keeps the
- * matching runs only, then sorts and prints them as before.
+ * order the runs were read (a run read more than once where its last copy is). A sort, or the
+ * table (whose column widths need every row), keeps the matching runs only, then sorts and prints
+ * them as before.
  */
 import {createHash} from 'node:crypto';
-import {open, stat, type FileHandle} from 'node:fs/promises';
+import {mkdtemp, open, rm, stat, type FileHandle} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {Readable, type Writable} from 'node:stream';
 import {safeInline} from '../format/sanitize.js';
 import type {TimeOptions} from '../format/time.js';
+import {detachUnlessWaiting} from '../model/detachedRun.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile} from '../sources/jsonLinesScanner.js';
-import {linePrefilterFor} from '../sources/linePrefilter.js';
-import {firstLineVerdict, headReadsAsJsonLines, loadRunsFromSources, RunCollection, STDIN_LABEL} from '../sources/loadSources.js';
-import {formatWarning, isJsonLinesName, parseJsonLine, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
+import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
+import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
+import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
+import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
+import {formatWarning, isJsonLinesName, parseJsonLine, runFromText, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
 import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
-import {EXIT_FAILURE, EXIT_OK, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
@@ -38,25 +50,6 @@ export interface StreamListContext {
   stdin: AsyncIterable<Buffer | string>;
   /** Bytes per read (tests use tiny ones to cut lines everywhere). */
   chunkBytes?: number;
-}
-
-/** Where a run was read, as warnings name it. */
-function locationOf(run: Run): string {
-  return `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
-}
-
-/**
- * A digest of a run as written, to tell a second copy of a printed run that differs from one that
- * does not without keeping the printed runs: the bytes of its line when it is the line's only run
- * (no serializing, no encoding), else its JSON. Whitespace and key order count here, unlike in
- * `sameJson`; a run too deeply nested to serialize counts as different.
- */
-function contentDigest(run: Run, lineBytes: Buffer | undefined): string {
-  try {
-    return createHash('sha1').update(lineBytes ?? JSON.stringify(run.raw)).digest('base64');
-  } catch {
-    return locationOf(run);
-  }
 }
 
 /** Bytes of output gathered before they are written (and at the end of every chunk read). */
@@ -95,47 +88,36 @@ class EncodedOutput {
   }
 }
 
-/** Where matching runs go: printed at once, or kept for sorting. */
+/** Where matching runs go, each id once: printed at once, or kept for sorting. */
 interface RunPrinter {
-  /** `lineBytes`: the run's line, when the run is all the line holds. False: print no more. */
-  add(run: Run, lineBytes?: Buffer): boolean;
+  /** False: print no more. */
+  add(run: Run): boolean;
   /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
   flush(): Promise<void>;
   finish(): Promise<void>;
 }
 
-/** Matching runs printed as they come, each id once: the first copy read is the one printed. */
+/** Matching runs printed as they come. */
 class ReadOrderPrinter implements RunPrinter {
   private readonly output: EncodedOutput;
-  private readonly printed = new Map<string, {location: string; digest: string}>();
+  private printed = 0;
 
-  constructor(
-    private readonly context: StreamListContext,
-    private readonly warn: (warning: LoadWarning) => void,
-  ) {
+  constructor(private readonly context: StreamListContext) {
     this.output = new EncodedOutput(context.stdout);
   }
 
   /** False once `--limit` runs are printed. */
-  add(run: Run, lineBytes?: Buffer): boolean {
+  add(run: Run): boolean {
     const {options} = this.context;
-    if (options.limit !== null && this.printed.size >= options.limit) return false;
-    const digest = contentDigest(run, lineBytes);
-    const earlier = this.printed.get(run.id);
-    if (earlier) {
-      if (earlier.digest !== digest) {
-        this.warn({location: locationOf(run), message: `${run.id} also appears in ${earlier.location}, written differently; printed that one (print mode prints in the order read)`});
-      }
-      return true;
-    }
-    this.printed.set(run.id, {location: locationOf(run), digest});
+    if (options.limit !== null && this.printed >= options.limit) return false;
+    this.printed += 1;
     if (options.json) {
-      this.output.append(this.printed.size === 1 ? JSON_ARRAY.open : JSON_ARRAY.separator);
+      this.output.append(this.printed === 1 ? JSON_ARRAY.open : JSON_ARRAY.separator);
       this.output.append(jsonArrayElement(run));
     } else {
       this.output.append(`${runToTsv(run, this.context.nowSeconds, this.context.time)}\n`);
     }
-    return options.limit === null || this.printed.size < options.limit;
+    return options.limit === null || this.printed < options.limit;
   }
 
   async flush(): Promise<void> {
@@ -144,25 +126,20 @@ class ReadOrderPrinter implements RunPrinter {
   }
 
   async finish(): Promise<void> {
-    if (this.context.options.json) this.output.append(this.printed.size === 0 ? JSON_ARRAY.empty : JSON_ARRAY.close);
+    if (this.context.options.json) this.output.append(this.printed === 0 ? JSON_ARRAY.empty : JSON_ARRAY.close);
     await this.flush();
   }
 }
 
-/** Matching runs kept (the later copy of an id wins, as when loading), then sorted and printed. */
+/** Matching runs kept, then sorted and printed. */
 class SortedPrinter implements RunPrinter {
-  private readonly collection = new RunCollection();
+  private readonly runs: Run[] = [];
 
   constructor(private readonly context: StreamListContext) {}
 
   add(run: Run): boolean {
-    this.collection.add(run);
+    this.runs.push(run);
     return true;
-  }
-
-  /** The collection's warnings about ids read twice. */
-  get warnings(): readonly LoadWarning[] {
-    return this.collection.warnings;
   }
 
   async flush(): Promise<void> {}
@@ -170,10 +147,325 @@ class SortedPrinter implements RunPrinter {
   async finish(): Promise<void> {
     const {query, nowSeconds, options, target, time} = this.context;
     // Already filtered as they were read: sorting is what is left.
-    let runs = sortRuns(this.collection.runs, query.sort, query.descending, nowSeconds);
+    let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
     printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
   }
+}
+
+/**
+ * A scanned input's line, as one number: `unit` numbers the JSON Lines inputs in the order read,
+ * and a line number stays below 2^32 (a file of 4 billion lines), so this stays an exact integer.
+ */
+const LINES_PER_UNIT = 2 ** 32;
+/** Where a copy is when it has no line (a document read whole). */
+const NO_LINE = -1;
+
+/**
+ * What the first read found: the ids read more than once, how many copies each has, and the
+ * lines those copies are on (the second read parses them whatever the prefilter says: a copy
+ * that cannot match may still be the latest state, which then is not printed).
+ */
+class CopySurvey {
+  /** Every id, with where its first copy is; dropped once the first read is over. */
+  private firstAt: Map<string, number> | null = new Map();
+  /** Ids read more than once, and how many times. */
+  readonly copies = new Map<string, number>();
+  /** The lines (`unit * LINES_PER_UNIT + line`) that hold a copy of those. */
+  readonly lines = new Set<number>();
+
+  note(id: string, at: number): void {
+    const first = this.firstAt!.get(id);
+    if (first === undefined) {
+      this.firstAt!.set(id, at);
+      return;
+    }
+    const copies = this.copies.get(id) ?? 1;
+    if (copies === 1 && first !== NO_LINE) this.lines.add(first);
+    if (at !== NO_LINE) this.lines.add(at);
+    this.copies.set(id, copies + 1);
+  }
+
+  /** The first read is over: only the ids read more than once are kept. */
+  end(): void {
+    this.firstAt = null;
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ID_KEY = Buffer.from('"id"');
+
+function skipSpace(view: Buffer, at: number, end: number): number {
+  while (at < end && (view[at] === 0x20 || view[at] === 0x09 || view[at] === 0x0d)) at += 1;
+  return at;
+}
+
+/**
+ * The id of a line that starts `{"id":"…"` (spaces allowed), as the API and `jq -c` write runs,
+ * read from its bytes; null for any other line (it is parsed instead). An id holding an escape
+ * or a control character is parsed too, so what is read here is what JSON.parse would read.
+ */
+export function leadingId(view: Buffer, start: number, end: number): string | null {
+  let at = skipSpace(view, start, end);
+  if (view[at] !== 0x7b) return null;
+  at = skipSpace(view, at + 1, end);
+  if (end - at < ID_KEY.length || view.compare(ID_KEY, 0, ID_KEY.length, at, at + ID_KEY.length) !== 0) return null;
+  at = skipSpace(view, at + ID_KEY.length, end);
+  if (view[at] !== 0x3a) return null;
+  at = skipSpace(view, at + 1, end);
+  if (view[at] !== QUOTE) return null;
+  const from = at + 1;
+  for (at = from; at < end; at += 1) {
+    const byte = view[at]!;
+    if (byte === QUOTE) return view.toString('utf8', from, at);
+    if (byte === BACKSLASH || byte < 0x20) return null;
+  }
+  return null;
+}
+
+/** A run read more than once, as held until its last copy: the latest copy so far. */
+interface Held {
+  run: Run;
+  /** The digest of its line's bytes, when the run was all the line held. */
+  digest: string | null;
+  /** Where it was read; a copy written the same later on moves it there, as the loader would. */
+  place: string;
+}
+
+/** How a copy was read, for holding it. */
+interface CopyFacts {
+  /** The copy as it is to be held (a DetachedRun of a file's line, much smaller). */
+  shrink?: (run: Run) => Run;
+  /** The digest of its line's bytes, when it was all the line held. */
+  digest?: string;
+}
+
+/** A digest of a line's bytes: a copy written byte for byte like the one held is the same copy, and is not parsed. */
+function lineDigest(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('base64');
+}
+
+/**
+ * The runs read more than once, each held until its last copy is read: `take` answers with the
+ * latest state then, and null before. Runs read once pass straight through.
+ */
+class LatestCopies {
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    /** Copies still to come, by id; counted down. */
+    private readonly left: Map<string, number>,
+    private readonly warn: (warning: LoadWarning) => void,
+  ) {}
+
+  take(run: Run, facts: CopyFacts = {}): Run | null {
+    const left = this.left.get(run.id);
+    if (left === undefined) return run;
+    const earlier = this.held.get(run.id);
+    if (earlier && keepLatestCopy(earlier.run, run, this.warn, earlier.place) === earlier.run) return this.countDown(run.id, left, earlier);
+    // Held only while more copies are to come.
+    const kept = left > 1 && facts.shrink ? facts.shrink(run) : run;
+    return this.countDown(run.id, left, {run: kept, digest: facts.digest ?? null, place: placeOf(run)});
+  }
+
+  /**
+   * A copy of `id` whose line has `digest`, read at `place`, before it is parsed: when it is the
+   * copy held, written the same, it counts as read (with the answer `take` would give); undefined
+   * when it is not, and the line is parsed.
+   */
+  repeat(id: string, digest: string, place: string): Run | null | undefined {
+    const left = this.left.get(id);
+    const earlier = this.held.get(id);
+    if (left === undefined || !earlier || earlier.digest !== digest) return undefined;
+    earlier.place = place;
+    return this.countDown(id, left, earlier);
+  }
+
+  private countDown(id: string, left: number, held: Held): Run | null {
+    if (left <= 1) {
+      this.left.delete(id);
+      this.held.delete(id);
+      return held.run;
+    }
+    this.left.set(id, left - 1);
+    this.held.set(id, held);
+    return null;
+  }
+
+  /** Runs whose last copy never came (a file that changed between the two reads): the latest of what was read. */
+  rest(): Run[] {
+    const runs = [...this.held.values()].map((held) => held.run);
+    this.held.clear();
+    return runs;
+  }
+}
+
+/**
+ * Stdin kept for the second read: in a temporary file, or in memory when no file can be made
+ * (then it costs the input's size).
+ */
+class StdinSpool {
+  private readonly chunks: Buffer[] = [];
+
+  private constructor(
+    private readonly folder: string | null,
+    private readonly handle: FileHandle | null,
+  ) {}
+
+  static async open(): Promise<StdinSpool> {
+    let folder: string | null = null;
+    try {
+      folder = await mkdtemp(path.join(tmpdir(), 'runlens-stdin-'));
+      return new StdinSpool(folder, await open(path.join(folder, 'stdin'), 'w+'));
+    } catch {
+      if (folder) await rm(folder, {recursive: true, force: true});
+      return new StdinSpool(null, null);
+    }
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.handle) await this.handle.write(chunk);
+    else this.chunks.push(Buffer.from(chunk));
+  }
+
+  /** Every byte kept, from the first; a piece is good until the next is asked for. */
+  async *replay(chunkBytes: number): AsyncGenerator<Buffer> {
+    if (!this.handle) {
+      yield* this.chunks;
+      return;
+    }
+    const buffer = Buffer.allocUnsafe(chunkBytes);
+    for (let position = 0; ; ) {
+      const {bytesRead} = await this.handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.handle?.close();
+    if (this.folder) await rm(this.folder, {recursive: true, force: true});
+  }
+}
+
+/** A source as the first read left it for the second. */
+type Plan =
+  /** A JSON Lines file, `bytes` long when first read (the second reads no further: a log written meanwhile). */
+  | {kind: 'lines'; source: string; unit: number; bytes: number}
+  /** Stdin as JSON Lines, kept; `error`: why reading it stopped. */
+  | {kind: 'spooled'; unit: number; spool: StdinSpool; error?: string}
+  /** A source the loader reads whole, read again. */
+  | {kind: 'whole'; source: string}
+  /** Stdin read whole by the loader, kept. */
+  | {kind: 'loaded'; loaded: LoadedRuns}
+  | {kind: 'warning'; warning: LoadWarning};
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The first read: every run id in the sources into `survey`, and how to read each source again.
+ * Warnings are left to the second read, which meets the same lines.
+ */
+async function surveySources(sources: readonly string[], context: StreamListContext, survey: CopySurvey, chunkBytes: number): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  const files = new Set<string>();
+  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const scannerFor = (unit: number, label: string) => {
+    let view: Buffer = Buffer.alloc(0);
+    const ids: LineAdmitter = {
+      reset: (block) => void (view = block),
+      admits: (start, end, lineNumber) => {
+        const id = leadingId(view, start, end);
+        if (id === null) return true;
+        survey.note(id, unit * LINES_PER_UNIT + lineNumber);
+        return false;
+      },
+    };
+    // Lines whose id is not at their start are parsed.
+    return new JsonLinesScanner(
+      (rawLine, lineNumber) => {
+        parseJsonLine(rawLine, lineNumber, label, parsed);
+        for (const run of parsed.runs) survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
+        parsed.runs.length = 0;
+        parsed.warnings.length = 0;
+        return true;
+      },
+      ids,
+      chunkBytes,
+    );
+  };
+  const noteAll = (loaded: LoadedRuns) => {
+    for (const run of loaded.runs) survey.note(run.id, NO_LINE);
+  };
+  let units = 0;
+  for (const source of sources) {
+    if (source === '-') {
+      // Compressed stdin (`cat runs.jsonl.gz | runlens list -`) is decompressed before its first line is looked at.
+      const input = decodeInput(bufferChunks(context.stdin));
+      const head = await readStdinHead(input.pieces);
+      if (head.error) {
+        plans.push({kind: 'warning', warning: {location: STDIN_LABEL, message: head.error}});
+      } else if (head.reading === 'whole') {
+        const loaded = await loadRunsFromSources(['-'], {stdin: toReadable(head.replay)});
+        if (input.error !== null) loaded.warnings.push({location: STDIN_LABEL, message: decompressionWarning(input.compression, input.error)});
+        noteAll(loaded);
+        plans.push({kind: 'loaded', loaded});
+      } else {
+        const unit = units++;
+        const spool = await StdinSpool.open();
+        const plan: Plan = {kind: 'spooled', unit, spool};
+        plans.push(plan);
+        try {
+          await scanChunks(spooled(head.replay, spool), scannerFor(unit, STDIN_LABEL), () => {});
+          if (input.error !== null) plan.error = decompressionWarning(input.compression, input.error);
+        } catch (error) {
+          plan.error = errorText(error);
+        }
+      }
+      continue;
+    }
+    // A file named twice is read once, as the loader does.
+    const resolved = path.resolve(source);
+    if (files.has(resolved)) continue;
+    files.add(resolved);
+    const file = await openJsonLinesFile(source);
+    if (!file) {
+      noteAll(await loadRunsFromSources([source]));
+      plans.push({kind: 'whole', source});
+      continue;
+    }
+    const unit = units++;
+    try {
+      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {})});
+    } catch {
+      // The second read meets the same failure and reports it.
+      plans.push({kind: 'lines', source, unit, bytes: Infinity});
+    } finally {
+      await file.close();
+    }
+  }
+  survey.end();
+  return plans;
+}
+
+/** Stdin's chunks, each written to the spool as it passes. */
+async function* spooled(chunks: AsyncIterable<Buffer | string>, spool: StdinSpool): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    await spool.write(bytes);
+    yield bytes;
+  }
+}
+
+/** The prefilter for the second read of one input: the query's, except that the lines holding a copy of a run read more than once are always parsed. */
+function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number): LineAdmitter | null {
+  if (!prefilter || survey.lines.size === 0) return prefilter;
+  return {
+    reset: (view) => prefilter.reset(view),
+    admits: (start, end, lineNumber) => survey.lines.has(unit * LINES_PER_UNIT + lineNumber) || prefilter.admits(start, end),
+  };
 }
 
 /** How a file or stdin is read: through the scanner as JSON Lines, or by the loader as a whole. */
@@ -184,89 +476,129 @@ type Reading = 'json-lines' | 'whole';
  * code: 1 when nothing could be loaded, as the loading path does.
  */
 export async function streamRunList(sources: readonly string[], context: StreamListContext): Promise<number> {
-  const {options, query, nowSeconds, stderr} = context;
   const chunkBytes = context.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const survey = new CopySurvey();
+  const plans = await surveySources(sources, context, survey, chunkBytes);
+  try {
+    return await printSources(sources, plans, survey, context, chunkBytes);
+  } finally {
+    for (const plan of plans) if (plan.kind === 'spooled') await plan.spool.remove();
+  }
+}
+
+/** The second read: every source again, in order, printing as it goes. */
+async function printSources(sources: readonly string[], plans: readonly Plan[], survey: CopySurvey, context: StreamListContext, chunkBytes: number): Promise<number> {
+  const {options, query, nowSeconds, stderr} = context;
   const warn = (warning: LoadWarning) => void stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
-  const sorted = listsInReadOrder(options, context.target.isTerminal) ? null : new SortedPrinter(context);
-  const printer: RunPrinter = sorted ?? new ReadOrderPrinter(context, warn);
+  const printer: RunPrinter = listsInReadOrder(options, context.target.isTerminal) ? new ReadOrderPrinter(context) : new SortedPrinter(context);
   const prefilter = linePrefilterFor(query);
   const terms = searchTerms(query.search);
+  const latest = new LatestCopies(survey.copies, warn);
   let loaded = 0;
   let skippedContent = false;
   let done = false;
 
-  const addRun = (run: Run, lineBytes?: Buffer): boolean => {
-    loaded += 1;
+  // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
+  const models = new Set<string | null>();
+  // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
+  const print = (run: Run): boolean => {
+    if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
-    if (!printer.add(run, lineBytes)) done = true;
+    if (!printer.add(run)) done = true;
     return !done;
   };
+  const addRun = (run: Run, facts?: CopyFacts): boolean => {
+    loaded += 1;
+    const shown = latest.take(run, facts);
+    return shown === null || print(shown);
+  };
   const parsed: ParsedRuns = {runs: [], warnings: []};
-  const scannerFor = (label: string) =>
+  /** `file`: where the lines can be read again, so that a run held for its later copies is kept small. */
+  const scannerFor = (unit: number, label: string, file: string | null) =>
     new JsonLinesScanner(
-      (rawLine, lineNumber, lineBytes) => {
+      (rawLine, lineNumber, lineBytes, offset) => {
+        // A line holding a copy of a run read more than once: one written byte for byte like the
+        // copy held (a finished run in every poll of a log) is not parsed again.
+        const digest = survey.lines.has(unit * LINES_PER_UNIT + lineNumber) ? lineDigest(lineBytes) : undefined;
+        const id = digest === undefined ? null : leadingId(lineBytes, 0, lineBytes.length);
+        if (id !== null) {
+          const shown = latest.repeat(id, digest!, `${label}:${lineNumber}`);
+          if (shown !== undefined) {
+            loaded += 1;
+            return shown === null || print(shown);
+          }
+        }
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const warning of parsed.warnings) warn(warning);
         parsed.warnings.length = 0;
-        const onlyRun = parsed.runs.length === 1 ? lineBytes : undefined;
+        const facts: CopyFacts = {
+          ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length, runFromText)}),
+          ...(digest !== undefined && parsed.runs.length === 1 ? {digest} : {}),
+        };
         let going = true;
-        for (const run of parsed.runs) if (going) going = addRun(run, onlyRun);
+        for (const run of parsed.runs) if (going) going = addRun(run, facts);
         parsed.runs.length = 0;
         return going;
       },
-      prefilter,
+      admitterFor(prefilter, survey, unit),
       chunkBytes,
     );
   const finishScan = (scanner: JsonLinesScanner, label: string) => {
     skippedContent ||= scanner.skippedContent;
     if (!scanner.sawContent) warn({location: label, message: 'empty file'});
   };
-  const loadWhole = async (source: string, stdin?: AsyncIterable<Buffer | string>) => {
-    const result = await loadRunsFromSources([source], stdin ? {stdin: toReadable(stdin)} : {});
+  const printLoaded = async (result: LoadedRuns) => {
     for (const warning of result.warnings) warn(warning);
     for (const run of result.runs) if (!addRun(run)) break;
     await printer.flush();
   };
 
-  for (const source of sources) {
+  for (const plan of plans) {
     if (done) break;
-    if (source === '-') {
-      const head = await readStdinHead(context.stdin);
-      if (head.error) {
-        warn({location: STDIN_LABEL, message: head.error});
-        continue;
-      }
-      if (head.reading === 'whole') {
-        await loadWhole('-', head.replay);
-        continue;
-      }
-      const scanner = scannerFor(STDIN_LABEL);
-      try {
-        await scanChunks(head.replay, scanner, () => printer.flush());
+    switch (plan.kind) {
+      case 'warning':
+        warn(plan.warning);
+        break;
+      case 'loaded':
+        await printLoaded(plan.loaded);
+        break;
+      case 'whole':
+        await printLoaded(await loadRunsFromSources([plan.source]));
+        break;
+      case 'spooled': {
+        const scanner = scannerFor(plan.unit, STDIN_LABEL, null);
+        await scanChunks(plan.spool.replay(chunkBytes), scanner, () => printer.flush());
         finishScan(scanner, STDIN_LABEL);
-      } catch (error) {
-        warn({location: STDIN_LABEL, message: error instanceof Error ? error.message : String(error)});
+        if (plan.error !== undefined) warn({location: STDIN_LABEL, message: plan.error});
+        break;
       }
-      continue;
-    }
-    const handle = await openJsonLinesFile(source);
-    if (!handle) {
-      await loadWhole(source);
-      continue;
-    }
-    const scanner = scannerFor(source);
-    try {
-      await scanFile(handle, scanner, () => printer.flush());
-      finishScan(scanner, source);
-    } catch (error) {
-      // A read that fails half way (EIO, a file truncated under us) is bad input, not a crash.
-      warn({location: source, message: error instanceof Error ? error.message : String(error)});
-    } finally {
-      await handle.close();
+      case 'lines': {
+        const file = await openJsonLinesFile(plan.source);
+        if (!file) {
+          // Gone or changed since the first read: the loader reads it, or words why not.
+          await printLoaded(await loadRunsFromSources([plan.source]));
+          break;
+        }
+        // A compressed file's runs cannot be found again by their offset in it: held runs stay whole.
+        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null);
+        try {
+          await scanJsonLinesFile(file, scanner, () => printer.flush(), plan.bytes);
+          finishScan(scanner, plan.source);
+        } catch (error) {
+          // A read that fails half way (EIO, a file truncated under us) is bad input, not a crash.
+          warn({location: plan.source, message: errorText(error)});
+        } finally {
+          await file.close();
+        }
+        if ('input' in file && file.input.error !== null) warn({location: plan.source, message: decompressionWarning(file.input.compression, file.input.error)});
+        break;
+      }
     }
   }
+  if (!done) for (const run of latest.rest()) if (!print(run)) break;
 
-  for (const warning of sorted?.warnings ?? []) warn(warning);
+  const hint = modelHint(options.model, models);
+  if (hint) stderr.write(`runlens: ${safeInline(hint)}\n`);
   if (loaded === 0 && !skippedContent) {
     stderr.write(`runlens: no runs could be loaded from ${sources.map(safeInline).join(', ') || 'the sources given'}\n`);
     return EXIT_FAILURE;
@@ -275,8 +607,25 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   return EXIT_OK;
 }
 
-/** A `.jsonl`/`.ndjson` file in UTF-8, opened for scanning; null for anything else (the loader reads those). */
-async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
+/** A JSON Lines file opened for the scanner: read through its handle, or decompressed (with the first piece again first). */
+type JsonLinesFile = {handle: FileHandle; close: () => Promise<void>} | {pieces: AsyncIterable<Buffer>; input: DecodedInput; close: () => Promise<void>};
+
+/** A file's bytes from its start, each piece a buffer of its own. */
+async function* handlePieces(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (let position = 0; ; ) {
+    const buffer = Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES);
+    const {bytesRead} = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * A `.jsonl`/`.ndjson` file in UTF-8 (gzip or zstd too, found by its first bytes), opened for
+ * scanning; null for anything else (the loader reads those).
+ */
+async function openJsonLinesFile(source: string): Promise<JsonLinesFile | null> {
   if (!isJsonLinesName(source)) return null;
   let handle: FileHandle;
   try {
@@ -286,11 +635,41 @@ async function openJsonLinesFile(source: string): Promise<FileHandle | null> {
     // The loader words the warning (no such file, permission denied).
     return null;
   }
+  const close = () => handle.close();
   const head = Buffer.alloc(256);
   const {bytesRead} = await handle.read(head, 0, head.length, 0);
-  if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return handle;
-  await handle.close();
+  if (compressionOf(head.subarray(0, bytesRead)) === null) {
+    if (headReadsAsJsonLines(head.subarray(0, bytesRead))) return {handle, close};
+    await close();
+    return null;
+  }
+  const input = decodeInput(handlePieces(handle));
+  const first = await input.pieces.next();
+  if (!first.done && headReadsAsJsonLines(first.value)) {
+    async function* again(): AsyncGenerator<Buffer> {
+      if (!first.done) yield first.value;
+      yield* input.pieces;
+    }
+    return {pieces: again(), input, close};
+  }
+  await input.pieces.return(undefined);
+  await close();
   return null;
+}
+
+/**
+ * A JSON Lines file through the scanner: `length` bytes at most of a plain file (see scanFile);
+ * a compressed one is read to its end. Returns the bytes read.
+ */
+async function scanJsonLinesFile(file: JsonLinesFile, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void, length = Infinity): Promise<number> {
+  if ('handle' in file) return scanFile(file.handle, scanner, afterChunk, length);
+  await scanChunks(file.pieces, scanner, afterChunk);
+  return Infinity;
+}
+
+/** Chunks as Buffers (stdin may give strings). */
+async function* bufferChunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 }
 
 interface StdinHead {

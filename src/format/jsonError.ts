@@ -256,3 +256,79 @@ export function locateJsonPath(text: string, path: readonly PropertyKey[]): {lin
   }
   return locateOffset(text, found);
 }
+
+/** A place in a JSON text: 0-based offset, 1-based line and column. */
+export interface JsonPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** What `parseJsonTolerant` let pass, so the caller can warn about each. */
+export interface JsonTolerated {
+  /** Commas just before a `}` or `]`, each read as if it were not there. */
+  trailingCommas: JsonPosition[];
+  /** Text after a complete value (only with `textAfter`), ignored: where it starts, and the text. */
+  textAfter: (JsonPosition & {text: string}) | null;
+}
+
+export type TolerantParse = {ok: true; value: unknown; tolerated: JsonTolerated} | {ok: false; error: JsonErrorLocation};
+
+/**
+ * Parsing costs a pass over the text per trailing comma removed: this many at most, fewer for a
+ * large text (64 MB of re-parsing in all), so a text full of them fails rather than takes minutes.
+ */
+const MAX_FIXES = 100;
+const NOTHING_TOLERATED: JsonTolerated = Object.freeze({trailingCommas: Object.freeze([]) as unknown as JsonPosition[], textAfter: null});
+const FIX_BUDGET_CHARS = 64 * 1024 * 1024;
+
+function previousNonSpace(text: string, before: number): number {
+  let at = before - 1;
+  while (at >= 0 && (text[at] === ' ' || text[at] === '\n' || text[at] === '\r' || text[at] === '\t')) at -= 1;
+  return at;
+}
+
+/**
+ * Parses JSON as people and tools write it: a trailing comma (`[1, 2,]`, `{"a": 1,}`) is read as
+ * if it were not there, and with `textAfter` a complete value followed by stray text (the published
+ * spec's stream examples end some data lines with one `}` too many) is that value. What was let
+ * pass is returned for a warning; anything else fails where the text breaks, as `parseJson` does.
+ * Valid JSON costs one `JSON.parse`, as with `parseJson`.
+ */
+export function parseJsonTolerant(text: string, options: {textAfter?: boolean} = {}): TolerantParse {
+  let error: JsonErrorLocation;
+  // Valid JSON, the common case by far (every line of a JSON Lines file): one parse, nothing allocated.
+  try {
+    return {ok: true, value: JSON.parse(text), tolerated: NOTHING_TOLERATED};
+  } catch (thrown) {
+    error = locateJsonError(text, thrown);
+  }
+  const tolerated: JsonTolerated = {trailingCommas: [], textAfter: null};
+  const maxFixes = Math.min(MAX_FIXES, Math.floor(FIX_BUDGET_CHARS / Math.max(1, text.length)));
+  let current = text;
+  for (;;) {
+    const char = current[error.offset];
+    const comma = char === '}' || char === ']' ? previousNonSpace(current, error.offset) : -1;
+    if (comma !== -1 && current[comma] === ',' && tolerated.trailingCommas.length < maxFixes) {
+      tolerated.trailingCommas.push({offset: comma, ...locateOffset(current, comma)});
+      // A space in its place: every other position in the text stays where it was.
+      current = `${current.slice(0, comma)} ${current.slice(comma + 1)}`;
+      try {
+        return {ok: true, value: JSON.parse(current), tolerated};
+      } catch (thrown) {
+        error = locateJsonError(current, thrown);
+      }
+      continue;
+    }
+    if (options.textAfter && error.offset < current.length && error.offset > 0) {
+      try {
+        const value: unknown = JSON.parse(current.slice(0, error.offset));
+        tolerated.textAfter = {offset: error.offset, ...locateOffset(current, error.offset), text: current.slice(error.offset)};
+        return {ok: true, value, tolerated};
+      } catch {
+        // Not a complete value before the break: the break is the error.
+      }
+    }
+    return {ok: false, error};
+  }
+}

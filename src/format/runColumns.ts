@@ -3,7 +3,7 @@
  * TUI list and the printed table, so both read the same and drop the same columns when narrow.
  */
 import {textWidth} from './textWidth.js';
-import {isActiveStatus, type Run} from '../model/run.js';
+import {isActiveStatus, pendingCallCount, type Run} from '../model/run.js';
 import {runDurationSeconds} from '../store/listView.js';
 import {waitingSince} from '../triage/stuck.js';
 import {safeInline} from './sanitize.js';
@@ -118,13 +118,14 @@ export interface Cell {
 export function runNote(run: Run, nowSeconds: number): Cell {
   if (run.status === 'requires_action') {
     const since = waitingSince(run);
-    const calls = run.requiredAction?.toolCalls.length ?? 0;
+    const calls = pendingCallCount(run);
     const parts = [since === null ? 'waiting' : formatDurationShort(nowSeconds - since)];
     if (run.expiresAt !== null) {
       const left = run.expiresAt - nowSeconds;
       parts.push(left > 0 ? `expires in ${formatDurationShort(left)}` : `expired while waiting, ${formatDurationShort(-left)} ago`);
     }
-    parts.push(`${calls} call${calls === 1 ? '' : 's'}`);
+    // An export that cut the calls short leaves their number unknown, not 0.
+    parts.push(calls === null ? 'calls cut by the export' : `${calls} call${calls === 1 ? '' : 's'}`);
     return {text: parts.join(' · '), tone: run.expiresAt !== null && run.expiresAt <= nowSeconds ? 'bad' : 'attention'};
   }
   if (isActiveStatus(run.status)) {

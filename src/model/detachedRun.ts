@@ -9,7 +9,7 @@
  * tools for the badge and the stuck view, so those stay whole (see `detachUnlessWaiting`).
  */
 import {closeSync, openSync, readSync} from 'node:fs';
-import {type FieldProblem, type Run, type SourceLocation, type ToolDefinition} from './run.js';
+import {type FieldProblem, type ReadNote, type Run, type SourceLocation, type ToolDefinition} from './run.js';
 
 /** Re-reads the line at `offset` and returns the run `id` from it, or null when it is not there any more. */
 export type RunLineParser = (text: string, source: SourceLocation, id: string) => Run | null;
@@ -48,6 +48,7 @@ export class DetachedRun implements Run {
   readonly reasoningEffort: string | null;
   readonly fileIds: string[] | null;
   readonly problems: FieldProblem[];
+  readonly notes?: ReadNote[];
   readonly searchText: string;
 
   constructor(
@@ -87,11 +88,16 @@ export class DetachedRun implements Run {
     this.reasoningEffort = run.reasoningEffort;
     this.fileIds = run.fileIds;
     this.problems = run.problems;
+    if (run.notes) this.notes = run.notes;
     this.searchText = run.searchText;
   }
 
   get raw(): Record<string, unknown> {
     return this.whole().raw;
+  }
+
+  get asRead(): Record<string, unknown> | undefined {
+    return this.whole().asRead;
   }
 
   get instructions(): string | null {

@@ -1,5 +1,6 @@
 import {z} from 'zod';
-import {MISSING_STATUS, type FieldProblem, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
+import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
+import {knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
  * Each field is validated on its own, so that a wrongly typed field is reported by its path and
@@ -49,6 +50,33 @@ const timestamp = fast(
     .nullable(),
   orNull((value) => isNumber(value) && (value as number) >= 0 && (value as number) < MAX_SECONDS),
 );
+/**
+ * ISO 8601 date and time (`2026-12-02T22:00:00Z`, `2026-12-02 23:00:00.5+01:00`; no zone: UTC),
+ * as PowerShell 7's ConvertTo-Json writes a [DateTime] and many hand-made exports write times.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+/** `/Date(1796248800000)/`: how Windows PowerShell 5.1's ConvertTo-Json writes a [DateTime] (milliseconds, UTC). */
+const DOTNET_DATE = /^\/Date\((-?\d{1,16})(?:[+-]\d{4})?\)\/$/;
+
+/** Unix seconds for a time written as text, and whether the text named its time zone; null when it is no time. */
+export function timeFromText(text: string): {seconds: number; zone: boolean} | null {
+  const dotnet = DOTNET_DATE.exec(text);
+  if (dotnet) return {seconds: Number(dotnet[1]) / 1000, zone: true};
+  const match = ISO_TIME.exec(text.trim());
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = match;
+  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(`0.${fraction || '0'}`) * 1000);
+  const date = new Date(ms);
+  // Date.UTC rolls 2026-02-30 over to March: such a text is no date.
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1 || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  let offsetMinutes = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const digits = zone.replace(':', '');
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0'));
+  }
+  return {seconds: ms / 1000 - offsetMinutes * 60, zone: zone !== undefined};
+}
+
 const string = fast(z.string(), isString);
 const nullableString = fast(z.string().nullable(), orNull(isString));
 const nullableNumber = fast(z.number().nullable(), orNull(isNumber));
@@ -179,9 +207,10 @@ export function fastCheckedSchemas(): Array<{schema: z.ZodType; check: (value: u
   );
 }
 
-/** Collects problems while reading one run. */
+/** Collects problems, and fields read from another form, while reading one run. */
 class FieldReader {
   readonly problems: FieldProblem[] = [];
+  readonly notes: ReadNote[] = [];
 
   constructor(private readonly raw: Record<string, unknown>) {}
 
@@ -200,6 +229,34 @@ class FieldReader {
     return this.check(`${path}.${field}`, object[field], schema);
   }
 
+  /**
+   * A time field: Unix seconds, or text that names a time (ISO 8601, PowerShell 5.1's
+   * `/Date(ms)/`), read as the seconds it names and noted. Either way checked as a timestamp.
+   */
+  time(field: string): number | null {
+    if (!(field in this.raw)) return null;
+    const value = this.raw[field];
+    const parsed = typeof value === 'string' ? timeFromText(value) : null;
+    if (!parsed) return this.check(field, value, timestamp);
+    const iso = Number.isFinite(parsed.seconds) && Math.abs(parsed.seconds) < 8.64e12 ? new Date(parsed.seconds * 1000).toISOString().replace('.000Z', 'Z') : 'out of range';
+    this.notes.push({
+      kind: 'iso-time',
+      field,
+      message: `${field} is the text ${JSON.stringify(value)}, read as ${iso}${parsed.zone ? '' : ' (no time zone given: read as UTC)'}`,
+    });
+    return this.check(field, parsed.seconds, timestamp);
+  }
+
+  /**
+   * Whether `value`, at `path`, is what a depth-limited export wrote in place of an object or an
+   * array (see powershell.ts). Noted, so views say the field was cut rather than empty.
+   */
+  cut(path: string, value: unknown, shape: CutShape): value is string {
+    if (!isDepthCut(value, shape)) return false;
+    this.notes.push({kind: 'cut', field: path, text: value, message: `${path} was cut short by the export, which wrote ${describeCutText(value)}`});
+    return true;
+  }
+
   check<T>(path: string, value: unknown, schema: z.ZodType<T>): T | null {
     // For JSON input a passing fast check means zod would return the same value (loose objects keep every key).
     if (FAST_CHECKS.get(schema)?.(value)) return value as T;
@@ -216,12 +273,15 @@ class FieldReader {
 /** Whether a parsed JSON value is a run (rather than a message, an assistant, a list, …). */
 export function looksLikeRun(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const object = (value as Record<string, unknown>)['object'];
+  const record = value as Record<string, unknown>;
+  // A PowerShell object names the same fields in PascalCase (see powershell.ts).
+  const pascal = isPascalCaseObject(record);
+  const object = record[pascal ? 'Object' : 'object'];
   if (object === 'thread.run') return true;
   // Some self-hosted servers send an empty or missing `object`; a run id and a status are enough.
   if (object === undefined || object === null || object === '') {
-    const record = value as Record<string, unknown>;
-    return typeof record['id'] === 'string' && record['id'].startsWith('run_') && 'status' in record;
+    const id = record[pascal ? 'Id' : 'id'];
+    return typeof id === 'string' && id.startsWith('run_') && (pascal ? 'Status' : 'status') in record;
   }
   return false;
 }
@@ -231,22 +291,36 @@ export function describeNonRun(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value !== 'object') return `a ${typeof value}`;
-  const object = (value as Record<string, unknown>)['object'];
+  const record = value as Record<string, unknown>;
+  const object = record[isPascalCaseObject(record) ? 'Object' : 'object'];
   if (typeof object === 'string' && object !== '') return `an object of type '${object}'`;
   return 'an object without "object": "thread.run"';
 }
 
 function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
   if (value === undefined || value === null) return [];
+  // Cut: the run had tools, but which is lost (see isCut(run, 'tools')).
+  if (reader.cut('tools', value, 'array')) return [];
   if (!Array.isArray(value)) {
     reader.check('tools', value, anyArray);
     return [];
   }
   const tools: ToolDefinition[] = [];
   value.forEach((entry, index) => {
-    const tool = reader.check(`tools.${index}`, entry, toolSchema);
+    const path = `tools.${index}`;
+    const cutTool = (type: string | null, name: string | null): void => {
+      tools.push({type: type ?? 'unknown', name, description: null, parameters: undefined, strict: false, raw: entry, cut: true});
+    };
+    if (reader.cut(path, entry, 'object')) return cutTool(cutProperty(entry, 'type'), null);
+    if (isObject(entry) && reader.cut(`${path}.function`, entry['function'], 'object')) {
+      return cutTool(isString(entry['type']) ? (entry['type'] as string) : 'function', cutProperty(entry['function'], 'name'));
+    }
+    const tool = reader.check(path, entry, toolSchema);
     if (!tool) return;
     const fn = tool.function;
+    // Parts cut further down the schema (-Depth 3 or 4) are found when it is used (isToolCut): walking
+    // every schema here doubled the time normalizing takes.
+    const parametersCut = fn?.parameters !== undefined && reader.cut(`${path}.function.parameters`, fn.parameters, 'object');
     tools.push({
       type: tool.type,
       name: fn?.name ?? null,
@@ -255,16 +329,32 @@ function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
       strict: fn?.strict === true,
       raw: entry,
     });
+    if (parametersCut) tools[tools.length - 1]!.cut = true;
   });
   return tools;
 }
 
-function normalizeRequiredAction(reader: FieldReader): Run['requiredAction'] {
+function normalizeRequiredAction(reader: FieldReader, raw: Record<string, unknown>): Run['requiredAction'] {
+  const value = raw['required_action'];
+  // The type survives a cut when the text shows it; submit_tool_outputs is the only one there is.
+  if (reader.cut('required_action', value, 'object')) return {type: cutProperty(value, 'type') ?? 'submit_tool_outputs', toolCalls: [], callsCut: true};
+  if (isObject(value)) {
+    const type = isString(value['type']) ? (value['type'] as string) : 'submit_tool_outputs';
+    const outputs = value['submit_tool_outputs'];
+    if (reader.cut('required_action.submit_tool_outputs', outputs, 'object')) return {type, toolCalls: [], callsCut: true};
+    if (isObject(outputs) && reader.cut('required_action.submit_tool_outputs.tool_calls', outputs['tool_calls'], 'array')) return {type, toolCalls: [], callsCut: true};
+  }
   const action = reader.read('required_action', requiredActionSchema);
   if (!action) return null;
   const toolCalls: RequiredToolCall[] = [];
+  let callsCut = false;
   (action.submit_tool_outputs?.tool_calls ?? []).forEach((entry, index) => {
-    const call = reader.check(`required_action.submit_tool_outputs.tool_calls.${index}`, entry, toolCallSchema);
+    const path = `required_action.submit_tool_outputs.tool_calls.${index}`;
+    if (reader.cut(path, entry, 'object') || (isObject(entry) && reader.cut(`${path}.function`, entry['function'], 'object'))) {
+      callsCut = true;
+      return;
+    }
+    const call = reader.check(path, entry, toolCallSchema);
     if (!call) return;
     toolCalls.push({
       id: call.id,
@@ -273,10 +363,11 @@ function normalizeRequiredAction(reader: FieldReader): Run['requiredAction'] {
       arguments: call.function.arguments,
     });
   });
-  return {type: action.type, toolCalls};
+  return callsCut ? {type: action.type, toolCalls, callsCut} : {type: action.type, toolCalls};
 }
 
-function normalizeUsage(reader: FieldReader): Usage | null {
+function normalizeUsage(reader: FieldReader, raw: Record<string, unknown>): Usage | null {
+  if (reader.cut('usage', raw['usage'], 'object')) return null;
   const usage = reader.read('usage', objectSchema);
   if (!usage) return null;
   return {
@@ -286,7 +377,10 @@ function normalizeUsage(reader: FieldReader): Usage | null {
   };
 }
 
-function normalizeLastError(reader: FieldReader): RunError | null {
+function normalizeLastError(reader: FieldReader, raw: Record<string, unknown>): RunError | null {
+  const value = raw['last_error'];
+  // There was an error: its code, when the text shows it; its message may hold `; ` and is not read back.
+  if (reader.cut('last_error', value, 'object')) return {code: cutProperty(value, 'code'), message: null};
   const error = reader.read('last_error', objectSchema);
   if (!error) return null;
   return {
@@ -297,7 +391,7 @@ function normalizeLastError(reader: FieldReader): RunError | null {
 
 function normalizeMetadata(reader: FieldReader, raw: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  if (!reader.read('metadata', metadataSchema)) return result;
+  if (reader.cut('metadata', raw, 'object') || !reader.read('metadata', metadataSchema)) return result;
   // The entries of the object as read: zod's copy loses a key named `__proto__`.
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     // The API only allows strings; anything else is shown as JSON rather than dropped.
@@ -313,6 +407,28 @@ function normalizeMetadata(reader: FieldReader, raw: unknown): Record<string, st
     Object.defineProperty(result, key, {value: text, enumerable: true, writable: true, configurable: true});
   }
   return result;
+}
+
+/** tool_choice, described; a cut object shows what its text keeps (`function lookup_order`), else null. */
+function readToolChoice(reader: FieldReader, raw: Record<string, unknown>): string | null {
+  const value = raw['tool_choice'];
+  if (reader.cut('tool_choice', value, 'string-or-object')) return null;
+  if (isObject(value) && reader.cut('tool_choice.function', value['function'], 'object')) {
+    const name = cutProperty(value['function'], 'name');
+    return name ? `function ${name}` : 'function';
+  }
+  return describeToolChoice(reader.read('tool_choice', toolChoiceSchema));
+}
+
+/** response_format, described; a cut json_schema keeps its name when the text shows it. */
+function readResponseFormat(reader: FieldReader, raw: Record<string, unknown>): string | null {
+  const value = raw['response_format'];
+  if (reader.cut('response_format', value, 'string-or-object')) return null;
+  if (isObject(value) && isString(value['type']) && reader.cut('response_format.json_schema', value['json_schema'], 'object')) {
+    const name = cutProperty(value['json_schema'], 'name');
+    return name ? `${value['type'] as string} (${name})` : (value['type'] as string);
+  }
+  return describeResponseFormat(reader.read('response_format', responseFormatSchema));
 }
 
 function describeToolChoice(choice: z.infer<typeof toolChoiceSchema>): string | null {
@@ -344,60 +460,73 @@ function buildSearchText(run: Run): string {
 
 /**
  * Turns a run object (already known to be a run, see `looksLikeRun`) into a `Run`.
- * Never throws. `fallbackId` names a run whose `id` is missing or not a string.
+ * Never throws. `fallbackId` names a run whose `id` is missing or not a string. A PowerShell
+ * object's PascalCase keys are read as the API's names (see powershell.ts): `raw` then holds the
+ * renamed copy and `asRead` the object as read.
  */
-export function normalizeRun(raw: Record<string, unknown>, source: SourceLocation, fallbackId?: string): Run {
+export function normalizeRun(input: Record<string, unknown>, source: SourceLocation, fallbackId?: string): Run {
+  const pascal = isPascalCaseObject(input);
+  const raw = pascal ? renamePascalCase(input) : input;
   const reader = new FieldReader(raw);
+  if (pascal) reader.notes.push({kind: 'pascal-case', field: '(field names)', message: "field names in PascalCase (a PowerShell object) read as the API's snake_case names"});
   const idValue = reader.read('id', string);
   if (!('id' in raw)) reader.problems.push({field: 'id', message: 'missing'});
   const id = idValue ?? fallbackId ?? `(no id) ${source.file}${source.line ? `:${source.line}` : ''}`;
   const statusValue = reader.read('status', string);
   if (!('status' in raw)) reader.problems.push({field: 'status', message: 'missing'});
+  // `REQUIRES_ACTION`, `Completed`: the documented status, spelled another way by a server or a person.
+  const respelled = statusValue === null ? null : knownStatusSpelledAs(statusValue);
+  if (respelled) reader.notes.push({kind: 'status-case', field: 'status', message: `status ${JSON.stringify(statusValue)} read as '${respelled}'`});
 
-  const completedAt = reader.read('completed_at', timestamp);
-  const failedAt = reader.read('failed_at', timestamp);
-  const cancelledAt = reader.read('cancelled_at', timestamp);
-  const truncation = reader.read('truncation_strategy', truncationSchema);
-  const fileIds = reader.read('file_ids', fileIdsSchema);
-  const incomplete = reader.read('incomplete_details', incompleteDetailsSchema);
+  const completedAt = reader.time('completed_at');
+  const failedAt = reader.time('failed_at');
+  const cancelledAt = reader.time('cancelled_at');
+  const truncation = reader.cut('truncation_strategy', raw['truncation_strategy'], 'object') ? null : reader.read('truncation_strategy', truncationSchema);
+  const fileIds = reader.cut('file_ids', raw['file_ids'], 'array') ? null : reader.read('file_ids', fileIdsSchema);
+  const incompleteValue = raw['incomplete_details'];
+  const incompleteReason = reader.cut('incomplete_details', incompleteValue, 'object')
+    ? cutProperty(incompleteValue, 'reason')
+    : reader.read('incomplete_details', incompleteDetailsSchema)?.reason ?? null;
   // Only checked: its contents (file and vector store ids) are shown in Raw JSON.
-  reader.read('tool_resources', objectSchema);
+  if (!reader.cut('tool_resources', raw['tool_resources'], 'object')) reader.read('tool_resources', objectSchema);
 
   const run: Run = {
     id,
-    status: statusValue ?? MISSING_STATUS,
+    status: respelled ?? statusValue ?? MISSING_STATUS,
     raw,
     source,
     threadId: reader.read('thread_id', nullableString),
     assistantId: reader.read('assistant_id', nullableString),
     model: reader.read('model', nullableString),
     instructions: reader.read('instructions', nullableString),
-    createdAt: reader.read('created_at', timestamp),
-    startedAt: reader.read('started_at', timestamp),
+    createdAt: reader.time('created_at'),
+    startedAt: reader.time('started_at'),
     completedAt,
     failedAt,
     cancelledAt,
-    expiresAt: reader.read('expires_at', timestamp),
+    expiresAt: reader.time('expires_at'),
     endedAt: completedAt ?? failedAt ?? cancelledAt ?? null,
-    usage: normalizeUsage(reader),
+    usage: normalizeUsage(reader, raw),
     tools: normalizeTools(reader, raw['tools']),
-    requiredAction: normalizeRequiredAction(reader),
-    lastError: normalizeLastError(reader),
-    incompleteReason: incomplete?.reason ?? null,
+    requiredAction: normalizeRequiredAction(reader, raw),
+    lastError: normalizeLastError(reader, raw),
+    incompleteReason,
     metadata: normalizeMetadata(reader, raw['metadata']),
     temperature: reader.read('temperature', nullableNumber),
     topP: reader.read('top_p', nullableNumber),
     maxPromptTokens: reader.read('max_prompt_tokens', tokenCount),
     maxCompletionTokens: reader.read('max_completion_tokens', tokenCount),
     truncationStrategy: truncation ? {type: truncation.type, lastMessages: truncation.last_messages ?? null} : null,
-    toolChoice: describeToolChoice(reader.read('tool_choice', toolChoiceSchema)),
-    responseFormat: describeResponseFormat(reader.read('response_format', responseFormatSchema)),
+    toolChoice: readToolChoice(reader, raw),
+    responseFormat: readResponseFormat(reader, raw),
     parallelToolCalls: reader.read('parallel_tool_calls', nullableBoolean),
     reasoningEffort: reader.read('reasoning_effort', nullableString),
     fileIds,
     problems: reader.problems,
     searchText: '',
   };
+  if (pascal) run.asRead = input;
+  if (reader.notes.length > 0) run.notes = reader.notes;
   run.searchText = buildSearchText(run);
   return run;
 }

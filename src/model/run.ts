@@ -30,6 +30,42 @@ export function isKnownStatus(status: string): status is KnownStatus {
   return (KNOWN_STATUSES as readonly string[]).includes(status);
 }
 
+/**
+ * A status folded for comparison: ASCII letters lower-cased, `_`, `-` and spaces dropped, so
+ * `REQUIRES_ACTION`, `Requires Action` and `RequiresAction` (a .NET enum's name) all fold to
+ * `requiresaction`. Null for text with anything but ASCII letters and those separators: no
+ * documented status is spelled with them, and byte-level readers (print mode's prefilter) fold
+ * the same way without decoding.
+ */
+export function foldStatus(text: string): string | null {
+  if (text.length > MAX_STATUS_LENGTH || !/^[A-Za-z_\- ]+$/.test(text)) return null;
+  return text.replace(/[_\- ]/g, '').toLowerCase();
+}
+
+/**
+ * A model name folded for `--model`'s "did you mean": ASCII letters lower-cased, nothing else
+ * (model names are matched exactly; this only finds the one meant).
+ */
+export function foldModel(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
+/** Longer text is never a documented status in any spelling (the longest, `requires_action`, is 15). */
+export const MAX_STATUS_LENGTH = 40;
+
+const KNOWN_BY_FOLD = new Map<string, KnownStatus>(KNOWN_STATUSES.map((status) => [foldStatus(status)!, status]));
+
+/**
+ * The documented status that `text` spells in another case or with other separators
+ * (`REQUIRES_ACTION`, `Completed`, `in-progress`), or null: a documented status itself, or
+ * anything else, is not re-spelled.
+ */
+export function knownStatusSpelledAs(text: string): KnownStatus | null {
+  if (isKnownStatus(text)) return null;
+  const folded = foldStatus(text);
+  return folded === null ? null : KNOWN_BY_FOLD.get(folded) ?? null;
+}
+
 export function isActiveStatus(status: string): boolean {
   return ACTIVE_STATUSES.has(status);
 }
@@ -51,6 +87,25 @@ export interface SourceLocation {
   line?: number;
 }
 
+/**
+ * Why a field was read from a form other than the API's own: a status in another case, a time
+ * written as ISO 8601 text, field names in PascalCase (PowerShell), or a part of the run that a
+ * depth-limited export (`ConvertTo-Json`) replaced with a string. Loaders warn once per source
+ * and kind, not once per run.
+ */
+export type ReadNoteKind = 'status-case' | 'iso-time' | 'pascal-case' | 'cut';
+
+/** A field read from another form (see ReadNoteKind): the run still loads, as the API would have written it. */
+export interface ReadNote {
+  kind: ReadNoteKind;
+  /** Dotted path from the run object, in the API's names: `required_action.submit_tool_outputs.tool_calls`. */
+  field: string;
+  /** What was read and how, one line. */
+  message: string;
+  /** `cut` only: the text the export wrote in place of the object or array. */
+  text?: string;
+}
+
 /** A field of the run that did not have the documented type. */
 export interface FieldProblem {
   /** Dotted path from the run object, e.g. `usage.total_tokens`. */
@@ -69,6 +124,11 @@ export interface ToolDefinition {
   parameters: unknown;
   /** Function tools with `strict: true` must match their schema exactly. */
   strict: boolean;
+  /**
+   * The export cut the function (or its schema) short (see ReadNote `cut`): `name` may still be
+   * known from the text it left, but not the parameters, so calls cannot be checked against it.
+   */
+  cut?: boolean;
   /** The tool's own options (file_search's max_num_results and the like), as given. */
   raw: unknown;
 }
@@ -97,8 +157,13 @@ export interface RunError {
 export interface Run {
   id: string;
   status: string;
-  /** The object as read, untouched: the Raw JSON pane and `--json` print it. */
+  /**
+   * The object as read, in the API's field names: untouched, except that a PowerShell object's
+   * PascalCase keys are renamed (then `asRead` holds what was read). `--json` prints it.
+   */
   raw: Record<string, unknown>;
+  /** The object exactly as read, when `raw` renamed its keys; the Raw JSON pane shows it. */
+  asRead?: Record<string, unknown>;
   source: SourceLocation;
 
   threadId: string | null;
@@ -117,8 +182,11 @@ export interface Run {
 
   usage: Usage | null;
   tools: ToolDefinition[];
-  /** Present only while the API asks for tool outputs. */
-  requiredAction: {type: string; toolCalls: RequiredToolCall[]} | null;
+  /**
+   * Present only while the API asks for tool outputs. `callsCut`: an export cut the calls (or
+   * some of them) short, so `toolCalls` is not the whole list and its length is no count.
+   */
+  requiredAction: {type: string; toolCalls: RequiredToolCall[]; callsCut?: boolean} | null;
   lastError: RunError | null;
   incompleteReason: string | null;
   metadata: Record<string, string>;
@@ -138,6 +206,8 @@ export interface Run {
   fileIds: string[] | null;
 
   problems: FieldProblem[];
+  /** Fields read from another form (status case, ISO times, PascalCase, cut by an export); absent when none. */
+  notes?: ReadNote[];
   /** Lower-cased text searched by `/`: ids, model, thread, assistant, error, tool names, metadata. */
   searchText: string;
 }
@@ -176,3 +246,14 @@ export const DOCUMENTED_RUN_FIELDS: ReadonlySet<string> = new Set([
   'parallel_tool_calls',
   'reasoning_effort',
 ]);
+
+/** Whether an export cut the field at `path` short (a ReadNote of kind `cut`). */
+export function isCut(run: Pick<Run, 'notes'>, path: string): boolean {
+  return run.notes?.some((note) => note.kind === 'cut' && note.field === path) ?? false;
+}
+
+/** How many tool outputs the run waits for; null when an export cut the calls short, so the count is unknown. */
+export function pendingCallCount(run: Pick<Run, 'requiredAction'>): number | null {
+  if (!run.requiredAction) return 0;
+  return run.requiredAction.callsCut ? null : run.requiredAction.toolCalls.length;
+}

@@ -6,7 +6,8 @@ import {parseJson} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusStyle, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp, type TimeOptions} from '../format/time.js';
-import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isKnownStatus, type Run} from '../model/run.js';
+import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
+import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
 import {waitingSince} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {runTimeline} from '../stats/timeline.js';
@@ -70,8 +71,11 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   }
   b.field('Status', status);
   if (run.status === 'requires_action') {
-    const calls = run.requiredAction?.toolCalls.length ?? 0;
-    b.field('Waiting for', `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`);
+    const calls = pendingCallCount(run);
+    b.field(
+      'Waiting for',
+      calls === null ? {text: `tool outputs: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'} : `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`,
+    );
   }
   b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
   b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
@@ -110,7 +114,7 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
 
   b.blank().heading('Settings');
   const setting = (label: string, value: string | number | boolean | null) =>
-    b.field(`  ${label}`, value === null ? {text: '—', tone: 'dim'} : untrusted(String(value)), 24);
+    b.field(`  ${label}`, value === null ? (isCut(run, label) ? CUT_SEGMENT : {text: '—', tone: 'dim'}) : untrusted(String(value)), 24);
   setting('temperature', run.temperature);
   setting('top_p', run.topP);
   setting('max_prompt_tokens', run.maxPromptTokens);
@@ -129,6 +133,15 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   if (run.reasoningEffort !== null || 'reasoning_effort' in run.raw) setting('reasoning_effort', run.reasoningEffort);
   if (run.fileIds !== null) setting('file_ids (v1)', run.fileIds.length === 0 ? 'none' : run.fileIds.join(', '));
 
+  if (run.notes) {
+    b.blank().heading('Read from another form (Raw JSON shows what was read)');
+    for (const note of run.notes) {
+      // Each message names its field first.
+      b.line({text: note.kind === 'cut' ? '  ✂ ' : '  ~ ', tone: note.kind === 'cut' ? 'warn' : 'dim'}, untrusted(note.message, note.kind === 'cut' ? 'warn' : undefined));
+    }
+    if (run.notes.some((note) => note.kind === 'cut')) b.line({text: `  Fields cut short are unknown, not empty: ${DEPTH_ADVICE}.`, tone: 'warn'});
+  }
+
   if (run.problems.length > 0) {
     b.blank().heading('Invalid fields (shown as-is in Raw JSON)');
     for (const problem of run.problems) b.line({text: '  ✗ ', tone: 'bad'}, untrusted(problem.field, 'bad'), {text: ': '}, untrusted(problem.message));
@@ -145,8 +158,20 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   return b.build();
 }
 
+/** Where a value is unknown because an export cut it short. */
+const CUT_SEGMENT: Segment = {text: 'cut short by the export', tone: 'warn'};
+
+/** One line saying an export cut `what` short, and how to export it whole. */
+function cutLine(what: string): Segment {
+  return {text: `The export cut ${what} short (ConvertTo-Json's default -Depth 2): ${DEPTH_ADVICE}.`, tone: 'warn'};
+}
+
 function toolsPane(run: Run): PaneContent {
   const b = new PaneBuilder();
+  if (isCut(run, 'tools')) {
+    b.line(cutLine('the tools list'));
+    return b.build();
+  }
   if (run.tools.length === 0) {
     b.line({text: Array.isArray(run.raw['tools']) ? 'This run has no tools.' : 'The run object has no tools list.', tone: 'dim'});
     return b.build();
@@ -157,15 +182,18 @@ function toolsPane(run: Run): PaneContent {
       '#': String(index + 1),
       type: safeInline(tool.type),
       name: tool.name ? safeInline(tool.name) : '—',
-      strict: tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
-      description: tool.description ? safeInline(tool.description.length > 60 ? `${tool.description.slice(0, 59)}…` : tool.description) : '',
+      strict: tool.cut ? '?' : tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
+      description: tool.cut ? '(cut short by the export)' : tool.description ? safeInline(tool.description.length > 60 ? `${tool.description.slice(0, 59)}…` : tool.description) : '',
     })),
   );
   for (const [index, tool] of run.tools.entries()) {
     b.blank();
     b.heading(`${index + 1}. ${safeInline(tool.name ?? tool.type)}`);
     if (tool.description) b.lines(untrustedLines(tool.description));
-    if (tool.type === 'function') {
+    if (isToolCut(tool)) {
+      b.line(cutLine(tool.parameters === undefined ? 'this tool' : 'its parameters'));
+      if (tool.parameters !== undefined) b.line({text: 'parameters, as the export wrote them:', tone: 'label'}).lines(jsonLines(tool.parameters));
+    } else if (tool.type === 'function') {
       if (tool.parameters === undefined) b.line({text: 'parameters: none declared', tone: 'dim'});
       else b.line({text: 'parameters:', tone: 'label'}).lines(jsonLines(tool.parameters));
     } else {
@@ -184,7 +212,9 @@ function share(part: number | null, whole: number | null): string {
 function usagePane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const usage = run.usage;
-  if (!usage) {
+  if (!usage && isCut(run, 'usage')) {
+    b.line(cutLine('the usage'));
+  } else if (!usage) {
     const why = isActiveStatus(run.status) ? 'not finished: the API reports usage when the run ends' : 'no usage recorded for this run';
     b.line({text: why, tone: 'dim'});
   } else {
@@ -217,6 +247,7 @@ function errorPane(run: Run, context: PaneContext): PaneContent {
     b.field('when', timestampSegments(run.failedAt ?? run.endedAt, context));
     b.field('message', '');
     if (run.lastError.message) b.lines(untrustedLines(run.lastError.message));
+    else if (isCut(run, 'last_error')) b.line(cutLine('the error'));
     else b.line({text: '—', tone: 'dim'});
   }
   if (run.incompleteReason) {
@@ -240,6 +271,7 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     return b.build();
   }
   b.field('type', untrusted(action.type));
+  const calls = pendingCallCount(run);
   const since = waitingSince(run);
   if (since !== null) {
     b.field('waiting', [{text: `at most ${formatDuration(context.nowSeconds - since)}`}, {text: '  since the run started', tone: 'dim'}]);
@@ -255,10 +287,15 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
   }
   const reports = checkToolCalls(run);
   const failing = reports.filter((report) => !report.ok).length;
-  b.field('tool calls', [
-    {text: `${reports.length}`},
-    failing > 0 ? {text: `  ${failing} with problems`, tone: 'bad'} : {text: '  all checks pass', tone: 'good'},
-  ]);
+  if (calls === null) {
+    b.field('tool calls', [{text: reports.length > 0 ? `at least ${reports.length}` : 'unknown', tone: 'warn'}, {text: '  cut short by the export', tone: 'warn'}]);
+    b.line(cutLine('the tool calls'));
+  } else {
+    b.field('tool calls', [
+      {text: `${reports.length}`},
+      failing > 0 ? {text: `  ${failing} with problems`, tone: 'bad'} : {text: '  all checks pass', tone: 'good'},
+    ]);
+  }
   for (const [index, report] of reports.entries()) {
     const {call} = report;
     b.blank();
@@ -280,7 +317,8 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     const argumentLines = parsed.ok ? jsonLines(parsed.value) : untrustedLines(call.arguments);
     b.lines(argumentLines.map((line) => [{text: '     '}, ...line]));
   }
-  const body = submitToolOutputsBody(run);
+  // Calls cut short: a body of the ones left would leave the others out, and the API refuses that.
+  const body = calls === null ? null : submitToolOutputsBody(run);
   if (body) {
     b.blank().heading('Request that would unstick it (fill in each output):');
     if (run.threadId) {
@@ -306,7 +344,7 @@ function metadataPane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const entries = Object.entries(run.metadata);
   if (entries.length === 0) {
-    b.line({text: 'No metadata.', tone: 'dim'});
+    b.line(isCut(run, 'metadata') ? cutLine('the metadata') : {text: 'No metadata.', tone: 'dim'});
     return b.build();
   }
   b.table(
@@ -317,7 +355,13 @@ function metadataPane(run: Run): PaneContent {
 }
 
 function rawPane(run: Run): PaneContent {
-  return new PaneBuilder().lines(jsonLines(run.raw)).build();
+  const b = new PaneBuilder();
+  const asRead = run.asRead;
+  if (asRead) {
+    b.line({text: "As read, PascalCase keys and all (runlens reads them as the API's names; --json prints those):", tone: 'dim'});
+    return b.lines(jsonLines(asRead)).build();
+  }
+  return b.lines(jsonLines(run.raw)).build();
 }
 
 /** Whether a pane shows times relative to now (so it must be rebuilt as the clock moves). */
@@ -354,15 +398,18 @@ export function paneBadge(pane: PaneId, run: Run, steps?: StepsView): string {
   switch (pane) {
     case 'steps':
       return steps?.runId === run.id ? stepsBadge(steps) : '';
-    case 'action':
-      return run.requiredAction ? String(run.requiredAction.toolCalls.length) : '';
+    case 'action': {
+      if (!run.requiredAction) return '';
+      const calls = pendingCallCount(run);
+      return calls === null ? '?' : String(calls);
+    }
     case 'tools':
-      return run.tools.length > 0 ? String(run.tools.length) : '';
+      return isCut(run, 'tools') ? '?' : run.tools.length > 0 ? String(run.tools.length) : '';
     case 'error':
       return run.lastError || run.incompleteReason ? '!' : '';
     case 'metadata': {
       const count = Object.keys(run.metadata).length;
-      return count > 0 ? String(count) : '';
+      return count > 0 ? String(count) : isCut(run, 'metadata') ? '?' : '';
     }
     default:
       return '';

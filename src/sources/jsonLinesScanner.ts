@@ -6,7 +6,6 @@
  * the same `file:line:col`.
  */
 import type {FileHandle} from 'node:fs/promises';
-import type {LinePrefilter} from './linePrefilter.js';
 
 const NEWLINE = 0x0a;
 
@@ -35,6 +34,17 @@ function hasContent(bytes: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/**
+ * Decides from a line's bytes, before it is decoded, whether it goes to the handler:
+ * LinePrefilter, or print mode's survey of run ids.
+ */
+export interface LineAdmitter {
+  /** Starts on a new block of bytes; its lines are then tested in ascending order. */
+  reset(view: Buffer): void;
+  /** Whether the line at bytes [start, end) of the view, numbered `lineNumber`, is handled. */
+  admits(start: number, end: number, lineNumber: number): boolean;
+}
+
 export class JsonLinesScanner {
   private buffer: Buffer;
   /** Bytes [0, filled) are unprocessed input that starts at a line start. */
@@ -52,7 +62,7 @@ export class JsonLinesScanner {
 
   constructor(
     private readonly onLine: LineHandler,
-    private readonly prefilter: LinePrefilter | null = null,
+    private readonly prefilter: LineAdmitter | null = null,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {
     this.buffer = Buffer.allocUnsafe(2 * chunkBytes);
@@ -124,7 +134,7 @@ export class JsonLinesScanner {
   }
 
   private visitLine(view: Buffer, start: number, end: number): void {
-    if (this.prefilter && !this.prefilter.admits(start, end)) {
+    if (this.prefilter && !this.prefilter.admits(start, end, this.lineNumber)) {
       if (!this.skippedContent && hasContent(view, start, end)) {
         this.skippedContent = true;
         this.sawContent = true;
@@ -137,19 +147,23 @@ export class JsonLinesScanner {
 }
 
 /**
- * Reads a file through the scanner, from its current position to its end (or until the handler
- * stops it). `afterChunk` runs after each read, e.g. to flush output and wait for the pipe.
+ * Reads a file through the scanner, from its current position to its end, or `length` bytes on
+ * (or until the handler stops it). `afterChunk` runs after each read, e.g. to flush output and
+ * wait for the pipe. Returns the bytes read.
  */
-export async function scanFile(handle: FileHandle, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void): Promise<void> {
-  while (!scanner.stopped) {
+export async function scanFile(handle: FileHandle, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void, length = Infinity): Promise<number> {
+  let total = 0;
+  while (!scanner.stopped && total < length) {
     const space = scanner.space();
-    const {bytesRead} = await handle.read(space, 0, space.length, null);
+    const {bytesRead} = await handle.read(space, 0, Math.min(space.length, length - total), null);
     if (bytesRead === 0) break;
+    total += bytesRead;
     scanner.commit(bytesRead);
     await afterChunk();
   }
   scanner.finish();
   await afterChunk();
+  return total;
 }
 
 /** Reads chunks (stdin's, say) through the scanner until they end or the handler stops it. */

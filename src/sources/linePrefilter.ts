@@ -4,7 +4,7 @@
  * that passes is still parsed, normalized and checked with `matchesQuery`, so the runs printed are
  * the ones the TUI's filter would show.
  */
-import {MISSING_STATUS} from '../model/run.js';
+import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
 import type {ListQuery} from '../store/listView.js';
 
 /** `\u`: an escape in a JSON string can spell any character, so a line holding one is never ruled out. */
@@ -21,21 +21,67 @@ function literalInEveryLine(value: string): boolean {
   return value !== '' && !/["\\/\u0000-\u001f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value);
 }
 
+/**
+ * A second way for a group to admit a line: one of `keys` (`status`, and `Status` for a
+ * PowerShell object) holds a string whose folded form is one of `folded`. This is how a status
+ * written in another case (`"REQUIRES_ACTION"`, read as requires_action) gets through, while a
+ * line whose status is plainly another one is still never decoded.
+ */
+export interface KeyedValues {
+  keys: readonly string[];
+  /** The same fold the reader applies (foldStatus, foldModel); null: the value folds to nothing. */
+  fold: (value: string) => string | null;
+  folded: ReadonlySet<string>;
+  /** Longer values are never looked at (they cannot fold to any of `folded`). */
+  maxLength: number;
+}
+
+/**
+ * One needle for several spellings of a key: their common ending and a quote (`tatus"` for
+ * `status` and `Status`), each key's start (`"s`, `"S`) checked at a hit. One search of the
+ * block instead of one per spelling: the searches were most of what the keys cost.
+ */
+function keyTail(keys: readonly string[]): {needle: string; heads: Buffer[]} {
+  let common = keys[0] ?? '';
+  for (const key of keys) while (!key.endsWith(common)) common = common.slice(1);
+  return {needle: `${common}"`, heads: keys.map((key) => Buffer.from(`"${key.slice(0, key.length - common.length)}`, 'utf8'))};
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+
+function isJsonSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
 export class LinePrefilter {
-  /** Index 0 is UNICODE_ESCAPE; the others are the values the groups refer to. */
+  /** Index 0 is UNICODE_ESCAPE; then the values the groups refer to; then the keys of `keyed`. */
   private readonly needles: Buffer[];
   /** Every group must have one of its needles in the line (unless the line has a `\u`). */
   private readonly groups: number[][];
+  /** Per group: the needle of its keys' common ending, what stands before it in each key, and the values wanted. */
+  private readonly keyed: Array<{needle: number; heads: Buffer[]; values: KeyedValues} | null>;
   /** Per needle: where it next occurs in `view` at or after the line being tested; -1 none; -2 not searched yet. */
   private readonly nextAt: number[];
   private view: Buffer = Buffer.alloc(0);
 
-  /** `groups` of string values: a line is admitted when it holds, for every group, one of them as a JSON string. */
-  constructor(groups: ReadonlyArray<readonly string[]>) {
+  /**
+   * `groups` of string values: a line is admitted when it holds, for every group, one of them as a
+   * JSON string, or (with `keyed[i]` for group i) a key of it whose value folds to one of them.
+   */
+  constructor(groups: ReadonlyArray<readonly string[]>, keyed: ReadonlyArray<KeyedValues | null> = []) {
     const values = [...new Set(groups.flat())];
+    const tails = keyed.map((entry) => (entry ? keyTail(entry.keys) : null));
+    const tailNeedles = [...new Set(tails.flatMap((tail) => (tail ? [tail.needle] : [])))];
     // Quoted: the value as a whole JSON string, not inside another (and a longer needle searches faster).
-    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(`"${value}"`, 'utf8'))];
+    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(`"${value}"`, 'utf8')), ...tailNeedles.map((needle) => Buffer.from(needle, 'utf8'))];
     this.groups = groups.map((group) => group.map((value) => values.indexOf(value) + 1));
+    this.keyed = groups.map((_group, index) => {
+      const entry = keyed[index];
+      const tail = tails[index];
+      return entry && tail ? {needle: values.length + tailNeedles.indexOf(tail.needle) + 1, heads: tail.heads, values: entry} : null;
+    });
     this.nextAt = this.needles.map(() => -2);
   }
 
@@ -48,7 +94,7 @@ export class LinePrefilter {
   /** Whether the line at bytes [start, end) of the view may match. */
   admits(start: number, end: number): boolean {
     if (this.occursIn(0, start, end)) return true;
-    for (const group of this.groups) {
+    for (const [index, group] of this.groups.entries()) {
       let found = false;
       for (const needle of group) {
         if (this.occursIn(needle, start, end)) {
@@ -56,9 +102,56 @@ export class LinePrefilter {
           break;
         }
       }
+      // The exact value is the common case; only a line without it has its keys looked at.
+      const keyed = this.keyed[index];
+      if (!found && keyed) found = this.keyedValueIn(keyed.needle, keyed.heads, keyed.values, start, end);
       if (!found) return false;
     }
     return true;
+  }
+
+  /** Whether one of the keys in [start, end) holds a string value that folds to a wanted one. */
+  private keyedValueIn(needle: number, heads: readonly Buffer[], values: KeyedValues, start: number, end: number): boolean {
+    if (!this.occursIn(needle, start, end)) return false;
+    const bytes = this.needles[needle]!;
+    // Every occurrence in the line: `"status"` may be a key of metadata before the run's own.
+    let at = this.nextAt[needle]!;
+    while (at !== -1 && at < end) {
+      if (this.headBefore(at, start, heads) && this.valueAfterKey(at + bytes.length, end, values)) return true;
+      at = this.view.indexOf(bytes, at + 1);
+    }
+    // The first occurrence past this line (or none): where the next line's search starts.
+    this.nextAt[needle] = at;
+    return false;
+  }
+
+  /** Whether one of the heads (`"s`, `"S`) ends just before `at`, within the line. */
+  private headBefore(at: number, start: number, heads: readonly Buffer[]): boolean {
+    for (const head of heads) {
+      if (at - head.length >= start && this.view.compare(head, 0, head.length, at - head.length, at) === 0) return true;
+    }
+    return false;
+  }
+
+  /** After a key: `: "value"`, with the value folding to a wanted one, or holding an escape (which could). */
+  private valueAfterKey(from: number, end: number, values: KeyedValues): boolean {
+    const view = this.view;
+    let at = from;
+    while (at < end && isJsonSpace(view[at])) at += 1;
+    if (view[at] !== COLON) return false;
+    at += 1;
+    while (at < end && isJsonSpace(view[at])) at += 1;
+    if (view[at] !== QUOTE) return false;
+    const valueStart = at + 1;
+    const limit = Math.min(end, valueStart + values.maxLength + 1);
+    for (at = valueStart; at < limit; at += 1) {
+      const byte = view[at];
+      if (byte === BACKSLASH) return true;
+      if (byte !== QUOTE) continue;
+      const folded = values.fold(view.toString('utf8', valueStart, at));
+      return folded !== null && values.folded.has(folded);
+    }
+    return false;
   }
 
   /**
@@ -87,8 +180,18 @@ export class LinePrefilter {
  */
 export function linePrefilterFor(query: ListQuery): LinePrefilter | null {
   const groups: string[][] = [];
+  const keyed: Array<KeyedValues | null> = [];
   // A run without a (string) status gets MISSING_STATUS, which need not be in its line.
-  if (query.statuses && !query.statuses.includes(MISSING_STATUS) && query.statuses.every(literalInEveryLine)) groups.push([...query.statuses]);
-  if (query.model && literalInEveryLine(query.model)) groups.push([query.model]);
-  return groups.length > 0 ? new LinePrefilter(groups) : null;
+  if (query.statuses && !query.statuses.includes(MISSING_STATUS) && query.statuses.every(literalInEveryLine)) {
+    groups.push([...query.statuses]);
+    // A documented status is also read from any other case (`REQUIRES_ACTION`): let such lines through.
+    const known = query.statuses.filter(isKnownStatus);
+    keyed.push(known.length > 0 ? {keys: ['status', 'Status'], fold: foldStatus, folded: new Set(known.map((status) => foldStatus(status)!)), maxLength: MAX_STATUS_LENGTH} : null);
+  }
+  if (query.model && literalInEveryLine(query.model)) {
+    groups.push([query.model]);
+    // Never matched, but parsed, so `--model` can say which model was meant ("did you mean").
+    keyed.push({keys: ['model', 'Model'], fold: foldModel, folded: new Set([foldModel(query.model)]), maxLength: Buffer.byteLength(query.model)});
+  }
+  return groups.length > 0 ? new LinePrefilter(groups, keyed) : null;
 }

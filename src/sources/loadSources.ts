@@ -1,22 +1,16 @@
 import {close, fstat, open, read} from 'node:fs';
-import {readdir, readFile, realpath, stat} from 'node:fs/promises';
+import {readdir, realpath, stat} from 'node:fs/promises';
 import {Socket} from 'node:net';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
+import {compareRunStates} from '../model/latestRun.js';
 import type {Run} from '../model/run.js';
-import {headIsRunArray, JsonArrayReader} from './jsonArrayReader.js';
-import {isJsonLinesName, JsonLinesReader, parseRunText, type LoadWarning, type ParsedRuns} from './parseRunText.js';
-
-/**
- * A `.jsonl`/`.ndjson` file in UTF-8 is parsed line by line from its bytes (see
- * JsonLinesReader); UTF-16 files and stream transcripts saved under that name take the general
- * path.
- */
-function readsAsJsonLinesBytes(file: string, bytes: Buffer): boolean {
-  return isJsonLinesName(file) && headReadsAsJsonLines(bytes);
-}
+import {decodeInput, decompressionWarning, type DecodedInput} from './compression.js';
+import {headIsRunArray} from './jsonArrayReader.js';
+import {isJsonLinesName, JsonLinesReader, parseRunText, runArrayReader, type LoadWarning, type ParsedRuns} from './parseRunText.js';
+import {isSseFileName} from './sseTranscript.js';
 
 /** Whether bytes that start so can be split into lines as UTF-8: not UTF-16, not a stream transcript. */
 export function headReadsAsJsonLines(head: Buffer): boolean {
@@ -27,7 +21,7 @@ export function headReadsAsJsonLines(head: Buffer): boolean {
 
 /** Everything loaded from the command line's sources. */
 export interface LoadedRuns {
-  /** Unique by id, in the order first seen. */
+  /** Unique by id, in the order first seen, each in its latest state (RunCollection). */
   runs: Run[];
   warnings: LoadWarning[];
   /** The sources as the user named them. */
@@ -36,37 +30,59 @@ export interface LoadedRuns {
   files: string[];
 }
 
-const RUN_FILE = /\.(json|jsonl|ndjson|sse)$/i;
+/** What a folder's files are read for: JSON, JSON Lines and stream transcripts, each also gzip- or zstd-compressed. */
+const RUN_FILE = /\.(json|jsonl|ndjson|sse|sse\.txt)(\.(gz|zst))?$/i;
 
 /** The label stdin gets in warnings and the header. */
 export const STDIN_LABEL = '<stdin>';
 
+/** Where a run was read, as warnings name it: `file` or `file:line`. */
+export function placeOf(run: Run): string {
+  return `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
+}
+
 /**
- * Keeps one run per id. A later copy replaces an earlier one (the newest state of a run wins, as
- * in an export taken twice); a copy with different content is worth a warning.
+ * Of two copies of one run, read in this order, the one to show: the later state by
+ * `compareRunStates`, and on a true tie the one read later. Copies in different states are
+ * silent (a run's states over time are not bad input); a true tie whose content differs is a
+ * warning naming both places, as the choice then rests on the reading order alone.
+ */
+export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void, heldPlace = placeOf(held)): Run {
+  const order = compareRunStates(incoming, held);
+  if (order < 0) return held;
+  if (order === 0 && !sameJson(held.raw, incoming.raw)) {
+    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${heldPlace} with different content; showing this one`});
+  }
+  return incoming;
+}
+
+/**
+ * Keeps one run per id, in the order first seen, each in its latest state (`keepLatestCopy`): a
+ * later copy replaces an earlier one in place unless the earlier one is the later state.
  */
 export class RunCollection {
   private readonly byId = new Map<string, number>();
   readonly runs: Run[] = [];
   readonly warnings: LoadWarning[] = [];
+  /**
+   * Bumped whenever `runs` changes, a run added or replaced: a viewer of the shared array (the
+   * TUI's streaming load) tells by it that a copy was replaced, which the length does not show.
+   */
+  revision = 0;
 
   add(run: Run): void {
     const index = this.byId.get(run.id);
     if (index === undefined) {
       this.byId.set(run.id, this.runs.length);
       this.runs.push(run);
+      this.revision += 1;
       return;
     }
     const previous = this.runs[index]!;
-    if (!sameJson(previous.raw, run.raw)) {
-      const where = `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
-      const before = `${previous.source.file}${previous.source.line ? `:${previous.source.line}` : ''}`;
-      this.warnings.push({
-        location: where,
-        message: `${run.id} also appears in ${before} with different content; showing this one`,
-      });
-    }
-    this.runs[index] = run;
+    const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
+    if (kept === previous) return;
+    this.runs[index] = kept;
+    this.revision += 1;
   }
 }
 
@@ -181,6 +197,8 @@ export interface LoadProgress {
 export interface PartialLoad {
   runs: readonly Run[];
   warnings: readonly LoadWarning[];
+  /** Changes whenever `runs` does, a copy replaced in place included (RunCollection.revision). */
+  revision: number;
 }
 
 export interface LoadOptions {
@@ -257,7 +275,8 @@ async function listTargets(sources: readonly string[], withSizes: boolean): Prom
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Loads runs from files, folders (recursively: .json, .jsonl, .ndjson, .sse) and `-` (stdin).
+ * Loads runs from files, folders (recursively: .json, .jsonl, .ndjson, .sse, .sse.txt, and each
+ * of them as .gz or .zst) and `-` (stdin); compressed input is found by its first bytes.
  * Never throws for bad input: whatever cannot be read or parsed becomes a warning.
  */
 export async function loadRunsFromSources(sources: readonly string[], options: LoadOptions = {}): Promise<LoadedRuns> {
@@ -280,7 +299,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     if (!onProgress) return;
     await onProgress(
       {bytesRead: bytesBefore + bytesInFile, totalBytes, runs: collection.runs.length, file},
-      {runs: collection.runs, warnings: [...warnings, ...collection.warnings]},
+      {runs: collection.runs, warnings: [...warnings, ...collection.warnings], revision: collection.revision},
     );
     await nextTurn();
   };
@@ -294,7 +313,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     if (target.kind === 'stdin') {
       const stdin = options.stdin ?? process.stdin;
       try {
-        bytesBefore += await loadRunBytes(STDIN_LABEL, streamPieces(stdin), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal, false);
+        bytesBefore += await loadRunBytes(STDIN_LABEL, decodeInput(streamPieces(stdin)), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal, false);
       } catch (error) {
         // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
         warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
@@ -307,7 +326,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     const {file} = target;
     let read: number;
     try {
-      read = await loadRunBytes(file, filePieces(file), take, onProgress ? (bytes) => report(file, bytes) : null, signal, detachRuns);
+      read = await loadRunBytes(file, decodeInput(filePieces(file)), take, onProgress ? (bytes) => report(file, bytes) : null, signal, detachRuns);
     } catch (error) {
       warnings.push({location: file, message: describeFsError(error)});
       continue;
@@ -394,100 +413,120 @@ interface PieceReader {
 }
 
 /**
- * Feeds `first`, then the rest of `pieces`, to `reader`, handing what it found to `take` and the
- * bytes so far to `report` after each piece. Returns the bytes read, or null when the reader
- * said the input is not of its kind.
+ * Feeds `first`, then the rest of the input's pieces, to `reader`, handing what it found to
+ * `take` and the source bytes so far to `report` after each piece; `keep` sees each piece after
+ * the reader. Returns false when the reader said the input is not of its kind (the pieces not
+ * yet read are left to the caller).
  */
 async function feedPieces(
   reader: PieceReader,
   parsed: ParsedRuns,
   first: Buffer,
-  pieces: AsyncGenerator<Buffer>,
+  input: DecodedInput,
   take: (parsed: ParsedRuns) => void,
   report: ((bytesRead: number) => Promise<void>) | null,
   signal: AbortSignal | undefined,
-): Promise<number | null> {
-  let bytesRead = 0;
+  keep?: (piece: Buffer) => void,
+): Promise<boolean> {
+  const {pieces} = input;
   for (let piece: Buffer | undefined = first; piece && piece.length > 0; ) {
     reader.push(piece);
-    if (reader.unsupported) {
-      await pieces.return(undefined);
-      return null;
-    }
-    bytesRead += piece.length;
+    keep?.(piece);
+    if (reader.unsupported) return false;
     take(parsed);
-    if (report) await report(bytesRead);
+    if (report) await report(input.sourceBytes);
     if (signal?.aborted) {
       await pieces.return(undefined);
-      return bytesRead;
+      return true;
     }
     const result = await pieces.next();
     piece = result.done ? undefined : result.value;
   }
   reader.end();
   take(parsed);
-  return bytesRead;
+  return !reader.unsupported;
 }
 
+/** How one file or stdin is read: line by line (JSON Lines), item by item (an array or list envelope), or whole. */
+type Reading = 'json-lines' | 'array' | 'whole';
+
 /**
- * A large JSON array or list envelope, item by item as it is read (see JsonArrayReader). Null
- * when the document turns out to have another shape; nothing has been taken then.
+ * How input that starts with `head` is read. `name` is the file's (its compression suffix does not
+ * count), or null for stdin, whose first line decides JSON Lines. An array or list envelope is
+ * read item by item whatever its size, so every mode and every size reads it the same way (one
+ * broken item costs only itself); a first line that is a JSON value of its own says JSON Lines
+ * instead (`[…]` one to a line). Anything else (a run, a transcript, UTF-16) is parsed whole.
  */
-async function loadRunArray(
-  file: string,
-  first: Buffer,
-  pieces: AsyncGenerator<Buffer>,
-  take: (parsed: ParsedRuns) => void,
-  report: (bytesRead: number) => Promise<void>,
-  signal: AbortSignal | undefined,
-  detachRuns: boolean,
-): Promise<number | null> {
-  const parsed: ParsedRuns = {runs: [], warnings: []};
-  return feedPieces(new JsonArrayReader(file, parsed, detachRuns), parsed, first, pieces, take, report, signal);
+function readingFor(name: string | null, head: Buffer, ended: boolean): Reading {
+  if (name !== null && isJsonLinesName(name)) return headReadsAsJsonLines(head) ? 'json-lines' : 'whole';
+  const firstLine = firstLineVerdict(head, ended);
+  if (name === null && firstLine === 'json-lines') return 'json-lines';
+  if (firstLine !== 'json-lines' && headIsRunArray(head) && !(name !== null && isSseFileName(name))) return 'array';
+  return 'whole';
 }
 
 /**
- * Reads one file, or stdin, into `take`. JSON Lines are parsed piece by piece as they are read,
- * and `report` (when given) is told the bytes read after each piece; anything else is read whole
- * and parsed as one text. Returns the bytes read.
+ * Reads one file, or stdin, into `take`: JSON Lines line by line and arrays item by item as they
+ * are read, `report` (when given) told the source bytes read after each piece; anything else is
+ * read whole and parsed as one text. Returns the source bytes read (compressed ones for a
+ * compressed input).
  */
 async function loadRunBytes(
   label: string,
-  pieces: AsyncGenerator<Buffer>,
+  input: DecodedInput,
   take: (parsed: ParsedRuns) => void,
   report: ((bytesRead: number) => Promise<void>) | null,
   signal: AbortSignal | undefined,
   detachRuns: boolean,
 ): Promise<number> {
-  const isJsonLines = label === STDIN_LABEL ? (head: Buffer) => firstLineVerdict(head, true) === 'json-lines' : (head: Buffer) => readsAsJsonLinesBytes(label, head);
-  // The first piece decides how to parse; stdin's pieces may be small, so gather a few.
+  const {pieces} = input;
+  // The first piece decides how to parse; stdin's and decompressed pieces may be small, so gather a few.
   const head: Buffer[] = [];
   let headBytes = 0;
+  let ended = false;
   for (;;) {
     const next = await pieces.next();
-    if (next.done) break;
-    head.push(next.value);
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    // Copies (Buffer.from): a file's pieces share one buffer.
+    head.push(Buffer.from(next.value));
     headBytes += next.value.length;
-    if (label !== STDIN_LABEL || headBytes >= FIRST_PIECE_BYTES || next.value.includes(0x0a)) break;
+    if (headBytes >= FIRST_PIECE_BYTES || next.value.includes(0x0a)) break;
   }
-  // Copies (concat, Buffer.from): a file's pieces share one buffer.
   const first = Buffer.concat(head);
-  if (!isJsonLines(first) && report && label !== STDIN_LABEL && first.length >= FIRST_PIECE_BYTES && headIsRunArray(first)) {
-    const streamed = await loadRunArray(label, first, pieces, take, report, signal, detachRuns);
-    if (streamed !== null) return streamed;
-    // Not an array after all: the file whole, as any other document.
-    const bytes = await readFile(label);
-    take(parseRunText(decodeRunFile(bytes), label));
-    return bytes.length;
-  }
-  if (!isJsonLines(first)) {
-    const rest: Buffer[] = [first];
-    for await (const piece of pieces) rest.push(Buffer.from(piece));
-    const bytes = Buffer.concat(rest);
-    take(parseRunText(decodeRunFile(bytes), label));
-    return bytes.length;
-  }
+  // Runs of a compressed file cannot be found again by their offset in it: they stay whole.
+  const detach = detachRuns && input.compression === null;
+  const reading = readingFor(label === STDIN_LABEL ? null : label, first, ended);
   const parsed: ParsedRuns = {runs: [], warnings: []};
-  // A JSON Lines reader takes any bytes: never null.
-  return (await feedPieces(new JsonLinesReader(label, parsed, detachRuns), parsed, first, pieces, take, report, signal))!;
+  const finish = () => {
+    if (input.error !== null) take({runs: [], warnings: [{location: label, message: decompressionWarning(input.compression, input.error)}]});
+    return input.sourceBytes;
+  };
+  if (reading === 'json-lines') {
+    await feedPieces(new JsonLinesReader(label, parsed, detach), parsed, first, input, take, report, signal);
+    return finish();
+  }
+  // What the array reader cannot vouch for yet is kept, in case the text must be parsed whole.
+  const kept: Buffer[] = [];
+  if (reading === 'array') {
+    const reader = runArrayReader(label, parsed, detach);
+    let keeping = true;
+    const keep = (piece: Buffer) => {
+      if (!keeping) return;
+      if (reader.accepted) {
+        keeping = false;
+        kept.length = 0;
+      } else {
+        kept.push(piece === first ? first : Buffer.from(piece));
+      }
+    };
+    if (await feedPieces(reader, parsed, first, input, take, report, signal, keep)) return finish();
+  } else {
+    kept.push(first);
+  }
+  for await (const piece of pieces) kept.push(Buffer.from(piece));
+  take(parseRunText(decodeRunFile(Buffer.concat(kept)), label, {itemByItemTried: reading === 'array'}));
+  return finish();
 }

@@ -1,8 +1,13 @@
-import {parseJson} from '../format/jsonError.js';
+import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
-import type {Run, SourceLocation} from '../model/run.js';
+import {laterCopy} from '../model/latestRun.js';
+import {DEPTH_ADVICE, isPascalCaseObject} from '../model/powershell.js';
+import type {ReadNoteKind, Run, SourceLocation} from '../model/run.js';
+import {withoutCompressionSuffix} from './compression.js';
+import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
 /** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
@@ -21,16 +26,45 @@ export interface ParsedRuns {
   warnings: LoadWarning[];
 }
 
-/** Whether a file name says JSON Lines. */
+/** Whether a file name says JSON Lines (`runs.jsonl`, `runs.ndjson.gz`). */
 export function isJsonLinesName(name: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(name);
+  return /\.(jsonl|ndjson)$/i.test(withoutCompressionSuffix(name));
 }
+
+/** The warning a trailing comma gets wherever it is let pass: a whole document, a line, a data line. */
+export const TRAILING_COMMA = 'a trailing comma; ignored';
 
 const THE_VALUE = 'the value';
 
+/** The items of a list, where they are (`data`, `runs`), and what to say about its shape. */
+interface ListItems {
+  key: string;
+  items: unknown;
+  warning: string | null;
+}
+
 /**
- * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list envelope
- * `{"object":"list","data":[...]}`. Anything else becomes a warning, never an error.
+ * The list an object holds, if it is one: `{"object":"list","data":[...]}` (PascalCase too,
+ * `{"Object":"list","Data":[...]}`), a cursor page without `object` (`{"data":[...],"first_id":…,
+ * "last_id":…,"has_more":…}`, as Azure AI Foundry's SDKs save a page: a known shape, no warning),
+ * or, with a warning, a bare `{"data":[...]}` or `{"runs":[...]}`. Null for anything else.
+ */
+function listItems(record: Record<string, unknown>): ListItems | null {
+  const pascal = isPascalCaseObject(record);
+  const object = record[pascal ? 'Object' : 'object'];
+  if (object === 'list') return {key: 'data', items: record[pascal ? 'Data' : 'data'], warning: null};
+  if (object !== undefined && object !== null && object !== '') return null;
+  if (Array.isArray(record['data'])) {
+    const cursorPage = 'first_id' in record || 'last_id' in record || 'has_more' in record;
+    return {key: 'data', items: record['data'], warning: cursorPage ? null : '{"data": [...]} without "object": "list"; read as a list'};
+  }
+  if (Array.isArray(record['runs'])) return {key: 'runs', items: record['runs'], warning: '{"runs": [...]} read as a list of runs'};
+  return null;
+}
+
+/**
+ * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listItems`).
+ * Anything else becomes a warning, never an error.
  */
 export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
   const where = line === undefined ? file : `${file}:${line}`;
@@ -40,16 +74,50 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
     value.forEach((item, index) => addRun(item, `item ${index}`));
     return;
   }
-  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)['object'] === 'list') {
-    const data = (value as Record<string, unknown>)['data'];
-    if (!Array.isArray(data)) {
+  const list = typeof value === 'object' && value !== null && !looksLikeRun(value) ? listItems(value as Record<string, unknown>) : null;
+  if (list) {
+    if (!Array.isArray(list.items)) {
       out.warnings.push({location: where, message: 'list envelope has no "data" array; skipped'});
       return;
     }
-    data.forEach((item, index) => addRun(item, `data[${index}]`));
+    if (list.warning) out.warnings.push({location: where, message: list.warning});
+    list.items.forEach((item, index) => addRun(item, `${list.key}[${index}]`));
     return;
   }
   addRun(value, THE_VALUE);
+}
+
+/** Kinds of ReadNote already warned about, per collection and source: each kind is said once per source. */
+const SAID = new WeakMap<ParsedRuns, Set<string>>();
+
+/** What the warning adds to the first note of each kind. */
+const NOTE_ADVICE: Record<ReadNoteKind, string> = {
+  'status-case': 'a status in another case is read as the documented one',
+  'iso-time': 'a time written as text is read as the time it names',
+  'pascal-case': 'free-form objects (metadata, parameters) keep their keys',
+  cut: DEPTH_ADVICE,
+};
+
+/** Which cut fields a warning names first: what a stuck run needs most. */
+function cutRank(field: string): number {
+  const rank = ['required_action', 'tools', 'last_error', 'usage', 'metadata'].findIndex((name) => field === name || field.startsWith(`${name}.`));
+  return rank === -1 ? 5 : rank;
+}
+
+/** The run's ReadNotes as warnings, the first run with each kind in a source only. */
+function warnNotes(run: Run, file: string, where: string, out: ParsedRuns): void {
+  if (!run.notes) return;
+  let said = SAID.get(out);
+  if (!said) SAID.set(out, (said = new Set()));
+  for (const note of run.notes) {
+    const key = `${note.kind}\u0000${file}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    // A depth-limited export cuts several fields of a run at once: name them all, the calls first.
+    const cut = note.kind === 'cut' ? run.notes.filter((other) => other.kind === 'cut').sort((a, b) => cutRank(a.field) - cutRank(b.field)) : [];
+    const message = cut.length > 1 ? `${cut.length} fields were cut short by the export (${cut.map((other) => other.field).join(', ')}); ${cut[0]!.message}` : note.message;
+    out.warnings.push({location: where, message: `${run.id}: ${message}; ${NOTE_ADVICE[note.kind]} (said once per source)`});
+  }
 }
 
 /**
@@ -69,6 +137,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
+  warnNotes(run, file, where, out);
   out.runs.push(run);
 }
 
@@ -145,25 +214,48 @@ export class JsonLinesReader {
   }
 }
 
-/** The run `id` as found again in its text (a line of JSON Lines, an item of an array; for DetachedRun), or null. */
+/**
+ * A JsonArrayReader whose items become runs in `out`, kept small (see DetachedRun) when
+ * `detachRuns`: only for input that can be read again by byte offset (a file as it is on disk).
+ */
+export function runArrayReader(file: string, out: ParsedRuns, detachRuns = false): JsonArrayReader {
+  return new JsonArrayReader({
+    item: (value, label, offset, length) => {
+      const before = out.runs.length;
+      collectRunItem(value, file, label, out);
+      if (!detachRuns) return;
+      for (let at = before; at < out.runs.length; at += 1) out.runs[at] = detachUnlessWaiting(out.runs[at]!, offset, length, runFromText);
+    },
+    warn: (message, line, column) => out.warnings.push({location: line === undefined ? file : `${file}:${line}:${column}`, message}),
+  });
+}
+
+/**
+ * The run `id` as found again in its text (a line of JSON Lines, an item of an array; for
+ * DetachedRun), or null. A line holding several copies of it gives the one the load kept: the
+ * latest state (`laterCopy`).
+ */
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
-  const parsed = parseJson(text.trim());
+  const parsed = parseJsonTolerant(text.trim());
   if (!parsed.ok) return null;
   const out: ParsedRuns = {runs: [], warnings: []};
   collectRuns(parsed.value, source.file, source.line, out);
-  return out.runs.find((run) => run.id === id) ?? null;
+  let found: Run | null = null;
+  for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
+  return found;
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
 export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedRuns): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
-  const parsed = parseJson(line);
+  const parsed = parseJsonTolerant(line);
+  // Columns count from the start of the line as written, indentation included.
+  const indent = rawLine.length - rawLine.trimStart().length;
   if (parsed.ok) {
+    for (const comma of parsed.tolerated.trailingCommas) out.warnings.push({location: `${file}:${lineNumber}:${comma.column + indent}`, message: TRAILING_COMMA});
     collectRuns(parsed.value, file, lineNumber, out);
   } else {
-    // Columns count from the start of the line as written, indentation included.
-    const indent = rawLine.length - rawLine.trimStart().length;
     out.warnings.push({
       location: `${file}:${lineNumber}:${parsed.error.column + indent}`,
       message: `${parsed.error.reason}; line skipped`,
@@ -189,11 +281,44 @@ function looksLikeJsonLines(text: string): boolean {
 }
 
 /**
+ * Whether the first non-empty line of a text is a JSON value on its own and more follows it: then
+ * the text is JSON Lines (or values one after another), never one array to read item by item.
+ */
+function firstLineIsJsonValue(text: string): boolean {
+  const start = text.search(/\S/);
+  const end = text.indexOf('\n', start);
+  if (start === -1 || end === -1 || text.slice(end).trim() === '') return false;
+  return parseJson(text.slice(start, end).trim()).ok;
+}
+
+/** An array or list envelope that is not valid JSON as a whole, item by item (see JsonArrayReader); null when it is neither, or no item could be read. */
+function readItemByItem(body: string, file: string): ParsedRuns | null {
+  const out: ParsedRuns = {runs: [], warnings: []};
+  const reader = runArrayReader(file, out);
+  reader.push(Buffer.from(body, 'utf8'));
+  reader.end();
+  return reader.unsupported ? null : out;
+}
+
+function trailingCommaWarnings(file: string, commas: readonly JsonPosition[], out: ParsedRuns): void {
+  for (const comma of commas) out.warnings.push({location: `${file}:${comma.line}:${comma.column}`, message: TRAILING_COMMA});
+}
+
+/** How `parseRunText` is called by a reader that has already tried what it says. */
+export interface ParseRunTextOptions {
+  /** The text was already read item by item (JsonArrayReader), which could not vouch for it. */
+  itemByItemTried?: boolean;
+}
+
+/**
  * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
  * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
- * one JSON value but whose first or second line is.
+ * one JSON value but whose first or second line is. An array or list envelope that is not valid
+ * as a whole is read item by item, so one broken item costs only itself; a document with a
+ * trailing comma loads with a warning. Any other text goes to readOtherShape: a Python or
+ * console.log printout loads, a file of another kind is named in one warning.
  */
-export function parseRunText(text: string, file: string): ParsedRuns {
+export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedRuns {
   const out: ParsedRuns = {runs: [], warnings: []};
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
@@ -213,11 +338,28 @@ export function parseRunText(text: string, file: string): ParsedRuns {
     collectRuns(parsed.value, file, undefined, out);
     return out;
   }
+  if (!options.itemByItemTried && /^\s*[[{]/.test(body) && !firstLineIsJsonValue(body)) {
+    const items = readItemByItem(body, file);
+    if (items) return items;
+  }
+  const tolerant = parseJsonTolerant(body);
+  if (tolerant.ok) {
+    trailingCommaWarnings(file, tolerant.tolerated.trailingCommas, out);
+    collectRuns(tolerant.value, file, undefined, out);
+    return out;
+  }
   if (body.includes('\n') && looksLikeJsonLines(body)) {
     parseJsonLines(body, file, out);
     return out;
   }
-  const {line, column, reason} = parsed.error;
+  // Not JSON: a Python or console.log printout loads; a file of another kind is named.
+  const other = readOtherShape(body, file);
+  if (other) {
+    out.warnings.push(...other.warnings);
+    for (const {value, line} of other.values) collectRuns(value, file, line, out);
+    return out;
+  }
+  const {line, column, reason} = tolerant.error;
   out.warnings.push({location: `${file}:${line}:${column}`, message: `invalid JSON: ${reason}`});
   return out;
 }

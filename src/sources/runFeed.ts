@@ -122,6 +122,9 @@ export class RunFeed {
     const startedAt = this.options.now();
     let runsShownAt = -Infinity;
     let progressShownAt = -Infinity;
+    // The revision of the runs on screen: a later copy of a run replaces the earlier one in place
+    // (the latest state wins), so a count that stays the same can still hide a change.
+    let shownRevision = -1;
     // Runs held back by the pacing are shown when their turn comes, even if nothing more arrives
     // (a pipe whose writer pauses).
     let pending: {progress: LoadProgress; partial: PartialLoad} | null = null;
@@ -130,17 +133,19 @@ export class RunFeed {
       runsShownAt = this.options.now();
       progressShownAt = runsShownAt;
       pending = null;
+      shownRevision = partial.revision;
       // A copy: the load goes on adding to its own array.
       this.update({loading: {...progress, startedAt}, runs: partial.runs.slice(), warnings: [...partial.warnings]});
     };
     const onProgress = (progress: LoadProgress, partial: PartialLoad) => {
       const now = this.options.now();
       const every = Math.max(PARTIAL_RUNS_EVERY_MS, partial.runs.length / RUNS_PER_MS_BETWEEN_SHOWINGS);
-      if (partial.runs.length > 0 && (this.snapshotValue.runs.length === 0 || now - runsShownAt >= every)) {
+      const changed = partial.revision !== shownRevision;
+      if (changed && partial.runs.length > 0 && (this.snapshotValue.runs.length === 0 || now - runsShownAt >= every)) {
         showRuns(progress, partial);
         return;
       }
-      if (partial.runs.length !== this.snapshotValue.runs.length) {
+      if (changed) {
         pending = {progress, partial};
         pendingTimer ??= setTimeout(() => {
           pendingTimer = null;

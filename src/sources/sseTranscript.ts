@@ -7,12 +7,18 @@
  * its latest state; step, message and thread events are skipped (and counted). Lines are read as
  * the SSE spec says (https://html.spec.whatwg.org/multipage/server-sent-events.html): CRLF, LF or
  * CR ends a line, `:` starts a comment, one space after the colon is dropped, and consecutive
- * `data:` lines are joined with `\n`. Bad input never stops the rest: a broken data line, a line
- * that is no field, a `data:` that is not a run become warnings naming the file and line.
+ * `data:` lines are joined with `\n`. Transcripts as recorders write them are read too: an
+ * `event:` line right after a `data:` line (no blank line between) starts a new event, and data
+ * lines that are each a whole value are events of their own. Bad input never stops the rest: a
+ * broken data line, a line that is no field, a `data:` that is not a run become warnings naming
+ * the file and line; a data line with a trailing comma, or one whole value followed by stray text
+ * (the published spec's examples end several with one `}` too many), gives its value, with a
+ * warning.
  */
-import {parseJson} from '../format/jsonError.js';
+import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
+import {withoutCompressionSuffix} from './compression.js';
 import type {LoadWarning, ParsedRuns} from './parseRunText.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
@@ -29,8 +35,8 @@ export interface SseTranscriptSummary {
   elidedLines: number;
 }
 
-/** `.sse` always names a transcript; `.txt` and `.log` only when the text starts like one. */
-const SSE_NAME = /\.sse$/i;
+/** `.sse` and `.sse.txt` always name a transcript; `.txt` and `.log` only when the text starts like one. */
+const SSE_NAME = /\.sse(\.txt)?$/i;
 const TEXT_NAME = /\.(txt|log)$/i;
 /** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
 const STARTS_AS_FIELD = /^(event|data):/;
@@ -54,17 +60,22 @@ function firstMeaningfulLine(text: string): string | null {
   return null;
 }
 
+/** Whether a file's name says it is a stream transcript (`.sse`, `.sse.txt`, compressed or not). */
+export function isSseFileName(file: string): boolean {
+  return SSE_NAME.test(withoutCompressionSuffix(file));
+}
+
 /**
  * Whether a text (named `file`) is an SSE transcript: a `.sse` file; a `.txt`/`.log` file whose
  * first non-empty line starts with `event:` or `data:`; or any text whose first non-empty line
  * starts with `event: thread.` (so a transcript saved as `.json`, or piped in, is read as one).
  */
 export function isSseTranscript(text: string, file: string): boolean {
-  if (SSE_NAME.test(file)) return true;
+  if (isSseFileName(file)) return true;
   const first = firstMeaningfulLine(text);
   if (first === null) return false;
   if (STARTS_AS_RUN_STREAM.test(first)) return true;
-  return TEXT_NAME.test(file) && STARTS_AS_FIELD.test(first);
+  return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
 }
 
 /** One event as it is being read: its name and data lines, with where they were. */
@@ -155,20 +166,41 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
       skip(name);
       return;
     }
-    const parsed = parseJson(data);
+    // Data lines that are each a whole value (or `[DONE]`), with no blank line between them, are
+    // events of their own (a recording that kept neither blank lines nor `event:` lines).
+    const whole = parseJsonTolerant(data);
+    if (!whole.ok && event.data.length > 1 && event.data.every((line) => line.trim() === '[DONE]' || parseJsonTolerant(line).ok)) {
+      event.data.forEach((line, index) => {
+        dispatch({name, data: [line], dataLines: [event.dataLines[index]!], dataPrefixes: [event.dataPrefixes[index]!], line: event.dataLines[index]!, warned: false});
+      });
+      summary.events -= 1;
+      return;
+    }
+    const parsed = whole.ok || name === 'error' ? whole : parseJsonTolerant(data, {textAfter: true});
     if (name === 'error') {
       // Documented as an Error object; anything else is quoted as it came.
       const details = parsed.ok ? describeStreamError(parsed.value, data) : quote(data);
       warn(event.dataLines[0] ?? event.line, `the stream reported an error: ${details}`);
       return;
     }
+    // A place in the data as the file's line and column (data may span lines).
+    const inFile = (at: {line: number; column: number}) => {
+      const index = Math.min(at.line, event.data.length) - 1;
+      return {line: event.dataLines[index] ?? event.line, column: (event.dataPrefixes[index] ?? 0) + at.column};
+    };
     if (!parsed.ok) {
-      // Point at the line and column of the file where the data breaks (data may span lines).
-      const at = Math.min(parsed.error.line, event.data.length) - 1;
-      const line = event.dataLines[at] ?? event.line;
-      const column = (event.dataPrefixes[at] ?? 0) + parsed.error.column;
-      warn(line, `invalid JSON in data: ${parsed.error.reason} at column ${column}; ${name ?? 'event'} skipped`);
+      const at = inFile(parsed.error);
+      warn(at.line, `invalid JSON in data: ${parsed.error.reason} at column ${at.column}; ${name ?? 'event'} skipped`);
       return;
+    }
+    for (const comma of parsed.tolerated.trailingCommas) {
+      const at = inFile(comma);
+      warn(at.line, `a trailing comma in data at column ${at.column}; ignored`);
+    }
+    const after: (JsonPosition & {text: string}) | null = parsed.tolerated.textAfter;
+    if (after) {
+      const at = inFile(after);
+      warn(at.line, `text after the JSON value in data at column ${at.column} ignored: ${quote(after.text)}`);
     }
     if (name === null) {
       // Unnamed events (a transcript saved without its `event:` lines): a run object is a run state.
@@ -204,6 +236,12 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
     if (colon === -1 && ELISION.test(line.trim())) {
       summary.elidedLines += 1;
       continue;
+    }
+    if (field === 'event' && pending && (pending.data.length > 0 || pending.name !== null)) {
+      // A new event without the blank line that should end the one before: recorded transcripts
+      // often lose it (`event:` follows `data:` directly), and the SSE spec would merge the two.
+      dispatch(pending);
+      pending = null;
     }
     pending ??= {name: null, data: [], dataLines: [], dataPrefixes: [], line: lineNumber, warned: false};
     switch (field) {

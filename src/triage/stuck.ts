@@ -4,6 +4,7 @@
  * current time is always passed in, so a view can recompute these every second.
  */
 import {formatDurationShort} from '../format/time.js';
+import {DEPTH_ADVICE} from '../model/powershell.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {checkToolCalls, summarizeProblems} from './toolCallChecks.js';
 
@@ -72,7 +73,7 @@ function compareStuck(a: StuckRun, b: StuckRun): number {
 /**
  * Runs waiting for tool outputs (and, with `includeStalled`, active runs stuck before that),
  * sorted longest waiting first. A run in `requires_action` with no tool calls is listed with the
- * problem `requires_action without tool calls`.
+ * problem `requires_action without tool calls`; one whose calls an export cut short says so instead.
  */
 export function findStuckRuns(runs: readonly Run[], nowSeconds: number, options: FindStuckOptions = {}): StuckRun[] {
   const {includeStalled = false, stalledAfterSeconds = DEFAULT_STALLED_AFTER_SECONDS, olderThanSeconds, withProblems = true} = options;
@@ -87,8 +88,10 @@ export function findStuckRuns(runs: readonly Run[], nowSeconds: number, options:
     const calls = waiting ? run.requiredAction?.toolCalls ?? [] : [];
     let problems: string[] = [];
     if (waiting) {
-      if (calls.length === 0) problems = ['requires_action without tool calls'];
-      else if (withProblems) problems = summarizeProblems(checkToolCalls(run));
+      // Cut short by an export: the calls are unknown, which is not the same as none.
+      const cut = run.requiredAction?.callsCut ? [`the export cut the tool calls short; ${DEPTH_ADVICE}`] : [];
+      if (calls.length === 0) problems = cut.length > 0 ? cut : ['requires_action without tool calls'];
+      else problems = [...cut, ...(withProblems ? summarizeProblems(checkToolCalls(run)) : [])];
     }
     stuck.push({
       run,

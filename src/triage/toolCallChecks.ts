@@ -4,7 +4,8 @@
  * `Run` object, and compiled schemas are shared between runs (see schemaValidation.ts).
  */
 import {parseJson} from '../format/jsonError.js';
-import type {RequiredToolCall, Run, ToolDefinition} from '../model/run.js';
+import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
+import {isCut, type RequiredToolCall, type Run, type ToolDefinition} from '../model/run.js';
 import {compileSchema, validateWith} from './schemaValidation.js';
 
 export type CheckName = 'known function' | 'valid JSON' | 'matches schema';
@@ -18,7 +19,9 @@ export type CouldNotRunReason =
   /** The function declares no `parameters`. */
   | 'no schema'
   /** ajv could not compile the function's `parameters`. */
-  | 'schema error';
+  | 'schema error'
+  /** An export cut the tools list, or the function's schema, short (see powershell.ts). */
+  | 'cut by the export';
 
 export interface CheckResult {
   name: CheckName;
@@ -51,6 +54,14 @@ function quote(name: string): string {
 
 function checkKnownFunction(run: Run, call: RequiredToolCall, functions: Map<string, ToolDefinition>): {check: CheckResult; tool: ToolDefinition | null} {
   const name = 'known function' as const;
+  // Some tools are known only as far as an export left them: a name not among them may be one of those.
+  const cutTools = isCut(run, 'tools') || run.tools.some((tool) => tool.cut && tool.name === null);
+  if (cutTools && !functions.has(call.functionName)) {
+    return {
+      check: {name, ok: null, details: [`the export cut the tools list short; cannot tell whether ${quote(call.functionName)} is declared (${DEPTH_ADVICE})`], notes: [], couldNotRun: 'cut by the export'},
+      tool: null,
+    };
+  }
   if (!Array.isArray(run.raw['tools'])) {
     return {
       check: {
@@ -90,7 +101,11 @@ function checkSchema(tool: ToolDefinition | null, json: {ok: boolean | null; val
   if (known.ok === false || json.ok === false) {
     return {name, ok: null, details: ['not checked: an earlier check failed'], notes: [], couldNotRun: 'earlier check failed'};
   }
-  if (!tool) return {name, ok: null, details: ['not checked: the run does not list its tools'], notes: [], couldNotRun: 'tools not listed'};
+  if (!tool) {
+    const cut = known.couldNotRun === 'cut by the export';
+    return {name, ok: null, details: [cut ? 'not checked: the export cut the tools list short' : 'not checked: the run does not list its tools'], notes: [], couldNotRun: cut ? 'cut by the export' : 'tools not listed'};
+  }
+  if (isToolCut(tool)) return {name, ok: null, details: [`not checked: the export cut the schema of ${quote(tool.name ?? '')} short (${DEPTH_ADVICE})`], notes: [], couldNotRun: 'cut by the export'};
   if (tool.parameters === undefined || tool.parameters === null) {
     return {name, ok: null, details: [`function ${quote(tool.name ?? '')} declares no parameters schema`], notes: [], couldNotRun: 'no schema'};
   }

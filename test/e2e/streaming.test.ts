@@ -61,4 +61,24 @@ describe('a file that is still being written', () => {
     const screen = await session.waitFor('EXIT=');
     expect(rows(screen).filter(Boolean)).toEqual([MARKER, 'EXIT=0']);
   });
+
+  it('a later copy of a run replaces its row while the load goes on; an older one arriving late changes nothing', async (context) => {
+    const session = await startOnPipe(context);
+    const copy = (status: string, times: Record<string, number>) =>
+      `${JSON.stringify({id: 'run_poll0001', object: 'thread.run', status, created_at: 1_764_000_000, thread_id: 'thread_p', model: 'gpt-4o', ...times})}\n`;
+    const statusOf = (screen: string) => rows(screen).find((row) => row.includes('run_poll0001'))?.match(/^\S+ (\S+)/)?.[1];
+    await writer!.write(copy('in_progress', {started_at: 1_764_000_005}));
+    await session.waitForReady((text) => statusOf(text) === 'in_progress', {description: 'the run, in progress'});
+    await writer!.write(copy('queued', {}) + copy('completed', {started_at: 1_764_000_005, completed_at: 1_764_000_050}));
+    let screen = await session.waitFor((text) => statusOf(text) === 'completed', {description: 'the run, completed'});
+    // Still one run, and still loading: the row changed in place.
+    expect(screen).toContain('loading');
+    expect(listPosition(screen)).toEqual({index: 1, total: 1});
+    await writer!.close();
+    writer = null;
+    screen = await session.waitFor((text) => !text.includes('loading'), {description: 'the load to end'});
+    expect(statusOf(screen)).toBe('completed');
+    await session.sendKeys('q');
+    await session.waitFor('EXIT=0');
+  });
 });
