@@ -1,40 +1,45 @@
-import {Box, Text, useStdout} from 'ink';
-import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import {Box, Text, useApp, useStdout} from 'ink';
+import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
+import {keyText} from '../src/keys.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {LoadWarning} from '../src/sources/parseRunText.js';
 import type {StepsView} from '../src/panes/paneContext.js';
+import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {countByStatus, type ListQuery} from '../src/store/listView.js';
+import {windowStart} from '../src/store/listWindow.js';
 import {measureContent} from '../src/format/runColumns.js';
-import {statusCountLines} from '../src/format/statusCounts.js';
-import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, runStoreReducer} from '../src/store/runStore.js';
+import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, viewKey} from '../src/store/runStore.js';
+import {type Viewport} from '../src/store/storeActions.js';
+import {shownScroll} from '../src/store/scroll.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
-import {formatStuckBadge, summarizeStuck} from '../src/triage/stuck.js';
+import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolOutput} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
-import type {LiveStatus} from './Header.js';
 import {Footer} from './Footer.js';
-import {Header} from './Header.js';
-import {HelpView} from './HelpView.js';
-import {RunDetail} from './RunDetail.js';
+import {Header, headerLayout} from './Header.js';
+import {helpLines} from './HelpView.js';
+import {paneRows, RunDetail} from './RunDetail.js';
 import {RunList} from './RunList.js';
+import {usePaneLines} from './usePaneLines.js';
 import {useRunInput} from './useRunInput.js';
+import {useRunStore, type EffectHandlers} from './useRunStore.js';
 import {useTerminalSize} from './useTerminalSize.js';
-import {WarningsView} from './WarningsView.js';
+import {warningLines} from './WarningsView.js';
 import {OutputForm} from './OutputForm.js';
-import {ScrolledLinesView} from './ScrolledLinesView.js';
+import {contentRows, ScrollView} from './ScrollView.js';
 import {paneLines} from './paneLines.js';
 import {computeRunStats} from '../src/stats/runStats.js';
 import {buildStatsPane, statsOptionsFor} from '../src/stats/statsPane.js';
 import {threadsPane} from '../src/stats/threads.js';
 
-/** Everything the TUI shows, loaded before it starts. */
-export interface AppProps {
-  runs: readonly Run[];
-  warnings: readonly LoadWarning[];
-  sources: readonly string[];
+// Where live data stands: the type the header and the store share.
+export type {LiveStatus} from '../src/store/feed.js';
+
+/** How the app runs, whatever its data comes from. */
+export interface AppOptions {
   display: DisplayOptions;
   time: TimeOptions;
   /** The clock in milliseconds; injected so tests are deterministic. */
@@ -45,18 +50,25 @@ export interface AppProps {
   tickMilliseconds?: number;
   /** Filters from the command line. */
   initialQuery?: Partial<ListQuery>;
-  /** Live data: when it was loaded, why the last refresh failed, whether it is watched. */
-  live?: LiveStatus;
-  /** Turns watching on or off (the `w` key); absent when the sources cannot be reloaded (stdin). */
+  /** Turns watching on or off (the `w` key); absent when the sources cannot be reloaded (stdin). Read once, when the app starts. */
   onToggleWatch?: () => void;
   /** The steps of the open run, as LiveApp has them (API sources); absent: not available. */
   steps?: StepsView;
   /** Told which run's steps are on screen (the Steps pane of an open run), or null; LiveApp loads them. */
   onStepsWanted?: (run: Run | null) => void;
-  /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. */
+  /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. Whether there are any is read once, when the app starts. */
   actions?: RunActions;
   /** Opens the external editor for the output form (Ctrl-E); absent: the form says none is available. */
   editText?: EditText;
+}
+
+/** Everything the TUI shows, loaded before it starts. */
+export interface AppProps extends AppOptions {
+  runs: readonly Run[];
+  warnings: readonly LoadWarning[];
+  sources: readonly string[];
+  /** Live data: when it was loaded, why the last refresh failed, whether it is watched. */
+  live?: LiveStatus;
 }
 
 /** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
@@ -67,28 +79,86 @@ export interface RunActions {
   baseUrl?: string;
 }
 
+/** The TUI over data read from a source that tells it of changes (LiveApp's feed). */
+export interface RunsAppProps extends AppOptions {
+  source: DataSource;
+  /** The server changed this run (after `c` or `o`): read it again. */
+  onReload?: (runId: string) => void;
+}
+
 const FOOTER_ROWS = 1;
 // One row short of the terminal: a frame as tall as the screen makes Ink clear and redraw
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
-export function App({runs, warnings, sources, display, time, now = Date.now, clockPinnedAt, tickMilliseconds = 1000, initialQuery, live, onToggleWatch, steps, onStepsWanted, actions, editText}: AppProps) {
+/** The first line of an error's message, for the footer. */
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** The TUI over data given once (tests, the benchmark); LiveApp feeds RunsApp from a RunFeed instead. */
+export function App({runs, warnings, sources, live, ...options}: AppProps) {
+  const source = useMemo(() => fixedSource({runs, warnings, sources, live}), [runs, warnings, sources, live]);
+  return <RunsApp source={source} {...options} />;
+}
+
+/** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
-  const [state, dispatch] = useReducer(runStoreReducer, undefined, () =>
-    ({...createInitialState({runs, nowSeconds: Math.floor(now() / 1000), query: initialQuery}), loadingRuns: Boolean(live?.loading)}),
+  const {exit} = useApp();
+  // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
+  // redraws the whole last frame after what it writes) puts the app back before the answer shows.
+  const {stdout, write} = useStdout();
+
+  // Each effect the store returns, run once, after the frame it came with.
+  const handlers: EffectHandlers = {
+    quit: () => exit(),
+    // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
+    copy: ({text}) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`),
+    toggleWatch: () => onToggleWatch?.(),
+    readSteps: ({run}) => onStepsWanted?.(run),
+    reload: ({runId}) => onReload?.(runId),
+    runAction: ({action}, dispatch) => {
+      if (!actions) return;
+      const sent = action.kind === 'cancel' ? actions.cancel(action.threadId, action.runId) : actions.submit(action.threadId, action.runId, action.body?.tool_outputs ?? []);
+      const count = action.body?.tool_outputs.length ?? 0;
+      const what = action.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool output${count === 1 ? '' : 's'}`;
+      sent.then(
+        (run) => dispatch({type: 'actionDone', message: `${what}: ${action.runId} is now ${run.status}`, runId: action.runId}),
+        (error: unknown) => dispatch({type: 'actionDone', message: `${action.kind === 'cancel' ? 'Cancel' : 'Submit'} failed: ${firstLine(error)}`}),
+      );
+    },
+    openEditor: ({text, name}, dispatch) => {
+      if (!editText) {
+        dispatch({type: 'editorFailed', message: 'No editor here: runlens was started without a terminal to run one on.'});
+        return;
+      }
+      editText(text, name).then(
+        (edited) => {
+          write('');
+          dispatch({type: 'editorDone', text: edited.text, label: edited.label});
+        },
+        (error: unknown) => {
+          write('');
+          dispatch({type: 'editorFailed', message: firstLine(error)});
+        },
+      );
+    },
+  };
+  // The screen as last drawn: it goes with every action.
+  const drawn = useRef<Viewport | null>(null);
+  const [state, dispatch] = useRunStore(
+    source,
+    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch)}),
+    handlers,
+    drawn,
   );
-  useRunInput(state, dispatch);
 
   useEffect(() => {
     if (tickMilliseconds <= 0) return;
     const timer = setInterval(() => dispatch({type: 'tick', nowSeconds: Math.floor(now() / 1000)}), tickMilliseconds);
     return () => clearInterval(timer);
-  }, [now, tickMilliseconds]);
-
-  useEffect(() => {
-    if (runs !== state.runs) dispatch({type: 'setRuns', runs, loading: Boolean(live?.loading)});
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runs]);
+  }, [dispatch, now, tickMilliseconds]);
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
   const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
@@ -96,77 +166,12 @@ export function App({runs, warnings, sources, display, time, now = Date.now, clo
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
   const width = Math.max(20, columns);
-  const headerRows = 2 + statusCountLines(counts, width, display.ascii).length + (formatStuckBadge(stuck) ? 1 : 0);
-  const bodyRows = Math.max(3, rows - SPARE_ROWS - headerRows - FOOTER_ROWS);
+  const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
+  const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.
   const pageSize = Math.max(1, bodyRows - 2);
-  useEffect(() => {
-    if (pageSize !== state.pageSize) dispatch({type: 'resize', pageSize});
-  }, [pageSize, state.pageSize]);
 
-  useEffect(() => {
-    if (state.watchToggles === 0) return;
-    if (onToggleWatch) onToggleWatch();
-    else dispatch({type: 'flash', message: 'Watching needs sources that can be read again (files, URLs, --thread); stdin cannot.'});
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.watchToggles]);
-
-  useEffect(() => {
-    dispatch({type: 'setCanAct', canAct: Boolean(actions)});
-  }, [actions]);
-
-  // Side effects stay out of the reducer: it records the confirmed action, this sends it once.
-  useEffect(() => {
-    const request = state.actionRequest;
-    if (!request || !actions) return;
-    const sent =
-      request.kind === 'cancel'
-        ? actions.cancel(request.threadId, request.runId)
-        : actions.submit(request.threadId, request.runId, request.body?.tool_outputs ?? []);
-    const count = request.body?.tool_outputs.length ?? 0;
-    const what = request.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool output${count === 1 ? '' : 's'}`;
-    sent.then(
-      (run) => dispatch({type: 'actionDone', message: `${what}: ${request.runId} is now ${run.status}`}),
-      (error: unknown) =>
-        dispatch({type: 'actionDone', message: `${request.kind === 'cancel' ? 'Cancel' : 'Submit'} failed: ${error instanceof Error ? error.message.split('\n')[0]! : String(error)}`}),
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.actionRequest?.sequence]);
-
-  // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
-  // redraws the whole last frame after what it writes) puts the app back before the answer shows.
-  const {stdout, write} = useStdout();
-  useEffect(() => {
-    const request = state.editorRequest;
-    if (!request) return;
-    if (!editText) {
-      dispatch({type: 'editorFailed', message: 'No editor here: runlens was started without a terminal to run one on.'});
-      return;
-    }
-    editText(request.text, request.name).then(
-      (edited) => {
-        write('');
-        dispatch({type: 'editorDone', text: edited.text, label: edited.label});
-      },
-      (error: unknown) => {
-        write('');
-        dispatch({type: 'editorFailed', message: error instanceof Error ? error.message.split('\n')[0]! : String(error)});
-      },
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.editorRequest?.sequence]);
-
-  // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
-  useEffect(() => {
-    if (state.clipboard) stdout.write(`\u001b]52;c;${Buffer.from(state.clipboard.text).toString('base64')}\u0007`);
-  }, [state.clipboard, stdout]);
-
-  const onMetrics = useCallback((lines: number, height: number) => dispatch({type: 'scrollMetrics', lines, height}), []);
   const run = state.mode === 'detail' ? openRun(state) : undefined;
-  const stepsRun = run && state.pane === 'steps' ? run : null;
-  useEffect(() => {
-    onStepsWanted?.(stepsRun);
-  }, [stepsRun, onStepsWanted]);
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
 
@@ -184,46 +189,55 @@ export function App({runs, warnings, sources, display, time, now = Date.now, clo
       const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
       return paneLines(threadsPane(state.visible, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, ...(threadId ? {threadId} : {})}), width);
     }
+    if (showing === 'help') return wrapLines(helpLines(), width);
+    if (showing === 'warnings') return warningLines(state.warnings, width);
     return null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [showing, stats, state.visible, width, display.ascii, time]);
+  }, [showing, stats, state.visible, state.warnings, width, display.ascii, time]);
 
   const form = state.outputForm;
   const reviewLines = useMemo(
     () => (form?.stage === 'review' ? wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {})}), width) : null),
     [form, actions?.baseUrl, width],
   );
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps});
+
+  // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
+  const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
+  const scrolled =
+    view === 'review' ? {lines: reviewLines!, height: bodyRows}
+    : view === 'overlay' ? {lines: overlayLines!, height: bodyRows}
+    : view === 'detail' ? {lines: detailLines, height: paneRows(bodyRows)}
+    : null;
+  const scroll = scrolled ? shownScroll(state, scrolled.lines.length, contentRows(scrolled.height)) : 0;
+  const viewport: Viewport = {
+    pageSize,
+    scroll: scrolled ? {view: viewKey(state), lines: scrolled.lines.length, height: contentRows(scrolled.height)} : null,
+  };
+  useLayoutEffect(() => {
+    drawn.current = viewport;
+  });
+  useRunInput(dispatch);
 
   let body;
-  if (reviewLines) {
-    body = <ScrolledLinesView lines={reviewLines} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
-  } else if (form) {
+  if (view === 'form' && form) {
     body = <OutputForm form={form} width={width} height={bodyRows} />;
-  } else if (overlayLines) {
-    body = <ScrolledLinesView lines={overlayLines} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
-  } else if (state.mode === 'help') {
-    body = <HelpView width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
-  } else if (state.mode === 'warnings') {
-    body = <WarningsView warnings={warnings} width={width} height={bodyRows} scroll={state.scroll} onMetrics={onMetrics} />;
-  } else if (run) {
-    body = (
-      <RunDetail
-        run={run}
-        pane={state.pane}
-        scroll={state.scroll}
-        width={width}
-        height={bodyRows}
-        nowSeconds={state.nowSeconds}
-        time={time}
-        onMetrics={onMetrics}
-        {...(steps ? {steps} : {})}
-      />
-    );
+  } else if (view === 'detail' && run) {
+    body = <RunDetail run={run} pane={state.pane} lines={detailLines} scroll={scroll} width={width} height={bodyRows} {...(steps ? {steps} : {})} />;
+  } else if (scrolled) {
+    body = <ScrollView lines={scrolled.lines} scroll={scroll} height={scrolled.height} />;
   } else if (state.visible.length === 0) {
+    const loading = Boolean(state.live?.loading);
     body = (
       <Box flexDirection="column" height={bodyRows}>
-        <Text>{state.runs.length === 0 ? (live?.loading ? 'Loading runs…' : 'No runs loaded.') : 'No runs match the current filter.'}</Text>
-        <Text dimColor>{state.runs.length === 0 ? (live?.loading ? 'q stops.' : 'Press W to see why.') : 'Esc clears the search and filters.'}</Text>
+        <Text>{state.runs.length === 0 ? (loading ? 'Loading runs…' : 'No runs loaded.') : 'No runs match the current filter.'}</Text>
+        <Text dimColor>
+          {state.runs.length === 0
+            ? loading
+              ? `${keyText('quit')} stops.`
+              : `Press ${keyText('warnings')} to see why.`
+            : `${keyText('clearFilters')} clears the search and filters.`}
+        </Text>
       </Box>
     );
   } else {
@@ -231,7 +245,8 @@ export function App({runs, warnings, sources, display, time, now = Date.now, clo
       <RunList
         runs={state.visible}
         cursor={state.cursor}
-        offset={state.offset}
+        // A terminal resized since the last action: the window the store keeps once the next action brings the new size.
+        offset={windowStart(state.cursor, state.offset, pageSize, state.visible.length)}
         height={pageSize}
         width={width}
         nowSeconds={state.nowSeconds}
@@ -245,14 +260,13 @@ export function App({runs, warnings, sources, display, time, now = Date.now, clo
     <DisplayContext.Provider value={display}>
       <Box flexDirection="column" width={width}>
         <Header
-          sources={sources}
+          sources={state.sources}
           total={state.runs.length}
           shown={state.visible.length}
-          counts={counts}
-          warnings={warnings.length}
+          layout={header}
+          warnings={state.warnings.length}
           query={state.query}
-          stuck={stuck}
-          live={live}
+          live={state.live}
           time={time}
           width={width}
           {...(clockPinnedAt !== undefined ? {clockPinnedAt} : {})}

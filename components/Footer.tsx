@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {footerHintText, type KeyContext} from '../src/keys.js';
+import {footerHintText, hintLine, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {cutToWidth, tailToWidth} from '../src/format/runColumns.js';
@@ -33,7 +33,7 @@ export function Footer({
     const typed = `/${safeInline(search)}`;
     const room = Math.max(4, width - 1);
     const shown = tailToWidth(typed, room);
-    const hint = cutToWidth('   Enter keeps the filter · Esc clears it', Math.max(0, width - textWidth(shown) - 1)).text;
+    const hint = cutToWidth(`   ${hintLine('search', ' · ')}`, Math.max(0, width - textWidth(shown) - 1)).text;
     return (
       <Text wrap="truncate-end">
         <Text bold>{shown}</Text>

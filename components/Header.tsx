@@ -1,21 +1,31 @@
 import {Box, Text} from 'ink';
-import {statusCountLines} from '../src/format/statusCounts.js';
+import {keyText} from '../src/keys.js';
+import {statusCountLines, type StatusCountCell} from '../src/format/statusCounts.js';
 import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
+import type {LiveStatus} from '../src/store/feed.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {formatClock, pinnedClockNote, type TimeOptions} from '../src/format/time.js';
 import {formatLoadProgress} from '../src/stats/loadProgress.js';
 import {cutToWidth, fitPieces} from '../src/format/runColumns.js';
-import type {LoadingState} from '../src/sources/runFeed.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
 
-/** Where live data stands (`--watch`, and a first load still reading). */
-export interface LiveStatus {
-  refreshedAt: number;
-  error: string | null;
-  watchSeconds: number | null;
-  loading?: LoadingState | null;
+export type {LiveStatus} from '../src/store/feed.js';
+
+/** The header's lines that depend on the data and the width, worked out once: to draw, and for the rows left below. */
+export interface HeaderLayout {
+  countLines: StatusCountCell[][];
+  badge: string | null;
+  /** Rows the header takes. */
+  rows: number;
+}
+
+/** The title and sort lines, the status counts' lines, and the stuck badge's line when anything is stuck. */
+export function headerLayout(counts: ReadonlyMap<string, number>, stuck: StuckSummary, width: number, ascii: boolean): HeaderLayout {
+  const countLines = statusCountLines(counts, width, ascii);
+  const badge = formatStuckBadge(stuck);
+  return {countLines, badge, rows: 2 + countLines.length + (badge ? 1 : 0)};
 }
 
 /** Props of the header: what is loaded and how the list is filtered. */
@@ -23,11 +33,10 @@ export interface HeaderProps {
   sources: readonly string[];
   total: number;
   shown: number;
-  counts: ReadonlyMap<string, number>;
+  layout: HeaderLayout;
   warnings: number;
   query: ListQuery;
-  stuck: StuckSummary;
-  live?: LiveStatus;
+  live?: LiveStatus | undefined;
   time?: TimeOptions;
   /** Terminal columns. */
   width?: number;
@@ -37,10 +46,9 @@ export interface HeaderProps {
   clockPinnedAt?: number;
 }
 
-export function Header({sources, total, shown, counts, warnings, query, stuck, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt}: HeaderProps) {
+export function Header({sources, total, shown, layout, warnings, query, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt}: HeaderProps) {
   const {color, ascii} = useDisplay();
-  const badge = formatStuckBadge(stuck);
-  const countLines = statusCountLines(counts, width, ascii);
+  const {badge, countLines} = layout;
   const filters: string[] = [];
   if (query.stuck === 'waiting') filters.push('stuck: waiting for tool outputs');
   if (query.stuck === 'stalled') filters.push('stuck: waiting + stalled');
@@ -55,7 +63,7 @@ export function Header({sources, total, shown, counts, warnings, query, stuck, l
       ` ${safeInline(sources.join(' '))}`,
       `  ${shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}`,
       live?.loading ? `  ${formatLoadProgress(live.loading, now(), {ascii})}` : '',
-      warnings > 0 ? `  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (W)` : '',
+      warnings > 0 ? `  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (${keyText('warnings')})` : '',
       live?.watchSeconds ? `  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}` : '',
       live?.error ? `  refresh failed: ${safeInline(live.error)} (showing ${formatClock(live.refreshedAt / 1000, time)})` : '',
       clockPinnedAt !== undefined ? `  ${pinnedClockNote(clockPinnedAt)}` : '',
@@ -63,9 +71,9 @@ export function Header({sources, total, shown, counts, warnings, query, stuck, l
     width,
     ascii,
   );
-  const [badgeText, badgeHint] = fitPieces([badge ? `${ascii ? '!' : '⚑'} ${badge}` : '', query.stuck === 'off' ? '   press ! to see them' : ''], width, ascii);
+  const [badgeText, badgeHint] = fitPieces([badge ? `${ascii ? '!' : '⚑'} ${badge}` : '', query.stuck === 'off' ? `   press ${keyText('stuck')} to see them` : ''], width, ascii);
   const sortLine = cutToWidth(
-    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${filters.length > 0 ? `   ${filters.join('   ')}   (Esc clears)` : ''}`,
+    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${filters.length > 0 ? `   ${filters.join('   ')}   (${keyText('clearFilters')} clears)` : ''}`,
     width,
     ascii,
   ).text;

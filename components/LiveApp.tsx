@@ -1,12 +1,13 @@
-import {useCallback, useEffect, useMemo, useState, useSyncExternalStore} from 'react';
+import {useCallback, useMemo, useState, useSyncExternalStore} from 'react';
 import type {Run} from '../src/model/run.js';
 import type {RunFeed} from '../src/sources/runFeed.js';
 import type {StepsView} from '../src/panes/paneContext.js';
 import type {StepLoader} from '../src/store/stepLoader.js';
-import {App, type AppProps, type RunActions} from './App.js';
+import {feedData, type DataSource} from '../src/store/feed.js';
+import {RunsApp, type AppOptions, type RunActions} from './App.js';
 
 /** Props of the live app: the App's own, with the data coming from a feed. */
-export type LiveAppProps = Omit<AppProps, 'runs' | 'warnings' | 'sources' | 'live' | 'onToggleWatch' | 'steps' | 'onStepsWanted' | 'actions'> & {
+export type LiveAppProps = Omit<AppOptions, 'onToggleWatch' | 'steps' | 'onStepsWanted' | 'actions'> & {
   feed: RunFeed;
   /** False when the sources cannot be read again (stdin). */
   canWatch: boolean;
@@ -20,44 +21,39 @@ const EMPTY: ReadonlyMap<string, StepsView> = new Map<string, StepsView>();
 const NO_STEPS = (): ReadonlyMap<string, StepsView> => EMPTY;
 const NO_SUBSCRIPTION = () => () => {};
 
-/** The App fed by a RunFeed: every refresh hands it new runs; the store keeps the selection. */
+/** The App fed by a RunFeed: each refresh reaches the app's store from the feed's listener; the store keeps the selection. */
 export function LiveApp({feed, canWatch, steps: loader, actions, ...props}: LiveAppProps) {
-  const snapshot = useSyncExternalStore(feed.subscribe, feed.snapshot);
+  const source = useMemo<DataSource>(() => ({subscribe: feed.subscribe, snapshot: () => feedData(feed.snapshot())}), [feed]);
   const toggle = useCallback(() => feed.setWatching(!feed.watching), [feed]);
   // Which run's steps the App shows; the loader fetches them (components only render).
   const [stepsRun, setStepsRun] = useState<Run | null>(null);
   const views = useSyncExternalStore(loader?.subscribe ?? NO_SUBSCRIPTION, loader?.snapshot ?? NO_STEPS);
-  useEffect(() => {
-    if (loader && stepsRun) loader.request(stepsRun);
-  }, [loader, stepsRun]);
+  const onStepsWanted = useCallback(
+    (run: Run | null) => {
+      setStepsRun(run);
+      if (loader && run) loader.request(run);
+    },
+    [loader],
+  );
   // After an action the run changed on the server: reload it (and, when shown, its steps).
-  const refreshingActions = useMemo<RunActions | undefined>(() => {
-    if (!actions) return undefined;
-    const after = async (runId: string, result: Promise<{status: string}>) => {
-      const answer = await result;
+  const onReload = useCallback(
+    (runId: string) => {
       void feed.refresh().then(() => {
         const run = feed.snapshot().runs.find((candidate) => candidate.id === runId);
         if (run && loader) loader.refresh(run);
       });
-      return answer;
-    };
-    return {
-      ...actions,
-      cancel: (threadId, runId) => after(runId, actions.cancel(threadId, runId)),
-      submit: (threadId, runId, outputs) => after(runId, actions.submit(threadId, runId, outputs)),
-    };
-  }, [actions, feed, loader]);
+    },
+    [feed, loader],
+  );
   const steps = loader && stepsRun ? (views.get(stepsRun.id) ?? loader.view(stepsRun)) : undefined;
   return (
-    <App
+    <RunsApp
       {...props}
-      runs={snapshot.runs}
-      warnings={snapshot.warnings}
-      sources={snapshot.sources}
-      live={{refreshedAt: snapshot.refreshedAt, error: snapshot.error, watchSeconds: snapshot.watchSeconds, loading: snapshot.loading}}
+      source={source}
       onToggleWatch={canWatch ? toggle : undefined}
-      onStepsWanted={setStepsRun}
-      {...(refreshingActions ? {actions: refreshingActions} : {})}
+      onStepsWanted={onStepsWanted}
+      onReload={onReload}
+      {...(actions ? {actions} : {})}
       {...(steps ? {steps} : {})}
     />
   );

@@ -1,17 +1,15 @@
 import {Box, Text} from 'ink';
-import {useEffect, useMemo} from 'react';
-import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
+import {useMemo} from 'react';
+import type {Line} from '../src/panes/content.js';
 import type {StepsView} from '../src/panes/paneContext.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
 import {layoutPaneTabs, TAB_MARKS} from '../src/panes/paneTabs.js';
-import {buildPane, paneBadge, paneShowsClock} from '../src/panes/runPanes.js';
+import {paneBadge} from '../src/panes/runPanes.js';
 import {statusSegment} from '../src/format/theme.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {fitPieces} from '../src/format/runColumns.js';
 import {useDisplay} from './DisplayContext.js';
-import {paneLines} from './paneLines.js';
-import {useTableLines} from './useTableLines.js';
 import {ScrollView} from './ScrollView.js';
 import {toneProps} from './StyledLine.js';
 
@@ -19,34 +17,24 @@ import {toneProps} from './StyledLine.js';
 export interface RunDetailProps {
   run: Run;
   pane: PaneId;
+  /** The pane's lines (see usePaneLines), worked out by the app, which also sizes the scroll with them. */
+  lines: readonly Line[];
   scroll: number;
   width: number;
   height: number;
-  nowSeconds: number;
-  time: TimeOptions;
-  /** Reports how many lines the pane has and how many fit, so the store can clamp scrolling. */
-  onMetrics: (lines: number, height: number) => void;
   /** The run's steps as loaded by the feed (API sources); absent: not available. */
   steps?: StepsView;
 }
 
+/** Rows the pane's content gets (the position line included) in a detail view `height` rows tall: the title, tabs and rule take three. */
+export function paneRows(height: number): number {
+  return Math.max(2, height - 3);
+}
+
 /** Pane tabs (numbered, with a count of what is inside) above the scrolled pane content. */
-export function RunDetail({run, pane, scroll, width, height, nowSeconds, time, onMetrics, steps}: RunDetailProps) {
+export function RunDetail({run, pane, lines, scroll, width, height, steps}: RunDetailProps) {
   const {color, ascii} = useDisplay();
-  // The clock ticks every second; only panes that show relative times are rebuilt for it, so a
-  // long Raw JSON or Instructions pane is not re-wrapped once a second.
-  const clock = paneShowsClock(pane) ? nowSeconds : null;
-  const content = useMemo(
-    () => buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {})}),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pane, run, clock, time, ascii, width, steps],
-  );
-  const renderTable = useTableLines(content, ascii);
-  const lines = useMemo(() => paneLines(content, width, renderTable), [content, width, renderTable]);
-  const bodyHeight = Math.max(2, height - 3);
-  useEffect(() => {
-    onMetrics(lines.length, bodyHeight - 1);
-  }, [lines.length, bodyHeight, onMetrics]);
+  const bodyHeight = paneRows(height);
   const status = statusSegment(run.status, ascii);
   const bar = useMemo(() => {
     const badges = Object.fromEntries(PANES.map((entry) => [entry.id, paneBadge(entry.id, run, steps)]));

@@ -10,9 +10,14 @@ export interface ScrollViewProps {
   height: number;
 }
 
+/** Lines of content a scroll view `height` rows tall shows: one row is the position line. */
+export function contentRows(height: number): number {
+  return Math.max(1, height - 1);
+}
+
 /** Shows `height - 1` lines from `scroll`, and a line that says where in the content the view is. */
 export function ScrollView({lines, scroll, height}: ScrollViewProps) {
-  const rows = Math.max(1, height - 1);
+  const rows = contentRows(height);
   const visible = lines.slice(scroll, scroll + rows);
   const below = Math.max(0, lines.length - scroll - visible.length);
   return (

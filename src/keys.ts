@@ -5,10 +5,11 @@
 import {textWidth} from './format/textWidth.js';
 
 /**
- * Where a binding applies. `outputs` is the tool output form (`o`), where keys bound nowhere in it
- * type into the focused output; `review` shows the request before it is sent.
+ * Where a binding applies. `search` is the search prompt (`/`) and `outputs` the tool output form
+ * (`o`): there keys bound nowhere type into the prompt or the focused output. `review` shows the
+ * request before it is sent; `confirm` is a y/n question, where other keys wait for the answer.
  */
-export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads' | 'outputs' | 'review';
+export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads' | 'search' | 'confirm' | 'outputs' | 'review';
 
 export type Command =
   | 'up'
@@ -44,6 +45,11 @@ export type Command =
   | 'cancelOutputs'
   | 'sendReviewed'
   | 'backToForm'
+  | 'keepSearch'
+  | 'clearSearch'
+  | 'eraseSearch'
+  | 'confirmAction'
+  | 'declineAction'
   | 'help'
   | 'quit';
 
@@ -64,6 +70,8 @@ export interface KeyBinding {
 const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads'];
 /** The output form and its review: only their own keys (and Ctrl-C) act, so text can be typed. */
 const FORM: readonly KeyContext[] = ['outputs', 'review'];
+/** Modal input: the search prompt, a y/n question and the output form take only their own keys. */
+const MODAL: readonly KeyContext[] = ['search', 'confirm', ...FORM];
 const SCROLLING: readonly KeyContext[] = [...ALL, 'review'];
 /** Views over the whole list that Esc leaves. */
 const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads'];
@@ -105,11 +113,20 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'cancelOutputs', keys: ['escape'], label: 'Esc', description: 'cancel: nothing is sent', contexts: ['outputs'], hint: ['outputs'], short: 'cancel'},
   {command: 'sendReviewed', keys: ['y'], label: 'y', description: 'send this request', contexts: ['review'], hint: ['review'], short: 'send'},
   {command: 'backToForm', keys: ['n', 'escape'], label: 'n/Esc', description: 'back to the form (the outputs are kept)', contexts: ['review'], hint: ['review'], short: 'back'},
+  // The search prompt: every other key types into the search (modal input).
+  {command: 'keepSearch', keys: ['return'], label: 'Enter', description: 'keep the filter and close the prompt', contexts: ['search'], hint: ['search'], short: 'keeps the filter'},
+  {command: 'clearSearch', keys: ['escape'], label: 'Esc', description: 'clear the search and close the prompt', contexts: ['search'], hint: ['search'], short: 'clears it'},
+  {command: 'eraseSearch', keys: ['backspace'], label: 'Backspace', description: 'delete the last character of the search', contexts: ['search']},
+  {command: 'up', keys: ['up'], label: '↑', description: 'previous run, the prompt kept open', contexts: ['search']},
+  {command: 'down', keys: ['down'], label: '↓', description: 'next run, the prompt kept open', contexts: ['search']},
+  // The y/n question before a cancel: other keys wait for the answer.
+  {command: 'confirmAction', keys: ['y', 'Y'], label: 'y', description: 'yes: send the request', contexts: ['confirm']},
+  {command: 'declineAction', keys: ['n', 'N', 'escape'], label: 'n/Esc', description: 'no: nothing is sent', contexts: ['confirm']},
   // Like `i` and `t`, `W` again closes its view; from statistics or threads it replaces them.
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings (again: close them)', contexts: ['list', 'detail', 'warnings', 'stats', 'threads']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},
   {command: 'quit', keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', contexts: ALL, hint: ['list', 'detail'], short: 'quit'},
-  {command: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', contexts: FORM},
+  {command: 'quit', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit', contexts: MODAL},
 ];
 
 /** The subset of Ink's `Key` that `keyName` reads. */
@@ -153,7 +170,7 @@ export function keyName(input: string, key: KeyFlags): string {
 }
 
 const byContext = new Map<KeyContext, Map<string, Command>>();
-for (const context of [...ALL, ...FORM]) {
+for (const context of [...ALL, ...MODAL]) {
   const map = new Map<string, Command>();
   for (const binding of KEY_BINDINGS) {
     if (!binding.contexts.includes(context)) continue;
@@ -188,6 +205,35 @@ export function footerHintText(context: KeyContext, width: number): string {
     if (!KEPT_HINTS.has(hints[index]!.command)) hints.splice(index, 1);
   }
   return line();
+}
+
+/** A context's footer hints as one line: each key's label and its short word (the search prompt's hint). */
+export function hintLine(context: KeyContext, separator: string): string {
+  return footerHints(context)
+    .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
+    .join(separator);
+}
+
+function bindingOf(command: Command, context?: KeyContext): KeyBinding {
+  const binding = KEY_BINDINGS.find((candidate) => candidate.command === command && (context === undefined || candidate.contexts.includes(context)));
+  // A typo in a caller's command is caught by the first test that draws the text.
+  if (!binding) throw new Error(`no key binding for ${command}${context ? ` in ${context}` : ''}`);
+  return binding;
+}
+
+/** How a command's keys are written in help and hints (`n/Esc`), from the table. */
+export function keyLabel(command: Command, context?: KeyContext): string {
+  return bindingOf(command, context).label;
+}
+
+/**
+ * How a command's key is written in running text ("press ! to see them", "(W)"): the first key of
+ * its label. Prose built from this follows the table when a key changes.
+ */
+export function keyText(command: Command, context?: KeyContext): string {
+  const label = keyLabel(command, context);
+  // `/` is a key of its own, not a separator.
+  return label.split('/')[0] || label;
 }
 
 const FLAG_NAMES: ReadonlyArray<keyof KeyFlags> = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'escape', 'tab', 'backspace', 'delete'];

@@ -8,7 +8,8 @@ import {loadCliSources} from '../src/cli/loadCliSources.js';
 import {loadRunsFromApi} from '../src/sources/api/loadRunsFromApi.js';
 import {pollRunsFromApi, POLL_PAGE_SIZE} from '../src/sources/api/pollRunsFromApi.js';
 import {RunFeed} from '../src/sources/runFeed.js';
-import {createInitialState, runStoreReducer, selectedRun} from '../src/store/runStore.js';
+import {createInitialState, selectedRun} from '../src/store/runStore.js';
+import {runStoreReducer} from './helpers/storeHarness.js';
 import {FakeAssistantsServer, makeRun, makeRuns} from './fakeServer/fakeAssistantsServer.js';
 
 const KEY = 'sk-test-0123456789';

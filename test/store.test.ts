@@ -5,14 +5,9 @@ import type {Run} from '../src/model/run.js';
 import {PANES} from '../src/panes/paneIds.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {DEFAULT_QUERY, selectRuns, statusesPresent, type ListQuery} from '../src/store/listView.js';
-import {
-  createInitialState,
-  openRun,
-  runStoreReducer,
-  selectedRun,
-  type RunStoreAction,
-  type RunStoreState,
-} from '../src/store/runStore.js';
+import {createInitialState, openRun, selectedRun, type RunStoreState} from '../src/store/runStore.js';
+import {type RunStoreAction} from '../src/store/storeActions.js';
+import {applyAll, runStoreReducer, type RecordedState} from './helpers/storeHarness.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
@@ -54,8 +49,8 @@ function run(raw: Record<string, unknown>): Run {
   return normalizeRun({object: 'thread.run', ...raw}, {file: 'test.json'});
 }
 
-function apply(state: RunStoreState, ...actions: RunStoreAction[]): RunStoreState {
-  return actions.reduce(runStoreReducer, state);
+function apply(state: RunStoreState, ...actions: RunStoreAction[]): RecordedState {
+  return applyAll(state, actions);
 }
 
 function expectWindowInvariants(state: RunStoreState): void {

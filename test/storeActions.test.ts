@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
-import {ACTIONS_NEED_API, createInitialState, runStoreReducer, type RunStoreAction, type RunStoreState} from '../src/store/runStore.js';
+import {ACTIONS_NEED_API, createInitialState, type RunStoreState} from '../src/store/runStore.js';
+import {type RunStoreAction} from '../src/store/storeActions.js';
+import {applyAll, type RecordedState} from './helpers/storeHarness.js';
 
 const waiting = normalizeRun(
   {
@@ -15,8 +17,8 @@ const waiting = normalizeRun(
 );
 const done = normalizeRun({object: 'thread.run', id: 'run_d', thread_id: 'thread_a', status: 'completed', created_at: 2}, {file: 'api:thread_a'});
 
-function apply(state: RunStoreState, ...actions: RunStoreAction[]): RunStoreState {
-  return actions.reduce(runStoreReducer, state);
+function apply(state: RunStoreState, ...actions: RunStoreAction[]): RecordedState {
+  return applyAll(state, actions);
 }
 const key = (name: string): RunStoreAction => ({type: 'key', name, text: name});
 

@@ -12,7 +12,8 @@ import {normalizeRun} from '../src/model/normalize.js';
 import {loadRunsFromSources, type LoadProgress, type PartialLoad} from '../src/sources/loadSources.js';
 import {JsonLinesReader, parseJsonLinesBuffer, type ParsedRuns} from '../src/sources/parseRunText.js';
 import {RunFeed} from '../src/sources/runFeed.js';
-import {createInitialState, runStoreReducer, selectedRun} from '../src/store/runStore.js';
+import {createInitialState, selectedRun} from '../src/store/runStore.js';
+import {runStoreReducer} from './helpers/storeHarness.js';
 import {formatLoadProgress} from '../src/stats/loadProgress.js';
 
 const runLine = (id: string, createdAt: number, extra: Record<string, unknown> = {}) =>

@@ -4,6 +4,7 @@
  * a `\u` escape (`safeJson`), so what is shown still parses to what is sent.
  */
 import {safeJson} from '../format/sanitize.js';
+import {keyLabel, keyText} from '../keys.js';
 import type {SubmitToolOutputsBody} from '../triage/unstick.js';
 import {submitToolOutputsUrl} from '../triage/unstick.js';
 import {untrusted, untrustedLines, type Line} from './content.js';
@@ -29,6 +30,11 @@ export function outputReviewLines({runId, threadId, body, baseUrl}: OutputReview
     [],
     ...untrustedLines(safeJson(body, 2)),
     [],
-    [{text: 'y sends it, once (not retried)   n/Esc back to the form   e edit in the editor', tone: 'dim'}],
+    [
+      {
+        text: `${keyText('sendReviewed', 'review')} sends it, once (not retried)   ${keyLabel('backToForm', 'review')} back to the form   ${keyText('editOutputs', 'review')} edit in the editor`,
+        tone: 'dim',
+      },
+    ],
   ];
 }

@@ -321,18 +321,16 @@ describe('the run detail', () => {
     expect(instructions).toContain('Northwind');
   });
 
-  // BUG (components/RunDetail.tsx, HelpView.tsx, WarningsView.tsx + runStore scrollMetrics): a
-  // scrollable view reports its line count to the store from a useEffect after it renders, so a
-  // key that arrives in the same burst as the key that opened the view (or before React runs the
-  // effect) is clamped against the previous view's size. "Enter then G" typed together opens the
-  // run but stays at the top (with nothing opened before, scrollLines is still 0); "?" then "G"
-  // likewise. The store resolves bursts key by key (so Enter-then-2 works), but scrolling keys in
-  // a burst are lost. Expected: the run opens scrolled to its bottom.
+  // Regression: scrollable views used to report their line count to the store from an effect
+  // after they rendered, so a G in the same burst as the key that opened the view was clamped
+  // against the previous view's size and the run opened at its top. A G before the store knows
+  // the view's size now waits for it (the view shows its bottom at once; the next key brings the size).
   it('a burst of Enter then G opens the run at its bottom', async () => {
     const app = start();
     await waitForText(app, '41 runs');
     app.stdin.write(`${KEYS.enter}8G`);
-    await waitForText(app, '"object": "thread.run"');
+    // The Raw JSON pane's last field: the pane opens at its bottom, with no frame of its top first.
+    await waitForText(app, '"parallel_tool_calls": true');
     await waitForFrame(app, (frame) => /lines \d+-(\d+) of \1$/.test(plainLines(frame).at(-2) ?? ''), 1000);
   });
 

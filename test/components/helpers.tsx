@@ -12,6 +12,9 @@ import type {ReactElement} from 'react';
 import stringWidth from 'string-width';
 import {afterAll, afterEach, beforeAll} from 'vitest';
 import {App, type AppProps} from '../../components/App.js';
+import {RunDetail} from '../../components/RunDetail.js';
+import {usePaneLines} from '../../components/usePaneLines.js';
+import type {PaneId} from '../../src/panes/paneIds.js';
 import type {Run} from '../../src/model/run.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import type {LoadWarning} from '../../src/sources/parseRunText.js';
@@ -88,6 +91,12 @@ export function useSizedApp(): {runs: () => Run[]; start: (columns: number, rows
       return instance;
     },
   };
+}
+
+/** A run's pane drawn on its own: RunDetail with the pane's lines worked out as the App does, at the fixed clock. */
+export function PaneDetail({run, pane, width, height}: {run: Run; pane: PaneId; width: number; height: number}) {
+  const lines = usePaneLines(run, pane, {width, nowSeconds: FIXED_NOW_SECONDS, time: {utc: true}, ascii: false});
+  return <RunDetail run={run} pane={pane} lines={lines} scroll={0} width={width} height={height} />;
 }
 
 /** ink-testing-library's render (100 columns, rows unknown so the app assumes 24). */
@@ -211,10 +220,10 @@ export async function typeText(instance: TestInstance, text: string, already = '
 }
 
 /**
- * Presses an idempotent key (G, g, Esc) until the frame satisfies `predicate`. A scrollable view
- * reports how many lines it holds from an effect, which React runs some time after the view first
- * renders; a key pressed before that is clamped against the previous view's size. Retrying a key
- * that means the same thing each time waits for that without a fixed sleep.
+ * Presses an idempotent key (G, g, Esc) until the frame satisfies `predicate`. A key carries the
+ * size of the view last drawn; a key pressed before the view it acts on has been drawn is clamped
+ * against the previous view's size. Retrying a key that means the same thing each time waits for
+ * that without a fixed sleep.
  */
 export async function pressUntil(instance: TestInstance, key: string, predicate: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

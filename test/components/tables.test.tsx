@@ -8,10 +8,9 @@
 import {stripVTControlCharacters} from 'node:util';
 import {render} from 'ink-testing-library';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {RunDetail} from '../../components/RunDetail.js';
 import type {Run} from '../../src/model/run.js';
 import type {PaneId} from '../../src/panes/paneIds.js';
-import {FIXED_NOW_SECONDS, loadExamples, waitForText, type TestInstance} from './helpers.js';
+import {loadExamples, PaneDetail, waitForText, type TestInstance} from './helpers.js';
 
 let runs: Run[];
 let instance: TestInstance | undefined;
@@ -28,7 +27,7 @@ afterEach(() => {
 async function renderPane(id: string, pane: PaneId): Promise<string> {
   const run = runs.find((candidate) => candidate.id === id)!;
   instance = render(
-    <RunDetail run={run} pane={pane} scroll={0} width={100} height={60} nowSeconds={FIXED_NOW_SECONDS} time={{utc: true}} onMetrics={() => {}} />,
+    <PaneDetail run={run} pane={pane} width={100} height={60} />,
   );
   // The tables are drawn after the first frame: wait for one.
   return stripVTControlCharacters(await waitForText(instance, '┌'));

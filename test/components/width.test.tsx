@@ -6,7 +6,6 @@ import {stripVTControlCharacters} from 'node:util';
 import {Box} from 'ink';
 import {render} from 'ink-testing-library';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {RunDetail} from '../../components/RunDetail.js';
 import {RunList} from '../../components/RunList.js';
 import {measureContent} from '../../src/format/runColumns.js';
 import type {Run} from '../../src/model/run.js';
@@ -15,6 +14,7 @@ import {selectRuns, DEFAULT_QUERY} from '../../src/store/listView.js';
 import {
   appElement,
   FIXED_NOW_SECONDS,
+  PaneDetail,
   footerLine,
   KEYS,
   loadExamples,
@@ -154,7 +154,7 @@ describe('the pieces, given a width', () => {
     // RunDetail fills the box it is given (the App gives it the terminal's width).
     instance = render(
       <Box width={width} flexDirection="column">
-        <RunDetail run={run} pane={pane} scroll={0} width={width} height={30} nowSeconds={FIXED_NOW_SECONDS} time={{utc: true}} onMetrics={() => {}} />
+        <PaneDetail run={run} pane={pane} width={width} height={30} />
       </Box>,
     );
     // The title line: the tab bar scrolls, so the Overview tab is not on it for every pane.

@@ -275,7 +275,8 @@ describe.concurrent('run list', () => {
     });
     try {
       const session = await openList(context, [folder.path], 1);
-      const screen = await session.screen();
+      // The first run can show while the load finishes (its progress bar then sits in the header).
+      const screen = await session.waitForAbsent('loading ▕');
       expect(screen).toMatch(/^runlens \S+\s+1 runs?\s+⚠ 1 warning \(W\)/m);
       expect(screen).toContain('run_aIckImeWjKNt0XJJembuqWiv');
 

@@ -1,0 +1,50 @@
+/**
+ * What the store asks the app to do, as data. The reducer never writes to the terminal, starts a
+ * request or an editor: it returns these next to the new state (as Elm's `update` and Bubble Tea's
+ * `Update` return a `Cmd`), and one hook in components runs them after the frame they go with.
+ */
+import type {Run} from '../model/run.js';
+import type {SubmitToolOutputsBody} from '../triage/unstick.js';
+
+/** The two writes runlens makes to a run. */
+export type RunActionKind = 'cancel' | 'submit';
+
+/** An action on a run, as the app sends it: cancel, or submit this body. */
+export interface PendingAction {
+  kind: RunActionKind;
+  runId: string;
+  threadId: string;
+  /** The exact submit_tool_outputs body (submit only). */
+  body: SubmitToolOutputsBody | null;
+}
+
+/** One thing for the app to do; the reducer returns a list of them, in order. */
+export type Effect =
+  /** Leave the app (it restores the terminal). */
+  | {type: 'quit'}
+  /** Put text on the terminal's clipboard (OSC 52). */
+  | {type: 'copy'; text: string}
+  /** Send a cancel or a submit; its answer comes back as `actionDone`. */
+  | {type: 'runAction'; action: PendingAction}
+  /** Open the external editor on `text`; it answers with `editorDone` or `editorFailed`. */
+  | {type: 'openEditor'; text: string; name: string}
+  /** Turn watching (reloading every few seconds) on or off. */
+  | {type: 'toggleWatch'}
+  /** The run whose steps are on screen changed (the Steps pane opened, closed, or showed a new state of the run). */
+  | {type: 'readSteps'; run: Run | null}
+  /** The server changed this run (an action was taken): read it again. */
+  | {type: 'reload'; runId: string};
+
+/** A reducer's answer: the next state and what to do. */
+export interface Update<S> {
+  state: S;
+  effects: readonly Effect[];
+}
+
+/** Shared by every update without effects, so a key press allocates no list. */
+export const NO_EFFECTS: readonly Effect[] = [];
+
+/** An update that only changes state. */
+export function only<S>(state: S): Update<S> {
+  return {state, effects: NO_EFFECTS};
+}
