@@ -2,11 +2,12 @@ import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonErr
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {laterCopy} from '../model/latestRun.js';
-import {DEPTH_ADVICE, isPascalCaseObject} from '../model/powershell.js';
+import {DEPTH_ADVICE} from '../model/powershell.js';
 import type {ReadNoteKind, Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {listShape} from './listShape.js';
 import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
@@ -36,34 +37,8 @@ export const TRAILING_COMMA = 'a trailing comma; ignored';
 
 const THE_VALUE = 'the value';
 
-/** The items of a list, where they are (`data`, `runs`), and what to say about its shape. */
-interface ListItems {
-  key: string;
-  items: unknown;
-  warning: string | null;
-}
-
 /**
- * The list an object holds, if it is one: `{"object":"list","data":[...]}` (PascalCase too,
- * `{"Object":"list","Data":[...]}`), a cursor page without `object` (`{"data":[...],"first_id":…,
- * "last_id":…,"has_more":…}`, as Azure AI Foundry's SDKs save a page: a known shape, no warning),
- * or, with a warning, a bare `{"data":[...]}` or `{"runs":[...]}`. Null for anything else.
- */
-function listItems(record: Record<string, unknown>): ListItems | null {
-  const pascal = isPascalCaseObject(record);
-  const object = record[pascal ? 'Object' : 'object'];
-  if (object === 'list') return {key: 'data', items: record[pascal ? 'Data' : 'data'], warning: null};
-  if (object !== undefined && object !== null && object !== '') return null;
-  if (Array.isArray(record['data'])) {
-    const cursorPage = 'first_id' in record || 'last_id' in record || 'has_more' in record;
-    return {key: 'data', items: record['data'], warning: cursorPage ? null : '{"data": [...]} without "object": "list"; read as a list'};
-  }
-  if (Array.isArray(record['runs'])) return {key: 'runs', items: record['runs'], warning: '{"runs": [...]} read as a list of runs'};
-  return null;
-}
-
-/**
- * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listItems`).
+ * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listShape`).
  * Anything else becomes a warning, never an error.
  */
 export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
@@ -74,14 +49,16 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
     value.forEach((item, index) => addRun(item, `item ${index}`));
     return;
   }
-  const list = typeof value === 'object' && value !== null && !looksLikeRun(value) ? listItems(value as Record<string, unknown>) : null;
-  if (list) {
-    if (!Array.isArray(list.items)) {
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  const list = record ? listShape(record) : null;
+  if (record && list) {
+    const items = record[list.key];
+    if (!Array.isArray(items)) {
       out.warnings.push({location: where, message: 'list envelope has no "data" array; skipped'});
       return;
     }
     if (list.warning) out.warnings.push({location: where, message: list.warning});
-    list.items.forEach((item, index) => addRun(item, `${list.key}[${index}]`));
+    items.forEach((item, index) => addRun(item, `${list.label}[${index}]`));
     return;
   }
   addRun(value, THE_VALUE);
