@@ -2,12 +2,12 @@ import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonErr
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {laterCopy} from '../model/latestRun.js';
-import {DEPTH_ADVICE} from '../model/powershell.js';
-import type {ReadNoteKind, Run, SourceLocation} from '../model/run.js';
+import type {Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
+import {noteWarnings} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
@@ -64,39 +64,6 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
   addRun(value, THE_VALUE);
 }
 
-/** Kinds of ReadNote already warned about, per collection and source: each kind is said once per source. */
-const SAID = new WeakMap<ParsedRuns, Set<string>>();
-
-/** What the warning adds to the first note of each kind. */
-const NOTE_ADVICE: Record<ReadNoteKind, string> = {
-  'status-case': 'a status in another case is read as the documented one',
-  'iso-time': 'a time written as text is read as the time it names',
-  'pascal-case': 'free-form objects (metadata, parameters) keep their keys',
-  cut: DEPTH_ADVICE,
-};
-
-/** Which cut fields a warning names first: what a stuck run needs most. */
-function cutRank(field: string): number {
-  const rank = ['required_action', 'tools', 'last_error', 'usage', 'metadata'].findIndex((name) => field === name || field.startsWith(`${name}.`));
-  return rank === -1 ? 5 : rank;
-}
-
-/** The run's ReadNotes as warnings, the first run with each kind in a source only. */
-function warnNotes(run: Run, file: string, where: string, out: ParsedRuns): void {
-  if (!run.notes) return;
-  let said = SAID.get(out);
-  if (!said) SAID.set(out, (said = new Set()));
-  for (const note of run.notes) {
-    const key = `${note.kind}\u0000${file}`;
-    if (said.has(key)) continue;
-    said.add(key);
-    // A depth-limited export cuts several fields of a run at once: name them all, the calls first.
-    const cut = note.kind === 'cut' ? run.notes.filter((other) => other.kind === 'cut').sort((a, b) => cutRank(a.field) - cutRank(b.field)) : [];
-    const message = cut.length > 1 ? `${cut.length} fields were cut short by the export (${cut.map((other) => other.field).join(', ')}); ${cut[0]!.message}` : note.message;
-    out.warnings.push({location: where, message: `${run.id}: ${message}; ${NOTE_ADVICE[note.kind]} (said once per source)`});
-  }
-}
-
 /**
  * One value that should be a run: `label` says where it was (`item 3`, `data[3]`, `the value`).
  * Anything but a run is a warning.
@@ -114,7 +81,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
-  warnNotes(run, file, where, out);
+  out.warnings.push(...noteWarnings(run, file, where, out));
   out.runs.push(run);
 }
 
