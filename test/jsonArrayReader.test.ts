@@ -213,6 +213,10 @@ describe('JsonArrayReader', () => {
       expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
       expect(out.warnings.map((warning) => warning.message)).toEqual(warnings.length ? warnings : ["invalid JSON in data[1]: Unexpected token 'x'; skipped"]);
     }
+    // Cut short after its data: what the keys read say decides.
+    const cut = readInPieces(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}], "has_more": fal`), [12]);
+    expect(cut.out.runs.map((candidate) => candidate.id)).toEqual(['run_a']);
+    expect(cut.out.warnings.map((warning) => warning.message)).toEqual(['the file ends before the list envelope closes (cut short?)']);
   });
 
   it('hands out nothing when no item can be read (the whole parse says why), and names a cut after the data', () => {

@@ -374,15 +374,16 @@ export class JsonArrayReader {
     try {
       value = JSON.parse(text);
     } catch {
-      // Not JSON (`NaN`): kept as its text, which settles no shape.
+      // Not JSON (`NaN`): kept as its text; a whole parse cannot read the envelope either.
     }
     this.valueRead(value);
   }
 
   /** The value of the envelope's key just read: it may settle what the envelope is (see settledListShape). */
   private valueRead(value: unknown): void {
-    this.keys[this.lastKey!] = value;
     this.expectingValue = false;
+    if (this.lastKey === null) return;
+    this.keys[this.lastKey] = value;
     if (this.shape) return;
     const settled = settledListShape(this.keys);
     if (settled !== undefined) this.adopt(settled);
@@ -474,7 +475,10 @@ export class JsonArrayReader {
     if (cutInArray && this.itemStart !== -1) this.itemEnded(Buffer.alloc(0), 0, this.offset, true);
     // An envelope whose keys did not settle its shape (no `"object"`, or PascalCase) is known now,
     // from all its keys: a cursor page's `first_id` comes after its data. (Cut short, from those read.)
-    if (this.itemDepth !== 1 && !this.shape) this.adopt(listShape(this.keys));
+    if (this.itemDepth !== 1 && !this.shape) {
+      if (!this.inString) this.scalarEnded();
+      this.adopt(listShape(this.keys));
+    }
     if (!this.accepted) {
       // Nothing read that a whole parse would not say better (empty, no items, none readable, another shape).
       this.unsupported = true;
