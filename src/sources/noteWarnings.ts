@@ -6,10 +6,18 @@
  */
 import {DEPTH_ADVICE} from '../model/powershell.js';
 import type {ReadNoteKind, Run} from '../model/run.js';
-import type {LoadWarning, ParsedRuns} from './parseRunText.js';
 
-/** Kinds of ReadNote already warned about, per collection and source: each kind is said once per source. */
-const SAID = new WeakMap<ParsedRuns, Set<string>>();
+/**
+ * A warning as the loaders keep it (parseRunText's LoadWarning, which this file does not import:
+ * parseRunText imports it, and an import loop ties the two files together).
+ */
+interface NoteWarning {
+  location: string;
+  message: string;
+}
+
+/** Kinds of ReadNote already warned about, per collection of runs and source: each kind is said once per source. */
+const SAID = new WeakMap<object, Set<string>>();
 
 /** What the warning adds to the first note of each kind. */
 const NOTE_ADVICE: Record<ReadNoteKind, string> = {
@@ -27,13 +35,13 @@ function cutRank(field: string): number {
 
 /**
  * The warnings for the run's ReadNotes at `where`: for the first run with each kind in `file`
- * only, among the runs collected into `out` (which the caller adds them to).
+ * only, among the runs collected into `collection` (a ParsedRuns, whose warnings the caller adds them to).
  */
-export function noteWarnings(run: Run, file: string, where: string, out: ParsedRuns): LoadWarning[] {
+export function noteWarnings(run: Run, file: string, where: string, collection: object): NoteWarning[] {
   if (!run.notes) return [];
-  let said = SAID.get(out);
-  if (!said) SAID.set(out, (said = new Set()));
-  const warnings: LoadWarning[] = [];
+  let said = SAID.get(collection);
+  if (!said) SAID.set(collection, (said = new Set()));
+  const warnings: NoteWarning[] = [];
   for (const note of run.notes) {
     const key = `${note.kind}\u0000${file}`;
     if (said.has(key)) continue;
