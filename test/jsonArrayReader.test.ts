@@ -1,6 +1,7 @@
 /**
- * Large JSON arrays and list envelopes read item by item (JsonArrayReader): the same runs as a
- * whole-document parse wherever the pieces are cut, and the other items when one is broken.
+ * Large JSON arrays and lists of every shape read item by item (JsonArrayReader): the same runs
+ * and warnings as a whole-document parse wherever the pieces are cut, and the other items when
+ * one is broken.
  */
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -29,6 +30,18 @@ function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: Pars
 
 const summary = (out: ParsedRuns) => out.runs.map((candidate) => ({id: candidate.id, raw: candidate.raw}));
 
+/** Every shape of document whose items are read one by one, and what its shape gets said about it. */
+const SHAPES: Record<string, {document: (items: unknown[]) => unknown; warning: string | null}> = {
+  'an array': {document: (items) => items, warning: null},
+  'a list envelope': {document: (items) => ({object: 'list', data: items, first_id: 'x', has_more: false}), warning: null},
+  'a list envelope whose "object" comes last': {document: (items) => ({data: items, object: 'list'}), warning: null},
+  '{"data"} without "object"': {document: (items) => ({data: items}), warning: '{"data": [...]} without "object": "list"; read as a list'},
+  '{"runs"}': {document: (items) => ({runs: items}), warning: '{"runs": [...]} read as a list of runs'},
+  'a Foundry cursor page': {document: (items) => ({data: items, first_id: 'run_0', last_id: 'run_9', has_more: true}), warning: null},
+  'a PascalCase list': {document: (items) => ({Object: 'list', Data: items, FirstId: 'run_0', HasMore: false}), warning: null},
+};
+const SHAPE_NAMES = Object.keys(SHAPES);
+
 describe('JsonArrayReader', () => {
   // Strings with quotes, backslashes (also at the end, before a closing quote), brackets and
   // braces, newlines escaped, and non-ASCII text: everything the boundary scan must step over.
@@ -40,14 +53,17 @@ describe('JsonArrayReader', () => {
 
   it('finds the same runs and warnings as parsing the document whole, wherever the pieces are cut', () => {
     fc.assert(
-      fc.property(fc.array(item, {maxLength: 6}), fc.boolean(), fc.constantFrom(0, 2), fc.boolean(), fc.array(fc.nat(), {maxLength: 8}), (items, envelope, indent, bom, cuts) => {
-        const document = envelope ? {object: 'list', data: items, first_id: 'x', has_more: false} : items;
-        const text = JSON.stringify(document, null, indent);
+      fc.property(fc.array(item, {maxLength: 6}), fc.constantFrom(...SHAPE_NAMES), fc.constantFrom(0, 2), fc.boolean(), fc.array(fc.nat(), {maxLength: 8}), (items, shape, indent, bom, cuts) => {
+        const text = JSON.stringify(SHAPES[shape]!.document(items), null, indent);
         const bytes = Buffer.from((bom ? '\ufeff' : '') + text);
         const whole = parseRunText(bytes.toString('utf8'), 'runs.json');
         const {out, reader} = readInPieces(bytes, cuts);
-        // An array with no item is left to the whole parse (which finds nothing in it either).
+        // A list with no item is left to the whole parse (which finds no run in it either).
         expect(reader.unsupported).toBe(items.length === 0);
+        if (reader.unsupported) {
+          expect(whole.runs).toEqual([]);
+          return;
+        }
         expect(summary(out)).toEqual(summary(whole));
         expect(out.warnings).toEqual(whole.warnings);
       }),
@@ -80,11 +96,19 @@ describe('JsonArrayReader', () => {
   it('leaves documents of other shapes to the whole-document parse', () => {
     expect(readInPieces(Buffer.from(JSON.stringify(run('run_a'))), []).reader.unsupported).toBe(true);
     expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')], object: 'thread.run'})), []).reader.unsupported).toBe(true);
-    expect(readInPieces(Buffer.from(JSON.stringify({data: [run('run_a')]})), []).reader.unsupported).toBe(true);
+    // Not a list: another key; a run (no "object", but its id and status say so) that has runs.
+    expect(readInPieces(Buffer.from(JSON.stringify({items: [run('run_a')]})), []).reader.unsupported).toBe(true);
+    expect(readInPieces(Buffer.from(JSON.stringify({id: 'run_p', status: 'queued', runs: [run('run_a')]})), []).reader.unsupported).toBe(true);
+    // A list whose items are under another key than the array read first: the whole parse reads it.
+    const elsewhere = JSON.stringify({runs: [run('run_a')], object: 'list', data: [run('run_b')]});
+    expect(readInPieces(Buffer.from(elsewhere), []).reader.unsupported).toBe(true);
+    expect(summary(parseRunText(elsewhere, 'runs.json')).map((found) => found.id)).toEqual(['run_b']);
     expect(readInPieces(Buffer.from('[NaN, {"id": x}]'), []).reader.unsupported).toBe(true);
     expect(headIsRunArray(Buffer.from('\ufeff  [{"id":1}]'))).toBe(true);
     expect(headIsRunArray(Buffer.from('{ "object" : "list", "data": []}'))).toBe(true);
-    expect(headIsRunArray(Buffer.from('{"id":"run_a","object":"thread.run"}'))).toBe(false);
+    // Any object may be a list (a cursor page says so only after its data); a run is found out as it is read.
+    expect(headIsRunArray(Buffer.from('{"data": [], "has_more": false}'))).toBe(true);
+    expect(headIsRunArray(Buffer.from("{'data': [{'id': 'run_a'}]}"))).toBe(false);
   });
 
   /** Ways to break one item, as people and tools do; `loads` when the item itself still loads. */
@@ -99,12 +123,13 @@ describe('JsonArrayReader', () => {
 
   it('one broken item costs only itself, whatever breaks it, wherever the pieces are cut', () => {
     fc.assert(
-      fc.property(fc.integer({min: 1, max: 12}), fc.nat(), fc.constantFrom(...Object.keys(BREAKS)), fc.boolean(), fc.array(fc.nat(), {maxLength: 6}), (count, pick, how, envelope, cuts) => {
+      fc.property(fc.integer({min: 1, max: 12}), fc.nat(), fc.constantFrom(...Object.keys(BREAKS)), fc.constantFrom(...SHAPE_NAMES), fc.array(fc.nat(), {maxLength: 6}), (count, pick, how, shape, cuts) => {
         const broken = pick % count;
         const {breakItem, loads} = BREAKS[how]!;
         const lines = Array.from({length: count}, (_, index) => JSON.stringify(run(`run_${index}`, {metadata: {}})));
         lines[broken] = breakItem(lines[broken]!);
-        const text = envelope ? `{"object": "list", "data": [\n${lines.join(',\n')}\n], "has_more": false}\n` : `[\n${lines.join(',\n')}\n]\n`;
+        // The shape's document on one line, its items one to a line in place of the placeholder.
+        const text = `${JSON.stringify(SHAPES[shape]!.document(['ITEMS'])).replace('"ITEMS"', `\n${lines.join(',\n')}\n`)}\n`;
         const {out, reader} = readInPieces(Buffer.from(text), cuts);
         const others = lines.map((_, index) => `run_${index}`).filter((_, index) => loads || index !== broken);
         if (others.length === 0) {
@@ -113,9 +138,11 @@ describe('JsonArrayReader', () => {
           return;
         }
         expect(out.runs.map((candidate) => candidate.id)).toEqual(others);
-        expect(out.warnings).toHaveLength(1);
+        // What the shape gets (said first, without a place, as the whole parse says it), then the broken item.
+        const warning = SHAPES[shape]!.warning;
+        expect(out.warnings.slice(0, -1)).toEqual(warning ? [{location: 'runs.json', message: warning}] : []);
         // The broken item is on line broken + 2.
-        expect(out.warnings[0]!.location).toMatch(new RegExp(`^runs\\.json:${broken + 2}:\\d+$`));
+        expect(out.warnings.at(-1)!.location).toMatch(new RegExp(`^runs\\.json:${broken + 2}:\\d+$`));
         // The same as the whole text through parseRunText, which reads a broken array item by item too.
         const whole = parseRunText(text, 'runs.json');
         expect(summary(whole)).toEqual(summary(out));
@@ -170,6 +197,26 @@ describe('JsonArrayReader', () => {
     expect(reader.accepted).toBe(true);
     expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
     expect(out.warnings.map((warning) => warning.message)).toEqual(["invalid JSON in data[1]: Unexpected token 'x'; skipped"]);
+  });
+
+  it('reads a cursor page or a bare {"data"} whole before it says which it is: its first_id comes after its data', () => {
+    for (const [tail, warnings] of [
+      ['"first_id": "run_a", "has_more": false}', []],
+      ['"model": "gpt-4o"}', ['{"data": [...]} without "object": "list"; read as a list', "invalid JSON in data[1]: Unexpected token 'x'; skipped"]],
+    ] as const) {
+      const out: ParsedRuns = {runs: [], warnings: []};
+      const reader = runArrayReader('runs.json', out);
+      reader.push(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}, {"id": x}, ${JSON.stringify(run('run_c'))}], `));
+      reader.push(Buffer.from(tail));
+      expect([out.runs.length, out.warnings.length, reader.accepted]).toEqual([0, 0, false]);
+      reader.end();
+      expect(out.runs.map((candidate) => candidate.id)).toEqual(['run_a', 'run_c']);
+      expect(out.warnings.map((warning) => warning.message)).toEqual(warnings.length ? warnings : ["invalid JSON in data[1]: Unexpected token 'x'; skipped"]);
+    }
+    // Cut short after its data: what the keys read say decides.
+    const cut = readInPieces(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}], "has_more": fal`), [12]);
+    expect(cut.out.runs.map((candidate) => candidate.id)).toEqual(['run_a']);
+    expect(cut.out.warnings.map((warning) => warning.message)).toEqual(['the file ends before the list envelope closes (cut short?)']);
   });
 
   it('hands out nothing when no item can be read (the whole parse says why), and names a cut after the data', () => {

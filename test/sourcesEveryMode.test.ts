@@ -2,7 +2,8 @@
  * One file gives the same runs and the same warnings in every mode: the TUI's load (piece by
  * piece, with progress, runs kept small), `list` streaming and sorted, `show`, `stuck` and
  * `stats`. A file of each shape that once split them: an array or list envelope with one broken
- * item (3 items and 2,000), trailing commas, a list whose `"object"` comes last, compressed files
+ * item (3 items and 2,000), and so each list shape (`{"data"}` without `"object"`, `{"runs"}`, a
+ * Foundry cursor page, PascalCase), trailing commas, a list whose `"object"` comes last, compressed files
  * (gzip, zstd, gzip under a `.json` name, stdin), JSON Lines and a stream transcript as recorded.
  */
 import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
@@ -145,6 +146,27 @@ const FIXTURES: Record<string, {runs: string[]; warnings: string[]}> = {
     runs: ['run_itemsWaiting:requires_action'],
     warnings: [":1:601: invalid JSON in data[0]: Expected ',' or ']' after array element; skipped"],
   },
+  // Every list shape, with one broken item: the warning its shape gets as a whole, and the item's.
+  'data-only-nan.json': {
+    runs: ['run_itemsDone:completed', 'run_itemsWaiting:requires_action'],
+    warnings: [': {"data": [...]} without "object": "list"; read as a list', ":58:21: invalid JSON in data[1]: Unexpected token 'N'; skipped"],
+  },
+  'runs-key-stray.json': {
+    runs: ['run_itemsDone:completed', 'run_itemsWaiting:requires_action'],
+    warnings: [': {"runs": [...]} read as a list of runs', ":56:28: invalid JSON in runs[1]: Expected ',' or '}' after property value; skipped"],
+  },
+  // A missing comma between two fields of data[1]; the page's first_id comes after its data.
+  'foundry-page-missing-comma.json': {
+    runs: ['run_itemsDone:completed', 'run_itemsWaiting:requires_action'],
+    warnings: [":59:7: invalid JSON in data[1]: Expected ',' or '}' after property value; skipped"],
+  },
+  'pascal-list-nan.json': {
+    runs: ['run_itemsDone:completed', 'run_itemsWaiting:requires_action'],
+    warnings: [
+      ": run_itemsWaiting: field names in PascalCase (a PowerShell object) read as the API's snake_case names; free-form objects (metadata, parameters) keep their keys (said once per source)",
+      ":59:20: invalid JSON in data[1]: Unexpected token 'N'; skipped",
+    ],
+  },
   'lines.jsonl.gz': {
     runs: ['run_itemsDone:completed', 'run_itemsWaiting:requires_action'],
     warnings: [":2:143: Unexpected token 'c'; line skipped"],
@@ -161,6 +183,10 @@ describe('test/fixtures/broken-items', () => {
     const text = readFileSync(item('three-nan.json'), 'utf8');
     expect(text.split('\n')[56]!.slice(18, 21)).toBe('NaN');
     expect(readFileSync(item('trailing-comma.json'), 'utf8').split('\n')[90]).toBe('  },');
+    expect(readFileSync(item('data-only-nan.json'), 'utf8').split('\n')[57]!.slice(20, 23)).toBe('NaN');
+    expect(readFileSync(item('runs-key-stray.json'), 'utf8').split('\n')[55]!.slice(27, 31)).toBe('oops');
+    expect(readFileSync(item('foundry-page-missing-comma.json'), 'utf8').split('\n').slice(57, 59)).toEqual(['      "created_at": 1795600060', '      "assistant_id": "asst_items",']);
+    expect(readFileSync(item('pascal-list-nan.json'), 'utf8').split('\n')[58]!.slice(19, 22)).toBe('NaN');
   });
 });
 
@@ -230,9 +256,77 @@ beforeAll(async () => {
       `${at(envelope, envelopeText, ',],"has_more"')}: a trailing comma after the last item; ignored`,
     ],
   });
+
+  // Each other list shape, compact, with items broken as people break them.
+  const compact = (transform: (run: Record<string, unknown>) => unknown = (run) => run) => allBig().map((run) => JSON.stringify(transform(run)));
+  const shapes: Array<{name: string; text: (runs: string[]) => string; items: string[]; warnings: (file: string, text: string) => string[]; skip: number[]}> = [];
+  {
+    const items = compact();
+    items[42] = items[42]!.replace('"created_at":1795600042', '"created_at":NaN');
+    shapes.push({
+      name: 'two-thousand-data-only.json',
+      text: (runs) => `{"data":[${runs.join(',')}]}`,
+      items,
+      skip: [42],
+      warnings: (file, text) => [`${file}: {"data": [...]} without "object": "list"; read as a list`, `${at(file, text, 'NaN')}: invalid JSON in data[42]: Unexpected token 'N'; skipped`],
+    });
+  }
+  {
+    const items = compact();
+    items[999] = items[999]!.replace('"status":"completed"', '"status":"completed" oops');
+    shapes.push({
+      name: 'two-thousand-runs-key.json',
+      text: (runs) => `{"runs":[\n${runs.join(',\n')}\n]}\n`,
+      items,
+      skip: [999],
+      warnings: (file, text) => [`${file}: {"runs": [...]} read as a list of runs`, `${at(file, text, 'oops')}: invalid JSON in runs[999]: Expected ',' or '}' after property value; skipped`],
+    });
+  }
+  {
+    // A missing comma between two fields (data[1500] is lost) and one between two items (both load).
+    const items = compact();
+    items[1500] = items[1500]!.replace(',"thread_id"', ' "thread_id"');
+    shapes.push({
+      name: 'two-thousand-foundry-page.json',
+      text: (runs) => `{"data":[${runs.map((run, index) => (index === 0 ? '' : index === 1701 ? ' ' : ',') + run).join('')}],"first_id":"run_big0000","last_id":"run_big1999","has_more":true}`,
+      items,
+      skip: [1500],
+      warnings: (file, text) => [
+        `${at(file, text, '"thread_id"', text.indexOf(' "thread_id"'))}: invalid JSON in data[1500]: Expected ',' or '}' after property value; skipped`,
+        `${at(file, text, '{"id":"run_big1701"')}: a missing comma before this item; read as if it were there`,
+      ],
+    });
+  }
+  {
+    // As PowerShell names the fields; its lists say "Object" and "Data".
+    const pascalKey = (key: string) => key.replace(/(^|_)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+    const pascal = (value: unknown, free = false): unknown => {
+      if (Array.isArray(value)) return value.map((entry) => pascal(entry, free));
+      if (typeof value !== 'object' || value === null) return value;
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [free ? key : pascalKey(key), pascal(entry, free || key === 'parameters')]));
+    };
+    const items = compact((run) => pascal(run));
+    items[3] = items[3]!.replace('"CreatedAt":1795600003', '"CreatedAt":NaN');
+    shapes.push({
+      name: 'two-thousand-pascal.json',
+      text: (runs) => `{"Object":"list","Data":[${runs.join(',')}],"FirstId":"run_big0000","HasMore":false}`,
+      items,
+      skip: [3],
+      warnings: (file, text) => [
+        `${file}: run_big0000: field names in PascalCase (a PowerShell object) read as the API's snake_case names; free-form objects (metadata, parameters) keep their keys (said once per source)`,
+        `${at(file, text, 'NaN')}: invalid JSON in data[3]: Unexpected token 'N'; skipped`,
+      ],
+    });
+  }
+  for (const shape of shapes) {
+    const file = path.join(scratch, shape.name);
+    const text = shape.text(shape.items);
+    writeFileSync(file, text);
+    bigCases.push({file, runs: expectedRuns(shape.skip), warnings: shape.warnings(file, text)});
+  }
 });
 
-checkEveryMode(() => bigCases, '2,000 items (a pretty-printed array; a compact list envelope, gzip-compressed), in every mode');
+checkEveryMode(() => bigCases, '2,000 items (a pretty-printed array; a compact list envelope, gzip-compressed; each other list shape), in every mode');
 
 describe('compressed input', () => {
   it('stdin that is gzip or zstd is decompressed, as a stream, in the TUI load and in print mode', async () => {

@@ -197,6 +197,57 @@ describe('a stream that ends with event: error', () => {
   });
 });
 
+describe('a transcript from a server that writes statuses in upper case and times as text', () => {
+  const name = 'upper-case-iso-times.sse';
+  const text = fixture(name);
+  const kept = lineOf(text, 'event: thread.run.requires_action') + 1;
+
+  it('reads them as the API would have written them, with one warning of each kind, at the state kept, as other sources say them', () => {
+    const parsed = parse(text, name);
+    expect(states(parsed)).toEqual(['run_SelfHost5Vq8Rk2Lm:requires_action']);
+    expect(parsed.runs[0]!.createdAt).toBe(Date.parse('2026-11-25T11:50:00Z') / 1000);
+    expect(parsed.runs[0]!.source.line).toBe(kept);
+    expect(texts(parsed)).toEqual([
+      `${name}:${kept}: run_SelfHost5Vq8Rk2Lm: status "REQUIRES_ACTION" read as 'requires_action'; a status in another case is read as the documented one (said once per source)`,
+      `${name}:${kept}: run_SelfHost5Vq8Rk2Lm: created_at is the text "2026-11-25T11:50:00Z", read as 2026-11-25T11:50:00Z; a time written as text is read as the time it names (said once per source)`,
+    ]);
+    // The same words as the same run gets in a JSON document.
+    const document = parseRunText(JSON.stringify(JSON.parse(text.split('\n')[kept - 1]!.slice('data: '.length))), 'run.json');
+    expect(document.warnings.map((warning) => warning.message)).toEqual(parsed.warnings.map((warning) => warning.message));
+  });
+
+  it('says each kind once per transcript, and nothing of a state a later event replaced', () => {
+    const a = runObject('run_a', 'QUEUED');
+    const b = runObject('run_b', 'QUEUED');
+    const twice = parse(event('thread.run.created', a) + event('thread.run.created', b) + event('thread.run.in_progress', {...b, status: 'IN_PROGRESS'}));
+    expect(states(twice)).toEqual(['run_a:queued', 'run_b:in_progress']);
+    expect(texts(twice)).toEqual([`stream.sse:2: run_a: status "QUEUED" read as 'queued'; a status in another case is read as the documented one (said once per source)`]);
+    const replaced = parse(event('thread.run.created', a) + event('thread.run.in_progress', {...a, status: 'in_progress'}));
+    expect(states(replaced)).toEqual(['run_a:in_progress']);
+    expect(replaced.warnings).toEqual([]);
+  });
+
+  it('gives the same warnings in the TUI load and every print mode; stuck --exit-status exits 8 for its waiting run, and --status matches it', async () => {
+    const file = path.join(FIXTURES, name);
+    const warnings = texts(parse(text, file));
+    expect(warnings).toHaveLength(2);
+    const tui = await loadRunsFromSources([file], {onProgress: () => undefined, detachRuns: true});
+    expect(texts(tui)).toEqual(warnings);
+    const said = (stderr: string) => stderr.split('\n').filter(Boolean).map((line) => line.replace(/^runlens: /, ''));
+    for (const argv of [['list', file], ['list', file, '--sort', 'id'], ['stats', file], ['show', 'run_SelfHost5Vq8Rk2Lm', file]]) {
+      expect(said((await cli(argv)).stderr), argv.join(' ')).toEqual(warnings);
+    }
+    const stuck = await cli(['stuck', file, '--exit-status']);
+    expect(stuck.code).toBe(8);
+    expect(stuck.stdout).toContain('run_SelfHost5Vq8Rk2Lm');
+    expect(said(stuck.stderr)).toEqual(warnings);
+    for (const extra of [[], ['--sort', 'id']]) {
+      const listed = await cli(['list', file, '--status', 'requires_action', ...extra]);
+      expect(listed.stdout.split('\t')[0]).toBe('run_SelfHost5Vq8Rk2Lm');
+    }
+  });
+});
+
 describe('the SSE line rules', () => {
   it('joins multi-line data with \\n, ignores comments, id and retry, and takes "data:" without a space', () => {
     const lines = JSON.stringify(runObject('run_multi', 'failed', {last_error: {code: 'server_error', message: 'line one\nline two'}}), null, 2).split('\n');

@@ -1,6 +1,7 @@
 /**
  * The items of one JSON document as its bytes arrive: the items of a top-level array, or of the
- * `data` array of a list envelope `{"object":"list","data":[...]}`. The bytes are scanned for the
+ * list an object is (`{"object":"list","data":[...]}`, `{"runs":[...]}`, a cursor page, PascalCase:
+ * whatever `listShape` says is a list, with the warning it gives). The bytes are scanned for the
  * item boundaries (brackets, strings and escapes tracked, strings skipped with indexOf) and each
  * item is parsed on its own as soon as it is complete, so the first items are there long before a
  * file of hundreds of MB has been read, and the whole text never sits in memory.
@@ -22,6 +23,7 @@
  * characters, but for non-ASCII text earlier on that line); within the item they are characters.
  */
 import {parseJsonTolerant} from '../format/jsonError.js';
+import {listShape, settledListShape, type ListShape} from './listShape.js';
 import {startsLikeRepr} from './pythonRepr.js';
 
 const QUOTE = 0x22;
@@ -36,7 +38,7 @@ const CLOSE_BRACKET = 0x5d;
 
 /** Where the reader hands what it finds. */
 export interface ArrayItemSink {
-  /** A complete item, parsed: `label` is `item 3` or `data[3]`; `offset` and `length` are its bytes in the input. */
+  /** A complete item, parsed: `label` is `item 3`, `data[3]` or `runs[3]`; `offset` and `length` are its bytes in the input. */
   item(value: unknown, label: string, offset: number, length: number): void;
   /** Something wrong in the input, at `line`:`column` when it has a place. */
   warn(message: string, line?: number, column?: number): void;
@@ -53,12 +55,14 @@ function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
-/** Whether a document starting with `head` is one this reader streams: an array, or an object that says first that it is a list. */
+/**
+ * Whether a document starting with `head` is one this reader may stream: an array, or an object
+ * (which of them is a list only its keys tell; a run is found out at its `"object"`, or at its end).
+ */
 export function headIsRunArray(head: Buffer): boolean {
   const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\ufeff/, '').trimStart();
-  // A Python or console.log list (`[Run(id='run_…'`) is parsed whole by parseRunText: its quotes are not JSON's.
-  if (text.startsWith('[')) return !startsLikeRepr(text);
-  return text.startsWith('{') && /^\{\s*"object"\s*:\s*"list"/.test(text);
+  // A Python or console.log printout (`[Run(id='run_…'`, `{'id': …}`) is parsed whole by parseRunText: its quotes are not JSON's.
+  return (text.startsWith('[') || text.startsWith('{')) && !startsLikeRepr(text);
 }
 
 /** Item-relative line and column (from a parse of the item's text) as a place in the input. */
@@ -86,9 +90,20 @@ export class JsonArrayReader {
   private escapeNext = false;
   /** Envelope keys and values are read at depth 1: the string being read there, when short. */
   private text: number[] | null = null;
+  /** The envelope's number, `true`, `false` or `null` being read, when short. */
+  private scalar: number[] | null = null;
   private lastKey: string | null = null;
   private expectingValue = false;
-  private sawList = false;
+  /**
+   * The envelope's keys so far, as `listShape` reads an object: short strings as they are,
+   * numbers and literals parsed, arrays as `[]`, objects as `{}` (no prototype: any key is data).
+   */
+  private readonly keys: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  /** The list the envelope is, once that is known: nothing of an envelope is handed out before. */
+  private shape: ListShape | null = null;
+  /** The envelope's key whose array is streamed, and what its items are called (`data`, `runs`). */
+  private streamedKey: string | null = null;
+  private itemLabel = 'data';
   /** The item being read: where it starts, and its bytes from earlier pieces. */
   private itemStart = -1;
   private itemLine = 1;
@@ -307,21 +322,35 @@ export class JsonArrayReader {
     this.pendingComma = null;
   }
 
-  /** Keys and values of the envelope itself (depth 1). */
+  /** Keys and values of the envelope itself (depth 1), and its closing brace. */
   private envelope(byte: number): void {
     if (byte === COLON) {
       this.expectingValue = true;
       return;
     }
-    if (byte === COMMA) {
+    if (byte === COMMA || byte === CLOSE_BRACE) {
+      this.scalarEnded();
       this.expectingValue = false;
       this.lastKey = null;
       return;
     }
-    // The data array is read as it comes, before `"object": "list"` too (what is read is held until then).
-    if (byte === OPEN_BRACKET && this.expectingValue && this.lastKey === 'data' && this.itemDepth === 0) {
+    const key = this.lastKey;
+    if (!this.expectingValue || key === null) return;
+    if (byte !== OPEN_BRACKET && byte !== OPEN_BRACE) {
+      if ((this.scalar ??= []).length <= 16) this.scalar.push(byte);
+      return;
+    }
+    this.valueRead(byte === OPEN_BRACKET ? [] : {});
+    // The array the envelope's list would be read from, were it to close now, is read as it
+    // comes: before `"object": "list"` too, and before a cursor page's `first_id` (what is read
+    // is held until the shape is known).
+    if (byte === OPEN_BRACKET && this.itemDepth === 0 && !this.unsupported) {
+      const list = this.shape ?? listShape(this.keys);
+      if (list?.key !== key) return;
       this.itemDepth = 2;
       this.arrayPath = [OPEN_BRACE, OPEN_BRACKET];
+      this.streamedKey = key;
+      this.itemLabel = list.label;
     }
   }
 
@@ -332,15 +361,45 @@ export class JsonArrayReader {
       this.lastKey = value;
       return;
     }
-    if (this.lastKey === 'object' && !this.sawList) {
-      // An object that says it is something else (a run) is parsed whole.
-      if (value !== 'list') {
-        this.unsupported = true;
-        return;
-      }
-      this.sawList = true;
-      this.commit();
+    this.valueRead(value);
+  }
+
+  /** The envelope's scalar value that ends here, if one was being read. */
+  private scalarEnded(): void {
+    const bytes = this.scalar;
+    this.scalar = null;
+    if (!bytes || this.lastKey === null) return;
+    const text = Buffer.from(bytes).toString('latin1');
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Not JSON (`NaN`): kept as its text; a whole parse cannot read the envelope either.
     }
+    this.valueRead(value);
+  }
+
+  /** The value of the envelope's key just read: it may settle what the envelope is (see settledListShape). */
+  private valueRead(value: unknown): void {
+    this.expectingValue = false;
+    if (this.lastKey === null) return;
+    this.keys[this.lastKey] = value;
+    if (this.shape) return;
+    const settled = settledListShape(this.keys);
+    if (settled !== undefined) this.adopt(settled);
+  }
+
+  /**
+   * What the envelope is, decided: another shape (a run, say) is left to the whole parse, and so
+   * is a list whose items are under another key than the one read.
+   */
+  private adopt(shape: ListShape | null): void {
+    if (!shape || (this.streamedKey !== null && this.streamedKey !== shape.key)) {
+      this.unsupported = true;
+      return;
+    }
+    this.shape = shape;
+    this.commit();
   }
 
   /**
@@ -357,7 +416,7 @@ export class JsonArrayReader {
     this.itemStart = -1;
     this.itemPieces = [];
     this.itemClosed = false;
-    const label = this.itemDepth === 1 ? `item ${this.items}` : `data[${this.items}]`;
+    const label = this.itemDepth === 1 ? `item ${this.items}` : `${this.itemLabel}[${this.items}]`;
     this.items += 1;
     const text = bytes.toString('utf8').trimEnd();
     const parsed = parseJsonTolerant(text);
@@ -381,11 +440,15 @@ export class JsonArrayReader {
     this.commit();
   }
 
-  /** Hands everything held once the document is known to be of this reader's kind and an item was read. */
+  /**
+   * Hands everything held once the document is known to be of this reader's kind and an item was
+   * read; first what the list's shape gets said about it, as the whole parse says it first.
+   */
   private commit(): void {
-    if (this.held === null || this.readItems === 0 || (this.itemDepth !== 1 && !this.sawList)) return;
+    if (this.held === null || this.readItems === 0 || (this.itemDepth !== 1 && !this.shape)) return;
     const held = this.held;
     this.held = null;
+    if (this.shape?.warning) this.sink.warn(this.shape.warning);
     for (const handOut of held) handOut();
   }
 
@@ -410,6 +473,12 @@ export class JsonArrayReader {
     const cutInArray = this.itemDepth > 0 && !this.arrayDone;
     // The last item before a cut may be whole (a file cut just before its `]`).
     if (cutInArray && this.itemStart !== -1) this.itemEnded(Buffer.alloc(0), 0, this.offset, true);
+    // An envelope whose keys did not settle its shape (no `"object"`, or PascalCase) is known now,
+    // from all its keys: a cursor page's `first_id` comes after its data. (Cut short, from those read.)
+    if (this.itemDepth !== 1 && !this.shape) {
+      if (!this.inString) this.scalarEnded();
+      this.adopt(listShape(this.keys));
+    }
     if (!this.accepted) {
       // Nothing read that a whole parse would not say better (empty, no items, none readable, another shape).
       this.unsupported = true;

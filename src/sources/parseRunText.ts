@@ -2,11 +2,12 @@ import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonErr
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {laterCopy} from '../model/latestRun.js';
-import {DEPTH_ADVICE, isPascalCaseObject} from '../model/powershell.js';
-import type {ReadNoteKind, Run, SourceLocation} from '../model/run.js';
+import type {Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
+import {listShape} from './listShape.js';
+import {noteWarnings} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
 
@@ -36,34 +37,8 @@ export const TRAILING_COMMA = 'a trailing comma; ignored';
 
 const THE_VALUE = 'the value';
 
-/** The items of a list, where they are (`data`, `runs`), and what to say about its shape. */
-interface ListItems {
-  key: string;
-  items: unknown;
-  warning: string | null;
-}
-
 /**
- * The list an object holds, if it is one: `{"object":"list","data":[...]}` (PascalCase too,
- * `{"Object":"list","Data":[...]}`), a cursor page without `object` (`{"data":[...],"first_id":…,
- * "last_id":…,"has_more":…}`, as Azure AI Foundry's SDKs save a page: a known shape, no warning),
- * or, with a warning, a bare `{"data":[...]}` or `{"runs":[...]}`. Null for anything else.
- */
-function listItems(record: Record<string, unknown>): ListItems | null {
-  const pascal = isPascalCaseObject(record);
-  const object = record[pascal ? 'Object' : 'object'];
-  if (object === 'list') return {key: 'data', items: record[pascal ? 'Data' : 'data'], warning: null};
-  if (object !== undefined && object !== null && object !== '') return null;
-  if (Array.isArray(record['data'])) {
-    const cursorPage = 'first_id' in record || 'last_id' in record || 'has_more' in record;
-    return {key: 'data', items: record['data'], warning: cursorPage ? null : '{"data": [...]} without "object": "list"; read as a list'};
-  }
-  if (Array.isArray(record['runs'])) return {key: 'runs', items: record['runs'], warning: '{"runs": [...]} read as a list of runs'};
-  return null;
-}
-
-/**
- * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listItems`).
+ * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listShape`).
  * Anything else becomes a warning, never an error.
  */
 export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
@@ -74,50 +49,19 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
     value.forEach((item, index) => addRun(item, `item ${index}`));
     return;
   }
-  const list = typeof value === 'object' && value !== null && !looksLikeRun(value) ? listItems(value as Record<string, unknown>) : null;
-  if (list) {
-    if (!Array.isArray(list.items)) {
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  const list = record ? listShape(record) : null;
+  if (record && list) {
+    const items = record[list.key];
+    if (!Array.isArray(items)) {
       out.warnings.push({location: where, message: 'list envelope has no "data" array; skipped'});
       return;
     }
     if (list.warning) out.warnings.push({location: where, message: list.warning});
-    list.items.forEach((item, index) => addRun(item, `${list.key}[${index}]`));
+    items.forEach((item, index) => addRun(item, `${list.label}[${index}]`));
     return;
   }
   addRun(value, THE_VALUE);
-}
-
-/** Kinds of ReadNote already warned about, per collection and source: each kind is said once per source. */
-const SAID = new WeakMap<ParsedRuns, Set<string>>();
-
-/** What the warning adds to the first note of each kind. */
-const NOTE_ADVICE: Record<ReadNoteKind, string> = {
-  'status-case': 'a status in another case is read as the documented one',
-  'iso-time': 'a time written as text is read as the time it names',
-  'pascal-case': 'free-form objects (metadata, parameters) keep their keys',
-  cut: DEPTH_ADVICE,
-};
-
-/** Which cut fields a warning names first: what a stuck run needs most. */
-function cutRank(field: string): number {
-  const rank = ['required_action', 'tools', 'last_error', 'usage', 'metadata'].findIndex((name) => field === name || field.startsWith(`${name}.`));
-  return rank === -1 ? 5 : rank;
-}
-
-/** The run's ReadNotes as warnings, the first run with each kind in a source only. */
-function warnNotes(run: Run, file: string, where: string, out: ParsedRuns): void {
-  if (!run.notes) return;
-  let said = SAID.get(out);
-  if (!said) SAID.set(out, (said = new Set()));
-  for (const note of run.notes) {
-    const key = `${note.kind}\u0000${file}`;
-    if (said.has(key)) continue;
-    said.add(key);
-    // A depth-limited export cuts several fields of a run at once: name them all, the calls first.
-    const cut = note.kind === 'cut' ? run.notes.filter((other) => other.kind === 'cut').sort((a, b) => cutRank(a.field) - cutRank(b.field)) : [];
-    const message = cut.length > 1 ? `${cut.length} fields were cut short by the export (${cut.map((other) => other.field).join(', ')}); ${cut[0]!.message}` : note.message;
-    out.warnings.push({location: where, message: `${run.id}: ${message}; ${NOTE_ADVICE[note.kind]} (said once per source)`});
-  }
 }
 
 /**
@@ -137,7 +81,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
-  warnNotes(run, file, where, out);
+  out.warnings.push(...noteWarnings(run, file, where, out));
   out.runs.push(run);
 }
 

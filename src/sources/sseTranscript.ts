@@ -13,12 +13,14 @@
  * broken data line, a line that is no field, a `data:` that is not a run become warnings naming
  * the file and line; a data line with a trailing comma, or one whole value followed by stray text
  * (the published spec's examples end several with one `}` too many), gives its value, with a
- * warning.
+ * warning. A run read from another form (a status in another case, ISO 8601 times) is warned
+ * about as in any other source: once per kind in the transcript.
  */
 import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
+import {noteWarnings} from './noteWarnings.js';
 import type {LoadWarning, ParsedRuns} from './parseRunText.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
@@ -128,7 +130,9 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
   const latest = new Map<string, Run>();
   // Warnings in line order; those about a run's fields belong to one state of it and are dropped
   // when a later event replaces that state (the same bad field in every event is one warning).
-  const warnings: Array<{warning: LoadWarning; state?: Run}> = [];
+  // So are its read notes (an upper-case status, a time as text), said as other sources say them
+  // (noteWarnings, once per source) of the first state kept that has each.
+  const warnings: Array<{warning: LoadWarning; state?: Run} | {notesOf: Run; location: string}> = [];
   const warn = (line: number, message: string, state?: Run) => {
     warnings.push({warning: {location: `${file}:${line}`, message}, ...(state ? {state} : {})});
   };
@@ -145,6 +149,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
     const run = normalizeRun(value, {file, line}, `(no id) ${file}:${line}`);
     summary.runEvents += 1;
     for (const problem of run.problems) warn(line, `${run.id}: field ${problem.field}: ${problem.message}`, run);
+    if (run.notes) warnings.push({notesOf: run, location: `${file}:${line}`});
     latest.set(run.id, run);
   };
 
@@ -273,8 +278,12 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
   if (pending) dispatch(pending);
 
   const kept = new Set(latest.values());
-  for (const {warning, state} of warnings) {
-    if (state === undefined || kept.has(state)) out.warnings.push(warning);
+  for (const entry of warnings) {
+    if ('notesOf' in entry) {
+      if (kept.has(entry.notesOf)) out.warnings.push(...noteWarnings(entry.notesOf, file, entry.location, out));
+    } else if (entry.state === undefined || kept.has(entry.state)) {
+      out.warnings.push(entry.warning);
+    }
   }
   for (const run of latest.values()) out.runs.push(run);
   if (latest.size === 0 && warnings.length === 0) {
