@@ -354,9 +354,12 @@ describe('compressed input', () => {
 
   it('the TUI counts compressed bytes read against the compressed size', async () => {
     const file = path.join(scratch, 'progress.jsonl.gz');
-    // Lines that do not compress well (pseudo-random noise), so the file is several pieces long.
+    // Lines that do not compress well (pseudo-random noise), so the file is several 2 MB pieces
+    // long (about 8 MB): the decompressor reads at most a piece or two ahead of what has been
+    // parsed, so reports before the end exist however the reads and the parsing interleave (with
+    // 120 characters a line the file was two pieces, and under load every report came after both).
     let seed = 7919;
-    const noise = () => Array.from({length: 120}, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
+    const noise = () => Array.from({length: 6000}, () => ((seed = (seed * 48271) % 2147483647) % 36).toString(36)).join('');
     const lines = allBig().map((run) => JSON.stringify({...run, metadata: {noise: noise()}}));
     writeFileSync(file, gzipSync(`${lines.join('\n')}\n`, {level: 1}));
     const size = readFileSync(file).length;
