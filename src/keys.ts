@@ -189,6 +189,11 @@ export function footerHints(context: KeyContext): KeyBinding[] {
   return KEY_BINDINGS.filter((binding) => binding.hint?.includes(context));
 }
 
+/** A hint as the footer writes it: the key's label and its short word. */
+function hintText(binding: KeyBinding): string {
+  return `${binding.label} ${binding.short ?? binding.description}`;
+}
+
 /** Hints a narrow footer keeps to the last: how to get help and how to leave. */
 const KEPT_HINTS: ReadonlySet<Command> = new Set(['help', 'quit']);
 const HINT_GAP = '  ';
@@ -199,7 +204,7 @@ const HINT_GAP = '  ';
  * terminal still says how to get help and how to quit.
  */
 export function footerHintText(context: KeyContext, width: number): string {
-  const hints = footerHints(context).map((binding) => ({command: binding.command, text: `${binding.label} ${binding.short ?? binding.description}`}));
+  const hints = footerHints(context).map((binding) => ({command: binding.command, text: hintText(binding)}));
   const line = () => hints.map((hint) => hint.text).join(HINT_GAP);
   for (let index = hints.length - 1; index >= 0 && textWidth(line()) > width; index -= 1) {
     if (!KEPT_HINTS.has(hints[index]!.command)) hints.splice(index, 1);
@@ -207,11 +212,9 @@ export function footerHintText(context: KeyContext, width: number): string {
   return line();
 }
 
-/** A context's footer hints as one line: each key's label and its short word (the search prompt's hint). */
+/** A context's footer hints as one line, joined by `separator` (the search prompt's hint). */
 export function hintLine(context: KeyContext, separator: string): string {
-  return footerHints(context)
-    .map((binding) => `${binding.label} ${binding.short ?? binding.description}`)
-    .join(separator);
+  return footerHints(context).map(hintText).join(separator);
 }
 
 function bindingOf(command: Command, context?: KeyContext): KeyBinding {

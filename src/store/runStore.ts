@@ -5,18 +5,18 @@
  * become actions through the key table (keyInput.ts). It returns the next state and the effects
  * to run (effects.ts), which one hook in components drains. No React here, so it is tested directly.
  */
-import type {KeyContext, KeyFlags} from '../keys.js';
+import type {KeyContext} from '../keys.js';
 import type {Run} from '../model/run.js';
 import {submitToolOutputsBody} from '../triage/unstick.js';
 import {NO_EFFECTS, type Effect, type Update} from './effects.js';
 import type {DataSource, FeedData, LiveStatus} from './feed.js';
 import {inputActions, keyAction, type KeyFacts} from './keyInput.js';
 import type {RunStoreAction, Viewport} from './storeActions.js';
-import {createListWindow, listReducer, selectedRun, type ListAction, type ListWindow, type ListWindowOptions} from './listWindow.js';
-import {formReducer, openOutputForm, type FormAction, type FormState} from './outputForm.js';
-import {INITIAL_VIEW, viewReducer, type OverlayMode, type ViewAction, type ViewState} from './overlays.js';
-import {runActionsReducer, whyNotAct, type RunActionAction, type RunActionKind, type RunActionState} from './runActions.js';
-import {INITIAL_SCROLL, scrollReducer, type ScrollAction} from './scroll.js';
+import {createListWindow, listReducer, selectedRun, type ListWindow, type ListWindowOptions} from './listWindow.js';
+import {formReducer, openOutputForm, type FormState} from './outputForm.js';
+import {INITIAL_VIEW, viewReducer, type OverlayMode, type ViewState} from './overlays.js';
+import {runActionsReducer, whyNotAct, type RunActionKind, type RunActionState} from './runActions.js';
+import {INITIAL_SCROLL, scrollReducer} from './scroll.js';
 import type {LoadWarning} from '../sources/parseRunText.js';
 
 // The store's parts' types, for callers that import the store only.
@@ -38,7 +38,6 @@ export interface RunStoreState extends ListWindow, ViewState, FormState, RunActi
   sources: readonly string[];
   live: LiveStatus | undefined;
 }
-
 
 /** Where the store starts: the list's options, the source's data, what the app can do. */
 export interface InitialStoreOptions extends ListWindowOptions {
