@@ -71,25 +71,34 @@ export function appElement(runs: readonly Run[], overrides: Partial<AppProps> = 
 }
 
 /**
- * The examples loaded before a test file's tests, and an App on a terminal of a chosen size,
- * unmounted after each test.
+ * The examples, loaded before a test file's tests (`runs` is filled in place), and whatever a test
+ * mounts with `mount`, unmounted after it.
  */
-export function useSizedApp(): {runs: () => Run[]; start: (columns: number, rows: number, overrides?: Partial<AppProps>) => TestInstance} {
-  let runs: Run[] = [];
+export function useExamples(): {runs: readonly Run[]; mount: <T extends TestInstance>(instance: T) => T} {
+  const runs: Run[] = [];
   let instance: TestInstance | undefined;
   beforeAll(async () => {
-    runs = (await loadExamples()).runs;
+    runs.push(...(await loadExamples()).runs);
   });
   afterEach(() => {
     instance?.unmount();
     instance = undefined;
   });
   return {
-    runs: () => runs,
-    start: (columns, rows, overrides = {}) => {
-      instance = renderSized(appElement(runs, overrides), {columns, rows});
-      return instance;
+    runs,
+    mount: (next) => {
+      instance = next;
+      return next;
     },
+  };
+}
+
+/** The examples (see useExamples) and an App on a terminal of a chosen size. */
+export function useSizedApp(): {runs: () => Run[]; start: (columns: number, rows: number, overrides?: Partial<AppProps>) => TestInstance} {
+  const {runs, mount} = useExamples();
+  return {
+    runs: () => [...runs],
+    start: (columns, rows, overrides = {}) => mount(renderSized(appElement(runs, overrides), {columns, rows})),
   };
 }
 

@@ -1,25 +1,14 @@
 /** One snapshot per visual state, colour off, at 100x24 with the clock pinned to the examples' noon. */
 import {stripVTControlCharacters} from 'node:util';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import type {Run} from '../../src/model/run.js';
-import {appElement, footerLine, KEYS, loadExamples, press, renderDefault, waitForText, type TestInstance} from './helpers.js';
+import {describe, expect, it} from 'vitest';
+import {appElement, footerLine, KEYS, press, renderDefault, useExamples, waitForText, type TestInstance} from './helpers.js';
 
-let runs: Run[];
-let instance: TestInstance | undefined;
-
-beforeAll(async () => {
-  runs = (await loadExamples()).runs;
-});
-
-afterEach(() => {
-  instance?.unmount();
-  instance = undefined;
-});
+const {runs, mount} = useExamples();
 
 const plain = (frame: string) => stripVTControlCharacters(frame);
 
 async function start(): Promise<TestInstance> {
-  instance = renderDefault(appElement(runs, {warnings: [{location: 'examples/broken.json:3:14', message: 'Unexpected end of JSON input'}]}));
+  const instance = mount(renderDefault(appElement(runs, {warnings: [{location: 'examples/broken.json:3:14', message: 'Unexpected end of JSON input'}]})));
   await waitForText(instance, '41 runs');
   return instance;
 }

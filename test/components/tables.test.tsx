@@ -7,28 +7,15 @@
  */
 import {stripVTControlCharacters} from 'node:util';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import type {Run} from '../../src/model/run.js';
+import {describe, expect, it} from 'vitest';
 import type {PaneId} from '../../src/panes/paneIds.js';
-import {loadExamples, PaneDetail, waitForText, type TestInstance} from './helpers.js';
+import {PaneDetail, useExamples, waitForText} from './helpers.js';
 
-let runs: Run[];
-let instance: TestInstance | undefined;
-
-beforeAll(async () => {
-  runs = (await loadExamples()).runs;
-});
-
-afterEach(() => {
-  instance?.unmount();
-  instance = undefined;
-});
+const {runs, mount} = useExamples();
 
 async function renderPane(id: string, pane: PaneId): Promise<string> {
   const run = runs.find((candidate) => candidate.id === id)!;
-  instance = render(
-    <PaneDetail run={run} pane={pane} width={100} height={60} />,
-  );
+  const instance = mount(render(<PaneDetail run={run} pane={pane} width={100} height={60} />));
   // The tables are drawn after the first frame: wait for one.
   return stripVTControlCharacters(await waitForText(instance, '┌'));
 }

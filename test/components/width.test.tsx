@@ -5,10 +5,9 @@
 import {stripVTControlCharacters} from 'node:util';
 import {Box} from 'ink';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {RunList} from '../../components/RunList.js';
 import {measureContent} from '../../src/format/runColumns.js';
-import type {Run} from '../../src/model/run.js';
 import type {PaneId} from '../../src/panes/paneIds.js';
 import {selectRuns, DEFAULT_QUERY} from '../../src/store/listView.js';
 import {
@@ -17,27 +16,16 @@ import {
   PaneDetail,
   footerLine,
   KEYS,
-  loadExamples,
   maxLineWidth,
   plainLines,
   press,
   renderSized,
   pressUntil,
   waitForText,
-  type TestInstance,
+  useExamples,
 } from './helpers.js';
 
-let runs: Run[];
-let instance: TestInstance | undefined;
-
-beforeAll(async () => {
-  runs = (await loadExamples()).runs;
-});
-
-afterEach(() => {
-  instance?.unmount();
-  instance = undefined;
-});
+const {runs, mount} = useExamples();
 
 const plain = (frame: string) => stripVTControlCharacters(frame);
 
@@ -72,7 +60,7 @@ function expectFits(frame: string, width: number, what: string): void {
 describe.each([40, 80, 200])('at %i columns', (width) => {
   it('the list, its filters, the search prompt and an empty result fit', async () => {
     const warnings = [{location: 'examples/some/very/long/path/to/a/file/that/goes/on.jsonl:12:7', message: 'x'.repeat(300)}];
-    const app = (instance = renderSized(appElement(runs, {warnings}), {columns: width, rows: 40}));
+    const app = mount(renderSized(appElement(runs, {warnings}), {columns: width, rows: 40}));
     expectFits(await waitForText(app, 'runlens'), width, 'list');
     expectFits(await press(app, 'G', (frame) => plain(frame).includes('41/41')), width, 'list bottom');
     expectFits(await press(app, '!', (frame) => plain(frame).includes('of 41')), width, 'stuck');
@@ -89,7 +77,7 @@ describe.each([40, 80, 200])('at %i columns', (width) => {
   });
 
   it.each(NOTABLE)('every text pane of %s fits', async (id) => {
-    const app = (instance = renderSized(appElement(runs), {columns: width, rows: 40}));
+    const app = mount(renderSized(appElement(runs), {columns: width, rows: 40}));
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write(id);
@@ -115,7 +103,7 @@ describe('the search prompt on a narrow terminal', () => {
   // what the user types never shows. Expected: the prompt and the typed text stay visible (cut
   // the hint first).
   it('at 40 columns the prompt shows what is typed', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: 40, rows: 30}));
+    const app = mount(renderSized(appElement(runs), {columns: 40, rows: 30}));
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write('run_QcO9');
@@ -124,7 +112,7 @@ describe('the search prompt on a narrow terminal', () => {
   });
 
   it('at 80 columns a short search shows in full', async () => {
-    const app = (instance = renderSized(appElement(runs), {columns: 80, rows: 30}));
+    const app = mount(renderSized(appElement(runs), {columns: 80, rows: 30}));
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write('run_QcO9');
@@ -136,7 +124,7 @@ describe('the search prompt on a narrow terminal', () => {
 describe('the pieces, given a width', () => {
   it.each([40, 60, 80])('RunList at %i columns', async (width) => {
     const sorted = selectRuns(runs, DEFAULT_QUERY, FIXED_NOW_SECONDS);
-    instance = render(<RunList runs={sorted} cursor={3} offset={2} height={10} width={width} nowSeconds={FIXED_NOW_SECONDS} contentWidths={measureContent(runs)} />);
+    const instance = mount(render(<RunList runs={sorted} cursor={3} offset={2} height={10} width={width} nowSeconds={FIXED_NOW_SECONDS} contentWidths={measureContent(runs)} />));
     const frame = await waitForText(instance, 'STATUS');
     expectFits(frame, width, 'RunList');
     expect(plain(frame)).toContain('▲ 2 more');
@@ -152,10 +140,12 @@ describe('the pieces, given a width', () => {
   ] as Array<[number, PaneId]>)('RunDetail at %i columns, %s pane', async (width, pane) => {
     const run = runs.find((candidate) => candidate.id === 'run_fbjG5CJOvUfeNO1F3Ehy9c7t')!;
     // RunDetail fills the box it is given (the App gives it the terminal's width).
-    instance = render(
-      <Box width={width} flexDirection="column">
-        <PaneDetail run={run} pane={pane} width={width} height={30} />
-      </Box>,
+    const instance = mount(
+      render(
+        <Box width={width} flexDirection="column">
+          <PaneDetail run={run} pane={pane} width={width} height={30} />
+        </Box>,
+      ),
     );
     // The title line: the tab bar scrolls, so the Overview tab is not on it for every pane.
     const frame = await waitForText(instance, 'run_fbjG5CJOvUfeNO1F');
