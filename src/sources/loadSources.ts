@@ -10,7 +10,7 @@ import type {Run} from '../model/run.js';
 import {decodeInput, decompressionWarning, type DecodedInput} from './compression.js';
 import {headIsRunArray} from './jsonArrayReader.js';
 import {isJsonLinesName, JsonLinesReader, parseRunText, runArrayReader} from './parseRunText.js';
-import {clearItems, SIDE_KINDS, type ItemTypes, type ParsedItems, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
+import {clearItems, laterSideCopy, SIDE_KINDS, type ItemTypes, type ParsedItems, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 import {markSourceKind} from './sourceKind.js';
 import {isSseFileName} from './sseTranscript.js';
@@ -78,8 +78,8 @@ export class RunCollection {
   private readonly sideIndex = new Map<string, number>();
 
   /**
-   * A step, a message…: a later copy of one replaces the earlier in place. Unlike a run's, its
-   * copies are not weighed: a transcript or a poll log writes them in the order they happened.
+   * A step, a message…: a later copy of one replaces the earlier in place, unless only the earlier
+   * is final (`laterSideCopy`: a run's first stream read after its submit-tool-outputs stream).
    */
   addSide<K extends SideKey>(key: K, item: ItemTypes[K]): void {
     const list = (this.side[key] ??= []) as ItemTypes[K][];
@@ -89,6 +89,8 @@ export class RunCollection {
       this.sideIndex.set(id, list.length);
       list.push(item);
     } else {
+      const kept = laterSideCopy(key, list[index]!, item);
+      if (kept !== item) return;
       list[index] = item;
     }
     this.revision += 1;

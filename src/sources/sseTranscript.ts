@@ -4,7 +4,8 @@
  * The Assistants API streams a run as `event: thread.run.created` / `data: {...}` blocks separated
  * by blank lines: run events (each with the whole run object), run step and message events (with
  * deltas), then `event: done` / `data: [DONE]`, or `event: error`. A transcript yields each run in
- * its latest state; step, message and thread events are skipped (and counted). Lines are read as
+ * its latest state, and its messages and steps assembled from their events (streamItems.ts);
+ * thread events and events runlens does not know are skipped (and counted). Lines are read as
  * the SSE spec says (https://html.spec.whatwg.org/multipage/server-sent-events.html): CRLF, LF or
  * CR ends a line, `:` starts a comment, one space after the colon is dropped, and consecutive
  * `data:` lines are joined with `\n`. Transcripts as recorders write them are read too: an
@@ -21,6 +22,7 @@ import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js'
 import type {Run} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
+import {StreamItems, streamItemEvent} from './streamItems.js';
 import type {ParsedItems} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 
@@ -30,7 +32,9 @@ export interface SseTranscriptSummary {
   events: number;
   /** Run events read (several per run: each state it went through). */
   runEvents: number;
-  /** Events skipped on purpose (run steps, messages, threads, unknown ones), by event name. */
+  /** Message and run step events read (whole objects and deltas). */
+  itemEvents: number;
+  /** Events skipped on purpose (threads, unknown ones), by event name. */
   skipped: Record<string, number>;
   /** Whether the stream said `done` (`data: [DONE]`). */
   done: boolean;
@@ -127,8 +131,9 @@ function describeStreamError(value: unknown, text: string): string {
  * last run event (its source line is that event's). Never throws.
  */
 export function parseSseTranscript(text: string, file: string, out: ParsedItems): SseTranscriptSummary {
-  const summary: SseTranscriptSummary = {events: 0, runEvents: 0, skipped: {}, done: false, elidedLines: 0};
+  const summary: SseTranscriptSummary = {events: 0, runEvents: 0, itemEvents: 0, skipped: {}, done: false, elidedLines: 0};
   const latest = new Map<string, Run>();
+  const items = new StreamItems();
   // Warnings in line order; those about a run's fields belong to one state of it and are dropped
   // when a later event replaces that state (the same bad field in every event is one warning).
   // So are its read notes (an upper-case status, a time as text), said as other sources say them
@@ -167,8 +172,9 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       summary.done = true;
       return;
     }
-    // Only run and error events are parsed: the deltas, most of a transcript, are skipped unread.
-    if (name !== null && name !== 'error' && !isRunEventName(name)) {
+    // Run, message, step and error events are parsed; thread and unknown events are skipped unread.
+    const itemEvent = name === null ? null : streamItemEvent(name);
+    if (name !== null && name !== 'error' && !isRunEventName(name) && !itemEvent) {
       skip(name);
       return;
     }
@@ -208,8 +214,16 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       const at = inFile(after);
       warn(at.line, `text after the JSON value in data at column ${at.column} ignored: ${quote(after.text)}`);
     }
+    // Unnamed events (a transcript saved without its `event:` lines) are what their data's object says.
+    const item = itemEvent ?? (name === null ? StreamItems.kindOfUnnamed(parsed.value) : null);
+    if (item) {
+      const line = event.dataLines[0] ?? event.line;
+      summary.itemEvents += 1;
+      const problems = item.delta ? items.delta(item.kind, parsed.value, line) : [items.state(item.kind, parsed.value, line)].filter((problem) => problem !== null);
+      for (const problem of problems) warn(line, `${name ?? 'event'} ${problem}`);
+      return;
+    }
     if (name === null) {
-      // Unnamed events (a transcript saved without its `event:` lines): a run object is a run state.
       if (looksLikeRun(parsed.value)) readRun(event, 'event', parsed.value);
       else skip('(unnamed)');
       return;
@@ -287,6 +301,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     }
   }
   for (const run of latest.values()) out.runs.push(run);
+  items.collect(file, out, out.warnings);
   if (latest.size === 0 && warnings.length === 0) {
     out.warnings.push({location: file, message: 'no run events in this stream transcript'});
   }
