@@ -17,7 +17,8 @@ import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {parseRunText} from '../src/sources/parseRunText.js';
 import type {ParsedItems} from '../src/model/itemKinds.js';
 import {formatWarning} from '../src/model/loadWarning.js';
-import {isSseTranscript, parseSseTranscript} from '../src/sources/sseTranscript.js';
+import {parseSseTranscript} from '../src/sources/sseTranscript.js';
+import {isSseTranscript} from '../src/sources/sniff.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/sse/', import.meta.url));

@@ -20,8 +20,8 @@
 import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
-import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
+import {withoutBom} from './sniff.js';
 import {StreamItems, streamItemEvent} from './streamItems.js';
 import type {ParsedItems} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
@@ -42,48 +42,8 @@ export interface SseTranscriptSummary {
   elidedLines: number;
 }
 
-/** `.sse` and `.sse.txt` always name a transcript; `.txt` and `.log` only when the text starts like one. */
-const SSE_NAME = /\.sse(\.txt)?$/i;
-const TEXT_NAME = /\.(txt|log)$/i;
-/** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
-const STARTS_AS_FIELD = /^(event|data):/;
-const STARTS_AS_RUN_STREAM = /^event: ?thread\./;
 /** The SSE spec ends a line with CRLF, LF or a lone CR. */
 const LINE_END = /\r\n|\r|\n/g;
-
-/** The first line that is neither blank nor an SSE comment (`: keep-alive`), without its line ending. */
-function firstMeaningfulLine(text: string): string | null {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  // Transcripts worth detecting say so in their first lines; never scan a whole large file.
-  for (let scanned = 0; start < text.length && scanned < 50; scanned += 1) {
-    LINE_END.lastIndex = start;
-    const found = LINE_END.exec(text);
-    const end = found ? found.index : text.length;
-    const line = text.slice(start, end);
-    start = found ? found.index + found[0].length : text.length;
-    if (line.trim() === '' || line.startsWith(':')) continue;
-    return line;
-  }
-  return null;
-}
-
-/** Whether a file's name says it is a stream transcript (`.sse`, `.sse.txt`, compressed or not). */
-export function isSseFileName(file: string): boolean {
-  return SSE_NAME.test(withoutCompressionSuffix(file));
-}
-
-/**
- * Whether a text (named `file`) is an SSE transcript: a `.sse` file; a `.txt`/`.log` file whose
- * first non-empty line starts with `event:` or `data:`; or any text whose first non-empty line
- * starts with `event: thread.` (so a transcript saved as `.json`, or piped in, is read as one).
- */
-export function isSseTranscript(text: string, file: string): boolean {
-  if (isSseFileName(file)) return true;
-  const first = firstMeaningfulLine(text);
-  if (first === null) return false;
-  if (STARTS_AS_RUN_STREAM.test(first)) return true;
-  return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
-}
 
 /** One event as it is being read: its name and data lines, with where they were. */
 interface PendingEvent {
@@ -231,7 +191,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     readRun(event, name, parsed.value);
   };
 
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   let pending: PendingEvent | null = null;
   let lineNumber = 0;
   let start = 0;
