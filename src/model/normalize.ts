@@ -1,6 +1,7 @@
 import {z} from 'zod';
 import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
-import {knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
+import {looksLikeResponse, normalizeResponse} from './response.js';
+import {buildSearchText, knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
  * Each field is validated on its own, so that a wrongly typed field is reported by its path and
@@ -277,7 +278,8 @@ export function looksLikeRun(value: unknown): value is Record<string, unknown> {
   // A PowerShell object names the same fields in PascalCase (see powershell.ts).
   const pascal = isPascalCaseObject(record);
   const object = record[pascal ? 'Object' : 'object'];
-  if (object === 'thread.run') return true;
+  // A Responses API response is read as a run too (see response.ts).
+  if (object === 'thread.run' || object === 'response') return true;
   // Some self-hosted servers send an empty or missing `object`; a run id and a status are enough.
   if (object === undefined || object === null || object === '') {
     const id = record[pascal ? 'Id' : 'id'];
@@ -445,18 +447,6 @@ function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): s
   return name ? `${format.type} (${name})` : format.type;
 }
 
-function buildSearchText(run: Run): string {
-  const parts: string[] = [run.id, run.status];
-  if (run.model) parts.push(run.model);
-  if (run.threadId) parts.push(run.threadId);
-  if (run.assistantId) parts.push(run.assistantId);
-  if (run.lastError?.code) parts.push(run.lastError.code);
-  if (run.lastError?.message) parts.push(run.lastError.message);
-  for (const tool of run.tools) parts.push(tool.name ?? tool.type);
-  for (const call of run.requiredAction?.toolCalls ?? []) parts.push(call.functionName);
-  for (const [key, value] of Object.entries(run.metadata)) parts.push(key, value);
-  return parts.join('\n').toLowerCase();
-}
 
 /**
  * Turns a run object (already known to be a run, see `looksLikeRun`) into a `Run`.
@@ -465,6 +455,8 @@ function buildSearchText(run: Run): string {
  * renamed copy and `asRead` the object as read.
  */
 export function normalizeRun(input: Record<string, unknown>, source: SourceLocation, fallbackId?: string): Run {
+  // The one place a response takes its own reader: every source reads runs through here.
+  if (looksLikeResponse(input)) return normalizeResponse(input, source, fallbackId);
   const pascal = isPascalCaseObject(input);
   const raw = pascal ? renamePascalCase(input) : input;
   const reader = new FieldReader(raw);

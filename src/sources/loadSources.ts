@@ -6,6 +6,7 @@ import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
 import {compareRunStates} from '../model/latestRun.js';
+import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
 import {decodeInput, decompressionWarning, type DecodedInput} from './compression.js';
 import {headIsRunArray} from './jsonArrayReader.js';
@@ -70,7 +71,12 @@ export class RunCollection {
    */
   revision = 0;
 
-  add(run: Run): void {
+  /** What answers the calls of responses loaded (see responseWaits.ts): a response is settled as it comes. */
+  private readonly waits = new ResponseWaits();
+
+  add(added: Run): void {
+    const run = this.waits.settle(added);
+    for (const id of this.waits.note(run)) this.settleAgain(id);
     const index = this.byId.get(run.id);
     if (index === undefined) {
       this.byId.set(run.id, this.runs.length);
@@ -82,6 +88,16 @@ export class RunCollection {
     const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
     if (kept === previous) return;
     this.runs[index] = kept;
+    this.revision += 1;
+  }
+
+  /** A loaded response answered by what came after it: its settled copy in its place. */
+  private settleAgain(id: string): void {
+    const index = this.byId.get(id);
+    if (index === undefined) return;
+    const settled = this.waits.settle(this.runs[index]!);
+    if (settled === this.runs[index]) return;
+    this.runs[index] = settled;
     this.revision += 1;
   }
 }

@@ -1,0 +1,165 @@
+import {readFileSync} from 'node:fs';
+import {describe, expect, it} from 'vitest';
+import {normalizeRun} from '../src/model/normalize.js';
+import {normalizeResponseItems} from '../src/model/response.js';
+import {settleResponses} from '../src/model/responseWaits.js';
+import type {Run} from '../src/model/run.js';
+import {isStalled} from '../src/model/runFacts.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
+import {checkToolCalls} from '../src/triage/toolCallChecks.js';
+import {findStuckRuns} from '../src/triage/stuck.js';
+import {continuingResponseBody, continuingResponseCurl, unstickRequest} from '../src/triage/unstick.js';
+
+const FIXTURES = 'test/fixtures/responses';
+const read = (name: string): unknown => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
+const chain = () => (read('waiting-chain.json') as Array<Record<string, unknown>>).map((raw, index) => normalizeRun(raw, {file: 'waiting-chain.json', line: index + 1}));
+const byId = (runs: readonly Run[], id: string) => runs.find((run) => run.id === id)!;
+
+describe('a response read as a run', () => {
+  it('maps the response fields onto the run, and keeps the object whole in raw', () => {
+    const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
+    expect(run.kind).toBe('response');
+    expect(run.model).toBe('gpt-4.1-2025-04-14');
+    expect(run.createdAt).toBe(1796249100);
+    expect(run.completedAt).toBe(1796249102);
+    expect(run.usage).toEqual({promptTokens: 328, completionTokens: 52, totalTokens: 380, cachedTokens: 128, reasoningTokens: 0});
+    expect(run.instructions).toBe('You are a weather assistant.');
+    expect(run.response).toMatchObject({apiStatus: 'completed', background: false, serviceTier: 'default', previousResponseId: null, conversationId: 'conv_689667905b048191b4740501625afd940c7533ace33a2dab'});
+    expect(run.tools.map((tool) => [tool.type, tool.name, tool.strict])).toEqual([
+      ['function', 'get_weather', true],
+      ['web_search_preview', null, false],
+    ]);
+    expect(run.raw['status']).toBe('completed');
+    expect(run.problems).toEqual([]);
+  });
+
+  it('waits for its function calls and approval requests: requires_action, with the calls in output order', () => {
+    const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
+    expect(run.status).toBe('requires_action');
+    expect(run.requiredAction).toEqual({
+      type: 'function_call_output',
+      toolCalls: [
+        {id: 'call_lisbon', type: 'function', functionName: 'get_weather', arguments: '{"city":"Lisbon","unit":"c"}'},
+        {id: 'mcpr_31', type: 'mcp_approval_request', functionName: 'ask_question', arguments: '{"repoName":"openai/codex","question":"What is it?"}'},
+      ],
+    });
+  });
+
+  it('reads failed, incomplete and queued responses with their error, reason and background flag', () => {
+    const list = read('other-states.json') as {data: Array<Record<string, unknown>>};
+    const [queued, failed, incomplete] = list.data.map((raw) => normalizeRun(raw, {file: 'o.json'}));
+    expect(queued!.status).toBe('queued');
+    expect(queued!.response!.background).toBe(true);
+    expect(failed!.lastError).toEqual({code: 'server_error', message: 'The server had an error while processing your request.'});
+    expect(incomplete!.incompleteReason).toBe('max_output_tokens');
+    expect(incomplete!.response!.output.map((item) => item.text)).toEqual(['The forecast for the next ten days is']);
+    expect(incomplete!.requiredAction).toBeNull();
+  });
+
+  it('normalizes output items of every kind in order, messages with their text and reasoning with its summary', () => {
+    const run = byId(chain(), 'resp_02chainwaits');
+    expect(run.response!.output.map((item) => [item.type, item.text ?? item.summary?.join(' ') ?? item.callId])).toEqual([
+      ['reasoning', 'Two cities left to look up.'],
+      ['message', 'Paris is 14 °C. Looking up the others.'],
+      ['function_call', 'call_rome'],
+      ['function_call', 'call_oslo'],
+    ]);
+  });
+
+  it('reports a field of the wrong type by its path and still reads the rest', () => {
+    const raw = {...(read('conversation-waiting.json') as Record<string, unknown>), created_at: 'yesterday', output: [{type: 'function_call', call_id: 42, name: 'get_weather', arguments: '{}'}, null]};
+    const run = normalizeRun(raw, {file: 'c.json'});
+    expect(run.problems.map((problem) => problem.field)).toEqual(['output.0.call_id', 'output.1', 'created_at']);
+    expect(run.model).toBe('gpt-4.1-2025-04-14');
+    expect(run.response!.output).toHaveLength(1);
+  });
+});
+
+describe('waiting for tool outputs across what was loaded', () => {
+  it('a response continued by a later one of its chain no longer waits; the last one of the chain does', () => {
+    const settled = settleResponses(chain());
+    expect(byId(settled, 'resp_01chainstart')).toMatchObject({status: 'completed', requiredAction: null});
+    expect(byId(settled, 'resp_01chainstart').response!.answeredBy).toBe('continued by resp_02chainwaits');
+    expect(byId(settled, 'resp_02chainwaits').status).toBe('requires_action');
+    expect(byId(settled, 'resp_02chainwaits').requiredAction!.toolCalls.map((call) => call.id)).toEqual(['call_rome', 'call_oslo']);
+  });
+
+  it('a failed later response proves nothing: the call still waits', () => {
+    const [waiting, first] = chain();
+    const failedNext = normalizeRun({...waiting!.raw, id: 'resp_03failed', status: 'failed', output: [], error: {code: 'server_error', message: 'boom'}}, {file: 'x.json'});
+    expect(byId(settleResponses([first!, failedNext]), 'resp_01chainstart').status).toBe('requires_action');
+  });
+
+  it('a function_call_output among conversation items answers its call; an approval still waits until answered', () => {
+    const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
+    const {items} = normalizeResponseItems((read('conversation-items.json') as {data: unknown[]}).data, 'data');
+    const [partly] = settleResponses([run], items);
+    expect(partly!.status).toBe('requires_action');
+    expect(partly!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);
+    const [answered] = settleResponses([run], [...items, {type: 'mcp_approval_response', id: null, status: null, approvalRequestId: 'mcpr_31', approve: true}]);
+    expect(answered).toMatchObject({status: 'completed', requiredAction: null});
+  });
+
+  it('loading the chain saved newest first settles the older response, in every load', async () => {
+    const loaded = await loadRunsFromSources([`${FIXTURES}/waiting-chain.json`, `${FIXTURES}/answered-chain.jsonl`]);
+    expect(loaded.runs.map((run) => [run.id, run.status])).toEqual([
+      ['resp_02chainwaits', 'requires_action'],
+      ['resp_01chainstart', 'completed'],
+      ['resp_11answered', 'completed'],
+      ['resp_12final', 'completed'],
+    ]);
+    expect(loaded.warnings).toEqual([]);
+  });
+});
+
+describe('triage of a waiting response', () => {
+  it('checks its calls against the flat function tools, strictly for a strict function', () => {
+    const reports = checkToolCalls(byId(settleResponses(chain()), 'resp_02chainwaits'));
+    expect(reports.map((report) => [report.call.id, report.ok])).toEqual([
+      ['call_rome', true],
+      ['call_oslo', false],
+    ]);
+    expect(reports[1]!.checks[2]!.details.join(' ')).toMatch(/unit/);
+  });
+
+  it('does not check approval requests as function calls', () => {
+    const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
+    expect(checkToolCalls(run).map((report) => report.call.id)).toEqual(['call_lisbon']);
+  });
+
+  it('lists a waiting response in stuck, and a background response queued too long as stalled', () => {
+    const list = read('other-states.json') as {data: Array<Record<string, unknown>>};
+    const runs = [...settleResponses(chain()), ...list.data.map((raw) => normalizeRun(raw, {file: 'o.json'}))];
+    const now = 1796248000 + 3600;
+    expect(isStalled(byId(runs, 'resp_21background'), now)).toBe(true);
+    const stuck = findStuckRuns(runs, now, {includeStalled: true});
+    expect(stuck.map((entry) => [entry.run.id, entry.kind])).toEqual([
+      ['resp_21background', 'stalled'],
+      ['resp_02chainwaits', 'waiting'],
+    ]);
+    expect(stuck[1]!.pendingFunctions).toEqual(['get_weather', 'get_weather']);
+  });
+
+  it('builds the continuing request: previous_response_id, one function_call_output per call, the tools again', () => {
+    const run = byId(settleResponses(chain()), 'resp_02chainwaits');
+    const body = continuingResponseBody(run)!;
+    expect(body.previous_response_id).toBe('resp_02chainwaits');
+    expect(body.model).toBe('gpt-4.1-2025-04-14');
+    expect(body.input).toEqual([
+      {type: 'function_call_output', call_id: 'call_rome', output: ''},
+      {type: 'function_call_output', call_id: 'call_oslo', output: ''},
+    ]);
+    expect(body.tools).toHaveLength(2);
+    expect(unstickRequest(run)).toMatchObject({path: '/responses', label: 'the continuing response request'});
+    expect(continuingResponseCurl(run)).toMatch(/^curl 'https:\/\/api\.openai\.com\/v1\/responses' -H "Authorization: Bearer \$OPENAI_API_KEY" -H "Content-Type: application\/json" -d '\{/);
+  });
+
+  it('continues a response in a conversation through the conversation, approvals denied until the user says otherwise', () => {
+    const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
+    const body = continuingResponseBody(run)!;
+    expect(body.previous_response_id).toBeUndefined();
+    expect(body.conversation).toBe('conv_689667905b048191b4740501625afd940c7533ace33a2dab');
+    expect(body.input[1]).toEqual({type: 'mcp_approval_response', approval_request_id: 'mcpr_31', approve: false});
+    expect(continuingResponseBody(byId(settleResponses(chain()), 'resp_01chainstart'))).toBeNull();
+  });
+});
