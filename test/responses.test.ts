@@ -163,3 +163,34 @@ describe('triage of a waiting response', () => {
     expect(continuingResponseBody(byId(settleResponses(chain()), 'resp_01chainstart'))).toBeNull();
   });
 });
+
+describe('Responses stream transcripts', () => {
+  it('puts a streamed response back together from its events; the completed state wins and its call waits', async () => {
+    const loaded = await loadRunsFromSources([`${FIXTURES}/stream-waiting.sse`]);
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.runs).toHaveLength(1);
+    const run = loaded.runs[0]!;
+    expect(run).toMatchObject({id: 'resp_51streamed', kind: 'response', status: 'requires_action', completedAt: 1796249503});
+    expect(run.source).toEqual({file: `${FIXTURES}/stream-waiting.sse`, line: 41});
+    expect(run.requiredAction!.toolCalls).toEqual([{id: 'call_madrid', type: 'function', functionName: 'get_weather', arguments: '{"city":"Madrid","unit":"c"}'}]);
+    expect(run.usage!.totalTokens).toBe(110);
+  });
+
+  it('reads a stream cut short, without event lines and out of order, from its deltas by sequence number', async () => {
+    const loaded = await loadRunsFromSources([`${FIXTURES}/stream-cut-short.txt`]);
+    expect(loaded.warnings).toEqual([]);
+    const run = loaded.runs[0]!;
+    expect(run).toMatchObject({id: 'resp_52cutshort', status: 'in_progress', requiredAction: null});
+    expect(run.response!.output.map((item) => [item.type, item.text ?? item.arguments])).toEqual([
+      ['message', 'Checking Madrid.'],
+      ['function_call', '{"city":"Madrid","unit":"c"}'],
+    ]);
+  });
+
+  it('reads a stream piped in under any name by its first data line', async () => {
+    const text = readFileSync(`${FIXTURES}/stream-cut-short.txt`, 'utf8');
+    const {Readable} = await import('node:stream');
+    const loaded = await loadRunsFromSources(['-'], {stdin: Readable.from([text])});
+    expect(loaded.runs.map((run) => run.id)).toEqual(['resp_52cutshort']);
+  });
+});

@@ -22,6 +22,7 @@ import type {Run} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
 import type {LoadWarning, ParsedRuns} from './parseRunText.js';
+import {isResponseEventName, ResponseStreamAssembler, responseEventType} from './responseStream.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
 export interface SseTranscriptSummary {
@@ -42,7 +43,9 @@ const SSE_NAME = /\.sse(\.txt)?$/i;
 const TEXT_NAME = /\.(txt|log)$/i;
 /** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
 const STARTS_AS_FIELD = /^(event|data):/;
-const STARTS_AS_RUN_STREAM = /^event: ?thread\./;
+const STARTS_AS_RUN_STREAM = /^event: ?(thread|response)\./;
+/** A Responses stream recorded without its `event:` lines names each event by its data's `type`. */
+const STARTS_AS_RESPONSE_DATA = /^data: ?\{\s*"type"\s*:\s*"response\./;
 /** The SSE spec ends a line with CRLF, LF or a lone CR. */
 const LINE_END = /\r\n|\r|\n/g;
 
@@ -76,7 +79,7 @@ export function isSseTranscript(text: string, file: string): boolean {
   if (isSseFileName(file)) return true;
   const first = firstMeaningfulLine(text);
   if (first === null) return false;
-  if (STARTS_AS_RUN_STREAM.test(first)) return true;
+  if (STARTS_AS_RUN_STREAM.test(first) || STARTS_AS_RESPONSE_DATA.test(first)) return true;
   return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
 }
 
@@ -140,8 +143,11 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
     summary.skipped[name] = (summary.skipped[name] ?? 0) + 1;
   };
 
-  const readRun = (event: PendingEvent, name: string, value: unknown) => {
-    const line = event.dataLines[0] ?? event.line;
+  // Responses API events are put back together into their responses (responseStream.ts), read at the end.
+  const responses = new ResponseStreamAssembler();
+
+  const readRun = (event: PendingEvent | number, name: string, value: unknown) => {
+    const line = typeof event === 'number' ? event : event.dataLines[0] ?? event.line;
     if (!looksLikeRun(value)) {
       warn(line, `${name} data is ${describeNonRun(value)}, not a run; skipped`);
       return;
@@ -166,8 +172,8 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
       summary.done = true;
       return;
     }
-    // Only run and error events are parsed: the deltas, most of a transcript, are skipped unread.
-    if (name !== null && name !== 'error' && !isRunEventName(name)) {
+    // Only run, response and error events are parsed: the run deltas, most of a transcript, are skipped unread.
+    if (name !== null && name !== 'error' && !isRunEventName(name) && !isResponseEventName(name)) {
       skip(name);
       return;
     }
@@ -206,6 +212,11 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
     if (after) {
       const at = inFile(after);
       warn(at.line, `text after the JSON value in data at column ${at.column} ignored: ${quote(after.text)}`);
+    }
+    const responseEvent = name !== null && isResponseEventName(name) ? name : responseEventType(parsed.value);
+    if (responseEvent !== null) {
+      responses.add(responseEvent, parsed.value, event.dataLines[0] ?? event.line);
+      return;
     }
     if (name === null) {
       // Unnamed events (a transcript saved without its `event:` lines): a run object is a run state.
@@ -276,6 +287,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
   }
   // A transcript saved without the final blank line still ends its last event.
   if (pending) dispatch(pending);
+  for (const response of responses.finish()) readRun(response.line, 'response event', response.raw);
 
   const kept = new Set(latest.values());
   for (const entry of warnings) {
