@@ -300,7 +300,8 @@ export function normalizeResponse(raw: Record<string, unknown>, source: SourceLo
     model: fields.string('model'),
     instructions: Array.isArray(instructionsValue) ? null : fields.string('instructions'),
     createdAt,
-    startedAt: null,
+    // The API records no start: a response runs from its creation, once out of the background queue.
+    startedAt: apiStatus === 'queued' ? null : createdAt,
     completedAt,
     failedAt: null,
     cancelledAt: null,
