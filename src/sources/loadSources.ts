@@ -6,6 +6,7 @@ import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import {parseJson} from '../format/jsonError.js';
 import {compareRunStates} from '../model/latestRun.js';
+import type {ResponseItem} from '../model/responseItem.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
 import {decodeInput, decompressionWarning, type DecodedInput} from './compression.js';
@@ -89,6 +90,11 @@ export class RunCollection {
     if (kept === previous) return;
     this.runs[index] = kept;
     this.revision += 1;
+  }
+
+  /** Input or conversation items (see responseWaits.ts): the responses whose calls they answer are settled. */
+  addItems(items: readonly ResponseItem[]): void {
+    for (const id of this.waits.noteItems(items)) this.settleAgain(id);
   }
 
   /** A loaded response answered by what came after it: its settled copy in its place. */

@@ -95,13 +95,17 @@ export interface ContinuingResponseBody {
  * The request that lets a waiting response go on: a new response continuing its chain
  * (`previous_response_id`) or its conversation, whose `input` holds one `function_call_output` per
  * call (outputs left empty to fill in) and one `mcp_approval_response` per approval request
- * (`approve: false` until the user says otherwise). Null when the response waits for nothing.
+ * (`approve: false` until the user says otherwise). `outputs` fills them in (an approval's output
+ * `approve` approves it). Null when the response waits for nothing.
  */
-export function continuingResponseBody(run: Run): ContinuingResponseBody | null {
+export function continuingResponseBody(run: Run, outputs: readonly ToolOutput[] = []): ContinuingResponseBody | null {
   const action = run.requiredAction;
   if (run.kind !== 'response' || !action || action.type !== RESPONSE_ACTION || action.toolCalls.length === 0) return null;
+  const given = new Map(outputs.map((output) => [output.tool_call_id, output.output]));
   const input = action.toolCalls.map((call): ContinuingInputItem =>
-    call.type === APPROVAL_CALL ? {type: 'mcp_approval_response', approval_request_id: call.id, approve: false} : {type: 'function_call_output', call_id: call.id, output: ''},
+    call.type === APPROVAL_CALL
+      ? {type: 'mcp_approval_response', approval_request_id: call.id, approve: given.get(call.id) === 'approve'}
+      : {type: 'function_call_output', call_id: call.id, output: given.get(call.id) ?? ''},
   );
   const conversation = run.response?.conversationId ?? null;
   const tools = run.raw['tools'];
