@@ -194,3 +194,26 @@ describe('Responses stream transcripts', () => {
     expect(loaded.runs.map((run) => run.id)).toEqual(['resp_52cutshort']);
   });
 });
+
+describe('item lists from files', () => {
+  it("a conversation's items answer the calls of its response, in either order, and are no 'not a run' warnings", async () => {
+    for (const order of [['conversation-waiting.json', 'conversation-items.json'], ['conversation-items.json', 'conversation-waiting.json']]) {
+      const loaded = await loadRunsFromSources(order.map((name) => `${FIXTURES}/${name}`));
+      expect(loaded.warnings).toEqual([]);
+      expect(loaded.runs.map((run) => [run.id, run.status])).toEqual([['resp_31conversation', 'requires_action']]);
+      expect(loaded.runs[0]!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);
+    }
+  });
+
+  it('an item of the wrong shape is a warning naming its place; the rest still answer', async () => {
+    const {mkdtempSync, writeFileSync} = await import('node:fs');
+    const {tmpdir} = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/runlens-items-`);
+    const items = read('conversation-items.json') as {data: Array<Record<string, unknown>>};
+    items.data.unshift({type: 'function_call', id: 'fc_x', call_id: 7, name: 'get_weather', arguments: '{}'});
+    writeFileSync(`${dir}/items.json`, JSON.stringify(items));
+    const loaded = await loadRunsFromSources([`${FIXTURES}/conversation-waiting.json`, `${dir}/items.json`]);
+    expect(loaded.warnings).toEqual([{location: `${dir}/items.json`, message: 'field data[0].call_id: Invalid input: expected string'}]);
+    expect(loaded.runs[0]!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);
+  });
+});

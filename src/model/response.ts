@@ -36,6 +36,21 @@ export function looksLikeResponse(value: unknown): value is Record<string, unkno
   return isObject(value) && value['object'] === 'response';
 }
 
+/** The `type`s of Responses API items (output, input and conversation items) that lists hold. */
+const ITEM_TYPES: ReadonlySet<string> = new Set([
+  'message', 'function_call', 'function_call_output', 'mcp_approval_request', 'mcp_approval_response', 'mcp_call', 'mcp_list_tools',
+  'reasoning', 'web_search_call', 'file_search_call', 'computer_call', 'computer_call_output', 'code_interpreter_call',
+  'image_generation_call', 'local_shell_call', 'local_shell_call_output', 'custom_tool_call', 'custom_tool_call_output', 'item_reference',
+]);
+
+/**
+ * Whether a value is an item of a response's `input_items` or of a conversation's items: an
+ * object of a known item `type` and no `object` of its own (a `thread.message` is no item).
+ */
+export function looksLikeResponseItem(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && (value['object'] === undefined || value['object'] === 'conversation.item') && typeof value['type'] === 'string' && ITEM_TYPES.has(value['type']);
+}
+
 /** Reads fields one by one, recording a problem by path for each of the wrong type. */
 class Fields {
   readonly problems: FieldProblem[] = [];

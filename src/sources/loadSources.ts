@@ -315,6 +315,10 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     warnings.push(...parsed.warnings);
     for (const run of parsed.runs) collection.add(run);
     parsed.runs.length = 0;
+    if (parsed.items) {
+      collection.addItems(parsed.items);
+      parsed.items.length = 0;
+    }
     parsed.warnings.length = 0;
   };
   const report = async (file: string | null, bytesInFile: number) => {

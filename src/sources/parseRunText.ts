@@ -1,6 +1,8 @@
 import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {looksLikeResponseItem, normalizeResponseItems} from '../model/response.js';
+import type {ResponseItem} from '../model/responseItem.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
@@ -25,6 +27,11 @@ export function formatWarning(warning: LoadWarning): string {
 export interface ParsedRuns {
   runs: Run[];
   warnings: LoadWarning[];
+  /**
+   * Responses API items met in lists (a response's input items, a conversation's items): they
+   * answer the calls of responses loaded (see responseWaits.ts). Absent when there were none.
+   */
+  items?: ResponseItem[];
 }
 
 /** Whether a file name says JSON Lines (`runs.jsonl`, `runs.ndjson.gz`). */
@@ -70,6 +77,12 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
  */
 export function collectRunItem(candidate: unknown, file: string, label: string, out: ParsedRuns, line?: number): void {
   const where = line === undefined ? file : `${file}:${line}`;
+  if (looksLikeResponseItem(candidate)) {
+    const {items, problems} = normalizeResponseItems([candidate], label);
+    for (const problem of problems) out.warnings.push({location: where, message: `field ${problem.field.replace(/\.0(?=\.|$)/, '')}: ${problem.message}`});
+    (out.items ??= []).push(...items);
+    return;
+  }
   if (!looksLikeRun(candidate)) {
     out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
     return;
