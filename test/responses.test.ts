@@ -217,3 +217,38 @@ describe('item lists from files', () => {
     expect(loaded.runs[0]!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);
   });
 });
+
+describe('print mode over responses (runCli)', () => {
+  async function cli(argv: string[], stdinText?: string) {
+    const {runCli} = await import('../src/cli/main.js');
+    const {OutputCollector} = await import('./helpers/outputCollector.js');
+    const {Readable} = await import('node:stream');
+    const stdout = new OutputCollector(false, undefined);
+    const stderr = new OutputCollector(false, undefined);
+    const stdin = Object.assign(Readable.from(stdinText === undefined ? [] : [Buffer.from(stdinText)]), {isTTY: stdinText === undefined});
+    const code = await runCli({argv, env: {RUNLENS_NOW: '2026-12-02T22:30:00Z'}, stdin, stdout, stderr, now: () => Date.parse('2026-12-02T22:30:00Z')});
+    return {code, stdout: stdout.text, stderr: stderr.text};
+  }
+
+  it('streaming list of JSON Lines answers a response by a later line of its chain or by an item line', async () => {
+    const conversation = JSON.stringify(read('conversation-waiting.json'));
+    const answer = JSON.stringify({type: 'function_call_output', call_id: 'call_lisbon', output: '19'});
+    const approval = JSON.stringify({type: 'mcp_approval_response', approval_request_id: 'mcpr_31', approve: true});
+    const chain = readFileSync(`${FIXTURES}/answered-chain.jsonl`, 'utf8');
+    const result = await cli(['list', '-'], `${conversation}\n${answer}\n${approval}\n${chain}`);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n').map((line) => line.split('\t')).map((fields) => [fields[0], fields[1], fields[10]])).toEqual([
+      ['resp_31conversation', 'completed', 'response'],
+      ['resp_11answered', 'completed', 'response'],
+      ['resp_12final', 'completed', 'response'],
+    ]);
+  });
+
+  it('stuck --exit-status exits 8 for a waiting response and names its calls', async () => {
+    const result = await cli(['stuck', `${FIXTURES}/waiting-chain.json`, '--exit-status', '--json']);
+    expect(result.code).toBe(8);
+    const stuck = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    expect(stuck.map((entry) => [entry['id'], entry['kind'], entry['pending_functions']])).toEqual([['resp_02chainwaits', 'response', ['get_weather', 'get_weather']]]);
+    expect((stuck[0]!['continuing_request'] as {previous_response_id: string}).previous_response_id).toBe('resp_02chainwaits');
+  });
+});

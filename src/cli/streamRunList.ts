@@ -398,6 +398,10 @@ async function surveySources(sources: readonly string[], context: StreamListCont
           survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
           survey.waits.note(run);
         }
+        if (parsed.items) {
+          survey.waits.noteItems(parsed.items);
+          parsed.items.length = 0;
+        }
         parsed.runs.length = 0;
         parsed.warnings.length = 0;
         return true;
@@ -552,6 +556,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
         parsed.runs.length = 0;
+        // Items were noted by the first read, where they could still answer a response read before them.
+        if (parsed.items) parsed.items.length = 0;
         return going;
       },
       admitterFor(prefilter, survey, unit),
