@@ -252,3 +252,21 @@ describe('print mode over responses (runCli)', () => {
     expect((stuck[0]!['continuing_request'] as {previous_response_id: string}).previous_response_id).toBe('resp_02chainwaits');
   });
 });
+
+describe('the thread view groups responses', () => {
+  it('by conversation, else by previous_response_id chain, the waiting one marked', async () => {
+    const {groupRunsByThread, threadsPane} = await import('../src/stats/threads.js');
+    const loaded = await loadRunsFromSources([`${FIXTURES}/waiting-chain.json`, `${FIXTURES}/answered-chain.jsonl`, `${FIXTURES}/conversation-waiting.json`]);
+    const groups = groupRunsByThread(loaded.runs);
+    expect(groups.map((group) => [group.kind, group.threadId, group.runs.map((run) => run.id)])).toEqual([
+      ['conversation', 'conversation conv_689667905b048191b4740501625afd940c7533ace33a2dab', ['resp_31conversation']],
+      ['chain', 'chain resp_11answered', ['resp_12final', 'resp_11answered']],
+      ['chain', 'chain resp_01chainstart', ['resp_02chainwaits', 'resp_01chainstart']],
+    ]);
+    const pane = threadsPane(loaded.runs, {width: 120, nowSeconds: 1796250000});
+    const text = pane.flatMap((block) => (block.kind === 'lines' ? block.lines : [])).map((line) => line.map((segment) => segment.text).join('')).join('\n');
+    expect(text).toContain('chain from resp_01chainstart  2 responses  waits for tool outputs: resp_02chainwaits');
+    expect(text).toMatch(/▶ +! +resp_02chainwaits/);
+    expect(text).toContain('0 threads  none locked');
+  });
+});
