@@ -270,3 +270,14 @@ describe('the thread view groups responses', () => {
     expect(text).toContain('0 threads  none locked');
   });
 });
+
+describe('the terminal UI actions on a response', () => {
+  it('o and c say how a response is continued or cancelled instead of sending anything', async () => {
+    const {runActionsReducer, RESPONSE_ACTIONS_IN_CLI} = await import('../src/store/runActions.js');
+    const run = {...byId(settleResponses(chain()), 'resp_02chainwaits'), source: {file: 'api:resp_02chainwaits'}};
+    const update = runActionsReducer({canAct: true, confirm: null, actionInFlight: null, flash: null}, {type: 'askCancel', run});
+    expect(update.effects).toEqual([]);
+    expect(update.state.flash).toBe(RESPONSE_ACTIONS_IN_CLI);
+    expect(update.state.confirm).toBeNull();
+  });
+});

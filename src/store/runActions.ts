@@ -33,6 +33,8 @@ export type RunActionAction =
 
 /** Actions need a run read from an API thread. */
 export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
+/** Why `o` and `c` do nothing on a response. */
+export const RESPONSE_ACTIONS_IN_CLI = 'a response is continued with runlens submit resp_… (y copies the request) and cancelled with runlens cancel';
 
 /** The footer's y/n question for a pending cancel (submits are confirmed on the review screen). */
 export function confirmPrompt(pending: PendingAction): string {
@@ -41,6 +43,8 @@ export function confirmPrompt(pending: PendingAction): string {
 
 /** Why no action can be sent on this run now, as a footer line; null when one can. */
 export function whyNotAct(state: RunActionState, run: Run): string | null {
+  // The TUI's actions go to threads; a response is continued or cancelled from the command line.
+  if (run.kind === 'response') return RESPONSE_ACTIONS_IN_CLI;
   if (!state.canAct || !run.source.file.startsWith('api:') || !run.threadId) return ACTIONS_NEED_API;
   if (state.actionInFlight) return refusedInFlight(state.actionInFlight);
   return null;
