@@ -346,7 +346,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
 
     it('the continuing request (previous_response_id and function_call_output items) and cancel conform', async () => {
       const {ResponsesApi} = await import('../src/sources/api/responsesApi.js');
-      const {normalizeRun} = await import('../src/model/normalize.js');
+      const {normalizeResponse: normalizeRun} = await import('../src/model/response.js');
       const {continuingResponseBody} = await import('../src/triage/unstick.js');
       const [waitingRaw] = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/responses/waiting-chain.json'), 'utf8')) as Array<Record<string, unknown>>;
       const waiting = normalizeRun(waitingRaw!, {file: 'waiting-chain.json'});

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {normalizeRun} from '../src/model/normalize.js';
+import {normalizeResponse as normalizeRun} from '../src/model/response.js';
 import {normalizeResponseItems} from '../src/model/response.js';
 import {settleResponses} from '../src/model/responseWaits.js';
 import type {Run} from '../src/model/run.js';
@@ -213,7 +213,7 @@ describe('item lists from files', () => {
     items.data.unshift({type: 'function_call', id: 'fc_x', call_id: 7, name: 'get_weather', arguments: '{}'});
     writeFileSync(`${dir}/items.json`, JSON.stringify(items));
     const loaded = await loadRunsFromSources([`${FIXTURES}/conversation-waiting.json`, `${dir}/items.json`]);
-    expect(loaded.warnings).toEqual([{location: `${dir}/items.json`, message: 'field data[0].call_id: Invalid input: expected string'}]);
+    expect(loaded.warnings).toEqual([{location: `${dir}/items.json`, message: 'item fc_x: field call_id: Invalid input: expected string'}]);
     expect(loaded.runs[0]!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);
   });
 });
@@ -279,5 +279,21 @@ describe('the terminal UI actions on a response', () => {
     expect(update.effects).toEqual([]);
     expect(update.state.flash).toBe(RESPONSE_ACTIONS_IN_CLI);
     expect(update.state.confirm).toBeNull();
+  });
+});
+
+describe('the kinds table', () => {
+  it('reads a response by its object, and an input or conversation item by its type, beside the runs', async () => {
+    const {itemKindOf} = await import('../src/model/itemKinds.js');
+    expect(itemKindOf(read('conversation-waiting.json'))).toMatchObject({key: 'runs', noun: 'response'});
+    expect(itemKindOf({type: 'function_call_output', call_id: 'call_1', output: 'x'})).toMatchObject({key: 'responseItems'});
+    expect(itemKindOf({type: 'message', role: 'user', content: []})).toMatchObject({key: 'responseItems'});
+    expect(itemKindOf({type: 'a_kind_nobody_knows'})).toBeNull();
+    const loaded = await loadRunsFromSources([`${FIXTURES}/conversation-items.json`, `${FIXTURES}/conversation-waiting.json`]);
+    expect(loaded.responseItems?.map((item) => [item.type, item.id])).toEqual([
+      ['message', 'msg_40'],
+      ['function_call', 'fc_31'],
+      ['function_call_output', 'fco_41'],
+    ]);
   });
 });

@@ -1,6 +1,5 @@
 import {z} from 'zod';
 import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
-import {looksLikeResponse, normalizeResponse} from './response.js';
 import {buildSearchText, knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
@@ -278,8 +277,7 @@ export function looksLikeRun(value: unknown): value is Record<string, unknown> {
   // A PowerShell object names the same fields in PascalCase (see powershell.ts).
   const pascal = isPascalCaseObject(record);
   const object = record[pascal ? 'Object' : 'object'];
-  // A Responses API response is read as a run too (see response.ts).
-  if (object === 'thread.run' || object === 'response') return true;
+  if (object === 'thread.run') return true;
   // Some self-hosted servers send an empty or missing `object`; a run id and a status are enough.
   if (object === undefined || object === null || object === '') {
     const id = record[pascal ? 'Id' : 'id'];
@@ -447,7 +445,6 @@ function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): s
   return name ? `${format.type} (${name})` : format.type;
 }
 
-
 /**
  * Turns a run object (already known to be a run, see `looksLikeRun`) into a `Run`.
  * Never throws. `fallbackId` names a run whose `id` is missing or not a string. A PowerShell
@@ -455,8 +452,6 @@ function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): s
  * renamed copy and `asRead` the object as read.
  */
 export function normalizeRun(input: Record<string, unknown>, source: SourceLocation, fallbackId?: string): Run {
-  // The one place a response takes its own reader: every source reads runs through here.
-  if (looksLikeResponse(input)) return normalizeResponse(input, source, fallbackId);
   const pascal = isPascalCaseObject(input);
   const raw = pascal ? renamePascalCase(input) : input;
   const reader = new FieldReader(raw);

@@ -31,6 +31,14 @@ export const DOCUMENTED_RESPONSE_FIELDS: ReadonlySet<string> = new Set([
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
+/** An item read from an item list (input items, conversation items): a side kind of ITEM_KINDS. */
+export interface LoadedResponseItem extends ResponseItem {
+  /** The item's id, or where it was when it has none. */
+  id: string;
+  source: SourceLocation;
+  problems: FieldProblem[];
+}
+
 /** Whether a parsed JSON value is a Responses API `response` object. */
 export function looksLikeResponse(value: unknown): value is Record<string, unknown> {
   return isObject(value) && value['object'] === 'response';
@@ -135,15 +143,26 @@ function put(item: ResponseItem, key: 'role' | 'callId' | 'name' | 'arguments' |
   if (value !== null) item[key] = value;
 }
 
+/**
+ * One item of an item list as a side item (see itemKinds.ts): its fields' problems by their names
+ * (`call_id`), its id or `fallbackId`. Never throws.
+ */
+export function normalizeResponseItem(record: Record<string, unknown>, source: SourceLocation, fallbackId: string): LoadedResponseItem {
+  const fields = new Fields({});
+  const item = readItem(record, '', fields)!;
+  return {...item, id: item.id ?? fallbackId, source, problems: fields.problems};
+}
+
 function readItem(value: unknown, path: string, fields: Fields): ResponseItem | null {
+  const sub = (field: string) => (path ? `${path}.${field}` : field);
   const item = fields.object(path, value);
   if (!item) {
     if (value === null) fields.problems.push({field: path, message: 'Invalid input: expected object, received null'});
     return null;
   }
-  const type = fields.string(`${path}.type`, item['type']) ?? (typeof item['role'] === 'string' ? 'message' : 'unknown');
-  const out: ResponseItem = {type, id: fields.string(`${path}.id`, item['id']), status: fields.string(`${path}.status`, item['status'])};
-  const text = (field: string) => fields.string(`${path}.${field}`, item[field]);
+  const type = fields.string(sub('type'), item['type']) ?? (typeof item['role'] === 'string' ? 'message' : 'unknown');
+  const out: ResponseItem = {type, id: fields.string(sub('id'), item['id']), status: fields.string(sub('status'), item['status'])};
+  const text = (field: string) => fields.string(sub(field), item[field]);
   switch (type) {
     case 'message':
       put(out, 'role', text('role'));
@@ -175,7 +194,7 @@ function readItem(value: unknown, path: string, fields: Fields): ResponseItem | 
       break;
     }
     case 'reasoning':
-      out.summary = fields.array(`${path}.summary`, item['summary']).flatMap((part) => (isObject(part) && typeof part['text'] === 'string' ? [part['text']] : []));
+      out.summary = fields.array(sub('summary'), item['summary']).flatMap((part) => (isObject(part) && typeof part['text'] === 'string' ? [part['text']] : []));
       break;
     default:
       break;

@@ -18,10 +18,12 @@
  */
 import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
+import {normalizeResponse} from '../model/response.js';
 import type {Run} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
-import type {LoadWarning, ParsedRuns} from './parseRunText.js';
+import type {ParsedItems} from '../model/itemKinds.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 import {isResponseEventName, ResponseStreamAssembler, responseEventType} from './responseStream.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
@@ -128,7 +130,7 @@ function describeStreamError(value: unknown, text: string): string {
  * Reads an SSE transcript into `out`: each run once, in the order first seen, in the state of its
  * last run event (its source line is that event's). Never throws.
  */
-export function parseSseTranscript(text: string, file: string, out: ParsedRuns): SseTranscriptSummary {
+export function parseSseTranscript(text: string, file: string, out: ParsedItems): SseTranscriptSummary {
   const summary: SseTranscriptSummary = {events: 0, runEvents: 0, skipped: {}, done: false, elidedLines: 0};
   const latest = new Map<string, Run>();
   // Warnings in line order; those about a run's fields belong to one state of it and are dropped
@@ -146,13 +148,17 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
   // Responses API events are put back together into their responses (responseStream.ts), read at the end.
   const responses = new ResponseStreamAssembler();
 
-  const readRun = (event: PendingEvent | number, name: string, value: unknown) => {
-    const line = typeof event === 'number' ? event : event.dataLines[0] ?? event.line;
+  const readRun = (event: PendingEvent, name: string, value: unknown) => {
+    const line = event.dataLines[0] ?? event.line;
     if (!looksLikeRun(value)) {
       warn(line, `${name} data is ${describeNonRun(value)}, not a run; skipped`);
       return;
     }
     const run = normalizeRun(value, {file, line}, `(no id) ${file}:${line}`);
+    keep(run, line);
+  };
+  /** A run state read: its field problems and notes said, and it is the latest of its id. */
+  const keep = (run: Run, line: number) => {
     summary.runEvents += 1;
     for (const problem of run.problems) warn(line, `${run.id}: field ${problem.field}: ${problem.message}`, run);
     if (run.notes) warnings.push({notesOf: run, location: `${file}:${line}`});
@@ -287,7 +293,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedRuns):
   }
   // A transcript saved without the final blank line still ends its last event.
   if (pending) dispatch(pending);
-  for (const response of responses.finish()) readRun(response.line, 'response event', response.raw);
+  for (const response of responses.finish()) keep(normalizeResponse(response.raw, {file, line: response.line}, `(no id) ${file}:${response.line}`), response.line);
 
   const kept = new Set(latest.values());
   for (const entry of warnings) {

@@ -3,7 +3,7 @@
  * once as an effect, and the one in flight, during which a second is refused.
  */
 import {keyText} from '../keys.js';
-import type {Run} from '../model/run.js';
+import {sourceKindOf, type Run} from '../model/run.js';
 import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
 
 /** The action types live beside the effect that sends them. */
@@ -45,7 +45,7 @@ export function confirmPrompt(pending: PendingAction): string {
 export function whyNotAct(state: RunActionState, run: Run): string | null {
   // The TUI's actions go to threads; a response is continued or cancelled from the command line.
   if (run.kind === 'response') return RESPONSE_ACTIONS_IN_CLI;
-  if (!state.canAct || !run.source.file.startsWith('api:') || !run.threadId) return ACTIONS_NEED_API;
+  if (!state.canAct || sourceKindOf(run.source) !== 'api' || !run.threadId) return ACTIONS_NEED_API;
   if (state.actionInFlight) return refusedInFlight(state.actionInFlight);
   return null;
 }

@@ -4,12 +4,14 @@
  * cancel a background one). Errors are ApiSourceError with one line, as for the Assistants API.
  */
 import type OpenAI from 'openai';
-import type {ResponseItem} from '../../model/responseItem.js';
-import {normalizeResponseItems} from '../../model/response.js';
+import {looksLikeResponseItem, normalizeResponseItem, type LoadedResponseItem} from '../../model/response.js';
 import {isFinalStatus, type Run} from '../../model/run.js';
 import type {ContinuingResponseBody} from '../../triage/unstick.js';
 import {RunCollection} from '../loadSources.js';
-import {collectRuns, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
+import {collectRuns} from '../parseRunText.js';
+import {markSourceKind} from '../sourceKind.js';
+import {emptyItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import type {ApiClient, ApiConnectionOptions, Env, ResolvedConnection} from './apiClient.js';
 import {toApiSourceError, UnexpectedResponseError, type ApiErrorContext, type ApiOperation} from './apiErrors.js';
 import {checkJsonResponse, listAll, sessionClient, type CursorPageLike} from './assistantsApi.js';
@@ -27,7 +29,7 @@ export function responseSourceLabel(id: string): string {
 
 /** Items of a list, normalized, with the warnings about it and the responses its items name. */
 export interface ListedItems {
-  items: ResponseItem[];
+  items: LoadedResponseItem[];
   warnings: LoadWarning[];
   /** `response_id` of items, where a server writes one: the responses a conversation holds. */
   responseIds: string[];
@@ -86,9 +88,17 @@ export class ResponsesApi {
       const id = (item as {response_id?: unknown} | null)?.response_id;
       return typeof id === 'string' ? [id] : [];
     }))];
-    const {items, problems} = normalizeResponseItems(listed.items, 'data');
     const warnings: LoadWarning[] = listed.warnings.map((message) => ({location: label, message}));
-    for (const problem of problems) warnings.push({location: label, message: `field ${problem.field}: ${problem.message}`});
+    const items: LoadedResponseItem[] = [];
+    listed.items.forEach((raw, index) => {
+      if (!looksLikeResponseItem(raw)) {
+        warnings.push({location: label, message: `data[${index}] is no item of a known type; skipped`});
+        return;
+      }
+      const item = normalizeResponseItem(raw, {kind: 'api', file: label}, `(no id) ${label} data[${index}]`);
+      for (const problem of item.problems) warnings.push({location: label, message: `item ${item.id}: field ${problem.field}: ${problem.message}`});
+      items.push(item);
+    });
     if (listed.truncated) warnings.push({location: label, message: `more than ${limit} items; the first ${limit} were read`});
     return {items, warnings, responseIds};
   }
@@ -125,9 +135,9 @@ export class ResponsesApi {
 }
 
 function runOf(value: unknown, label: string): Run {
-  const out: ParsedRuns = {runs: [], warnings: []};
+  const out = emptyItems();
   collectRuns(value, label, undefined, out);
-  const run = out.runs[0];
+  const run = markSourceKind(out, 'api').runs[0];
   if (!run || run.kind !== 'response') throw new UnexpectedResponseError('answered with something that is not a response');
   return run;
 }
@@ -191,7 +201,7 @@ export async function loadResponsesFromApi(options: ResponsesLoadOptions): Promi
       collection.add(run);
       const items = await api.inputItems(id, options.itemLimit);
       warnings.push(...items.warnings);
-      collection.addItems(items.items);
+      for (const item of items.items) collection.addSide('responseItems', item);
       return run;
     } catch (error) {
       fail(responseSourceLabel(id), error);
@@ -213,7 +223,7 @@ export async function loadResponsesFromApi(options: ResponsesLoadOptions): Promi
     try {
       const listed = await api.conversationItems(conversationId, options.itemLimit);
       warnings.push(...listed.warnings);
-      collection.addItems(listed.items);
+      for (const item of listed.items) collection.addSide('responseItems', item);
       // OpenAI's items name no response; the items still answer the calls of the responses given with --response.
       if (listed.responseIds.length === 0) {
         warnings.push({location: `${responseSourceLabel(conversationId)}/items`, message: `${listed.items.length} item${listed.items.length === 1 ? '' : 's'} read, none naming its response: give the conversation's responses with --response ID`});
