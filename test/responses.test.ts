@@ -297,3 +297,65 @@ describe('the kinds table', () => {
     ]);
   });
 });
+
+describe('loadResponsesFromApi (the SDK over a stub fetch)', () => {
+  const chainRaw = () => (read('waiting-chain.json') as Array<Record<string, unknown>>).map((raw) => ({...raw}));
+  /** A stub server: each response by id, its input items in pages of `pageSize`; every request recorded. */
+  function stub(pageSize: number, inputItems: Record<string, unknown[]>) {
+    const [second, first] = chainRaw();
+    const responses: Record<string, unknown> = {resp_01chainstart: first, resp_02chainwaits: second};
+    const requests: string[] = [];
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), {status, headers: {'content-type': 'application/json'}});
+    const fetchStub = (async (input: string | URL | Request) => {
+      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      requests.push(`${url.pathname}${url.search}`);
+      const items = /^\/v1\/responses\/([^/]+)\/input_items$/.exec(url.pathname);
+      if (items) {
+        const all = inputItems[items[1]!] ?? [];
+        const after = url.searchParams.get('after');
+        const start = after ? all.findIndex((item) => (item as {id: string}).id === after) + 1 : 0;
+        const data = all.slice(start, start + pageSize);
+        return json({object: 'list', data, first_id: null, last_id: null, has_more: start + pageSize < all.length});
+      }
+      const one = /^\/v1\/responses\/([^/]+)$/.exec(url.pathname);
+      if (one && responses[one[1]!]) return json(responses[one[1]!]);
+      return json({error: {message: 'No response found', type: 'invalid_request_error'}}, 404);
+    }) as typeof fetch;
+    return {fetchStub, requests};
+  }
+
+  it('reads a response, its input items page by page, and its chain back; the items settle what they answer', async () => {
+    const {loadResponsesFromApi} = await import('../src/sources/api/responsesApi.js');
+    const answer = [
+      {type: 'message', id: 'msg_in', role: 'user', content: [{type: 'input_text', text: 'and Rome?'}]},
+      {type: 'function_call_output', id: 'fco_rome', call_id: 'call_rome', output: '21'},
+      {type: 'function_call_output', id: 'fco_paris', call_id: 'call_paris', output: '14'},
+    ];
+    const {fetchStub, requests} = stub(2, {resp_02chainwaits: answer});
+    const loaded = await loadResponsesFromApi({connection: {baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: fetchStub}, env: {OPENAI_API_KEY: 'sk-test'}, responses: ['resp_02chainwaits'], conversations: []});
+    expect(loaded.failures).toEqual([]);
+    expect(requests.map((request) => request.replace(/\?.*$/, (query) => (query.includes('after=') ? '?…after' : '?…')))).toEqual([
+      '/v1/responses/resp_02chainwaits',
+      '/v1/responses/resp_02chainwaits/input_items?…',
+      '/v1/responses/resp_02chainwaits/input_items?…after',
+      '/v1/responses/resp_01chainstart',
+      '/v1/responses/resp_01chainstart/input_items?…',
+    ]);
+    expect(loaded.runs.map((run) => [run.id, run.status, run.source.kind])).toEqual([
+      ['resp_02chainwaits', 'requires_action', 'api'],
+      ['resp_01chainstart', 'completed', 'api'],
+    ]);
+    expect(byId(loaded.runs, 'resp_02chainwaits').requiredAction!.toolCalls.map((call) => call.id)).toEqual(['call_oslo']);
+  });
+
+  it('a watch tick reads only the responses not yet final; a missing one is a warning naming it', async () => {
+    const {loadResponsesFromApi} = await import('../src/sources/api/responsesApi.js');
+    const {fetchStub, requests} = stub(100, {});
+    const known = settleResponses(chain());
+    const loaded = await loadResponsesFromApi({connection: {baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0, fetch: fetchStub}, env: {OPENAI_API_KEY: 'sk-test'}, responses: ['resp_01chainstart', 'resp_missing'], conversations: [], known});
+    expect(requests).toEqual(['/v1/responses/resp_missing']);
+    expect(loaded.runs.map((run) => run.id)).toEqual(['resp_01chainstart']);
+    expect(loaded.warnings.map((warning) => warning.location)).toEqual(['api:resp_missing']);
+    expect(loaded.warnings[0]!.message).toMatch(/response resp_missing not found at 127\.0\.0\.1:9 \(HTTP 404\)/);
+  });
+});
