@@ -360,6 +360,13 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       expect(result.map((run) => run.kind)).toEqual(['response', 'response']);
     });
 
+    it('submit resp_…: the response retrieved (conforming), and refused as the mock answers one that waits for nothing', async () => {
+      const {result, made} = await recorded(() => cli(['submit', RESPONSE, '--output', 'call_x=1', '--base-url', baseUrl, '--max-retries', '0']));
+      expectConforming(made, [['GET', new RegExp(`^/responses/${RESPONSE}$`)]]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/not requires_action; nothing submitted/);
+    });
+
     it('Prism refuses a continuing request with fields of the wrong type: the check is live for responses too', async () => {
       const headers = {Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json'};
       const response = await fetch(`${prismUrl}/responses`, {method: 'POST', headers, body: JSON.stringify({model: 'gpt-4.1', previous_response_id: 42, temperature: 'hot', input: [{type: 'function_call_output', output: 'x'}]})});

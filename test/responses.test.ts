@@ -272,13 +272,34 @@ describe('the thread view groups responses', () => {
 });
 
 describe('the terminal UI actions on a response', () => {
-  it('o and c say how a response is continued or cancelled instead of sending anything', async () => {
-    const {runActionsReducer, RESPONSE_ACTIONS_IN_CLI} = await import('../src/store/runActions.js');
-    const run = {...byId(settleResponses(chain()), 'resp_02chainwaits'), source: {file: 'api:resp_02chainwaits'}};
-    const update = runActionsReducer({canAct: true, confirm: null, actionInFlight: null, flash: null}, {type: 'askCancel', run});
-    expect(update.effects).toEqual([]);
-    expect(update.state.flash).toBe(RESPONSE_ACTIONS_IN_CLI);
-    expect(update.state.confirm).toBeNull();
+  it('c asks to cancel a response read from the API; read from a file, o and c say what they need', async () => {
+    const {runActionsReducer, RESPONSE_ACTIONS_NEED_API} = await import('../src/store/runActions.js');
+    const waiting = byId(settleResponses(chain()), 'resp_02chainwaits');
+    const state = {canAct: true, confirm: null, actionInFlight: null, flash: null};
+    const fromApi = runActionsReducer(state, {type: 'askCancel', run: {...waiting, source: {kind: 'api', file: 'api:resp_02chainwaits'}}});
+    expect(fromApi.state.confirm).toEqual({kind: 'cancel', runId: 'resp_02chainwaits', threadId: '', body: null});
+    const fromFile = runActionsReducer(state, {type: 'askCancel', run: waiting});
+    expect(fromFile.effects).toEqual([]);
+    expect(fromFile.state.flash).toBe(RESPONSE_ACTIONS_NEED_API);
+    expect(fromFile.state.confirm).toBeNull();
+  });
+
+  it('the output form opens on a waiting response, and its review is the continuing POST /responses', async () => {
+    const {openOutputForm, outputFormBody} = await import('../src/store/outputForm.js');
+    const {outputReviewLines} = await import('../src/panes/outputReview.js');
+    const waiting = byId(settleResponses(chain()), 'resp_02chainwaits');
+    const form = openOutputForm(waiting);
+    if (typeof form === 'string') throw new Error(form);
+    expect(form.calls.map((call) => call.id)).toEqual(['call_rome', 'call_oslo']);
+    const filled = {...form, values: ['{"t":21}', '{"t":3}']};
+    const text = outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(filled), baseUrl: 'http://127.0.0.1:4010/v1', response: waiting})
+      .map((line) => line.map((segment) => segment.text).join(''))
+      .join('\n');
+    expect(text).toContain('POST http://127.0.0.1:4010/v1/responses');
+    expect(text).toContain('"previous_response_id": "resp_02chainwaits"');
+    expect(text).toContain('"call_id": "call_oslo"');
+    expect(text).toContain('"output": "{\\"t\\":3}"');
+    expect(openOutputForm(byId(settleResponses(chain()), 'resp_01chainstart'))).toMatch(/resp_01chainstart is completed: only a run in requires_action takes tool outputs/);
   });
 });
 

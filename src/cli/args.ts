@@ -268,7 +268,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const api: ApiFlags = {
     threads: values.thread ?? [],
     runId: values.run ?? null,
-    responses: values.response ?? [],
+    // submit and cancel of a response act on it alone: it is the API source.
+    responses: (command === 'submit' || command === 'cancel') && runId?.startsWith('resp_') ? [runId] : values.response ?? [],
     conversations: values.conversation ?? [],
     profile: values.profile ?? null,
     baseUrl: values['base-url'] ?? null,

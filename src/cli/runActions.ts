@@ -7,7 +7,7 @@
 import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
 import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
-import {continuingResponseBody, type ToolOutput} from '../triage/unstick.js';
+import type {ToolOutput} from '../triage/unstick.js';
 import type {ApiConnectionOptions} from '../sources/api/apiClient.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
@@ -104,8 +104,8 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
   const runId = options.runId!;
   // Outputs first: a bad flag or file is refused before any request.
   const outputs = options.command === 'submit' ? collectOutputs(options) : [];
-  // A response is named by its id alone: no thread or profile threads needed.
-  const {request} = await resolveCliApiRequest(isResponseId(runId) ? {...options, api: {...options.api, responses: [runId]}} : options, io);
+  // A response is named by its id alone (args.ts makes it the API source): no thread needed.
+  const {request} = await resolveCliApiRequest(options, io);
   if (isResponseId(runId)) return actOnResponse(runId, outputs, request.connection, options, io);
   const api = createAssistantsApi(request.connection, io.env);
 
@@ -134,20 +134,15 @@ function isResponseId(id: string): boolean {
  * background responses only, as the API says.
  */
 async function actOnResponse(responseId: string, outputs: readonly ToolOutput[], connection: ApiConnectionOptions, options: CliOptions, io: CliIo): Promise<number> {
-  const {ResponsesApi} = await import('../sources/api/responsesApi.js');
+  const {ResponsesApi, cancelBackgroundResponse, continueWaitingResponse} = await import('../sources/api/responsesApi.js');
   const api = ResponsesApi.create(connection, io.env);
-  const before = await api.retrieve(responseId);
   if (options.command === 'cancel') {
-    if (before.response?.background !== true) throw new ActionError(`response ${safeInline(responseId)} is not a background response: only those can be cancelled; nothing sent`);
-    const after = await api.cancel(responseId);
+    const after = await cancelBackgroundResponse(api, responseId);
     printRun(after, options, io, after.status === 'cancelled' ? ' (cancelled)' : '');
     return EXIT_OK;
   }
-  // The calls a response waits for are those no later response answered: retrieve settles none, so it counts its own.
-  const checked = checkOutputsForRun(before, outputs);
-  const body = continuingResponseBody(before, checked)!;
-  const after = await api.createContinuing(before, body);
-  printRun(after, options, io, ` (continues ${safeInline(responseId)} with ${checked.length} output${checked.length === 1 ? '' : 's'})`);
+  const {created, answered} = await continueWaitingResponse(api, responseId, outputs);
+  printRun(created, options, io, ` (continues ${safeInline(responseId)} with ${answered} output${answered === 1 ? '' : 's'})`);
   return EXIT_OK;
 }
 

@@ -6,7 +6,9 @@
 import type OpenAI from 'openai';
 import {looksLikeResponseItem, normalizeResponseItem, type LoadedResponseItem} from '../../model/response.js';
 import {isFinalStatus, type Run} from '../../model/run.js';
-import type {ContinuingResponseBody} from '../../triage/unstick.js';
+import {continuingResponseBody, type ContinuingResponseBody, type ToolOutput} from '../../triage/unstick.js';
+import {ActionError, checkOutputsForRun} from '../../triage/toolOutputs.js';
+import {safeInline} from '../../format/sanitize.js';
 import {RunCollection} from '../loadSources.js';
 import {collectRuns} from '../parseRunText.js';
 import {markSourceKind} from '../sourceKind.js';
@@ -132,6 +134,24 @@ export class ResponsesApi {
     const value = await this.#json('cancel-response', {responseId}, () => this.#session.client.responses.cancel(responseId) as APIPromise<unknown>);
     return runOf(value, responseSourceLabel(responseId));
   }
+}
+
+/**
+ * Continues a waiting response: retrieves it, checks `outputs` against the calls it waits for (the
+ * refusals runs get: not waiting, an unknown call, a call without output), and creates the
+ * continuing response. Throws ActionError (nothing sent) or ApiSourceError; returns the new response.
+ */
+export async function continueWaitingResponse(api: ResponsesApi, responseId: string, outputs: readonly ToolOutput[]): Promise<{created: Run; answered: number}> {
+  const before = await api.retrieve(responseId);
+  const checked = checkOutputsForRun(before, outputs);
+  return {created: await api.createContinuing(before, continuingResponseBody(before, checked)!), answered: checked.length};
+}
+
+/** Cancels a background response (the API cancels no other); throws ActionError for any other, nothing sent. */
+export async function cancelBackgroundResponse(api: ResponsesApi, responseId: string): Promise<Run> {
+  const before = await api.retrieve(responseId);
+  if (before.response?.background !== true) throw new ActionError(`response ${safeInline(responseId)} is not a background response: only those can be cancelled; nothing sent`);
+  return api.cancel(responseId);
 }
 
 function runOf(value: unknown, label: string): Run {
