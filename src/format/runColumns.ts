@@ -179,8 +179,11 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
       return {text: runKind(run), tone: 'dim'};
     case 'model':
       return run.model ? {text: safeInline(run.model)} : {text: '—', tone: 'dim'};
-    case 'thread':
-      return run.threadId ? {text: safeInline(run.threadId), tone: 'dim'} : {text: '—', tone: 'dim'};
+    case 'thread': {
+      // A response's conversation is what a thread is to a run.
+      const thread = run.threadId ?? run.response?.conversationId ?? null;
+      return thread ? {text: safeInline(thread), tone: 'dim'} : {text: '—', tone: 'dim'};
+    }
     case 'created':
       return run.createdAt === null ? {text: '—', tone: 'dim'} : {text: formatRelative(run.createdAt, nowSeconds)};
     case 'duration': {

@@ -45,8 +45,11 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
       calls === null ? {text: `tool outputs: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'} : `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`,
     );
   }
-  b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
-  b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
+  // A response has neither: its chain and conversation are in its own section below.
+  if (run.kind !== 'response') {
+    b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
+    b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
+  }
   b.field('Model', run.model ? untrusted(run.model) : {text: '—', tone: 'dim'});
   if (run.kind === 'response') b.field('Kind', 'response (Responses API)');
   b.field('Source', untrusted(`${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`, 'dim'));

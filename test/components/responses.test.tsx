@@ -22,6 +22,8 @@ describe('responses in the terminal UI', () => {
     expect(waiting).toContain('9m · 2 calls · wait');
     expect(lines.find((line) => line.includes('resp_6920a1b2c3d4e5f6a7b8c9'))).toMatch(/✓ completed\s+response/);
     expect(lines.find((line) => line.includes('run_'))).toMatch(/\s+run\s+run_/);
+    // A response's conversation stands in the THREAD column.
+    expect(lines.find((line) => line.includes('resp_6920d1aa11bb22cc33dd44'))).toContain('conv_6920d0');
   });
 
   it("a response's Steps pane lists its output items, its waiting calls marked, and Action holds the continuing request", async () => {
