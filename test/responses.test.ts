@@ -393,3 +393,27 @@ describe('stats over runs and responses', () => {
     expect(stats.tokens.completionTokens).toBe(96 + 38 + run.usage!.completionTokens!);
   });
 });
+
+describe('a hostile stream transcript', () => {
+  it('an output_index of a billion, a negative content index and non-object data still read at once, with the items in order', async () => {
+    const {mkdtempSync, writeFileSync} = await import('node:fs');
+    const {tmpdir} = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/runlens-stream-`);
+    const base = {id: 'resp_hostile', object: 'response', created_at: 1796249500, status: 'in_progress', output: [], model: 'gpt-4.1'};
+    const events = [
+      {type: 'response.created', sequence_number: 0, response: base},
+      {type: 'response.output_item.added', sequence_number: 1, output_index: 1e9, item: {type: 'message', id: 'msg_far', role: 'assistant', content: []}},
+      {type: 'response.output_text.delta', sequence_number: 2, output_index: 1e9, content_index: -5, delta: 'far \u001b[2J away'},
+      {type: 'response.output_item.added', sequence_number: 3, output_index: 0, item: {type: 'function_call', id: 'fc_near', call_id: 'call_near', name: 'f', arguments: ''}},
+      {type: 'response.function_call_arguments.delta', sequence_number: 4, output_index: 0, delta: 42},
+      'just a string',
+    ];
+    writeFileSync(`${dir}/hostile.sse`, events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''));
+    const loaded = await loadRunsFromSources([`${dir}/hostile.sse`]);
+    const run = loaded.runs[0]!;
+    expect(run.response!.output.map((item) => [item.type, item.id, item.text ?? item.arguments])).toEqual([
+      ['function_call', 'fc_near', ''],
+      ['message', 'msg_far', 'far \u001b[2J away'],
+    ]);
+  });
+});

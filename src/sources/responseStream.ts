@@ -90,11 +90,12 @@ function inOrder(events: readonly StreamEvent[]): StreamEvent[] {
 function assemble(events: readonly StreamEvent[]): AssembledResponse | null {
   let state: Record<string, unknown> | null = null;
   let line = 0;
-  const items: Array<Record<string, unknown>> = [];
+  // By output_index, in a Map: an index from bad input (1e9) must not make a sparse array to walk.
+  const items = new Map<number, Record<string, unknown>>();
   const itemAt = (event: Record<string, unknown>): Record<string, unknown> | undefined => {
     const index = event['output_index'];
-    if (typeof index === 'number' && items[index]) return items[index];
-    return items.find((item) => item !== undefined && item['id'] === event['item_id']);
+    if (typeof index === 'number' && items.has(index)) return items.get(index);
+    return [...items.values()].find((item) => item['id'] === event['item_id']);
   };
   for (const event of inOrder(events)) {
     const {type, data} = event;
@@ -102,8 +103,8 @@ function assemble(events: readonly StreamEvent[]): AssembledResponse | null {
     if (LIFECYCLE.has(type) && isObject(data['response'])) {
       state = data['response'];
     } else if ((type === 'response.output_item.added' || type === 'response.output_item.done') && isObject(data['item'])) {
-      const index = typeof data['output_index'] === 'number' ? data['output_index'] : items.length;
-      items[index] = {...data['item']};
+      const index = typeof data['output_index'] === 'number' ? data['output_index'] : items.size;
+      items.set(index, {...data['item']});
     } else if (type === 'response.function_call_arguments.delta' || type === 'response.function_call_arguments.done') {
       const item = itemAt(data);
       if (!item) continue;
@@ -113,7 +114,9 @@ function assemble(events: readonly StreamEvent[]): AssembledResponse | null {
       const item = itemAt(data);
       if (!item) continue;
       const content = Array.isArray(item['content']) ? [...(item['content'] as unknown[])] : [];
-      const index = typeof data['content_index'] === 'number' ? data['content_index'] : 0;
+      const given = data['content_index'];
+      // A content index past the parts there are (bad input) adds one part rather than a sparse array.
+      const index = typeof given === 'number' && Number.isInteger(given) && given >= 0 ? Math.min(given, content.length) : 0;
       const part = isObject(content[index]) ? {...content[index]} : {type: 'output_text', text: '', annotations: []};
       if (type.endsWith('.done') && typeof data['text'] === 'string') part['text'] = data['text'];
       else if (typeof data['delta'] === 'string') part['text'] = `${typeof part['text'] === 'string' ? part['text'] : ''}${data['delta']}`;
@@ -124,6 +127,6 @@ function assemble(events: readonly StreamEvent[]): AssembledResponse | null {
   if (!state) return null;
   // The latest state's output is the truth when it has the items; a stream cut short has only what was assembled.
   const stated = Array.isArray(state['output']) ? state['output'] : [];
-  const assembled = items.filter((item) => item !== undefined);
+  const assembled = [...items.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
   return {raw: stated.length >= assembled.length ? state : {...state, output: assembled}, line};
 }
