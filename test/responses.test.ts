@@ -84,6 +84,12 @@ describe('waiting for tool outputs across what was loaded', () => {
     expect(byId(settled, 'resp_02chainwaits').requiredAction!.toolCalls.map((call) => call.id)).toEqual(['call_rome', 'call_oslo']);
   });
 
+  it('a response naming itself as its previous one still waits', () => {
+    const [waiting] = chain();
+    const selfish = normalizeRun({...waiting!.raw, previous_response_id: 'resp_02chainwaits'}, {file: 'x.json'});
+    expect(settleResponses([selfish])[0]!.status).toBe('requires_action');
+  });
+
   it('a failed later response proves nothing: the call still waits', () => {
     const [waiting, first] = chain();
     const failedNext = normalizeRun({...waiting!.raw, id: 'resp_03failed', status: 'failed', output: [], error: {code: 'server_error', message: 'boom'}}, {file: 'x.json'});

@@ -23,8 +23,10 @@ export function isWaitingResponse(run: Run): boolean {
 
 /** The response this one continues, when it proves that one's calls answered (it did not fail). */
 export function continuedResponse(run: Run): string | null {
-  if (run.kind !== 'response' || !run.response?.previousResponseId) return null;
-  return run.response.apiStatus === 'failed' ? null : run.response.previousResponseId;
+  const previous = run.kind === 'response' ? run.response?.previousResponseId : null;
+  // Naming itself (bad data) proves nothing about its own calls.
+  if (!previous || previous === run.id) return null;
+  return run.response!.apiStatus === 'failed' ? null : previous;
 }
 
 /** The index of what answers calls, kept as items and responses are loaded. */
