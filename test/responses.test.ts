@@ -1,7 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
-import {normalizeResponse as normalizeRun} from '../src/model/response.js';
-import {normalizeResponseItems} from '../src/model/response.js';
+import {normalizeResponse as normalizeRun, normalizeResponseItem} from '../src/model/response.js';
 import {settleResponses} from '../src/model/responseWaits.js';
 import type {Run} from '../src/model/run.js';
 import {isStalled} from '../src/model/runFacts.js';
@@ -98,7 +97,7 @@ describe('waiting for tool outputs across what was loaded', () => {
 
   it('a function_call_output among conversation items answers its call; an approval still waits until answered', () => {
     const run = normalizeRun(read('conversation-waiting.json') as Record<string, unknown>, {file: 'c.json'});
-    const {items} = normalizeResponseItems((read('conversation-items.json') as {data: unknown[]}).data, 'data');
+    const items = (read('conversation-items.json') as {data: Array<Record<string, unknown>>}).data.map((raw, index) => normalizeResponseItem(raw, {file: 'items.json'}, `item ${index}`));
     const [partly] = settleResponses([run], items);
     expect(partly!.status).toBe('requires_action');
     expect(partly!.requiredAction!.toolCalls.map((call) => call.id)).toEqual(['mcpr_31']);

@@ -39,11 +39,6 @@ export interface LoadedResponseItem extends ResponseItem {
   problems: FieldProblem[];
 }
 
-/** Whether a parsed JSON value is a Responses API `response` object. */
-export function looksLikeResponse(value: unknown): value is Record<string, unknown> {
-  return isObject(value) && value['object'] === 'response';
-}
-
 /** The `type`s of Responses API items (output, input and conversation items) that lists hold. */
 const ITEM_TYPES: ReadonlySet<string> = new Set([
   'message', 'function_call', 'function_call_output', 'mcp_approval_request', 'mcp_approval_response', 'mcp_call', 'mcp_list_tools',
@@ -125,17 +120,6 @@ function contentText(content: unknown): string {
     else if (typeof part['type'] === 'string') parts.push(`(${part['type']})`);
   }
   return parts.join('\n');
-}
-
-/**
- * The items of an output, input or conversation item list, each by its `type`, in order. Fields of
- * the wrong type are problems under `path` (`output.2.call_id`); an entry that is no object is a
- * problem and left out, and the rest still read.
- */
-export function normalizeResponseItems(values: readonly unknown[], path: string): {items: ResponseItem[]; problems: FieldProblem[]} {
-  const fields = new Fields({});
-  const items = values.flatMap((value, index) => readItem(value, `${path}.${index}`, fields) ?? []);
-  return {items, problems: fields.problems};
 }
 
 /** Sets an optional text field of an item only when it was read (no `undefined` keys). */
