@@ -202,8 +202,12 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   const form = state.outputForm;
   const reviewLines = useMemo(
-    () => (form?.stage === 'review' ? wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {})}), width) : null),
-    [form, actions?.baseUrl, width],
+    () => {
+      if (form?.stage !== 'review') return null;
+      const response = state.runs.find((candidate) => candidate.id === form.runId && candidate.kind === 'response');
+      return wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {}), ...(response ? {response} : {})}), width);
+    },
+    [form, actions?.baseUrl, width, state.runs],
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
   const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps});

@@ -142,7 +142,7 @@ describe('list', () => {
     expect(stdout).not.toMatch(/[✓✗○●⊘⊗◐]/);
   });
 
-  it('piped: TSV, no header, 10 fields, RFC 3339 times, no colour', async () => {
+  it('piped: TSV, no header, 11 fields (the kind last), RFC 3339 times, no colour', async () => {
     // --sort created: the newest run first (piped output is otherwise in the order read).
     const {code, stdout, stderr} = await cli(['list', 'examples', '--utc', '--sort', 'created']);
     expect(code).toBe(0);
@@ -150,7 +150,7 @@ describe('list', () => {
     expect(stdout).not.toMatch(COLOR_CODE);
     const out = lines(stdout);
     expect(out).toHaveLength(41);
-    for (const line of out) expect(line.split('\t')).toHaveLength(10);
+    for (const line of out) expect(line.split('\t')).toHaveLength(11);
     const first = out[0]!.split('\t');
     expect(first).toEqual([
       'run_TpMlggIvapmkiXatm85gyg0a',
@@ -163,6 +163,7 @@ describe('list', () => {
       '292',
       '',
       '4m · expires in 5m · 2 calls',
+      'run',
     ]);
     const completed = out.find((line) => line.startsWith('run_aIckImeWjKNt0XJJembuqWiv'))!.split('\t');
     expect(completed[6]).toMatch(/^2026-11-24T\d\d:\d\d:\d\dZ$/);
@@ -177,7 +178,7 @@ describe('list', () => {
     );
     const out = lines((await cli(['list', file])).stdout);
     expect(out).toHaveLength(1);
-    expect(out[0]!.split('\t')).toHaveLength(10);
+    expect(out[0]!.split('\t')).toHaveLength(11);
     expect(out[0]).toContain('a\\tb');
     expect(out[0]).toContain('x: one\\ntwo\\tthree');
   });
@@ -186,7 +187,7 @@ describe('list', () => {
     const {code, stdout} = await cli(['examples']);
     expect(code).toBe(0);
     expect(lines(stdout)).toHaveLength(41);
-    expect(lines(stdout)[0]!.split('\t')).toHaveLength(10);
+    expect(lines(stdout)[0]!.split('\t')).toHaveLength(11);
   });
 
   it('--json: a JSON array of the runs exactly as read', async () => {

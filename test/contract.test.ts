@@ -318,6 +318,63 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
   });
 
+  describe('the Responses API (--response, --conversation, the continuing request, cancel)', () => {
+    const RESPONSE = 'resp_contract';
+    const CONVERSATION = 'conv_contract';
+
+    it('list --response: the response and its input items, each request conforming', async () => {
+      const {result, made} = await recorded(() => cli(['list', '--json', '--response', RESPONSE, '--base-url', baseUrl, '--max-retries', '0']));
+      expect(result.code).toBe(0);
+      expect(made.length).toBeGreaterThanOrEqual(2);
+      expect(made.slice(0, 2).map(({method, path: requestPath}) => [method, requestPath])).toEqual([
+        ['GET', `/responses/${RESPONSE}`],
+        ['GET', expect.stringMatching(new RegExp(`^/responses/${RESPONSE}/input_items\\?(?=.*\\blimit=100\\b)(?=.*\\border=asc\\b)`))],
+      ]);
+      expectConforming(made, made.map(({method, path: requestPath}) => [method, new RegExp(`^${requestPath.replace(/[?.*+()[\]\\^$]/g, '\\$&')}$`)]));
+      const objects = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+      expect(objects.length).toBeGreaterThan(0);
+      expect(objects.every((object) => object['object'] === 'response')).toBe(true);
+    });
+
+    it('list --conversation: its items, paginated, conforming; items naming no response load no run, and say so', async () => {
+      const {result, made} = await recorded(() => cli(['list', '--conversation', CONVERSATION, '--base-url', baseUrl, '--max-retries', '0']));
+      expect(result.stderr).toContain(`api:${CONVERSATION}/items: `);
+      expect(result.stderr).toContain('give the conversation\'s responses with --response ID');
+      expect(made[0]).toMatchObject({method: 'GET', path: expect.stringMatching(new RegExp(`^/conversations/${CONVERSATION}/items\\?(?=.*\\blimit=100\\b)`))});
+      expectConforming(made.slice(0, 1), [['GET', new RegExp(`^/conversations/${CONVERSATION}/items\\?`)]]);
+    });
+
+    it('the continuing request (previous_response_id and function_call_output items) and cancel conform', async () => {
+      const {ResponsesApi} = await import('../src/sources/api/responsesApi.js');
+      const {normalizeResponse: normalizeRun} = await import('../src/model/response.js');
+      const {continuingResponseBody} = await import('../src/triage/unstick.js');
+      const [waitingRaw] = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/responses/waiting-chain.json'), 'utf8')) as Array<Record<string, unknown>>;
+      const waiting = normalizeRun(waitingRaw!, {file: 'waiting-chain.json'});
+      const body = continuingResponseBody(waiting, [{tool_call_id: 'call_rome', output: '{"temperature":21}'}, {tool_call_id: 'call_oslo', output: '{"temperature":3}'}])!;
+      const session = ResponsesApi.create({baseUrl, maxRetries: 0}, {OPENAI_API_KEY: KEY});
+      const {result, made} = await recorded(async () => [await session.createContinuing(waiting, body), await session.cancel(RESPONSE)] as const);
+      expectConforming(made, [
+        ['POST', /^\/responses$/],
+        ['POST', new RegExp(`^/responses/${RESPONSE}/cancel$`)],
+      ]);
+      expect(result.map((run) => run.kind)).toEqual(['response', 'response']);
+    });
+
+    it('submit resp_…: the response retrieved (conforming), and refused as the mock answers one that waits for nothing', async () => {
+      const {result, made} = await recorded(() => cli(['submit', RESPONSE, '--output', 'call_x=1', '--base-url', baseUrl, '--max-retries', '0']));
+      expectConforming(made, [['GET', new RegExp(`^/responses/${RESPONSE}$`)]]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/not requires_action; nothing submitted/);
+    });
+
+    it('Prism refuses a continuing request with fields of the wrong type: the check is live for responses too', async () => {
+      const headers = {Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json'};
+      const response = await fetch(`${prismUrl}/responses`, {method: 'POST', headers, body: JSON.stringify({model: 'gpt-4.1', previous_response_id: 42, temperature: 'hot', input: [{type: 'function_call_output', output: 'x'}]})});
+      expect(response.status).toBe(422);
+      await response.body?.cancel();
+    });
+  });
+
   describe('the check is live: Prism refuses what breaks the spec with 422', () => {
     const headers = {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2', 'Content-Type': 'application/json'};
 

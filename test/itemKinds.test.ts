@@ -42,7 +42,7 @@ describe('the table of item kinds', () => {
     expect(itemKindOf({object: 'assistant', id: 'asst_1'})).toBeNull();
     expect(itemKindOf({id: 'msg_noObject', role: 'user'})).toBeNull();
     expect(itemKindOf([1])).toBeNull();
-    expect(Object.keys(ITEM_KINDS)).toEqual(['thread.run', 'thread.run.step', 'thread.message']);
+    expect(Object.keys(ITEM_KINDS)).toEqual(['thread.run', 'thread.run.step', 'thread.message', 'response', 'conversation.item']);
   });
 });
 

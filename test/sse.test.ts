@@ -61,7 +61,9 @@ describe('isSseTranscript: which texts are transcripts', () => {
     ['a comment line before the first event', 'run.json', `: keep-alive\n${streamStart}`, true],
     ['a BOM before the first event', 'run.json', `\ufeff${streamStart}`, true],
     ['a .json file starting with data:', 'run.json', 'data: {"id":"run_1"}\n', false],
-    ['a .json file starting with event: of another stream', 'run.json', 'event: response.created\n', false],
+    ['a .json file starting with event: of another stream', 'run.json', 'event: ping\n', false],
+    ['a .json file starting with event: response. (a Responses stream)', 'run.json', 'event: response.created\n', true],
+    ['stdin starting with a Responses event as data only', '<stdin>', 'data: {"type":"response.created","sequence_number":0}\n', true],
     ['JSON Lines', 'runs.jsonl', '{"id":"run_1"}\n{"id":"run_2"}\n', false],
   ])('%s', (_what, file, text, expected) => {
     expect(isSseTranscript(text, file)).toBe(expected);

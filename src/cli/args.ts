@@ -70,6 +70,9 @@ Usage
   runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
                                       submit tool outputs to a run in requires_action (one for every pending call)
   runlens cancel RUN_ID --thread T    cancel a run
+  runlens submit resp_ID --output CALL_ID=TEXT ...
+                                      continue a waiting response (POST /responses with its function_call_outputs)
+  runlens cancel resp_ID              cancel a background response
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
@@ -82,6 +85,8 @@ Sources
 API (Azure OpenAI Assistants, self-hosted compatible servers)
   --thread ID            a thread to list runs of (repeatable; newest first, paginated to --limit, default 1000)
   --run RUN_ID           only this run (with --thread)
+  --response ID          a Responses API response, its input items and its chain back (repeatable)
+  --conversation ID      a conversation's items and the responses they name (repeatable)
   --profile NAME         a saved connection (runlens profile add NAME --base-url URL --api-key-env VAR ...)
   --base-url URL         default: $OPENAI_BASE_URL, else the profile's, else https://api.openai.com/v1
   --api-key-env VAR      the environment variable that holds the key (default OPENAI_API_KEY)
@@ -181,6 +186,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         now: {type: 'string'},
         thread: {type: 'string', multiple: true},
         run: {type: 'string'},
+        response: {type: 'string', multiple: true},
+        conversation: {type: 'string', multiple: true},
         profile: {type: 'string'},
         'base-url': {type: 'string'},
         'api-key-env': {type: 'string'},
@@ -217,7 +224,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if ((command === 'submit' || command === 'cancel') && !values.help) {
     if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
-    if (!values.thread?.length && !values.profile) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
+    // A response (`resp_…`) needs no thread: it is reached by its id alone.
+    if (!values.thread?.length && !values.profile && !rest[0]!.startsWith('resp_')) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
     runId = rest[0]!;
     sources = [];
   }
@@ -260,6 +268,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const api: ApiFlags = {
     threads: values.thread ?? [],
     runId: values.run ?? null,
+    // submit and cancel of a response act on it alone: it is the API source.
+    responses: (command === 'submit' || command === 'cancel') && runId?.startsWith('resp_') ? [runId] : values.response ?? [],
+    conversations: values.conversation ?? [],
     profile: values.profile ?? null,
     baseUrl: values['base-url'] ?? null,
     apiKeyEnv: values['api-key-env'] ?? null,

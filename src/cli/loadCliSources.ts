@@ -93,19 +93,29 @@ export async function loadCliSources(
     // A watch tick hands back each known run as the server now has it, in place of the one shown:
     // the server is the truth about its own runs, so that is not weighed by compareRunStates.
     // Between the API and files or URLs naming the same run, the rule applies as between files.
-    let loaded: ApiLoadedRuns;
-    if (known) {
-      const {pollRunsFromApi} = await import('../sources/api/pollRunsFromApi.js');
-      loaded = await pollRunsFromApi({...request, env: io.env, known});
-    } else {
-      const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
-      loaded = await loadRunsFromApi({...request, env: io.env});
+    if (request.responses || request.conversations) {
+      // Responses API: a watch tick reads again only the responses not yet final.
+      const {loadResponsesFromApi} = await import('../sources/api/responsesApi.js');
+      const responses = await loadResponsesFromApi({connection: request.connection, env: io.env, responses: request.responses ?? [], conversations: request.conversations ?? [], ...(known ? {known} : {})});
+      if (known && responses.failures[0]) keptAfterError = responses.failures[0];
+      merge({runs: responses.runs, warnings: responses.warnings, files: [], sources: []});
+      connection = responses.connection;
     }
-    if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
-    merge(loaded);
-    connection = loaded.connection;
+    if (request.threads.length > 0) {
+      let loaded: ApiLoadedRuns;
+      if (known) {
+        const {pollRunsFromApi} = await import('../sources/api/pollRunsFromApi.js');
+        loaded = await pollRunsFromApi({...request, env: io.env, known});
+      } else {
+        const {loadRunsFromApi} = await import('../sources/api/loadRunsFromApi.js');
+        loaded = await loadRunsFromApi({...request, env: io.env});
+      }
+      if (known && loaded.failures[0]) keptAfterError = loaded.failures[0].message;
+      merge(loaded);
+      connection = loaded.connection;
+      if (request.profile && loaded.runs.length > 0) settings.rememberThreads(request.profile.name, request.threads);
+    }
     labels.push(connection ? `${connection.profileName ? `${connection.profileName}: ` : ''}${connection.host}` : 'api');
-    if (request.profile && loaded.runs.length > 0) settings.rememberThreads(request.profile.name, request.threads);
   }
   return {...collection.side, runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection, ...(keptAfterError !== undefined ? {keptAfterError} : {})};
 }

@@ -6,7 +6,7 @@ import {lineToText, toneText} from '../panes/ansi.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
-import type {Run} from '../model/run.js';
+import {runKind, type Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
@@ -38,6 +38,8 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions): strin
     duration === null ? '' : String(duration),
     run.usage?.totalTokens === null || run.usage?.totalTokens === undefined ? '' : String(run.usage.totalTokens),
     runNote(run, nowSeconds).text,
+    // Last, so that scripts reading the columns before it read them as before.
+    runKind(run),
   ]
     .map(tsvField)
     .join('\t');

@@ -8,7 +8,7 @@ import {matchesQuery, searchTerms} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
 import {findStuckRuns, type StuckRun} from '../triage/stuck.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {continuingResponseBody, submitToolOutputsBody} from '../triage/unstick.js';
 import type {PrintTarget} from './printRuns.js';
 
 export interface StuckPrintOptions {
@@ -50,6 +50,7 @@ function stuckJson(stuck: StuckRun, options: StuckPrintOptions) {
       checks: report.checks.map((check) => ({name: check.name, ok: check.ok, details: check.details})),
     })),
     submit_tool_outputs: submitToolOutputsBody(run),
+    ...(run.kind === 'response' ? {kind: 'response', continuing_request: continuingResponseBody(run)} : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
 import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
 import type {ToolOutput} from '../triage/unstick.js';
+import type {ApiConnectionOptions} from '../sources/api/apiClient.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
@@ -103,7 +104,9 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
   const runId = options.runId!;
   // Outputs first: a bad flag or file is refused before any request.
   const outputs = options.command === 'submit' ? collectOutputs(options) : [];
+  // A response is named by its id alone (args.ts makes it the API source): no thread needed.
   const {request} = await resolveCliApiRequest(options, io);
+  if (isResponseId(runId)) return actOnResponse(runId, outputs, request.connection, options, io);
   const api = createAssistantsApi(request.connection, io.env);
 
   if (options.command === 'cancel') {
@@ -117,6 +120,29 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
   const body = checkOutputsForRun(run, outputs);
   const after = await api.submitToolOutputs(threadId, runId, body);
   printRun(after, options, io, ` (${body.length} tool output${body.length === 1 ? '' : 's'} submitted)`);
+  return EXIT_OK;
+}
+
+/** Whether the id names a Responses API response rather than a run: OpenAI's and compatible servers' ids start `resp_`. */
+function isResponseId(id: string): boolean {
+  return id.startsWith('resp_');
+}
+
+/**
+ * submit and cancel for a response: submit retrieves it, checks the outputs against the calls it
+ * waits for (the same refusals as for a run) and creates the continuing response; cancel is for
+ * background responses only, as the API says.
+ */
+async function actOnResponse(responseId: string, outputs: readonly ToolOutput[], connection: ApiConnectionOptions, options: CliOptions, io: CliIo): Promise<number> {
+  const {ResponsesApi, cancelBackgroundResponse, continueWaitingResponse} = await import('../sources/api/responsesApi.js');
+  const api = ResponsesApi.create(connection, io.env);
+  if (options.command === 'cancel') {
+    const after = await cancelBackgroundResponse(api, responseId);
+    printRun(after, options, io, after.status === 'cancelled' ? ' (cancelled)' : '');
+    return EXIT_OK;
+  }
+  const {created, answered} = await continueWaitingResponse(api, responseId, outputs);
+  printRun(created, options, io, ` (continues ${safeInline(responseId)} with ${answered} output${answered === 1 ? '' : 's'})`);
   return EXIT_OK;
 }
 

@@ -3,6 +3,7 @@
  * steps cache and the actions of an API session, the keyboard and the alternate screen.
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
+import type {ResponsesApi} from '../sources/api/responsesApi.js';
 import type {AssistantsApi} from '../sources/api/assistantsApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
@@ -20,6 +21,16 @@ async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Prom
   try {
     const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
     return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
+  } catch {
+    return null;
+  }
+}
+
+/** The Responses API session for the TUI's actions on responses, or null when none can be made. */
+async function responsesSession(options: CliOptions, io: CliIo): Promise<ResponsesApi | null> {
+  try {
+    const {ResponsesApi} = await import('../sources/api/responsesApi.js');
+    return ResponsesApi.create((await resolveCliApiRequest(options, io)).request.connection, io.env);
   } catch {
     return null;
   }
@@ -73,10 +84,13 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
   const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
+  // A response (resp_…) goes to the Responses API over the same connection: continued, or cancelled when in the background.
+  const responses = api && (options.api.responses?.length || options.api.conversations?.length) ? await responsesSession(options, io) : null;
   const actions = api
     ? {
-        cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
-        submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => api.submitToolOutputs(threadId, runId, outputs),
+        cancel: async (threadId: string, runId: string) => (responses && runId.startsWith('resp_') ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId)),
+        submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[]) =>
+          responses && runId.startsWith('resp_') ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
         baseUrl: api.connection.baseUrl,
       }
     : undefined;

@@ -24,6 +24,7 @@ import {Readable, type Writable} from 'node:stream';
 import {safeInline} from '../format/sanitize.js';
 import type {TimeOptions} from '../format/time.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
@@ -179,6 +180,11 @@ class CopySurvey {
   readonly copies = new Map<string, number>();
   /** The lines (`unit * LINES_PER_UNIT + line`) that hold a copy of those. */
   readonly lines = new Set<number>();
+  /**
+   * The responses continued later in the sources: a waiting response printed before its
+   * continuation is read must already be answered (see responseWaits.ts).
+   */
+  readonly waits = new ResponseWaits();
 
   note(id: string, at: number): void {
     const first = this.firstAt!.get(id);
@@ -384,7 +390,8 @@ async function surveySources(sources: readonly string[], context: StreamListCont
       reset: (block) => void (view = block),
       admits: (start, end, lineNumber) => {
         const id = leadingId(view, start, end);
-        if (id === null) return true;
+        // A response is parsed: the one it continues is told by its previous_response_id and status.
+        if (id === null || id.startsWith('resp_')) return true;
         survey.note(id, unit * LINES_PER_UNIT + lineNumber);
         return false;
       },
@@ -393,7 +400,11 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     return new JsonLinesScanner(
       (rawLine, lineNumber) => {
         parseJsonLine(rawLine, lineNumber, label, parsed);
-        for (const run of parsed.runs) survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
+        for (const run of parsed.runs) {
+          survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
+          survey.waits.note(run);
+        }
+        if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
         // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
         clearItems(parsed);
         return true;
@@ -403,7 +414,10 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     );
   };
   const noteAll = (loaded: LoadedRuns) => {
-    for (const run of loaded.runs) survey.note(run.id, NO_LINE);
+    for (const run of loaded.runs) {
+      survey.note(run.id, NO_LINE);
+      survey.waits.note(run);
+    }
   };
   let units = 0;
   for (const source of sources) {
@@ -507,7 +521,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
   const models = new Set<string | null>();
   // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
-  const print = (run: Run): boolean => {
+  const print = (read: Run): boolean => {
+    const run = survey.waits.settle(read);
     if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
     if (!printer.add(run)) done = true;
@@ -543,6 +558,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         };
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
+        // Items were noted by the first read, where they could still answer a response read before them.
         clearItems(parsed);
         return going;
       },

@@ -3,13 +3,13 @@
  * TUI list and the printed table, so both read the same and drop the same columns when narrow.
  */
 import {textPieces, textWidth} from './textWidth.js';
-import {isActiveStatus, pendingCallCount, type Run} from '../model/run.js';
+import {isActiveStatus, pendingCallCount, runKind, type Run} from '../model/run.js';
 import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
 import {safeInline} from './sanitize.js';
 import {statusSegment, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';
 
-export type ColumnKey = 'status' | 'id' | 'model' | 'thread' | 'created' | 'duration' | 'tokens' | 'note';
+export type ColumnKey = 'status' | 'kind' | 'id' | 'model' | 'thread' | 'created' | 'duration' | 'tokens' | 'note';
 
 export interface ColumnSpec {
   key: ColumnKey;
@@ -26,6 +26,8 @@ export interface ColumnSpec {
 export const COLUMN_SPECS: readonly ColumnSpec[] = [
   {key: 'status', header: 'STATUS', width: 19, minWidth: 17, priority: 0, align: 'left'},
   {key: 'id', header: 'RUN', width: 28, minWidth: 14, priority: 1, align: 'left'},
+  // Only when runs and responses are both loaded (see measureContent); kept before the model.
+  {key: 'kind', header: 'KIND', width: 8, minWidth: 8, priority: 3.5, align: 'left'},
   {key: 'created', header: 'CREATED', width: 8, minWidth: 7, priority: 2, align: 'right'},
   {key: 'note', header: 'WAITING / NOTE', width: 40, minWidth: 14, priority: 3, align: 'left'},
   {key: 'model', header: 'MODEL', width: 24, minWidth: 8, priority: 4, align: 'left'},
@@ -35,7 +37,7 @@ export const COLUMN_SPECS: readonly ColumnSpec[] = [
 ];
 
 /** Display order, left to right. */
-const ORDER: readonly ColumnKey[] = ['status', 'id', 'model', 'thread', 'created', 'duration', 'tokens', 'note'];
+const ORDER: readonly ColumnKey[] = ['status', 'kind', 'id', 'model', 'thread', 'created', 'duration', 'tokens', 'note'];
 
 export const COLUMN_GAP = 2;
 
@@ -61,7 +63,7 @@ const STUCK_NOTE_MIN = 20;
 export function layoutColumns(width: number, contentWidths: Partial<Record<ColumnKey, number>> = {}, view: ColumnView = 'all'): LaidOutColumn[] {
   const chosen: LaidOutColumn[] = [];
   let used = 0;
-  const specs = COLUMN_SPECS.map((spec) => {
+  const specs = COLUMN_SPECS.filter((spec) => spec.key !== 'kind' || contentWidths.kind !== undefined).map((spec) => {
     const content = contentWidths[spec.key];
     // A column is as wide as its widest value (or header), within its own bounds.
     if (content === undefined) return spec;
@@ -121,15 +123,18 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
 export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, number>> {
   const statuses = new Set<string>();
   const models = new Set<string>();
+  const kinds = new Set<string>();
   for (const run of runs) {
     statuses.add(run.status);
     if (run.model) models.add(run.model);
+    kinds.add(runKind(run));
   }
   let status = 0;
   for (const value of statuses) status = Math.max(status, textWidth(safeInline(value)) + 2);
   let model = 1;
   for (const value of models) model = Math.max(model, textWidth(safeInline(value)));
-  return {status, model};
+  // The KIND column only when both kinds are loaded: a list of one kind says nothing by it.
+  return kinds.size > 1 ? {status, model, kind: 'response'.length} : {status, model};
 }
 
 export interface Cell {
@@ -149,6 +154,8 @@ export function runNote(run: Run, nowSeconds: number): Cell {
     }
     // An export that cut the calls short leaves their number unknown, not 0.
     parts.push(calls === null ? 'calls cut by the export' : `${calls} call${calls === 1 ? '' : 's'}`);
+    // A response has no requires_action of its own: say what its status means (last, so narrow lists keep the wait).
+    if (run.kind === 'response') parts.push('waiting for tool outputs');
     return {text: parts.join(' · '), tone: run.expiresAt !== null && run.expiresAt <= nowSeconds ? 'bad' : 'attention'};
   }
   if (isActiveStatus(run.status)) {
@@ -168,10 +175,15 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
       return statusSegment(run.status, ascii);
     case 'id':
       return {text: safeInline(run.id)};
+    case 'kind':
+      return {text: runKind(run), tone: 'dim'};
     case 'model':
       return run.model ? {text: safeInline(run.model)} : {text: '—', tone: 'dim'};
-    case 'thread':
-      return run.threadId ? {text: safeInline(run.threadId), tone: 'dim'} : {text: '—', tone: 'dim'};
+    case 'thread': {
+      // A response's conversation is what a thread is to a run.
+      const thread = run.threadId ?? run.response?.conversationId ?? null;
+      return thread ? {text: safeInline(thread), tone: 'dim'} : {text: '—', tone: 'dim'};
+    }
     case 'created':
       return run.createdAt === null ? {text: '—', tone: 'dim'} : {text: formatRelative(run.createdAt, nowSeconds)};
     case 'duration': {

@@ -154,7 +154,10 @@ export class DetachedRun implements Run {
   }
 }
 
-/** The run itself when it waits for tool outputs (its calls are checked against its tools), else a DetachedRun. */
+/**
+ * The run itself when it waits for tool outputs (its calls are checked against its tools), or is a
+ * response (whose output items and settled waits a copy read again would lose), else a DetachedRun.
+ */
 export function detachUnlessWaiting(run: Run, offset: number, length: number, parseLine: RunLineParser): Run {
-  return run.status === 'requires_action' ? run : new DetachedRun(run, offset, length, parseLine);
+  return run.status === 'requires_action' || run.kind === 'response' ? run : new DetachedRun(run, offset, length, parseLine);
 }

@@ -12,6 +12,7 @@
 import type {LoadWarning} from './loadWarning.js';
 import {looksLikeRun, normalizeRun} from './normalize.js';
 import type {FieldProblem, Run, SourceLocation} from './run.js';
+import {looksLikeResponseItem, normalizeResponse, normalizeResponseItem, type LoadedResponseItem} from './response.js';
 import {normalizeRunStep, type RunStep} from './runStep.js';
 import {normalizeThreadMessage, type ThreadMessage} from './threadMessage.js';
 
@@ -20,6 +21,8 @@ export interface ItemTypes {
   runs: Run;
   steps: RunStep;
   messages: ThreadMessage;
+  /** A response's input items and a conversation's items (Responses API): they answer responses' calls. */
+  responseItems: LoadedResponseItem;
 }
 
 export type ItemKey = keyof ItemTypes;
@@ -88,6 +91,16 @@ export const ITEM_KINDS = {
     join: {runId: (message) => message.runId, threadId: (message) => message.threadId, createdAt: (message) => message.createdAt},
     isFinal: (message) => message.status !== null && FINAL_ITEM_STATUSES.has(message.status),
   },
+  // A Responses API response is a run in every view (see response.ts).
+  response: {key: 'runs', noun: 'response', read: normalizeResponse},
+  // Conversation items, when a server marks them; the API's own carry no `object` (see itemKindOf).
+  'conversation.item': {
+    key: 'responseItems',
+    noun: 'item',
+    read: normalizeResponseItem,
+    // Items name neither their response nor their conversation: they answer calls by call_id (responseWaits.ts).
+    join: {runId: () => null, threadId: () => null, createdAt: () => null},
+  },
 } as const satisfies KindTable;
 
 const RUN_KIND: ItemKind<'runs'> = ITEM_KINDS['thread.run'];
@@ -101,13 +114,15 @@ export const SIDE_KINDS = (Object.values(ITEM_KINDS) as Array<KindTable[string]>
 /**
  * The kind of a parsed JSON value, or null (an assistant, a list, a number…): a run as
  * `looksLikeRun` says (a PowerShell `Object`, a run without `object`), else the table's entry for
- * its `object`.
+ * its `object`, else a Responses API item by its `type`.
  */
 export function itemKindOf(value: unknown): KindTable[string] | null {
   if (looksLikeRun(value)) return RUN_KIND;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const object = (value as Record<string, unknown>)['object'];
-  return typeof object === 'string' ? (BY_OBJECT.get(object) ?? null) : null;
+  if (typeof object === 'string') return BY_OBJECT.get(object) ?? null;
+  // Input and conversation items have no `object`: their `type` tells them (`function_call_output`, …).
+  return looksLikeResponseItem(value) ? ITEM_KINDS['conversation.item'] : null;
 }
 
 /** An empty ParsedItems (side kinds absent until one is read). */

@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
-import {knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
+import {buildSearchText, knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
  * Each field is validated on its own, so that a wrongly typed field is reported by its path and
@@ -443,19 +443,6 @@ function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): s
   if (typeof format === 'string') return format;
   const name = format.json_schema?.name;
   return name ? `${format.type} (${name})` : format.type;
-}
-
-function buildSearchText(run: Run): string {
-  const parts: string[] = [run.id, run.status];
-  if (run.model) parts.push(run.model);
-  if (run.threadId) parts.push(run.threadId);
-  if (run.assistantId) parts.push(run.assistantId);
-  if (run.lastError?.code) parts.push(run.lastError.code);
-  if (run.lastError?.message) parts.push(run.lastError.message);
-  for (const tool of run.tools) parts.push(tool.name ?? tool.type);
-  for (const call of run.requiredAction?.toolCalls ?? []) parts.push(call.functionName);
-  for (const [key, value] of Object.entries(run.metadata)) parts.push(key, value);
-  return parts.join('\n').toLowerCase();
 }
 
 /**

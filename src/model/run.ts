@@ -5,6 +5,7 @@
  * as-is in the Raw JSON pane), and a field of the wrong type is left out of the typed view and
  * recorded in `problems`, so one bad field never hides the rest of the run.
  */
+import type {ResponseFacts} from './responseItem.js';
 
 /** Statuses the Assistants API has documented (v1 and v2). Anything else is shown as-is. */
 export const KNOWN_STATUSES = [
@@ -160,9 +161,23 @@ export interface RequiredToolCall {
 }
 
 export interface Usage {
+  /** A response's `input_tokens`. */
   promptTokens: number | null;
+  /** A response's `output_tokens`. */
   completionTokens: number | null;
   totalTokens: number | null;
+  /** Responses only: `input_tokens_details.cached_tokens`. */
+  cachedTokens?: number | null;
+  /** Responses only: `output_tokens_details.reasoning_tokens`. */
+  reasoningTokens?: number | null;
+}
+
+/** What an object is: an Assistants `thread.run`, or a Responses API `response` read as a run (see response.ts). */
+export type RunKind = 'run' | 'response';
+
+/** The kind of a run: absent on runs, which were the only kind before responses. */
+export function runKind(run: Pick<Run, 'kind'>): RunKind {
+  return run.kind ?? 'run';
 }
 
 export interface RunError {
@@ -173,6 +188,12 @@ export interface RunError {
 /** A normalized run. Times are Unix seconds, as in the API. */
 export interface Run {
   id: string;
+  /** `response` for a Responses API object; absent (a run) otherwise. */
+  kind?: RunKind;
+  /**
+   * The status; a response that waits for tool outputs has `requires_action` (its API status,
+   * `completed`, is in `response.apiStatus`).
+   */
   status: string;
   /**
    * The object as read, in the API's field names: untouched, except that a PowerShell object's
@@ -221,6 +242,9 @@ export interface Run {
   reasoningEffort: string | null;
   /** v1 only. */
   fileIds: string[] | null;
+
+  /** Responses only: what a response has beyond a run's fields (output items, chain, conversation). */
+  response?: ResponseFacts;
 
   problems: FieldProblem[];
   /** Fields read from another form (status case, ISO times, PascalCase, cut by an export); absent when none. */
@@ -273,4 +297,18 @@ export function isCut(run: Pick<Run, 'notes'>, path: string): boolean {
 export function pendingCallCount(run: Pick<Run, 'requiredAction'>): number | null {
   if (!run.requiredAction) return 0;
   return run.requiredAction.callsCut ? null : run.requiredAction.toolCalls.length;
+}
+
+/** The text `/` searches, lower-cased: ids, status, model, thread, assistant, error, tool names, metadata, and `extra`. */
+export function buildSearchText(run: Run, extra: readonly string[] = []): string {
+  const parts: string[] = [run.id, run.status, ...extra];
+  if (run.model) parts.push(run.model);
+  if (run.threadId) parts.push(run.threadId);
+  if (run.assistantId) parts.push(run.assistantId);
+  if (run.lastError?.code) parts.push(run.lastError.code);
+  if (run.lastError?.message) parts.push(run.lastError.message);
+  for (const tool of run.tools) parts.push(tool.name ?? tool.type);
+  for (const call of run.requiredAction?.toolCalls ?? []) parts.push(call.functionName);
+  for (const [key, value] of Object.entries(run.metadata)) parts.push(key, value);
+  return parts.join('\n').toLowerCase();
 }

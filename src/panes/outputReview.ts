@@ -6,7 +6,8 @@
 import {safeJson} from '../format/sanitize.js';
 import {keyLabel, keyText} from '../keys.js';
 import type {SubmitToolOutputsBody} from '../triage/unstick.js';
-import {submitToolOutputsUrl} from '../triage/unstick.js';
+import {continuingResponseBody, submitToolOutputsUrl} from '../triage/unstick.js';
+import type {Run} from '../model/run.js';
 import {untrusted, untrustedLines, type Line} from './content.js';
 
 export interface OutputReview {
@@ -15,10 +16,14 @@ export interface OutputReview {
   body: SubmitToolOutputsBody;
   /** The API root the request goes to; unknown: the path alone, after `…`. */
   baseUrl?: string;
+  /** The response the outputs continue, when the form is for one (then the request is POST /responses). */
+  response?: Run;
 }
 
-export function outputReviewLines({runId, threadId, body, baseUrl}: OutputReview): Line[] {
-  const url = submitToolOutputsUrl({id: runId, threadId}, baseUrl ?? '…');
+export function outputReviewLines({runId, threadId, body, baseUrl, response}: OutputReview): Line[] {
+  // A response is continued by a new one: POST /responses with the outputs as its input.
+  const continuing = response ? continuingResponseBody(response, body.tool_outputs) : null;
+  const url = continuing ? `${(baseUrl ?? '…').replace(/\/+$/, '')}/responses` : submitToolOutputsUrl({id: runId, threadId}, baseUrl ?? '…');
   const count = body.tool_outputs.length;
   const empty = body.tool_outputs.filter((output) => output.output === '').length;
   return [
@@ -28,7 +33,7 @@ export function outputReviewLines({runId, threadId, body, baseUrl}: OutputReview
     [{text: 'POST ', tone: 'label'}, untrusted(url ?? '')],
     [{text: 'Content-Type: application/json', tone: 'dim'}],
     [],
-    ...untrustedLines(safeJson(body, 2)),
+    ...untrustedLines(safeJson(continuing ?? body, 2)),
     [],
     [
       {

@@ -10,7 +10,9 @@ import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {unstickRequest} from '../triage/unstick.js';
+import {DOCUMENTED_RESPONSE_FIELDS} from '../model/response.js';
+import {addResponseOverview, buildOutputPane} from './responsePanes.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
@@ -43,10 +45,16 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
       calls === null ? {text: `tool outputs: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'} : `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`,
     );
   }
-  b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
-  b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
+  // A response has neither: its chain and conversation are in its own section below.
+  if (run.kind !== 'response') {
+    b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
+    b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
+  }
   b.field('Model', run.model ? untrusted(run.model) : {text: '—', tone: 'dim'});
+  if (run.kind === 'response') b.field('Kind', 'response (Responses API)');
   b.field('Source', untrusted(`${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`, 'dim'));
+
+  addResponseOverview(b, run);
 
   b.blank().heading('Times');
   b.field('  created', timestampSegments(run.createdAt, context));
@@ -113,7 +121,8 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     for (const problem of run.problems) b.line({text: '  ✗ ', tone: 'bad'}, untrusted(problem.field, 'bad'), {text: ': '}, untrusted(problem.message));
   }
 
-  const extra = Object.keys(run.raw).filter((key) => !DOCUMENTED_RUN_FIELDS.has(key));
+  const documented = run.kind === 'response' ? DOCUMENTED_RESPONSE_FIELDS : DOCUMENTED_RUN_FIELDS;
+  const extra = Object.keys(run.raw).filter((key) => !documented.has(key));
   if (extra.length > 0) {
     b.blank().heading('Other fields (not in the documented schema)');
     for (const key of extra) {
@@ -284,13 +293,11 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     b.lines(argumentLines.map((line) => [{text: '     '}, ...line]));
   }
   // Calls cut short: a body of the ones left would leave the others out, and the API refuses that.
-  const body = calls === null ? null : submitToolOutputsBody(run);
-  if (body) {
-    b.blank().heading('Request that would unstick it (fill in each output):');
-    if (run.threadId) {
-      b.line({text: 'POST /threads/', tone: 'dim'}, untrusted(run.threadId, 'dim'), {text: '/runs/', tone: 'dim'}, untrusted(run.id, 'dim'), {text: '/submit_tool_outputs', tone: 'dim'});
-    }
-    b.lines(jsonLines(body));
+  const request = calls === null ? null : unstickRequest(run);
+  if (request) {
+    b.blank().heading(run.kind === 'response' ? 'Request that continues it (fill in each output; y copies it):' : 'Request that would unstick it (fill in each output):');
+    if (request.path) b.line(untrusted(`POST ${request.path}`, 'dim'));
+    b.lines(jsonLines(request.body));
   }
   return b.build();
 }
@@ -355,6 +362,8 @@ export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneCon
     case 'raw':
       return rawPane(run);
     case 'steps':
+      // A response's steps are its output items, all in the object itself.
+      if (run.kind === 'response') return buildOutputPane(run);
       return buildStepsPane(context.steps?.runId === run.id ? context.steps : undefined, context);
   }
 }
@@ -363,6 +372,7 @@ export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneCon
 export function paneBadge(pane: PaneId, run: Run, steps?: StepsView): string {
   switch (pane) {
     case 'steps':
+      if (run.kind === 'response') return run.response?.output.length ? String(run.response.output.length) : '';
       return steps?.runId === run.id ? stepsBadge(steps) : '';
     case 'action': {
       if (!run.requiredAction) return '';

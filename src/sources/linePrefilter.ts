@@ -183,7 +183,8 @@ export function linePrefilterFor(query: ListQuery): LinePrefilter | null {
   const keyed: Array<KeyedValues | null> = [];
   // A run without a (string) status gets MISSING_STATUS, which need not be in its line.
   if (query.statuses && !query.statuses.includes(MISSING_STATUS) && query.statuses.every(literalInEveryLine)) {
-    groups.push([...query.statuses]);
+    // A response waiting for tool outputs is `requires_action` only once read (its line says `completed`).
+    groups.push(query.statuses.includes('requires_action') ? [...query.statuses, 'response'] : [...query.statuses]);
     // A documented status is also read from any other case (`REQUIRES_ACTION`): let such lines through.
     const known = query.statuses.filter(isKnownStatus);
     keyed.push(known.length > 0 ? {keys: ['status', 'Status'], fold: foldStatus, folded: new Set(known.map((status) => foldStatus(status)!)), maxLength: MAX_STATUS_LENGTH} : null);

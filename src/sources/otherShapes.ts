@@ -65,8 +65,11 @@ const BINARY: ReadonlyArray<readonly [RegExp, string]> = [
   [/^SQLite format 3\u0000/, `an SQLite database, not runs; ${RUNLENS_READS}`],
 ];
 
-/** A line of runlens's own piped `list` output: ten tab-separated columns, RFC 3339 times in the fifth to seventh. */
-const RUNLENS_TSV = /^[^\t\n]+\t[^\t\n]+(?:\t[^\t\n]*){2}(?:\t(?:\d{4}-\d\d-\d\dT[^\t\n]*)?){3}(?:\t[^\t\n]*){3}$/;
+/**
+ * A line of runlens's own piped `list` output: ten tab-separated columns, RFC 3339 times in the
+ * fifth to seventh, and (since responses) the kind as an eleventh.
+ */
+const RUNLENS_TSV = /^[^\t\n]+\t[^\t\n]+(?:\t[^\t\n]*){2}(?:\t(?:\d{4}-\d\d-\d\dT[^\t\n]*)?){3}(?:\t[^\t\n]*){3}(?:\t(?:run|response))?$/;
 
 const YAML_KEY = /^\s*(?:- )?["']?[\w.-]+["']?:(?: |$)/;
 

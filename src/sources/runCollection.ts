@@ -7,6 +7,8 @@
 import {laterSideCopy, SIDE_KINDS, type ItemTypes, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
 import {compareRunStates} from '../model/latestRun.js';
 import type {LoadWarning} from '../model/loadWarning.js';
+import type {ResponseItem} from '../model/responseItem.js';
+import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
 
 /** Where a run was read, as warnings name it: `file` or `file:line`. */
@@ -43,6 +45,8 @@ export class RunCollection {
    */
   revision = 0;
 
+  /** What answers the calls of responses loaded (see responseWaits.ts): a response is settled as it comes. */
+  private readonly waits = new ResponseWaits();
   /** The side kinds (steps, messages): each id once per kind, in the order first seen. */
   readonly side: SideItems = {};
   private readonly sideIndex = new Map<string, number>();
@@ -52,6 +56,8 @@ export class RunCollection {
    * is final (`laterSideCopy`: a run's first stream read after its submit-tool-outputs stream).
    */
   addSide<K extends SideKey>(key: K, item: ItemTypes[K]): void {
+    // A response's input items and a conversation's items answer the calls of responses (responseWaits.ts).
+    if (key === 'responseItems') this.answerWith([item as ItemTypes['responseItems']]);
     const list = (this.side[key] ??= []) as ItemTypes[K][];
     const id = `${key}\u0000${item.id}`;
     const index = this.sideIndex.get(id);
@@ -72,7 +78,9 @@ export class RunCollection {
     for (const {key} of SIDE_KINDS) for (const item of items[key] ?? []) this.addSide(key, item);
   }
 
-  add(run: Run): void {
+  add(added: Run): void {
+    const run = this.waits.settle(added);
+    for (const id of this.waits.note(run)) this.settleAgain(id);
     const index = this.byId.get(run.id);
     if (index === undefined) {
       this.byId.set(run.id, this.runs.length);
@@ -84,6 +92,21 @@ export class RunCollection {
     const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
     if (kept === previous) return;
     this.runs[index] = kept;
+    this.revision += 1;
+  }
+
+  /** Input or conversation items (see responseWaits.ts): the responses whose calls they answer are settled. */
+  answerWith(items: readonly ResponseItem[]): void {
+    for (const id of this.waits.noteItems(items)) this.settleAgain(id);
+  }
+
+  /** A loaded response answered by what came after it: its settled copy in its place. */
+  private settleAgain(id: string): void {
+    const index = this.byId.get(id);
+    if (index === undefined) return;
+    const settled = this.waits.settle(this.runs[index]!);
+    if (settled === this.runs[index]) return;
+    this.runs[index] = settled;
     this.revision += 1;
   }
 }

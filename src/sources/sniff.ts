@@ -47,7 +47,9 @@ const SSE_NAME = /\.sse(\.txt)?$/i;
 const TEXT_NAME = /\.(txt|log)$/i;
 /** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
 const STARTS_AS_FIELD = /^(event|data):/;
-const STARTS_AS_RUN_STREAM = /^event: ?thread\./;
+const STARTS_AS_RUN_STREAM = /^event: ?(thread|response)\./;
+/** A Responses stream recorded without its `event:` lines names each event by its data's `type`. */
+const STARTS_AS_RESPONSE_DATA = /^data: ?\{\s*"type"\s*:\s*"response\./;
 /** The SSE spec ends a line with CRLF, LF or a lone CR. */
 const LINE_END = /\r\n|\r|\n/g;
 
@@ -81,7 +83,7 @@ export function isSseTranscript(text: string, file: string): boolean {
   if (isSseFileName(file)) return true;
   const first = firstMeaningfulLine(text);
   if (first === null) return false;
-  if (STARTS_AS_RUN_STREAM.test(first)) return true;
+  if (STARTS_AS_RUN_STREAM.test(first) || STARTS_AS_RESPONSE_DATA.test(first)) return true;
   return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
 }
 

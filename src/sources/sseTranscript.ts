@@ -19,12 +19,14 @@
  */
 import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
+import {normalizeResponse} from '../model/response.js';
 import type {Run} from '../model/run.js';
 import {noteWarnings} from './noteWarnings.js';
 import {withoutBom} from './sniff.js';
 import {StreamItems, streamItemEvent} from './streamItems.js';
 import type {ParsedItems} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
+import {isResponseEventName, ResponseStreamAssembler, responseEventType} from './responseStream.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
 export interface SseTranscriptSummary {
@@ -106,6 +108,9 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     summary.skipped[name] = (summary.skipped[name] ?? 0) + 1;
   };
 
+  // Responses API events are put back together into their responses (responseStream.ts), read at the end.
+  const responses = new ResponseStreamAssembler();
+
   const readRun = (event: PendingEvent, name: string, value: unknown) => {
     const line = event.dataLines[0] ?? event.line;
     if (!looksLikeRun(value)) {
@@ -113,6 +118,10 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       return;
     }
     const run = normalizeRun(value, {file, line}, `(no id) ${file}:${line}`);
+    keep(run, line);
+  };
+  /** A run state read: its field problems and notes said, and it is the latest of its id. */
+  const keep = (run: Run, line: number) => {
     summary.runEvents += 1;
     for (const problem of run.problems) warn(line, `${run.id}: field ${problem.field}: ${problem.message}`, run);
     if (run.notes) warnings.push({notesOf: run, location: `${file}:${line}`});
@@ -132,9 +141,9 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       summary.done = true;
       return;
     }
-    // Run, message, step and error events are parsed; thread and unknown events are skipped unread.
+    // Run, response, message, step and error events are parsed; thread and unknown events are skipped unread.
     const itemEvent = name === null ? null : streamItemEvent(name);
-    if (name !== null && name !== 'error' && !isRunEventName(name) && !itemEvent) {
+    if (name !== null && name !== 'error' && !isRunEventName(name) && !isResponseEventName(name) && !itemEvent) {
       skip(name);
       return;
     }
@@ -173,6 +182,11 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     if (after) {
       const at = inFile(after);
       warn(at.line, `text after the JSON value in data at column ${at.column} ignored: ${quote(after.text)}`);
+    }
+    const responseEvent = name !== null && isResponseEventName(name) ? name : responseEventType(parsed.value);
+    if (responseEvent !== null) {
+      responses.add(responseEvent, parsed.value, event.dataLines[0] ?? event.line);
+      return;
     }
     // Unnamed events (a transcript saved without its `event:` lines) are what their data's object says.
     const item = itemEvent ?? (name === null ? StreamItems.kindOfUnnamed(parsed.value) : null);
@@ -251,6 +265,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
   }
   // A transcript saved without the final blank line still ends its last event.
   if (pending) dispatch(pending);
+  for (const response of responses.finish()) keep(normalizeResponse(response.raw, {file, line: response.line}, `(no id) ${file}:${response.line}`), response.line);
 
   const kept = new Set(latest.values());
   for (const entry of warnings) {

@@ -11,11 +11,16 @@ import {runDurationSeconds} from '../model/runFacts.js';
 import {formatCount, textTable, type TextCell} from './charts.js';
 
 export interface ThreadGroup {
-  /** null: the runs that have no thread_id. */
+  /**
+   * null: the runs that have no thread_id. For responses: the conversation's id, or the id of the
+   * first loaded response of their `previous_response_id` chain.
+   */
   threadId: string | null;
+  /** What groups the runs: a thread (runs), a conversation or a chain (responses). */
+  kind: 'thread' | 'conversation' | 'chain';
   /** Newest first (created_at; runs without one last, then by id). */
   runs: Run[];
-  /** The oldest unfinished run: the one holding the thread's lock. */
+  /** The oldest unfinished run: the one holding the thread's lock (a response group: one that waits). */
   active: Run | null;
   /** Unfinished runs (the API allows one per thread; more means the data disagrees). */
   activeCount: number;
@@ -39,10 +44,16 @@ function newestFirst(a: Run, b: Run): number {
  */
 export function groupRunsByThread(runs: readonly Run[]): ThreadGroup[] {
   const byThread = new Map<string | null, Run[]>();
+  const kinds = new Map<string | null, ThreadGroup['kind']>();
+  const rootOf = chainRoots(runs);
   for (const run of runs) {
-    const list = byThread.get(run.threadId);
+    const {key, kind} = groupOf(run, rootOf);
+    const list = byThread.get(key);
     if (list) list.push(run);
-    else byThread.set(run.threadId, [run]);
+    else {
+      byThread.set(key, [run]);
+      kinds.set(key, kind);
+    }
   }
   const groups: ThreadGroup[] = [];
   for (const [threadId, list] of byThread) {
@@ -56,7 +67,7 @@ export function groupRunsByThread(runs: readonly Run[]): ThreadGroup[] {
       active = run;
     }
     const newest = list[0]!;
-    groups.push({threadId, runs: list, active, activeCount, latestAt: Number.isFinite(created(newest)) ? created(newest) : null});
+    groups.push({threadId, kind: kinds.get(threadId)!, runs: list, active, activeCount, latestAt: Number.isFinite(created(newest)) ? created(newest) : null});
   }
   return groups.sort((a, b) => {
     if ((a.threadId === null) !== (b.threadId === null)) return a.threadId === null ? 1 : -1;
@@ -64,6 +75,36 @@ export function groupRunsByThread(runs: readonly Run[]): ThreadGroup[] {
     if (difference !== 0 && !Number.isNaN(difference)) return difference;
     return (a.threadId ?? '') < (b.threadId ?? '') ? -1 : 1;
   });
+}
+
+/**
+ * Each loaded response's chain root: the first response reached by following
+ * `previous_response_id` through the responses loaded (a loop in bad data stops where it closes).
+ */
+function chainRoots(runs: readonly Run[]): (run: Run) => string {
+  const byId = new Map<string, Run>();
+  for (const run of runs) if (run.kind === 'response') byId.set(run.id, run);
+  const roots = new Map<string, string>();
+  return (run) => {
+    const known = roots.get(run.id);
+    if (known !== undefined) return known;
+    const seen = new Set<string>();
+    let at = run;
+    for (let previous = at.response?.previousResponseId; previous && byId.has(previous) && !seen.has(previous); previous = at.response?.previousResponseId) {
+      seen.add(at.id);
+      at = byId.get(previous)!;
+    }
+    roots.set(run.id, at.id);
+    return at.id;
+  };
+}
+
+/** The group of a run: its thread; a response's conversation, else its chain. */
+function groupOf(run: Run, rootOf: (run: Run) => string): {key: string | null; kind: ThreadGroup['kind']} {
+  if (run.kind !== 'response') return {key: run.threadId, kind: 'thread'};
+  // Keys of the three kinds never meet: thread_, conv_ and resp_ ids are told apart by the prefix added.
+  const conversation = run.response?.conversationId ?? null;
+  return conversation ? {key: `conversation ${conversation}`, kind: 'conversation'} : {key: `chain ${rootOf(run)}`, kind: 'chain'};
 }
 
 export interface ThreadsPaneContext {
@@ -91,8 +132,8 @@ function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneCo
     b.line({text: context.threadId === undefined ? 'No runs.' : 'No runs on this thread.', tone: 'dim'});
     return b.build();
   }
-  const locked = selected.filter((group) => group.threadId !== null && group.active).length;
-  const threads = selected.filter((group) => group.threadId !== null).length;
+  const locked = selected.filter((group) => group.kind === 'thread' && group.threadId !== null && group.active).length;
+  const threads = selected.filter((group) => group.kind === 'thread' && group.threadId !== null).length;
   b.line(
     {text: `${formatCount(threads)} thread${threads === 1 ? '' : 's'}`, tone: 'strong'},
     locked > 0 ? {text: `  ${formatCount(locked)} locked`, tone: 'attention'} : {text: '  none locked', tone: 'dim'},
@@ -106,9 +147,14 @@ function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneCo
   for (const group of shown) {
     const heading: Line[] = [[]];
     const line = heading[0]!;
-    line.push(group.threadId === null ? {text: '(no thread)', tone: 'dim'} : {text: safeInline(group.threadId), tone: 'strong'});
-    line.push({text: `  ${formatCount(group.runs.length)} run${group.runs.length === 1 ? '' : 's'}`, tone: 'dim'});
-    if (group.threadId !== null && group.active) {
+    line.push(group.threadId === null ? {text: '(no thread)', tone: 'dim'} : {text: safeInline(group.kind === 'chain' ? `chain from ${group.threadId.slice('chain '.length)}` : group.threadId), tone: 'strong'});
+    const noun = group.kind === 'thread' ? 'run' : 'response';
+    line.push({text: `  ${formatCount(group.runs.length)} ${noun}${group.runs.length === 1 ? '' : 's'}`, tone: 'dim'});
+    if (group.kind !== 'thread') {
+      // Responses lock nothing: the one marked is the one that waits for tool outputs.
+      const waiting = group.runs.filter((run) => run.status === 'requires_action');
+      if (waiting.length > 0) line.push({text: '  waits for tool outputs: ', tone: 'attention'}, {text: waiting.map((run) => safeInline(run.id)).join(', '), tone: 'attention'});
+    } else if (group.threadId !== null && group.active) {
       const holder = group.active;
       const since = holder.createdAt ?? holder.startedAt;
       line.push(
@@ -123,7 +169,7 @@ function buildThreadsPane(groups: readonly ThreadGroup[], context: ThreadsPaneCo
       const tone = statusStyle(run.status).tone;
       const duration = runDurationSeconds(run, context.nowSeconds);
       const tokens = run.usage?.totalTokens ?? null;
-      const holds = group.threadId !== null && run === group.active;
+      const holds = group.kind === 'thread' ? group.threadId !== null && run === group.active : run.status === 'requires_action';
       rows.push([
         holds ? {text: lockMark, tone: 'attention'} : '',
         {text: statusGlyph(run.status, ascii), tone},

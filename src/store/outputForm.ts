@@ -4,7 +4,7 @@
  */
 import type {RequiredToolCall, Run} from '../model/run.js';
 import {ActionError, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
-import {submitToolOutputsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
+import {continuingResponseBody, submitToolOutputsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
 import {only, type Update} from './effects.js';
 import {refusedInFlight, sendAction, type RunActionState} from './runActions.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
@@ -56,11 +56,13 @@ export type FormAction =
 
 /** The form for a run, or why the run takes no tool outputs. */
 export function openOutputForm(run: Run): OutputForm | string {
-  if (run.status !== 'requires_action' || !submitToolOutputsBody(run) || !run.threadId) {
+  // A waiting response takes the same outputs, sent as the input of the response that continues it.
+  const takes = run.kind === 'response' ? continuingResponseBody(run) !== null : submitToolOutputsBody(run) !== null && run.threadId !== null;
+  if (run.status !== 'requires_action' || !takes) {
     return `${run.id} is ${run.status}${run.status === 'requires_action' ? ' without tool calls' : ''}: only a run in requires_action takes tool outputs`;
   }
   const calls = run.requiredAction!.toolCalls;
-  return {runId: run.id, threadId: run.threadId, calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
+  return {runId: run.id, threadId: run.threadId ?? '', calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
 }
 
 /** The request body the output form would send, in the run's order of calls. */

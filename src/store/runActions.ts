@@ -33,6 +33,8 @@ export type RunActionAction =
 
 /** Actions need a run read from an API thread. */
 export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
+/** Why `o` and `c` do nothing on a response read from a file. */
+export const RESPONSE_ACTIONS_NEED_API = 'actions on a response need it read from the API (--response ID); or runlens submit resp_… (y copies the request)';
 
 /** The footer's y/n question for a pending cancel (submits are confirmed on the review screen). */
 export function confirmPrompt(pending: PendingAction): string {
@@ -41,7 +43,9 @@ export function confirmPrompt(pending: PendingAction): string {
 
 /** Why no action can be sent on this run now, as a footer line; null when one can. */
 export function whyNotAct(state: RunActionState, run: Run): string | null {
-  if (!state.canAct || sourceKindOf(run.source) !== 'api' || !run.threadId) return ACTIONS_NEED_API;
+  // A response needs no thread: it is reached by its id (read with --response or --conversation).
+  if (run.kind === 'response' && (!state.canAct || sourceKindOf(run.source) !== 'api')) return RESPONSE_ACTIONS_NEED_API;
+  if (run.kind !== 'response' && (!state.canAct || sourceKindOf(run.source) !== 'api' || !run.threadId)) return ACTIONS_NEED_API;
   if (state.actionInFlight) return refusedInFlight(state.actionInFlight);
   return null;
 }
@@ -66,7 +70,7 @@ export function runActionsReducer<S extends RunActionState>(state: S, action: Ru
     case 'askCancel': {
       const why = whyNotAct(state, action.run);
       if (why !== null) return only({...state, flash: why});
-      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId!, body: null}});
+      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', body: null}});
     }
     case 'answer': {
       const pending = state.confirm;

@@ -7,7 +7,7 @@
  */
 import type {KeyContext} from '../keys.js';
 import type {Run} from '../model/run.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {unstickRequest} from '../triage/unstick.js';
 import {NO_EFFECTS, type Effect, type Update} from './effects.js';
 import type {DataSource, FeedData, LiveStatus} from './feed.js';
 import {inputActions, keyAction, type KeyFacts} from './keyInput.js';
@@ -116,8 +116,8 @@ export function copyTarget(state: RunStoreState): {text: string; label: string} 
   const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
   if (!run) return null;
   if (state.mode === 'detail' && state.pane === 'action') {
-    const body = submitToolOutputsBody(run);
-    if (body) return {text: JSON.stringify(body, null, 2), label: 'the submit_tool_outputs body'};
+    const request = unstickRequest(run);
+    if (request) return {text: JSON.stringify(request.body, null, 2), label: request.label};
   }
   if (state.mode === 'detail' && state.pane === 'raw') return {text: JSON.stringify(run.raw, null, 2), label: 'the run JSON'};
   return {text: run.id, label: `the run id ${run.id}`};

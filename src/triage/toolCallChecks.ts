@@ -5,6 +5,7 @@
  */
 import {parseJson} from '../format/jsonError.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
+import {APPROVAL_CALL} from '../model/response.js';
 import {isCut, type RequiredToolCall, type Run, type ToolDefinition} from '../model/run.js';
 import {compileSchema, validateWith} from './schemaValidation.js';
 
@@ -145,13 +146,14 @@ function checkCall(run: Run, call: RequiredToolCall, functions: Map<string, Tool
 const reportCache = new WeakMap<Run, readonly ToolCallReport[]>();
 
 /**
- * One report per tool call in `run.requiredAction`, in the order of the calls (empty when the run
+ * One report per tool call in `run.requiredAction` (approval requests aside), in the order of the calls (empty when the run
  * waits on nothing). Memoized per Run object: runs are immutable once normalized.
  */
 export function checkToolCalls(run: Run): readonly ToolCallReport[] {
   const cached = reportCache.get(run);
   if (cached) return cached;
-  const calls = run.requiredAction?.toolCalls ?? [];
+  // A response's MCP approval requests are no function calls: the user approves them, nothing is checked.
+  const calls = (run.requiredAction?.toolCalls ?? []).filter((call) => call.type !== APPROVAL_CALL);
   const functions = calls.length > 0 ? functionTools(run) : new Map<string, ToolDefinition>();
   const reports = Object.freeze(calls.map((call) => checkCall(run, call, functions)));
   reportCache.set(run, reports);

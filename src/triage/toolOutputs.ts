@@ -4,6 +4,7 @@
  * opens in an editor. Pure, and free of the SDK, so the terminal UI's store can use it.
  */
 import {z} from 'zod';
+import {APPROVAL_CALL, RESPONSE_ACTION} from '../model/response.js';
 import type {Run} from '../model/run.js';
 import {formatZodPath} from '../format/zodMessages.js';
 import {locateJsonError, locateJsonPath} from '../format/jsonError.js';
@@ -25,7 +26,8 @@ export function checkOutputsForRun(run: Run, outputs: readonly ToolOutput[], how
     throw new ActionError(`run ${id} is ${safeInline(run.status)}, not requires_action; nothing submitted`);
   }
   const action = run.requiredAction;
-  if (!action || action.type !== 'submit_tool_outputs' || action.toolCalls.length === 0) {
+  // A waiting response takes the same outputs, as function_call_output items of the continuing request.
+  if (!action || (action.type !== 'submit_tool_outputs' && action.type !== RESPONSE_ACTION) || action.toolCalls.length === 0) {
     throw new ActionError(`run ${id} waits for no tool outputs (required action: ${safeInline(action?.type ?? 'none')}); nothing submitted`);
   }
   const pending = action.toolCalls.map((call) => call.id);
@@ -38,6 +40,12 @@ export function checkOutputsForRun(run: Run, outputs: readonly ToolOutput[], how
   const missing = pending.filter((call) => !given.has(call)).map(safeInline);
   if (missing.length > 0) {
     throw new ActionError(`no output for ${missing.join(', ')} (the API needs all ${pending.length} at once; ${howToAdd}); nothing submitted`);
+  }
+  for (const call of action.toolCalls) {
+    const answer = given.get(call.id);
+    if (call.type === APPROVAL_CALL && answer !== 'approve' && answer !== 'deny') {
+      throw new ActionError(`${safeInline(call.id)} is an MCP approval request: its output is approve or deny, not '${safeInline(answer ?? '')}'; nothing submitted`);
+    }
   }
   return pending.map((call) => ({tool_call_id: call, output: given.get(call)!}));
 }

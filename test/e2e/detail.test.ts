@@ -3,7 +3,7 @@
  * in a real terminal (tmux), and a hostile run whose text carries terminal escapes.
  */
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
-import {activeTab, ensureBuilt, listPosition, readScrolledView, reverseVideoRows, rows, scrollPosition, toPane, useSessions, type TmuxSession} from './tmux.js';
+import {activeTab, ensureBuilt, searchAndOpen, listPosition, readScrolledView, reverseVideoRows, rows, scrollPosition, toPane, useSessions, type TmuxSession} from './tmux.js';
 
 const sessions = useSessions();
 
@@ -16,17 +16,7 @@ const HOSTILE_RUN = 'run_RAD97k4iu8FzIHd7sqV5paIH'; // instructions with ESC[2J,
 
 /** Opens `runId` from the examples list through the search prompt, then its detail view. */
 async function openRun(context: TestContext, runId: string): Promise<TmuxSession> {
-  const session = await sessions.runlens(context, ['examples']);
-  await session.waitForReady('1/41');
-  await session.sendKeys('/');
-  await session.waitFor('Enter keeps the filter');
-  await session.type(runId);
-  await session.waitFor('1 of 41 runs');
-  await session.sendKeys('Enter');
-  await session.waitForAbsent('Enter keeps the filter');
-  await session.sendKeys('Enter');
-  await session.waitFor('1 Overview');
-  return session;
+  return searchAndOpen(await sessions.runlens(context, ['examples']), runId, 41);
 }
 
 /** The pane body: the rows between the tab rule and the position line / footer. */

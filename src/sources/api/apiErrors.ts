@@ -17,7 +17,19 @@ import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
 const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
-export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'list-messages' | 'submit-tool-outputs' | 'cancel-run';
+export type ApiOperation =
+  | 'list-runs'
+  | 'retrieve-run'
+  | 'list-steps'
+  | 'list-messages'
+  | 'submit-tool-outputs'
+  | 'cancel-run'
+  // Responses API: `runId` holds the response id, `threadId` the conversation id.
+  | 'retrieve-response'
+  | 'list-input-items'
+  | 'list-conversation-items'
+  | 'create-response'
+  | 'cancel-response';
 
 export interface ApiErrorContext {
   operation: ApiOperation;
@@ -101,23 +113,23 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'APIUserAbortError');
 }
 
+/** What each operation was doing, for the message: `thread` and `run` as the context names them. */
+const DOING: Record<ApiOperation, (thread: string, run: string) => string> = {
+  'list-runs': (thread) => `listing the runs of thread ${thread}`,
+  'retrieve-run': (thread, run) => `fetching run ${run} of thread ${thread}`,
+  'list-steps': (_thread, run) => `listing the steps of run ${run}`,
+  'list-messages': (thread) => `listing the messages of thread ${thread}`,
+  'submit-tool-outputs': (_thread, run) => `submitting tool outputs to run ${run}`,
+  'cancel-run': (_thread, run) => `cancelling run ${run}`,
+  'retrieve-response': (_thread, run) => `fetching response ${run}`,
+  'list-input-items': (_thread, run) => `listing the input items of response ${run}`,
+  'list-conversation-items': (thread) => `listing the items of conversation ${thread}`,
+  'create-response': (_thread, run) => `creating the response that continues ${run}`,
+  'cancel-response': (_thread, run) => `cancelling response ${run}`,
+};
+
 function doing(context: ApiErrorContext): string {
-  const thread = context.threadId ?? '?';
-  const run = context.runId ?? '?';
-  switch (context.operation) {
-    case 'list-runs':
-      return `listing the runs of thread ${thread}`;
-    case 'retrieve-run':
-      return `fetching run ${run} of thread ${thread}`;
-    case 'list-steps':
-      return `listing the steps of run ${run}`;
-    case 'list-messages':
-      return `listing the messages of thread ${thread}`;
-    case 'submit-tool-outputs':
-      return `submitting tool outputs to run ${run}`;
-    case 'cancel-run':
-      return `cancelling run ${run}`;
-  }
+  return DOING[context.operation](context.threadId ?? '?', context.runId ?? '?');
 }
 
 function seconds(ms: number): string {
@@ -217,6 +229,8 @@ function retriesNote(connection: ResolvedConnection | undefined): string {
 function notFound(error: APIError, context: ApiErrorContext, host: string): string {
   const status = `HTTP ${error.status}`;
   const said = typeof (error.error as {message?: unknown} | undefined)?.message === 'string' ? String((error.error as {message: string}).message) : '';
+  if (context.operation === 'list-conversation-items') return `conversation ${context.threadId ?? '?'} not found at ${host} (${status})`;
+  if (context.operation.endsWith('-response') || context.operation === 'list-input-items') return `response ${context.runId ?? '?'} not found at ${host} (${status})`;
   const threadMissing = context.operation === 'list-runs' || /\bthread\b/i.test(said);
   const what =
     threadMissing || !context.runId

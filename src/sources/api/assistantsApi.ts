@@ -13,7 +13,7 @@ import {collectRuns} from '../parseRunText.js';
 import {markSourceKind} from '../sourceKind.js';
 import type {ParsedItems} from '../../model/itemKinds.js';
 import type {LoadWarning} from '../../model/loadWarning.js';
-import {createApiClient, type ApiConnectionOptions, type Env, type ResolvedConnection} from './apiClient.js';
+import {createApiClient, type ApiClient, type ApiConnectionOptions, type Env, type ResolvedConnection} from './apiClient.js';
 import {ApiSourceError, toApiSourceError, UnexpectedResponseError, type ApiErrorContext, type ApiOperation} from './apiErrors.js';
 import {DEFAULT_RUN_LIMIT} from './cliFlags.js';
 
@@ -74,7 +74,7 @@ function isJsonContentType(contentType: string | null): boolean {
 }
 
 /** Throws when a 2xx answer was not JSON (the SDK would hand back the text, or an empty page). */
-function checkJsonResponse(response: Response): void {
+export function checkJsonResponse(response: Response): void {
   const contentType = response.headers.get('content-type');
   if (!isJsonContentType(contentType)) {
     const media = contentType?.split(';')[0]?.trim();
@@ -90,12 +90,12 @@ function pageBody(page: unknown): Record<string, unknown> | null {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
 }
 
-interface CursorPageLike {
+export interface CursorPageLike {
   data: unknown;
   has_more: boolean;
 }
 
-interface ListResult {
+export interface ListResult {
   items: unknown[];
   warnings: string[];
   /** Whether the limit stopped the listing while the server had more. */
@@ -117,7 +117,7 @@ interface ListOptions {
  * error rather than an empty page, a missing `has_more` with a full page goes on, and a server
  * that ignores `after` stops the loop rather than repeating it forever.
  */
-async function listAll(
+export async function listAll(
   fetchPage: (query: {limit: number; after?: string}) => APIPromise<CursorPageLike>,
   limit: number,
   options: ListOptions = {},
@@ -165,6 +165,15 @@ async function listAll(
   }
 }
 
+/** The SDK client for a session; a connection that cannot be made is an ApiSourceError of kind `config`. */
+export function sessionClient(options: ApiConnectionOptions, env: Env): ApiClient {
+  try {
+    return createApiClient(options, env);
+  } catch (error) {
+    throw new ApiSourceError(error instanceof Error ? error.message : String(error), 'config');
+  }
+}
+
 /**
  * A connection to one Assistants API. The SDK client (and with it the key) is private: logging
  * or inspecting the session shows the connection's description only.
@@ -182,12 +191,8 @@ export class AssistantsApi {
 
   /** Throws ApiSourceError (kind `config`) when no client can be made: no key, a bad URL, … */
   static create(options: ApiConnectionOptions, env: Env): AssistantsApi {
-    try {
-      const {client, connection, secrets} = createApiClient(options, env);
-      return new AssistantsApi(client, connection, secrets);
-    } catch (error) {
-      throw new ApiSourceError(error instanceof Error ? error.message : String(error), 'config');
-    }
+    const {client, connection, secrets} = sessionClient(options, env);
+    return new AssistantsApi(client, connection, secrets);
   }
 
   #context(operation: ApiOperation, threadId: string, runId?: string): ApiErrorContext {

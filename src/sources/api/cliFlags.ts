@@ -17,6 +17,10 @@ export interface ApiFlags {
   threads?: readonly string[];
   /** `--run RUN_ID`. */
   runId?: string | null;
+  /** `--response ID` (repeatable; commas split too): Responses API responses, each with its chain. */
+  responses?: readonly string[];
+  /** `--conversation ID` (repeatable): a conversation's items and the responses they name. */
+  conversations?: readonly string[];
   /** `--profile NAME`. */
   profile?: string | null;
   /** `--base-url URL`. */
@@ -44,6 +48,9 @@ export class ApiFlagError extends Error {
 
 export interface ApiRequest {
   threads: string[];
+  /** Responses and conversations named (Responses API); absent when none is. */
+  responses?: string[];
+  conversations?: string[];
   runId?: string;
   limit: number;
   concurrency: number;
@@ -57,7 +64,12 @@ export interface ApiRequest {
  * (A profile with file SOURCEs as well is for the CLI to refuse or to ignore.)
  */
 export function wantsApiSource(flags: ApiFlags): boolean {
-  return (flags.threads?.length ?? 0) > 0 || Boolean(flags.runId) || Boolean(flags.profile);
+  return (flags.threads?.length ?? 0) > 0 || Boolean(flags.runId) || Boolean(flags.profile) || (flags.responses?.length ?? 0) > 0 || (flags.conversations?.length ?? 0) > 0;
+}
+
+/** `--thread a,b --thread c` → `[a, b, c]`. */
+function idList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
 }
 
 function positiveInteger(value: number | null | undefined, flag: string, fallback: number, min = 1): number {
@@ -74,9 +86,12 @@ function positiveInteger(value: number | null | undefined, flag: string, fallbac
 export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): ApiRequest {
   const profile = settings ? settings.resolveProfile(flags.profile ?? null) : null;
   if (flags.profile && !settings) throw new ApiFlagError('--profile needs the settings file');
-  let threads = (flags.threads ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
-  if (threads.length === 0) threads = [...(profile?.threads ?? [])];
-  if (threads.length === 0) {
+  let threads = idList(flags.threads);
+  const responses = idList(flags.responses);
+  const conversations = idList(flags.conversations);
+  const responsesNamed = responses.length + conversations.length > 0;
+  if (threads.length === 0 && !responsesNamed) threads = [...(profile?.threads ?? [])];
+  if (threads.length === 0 && !responsesNamed) {
     throw new ApiFlagError(
       profile ? `no thread: give --thread ID (profile '${profile.name}' has no threads)` : 'no thread: give --thread ID, or a --profile with threads',
     );
@@ -96,6 +111,8 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): A
   if (flags.maxRetries !== null && flags.maxRetries !== undefined) connection.maxRetries = positiveInteger(flags.maxRetries, '--max-retries', 2, 0);
   return {
     threads,
+    ...(responses.length > 0 ? {responses} : {}),
+    ...(conversations.length > 0 ? {conversations} : {}),
     ...(flags.runId ? {runId: flags.runId} : {}),
     limit: positiveInteger(flags.maxRuns, '--limit', DEFAULT_RUN_LIMIT),
     concurrency: positiveInteger(flags.concurrency, '--concurrency', DEFAULT_CONCURRENCY),
