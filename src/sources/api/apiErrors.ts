@@ -12,12 +12,13 @@ import {
 } from 'openai';
 import {safeInline} from '../../format/sanitize.js';
 import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
+import {EntraAuthError} from './entraAuth.js';
 
 /** The day OpenAI turned its hosted Assistants API off. */
 const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
-export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'submit-tool-outputs' | 'cancel-run';
+export type ApiOperation = 'list-threads' | 'list-runs' | 'retrieve-run' | 'list-steps' | 'submit-tool-outputs' | 'submit-tool-approvals' | 'cancel-run';
 
 export interface ApiErrorContext {
   operation: ApiOperation;
@@ -79,6 +80,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 export function classifyApiError(error: unknown): ApiErrorKind {
   if (error instanceof ApiSourceError) return error.kind;
   if (error instanceof ApiConfigError) return 'config';
+  if (error instanceof EntraAuthError) return 'auth';
   if (error instanceof APIUserAbortError) return 'cancelled';
   if (error instanceof APIConnectionTimeoutError) return 'timeout';
   if (error instanceof APIConnectionError) return 'connection';
@@ -105,6 +107,8 @@ function doing(context: ApiErrorContext): string {
   const thread = context.threadId ?? '?';
   const run = context.runId ?? '?';
   switch (context.operation) {
+    case 'list-threads':
+      return `listing the threads of the project`;
     case 'list-runs':
       return `listing the runs of thread ${thread}`;
     case 'retrieve-run':
@@ -113,6 +117,8 @@ function doing(context: ApiErrorContext): string {
       return `listing the steps of run ${run}`;
     case 'submit-tool-outputs':
       return `submitting tool outputs to run ${run}`;
+    case 'submit-tool-approvals':
+      return `submitting tool approvals to run ${run}`;
     case 'cancel-run':
       return `cancelling run ${run}`;
   }
@@ -197,6 +203,7 @@ function describeConnectionError(error: unknown, host: string, hostname: string)
 
 function whoseKey(connection: ResolvedConnection | undefined): string {
   if (!connection) return 'the API key';
+  if (connection.foundry) return `the token of ${connection.foundry.credential}`;
   const profile = connection.profileName ? ` (profile '${connection.profileName}')` : '';
   return `the API key in ${connection.keyEnv}${profile}`;
 }
@@ -215,7 +222,12 @@ function retriesNote(connection: ResolvedConnection | undefined): string {
 function notFound(error: APIError, context: ApiErrorContext, host: string): string {
   const status = `HTTP ${error.status}`;
   const said = typeof (error.error as {message?: unknown} | undefined)?.message === 'string' ? String((error.error as {message: string}).message) : '';
-  const threadMissing = context.operation === 'list-runs' || /\bthread\b/i.test(said);
+  // Foundry answers 404 both for a wrong project path and for a missing thread or run; only the
+  // second names what it did not find.
+  if (context.connection?.foundry && !/\b(thread|run|step)s?\b/i.test(said) && !(context.threadId && said.includes(context.threadId))) {
+    return `${host} has no such route (${status}): check the project endpoint (https://<resource>.services.ai.azure.com/api/projects/<project>) and --api-version`;
+  }
+  const threadMissing = context.operation === 'list-runs' || context.operation === 'list-threads' || /\bthread\b/i.test(said);
   const what =
     threadMissing || !context.runId
       ? `thread ${context.threadId ?? '?'} not found at ${host} (${status})`
@@ -244,6 +256,7 @@ export function describeApiError(error: unknown, context: ApiErrorContext): stri
 
   if (error instanceof ApiSourceError) return error.message;
   if (error instanceof ApiConfigError) return redactSecrets(error.message, secrets);
+  if (error instanceof EntraAuthError) return prefix + redactSecrets(error.message, secrets);
   if (error instanceof APIUserAbortError || (isAbort(error) && !(error instanceof APIError))) return `${prefix}cancelled`;
   if (error instanceof APIConnectionTimeoutError) {
     const attempts = (connection?.maxRetries ?? 0) + 1;
@@ -256,6 +269,9 @@ export function describeApiError(error: unknown, context: ApiErrorContext): stri
     const said = serverMessage(error, secrets);
     const saidNote = said ? ` (server: ${said})` : '';
     if (status === 401) return `${prefix}${host} rejected ${whoseKey(connection)} (HTTP 401)${saidNote}`;
+    if (status === 403 && connection?.foundry) {
+      return `${prefix}${host} refused access (HTTP 403): ${whoseKey(connection)} lacks a role on this project (e.g. Azure AI User)${saidNote}`;
+    }
     if (status === 403) {
       return `${prefix}${host} refused access (HTTP 403): ${whoseKey(connection)} lacks permission for this thread, project or organization${saidNote}`;
     }

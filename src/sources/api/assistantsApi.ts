@@ -5,6 +5,7 @@
  */
 import type OpenAI from 'openai';
 import type {APIPromise} from 'openai';
+import {CursorPage} from 'openai/pagination';
 import type {Run} from '../../model/run.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
 import type {ToolOutput} from '../../triage/unstick.js';
@@ -166,6 +167,28 @@ export class AssistantsApi {
     } catch (error) {
       throw toApiSourceError(error, context);
     }
+  }
+
+  /**
+   * The project's threads, newest first, up to `limit` (Foundry Agent Service: `GET /threads`,
+   * which OpenAI's own API never had). Returns their ids in that order, and what went wrong.
+   */
+  async listThreads(options: RequestOptions & {limit?: number} = {}): Promise<{threads: string[]; warnings: string[]; truncated: boolean}> {
+    const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
+    const listed = await this.#call(this.#context('list-threads', ''), () =>
+      listAll(
+        (query) => this.#client.getAPIList('/threads', CursorPage<{id: string}>, {query: {...query, order: 'desc'}, signal: options.signal}),
+        limit,
+      ),
+    );
+    const threads: string[] = [];
+    const warnings = [...listed.warnings];
+    listed.items.forEach((item, index) => {
+      const id = (item as {id?: unknown} | null)?.id;
+      if (typeof id === 'string' && id.trim() !== '') threads.push(id);
+      else warnings.push(`thread ${index} of the listing has no id; skipped`);
+    });
+    return {threads, warnings, truncated: listed.truncated};
   }
 
   /**

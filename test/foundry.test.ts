@@ -1,0 +1,212 @@
+/**
+ * Foundry Agent Service (classic) as a source: the project endpoint, `api-version` on every
+ * request, Entra tokens from the Azure CLI credential (a fake `az` on PATH), DefaultAzureCredential
+ * and `--token-env`, the one-line errors, and `--all-threads`. Loopback servers only.
+ */
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {PassThrough} from 'node:stream';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {runCli} from '../src/cli/main.js';
+import {resetEntraTokenSources} from '../src/sources/api/entraAuth.js';
+import {loadRunsFromApi} from '../src/sources/api/loadRunsFromApi.js';
+import {FakeAssistantsServer, makeRuns, makeWaitingRun} from './fakeServer/fakeAssistantsServer.js';
+import {makeFakeAz, type FakeAz} from './helpers/fakeAz.js';
+import {OutputCollector as Collect} from './helpers/outputCollector.js';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+
+let az: FakeAz;
+let savedPath: string | undefined;
+let savedTokenCredentials: string | undefined;
+beforeAll(() => {
+  az = makeFakeAz();
+  savedPath = process.env['PATH'];
+  savedTokenCredentials = process.env['AZURE_TOKEN_CREDENTIALS'];
+  // AzureCliCredential runs `az` with the process's own environment.
+  process.env['PATH'] = az.path;
+});
+afterAll(() => {
+  process.env['PATH'] = savedPath;
+  if (savedTokenCredentials === undefined) delete process.env['AZURE_TOKEN_CREDENTIALS'];
+  else process.env['AZURE_TOKEN_CREDENTIALS'] = savedTokenCredentials;
+});
+
+let server: FakeAssistantsServer;
+let configDir: string;
+let callsBefore: number;
+beforeEach(async () => {
+  resetEntraTokenSources();
+  az.setTtl(3600);
+  az.setSignedOut(false);
+  callsBefore = az.calls().length;
+  server = await FakeAssistantsServer.start({foundry: {tokens: Array.from({length: 50}, (_, n) => az.token(n + 1)).concat(['raw-token-abc123'])}});
+  configDir = mkdtempSync(path.join(tmpdir(), 'runlens-config-'));
+});
+afterEach(async () => {
+  await server.close();
+});
+
+async function cli(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new Collect();
+  const stderr = new Collect();
+  const stdin = Object.assign(new PassThrough(), {isTTY: true});
+  const code = await runCli({argv, env: {RUNLENS_CONFIG_DIR: configDir, ...env}, stdin, stdout, stderr, now: () => NOW});
+  return {code, stdout: stdout.text, stderr: stderr.text};
+}
+
+const newCalls = () => az.calls().slice(callsBefore);
+
+describe('the Foundry connection', () => {
+  it('attaches paths to the project endpoint with api-version and the Azure CLI token, and sends no key', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 3));
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a'], {OPENAI_API_KEY: 'sk-not-to-be-sent-1234', AZURE_OPENAI_API_KEY: 'also-not'});
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(3);
+    const [request] = server.requestsTo('/threads/thread_a/runs');
+    expect(request!.query['api-version']).toBe('2025-05-01');
+    expect(request!.headers['authorization']).toMatch(/^Bearer fake-entra-token-\d+$/);
+    expect(request!.headers['api-key']).toBeUndefined();
+    expect(request!.headers['openai-organization']).toBeUndefined();
+    // The arguments AzureCliCredential gives az: the scope's resource, JSON out.
+    expect(newCalls()).toEqual(['account get-access-token --output json --resource https://ai.azure.com']);
+  });
+
+  it('--api-version changes the version sent, and a later request reuses the cached token', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 2));
+    for (let round = 0; round < 2; round += 1) {
+      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--api-version', '2025-05-15-preview']);
+      expect(result.code).toBe(0);
+    }
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests.every((request) => request.query['api-version'] === '2025-05-15-preview')).toBe(true);
+    expect(new Set(server.requests.map((request) => request.headers['authorization'])).size).toBe(1);
+    expect(newCalls()).toHaveLength(1);
+  });
+
+  it('fetches a new token when the one held expires (a long watch or TUI session)', async () => {
+    az.setTtl(0);
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const options = {threads: ['thread_a'], connection: {foundry: {projectEndpoint: server.projectEndpoint, apiVersion: '2025-05-01', credential: {kind: 'cli' as const}}, maxRetries: 0}, env: {}};
+    expect((await loadRunsFromApi(options)).runs).toHaveLength(1);
+    expect((await loadRunsFromApi(options)).runs).toHaveLength(1);
+    const tokens = server.requests.map((request) => request.headers['authorization']);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).not.toBe(tokens[1]);
+    expect(newCalls()).toHaveLength(2);
+  });
+
+  it('AZURE_AI_PROJECT_ENDPOINT stands for --project-endpoint', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 2));
+    const result = await cli(['list', '--thread', 'thread_a'], {AZURE_AI_PROJECT_ENDPOINT: server.projectEndpoint});
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('--token-env takes a raw bearer token and never shows it', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const ok = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-abc123'});
+    expect(ok.code).toBe(0);
+    expect(server.requests[0]!.headers['authorization']).toBe('Bearer raw-token-abc123');
+    expect(newCalls()).toHaveLength(0);
+    const rejected = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-wrong999'});
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain(`${server.host} rejected the token of the token in MY_TOKEN (HTTP 401)`);
+    expect(rejected.stderr).not.toContain('raw-token-wrong999');
+  });
+
+  it('--credential default signs in through DefaultAzureCredential without probing managed identity', async () => {
+    // The developer credentials only: the Azure CLI (the fake az) answers, and managed identity,
+    // which would probe 169.254.169.254, is not in the chain at all.
+    process.env['AZURE_TOKEN_CREDENTIALS'] = 'dev';
+    try {
+      server.addRuns('thread_a', makeRuns('thread_a', 1));
+      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--credential', 'default']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(newCalls()).toEqual(['account get-access-token --output json --resource https://ai.azure.com']);
+      expect(server.requests[0]!.headers['authorization']).toMatch(/^Bearer fake-entra-token-\d+$/);
+    } finally {
+      delete process.env['AZURE_TOKEN_CREDENTIALS'];
+    }
+  });
+});
+
+describe('Foundry errors, each one line', () => {
+  it('not signed in: run `az login`', async () => {
+    az.setSignedOut(true);
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--max-retries', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('not signed in to Azure (the Azure CLI credential (az login)): run `az login`');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('401 names the credential used', async () => {
+    await server.close();
+    server = await FakeAssistantsServer.start({foundry: {tokens: ['someone-else']}});
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`rejected the token of the Azure CLI credential (az login) (HTTP 401)`);
+    expect(result.stderr).not.toMatch(/fake-entra-token/);
+  });
+
+  it('403 says a role is missing on the project', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    server.fail({path: '/threads/thread_a/runs', failure: {status: 403, body: {error: {code: 'PermissionDenied', message: 'The principal lacks the required data action'}}}});
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    expect(result.stderr).toContain('refused access (HTTP 403): the token of the Azure CLI credential (az login) lacks a role on this project');
+  });
+
+  it('a wrong project path is a route 404, a missing thread or run says which', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const route = await cli(['list', '--project-endpoint', `${server.origin}/api/projects/other`, '--thread', 'thread_a']);
+    expect(route.stderr).toContain('has no such route (HTTP 404): check the project endpoint');
+    const thread = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_zz']);
+    expect(thread.stderr).toContain('thread thread_zz not found');
+    const run = await cli(['show', 'run_nope', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    expect(run.stderr).toContain('run run_nope not found in thread thread_a');
+    for (const result of [route, thread, run]) expect(result.stderr.trim().split('\n').filter((line) => /HTTP 404/.test(line))).toHaveLength(1);
+  });
+
+  it('--credential without a project endpoint is a usage error', async () => {
+    const result = await cli(['list', '--thread', 'thread_a', '--credential', 'default', '--base-url', server.baseUrl]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--credential is for Foundry');
+  });
+});
+
+describe('--all-threads', () => {
+  it('lists the project threads page by page and reads the runs of each', async () => {
+    await server.close();
+    server = await FakeAssistantsServer.start({maxPageSize: 2, foundry: {tokens: Array.from({length: 50}, (_, n) => az.token(n + 1))}});
+    for (const thread of ['thread_a', 'thread_b', 'thread_c']) server.addRuns(thread, makeRuns(thread, 2));
+    server.addRuns('thread_d', [makeWaitingRun('thread_d', 5, [['call_1', 'lookup', '{}']])]);
+    const result = await cli(['list', '--json', '--project-endpoint', server.projectEndpoint, '--all-threads']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const runs = JSON.parse(result.stdout) as Array<{thread_id: string}>;
+    expect(new Set(runs.map((run) => run.thread_id))).toEqual(new Set(['thread_a', 'thread_b', 'thread_c', 'thread_d']));
+    const listings = server.requestsTo('/threads');
+    expect(listings.length).toBe(2);
+    expect(listings[1]!.query['after']).toBeTruthy();
+    expect(listings.every((request) => request.query['order'] === 'desc' && request.query['api-version'] === '2025-05-01')).toBe(true);
+  });
+
+  it('--limit caps the threads read and says so', async () => {
+    for (const thread of ['thread_a', 'thread_b', 'thread_c']) server.addRuns(thread, makeRuns(thread, 1));
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--all-threads', '--limit', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('reading the newest 2 threads; the project has more (raise --limit)');
+    expect(server.requestsTo(/^\/threads\/[^/]+\/runs$/)).toHaveLength(2);
+  });
+
+  it('without Foundry it is a usage error', async () => {
+    const result = await cli(['list', '--all-threads', '--base-url', server.baseUrl]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--all-threads lists a Foundry project');
+  });
+});
