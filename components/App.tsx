@@ -16,7 +16,7 @@ import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
-import type {ToolOutput} from '../src/triage/unstick.js';
+import type {ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import {Footer} from './Footer.js';
 import {Header, headerLayout} from './Header.js';
@@ -77,6 +77,8 @@ export interface RunActions {
   submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => Promise<{status: string}>;
   /** The API root the requests go to, for the review's `POST` line. */
   baseUrl?: string;
+  /** Where the API runs came from, for the exact unstick request in the Action pane. */
+  unstick?: UnstickTarget;
 }
 
 /** The TUI over data read from a source that tells it of changes (LiveApp's feed). */
@@ -200,7 +202,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     () => (form?.stage === 'review' ? wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {})}), width) : null),
     [form, actions?.baseUrl, width],
   );
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps});
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps, unstick: actions?.unstick});
 
   // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';

@@ -11,7 +11,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {runCli} from '../src/cli/main.js';
 import {resetEntraTokenSources} from '../src/sources/api/entraAuth.js';
 import {loadRunsFromApi} from '../src/sources/api/loadRunsFromApi.js';
-import {FakeAssistantsServer, makeRuns, makeWaitingRun} from './fakeServer/fakeAssistantsServer.js';
+import {FakeAssistantsServer, makeApprovalRun, makeRuns, makeWaitingRun} from './fakeServer/fakeAssistantsServer.js';
 import {makeFakeAz, type FakeAz} from './helpers/fakeAz.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
@@ -208,5 +208,78 @@ describe('--all-threads', () => {
     const result = await cli(['list', '--all-threads', '--base-url', server.baseUrl]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--all-threads lists a Foundry project');
+  });
+});
+
+describe('MCP tool approvals', () => {
+  const calls = [
+    ['call_mcp_1', 'search_issues', '{"q": "bug"}'],
+    ['call_mcp_2', 'create_issue', '{"title": '],
+  ] as const;
+
+  it('counts the waiting calls in stuck and shows each call, its server and the answering request', async () => {
+    server.addRuns('thread_a', [makeApprovalRun('thread_a', 1, calls)]);
+    const stuck = await cli(['stuck', '--json', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    expect(stuck.code).toBe(0);
+    const [entry] = JSON.parse(stuck.stdout) as Array<Record<string, unknown>>;
+    expect(JSON.stringify(entry)).toContain('call_mcp_2');
+    const show = await cli(['show', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('github › search_issues');
+    expect(show.stdout).toContain('MCP call waiting for approval');
+    // The broken arguments of the second call are caught as for a function call.
+    expect(show.stdout).toMatch(/invalid JSON at line 1/);
+    expect(show.stdout).toContain('Request that would unstick it (approve or deny each call):');
+    // Long lines wrap at the print width (100), at a space or inside a word: compare without spaces.
+    const squeezed = show.stdout.replace(/\s+/g, '');
+    expect(squeezed).toContain(`POST${server.projectEndpoint}/threads/thread_a/runs/run_a_0001/submit_tool_outputs?api-version=2025-05-01`);
+    expect(squeezed).toContain('Authorization:Bearer$(azaccountget-access-token--resourcehttps://ai.azure.com--queryaccessToken-otsv)');
+    expect(show.stdout).toContain('Waiting for   2 tool approvals');
+    expect(show.stdout).toContain('"tool_approvals"');
+  });
+
+  it('submit --approve/--deny sends tool_approvals once every call is answered', async () => {
+    server.addRuns('thread_a', [makeApprovalRun('thread_a', 1, calls)]);
+    const partial = await cli(['submit', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--approve', 'call_mcp_1']);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toContain('no answer for call_mcp_2');
+    expect(server.requestsTo(/submit_tool_outputs$/, 'POST')).toHaveLength(0);
+
+    const result = await cli([
+      'submit', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a',
+      '--approve', 'call_mcp_1', '--deny', 'call_mcp_2', '--approval-header', 'call_mcp_1', 'X-Mcp-Token: abc',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('run_a_0001: queued (1 approved, 1 denied)');
+    const [post] = server.requestsTo(/submit_tool_outputs$/, 'POST');
+    expect(post!.body).toEqual({
+      tool_approvals: [
+        {tool_call_id: 'call_mcp_1', approve: true, headers: {'X-Mcp-Token': 'abc'}},
+        {tool_call_id: 'call_mcp_2', approve: false},
+      ],
+    });
+    expect(post!.query['api-version']).toBe('2025-05-01');
+  });
+
+  it('refuses outputs for a run that waits for approvals, and approvals for one that waits for outputs', async () => {
+    server.addRuns('thread_a', [makeApprovalRun('thread_a', 1, calls), makeWaitingRun('thread_a', 2, [['call_f', 'lookup', '{}']])]);
+    const outputs = await cli(['submit', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--output', 'call_mcp_1=x']);
+    expect(outputs.code).toBe(1);
+    expect(outputs.stderr).toContain('no answer for call_mcp_1, call_mcp_2');
+    const approvals = await cli(['submit', 'run_a_0002', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--approve', 'call_f']);
+    expect(approvals.code).toBe(1);
+    expect(approvals.stderr).toContain('waits for no tool approvals (required action: submit_tool_outputs)');
+    expect(server.requestsTo(/submit_tool_outputs$/, 'POST')).toHaveLength(0);
+  });
+});
+
+describe('writes', () => {
+  it('a reply about another run than the one asked is an error, not a success', async () => {
+    server.addRuns('thread_a', [makeWaitingRun('thread_a', 1, [['call_f', 'lookup', '{}']])]);
+    server.fail({method: 'POST', path: /submit_tool_outputs$/, failure: {status: 200, body: {...makeRuns('thread_a', 9)[8], status: 'queued'}}});
+    const result = await cli(['submit', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--output', 'call_f=ok']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('answered about run run_a_0008, not run_a_0001');
   });
 });

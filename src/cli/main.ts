@@ -8,6 +8,7 @@ import {safeInline, safeJson} from '../format/sanitize.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
+import {unstickTargetOf} from '../triage/unstick.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
@@ -132,7 +133,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('../../components/printRun.js');
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
+    const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 

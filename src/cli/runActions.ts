@@ -7,12 +7,14 @@
 import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
 import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
-import type {ToolOutput} from '../triage/unstick.js';
+import type {ToolApproval, ToolOutput} from '../triage/unstick.js';
+import {waitsForApproval} from '../model/run.js';
+import {parseHeaderFlags} from '../config/profile.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
-import {ActionError, checkOutputsForRun} from '../triage/toolOutputs.js';
-import {EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
+import {ActionError, checkApprovalsForRun, checkOutputsForRun} from '../triage/toolOutputs.js';
+import {APPROVAL_HEADER_JOIN, EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
 import {reportUsageError, type CliIo} from './cliIo.js';
 
@@ -74,6 +76,30 @@ function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): T
   return outputs;
 }
 
+/**
+ * The approvals `--approve`, `--deny` and `--approval-header CALL_ID "Name: value"` give. A call
+ * both approved and denied, or headers for a call neither approved nor denied, is refused.
+ */
+export function collectApprovals(options: Pick<CliOptions, 'approvals'>): ToolApproval[] {
+  const split = (values: readonly string[]) => values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const approvals = new Map<string, ToolApproval>();
+  for (const [ids, approve] of [[split(options.approvals.approve), true], [split(options.approvals.deny), false]] as const) {
+    for (const id of ids) {
+      if (approvals.has(id)) throw new UsageError(`${safeInline(id)} is given twice (--approve / --deny); answer each call once`);
+      approvals.set(id, {tool_call_id: id, approve});
+    }
+  }
+  for (const entry of options.approvals.headers) {
+    const at = entry.indexOf(APPROVAL_HEADER_JOIN);
+    if (at <= 0) throw new UsageError('--approval-header takes CALL_ID "Name: value"');
+    const id = entry.slice(0, at);
+    const approval = approvals.get(id);
+    if (!approval) throw new UsageError(`--approval-header for ${safeInline(id)}, which is neither --approve'd nor --deny'd`);
+    approval.headers = {...approval.headers, ...parseHeaderFlags([entry.slice(at + 1)], UsageError)};
+  }
+  return [...approvals.values()];
+}
+
 /** The run and its thread: the first of the threads that has it. */
 async function findRun(api: AssistantsApi, threads: readonly string[], runId: string): Promise<{threadId: string; run: Run}> {
   let notFound: ApiSourceError | null = null;
@@ -113,7 +139,16 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
+  const approvals = collectApprovals(options);
+  if (approvals.length > 0 && outputs.length > 0) throw new UsageError('--output and --approve/--deny answer two kinds of wait; give the kind the run waits for');
   const {threadId, run} = await findRun(api, request.threads, runId);
+  if (approvals.length > 0 || waitsForApproval(run)) {
+    const answered = checkApprovalsForRun(run, approvals);
+    const after = await api.submitToolApprovals(threadId, runId, answered);
+    const approved = answered.filter((approval) => approval.approve).length;
+    printRun(after, options, io, ` (${approved} approved, ${answered.length - approved} denied)`);
+    return EXIT_OK;
+  }
   const body = checkOutputsForRun(run, outputs);
   const after = await api.submitToolOutputs(threadId, runId, body);
   printRun(after, options, io, ` (${body.length} tool output${body.length === 1 ? '' : 's'} submitted)`);

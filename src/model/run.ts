@@ -151,6 +151,11 @@ export interface RequiredToolCall {
 /** Foundry's required action for MCP calls waiting for approval (answered with `tool_approvals`). */
 export const APPROVAL_ACTION = 'submit_tool_approval';
 
+/** What one pending call waits for, in words: "tool output", or "tool approval" (Foundry's MCP calls). */
+export function waitedFor(run: Pick<Run, 'requiredAction'>): 'tool output' | 'tool approval' {
+  return waitsForApproval(run) ? 'tool approval' : 'tool output';
+}
+
 /** Whether the run waits for MCP tool approvals rather than tool outputs. */
 export function waitsForApproval(run: Pick<Run, 'requiredAction'>): boolean {
   return run.requiredAction?.type === APPROVAL_ACTION;

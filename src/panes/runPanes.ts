@@ -7,10 +7,10 @@ import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
-import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
+import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {submitToolOutputsUrl, unstickBody, unstickHeaders} from '../triage/unstick.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
@@ -40,7 +40,9 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     const calls = pendingCallCount(run);
     b.field(
       'Waiting for',
-      calls === null ? {text: `tool outputs: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'} : `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`,
+      calls === null
+        ? {text: `${waitedFor(run)}s: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'}
+        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see Required action, key 2)`,
     );
   }
   b.field('Thread', run.threadId ? untrusted(run.threadId) : {text: '—', tone: 'dim'});
@@ -268,9 +270,11 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     b.line(
       {text: `${index + 1}. `, tone: 'strong'},
       report.ok ? {text: '✓ ', tone: 'good'} : {text: '✗ ', tone: 'bad'},
+      ...(call.serverLabel !== undefined ? [untrusted(call.serverLabel, 'strong'), {text: ' › ', tone: 'dim' as const}] : []),
       untrusted(call.functionName, 'strong'),
       {text: '  '},
       untrusted(call.id, 'dim'),
+      ...(call.type === 'mcp' ? [{text: '  MCP call waiting for approval', tone: 'warn' as const}] : []),
     );
     for (const check of report.checks) {
       const mark: Segment = check.ok === true ? {text: '   ✓ ', tone: 'good'} : check.ok === false ? {text: '   ✗ ', tone: 'bad'} : {text: '   – ', tone: 'dim'};
@@ -284,10 +288,16 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     b.lines(argumentLines.map((line) => [{text: '     '}, ...line]));
   }
   // Calls cut short: a body of the ones left would leave the others out, and the API refuses that.
-  const body = calls === null ? null : submitToolOutputsBody(run);
+  const body = calls === null ? null : unstickBody(run);
   if (body) {
-    b.blank().heading('Request that would unstick it (fill in each output):');
-    if (run.threadId) {
+    b.blank().heading('tool_approvals' in body ? 'Request that would unstick it (approve or deny each call):' : 'Request that would unstick it (fill in each output):');
+    // A run read from an API gets the whole request for that server; a file's run, the path alone.
+    const target = run.source.file.startsWith('api:') ? context.unstick : undefined;
+    const url = target ? submitToolOutputsUrl(run, target.baseUrl, target.foundryApiVersion) : null;
+    if (url) {
+      b.line({text: 'POST ', tone: 'dim'}, untrusted(url, 'dim'));
+      for (const header of unstickHeaders(target!)) b.line({text: header, tone: 'dim'});
+    } else if (run.threadId) {
       b.line({text: 'POST /threads/', tone: 'dim'}, untrusted(run.threadId, 'dim'), {text: '/runs/', tone: 'dim'}, untrusted(run.id, 'dim'), {text: '/submit_tool_outputs', tone: 'dim'});
     }
     b.lines(jsonLines(body));

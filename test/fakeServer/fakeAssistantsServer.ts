@@ -109,6 +109,22 @@ export function makeWaitingRun(threadId: string, index: number, calls: ReadonlyA
   });
 }
 
+/**
+ * A Foundry run in `requires_action` waiting for approval of these MCP calls, each `[call id, tool
+ * name, arguments]`, on the MCP server `server` (declared among the run's tools).
+ */
+export function makeApprovalRun(threadId: string, index: number, calls: ReadonlyArray<readonly [string, string, string]>, server = 'github'): Json {
+  return makeRun(threadId, index, {
+    status: 'requires_action',
+    completed_at: null,
+    tools: [{type: 'mcp', server_label: server, server_url: 'https://mcp.example/sse', allowed_tools: calls.map(([, name]) => name)}],
+    required_action: {
+      type: 'submit_tool_approval',
+      submit_tool_approval: {tool_calls: calls.map(([id, name, args]) => ({id, type: 'mcp', name, arguments: args, server_label: server}))},
+    },
+  });
+}
+
 /** `count` runs, oldest first (index 0 is the oldest). */
 export function makeRuns(threadId: string, count: number): Json[] {
   return Array.from({length: count}, (_, index) => makeRun(threadId, index));
@@ -385,6 +401,17 @@ export class FakeAssistantsServer {
       if (run['status'] !== 'requires_action') {
         this.json(response, 400, errorBody(`Runs in status "${String(run['status'])}" do not accept tool outputs.`));
         return;
+      }
+      const action = run['required_action'] as {type?: string; submit_tool_approval?: {tool_calls: Array<{id: string}>}} | null;
+      const approvals = (request.body as {tool_approvals?: Array<{tool_call_id: string}>} | undefined)?.tool_approvals;
+      if (action?.type === 'submit_tool_approval') {
+        // Like the service: every pending MCP call answered, in one request.
+        const pending = action.submit_tool_approval?.tool_calls.map((call) => call.id) ?? [];
+        const answered = new Set((approvals ?? []).map((approval) => approval.tool_call_id));
+        if (!approvals || pending.some((id) => !answered.has(id))) {
+          this.json(response, 400, errorBody('Tool approvals must be provided for every pending tool call.'));
+          return;
+        }
       }
       run['status'] = 'queued';
       run['required_action'] = null;

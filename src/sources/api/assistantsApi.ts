@@ -8,7 +8,7 @@ import type {APIPromise} from 'openai';
 import {CursorPage} from 'openai/pagination';
 import type {Run} from '../../model/run.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
-import type {ToolOutput} from '../../triage/unstick.js';
+import type {ToolApproval, ToolOutput} from '../../triage/unstick.js';
 import {collectRuns, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
 import {createApiClient, type ApiConnectionOptions, type Env, type ResolvedConnection} from './apiClient.js';
 import {ApiSourceError, toApiSourceError, UnexpectedResponseError, type ApiErrorContext, type ApiOperation} from './apiErrors.js';
@@ -256,11 +256,13 @@ export class AssistantsApi {
     return {steps, raw: listed.items, warnings};
   }
 
-  async #runResult(threadId: string, value: unknown): Promise<Run> {
+  /** The run a write answered with; an answer about another run is an error, not a success. */
+  async #runResult(threadId: string, value: unknown, runId: string): Promise<Run> {
     const out: ParsedRuns = {runs: [], warnings: []};
     collectRuns(value, threadSourceLabel(threadId), undefined, out);
     const run = out.runs[0];
     if (!run) throw new UnexpectedResponseError('answered with something that is not a run');
+    if (run.id !== runId) throw new UnexpectedResponseError(`answered about run ${run.id}, not ${runId}; the request may not have reached the run`);
     return run;
   }
 
@@ -280,7 +282,22 @@ export class AssistantsApi {
         )
         .withResponse();
       checkJsonResponse(response);
-      return this.#runResult(threadId, data);
+      return this.#runResult(threadId, data, runId);
+    });
+  }
+
+  /**
+   * Answers the MCP calls a run waits to have approved (Foundry's `submit_tool_approval`): the
+   * `tool_approvals` body, posted to the route tool outputs take. Not retried, like outputs.
+   */
+  async submitToolApprovals(threadId: string, runId: string, approvals: readonly ToolApproval[], options: RequestOptions = {}): Promise<Run> {
+    const context = {...this.#context('submit-tool-approvals', threadId, runId), connection: {...this.connection, maxRetries: 0}};
+    return this.#call(context, async () => {
+      const path = `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/submit_tool_outputs`;
+      const tool_approvals = approvals.map(({tool_call_id, approve, headers}) => ({tool_call_id, approve, ...(headers && Object.keys(headers).length > 0 ? {headers} : {})}));
+      const {data, response} = await this.#client.post(path, {body: {tool_approvals}, signal: options.signal, maxRetries: 0, headers: {'OpenAI-Beta': 'assistants=v2'}}).withResponse();
+      checkJsonResponse(response);
+      return this.#runResult(threadId, data, runId);
     });
   }
 
@@ -289,7 +306,7 @@ export class AssistantsApi {
     return this.#call(this.#context('cancel-run', threadId, runId), async () => {
       const {data, response} = await this.#client.beta.threads.runs.cancel(runId, {thread_id: threadId}, {signal: options.signal}).withResponse();
       checkJsonResponse(response);
-      return this.#runResult(threadId, data);
+      return this.#runResult(threadId, data, runId);
     });
   }
 }
