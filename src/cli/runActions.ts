@@ -13,6 +13,7 @@ import {parseHeaderFlags} from '../config/profile.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
+import {whyNotCancellable} from '../triage/cancel.js';
 import {ActionError, checkApprovalsForRun, checkOutputsForRun} from '../triage/toolOutputs.js';
 import {APPROVAL_HEADER_JOIN, EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
@@ -134,7 +135,15 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
 
   if (options.command === 'cancel') {
     const threadId = request.threads.length === 1 ? request.threads[0]! : (await findRun(api, request.threads, runId)).threadId;
-    const run = await api.cancelRun(threadId, runId);
+    const run = await api.cancelRun(threadId, runId).catch(async (error: unknown) => {
+      // The server's refusal of an incomplete run says little; say why in words.
+      if (error instanceof ApiSourceError && error.kind === 'bad-request') {
+        const current = (await api.retrieveRun(threadId, runId).catch(() => null))?.runs[0];
+        const why = current ? whyNotCancellable(current) : null;
+        if (why) throw new ActionError(why);
+      }
+      throw error;
+    });
     printRun(run, options, io, run.status === 'cancelling' ? ' (cancel requested)' : '');
     return EXIT_OK;
   }

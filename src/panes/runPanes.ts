@@ -11,6 +11,7 @@ import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCall
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {submitToolOutputsUrl, unstickBody, unstickHeaders} from '../triage/unstick.js';
+import {azureToolSummary, toolResourceLines} from './azureTools.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
@@ -49,6 +50,7 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   b.field('Assistant', run.assistantId ? untrusted(run.assistantId) : {text: '—', tone: 'dim'});
   b.field('Model', run.model ? untrusted(run.model) : {text: '—', tone: 'dim'});
   b.field('Source', untrusted(`${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`, 'dim'));
+  for (const [index, line] of toolResourceLines(run).entries()) b.field(index === 0 ? 'Resources' : '', untrusted(line));
 
   b.blank().heading('Times');
   b.field('  created', timestampSegments(run.createdAt, context));
@@ -144,15 +146,22 @@ function toolsPane(run: Run): PaneContent {
     b.line({text: Array.isArray(run.raw['tools']) ? 'This run has no tools.' : 'The run object has no tools list.', tone: 'dim'});
     return b.build();
   }
+  const short = (text: string) => safeInline(text.length > 60 ? `${text.slice(0, 59)}…` : text);
   b.table(
     ['#', 'type', 'name', 'strict', 'description'],
-    run.tools.map((tool, index) => ({
-      '#': String(index + 1),
-      type: safeInline(tool.type),
-      name: tool.name ? safeInline(tool.name) : '—',
-      strict: tool.cut ? '?' : tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
-      description: tool.cut ? '(cut short by the export)' : tool.description ? safeInline(tool.description.length > 60 ? `${tool.description.slice(0, 59)}…` : tool.description) : '',
-    })),
+    run.tools.map((tool, index) => {
+      // Foundry's tool types carry their name and what they reach in options of their own.
+      const azure = azureToolSummary(tool, run);
+      const name = tool.name ?? azure?.name ?? null;
+      const description = tool.description ?? azure?.summary ?? null;
+      return {
+        '#': String(index + 1),
+        type: safeInline(tool.type),
+        name: name ? safeInline(name) : '—',
+        strict: tool.cut ? '?' : tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
+        description: tool.cut ? '(cut short by the export)' : description ? short(description) : '',
+      };
+    }),
   );
   for (const [index, tool] of run.tools.entries()) {
     b.blank();

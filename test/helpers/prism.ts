@@ -163,3 +163,14 @@ export async function startPrism(spec: string, probe: {path: string; headers?: R
   console.info(`prism mock served ${spec} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return {url, port, stop};
 }
+
+/** `recorded(action)`: what `action` returns, and the exchanges the proxy recorded while it ran. */
+export function recorder(exchanges: readonly Exchange[]): <T>(action: () => Promise<T>) => Promise<{result: T; made: Exchange[]}> {
+  return async (action) => {
+    const before = exchanges.length;
+    const result = await action();
+    // The proxy records an exchange when the answer has been passed on; let that callback run.
+    await sleep(20);
+    return {result, made: exchanges.slice(before)};
+  };
+}
