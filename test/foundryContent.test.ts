@@ -127,7 +127,7 @@ describe('incomplete runs cannot be cancelled', () => {
 
   it('the TUI refuses c on one, with that line, and asks nothing', () => {
     const state: RunActionState = {canAct: true, actionInFlight: null, confirm: null, flash: null};
-    const apiRun = normalizeRun({object: 'thread.run', id: 'run_f', status: 'incomplete', thread_id: 'thread_f', incomplete_details: {reason: 'content_filter'}}, {file: 'api:thread_f'});
+    const apiRun = normalizeRun({object: 'thread.run', id: 'run_f', status: 'incomplete', thread_id: 'thread_f', incomplete_details: {reason: 'content_filter'}}, {kind: 'api', file: 'api:thread_f'});
     const {state: after, effects} = runActionsReducer(state, {type: 'askCancel', run: apiRun});
     expect(after.confirm).toBeNull();
     expect(after.flash).toContain('an incomplete run cannot be cancelled');

@@ -7,8 +7,10 @@ import {createRequire} from 'node:module';
 import {safeInline, safeJson} from '../format/sanitize.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
+import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
 import {unstickTargetOf} from '../triage/unstick.js';
+import {stepsViewOf} from '../store/stepLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
@@ -133,8 +135,10 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('../../components/printRun.js');
+    // Steps read with the run (files, transcripts) show in its Steps pane.
+    const steps = stepsViewOf(run, joinItems(loaded));
     const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 

@@ -7,7 +7,7 @@ import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
-import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, waitedFor, type Run} from '../model/run.js';
+import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, sourceKindOf, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
 import {submitToolOutputsUrl, unstickBody, unstickHeaders} from '../triage/unstick.js';
@@ -301,7 +301,7 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
   if (body) {
     b.blank().heading('tool_approvals' in body ? 'Request that would unstick it (approve or deny each call):' : 'Request that would unstick it (fill in each output):');
     // A run read from an API gets the whole request for that server; a file's run, the path alone.
-    const target = run.source.file.startsWith('api:') ? context.unstick : undefined;
+    const target = sourceKindOf(run.source) === 'api' ? context.unstick : undefined;
     const url = target ? submitToolOutputsUrl(run, target.baseUrl, target.foundryApiVersion) : null;
     if (url) {
       b.line({text: 'POST ', tone: 'dim'}, untrusted(url, 'dim'));

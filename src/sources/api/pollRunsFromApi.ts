@@ -2,8 +2,9 @@
  * The watch poll: each tick reads from the threads of an Assistants API only what can have changed
  * since the runs on screen were read, through the same session and bounds as the full load.
  */
-import {isFinalStatus, type Run} from '../../model/run.js';
-import type {LoadWarning, ParsedRuns} from '../parseRunText.js';
+import {isFinalStatus, sourceKindOf, type Run} from '../../model/run.js';
+import type {ParsedItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import {RunCollection} from '../loadSources.js';
 import {threadSourceLabel} from './assistantsApi.js';
 import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './cliFlags.js';
@@ -33,15 +34,15 @@ export async function pollRunsFromApi(options: ApiPollOptions): Promise<ApiLoade
   const given = uniqueThreads(options.threads, warnings);
 
   const api = connect(options, options.allThreads ? [''] : given, failures, warnings);
-  if (!api) return {runs: options.allThreads ? options.known.filter((run) => run.source.file.startsWith('api:')) : knownOf(given).flat(), warnings, sources: given.map(threadSourceLabel), files: [], failures, connection: null};
+  if (!api) return {runs: options.allThreads ? options.known.filter((run) => sourceKindOf(run.source) === 'api') : knownOf(given).flat(), warnings, sources: given.map(threadSourceLabel), files: [], failures, connection: null};
   // With --all-threads the project is listed again: a thread created since shows up on this tick.
   const threads = options.allThreads ? await threadsToRead(api, options, failures, warnings) : given;
-  if (!threads) return {runs: options.known.filter((run) => run.source.file.startsWith('api:')), warnings, sources: [], files: [], failures, connection: api.connection};
+  if (!threads) return {runs: options.known.filter((run) => sourceKindOf(run.source) === 'api'), warnings, sources: [], files: [], failures, connection: api.connection};
   const sources = threads.map(threadSourceLabel);
   const knownByThread = knownOf(threads);
 
   const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
-  const listed: Array<ParsedRuns | null> = threads.map(() => null);
+  const listed: Array<ParsedItems | null> = threads.map(() => null);
   const retrieved = new Map<string, Run>();
   type Request = {kind: 'list'; index: number} | {kind: 'retrieve'; run: Run; threadId: string};
   const requests: Request[] = threads.map((_, index) => ({kind: 'list', index}));
