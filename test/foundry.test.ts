@@ -283,3 +283,67 @@ describe('writes', () => {
     expect(result.stderr).toContain('answered about run run_a_0008, not run_a_0001');
   });
 });
+
+describe('profiles and headers', () => {
+  it('a profile keeps the project endpoint and the credential, and --profile reads with them', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 2));
+    const added = await cli(['profile', 'add', 'proj', '--project-endpoint', server.projectEndpoint, '--api-version', '2025-05-15-preview', '--token-env', 'MY_TOKEN']);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toBe('');
+    const shown = await cli(['profile', 'show', 'proj']);
+    expect(shown.stdout).toContain(`foundry:     ${server.projectEndpoint} (api-version 2025-05-15-preview, token in MY_TOKEN)`);
+    const result = await cli(['list', '--profile', 'proj', '--all-threads'], {MY_TOKEN: 'raw-token-abc123'});
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim().split('\n')).toHaveLength(2);
+    expect(server.requests.every((request) => request.query['api-version'] === '2025-05-15-preview' && request.headers['authorization'] === 'Bearer raw-token-abc123')).toBe(true);
+  });
+
+  it('a profile base URL stands in for the endpoint (a gateway in front of the project)', async () => {
+    await cli(['profile', 'add', 'gw', '--base-url', server.projectEndpoint, '--project-endpoint', 'https://unused.services.ai.azure.com/api/projects/x']);
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const result = await cli(['list', '--profile', 'gw', '--thread', 'thread_a']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(server.requestsTo('/threads/thread_a/runs')).toHaveLength(1);
+  });
+
+  it('an Azure OpenAI profile honours its base URL too', async () => {
+    const plain = await FakeAssistantsServer.start();
+    try {
+      plain.addRuns('thread_a', makeRuns('thread_a', 1));
+      await cli(['profile', 'add', 'aoai', '--base-url', `${plain.origin}/openai`, '--azure-endpoint', 'https://unused.openai.azure.com', '--azure-api-version', '2024-05-01-preview']);
+      const result = await cli(['list', '--profile', 'aoai', '--thread', 'thread_a'], {AZURE_OPENAI_API_KEY: 'k-123'});
+      expect(result.stderr).toBe('');
+      expect(plain.requestsTo('/threads/thread_a/runs')[0]!.query['api-version']).toBe('2024-05-01-preview');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('--header "Authorization: Bearer env:VAR" reads VAR inside the value', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--header', 'X-Gateway: Bearer env:GW_TOKEN'], {GW_TOKEN: 'gw-secret-777'});
+    expect(result.code).toBe(0);
+    expect(server.requests[0]!.headers['x-gateway']).toBe('Bearer gw-secret-777');
+  });
+});
+
+describe('the built CLI, as a Foundry user runs it', () => {
+  it('az login, then runlens --project-endpoint URL --all-threads: the waiting approval is found and answered', async () => {
+    const {execFile} = await import('node:child_process');
+    const run = (args: string[]) =>
+      new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
+        execFile(process.execPath, [path.resolve('dist/runlens.js'), ...args], {env: {PATH: az.path, HOME: configDir, RUNLENS_CONFIG_DIR: configDir, NO_COLOR: '1'}}, (error, stdout, stderr) =>
+          resolve({code: error ? Number((error as {code?: number}).code ?? 1) : 0, stdout, stderr}),
+        );
+      });
+    server.addRuns('thread_a', makeRuns('thread_a', 2));
+    server.addRuns('thread_b', [makeApprovalRun('thread_b', 3, [['call_mcp_1', 'search_issues', '{}']])]);
+    const stuck = await run(['stuck', '--project-endpoint', server.projectEndpoint, '--all-threads']);
+    expect(stuck.stderr).toBe('');
+    expect(stuck.stdout).toContain('run_b_0003');
+    const answered = await run(['submit', 'run_b_0003', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_b', '--approve', 'call_mcp_1']);
+    expect(answered.stdout).toContain('run_b_0003: queued (1 approved, 0 denied)');
+    expect(server.requests.every((request) => /^Bearer fake-entra-token-\d+$/.test(String(request.headers['authorization'])))).toBe(true);
+  });
+});
