@@ -9,7 +9,7 @@ import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {StepLoader} from '../store/stepLoader.js';
-import {unstickTargetOf, type ToolOutput} from '../triage/unstick.js';
+import {unstickTargetOf, type ToolApproval, type ToolOutput} from '../triage/unstick.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
 import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
@@ -77,6 +77,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
     ? {
         cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
         submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => api.submitToolOutputs(threadId, runId, outputs),
+        submitApprovals: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => api.submitToolApprovals(threadId, runId, approvals),
         baseUrl: api.connection.baseUrl,
         unstick: unstickTargetOf(api.connection),
       }
