@@ -247,19 +247,20 @@ describe('MCP tool approvals', () => {
 
     const result = await cli([
       'submit', 'run_a_0001', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a',
-      '--approve', 'call_mcp_1', '--deny', 'call_mcp_2', '--approval-header', 'call_mcp_1', 'X-Mcp-Token: abc',
-    ]);
+      '--approve', 'call_mcp_1', '--deny', 'call_mcp_2', '--approval-header', 'call_mcp_1', 'X-Mcp-Token: abc', '--approval-header', 'call_mcp_1', 'Authorization: Bearer env:GH_TOKEN',
+    ], {GH_TOKEN: 'gh-secret-42'});
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('run_a_0001: queued (1 approved, 1 denied)');
     const [post] = server.requestsTo(/submit_tool_outputs$/, 'POST');
     expect(post!.body).toEqual({
       tool_approvals: [
-        {tool_call_id: 'call_mcp_1', approve: true, headers: {'X-Mcp-Token': 'abc'}},
+        {tool_call_id: 'call_mcp_1', approve: true, headers: {'X-Mcp-Token': 'abc', Authorization: 'Bearer gh-secret-42'}},
         {tool_call_id: 'call_mcp_2', approve: false},
       ],
     });
     expect(post!.query['api-version']).toBe('2025-05-01');
+    expect(result.stdout).not.toContain('gh-secret-42');
   });
 
   it('refuses outputs for a run that waits for approvals, and approvals for one that waits for outputs', async () => {

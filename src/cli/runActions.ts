@@ -9,7 +9,7 @@ import type {Run} from '../model/run.js';
 import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
 import type {ToolApproval, ToolOutput} from '../triage/unstick.js';
 import {waitsForApproval} from '../model/run.js';
-import {parseHeaderFlags} from '../config/profile.js';
+import {parseHeaderFlags, resolveEnvHeaders} from '../config/profile.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
@@ -78,10 +78,11 @@ function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): T
 }
 
 /**
- * The approvals `--approve`, `--deny` and `--approval-header CALL_ID "Name: value"` give. A call
- * both approved and denied, or headers for a call neither approved nor denied, is refused.
+ * The approvals `--approve`, `--deny` and `--approval-header CALL_ID "Name: value"` give (a value
+ * `env:VAR`, or `Bearer env:VAR`, read from `env`). A call both approved and denied, or headers
+ * for a call neither approved nor denied, is refused.
  */
-export function collectApprovals(options: Pick<CliOptions, 'approvals'>): ToolApproval[] {
+export function collectApprovals(options: Pick<CliOptions, 'approvals'>, env: CliIo['env'] = {}): ToolApproval[] {
   const split = (values: readonly string[]) => values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
   const approvals = new Map<string, ToolApproval>();
   for (const [ids, approve] of [[split(options.approvals.approve), true], [split(options.approvals.deny), false]] as const) {
@@ -96,7 +97,10 @@ export function collectApprovals(options: Pick<CliOptions, 'approvals'>): ToolAp
     const id = entry.slice(0, at);
     const approval = approvals.get(id);
     if (!approval) throw new UsageError(`--approval-header for ${safeInline(id)}, which is neither --approve'd nor --deny'd`);
-    approval.headers = {...approval.headers, ...parseHeaderFlags([entry.slice(at + 1)], UsageError)};
+    // A secret for the MCP server stays out of the command line: "Authorization: Bearer env:VAR".
+    const {headers, problem} = resolveEnvHeaders(parseHeaderFlags([entry.slice(at + 1)], UsageError), env);
+    if (problem) throw new UsageError(`--approval-header for ${safeInline(id)}: ${problem}`);
+    approval.headers = {...approval.headers, ...headers};
   }
   return [...approvals.values()];
 }
@@ -148,7 +152,7 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
-  const approvals = collectApprovals(options);
+  const approvals = collectApprovals(options, io.env);
   if (approvals.length > 0 && outputs.length > 0) throw new UsageError('--output and --approve/--deny answer two kinds of wait; give the kind the run waits for');
   const {threadId, run} = await findRun(api, request.threads, runId);
   if (approvals.length > 0 || waitsForApproval(run)) {
