@@ -144,6 +144,20 @@ describe('Foundry errors, each one line', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('no az on PATH: says to install the Azure CLI, or to use another credential', async () => {
+    server.addRuns('thread_a', makeRuns('thread_a', 1));
+    process.env['PATH'] = mkdtempSync(path.join(tmpdir(), 'runlens-no-az-'));
+    try {
+      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('the Azure CLI (az) is not installed or not on PATH: install it and run `az login`, or use --credential default or --token-env VAR');
+      // That line, then the usual "no runs could be loaded"; no stack, no library advice.
+      expect(result.stderr).not.toMatch(/\n\s+at |aka\.ms/);
+    } finally {
+      process.env['PATH'] = az.path;
+    }
+  });
+
   it('401 names the credential used', async () => {
     await server.close();
     server = await FakeAssistantsServer.start({foundry: {tokens: ['someone-else']}});
