@@ -105,6 +105,20 @@ describe('the Foundry connection', () => {
     expect(result.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('AZURE_AI_PROJECT_ENDPOINT is left alone when --base-url names another server', async () => {
+    const plain = await FakeAssistantsServer.start({apiKey: 'sk-plain-123456'});
+    try {
+      plain.addRuns('thread_a', makeRuns('thread_a', 1));
+      const result = await cli(['list', '--thread', 'thread_a', '--base-url', plain.baseUrl], {AZURE_AI_PROJECT_ENDPOINT: server.projectEndpoint, OPENAI_API_KEY: 'sk-plain-123456'});
+      expect(result.stderr).toBe('');
+      expect(plain.requests).toHaveLength(1);
+      expect(server.requests).toHaveLength(0);
+      expect(newCalls()).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('--token-env takes a raw bearer token and never shows it', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 1));
     const ok = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-abc123'});
