@@ -11,7 +11,7 @@ import {countByStatus} from '../src/store/listView.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {measureContent} from '../src/format/runColumns.js';
-import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, viewKey} from '../src/store/runStore.js';
+import {confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
 import {stepsViewOf} from '../src/store/stepLoader.js';
@@ -19,7 +19,7 @@ import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
-import type {ToolOutput} from '../src/triage/unstick.js';
+import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import {Footer} from './Footer.js';
 import {Header, headerLayout} from './Header.js';
@@ -80,8 +80,12 @@ export interface AppProps extends AppOptions {
 export interface RunActions {
   cancel: (threadId: string, runId: string) => Promise<{status: string}>;
   submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => Promise<{status: string}>;
+  /** Answers MCP tool approvals (Foundry); absent when the source takes none. */
+  submitApprovals?: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => Promise<{status: string}>;
   /** The API root the requests go to, for the review's `POST` line. */
   baseUrl?: string;
+  /** Where the API runs came from, for the exact unstick request in the Action pane. */
+  unstick?: UnstickTarget;
 }
 
 /** The TUI over data read from a source that tells it of changes (LiveApp's feed). */
@@ -125,9 +129,17 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     reload: ({runId}) => onReload?.(runId),
     runAction: ({action}, dispatch) => {
       if (!actions) return;
-      const sent = action.kind === 'cancel' ? actions.cancel(action.threadId, action.runId) : actions.submit(action.threadId, action.runId, action.body?.tool_outputs ?? []);
-      const count = action.body?.tool_outputs.length ?? 0;
-      const what = action.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool output${count === 1 ? '' : 's'}`;
+      const body = action.body;
+      const approvals = body && 'tool_approvals' in body ? body.tool_approvals : null;
+      const outputs = body && 'tool_outputs' in body ? body.tool_outputs : [];
+      const sent =
+        action.kind === 'cancel'
+          ? actions.cancel(action.threadId, action.runId)
+          : approvals
+            ? (actions.submitApprovals?.(action.threadId, action.runId, approvals) ?? Promise.reject(new Error('this source takes no tool approvals')))
+            : actions.submit(action.threadId, action.runId, outputs);
+      const count = approvals ? approvals.length : outputs.length;
+      const what = action.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool ${approvals ? 'approval' : 'output'}${count === 1 ? '' : 's'}`;
       sent.then(
         (run) => dispatch({type: 'actionDone', message: `${what}: ${action.runId} is now ${run.status}`, runId: action.runId}),
         (error: unknown) => dispatch({type: 'actionDone', message: `${action.kind === 'cancel' ? 'Cancel' : 'Submit'} failed: ${firstLine(error)}`}),
@@ -205,12 +217,22 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     () => {
       if (form?.stage !== 'review') return null;
       const response = state.runs.find((candidate) => candidate.id === form.runId && candidate.kind === 'response');
-      return wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {}), ...(response ? {response} : {})}), width);
+      return wrapLines(
+        outputReviewLines({
+          runId: form.runId,
+          threadId: form.threadId,
+          body: formBody(form),
+          ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {}),
+          ...(actions?.unstick ? {target: actions.unstick} : {}),
+          ...(response ? {response} : {}),
+        }),
+        width,
+      );
     },
-    [form, actions?.baseUrl, width, state.runs],
+    [form, actions?.baseUrl, actions?.unstick, width, state.runs],
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps});
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, unstick: actions?.unstick});
 
   // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';

@@ -21,7 +21,10 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
   const first = Math.max(0, Math.min(form.focus - Math.floor(fit / 2), count - fit));
   const shown = form.calls.slice(first, first + fit);
   const inputRoom = Math.max(2, width - 14);
-  const [title, editing] = fitPieces([`Tool outputs for ${safeInline(form.runId)}: ${count} call${count === 1 ? '' : 's'}, all sent in one request`, form.editing ? '   (in the editor…)' : ''], width);
+  const heading = form.approvals
+    ? `Tool approvals for ${safeInline(form.runId)}: ${count} MCP call${count === 1 ? '' : 's'}, a approves, d denies, all sent in one request`
+    : `Tool outputs for ${safeInline(form.runId)}: ${count} call${count === 1 ? '' : 's'}, all sent in one request`;
+  const [title, editing] = fitPieces([heading, form.editing ? '   (in the editor…)' : ''], width);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate-end">
@@ -38,7 +41,8 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
         const index = first + offset;
         const focused = index === form.focus;
         const value = safeInline(form.values[index] ?? '');
-        const [marker, name, id] = fitPieces([`${focused ? '›' : ' '} ${index + 1}. `, safeInline(call.functionName), `  ${safeInline(call.id)}`], width);
+        const tool = call.serverLabel !== undefined ? `${safeInline(call.serverLabel)} › ${safeInline(call.functionName)}` : safeInline(call.functionName);
+        const [marker, name, id] = fitPieces([`${focused ? '›' : ' '} ${index + 1}. `, tool, `  ${safeInline(call.id)}`], width);
         return (
           <Box key={call.id} flexDirection="column">
             <Text wrap="truncate-end" bold={focused}>
@@ -49,6 +53,20 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
             <Text dimColor wrap="truncate-end">
               {`     arguments ${cutToWidth(safeInline(call.arguments), Math.max(1, width - 15)).text}`}
             </Text>
+            {form.approvals ? (
+              <Text wrap="truncate-end">
+                <Text {...toneProps('label', color)}>{'     answer    '}</Text>
+                {value === '' ? (
+                  <Text dimColor inverse={focused}>
+                    {'(a approve, d deny)'}
+                  </Text>
+                ) : (
+                  <Text {...toneProps(value === 'approve' ? 'good' : 'bad', color)} inverse={focused}>
+                    {value}
+                  </Text>
+                )}
+              </Text>
+            ) : (
             <Text wrap="truncate-end">
               <Text {...toneProps('label', color)}>{'     output    '}</Text>
               {focused ? (
@@ -60,6 +78,7 @@ export function OutputForm({form, width, height}: {form: OutputFormState; width:
                 <Text dimColor={value === ''}>{value === '' ? '(empty)' : cutToWidth(value, inputRoom).text}</Text>
               )}
             </Text>
+            )}
           </Box>
         );
       })}

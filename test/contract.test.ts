@@ -13,11 +13,8 @@
  * 2-core machine), so beforeAll polls it for up to 90 s. It runs in a process group of its own,
  * killed whole in afterAll.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {createServer as createHttpServer, request as httpRequest, type Server} from 'node:http';
-import {createRequire} from 'node:module';
-import {createServer as createNetServer} from 'node:net';
+import type {Server} from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
@@ -27,6 +24,7 @@ import {runCli} from '../src/cli/main.js';
 import {createAssistantsApi, type AssistantsApi} from '../src/sources/api/assistantsApi.js';
 import type {ToolOutput} from '../src/triage/unstick.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
+import {recorder, startPrism, startRecordingProxy, type Exchange, type PrismMock} from './helpers/prism.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = path.resolve(REPO_ROOT, '../shared/openai-openapi.yaml');
@@ -39,80 +37,8 @@ const KEY = 'sk-contract-test-key';
 const THREAD = 'thread_contract';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
-/** The path of Prism's command-line entry point, from its package.json. */
-function prismEntry(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('@stoplight/prism-cli/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {bin: string | Record<string, string>};
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin['prism']!;
-  return path.resolve(path.dirname(manifestPath), bin);
-}
-
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One request that went through the recording proxy, and what Prism answered. */
-interface Exchange {
-  method: string;
-  path: string;
-  status: number;
-  /** The answer's body when it was not 2xx, to show why. */
-  body?: string;
-}
-
-/**
- * A transparent proxy in front of Prism that records every request and its status, so the tests
- * can show exactly what runlens sent and that none of it was answered 422.
- */
-function startRecordingProxy(targetPort: number, exchanges: Exchange[]): Promise<{server: Server; baseUrl: string}> {
-  const server = createHttpServer((request, response) => {
-    const upstream = httpRequest(
-      {host: '127.0.0.1', port: targetPort, method: request.method, path: request.url, headers: request.headers},
-      (answer) => {
-        const status = answer.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          const exchange: Exchange = {method: request.method ?? '?', path: request.url ?? '?', status};
-          if (status < 200 || status >= 300) exchange.body = Buffer.concat(chunks).toString('utf8');
-          exchanges.push(exchange);
-        });
-        response.writeHead(status, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    upstream.on('error', (error) => {
-      exchanges.push({method: request.method ?? '?', path: request.url ?? '?', status: 502, body: error.message});
-      response.statusCode = 502;
-      response.end(error.message);
-    });
-    request.pipe(upstream);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({server, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`});
-    });
-  });
-}
-
-
 describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the published OpenAI spec', () => {
-  let prism: ChildProcess | null = null;
-  let prismOutput = '';
+  let prism: PrismMock | null = null;
   let prismUrl = '';
   let proxy: Server | null = null;
   let baseUrl = '';
@@ -121,92 +47,19 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
 
   beforeAll(async () => {
     configDir = mkdtempSync(path.join(tmpdir(), 'runlens-contract-'));
-    const port = await freePort();
-    prismUrl = `http://127.0.0.1:${port}`;
-    const started = Date.now();
-    // detached: Prism leads a process group of its own, so afterAll can end it and anything it
-    // started with one signal, and no orphan is left listening.
-    prism = spawn(process.execPath, [prismEntry(), 'mock', SPEC, '-p', String(port), '-h', '127.0.0.1'], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0'},
-    });
-    // Keep the last few kilobytes of its log, for a failure message; reading also keeps the pipes from filling.
-    const keep = (chunk: Buffer) => {
-      prismOutput = (prismOutput + chunk.toString('utf8')).slice(-4000);
-    };
-    prism.stdout?.on('data', keep);
-    prism.stderr?.on('data', keep);
-    let exited: string | null = null;
-    prism.on('exit', (code, signal) => {
-      exited = `exited (${signal ?? code})`;
-    });
-    prism.on('error', (error) => {
-      exited = `could not start: ${error.message}`;
-    });
-    // Should the test process end without afterAll (a killed worker), take Prism along.
-    process.once('exit', killPrismNow);
-
-    // Ready when it answers HTTP at all: it listens only after reading the whole spec.
-    for (;;) {
-      if (exited) throw new Error(`prism ${exited} before serving:\n${prismOutput}`);
-      try {
-        const response = await fetch(`${prismUrl}/threads/${THREAD}/runs`, {
-          headers: {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2'},
-          signal: AbortSignal.timeout(2000),
-        });
-        await response.body?.cancel();
-        break;
-      } catch {
-        if (Date.now() - started > START_TIMEOUT_MS) throw new Error(`prism did not serve within ${START_TIMEOUT_MS / 1000}s:\n${prismOutput}`);
-        await sleep(250);
-      }
-    }
-    console.info(`prism mock served ${SPEC} after ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    ({server: proxy, baseUrl} = await startRecordingProxy(port, exchanges));
+    prism = await startPrism(SPEC, {path: `/threads/${THREAD}/runs`, headers: {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2'}}, START_TIMEOUT_MS);
+    prismUrl = prism.url;
+    ({server: proxy, baseUrl} = await startRecordingProxy(prism.port, exchanges));
   }, START_TIMEOUT_MS + 30_000);
 
-  function killPrismNow() {
-    if (prism?.pid === undefined) return;
-    try {
-      process.kill(-prism.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-
   afterAll(async () => {
-    process.off('exit', killPrismNow);
     if (proxy) await new Promise<void>((resolve) => proxy!.close(() => resolve()));
-    const child = prism;
-    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const signalGroup = (signal: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalGroup('SIGTERM');
-      const stopped = await Promise.race([gone.then(() => true), sleep(5000).then(() => false)]);
-      if (!stopped) {
-        signalGroup('SIGKILL');
-        await gone;
-      }
-    }
+    await prism?.stop();
     if (configDir) rmSync(configDir, {recursive: true, force: true});
   }, 20_000);
 
   /** The exchanges made while `action` ran. */
-  async function recorded<T>(action: () => Promise<T>): Promise<{result: T; made: Exchange[]}> {
-    const before = exchanges.length;
-    const result = await action();
-    // The proxy records an exchange when the answer has been passed on; let that callback run.
-    await sleep(20);
-    return {result, made: exchanges.slice(before)};
-  }
+  const recorded = recorder(exchanges);
 
   function expectConforming(made: Exchange[], expected: Array<[string, RegExp]>) {
     expect(made.map(({method, path: requestPath}) => [method, requestPath])).toEqual(
@@ -261,7 +114,8 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       for (const pane of ['── Overview', '── Required action', '── Raw JSON']) expect(result.stdout).toContain(pane);
       // A queued run with a required_action whose call names an undeclared function with arguments that are no JSON.
       expect(result.stdout).toContain('✗ known function');
-      expect(result.stdout).toContain('POST /threads/string/runs/string/submit_tool_outputs');
+      // The request for the server the run came from: its base URL, not the path alone.
+      expect(result.stdout).toContain(`POST ${baseUrl}/threads/string/runs/string/submit_tool_outputs`);
       expect(result.stdout).toContain('1970-01-01');
     });
 
@@ -299,20 +153,22 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
 
     it('submitToolOutputs sends a body the spec accepts', async () => {
+      // Prism answers every run id with the run "string"; a reply about another run than the one
+      // asked is refused, so the writes ask about "string".
       const {result, made} = await recorded(() =>
-        api.submitToolOutputs(THREAD, 'run_abc123', [
+        api.submitToolOutputs(THREAD, 'string', [
           {tool_call_id: 'call_1', output: '{"temperature": 21}'},
           {tool_call_id: 'call_2', output: ''},
         ]),
       );
-      expectConforming(made, [['POST', new RegExp(`^/threads/${THREAD}/runs/run_abc123/submit_tool_outputs$`)]]);
+      expectConforming(made, [['POST', new RegExp(`^/threads/${THREAD}/runs/string/submit_tool_outputs$`)]]);
       expect(result.id).toBe('string');
       expect(result.status).toBe('queued');
     });
 
     it('cancelRun', async () => {
-      const {result, made} = await recorded(() => api.cancelRun(THREAD, 'run_abc123'));
-      expectConforming(made, [['POST', new RegExp(`^/threads/${THREAD}/runs/run_abc123/cancel$`)]]);
+      const {result, made} = await recorded(() => api.cancelRun(THREAD, 'string'));
+      expectConforming(made, [['POST', new RegExp(`^/threads/${THREAD}/runs/string/cancel$`)]]);
       expect(result.id).toBe('string');
       expect(result.raw['object']).toBe('thread.run');
     });

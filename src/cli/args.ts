@@ -55,6 +55,8 @@ export interface CliOptions {
   outputs: string[];
   /** submit: `--outputs-file FILE.json`. */
   outputsFile: string | null;
+  /** submit: `--approve CALL_ID`, `--deny CALL_ID` (repeatable) and `--approval-header CALL_ID "Name: value"` (MCP approvals). */
+  approvals: {approve: string[]; deny: string[]; headers: string[]};
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
   notices: string[];
 }
@@ -69,6 +71,8 @@ Usage
   runlens stats [SOURCE...]           print statistics: statuses, runs over time, queue and run time, tokens, errors, threads
   runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
                                       submit tool outputs to a run in requires_action (one for every pending call)
+  runlens submit RUN_ID --thread T --approve CALL_ID ... --deny CALL_ID ...
+                                      answer the MCP tool approvals a run waits for (one for every pending call)
   runlens cancel RUN_ID --thread T    cancel a run
   runlens submit resp_ID --output CALL_ID=TEXT ...
                                       continue a waiting response (POST /responses with its function_call_outputs)
@@ -81,6 +85,8 @@ Sources
   -          standard input (read when nothing else is given and input is piped)
   URL        http(s)://… returning JSON in any of the file shapes (--header adds request headers)
   --thread   runs of a thread from an OpenAI-compatible Assistants API (see API below)
+  --project-endpoint URL --all-threads
+             every thread of a Foundry Agent Service (classic) project (see Foundry below)
 
 API (Azure OpenAI Assistants, self-hosted compatible servers)
   --thread ID            a thread to list runs of (repeatable; newest first, paginated to --limit, default 1000)
@@ -95,6 +101,18 @@ API (Azure OpenAI Assistants, self-hosted compatible servers)
   --azure-endpoint URL, --api-version V, --deployment NAME
                          Azure OpenAI (key in $AZURE_OPENAI_API_KEY unless --api-key-env)
   --timeout SECONDS, --max-retries N, --concurrency N
+
+Foundry Agent Service (classic): Entra ID sign-in, no API key
+  --project-endpoint URL https://<resource>.services.ai.azure.com/api/projects/<project>
+                         (default: $AZURE_AI_PROJECT_ENDPOINT, else the profile's)
+  --all-threads          list the project's threads (newest first, up to --limit) and read their runs
+  --api-version V        sent on every request (default 2025-05-01)
+  --credential cli|default
+                         cli: the Azure CLI's sign-in (az login; the default); default: DefaultAzureCredential
+                         (service principal in the environment, workload or managed identity)
+  --token-env VAR        a bearer token in VAR instead of a credential
+  --approve CALL_ID, --deny CALL_ID, --approval-header CALL_ID "Name: value"
+                         submit: answer the MCP tool approvals of a run (repeatable)
   runlens profile add|list|show|remove|use …   saved connections (stores the variable name, never a key)
   runlens config path|list                      where settings live, and what they hold (masked)
 
@@ -159,11 +177,30 @@ function normalizeWatch(argv: readonly string[]): string[] {
   return out;
 }
 
+/** Joins the two words of `--approval-header CALL_ID "Name: value"` (NUL cannot come from a shell). */
+export const APPROVAL_HEADER_JOIN = '\u0000';
+
+function normalizeApprovalHeaders(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index]!;
+    const call = argv[index + 1];
+    const header = argv[index + 2];
+    if (arg === '--approval-header' && call !== undefined && header !== undefined && !call.startsWith('--') && header.includes(':')) {
+      out.push(`--approval-header=${call}${APPROVAL_HEADER_JOIN}${header}`);
+      index += 2;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: normalizeWatch(argv),
+      args: normalizeApprovalHeaders(normalizeWatch(argv)),
       allowPositionals: true,
       strict: true,
       options: {
@@ -202,6 +239,13 @@ export function parseCli(argv: readonly string[]): CliOptions {
         deployment: {type: 'string'},
         output: {type: 'string', multiple: true},
         'outputs-file': {type: 'string'},
+        'project-endpoint': {type: 'string'},
+        credential: {type: 'string'},
+        'token-env': {type: 'string'},
+        'all-threads': {type: 'boolean'},
+        approve: {type: 'string', multiple: true},
+        deny: {type: 'string', multiple: true},
+        'approval-header': {type: 'string', multiple: true},
         help: {type: 'boolean', short: 'h'},
         version: {type: 'boolean', short: 'v'},
       },
@@ -226,11 +270,18 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
     // A response (`resp_…`) needs no thread: it is reached by its id alone.
     if (!values.thread?.length && !values.profile && !rest[0]!.startsWith('resp_')) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
+    if (values['all-threads']) throw new UsageError(`${command} acts on one run: give its --thread, not --all-threads`);
     runId = rest[0]!;
     sources = [];
   }
   if (command !== 'submit' && (values.output || values['outputs-file'] !== undefined)) {
     throw new UsageError('--output and --outputs-file are for runlens submit');
+  }
+  if (command !== 'submit' && (values.approve || values.deny || values['approval-header'])) {
+    throw new UsageError('--approve, --deny and --approval-header are for runlens submit');
+  }
+  if (values['project-endpoint'] && values['azure-endpoint']) {
+    throw new UsageError('--project-endpoint (Foundry Agent Service) and --azure-endpoint (Azure OpenAI) name two servers; give one');
   }
 
   let limit: number | null = null;
@@ -281,6 +332,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     maxRetries: number('max-retries', values['max-retries']),
     maxRuns: limit,
     concurrency: number('concurrency', values.concurrency),
+    projectEndpoint: values['project-endpoint'] ?? null,
+    apiVersion: values['api-version'] ?? null,
+    credential: values.credential ?? null,
+    tokenEnv: values['token-env'] ?? null,
+    allThreads: values['all-threads'] ?? false,
+    otherServer: Boolean(values['base-url'] || values['azure-endpoint']),
   };
   const watchSeconds = number('watch', values.watch);
   if (watchSeconds !== null && !(watchSeconds >= 1)) throw new UsageError(`--watch takes at least 1 second, not '${values.watch}'`);
@@ -312,6 +369,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     azure: {endpoint: values['azure-endpoint'] ?? null, apiVersion: values['api-version'] ?? null, deployment: values.deployment ?? null},
     outputs: values.output ?? [],
     outputsFile: values['outputs-file'] ?? null,
+    approvals: {approve: values.approve ?? [], deny: values.deny ?? [], headers: values['approval-header'] ?? []},
     notices,
   };
 }

@@ -33,12 +33,12 @@ export async function resolveCliApiRequest(options: CliOptions, io: Pick<CliIo, 
   const settings = new Settings({cwd: settingsDirFromEnv(io.env)});
   let request: ApiRequest;
   try {
-    request = resolveApiRequest(options.api, settings);
+    request = resolveApiRequest(options.api, settings, io.env);
   } catch (error) {
     if (error instanceof ApiFlagError) throw new UsageError(error.message);
     throw error;
   }
-  if (options.azure.endpoint && options.azure.apiVersion) {
+  if (options.azure.endpoint && options.azure.apiVersion && !request.connection.foundry) {
     request.connection.azure = {
       endpoint: options.azure.endpoint,
       apiVersion: options.azure.apiVersion,

@@ -9,6 +9,7 @@ import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
+import {unstickTargetOf} from '../triage/unstick.js';
 import {stepsViewOf} from '../store/stepLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
@@ -136,7 +137,8 @@ export async function runCli(io: CliIo): Promise<number> {
     const {runAsText} = await import('../../components/printRun.js');
     // Steps read with the run (files, transcripts) show in its Steps pane.
     const steps = stepsViewOf(run, joinItems(loaded));
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 

@@ -7,13 +7,16 @@
 import {readFileSync} from 'node:fs';
 import type {Run} from '../model/run.js';
 import {createAssistantsApi, type AssistantsApi} from '../sources/api/assistantsApi.js';
-import type {ToolOutput} from '../triage/unstick.js';
+import type {ToolApproval, ToolOutput} from '../triage/unstick.js';
 import type {ApiConnectionOptions} from '../sources/api/apiClient.js';
+import {waitsForApproval} from '../model/run.js';
+import {parseHeaderFlags, resolveEnvHeaders} from '../config/profile.js';
 import {ApiSourceError} from '../sources/api/apiErrors.js';
 import {SettingsError} from '../config/settings.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
-import {ActionError, checkOutputsForRun} from '../triage/toolOutputs.js';
-import {EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
+import {whyNotCancellable} from '../triage/cancel.js';
+import {ActionError, checkApprovalsForRun, checkOutputsForRun} from '../triage/toolOutputs.js';
+import {APPROVAL_HEADER_JOIN, EXIT_FAILURE, EXIT_OK, UsageError, type CliOptions} from './args.js';
 import {resolveCliApiRequest} from './loadCliSources.js';
 import {reportUsageError, type CliIo} from './cliIo.js';
 
@@ -75,6 +78,34 @@ function collectOutputs(options: Pick<CliOptions, 'outputs' | 'outputsFile'>): T
   return outputs;
 }
 
+/**
+ * The approvals `--approve`, `--deny` and `--approval-header CALL_ID "Name: value"` give (a value
+ * `env:VAR`, or `Bearer env:VAR`, read from `env`). A call both approved and denied, or headers
+ * for a call neither approved nor denied, is refused.
+ */
+export function collectApprovals(options: Pick<CliOptions, 'approvals'>, env: CliIo['env'] = {}): ToolApproval[] {
+  const split = (values: readonly string[]) => values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const approvals = new Map<string, ToolApproval>();
+  for (const [ids, approve] of [[split(options.approvals.approve), true], [split(options.approvals.deny), false]] as const) {
+    for (const id of ids) {
+      if (approvals.has(id)) throw new UsageError(`${safeInline(id)} is given twice (--approve / --deny); answer each call once`);
+      approvals.set(id, {tool_call_id: id, approve});
+    }
+  }
+  for (const entry of options.approvals.headers) {
+    const at = entry.indexOf(APPROVAL_HEADER_JOIN);
+    if (at <= 0) throw new UsageError('--approval-header takes CALL_ID "Name: value"');
+    const id = entry.slice(0, at);
+    const approval = approvals.get(id);
+    if (!approval) throw new UsageError(`--approval-header for ${safeInline(id)}, which is neither --approve'd nor --deny'd`);
+    // A secret for the MCP server stays out of the command line: "Authorization: Bearer env:VAR".
+    const {headers, problem} = resolveEnvHeaders(parseHeaderFlags([entry.slice(at + 1)], UsageError), env);
+    if (problem) throw new UsageError(`--approval-header for ${safeInline(id)}: ${problem}`);
+    approval.headers = {...approval.headers, ...headers};
+  }
+  return [...approvals.values()];
+}
+
 /** The run and its thread: the first of the threads that has it. */
 async function findRun(api: AssistantsApi, threads: readonly string[], runId: string): Promise<{threadId: string; run: Run}> {
   let notFound: ApiSourceError | null = null;
@@ -111,12 +142,29 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
 
   if (options.command === 'cancel') {
     const threadId = request.threads.length === 1 ? request.threads[0]! : (await findRun(api, request.threads, runId)).threadId;
-    const run = await api.cancelRun(threadId, runId);
+    const run = await api.cancelRun(threadId, runId).catch(async (error: unknown) => {
+      // The server's refusal of an incomplete run says little; say why in words.
+      if (error instanceof ApiSourceError && error.kind === 'bad-request') {
+        const current = (await api.retrieveRun(threadId, runId).catch(() => null))?.runs[0];
+        const why = current ? whyNotCancellable(current) : null;
+        if (why) throw new ActionError(why);
+      }
+      throw error;
+    });
     printRun(run, options, io, run.status === 'cancelling' ? ' (cancel requested)' : '');
     return EXIT_OK;
   }
 
+  const approvals = collectApprovals(options, io.env);
+  if (approvals.length > 0 && outputs.length > 0) throw new UsageError('--output and --approve/--deny answer two kinds of wait; give the kind the run waits for');
   const {threadId, run} = await findRun(api, request.threads, runId);
+  if (approvals.length > 0 || waitsForApproval(run)) {
+    const answered = checkApprovalsForRun(run, approvals);
+    const after = await api.submitToolApprovals(threadId, runId, answered);
+    const approved = answered.filter((approval) => approval.approve).length;
+    printRun(after, options, io, ` (${approved} approved, ${answered.length - approved} denied)`);
+    return EXIT_OK;
+  }
   const body = checkOutputsForRun(run, outputs);
   const after = await api.submitToolOutputs(threadId, runId, body);
   printRun(after, options, io, ` (${body.length} tool output${body.length === 1 ? '' : 's'} submitted)`);

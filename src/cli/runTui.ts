@@ -10,7 +10,7 @@ import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {StepLoader} from '../store/stepLoader.js';
-import type {ToolOutput} from '../triage/unstick.js';
+import {unstickTargetOf, type ToolApproval, type ToolOutput} from '../triage/unstick.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
 import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
@@ -91,7 +91,9 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         cancel: async (threadId: string, runId: string) => (responses && runId.startsWith('resp_') ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId)),
         submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[]) =>
           responses && runId.startsWith('resp_') ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
+        submitApprovals: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => api.submitToolApprovals(threadId, runId, approvals),
         baseUrl: api.connection.baseUrl,
+        unstick: unstickTargetOf(api.connection),
       }
     : undefined;
   const stdout = io.stdout as NodeJS.WriteStream;

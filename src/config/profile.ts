@@ -10,8 +10,12 @@ import {safeInline} from '../format/sanitize.js';
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Environment variable names, as POSIX shells accept them. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A header value that is a reference to an environment variable: `env:NAME`. */
-export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+/**
+ * A header value that is a reference to an environment variable: `env:NAME`, alone or after an
+ * auth scheme (`Bearer env:NAME`, so a raw token in a variable can make an Authorization header).
+ * Group 1 is the scheme, if any; group 2 the variable.
+ */
+export const ENV_REFERENCE = /^(?:([A-Za-z][A-Za-z0-9._-]*)\s+)?env:([A-Za-z_][A-Za-z0-9_]*)$/;
 /** HTTP header names (RFC 9110 tokens). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -40,7 +44,8 @@ export function parseHeaderFlags(texts: readonly string[], Failure: new (message
 }
 
 /**
- * Headers with each `env:NAME` value read from the variable NAME (trimmed), the others as given.
+ * Headers with each `env:NAME` value (or `Scheme env:NAME`) read from the variable NAME (trimmed,
+ * after the scheme), the others as given.
  * `fromEnv` holds the values read, to scrub them from messages; `problem` names the first header
  * whose variable is unset or blank (the headers after it are not read).
  */
@@ -56,10 +61,10 @@ export function resolveEnvHeaders(
       resolved[name] = value;
       continue;
     }
-    const variable = reference[1]!;
+    const variable = reference[2]!;
     const read = env[variable]?.trim();
     if (!read) return {headers: resolved, fromEnv, problem: `header ${name} takes its value from the environment variable ${variable}, which is not set`};
-    resolved[name] = read;
+    resolved[name] = reference[1] ? `${reference[1]} ${read}` : read;
     fromEnv.push(read);
   }
   return {headers: resolved, fromEnv, problem: null};
@@ -119,6 +124,16 @@ const apiKeyEnvSchema = z.string().superRefine((value, context) => {
   if (problem) context.addIssue({code: 'custom', message: problem});
 });
 
+const foundrySchema = z.strictObject({
+  /** https://<resource>.services.ai.azure.com/api/projects/<project> */
+  projectEndpoint: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}),
+  apiVersion: z.string().min(1, 'must not be empty').optional(),
+  /** Which Entra credential signs requests: the Azure CLI's (default) or DefaultAzureCredential. */
+  credential: z.enum(['cli', 'default']).optional(),
+  /** The NAME of an environment variable holding a raw bearer token, in place of a credential. */
+  tokenEnv: apiKeyEnvSchema.optional(),
+});
+
 const headersSchema = z.record(z.string(), z.string()).superRefine((headers, context) => {
   for (const [name, value] of Object.entries(headers)) {
     const problem = headerProblem(name, value);
@@ -136,9 +151,12 @@ export const profileSchema = z.strictObject({
   /** Threads to open with this profile, most recently used first. */
   threads: z.array(z.string().min(1)).optional(),
   azure: azureSchema.optional(),
+  /** Foundry Agent Service (classic): the project endpoint and credential choice. */
+  foundry: foundrySchema.optional(),
 });
 
 export type AzureSettings = z.infer<typeof azureSchema>;
+export type FoundrySettings = z.infer<typeof foundrySchema>;
 export type Profile = z.infer<typeof profileSchema>;
 /** A profile together with its name, as handed to the API source. */
 export type NamedProfile = Profile & {name: string};

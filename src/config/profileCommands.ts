@@ -42,6 +42,10 @@ Options of profile add
   --azure-endpoint URL    Azure OpenAI: the resource endpoint (key in AZURE_OPENAI_API_KEY
   --azure-api-version V     unless --api-key-env says otherwise)
   --azure-deployment D
+  --project-endpoint URL  Foundry Agent Service (classic): the project endpoint (Entra sign-in, no key)
+  --api-version V           Foundry's api-version (default 2025-05-01)
+  --credential cli|default  the Azure CLI's sign-in (default) or DefaultAzureCredential
+  --token-env VAR           a bearer token in VAR instead
   --default               also make it the default profile
   --replace               overwrite a profile of the same name`;
 
@@ -90,9 +94,13 @@ function profileLines(profile: NamedProfile, isDefault: boolean, env: ProfileCom
   if (profile.azure) {
     field('azure', `${profile.azure.endpoint} (api-version ${profile.azure.apiVersion}${profile.azure.deployment ? `, deployment ${profile.azure.deployment}` : ''})`);
   }
+  if (profile.foundry) {
+    const sign = profile.foundry.tokenEnv ? `token in ${profile.foundry.tokenEnv}` : profile.foundry.credential === 'default' ? 'DefaultAzureCredential' : 'Azure CLI (az login)';
+    field('foundry', `${profile.foundry.projectEndpoint} (api-version ${profile.foundry.apiVersion ?? '2025-05-01'}, ${sign})`);
+  }
   if (profile.baseUrl) field('base URL', profile.baseUrl);
-  if (!profile.azure && !profile.baseUrl) field('base URL', '(OPENAI_BASE_URL, else https://api.openai.com/v1)');
-  field('key from', keyStatus(profile, env));
+  if (!profile.azure && !profile.baseUrl && !profile.foundry) field('base URL', '(OPENAI_BASE_URL, else https://api.openai.com/v1)');
+  if (!profile.foundry) field('key from', keyStatus(profile, env));
   if (profile.org) field('organization', profile.org);
   if (profile.project) field('project', profile.project);
   for (const [name, value] of Object.entries(profile.headers ?? {})) field('header', `${name}: ${maskHeaderValue(value)}`);
@@ -115,6 +123,10 @@ function profileAdd(args: string[], io: ProfileCommandIo, settings: Settings): n
     'azure-endpoint': {type: 'string'},
     'azure-api-version': {type: 'string'},
     'azure-deployment': {type: 'string'},
+    'project-endpoint': {type: 'string'},
+    'api-version': {type: 'string'},
+    credential: {type: 'string'},
+    'token-env': {type: 'string'},
     default: {type: 'boolean'},
     replace: {type: 'boolean'},
   });
@@ -135,10 +147,24 @@ function profileAdd(args: string[], io: ProfileCommandIo, settings: Settings): n
     if (endpoint === undefined || apiVersion === undefined) throw new UsageError('--azure-endpoint and --azure-api-version go together');
     profile.azure = {endpoint, apiVersion, ...(text('azure-deployment') ? {deployment: text('azure-deployment')!} : {})};
   }
+  const projectEndpoint = text('project-endpoint');
+  if (projectEndpoint !== undefined) {
+    if (profile.azure) throw new UsageError('--project-endpoint (Foundry) and --azure-endpoint (Azure OpenAI) name two servers; give one');
+    const credential = text('credential');
+    if (credential !== undefined && credential !== 'cli' && credential !== 'default') throw new UsageError(`--credential takes cli or default, not ${shown(credential)}`);
+    profile.foundry = {
+      projectEndpoint,
+      ...(text('api-version') ? {apiVersion: text('api-version')!} : {}),
+      ...(credential ? {credential: credential as 'cli' | 'default'} : {}),
+      ...(text('token-env') ? {tokenEnv: text('token-env')!} : {}),
+    };
+  } else if (text('api-version') !== undefined || text('credential') !== undefined || text('token-env') !== undefined) {
+    throw new UsageError('--api-version, --credential and --token-env are for a Foundry profile: give --project-endpoint URL');
+  }
   const saved = settings.addProfile(name, profile, {replace: values['replace'] === true});
   if (values['default'] === true) settings.setDefaultProfile(name);
   io.stdout.write(`saved profile '${safeInline(saved.name)}' in ${safeInline(settings.path)}\n`);
-  if (!saved.azure && !saved.baseUrl) {
+  if (!saved.azure && !saved.baseUrl && !saved.foundry) {
     io.stderr.write('runlens: note: no --base-url: this profile uses OPENAI_BASE_URL, else https://api.openai.com/v1\n');
   }
   return PROFILE_EXIT_OK;

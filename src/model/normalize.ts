@@ -183,18 +183,41 @@ const toolCallSchema = fast(
     isString(value['function']['arguments']),
 );
 
+/** An MCP call waiting for approval (Foundry's `submit_tool_approval`): name and arguments at the top. */
+const approvalCallSchema = fast(
+  z.looseObject({
+    id: z.string(),
+    type: z.string().optional(),
+    name: z.string(),
+    arguments: z.string(),
+    server_label: z.string().optional(),
+  }),
+  (value) =>
+    isObject(value) &&
+    isString(value['id']) &&
+    isOptional(value['type'], isString) &&
+    isString(value['name']) &&
+    isString(value['arguments']) &&
+    isOptional(value['server_label'], isString),
+);
+
+const callList = z.looseObject({tool_calls: z.array(z.unknown())});
+const isCallList = (outputs: unknown) => isObject(outputs) && Array.isArray(outputs['tool_calls']);
+
 const requiredActionSchema = fast(
   z
     .looseObject({
       type: z.string(),
-      submit_tool_outputs: z.looseObject({tool_calls: z.array(z.unknown())}).optional(),
+      submit_tool_outputs: callList.optional(),
+      submit_tool_approval: callList.optional(),
     })
     .nullable(),
   orNull(
     (value) =>
       isObject(value) &&
       isString(value['type']) &&
-      isOptional(value['submit_tool_outputs'], (outputs) => isObject(outputs) && Array.isArray(outputs['tool_calls'])),
+      isOptional(value['submit_tool_outputs'], isCallList) &&
+      isOptional(value['submit_tool_approval'], isCallList),
   ),
 );
 
@@ -202,7 +225,7 @@ const metadataSchema = objectSchema;
 
 /** Every schema with a fast check and that check, so tests can prove the two agree. */
 export function fastCheckedSchemas(): Array<{schema: z.ZodType; check: (value: unknown) => boolean}> {
-  return [timestamp, string, nullableString, nullableNumber, nullableBoolean, fileIdsSchema, objectSchema, incompleteDetailsSchema, truncationSchema, toolChoiceSchema, responseFormatSchema, toolSchema, toolCallSchema, requiredActionSchema].map(
+  return [timestamp, string, nullableString, nullableNumber, nullableBoolean, fileIdsSchema, objectSchema, incompleteDetailsSchema, truncationSchema, toolChoiceSchema, responseFormatSchema, toolSchema, toolCallSchema, approvalCallSchema, requiredActionSchema].map(
     (schema) => ({schema, check: FAST_CHECKS.get(schema)!}),
   );
 }
@@ -336,13 +359,15 @@ function normalizeTools(reader: FieldReader, value: unknown): ToolDefinition[] {
 
 function normalizeRequiredAction(reader: FieldReader, raw: Record<string, unknown>): Run['requiredAction'] {
   const value = raw['required_action'];
-  // The type survives a cut when the text shows it; submit_tool_outputs is the only one there is.
+  // The type survives a cut when the text shows it; submit_tool_outputs is the usual one.
   if (reader.cut('required_action', value, 'object')) return {type: cutProperty(value, 'type') ?? 'submit_tool_outputs', toolCalls: [], callsCut: true};
   if (isObject(value)) {
     const type = isString(value['type']) ? (value['type'] as string) : 'submit_tool_outputs';
-    const outputs = value['submit_tool_outputs'];
-    if (reader.cut('required_action.submit_tool_outputs', outputs, 'object')) return {type, toolCalls: [], callsCut: true};
-    if (isObject(outputs) && reader.cut('required_action.submit_tool_outputs.tool_calls', outputs['tool_calls'], 'array')) return {type, toolCalls: [], callsCut: true};
+    for (const key of ['submit_tool_outputs', 'submit_tool_approval']) {
+      const outputs = value[key];
+      if (reader.cut(`required_action.${key}`, outputs, 'object')) return {type, toolCalls: [], callsCut: true};
+      if (isObject(outputs) && reader.cut(`required_action.${key}.tool_calls`, outputs['tool_calls'], 'array')) return {type, toolCalls: [], callsCut: true};
+    }
   }
   const action = reader.read('required_action', requiredActionSchema);
   if (!action) return null;
@@ -361,6 +386,23 @@ function normalizeRequiredAction(reader: FieldReader, raw: Record<string, unknow
       type: call.type ?? 'function',
       functionName: call.function.name,
       arguments: call.function.arguments,
+    });
+  });
+  // Foundry's MCP approvals: the calls wait for a yes or no, not for outputs.
+  (action.submit_tool_approval?.tool_calls ?? []).forEach((entry, index) => {
+    const path = `required_action.submit_tool_approval.tool_calls.${index}`;
+    if (reader.cut(path, entry, 'object')) {
+      callsCut = true;
+      return;
+    }
+    const call = reader.check(path, entry, approvalCallSchema);
+    if (!call) return;
+    toolCalls.push({
+      id: call.id,
+      type: call.type ?? 'mcp',
+      functionName: call.name,
+      arguments: call.arguments,
+      ...(call.server_label !== undefined ? {serverLabel: call.server_label} : {}),
     });
   });
   return callsCut ? {type: action.type, toolCalls, callsCut} : {type: action.type, toolCalls};

@@ -151,13 +151,32 @@ export interface ToolDefinition {
   raw: unknown;
 }
 
-/** A tool call the model asked for in `required_action.submit_tool_outputs`. */
+/**
+ * A tool call the model asked for in `required_action.submit_tool_outputs`, or (Foundry's MCP
+ * tools) one waiting for approval in `required_action.submit_tool_approval`.
+ */
 export interface RequiredToolCall {
   id: string;
   type: string;
+  /** The function's name; for an MCP call, the MCP server's tool. */
   functionName: string;
   /** JSON text as the model wrote it; it may not be valid JSON. */
   arguments: string;
+  /** An MCP call: the `server_label` of the `mcp` tool it belongs to. */
+  serverLabel?: string;
+}
+
+/** Foundry's required action for MCP calls waiting for approval (answered with `tool_approvals`). */
+export const APPROVAL_ACTION = 'submit_tool_approval';
+
+/** What one pending call waits for, in words: "tool output", or "tool approval" (Foundry's MCP calls). */
+export function waitedFor(run: Pick<Run, 'requiredAction'>): 'tool output' | 'tool approval' {
+  return waitsForApproval(run) ? 'tool approval' : 'tool output';
+}
+
+/** Whether the run waits for MCP tool approvals rather than tool outputs. */
+export function waitsForApproval(run: Pick<Run, 'requiredAction'>): boolean {
+  return run.requiredAction?.type === APPROVAL_ACTION;
 }
 
 export interface Usage {

@@ -2,6 +2,7 @@
 import type {TimeOptions} from '../format/time.js';
 import type {RunStep} from '../model/runStep.js';
 import type {LoadWarning} from '../model/loadWarning.js';
+import type {UnstickTarget} from '../triage/unstick.js';
 
 /** What the Steps pane can show for a run. */
 export type StepsView =
@@ -19,4 +20,6 @@ export interface PaneContext {
   width?: number;
   /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
   steps?: StepsView;
+  /** Where the API runs came from (base URL, Foundry's api-version), for the exact unstick request. */
+  unstick?: UnstickTarget;
 }

@@ -7,12 +7,13 @@ import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
-import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, type Run} from '../model/run.js';
+import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, sourceKindOf, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
-import {unstickRequest} from '../triage/unstick.js';
+import {submitToolOutputsUrl, unstickHeaders, unstickRequest} from '../triage/unstick.js';
 import {DOCUMENTED_RESPONSE_FIELDS} from '../model/response.js';
 import {addResponseOverview, buildOutputPane} from './responsePanes.js';
+import {azureToolSummary, toolResourceLines} from './azureTools.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
@@ -42,7 +43,9 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
     const calls = pendingCallCount(run);
     b.field(
       'Waiting for',
-      calls === null ? {text: `tool outputs: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'} : `${calls} tool output${calls === 1 ? '' : 's'} (see Required action, key 2)`,
+      calls === null
+        ? {text: `${waitedFor(run)}s: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'}
+        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see Required action, key 2)`,
     );
   }
   // A response has neither: its chain and conversation are in its own section below.
@@ -53,6 +56,7 @@ function overviewPane(run: Run, context: PaneContext): PaneContent {
   b.field('Model', run.model ? untrusted(run.model) : {text: '—', tone: 'dim'});
   if (run.kind === 'response') b.field('Kind', 'response (Responses API)');
   b.field('Source', untrusted(`${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`, 'dim'));
+  for (const [index, line] of toolResourceLines(run).entries()) b.field(index === 0 ? 'Resources' : '', untrusted(line));
 
   addResponseOverview(b, run);
 
@@ -151,15 +155,22 @@ function toolsPane(run: Run): PaneContent {
     b.line({text: Array.isArray(run.raw['tools']) ? 'This run has no tools.' : 'The run object has no tools list.', tone: 'dim'});
     return b.build();
   }
+  const short = (text: string) => safeInline(text.length > 60 ? `${text.slice(0, 59)}…` : text);
   b.table(
     ['#', 'type', 'name', 'strict', 'description'],
-    run.tools.map((tool, index) => ({
-      '#': String(index + 1),
-      type: safeInline(tool.type),
-      name: tool.name ? safeInline(tool.name) : '—',
-      strict: tool.cut ? '?' : tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
-      description: tool.cut ? '(cut short by the export)' : tool.description ? safeInline(tool.description.length > 60 ? `${tool.description.slice(0, 59)}…` : tool.description) : '',
-    })),
+    run.tools.map((tool, index) => {
+      // Foundry's tool types carry their name and what they reach in options of their own.
+      const azure = azureToolSummary(tool, run);
+      const name = tool.name ?? azure?.name ?? null;
+      const description = tool.description ?? azure?.summary ?? null;
+      return {
+        '#': String(index + 1),
+        type: safeInline(tool.type),
+        name: name ? safeInline(name) : '—',
+        strict: tool.cut ? '?' : tool.type === 'function' ? (tool.strict ? 'yes' : 'no') : '',
+        description: tool.cut ? '(cut short by the export)' : description ? short(description) : '',
+      };
+    }),
   );
   for (const [index, tool] of run.tools.entries()) {
     b.blank();
@@ -277,9 +288,11 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
     b.line(
       {text: `${index + 1}. `, tone: 'strong'},
       report.ok ? {text: '✓ ', tone: 'good'} : {text: '✗ ', tone: 'bad'},
+      ...(call.serverLabel !== undefined ? [untrusted(call.serverLabel, 'strong'), {text: ' › ', tone: 'dim' as const}] : []),
       untrusted(call.functionName, 'strong'),
       {text: '  '},
       untrusted(call.id, 'dim'),
+      ...(call.type === 'mcp' ? [{text: '  MCP call waiting for approval', tone: 'warn' as const}] : []),
     );
     for (const check of report.checks) {
       const mark: Segment = check.ok === true ? {text: '   ✓ ', tone: 'good'} : check.ok === false ? {text: '   ✗ ', tone: 'bad'} : {text: '   – ', tone: 'dim'};
@@ -295,8 +308,22 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
   // Calls cut short: a body of the ones left would leave the others out, and the API refuses that.
   const request = calls === null ? null : unstickRequest(run);
   if (request) {
-    b.blank().heading(run.kind === 'response' ? 'Request that continues it (fill in each output; y copies it):' : 'Request that would unstick it (fill in each output):');
-    if (request.path) b.line(untrusted(`POST ${request.path}`, 'dim'));
+    const heading =
+      run.kind === 'response'
+        ? 'Request that continues it (fill in each output; y copies it):'
+        : 'tool_approvals' in request.body
+          ? 'Request that would unstick it (approve or deny each call):'
+          : 'Request that would unstick it (fill in each output):';
+    b.blank().heading(heading);
+    // A run read from an API gets the whole request for that server; a file's run, the path alone.
+    const target = run.kind !== 'response' && sourceKindOf(run.source) === 'api' ? context.unstick : undefined;
+    const url = target ? submitToolOutputsUrl(run, target.baseUrl, target.foundryApiVersion) : null;
+    if (url) {
+      b.line({text: 'POST ', tone: 'dim'}, untrusted(url, 'dim'));
+      for (const header of unstickHeaders(target!)) b.line({text: header, tone: 'dim'});
+    } else if (request.path) {
+      b.line(untrusted(`POST ${request.path}`, 'dim'));
+    }
     b.lines(jsonLines(request.body));
   }
   return b.build();

@@ -6,6 +6,7 @@ import {safeInline} from '../format/sanitize.js';
 import {statusSegment} from '../format/theme.js';
 import type {RunStep, StepToolCall} from '../model/runStep.js';
 import {formatWarning} from '../model/loadWarning.js';
+import {activitiesSummary, azureStepCallSummary} from './azureTools.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import {formatTimestamp} from '../format/time.js';
@@ -75,10 +76,13 @@ function toolCall(b: PaneBuilder, call: StepToolCall, label: string): void {
           : {text: `  ${call.resultCount} result${call.resultCount === 1 ? '' : 's'}`},
       );
       return;
-    case 'other':
+    case 'other': {
       b.line({text: `${INDENT}${label} `}, untrusted(call.toolType, 'label'), {text: '  '}, id);
+      const summary = azureStepCallSummary(call.toolType, call.raw);
+      if (summary) b.line({text: inner}, untrusted(summary));
       b.lines(jsonLines(call.raw).map((line) => [{text: inner}, ...line]));
       return;
+    }
   }
 }
 
@@ -111,6 +115,8 @@ function step(b: PaneBuilder, entry: RunStep, index: number, context: PaneContex
     field('last_error', [untrusted(entry.lastError.code ?? 'error', 'bad'), {text: ': ', tone: 'bad'}, untrusted(entry.lastError.message ?? '(no message)', 'bad')]);
   }
   if (entry.messageId) field('message', untrusted(entry.messageId));
+  const activities = entry.type === 'activities' ? activitiesSummary(entry.raw) : null;
+  if (activities) field('activities', untrusted(activities));
   if (entry.type === 'tool_calls' || entry.toolCalls.length > 0) {
     field('tool calls', {text: String(entry.toolCalls.length)});
     entry.toolCalls.forEach((call, callIndex) => toolCall(b, call, `${String.fromCharCode(97 + (callIndex % 26))}.`));

@@ -4,7 +4,7 @@
  * `Update` return a `Cmd`), and one hook in components runs them after the frame they go with.
  */
 import type {Run} from '../model/run.js';
-import type {SubmitToolOutputsBody} from '../triage/unstick.js';
+import type {SubmitToolApprovalsBody, SubmitToolOutputsBody} from '../triage/unstick.js';
 
 /** The two writes runlens makes to a run. */
 export type RunActionKind = 'cancel' | 'submit';
@@ -14,8 +14,8 @@ export interface PendingAction {
   kind: RunActionKind;
   runId: string;
   threadId: string;
-  /** The exact submit_tool_outputs body (submit only). */
-  body: SubmitToolOutputsBody | null;
+  /** The exact submit_tool_outputs body (submit only): tool outputs, or (Foundry's MCP calls) tool approvals. */
+  body: SubmitToolOutputsBody | SubmitToolApprovalsBody | null;
 }
 
 /** One thing for the app to do; the reducer returns a list of them, in order. */

@@ -1,10 +1,11 @@
 /**
  * The tool output form (`o`): one output per tool call of a run in requires_action, typed or
  * edited as JSON in the external editor, then a review of the exact request, then one submit.
+ * For a run waiting for MCP tool approvals (Foundry) the same form takes approve or deny per call.
  */
-import type {RequiredToolCall, Run} from '../model/run.js';
-import {ActionError, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
-import {continuingResponseBody, submitToolOutputsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
+import {waitsForApproval, type RequiredToolCall, type Run} from '../model/run.js';
+import {ActionError, checkApprovalsForRun, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
+import {continuingResponseBody, submitToolOutputsBody, type SubmitToolApprovalsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
 import {only, type Update} from './effects.js';
 import {refusedInFlight, sendAction, type RunActionState} from './runActions.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
@@ -27,7 +28,12 @@ export interface OutputForm {
   draft: string | null;
   /** The editor is open (the app is suspended on it). */
   editing: boolean;
+  /** MCP calls waiting for approval: each value is `approve`, `deny` or '' (not answered yet). */
+  approvals?: true;
 }
+
+/** What a key typed into an approval field answers. */
+const APPROVAL_KEYS: Record<string, 'approve' | 'deny'> = {a: 'approve', y: 'approve', d: 'deny', n: 'deny'};
 
 /** What the form reads and changes: its own state, the runs (to check against), scrolling (the review scrolls), actions. */
 export interface FormState extends ScrollPosition, RunActionState {
@@ -56,6 +62,10 @@ export type FormAction =
 
 /** The form for a run, or why the run takes no tool outputs. */
 export function openOutputForm(run: Run): OutputForm | string {
+  if (run.status === 'requires_action' && waitsForApproval(run) && run.threadId && (run.requiredAction?.toolCalls.length ?? 0) > 0) {
+    const calls = run.requiredAction!.toolCalls;
+    return {runId: run.id, threadId: run.threadId, calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false, approvals: true};
+  }
   // A waiting response takes the same outputs, sent as the input of the response that continues it.
   const takes = run.kind === 'response' ? continuingResponseBody(run) !== null : submitToolOutputsBody(run) !== null && run.threadId !== null;
   if (run.status !== 'requires_action' || !takes) {
@@ -68,6 +78,18 @@ export function openOutputForm(run: Run): OutputForm | string {
 /** The request body the output form would send, in the run's order of calls. */
 export function outputFormBody(form: OutputForm): SubmitToolOutputsBody {
   return {tool_outputs: form.calls.map((call, index) => ({tool_call_id: call.id, output: form.values[index] ?? ''}))};
+}
+
+/** The approvals the form would send (an unanswered call is left out, so the check names it). */
+export function approvalFormBody(form: OutputForm): SubmitToolApprovalsBody {
+  return {
+    tool_approvals: form.calls.flatMap((call, index) => (form.values[index] === 'approve' || form.values[index] === 'deny' ? [{tool_call_id: call.id, approve: form.values[index] === 'approve'}] : [])),
+  };
+}
+
+/** The body the review shows and `y` sends: outputs, or approvals. */
+export function formBody(form: OutputForm): SubmitToolOutputsBody | SubmitToolApprovalsBody {
+  return form.approvals ? approvalFormBody(form) : outputFormBody(form);
 }
 
 function withForm<S extends FormState>(state: S, change: Partial<OutputForm>): S {
@@ -84,6 +106,11 @@ function toReview<S extends FormState>(state: S, change: Partial<OutputForm> = {
  * characters are dropped (an output can still hold any text through the editor).
  */
 function typeOutput<S extends FormState>(state: S, form: OutputForm, text: string): S {
+  if (form.approvals) {
+    const answer = APPROVAL_KEYS[text.trim().toLowerCase().slice(-1)];
+    if (!answer) return withForm(state, {error: 'press a (approve) or d (deny) for each call'});
+    return withForm(state, {values: form.values.map((value, index) => (index === form.focus ? answer : value)), error: null});
+  }
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
   if (clean === '') return state;
@@ -94,21 +121,20 @@ function typeOutput<S extends FormState>(state: S, form: OutputForm, text: strin
 function sendReviewed<S extends FormState>(state: S, form: OutputForm): Update<S> {
   if (state.actionInFlight) return only({...state, flash: refusedInFlight(state.actionInFlight)});
   const run = state.runs.find((candidate) => candidate.id === form.runId);
-  let body: SubmitToolOutputsBody;
+  let body: SubmitToolOutputsBody | SubmitToolApprovalsBody;
   try {
     if (!run) throw new ActionError(`run ${form.runId} is no longer loaded; nothing submitted`);
     // A watch refresh may have brought a newer state (expired, cancelled): refused here, not by the server.
-    body = {tool_outputs: checkOutputsForRun(run, outputFormBody(form).tool_outputs, 'every call has a field in the form')};
+    body = form.approvals
+      ? {tool_approvals: checkApprovalsForRun(run, approvalFormBody(form).tool_approvals, 'press a or d on each call')}
+      : {tool_outputs: checkOutputsForRun(run, outputFormBody(form).tool_outputs, 'every call has a field in the form')};
   } catch (error) {
     if (!(error instanceof ActionError)) throw error;
     return only(withForm(state, {stage: 'edit', error: error.message}));
   }
-  const count = body.tool_outputs.length;
-  return sendAction(
-    {...state, outputForm: null},
-    {kind: 'submit', runId: form.runId, threadId: form.threadId, body},
-    `Submitting ${count} tool output${count === 1 ? '' : 's'} to ${form.runId}…`,
-  );
+  const count = 'tool_approvals' in body ? body.tool_approvals.length : body.tool_outputs.length;
+  const what = 'tool_approvals' in body ? `tool approval${count === 1 ? '' : 's'}` : `tool output${count === 1 ? '' : 's'}`;
+  return sendAction({...state, outputForm: null}, {kind: 'submit', runId: form.runId, threadId: form.threadId, body}, `Submitting ${count} ${what} to ${form.runId}…`);
 }
 
 /** The editor's text, parsed and checked against the run as it is now: on to the review, or back to the form saying why. */
@@ -144,6 +170,7 @@ export function formReducer<S extends FormState>(state: S, action: FormAction): 
     case 'typeOutput':
       return only(typeOutput(state, form, action.text));
     case 'editOutputs': {
+      if (form.approvals) return only(withForm(state, {error: 'approvals take no editor: press a (approve) or d (deny) on each call'}));
       const text = form.draft ?? toolOutputsTemplate(form.calls.map((call) => call.id), form.values);
       return {state: withForm(state, {editing: true}), effects: [{type: 'openEditor', text, name: `runlens-outputs-${form.runId}`}]};
     }

@@ -2,6 +2,7 @@
  * Actions on runs (cancel, submit tool outputs): the y/n question before a cancel, the request sent
  * once as an effect, and the one in flight, during which a second is refused.
  */
+import {whyNotCancellable} from '../triage/cancel.js';
 import {keyText} from '../keys.js';
 import {sourceKindOf, type Run} from '../model/run.js';
 import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
@@ -68,7 +69,7 @@ export function runActionsReducer<S extends RunActionState>(state: S, action: Ru
     case 'setCanAct':
       return only(action.canAct === state.canAct ? state : {...state, canAct: action.canAct});
     case 'askCancel': {
-      const why = whyNotAct(state, action.run);
+      const why = whyNotAct(state, action.run) ?? whyNotCancellable(action.run);
       if (why !== null) return only({...state, flash: why});
       return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', body: null}});
     }

@@ -26,7 +26,7 @@ export type {Effect, PendingAction, RunActionKind, Update} from './effects.js';
 export type {DataSource, FeedData, LiveStatus} from './feed.js';
 export type {Mode, OverlayMode} from './overlays.js';
 export type {OutputForm} from './outputForm.js';
-export {outputFormBody} from './outputForm.js';
+export {formBody, outputFormBody} from './outputForm.js';
 export {ACTIONS_NEED_API, confirmPrompt} from './runActions.js';
 export {selectedRun} from './listWindow.js';
 

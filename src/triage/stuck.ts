@@ -5,7 +5,7 @@
  */
 import {formatDurationShort} from '../format/time.js';
 import {DEPTH_ADVICE} from '../model/powershell.js';
-import {isActiveStatus, type Run} from '../model/run.js';
+import {isActiveStatus, waitsForApproval, type Run} from '../model/run.js';
 import {DEFAULT_STALLED_AFTER_SECONDS, isStalled, isStuck, waitingSeconds} from '../model/runFacts.js';
 import {checkToolCalls, summarizeProblems} from './toolCallChecks.js';
 
@@ -92,6 +92,8 @@ export function findStuckRuns(runs: readonly Run[], nowSeconds: number, options:
 export interface StuckSummary {
   /** Runs in requires_action (including those whose expiry has passed). */
   waiting: number;
+  /** Of those, the runs waiting for MCP tool approvals (Foundry); absent when none. */
+  waitingApproval?: number;
   /** Longest `waitingSeconds` among waiting runs; null when none has a known start. */
   oldestWaitingSeconds: number | null;
   /** Waiting runs that expire within the window (default 5 minutes) and have not expired yet. */
@@ -143,6 +145,7 @@ export function summarizeStuck(runs: readonly Run[], nowSeconds: number, options
       continue;
     }
     summary.waiting += 1;
+    if (waitsForApproval(run)) summary.waitingApproval = (summary.waitingApproval ?? 0) + 1;
     const waited = waitingSeconds(run, nowSeconds);
     if (waited !== null && (summary.oldestWaitingSeconds === null || waited > summary.oldestWaitingSeconds)) {
       summary.oldestWaitingSeconds = waited;
@@ -167,7 +170,15 @@ export function summarizeStuck(runs: readonly Run[], nowSeconds: number, options
 export function formatStuckBadge(summary: StuckSummary): string | null {
   const parts: string[] = [];
   if (summary.waiting > 0) {
-    parts.push(`${summary.waiting} waiting for tool outputs`);
+    const approvals = summary.waitingApproval ?? 0;
+    const outputs = summary.waiting - approvals;
+    parts.push(
+      approvals === 0
+        ? `${outputs} waiting for tool outputs`
+        : outputs === 0
+          ? `${approvals} waiting for tool approvals`
+          : `${outputs} waiting for tool outputs, ${approvals} for approvals`,
+    );
     if (summary.oldestWaitingSeconds !== null) parts.push(`oldest ${formatDurationShort(summary.oldestWaitingSeconds)}`);
     if (summary.expiringSoon > 0 && summary.soonestExpirySeconds !== null) {
       const soonest = formatDurationShort(summary.soonestExpirySeconds);

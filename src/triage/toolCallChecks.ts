@@ -107,6 +107,7 @@ function checkSchema(tool: ToolDefinition | null, json: {ok: boolean | null; val
     return {name, ok: null, details: [cut ? 'not checked: the export cut the tools list short' : 'not checked: the run does not list its tools'], notes: [], couldNotRun: cut ? 'cut by the export' : 'tools not listed'};
   }
   if (isToolCut(tool)) return {name, ok: null, details: [`not checked: the export cut the schema of ${quote(tool.name ?? '')} short (${DEPTH_ADVICE})`], notes: [], couldNotRun: 'cut by the export'};
+  if (tool.type === 'mcp') return {name, ok: null, details: ['not checked: an mcp tool declares no schema of its own (the MCP server has it)'], notes: [], couldNotRun: 'no schema'};
   if (tool.parameters === undefined || tool.parameters === null) {
     return {name, ok: null, details: [`function ${quote(tool.name ?? '')} declares no parameters schema`], notes: [], couldNotRun: 'no schema'};
   }
@@ -128,8 +129,38 @@ function functionTools(run: Run): Map<string, ToolDefinition> {
   return functions;
 }
 
+/** The `server_label` of an `mcp` tool definition, or null. */
+function serverLabelOf(tool: ToolDefinition): string | null {
+  const label = (tool.raw as {server_label?: unknown} | null)?.server_label;
+  return tool.type === 'mcp' && typeof label === 'string' ? label : null;
+}
+
+/**
+ * An MCP call (Foundry's approvals) is "known" when the run declares an `mcp` tool with its server
+ * label, and that tool's `allowed_tools`, when it lists any, include the call's tool.
+ */
+function checkKnownMcp(run: Run, call: RequiredToolCall): {check: CheckResult; tool: ToolDefinition | null} {
+  const name = 'known function' as const;
+  if (!Array.isArray(run.raw['tools'])) {
+    return {check: {name, ok: null, details: [`the run object has no tools list; cannot tell whether MCP server ${quote(call.serverLabel ?? '')} is declared`], notes: [], couldNotRun: 'tools not listed'}, tool: null};
+  }
+  const servers = run.tools.filter((tool) => serverLabelOf(tool) !== null);
+  const tool = servers.find((candidate) => serverLabelOf(candidate) === call.serverLabel) ?? null;
+  if (!tool) {
+    const notes = servers.length > 0 ? [`declared MCP servers: ${servers.map((server) => serverLabelOf(server)).join(', ')}`] : ['the run declares no mcp tool'];
+    return {check: {name, ok: false, details: [`no mcp tool with server_label ${quote(call.serverLabel ?? '')}`], notes}, tool: null};
+  }
+  const allowed = (tool.raw as {allowed_tools?: unknown}).allowed_tools;
+  const url = (tool.raw as {server_url?: unknown}).server_url;
+  const notes = typeof url === 'string' ? [`MCP server ${quote(call.serverLabel ?? '')} at ${url}`] : [];
+  if (Array.isArray(allowed) && allowed.length > 0 && !allowed.includes(call.functionName)) {
+    return {check: {name, ok: false, details: [`${quote(call.functionName)} is not among the allowed_tools of ${quote(call.serverLabel ?? '')}: ${allowed.join(', ')}`], notes}, tool};
+  }
+  return {check: {name, ok: true, details: [], notes}, tool};
+}
+
 function checkCall(run: Run, call: RequiredToolCall, functions: Map<string, ToolDefinition>): ToolCallReport {
-  const known = checkKnownFunction(run, call, functions);
+  const known = call.type === 'mcp' ? checkKnownMcp(run, call) : checkKnownFunction(run, call, functions);
   const json = checkJson(call);
   const schema = checkSchema(known.tool, {ok: json.check.ok, value: json.value}, known.check);
   const checks = [known.check, json.check, schema];

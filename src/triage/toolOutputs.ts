@@ -9,7 +9,8 @@ import type {Run} from '../model/run.js';
 import {formatZodPath} from '../format/zodMessages.js';
 import {locateJsonError, locateJsonPath} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
-import type {SubmitToolOutputsBody, ToolOutput} from './unstick.js';
+import {APPROVAL_ACTION} from '../model/run.js';
+import type {SubmitToolOutputsBody, ToolApproval, ToolOutput} from './unstick.js';
 
 /** A refusal or failure: one line on stderr, exit 1 (CLI); one line in the footer or form (TUI). */
 export class ActionError extends Error {
@@ -48,6 +49,37 @@ export function checkOutputsForRun(run: Run, outputs: readonly ToolOutput[], how
     }
   }
   return pending.map((call) => ({tool_call_id: call, output: given.get(call)!}));
+}
+
+/**
+ * The approvals in the order of the run's pending MCP calls, or an ActionError saying why they
+ * cannot be sent: the run does not wait for approval, a call id it does not wait for, a call left
+ * unanswered (the service needs every call answered at once), headers for a call not approved.
+ */
+export function checkApprovalsForRun(run: Run, approvals: readonly ToolApproval[], howToAdd = 'use --approve CALL_ID or --deny CALL_ID'): ToolApproval[] {
+  const id = safeInline(run.id);
+  if (run.status !== 'requires_action') {
+    throw new ActionError(`run ${id} is ${safeInline(run.status)}, not requires_action; nothing submitted`);
+  }
+  const action = run.requiredAction;
+  if (!action || action.type !== APPROVAL_ACTION || action.toolCalls.length === 0) {
+    throw new ActionError(`run ${id} waits for no tool approvals (required action: ${safeInline(action?.type ?? 'none')}); nothing submitted`);
+  }
+  const pending = action.toolCalls.map((call) => call.id);
+  const unknown = approvals.filter((approval) => !pending.includes(approval.tool_call_id)).map((approval) => safeInline(approval.tool_call_id));
+  if (unknown.length > 0) {
+    throw new ActionError(`run ${id} does not wait for ${unknown.join(', ')} (it waits for ${pending.map(safeInline).join(', ')}); nothing submitted`);
+  }
+  const given = new Map(approvals.map((approval) => [approval.tool_call_id, approval]));
+  const missing = pending.filter((call) => !given.has(call)).map(safeInline);
+  if (missing.length > 0) {
+    throw new ActionError(`no answer for ${missing.join(', ')} (every one of the ${pending.length} calls needs approve or deny at once; ${howToAdd}); nothing submitted`);
+  }
+  const deniedWithHeaders = approvals.filter((approval) => !approval.approve && approval.headers && Object.keys(approval.headers).length > 0);
+  if (deniedWithHeaders.length > 0) {
+    throw new ActionError(`headers for ${deniedWithHeaders.map((approval) => safeInline(approval.tool_call_id)).join(', ')}, which is denied: headers go with an approved call; nothing submitted`);
+  }
+  return pending.map((call) => given.get(call)!);
 }
 
 /** The body the editor template holds: the API takes each output as a string. */

@@ -3,7 +3,7 @@
  * with one output per pending tool call. Pure; the outputs are left empty for the user to fill.
  */
 import {APPROVAL_CALL, RESPONSE_ACTION} from '../model/response.js';
-import type {Run} from '../model/run.js';
+import {APPROVAL_ACTION, type Run} from '../model/run.js';
 
 /** OpenAI's own endpoint: where the unstick request goes unless told otherwise, and the API source's last fallback. */
 export const OFFICIAL_BASE_URL = 'https://api.openai.com/v1';
@@ -16,6 +16,34 @@ export interface ToolOutput {
 
 export interface SubmitToolOutputsBody {
   tool_outputs: ToolOutput[];
+}
+
+/** One answer to an MCP call waiting for approval (Foundry's `submit_tool_approval`). */
+export interface ToolApproval {
+  tool_call_id: string;
+  approve: boolean;
+  /** Headers for the MCP server, sent with an approved call. */
+  headers?: Record<string, string>;
+}
+
+export interface SubmitToolApprovalsBody {
+  tool_approvals: ToolApproval[];
+}
+
+/**
+ * `{"tool_approvals": [{"tool_call_id": "call_…", "approve": true}, …]}`, one per MCP call the
+ * run waits to have approved, in their order (each to be set to true or false). Null when the run
+ * waits for no approval. Posted to the same `…/submit_tool_outputs` route as outputs.
+ */
+export function submitToolApprovalsBody(run: Run): SubmitToolApprovalsBody | null {
+  const action = run.requiredAction;
+  if (!action || action.type !== APPROVAL_ACTION || action.toolCalls.length === 0) return null;
+  return {tool_approvals: action.toolCalls.map((call) => ({tool_call_id: call.id, approve: true}))};
+}
+
+/** The body that would let the run go on, outputs or approvals, whichever it waits for. */
+export function unstickBody(run: Run): SubmitToolOutputsBody | SubmitToolApprovalsBody | null {
+  return submitToolOutputsBody(run) ?? submitToolApprovalsBody(run);
 }
 
 /**
@@ -35,18 +63,40 @@ export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `{baseUrl}/threads/{thread}/runs/{run}/submit_tool_outputs`; the ids are percent-encoded. */
-export function submitToolOutputsUrl(run: Pick<Run, 'id' | 'threadId'>, baseUrl: string = OFFICIAL_BASE_URL): string | null {
+/**
+ * `{baseUrl}/threads/{thread}/runs/{run}/submit_tool_outputs`, with `?api-version=V` when one is
+ * given (Azure: Foundry Agent Service and Azure OpenAI); the ids are percent-encoded.
+ */
+export function submitToolOutputsUrl(run: Pick<Run, 'id' | 'threadId'>, baseUrl: string = OFFICIAL_BASE_URL, apiVersion?: string): string | null {
   if (!run.threadId) return null;
   const base = baseUrl.replace(/\/+$/, '');
-  return `${base}/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs`;
+  const query = apiVersion ? `?api-version=${encodeURIComponent(apiVersion)}` : '';
+  return `${base}/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs${query}`;
 }
 
-export interface CurlOptions {
-  /** API root, default https://api.openai.com/v1 (a proxy or Azure-style gateway otherwise). */
+/** Where a run came from, for the exact unstick request: the server's root and how it signs in. */
+export interface UnstickTarget {
+  /** API root, default https://api.openai.com/v1 (a proxy, a compatible server or a Foundry project otherwise). */
   baseUrl?: string;
+  /** Foundry Agent Service: its api-version, and an Entra bearer placeholder instead of $OPENAI_API_KEY. */
+  foundryApiVersion?: string;
+}
+
+/** The target for runs read through an API connection (its `ResolvedConnection`). */
+export function unstickTargetOf(connection: {baseUrl: string; foundry?: {apiVersion: string}}): UnstickTarget {
+  return {baseUrl: connection.baseUrl, ...(connection.foundry ? {foundryApiVersion: connection.foundry.apiVersion} : {})};
+}
+
+export interface CurlOptions extends UnstickTarget {
   /** One argument per line, joined with ` \` continuations; default one line. */
   multiline?: boolean;
+}
+
+/** The auth headers of the unstick request: a placeholder the user's shell fills in, never a real key. */
+export function unstickHeaders(target: UnstickTarget): string[] {
+  return target.foundryApiVersion
+    ? ['Authorization: Bearer $(az account get-access-token --resource https://ai.azure.com --query accessToken -o tsv)']
+    : ['Authorization: Bearer $OPENAI_API_KEY', 'OpenAI-Beta: assistants=v2'];
 }
 
 /**
@@ -55,20 +105,20 @@ export interface CurlOptions {
  * single-quoted. Null when there is no body, or the run has no thread id to build the URL from.
  */
 export function submitToolOutputsCurl(run: Run, options: CurlOptions | string = {}): string | null {
-  const {baseUrl = OFFICIAL_BASE_URL, multiline = false} = typeof options === 'string' ? {baseUrl: options} : options;
+  const target = typeof options === 'string' ? {baseUrl: options} : options;
+  const {baseUrl = OFFICIAL_BASE_URL, multiline = false} = target;
   if (run.kind === 'response') return continuingResponseCurl(run, {baseUrl, multiline});
-  const body = submitToolOutputsBody(run);
-  const url = submitToolOutputsUrl(run, baseUrl);
+  const body = unstickBody(run);
+  const url = submitToolOutputsUrl(run, baseUrl, target.foundryApiVersion);
   if (!body || !url) return null;
-  return curlPost(url, body, [`-H "OpenAI-Beta: assistants=v2"`], multiline);
+  return curlPost(url, body, unstickHeaders(target), multiline);
 }
 
-/** `curl URL -H auth [extra headers] -H content-type -d BODY`, one argument a line when `multiline`. */
+/** `curl URL -H header… -H content-type -d BODY`, one argument a line when `multiline`. */
 function curlPost(url: string, body: unknown, headers: readonly string[], multiline: boolean): string {
   const parts = [
     `curl ${shellQuote(url)}`,
-    `-H "Authorization: Bearer $OPENAI_API_KEY"`,
-    ...headers,
+    ...headers.map((header) => `-H "${header}"`),
     `-H "Content-Type: application/json"`,
     `-d ${shellQuote(JSON.stringify(body))}`,
   ];
@@ -120,7 +170,7 @@ export function continuingResponseBody(run: Run, outputs: readonly ToolOutput[] 
 /** The request that unsticks a run or a response: method, path under the API root, and body. */
 export interface UnstickRequest {
   path: string;
-  body: SubmitToolOutputsBody | ContinuingResponseBody;
+  body: SubmitToolOutputsBody | SubmitToolApprovalsBody | ContinuingResponseBody;
   /** What the body is, for a heading or a copy label. */
   label: string;
 }
@@ -131,9 +181,11 @@ export function unstickRequest(run: Run): UnstickRequest | null {
     const body = continuingResponseBody(run);
     return body ? {path: '/responses', body, label: 'the continuing response request'} : null;
   }
-  const body = submitToolOutputsBody(run);
-  if (!body || !run.threadId) return body ? {path: '', body, label: 'the submit_tool_outputs body'} : null;
-  return {path: `/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs`, body, label: 'the submit_tool_outputs body'};
+  const body = unstickBody(run);
+  if (!body) return null;
+  const label = 'tool_approvals' in body ? 'the submit_tool_outputs body (approvals)' : 'the submit_tool_outputs body';
+  if (!run.threadId) return {path: '', body, label};
+  return {path: `/threads/${encodeURIComponent(run.threadId)}/runs/${encodeURIComponent(run.id)}/submit_tool_outputs`, body, label};
 }
 
 /** curl posting `continuingResponseBody(run)` to `{baseUrl}/responses`, quoted as `submitToolOutputsCurl` quotes. */
@@ -141,5 +193,5 @@ export function continuingResponseCurl(run: Run, options: CurlOptions = {}): str
   const {baseUrl = OFFICIAL_BASE_URL, multiline = false} = options;
   const body = continuingResponseBody(run);
   if (!body) return null;
-  return curlPost(`${baseUrl.replace(/\/+$/, '')}/responses`, body, [], multiline);
+  return curlPost(`${baseUrl.replace(/\/+$/, '')}/responses`, body, ['Authorization: Bearer $OPENAI_API_KEY'], multiline);
 }

@@ -1,15 +1,18 @@
 /**
  * The tool output form (`o`) rendered, against the fake Assistants API: what is typed is what the
- * review shows and what the server receives; the editor path with a fake launcher.
+ * review shows and what the server receives; the editor path with a fake launcher. On a Foundry
+ * run waiting for MCP tool approvals, the same form takes a (approve) or d (deny) per call.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {LiveApp} from '../../components/LiveApp.js';
 import type {RunActions} from '../../components/App.js';
 import type {EditText} from '../../src/editor/externalEditor.js';
+import type {ApiConnectionOptions} from '../../src/sources/api/apiClient.js';
 import {AssistantsApi} from '../../src/sources/api/assistantsApi.js';
 import {loadRunsFromApi} from '../../src/sources/api/loadRunsFromApi.js';
 import {RunFeed} from '../../src/sources/runFeed.js';
-import {FakeAssistantsServer, makeWaitingRun} from '../fakeServer/fakeAssistantsServer.js';
+import {FakeAssistantsServer, makeApprovalRun, makeWaitingRun} from '../fakeServer/fakeAssistantsServer.js';
+import {unstickTargetOf} from '../../src/triage/unstick.js';
 import {FIXED_NOW_MS, KEYS, footerLine, plainLines, renderSized, waitFor, waitForFrame, waitForText, type TestInstance} from './helpers.js';
 
 const KEY = 'sk-test-form';
@@ -48,26 +51,29 @@ function outputLines(frame: string): string[] {
     .map((line) => line.replace(/^\s+output\s+/, '').trimEnd());
 }
 
-async function start(editText?: EditText) {
-  const env = {OPENAI_API_KEY: KEY};
-  const connection = {baseUrl: server.baseUrl, maxRetries: 0, timeoutMs: 5000};
+/** The app on the fake server's thread, the run opened and its form open; `foundry`: a Foundry connection instead. */
+async function start(editText?: EditText, foundry?: {env: Record<string, string>; connection: ApiConnectionOptions}) {
+  const env = foundry?.env ?? {OPENAI_API_KEY: KEY};
+  const connection = foundry?.connection ?? {baseUrl: server.baseUrl, maxRetries: 0, timeoutMs: 5000};
   const loaded = await loadRunsFromApi({threads: ['thread_a'], connection, env});
   const feed = new RunFeed(loaded, {load: () => loadRunsFromApi({threads: ['thread_a'], connection, env}), now: () => FIXED_NOW_MS, watchSeconds: 5, watching: false, files: [], remote: true});
   const api = AssistantsApi.create(connection, env);
   const actions: RunActions = {
     cancel: (threadId, runId) => api.cancelRun(threadId, runId),
     submit: (threadId, runId, outputs) => api.submitToolOutputs(threadId, runId, outputs),
-    baseUrl: server.baseUrl,
+    submitApprovals: (threadId, runId, approvals) => api.submitToolApprovals(threadId, runId, approvals),
+    baseUrl: api.connection.baseUrl,
+    ...(foundry ? {unstick: unstickTargetOf(api.connection)} : {}),
   };
   instance = renderSized(
     <LiveApp feed={feed} canWatch actions={actions} {...(editText ? {editText} : {})} display={{color: false, ascii: false}} time={{utc: true}} now={() => FIXED_NOW_MS} tickMilliseconds={0} />,
-    {columns: 140, rows: 40},
+    {columns: foundry ? 160 : 140, rows: 40},
   );
   await waitForText(instance, RUN_ID);
   instance.stdin.write(KEYS.enter);
   await waitForText(instance, '1 Overview');
   instance.stdin.write('o');
-  await waitForText(instance, `Tool outputs for ${RUN_ID}: 3 calls`);
+  await waitForText(instance, foundry ? `Tool approvals for ${RUN_ID}` : `Tool outputs for ${RUN_ID}: 3 calls`);
   return feed;
 }
 
@@ -191,5 +197,59 @@ describe('the tool output form', () => {
     await waitFor(() => submits().length === 1);
     expect(submits()[0]!.body).toEqual(reviewBody(review));
     feed.stop();
+  });
+});
+
+const TOKEN = 'approval-form-token';
+const approvalSubmits = () => server.requestsTo(`/threads/thread_a/runs/${RUN_ID}/submit_tool_outputs`, 'POST');
+const answers = (frame: string) => plainLines(frame).filter((line) => line.startsWith('     answer')).map((line) => line.replace(/^\s+answer\s+/, '').trimEnd());
+
+describe('the form on a Foundry run waiting for MCP tool approvals', () => {
+  it('takes approve or deny per call, reviews the exact request (project endpoint, api-version), and sends it once', async () => {
+    // The Foundry-shaped server in place of the one beforeEach started.
+    await server.close();
+    server = await FakeAssistantsServer.start({foundry: {tokens: [TOKEN]}});
+    server.addRuns('thread_a', [
+      makeApprovalRun('thread_a', 0, [
+        ['call_search', 'search_issues', '{"q":"bug"}'],
+        ['call_create', 'create_issue', '{"title":"x"}'],
+      ]),
+    ]);
+    await start(undefined, {
+      env: {FOUNDRY_TOKEN: TOKEN},
+      connection: {foundry: {projectEndpoint: server.projectEndpoint, apiVersion: '2025-05-01', credential: {kind: 'token-env', variable: 'FOUNDRY_TOKEN'}}, maxRetries: 0, timeoutMs: 5000},
+    });
+    const app = instance!;
+    const form = await waitForText(app, `Tool approvals for ${RUN_ID}: 2 MCP calls`);
+    expect(plainLines(form)).toContain('› 1. github › search_issues  call_search');
+    expect(answers(form)).toEqual(['(a approve, d deny)', '(a approve, d deny)']);
+
+    app.stdin.write('a');
+    await waitForFrame(app, (frame) => answers(frame)[0] === 'approve');
+    // Enter on the first call moves on; the second is still unanswered, so the review is refused.
+    app.stdin.write(KEYS.enter);
+    await waitForFrame(app, (frame) => plainLines(frame).includes('› 2. github › create_issue  call_create'));
+    app.stdin.write(KEYS.enter);
+    await waitForText(app, 'POST ');
+    app.stdin.write('y');
+    await waitForText(app, 'no answer for call_create');
+    expect(approvalSubmits()).toHaveLength(0);
+
+    // Back in the form, on the call that was left unanswered.
+    expect(plainLines(app.lastFrame()!)).toContain('› 2. github › create_issue  call_create');
+    app.stdin.write('d');
+    await waitForFrame(app, (frame) => answers(frame)[1] === 'deny');
+    app.stdin.write(KEYS.enter);
+    const review = await waitForText(app, 'Review: 2 tool approvals');
+    const flat = plainLines(review).join('');
+    expect(flat).toContain(`POST ${server.projectEndpoint}/threads/thread_a/runs/${RUN_ID}/submit_tool_outputs?api-version=2025-05-01`);
+    expect(review).toContain('1 approved, 1 denied');
+    expect(review).toContain('"tool_approvals"');
+
+    app.stdin.write('y');
+    await waitForFrame(app, (frame) => footerLine(frame).startsWith(`Submitted 2 tool approvals: ${RUN_ID} is now queued`));
+    expect(approvalSubmits()).toHaveLength(1);
+    expect(approvalSubmits()[0]!.body).toEqual({tool_approvals: [{tool_call_id: 'call_search', approve: true}, {tool_call_id: 'call_create', approve: false}]});
+    expect(approvalSubmits()[0]!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
   });
 });

@@ -4,8 +4,10 @@
  * `last_id`), records every request (headers and bodies), and fails on demand: any status, a
  * response that never comes, a body that is not JSON, an HTML page, a dropped connection.
  *
- * Routes are served under `/v1` (base URL `http://127.0.0.1:PORT/v1`, like the official one) and
- * under `/openai` (Azure's layout: `AzureOpenAI` with endpoint `http://127.0.0.1:PORT`).
+ * Routes are served under `/v1` (base URL `http://127.0.0.1:PORT/v1`, like the official one),
+ * under `/openai` (Azure's layout: `AzureOpenAI` with endpoint `http://127.0.0.1:PORT`) and, with
+ * the `foundry` option, under `/api/projects/<project>` as Foundry Agent Service (classic) serves
+ * them: `api-version` and an Entra bearer required, `GET /threads`, lists without `"object"`.
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -51,6 +53,11 @@ export interface FakeServerOptions {
   runDelayMs?: number;
   /** Leave `has_more`, `first_id` and `last_id` out of list answers (some self-hosted servers do). */
   omitHasMore?: boolean;
+  /**
+   * Foundry Agent Service (classic): requests need `api-version` (400 without) and, when `tokens`
+   * is given, `Authorization: Bearer` one of them (401 otherwise); lists carry no `"object"`.
+   */
+  foundry?: {project?: string; tokens?: readonly string[]};
 }
 
 type Json = Record<string, unknown>;
@@ -102,6 +109,22 @@ export function makeWaitingRun(threadId: string, index: number, calls: ReadonlyA
   });
 }
 
+/**
+ * A Foundry run in `requires_action` waiting for approval of these MCP calls, each `[call id, tool
+ * name, arguments]`, on the MCP server `server` (declared among the run's tools).
+ */
+export function makeApprovalRun(threadId: string, index: number, calls: ReadonlyArray<readonly [string, string, string]>, server = 'github'): Json {
+  return makeRun(threadId, index, {
+    status: 'requires_action',
+    completed_at: null,
+    tools: [{type: 'mcp', server_label: server, server_url: 'https://mcp.example/sse', allowed_tools: calls.map(([, name]) => name)}],
+    required_action: {
+      type: 'submit_tool_approval',
+      submit_tool_approval: {tool_calls: calls.map(([id, name, args]) => ({id, type: 'mcp', name, arguments: args, server_label: server}))},
+    },
+  });
+}
+
 /** `count` runs, oldest first (index 0 is the oldest). */
 export function makeRuns(threadId: string, count: number): Json[] {
   return Array.from({length: count}, (_, index) => makeRun(threadId, index));
@@ -117,6 +140,8 @@ export class FakeAssistantsServer {
   inFlight = 0;
   maxInFlight = 0;
   readonly #runs = new Map<string, Json[]>();
+  /** When each thread was created (Foundry's `GET /threads` lists them newest first). */
+  readonly #threadCreated = new Map<string, number>();
   readonly #steps = new Map<string, Json[]>();
   readonly #messages = new Map<string, Json[]>();
   readonly #rules: FailureRule[] = [];
@@ -152,9 +177,18 @@ export class FakeAssistantsServer {
     return `http://${this.host}`;
   }
 
+  /** Foundry's project endpoint (`--project-endpoint`), with the `foundry` option. */
+  get projectEndpoint(): string {
+    return `http://${this.host}/api/projects/${this.options.foundry?.project ?? 'proj'}`;
+  }
+
   /** Adds runs to a thread (any order; the server sorts by created_at). */
   addRuns(threadId: string, runs: Json[]): void {
     this.#runs.set(threadId, [...(this.#runs.get(threadId) ?? []), ...runs]);
+    if (!this.#threadCreated.has(threadId)) {
+      const first = Math.min(...runs.map((run) => Number(run['created_at'] ?? 0)), Number.MAX_SAFE_INTEGER);
+      this.#threadCreated.set(threadId, first === Number.MAX_SAFE_INTEGER ? 1_700_000_000 : first - 1);
+    }
   }
 
   run(threadId: string, runId: string): Json | undefined {
@@ -222,7 +256,7 @@ export class FakeAssistantsServer {
         body = text;
       }
     }
-    const path = url.pathname.replace(/^\/(v1|openai)(?=\/)/, '');
+    const path = url.pathname.replace(/^\/(v1|openai|api\/projects\/[^/]+)(?=\/)/, '');
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       path,
@@ -252,6 +286,30 @@ export class FakeAssistantsServer {
         // The real API quotes (part of) the key it got; this one quotes all of it, so tests
         // prove runlens never repeats what the server says about the key.
         this.json(response, 401, errorBody(`Incorrect API key provided: ${given}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key'));
+        return;
+      }
+    }
+
+    const foundry = this.options.foundry;
+    if (foundry) {
+      if (!url.pathname.startsWith(`/api/projects/${foundry.project ?? 'proj'}/`)) {
+        // Azure's answer for a path it has no route for: nothing about a thread or run.
+        this.json(response, 404, {error: {code: '404', message: 'Resource not found'}});
+        return;
+      }
+      if (!recorded.query['api-version']) {
+        this.json(response, 400, {error: {code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.'}});
+        return;
+      }
+      const authorization = request.headers['authorization'];
+      const token = typeof authorization === 'string' ? authorization.replace(/^Bearer\s+/i, '') : '';
+      if (foundry.tokens && !foundry.tokens.includes(token)) {
+        this.json(response, 401, {error: {code: 'PermissionDenied', message: `Invalid bearer token ${token}`}});
+        return;
+      }
+      if (request.url && /^\/api\/projects\/[^/]+\/threads\/?(\?|$)/.test(request.url) && recorded.method === 'GET') {
+        const threads = [...this.#runs.keys()].map((id) => ({id, object: 'thread', created_at: this.#threadCreated.get(id) ?? 0, metadata: {}, tool_resources: {}}));
+        this.json(response, 200, this.page(threads, recorded.query, (thread) => Number(thread['created_at'])));
         return;
       }
     }
@@ -302,7 +360,7 @@ export class FakeAssistantsServer {
       start = at === -1 ? sorted.length : at + 1;
     }
     const data = sorted.slice(start, start + limit);
-    const envelope: Json = {object: 'list', data};
+    const envelope: Json = this.options.foundry ? {data} : {object: 'list', data};
     if (!this.options.omitHasMore) {
       envelope['first_id'] = data[0]?.['id'] ?? null;
       envelope['last_id'] = data[data.length - 1]?.['id'] ?? null;
@@ -355,6 +413,17 @@ export class FakeAssistantsServer {
       if (run['status'] !== 'requires_action') {
         this.json(response, 400, errorBody(`Runs in status "${String(run['status'])}" do not accept tool outputs.`));
         return;
+      }
+      const action = run['required_action'] as {type?: string; submit_tool_approval?: {tool_calls: Array<{id: string}>}} | null;
+      const approvals = (request.body as {tool_approvals?: Array<{tool_call_id: string}>} | undefined)?.tool_approvals;
+      if (action?.type === 'submit_tool_approval') {
+        // Like the service: every pending MCP call answered, in one request.
+        const pending = action.submit_tool_approval?.tool_calls.map((call) => call.id) ?? [];
+        const answered = new Set((approvals ?? []).map((approval) => approval.tool_call_id));
+        if (!approvals || pending.some((id) => !answered.has(id))) {
+          this.json(response, 400, errorBody('Tool approvals must be provided for every pending tool call.'));
+          return;
+        }
       }
       run['status'] = 'queued';
       run['required_action'] = null;

@@ -10,6 +10,7 @@
 import OpenAI, {AzureOpenAI} from 'openai';
 import {ENV_REFERENCE, isSecretHeader, looksLikeSecret, resolveEnvHeaders, type AzureSettings, type NamedProfile} from '../../config/profile.js';
 import {OFFICIAL_BASE_URL} from '../../triage/unstick.js';
+import {credentialLabel, entraTokenSource, type CredentialChoice} from './entraAuth.js';
 
 const DEFAULT_KEY_ENV = 'OPENAI_API_KEY';
 const DEFAULT_AZURE_KEY_ENV = 'AZURE_OPENAI_API_KEY';
@@ -28,6 +29,18 @@ export interface AzureConnection {
   deployment?: string;
 }
 
+/** Foundry Agent Service (classic): the project endpoint, its API version and the Entra credential. */
+export interface FoundryConnection {
+  /** As the portal shows it: https://<resource>.services.ai.azure.com/api/projects/<project> */
+  projectEndpoint: string;
+  /** The `api-version` query sent on every request. */
+  apiVersion: string;
+  credential: CredentialChoice;
+}
+
+/** Foundry's API version when none is given. */
+export const DEFAULT_FOUNDRY_API_VERSION = '2025-05-01';
+
 /**
  * How to reach an Assistants API: command-line flags, each falling back to the profile.
  * The base URL falls back to `OPENAI_BASE_URL` before the profile (see `resolveBaseUrl`).
@@ -42,6 +55,7 @@ export interface ApiConnectionOptions {
   /** Extra headers; a value `env:NAME` is read from the environment variable NAME. */
   headers?: Record<string, string>;
   azure?: AzureConnection;
+  foundry?: FoundryConnection;
   /** Per attempt. Default 30 s. */
   timeoutMs?: number;
   /** Retries after 408/409/429/5xx and connection errors (the SDK's). Default 2. */
@@ -64,6 +78,8 @@ export interface ResolvedConnection {
   /** Whether this is OpenAI's own endpoint (api.openai.com). */
   official: boolean;
   azure: boolean;
+  /** Foundry Agent Service only: its `api-version` and the Entra credential in words. */
+  foundry?: {apiVersion: string; credential: string};
   timeoutMs: number;
   maxRetries: number;
 }
@@ -126,11 +142,29 @@ function resolveAzure(options: ApiConnectionOptions): AzureConnection | AzureSet
   return options.azure ?? options.profile?.azure;
 }
 
+/** The SDK options every kind of server shares. */
+function sdkOptions(options: ApiConnectionOptions, defaultHeaders: Record<string, string>, timeoutMs: number, maxRetries: number) {
+  return {
+    // Passed explicitly so that the SDK reads none of them from process.env.
+    adminAPIKey: null,
+    webhookSecret: null,
+    timeout: timeoutMs,
+    maxRetries,
+    defaultHeaders,
+    // The SDK's debug log (OPENAI_LOG=debug) prints request headers other than the
+    // Authorization and api-key ones, and any log line would tear the terminal UI.
+    logLevel: 'off' as const,
+    ...(options.fetch ? {fetch: options.fetch} : {}),
+  };
+}
+
 /**
  * Builds the SDK client. Throws ApiConfigError (one line, naming the env variable and the
  * profile, never the key) when the options cannot work.
  */
 export function createApiClient(options: ApiConnectionOptions, env: Env): ApiClient {
+  const foundry = options.foundry;
+  if (foundry) return createFoundryClient(options, foundry, env);
   const azure = resolveAzure(options);
   const keyEnv = nonEmpty(options.apiKeyEnv) ?? nonEmpty(options.profile?.apiKeyEnv) ?? (azure ? DEFAULT_AZURE_KEY_ENV : DEFAULT_KEY_ENV);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
@@ -147,21 +181,7 @@ export function createApiClient(options: ApiConnectionOptions, env: Env): ApiCli
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
   const organization = nonEmpty(options.org) ?? nonEmpty(env['OPENAI_ORG_ID']) ?? nonEmpty(options.profile?.org) ?? null;
   const project = nonEmpty(options.project) ?? nonEmpty(env['OPENAI_PROJECT_ID']) ?? nonEmpty(options.profile?.project) ?? null;
-  const common = {
-    apiKey,
-    // Passed explicitly so that the SDK reads none of them from process.env.
-    adminAPIKey: null,
-    organization,
-    project,
-    webhookSecret: null,
-    timeout: timeoutMs,
-    maxRetries,
-    defaultHeaders,
-    // The SDK's debug log (OPENAI_LOG=debug) prints request headers other than the
-    // Authorization and api-key ones, and any log line would tear the terminal UI.
-    logLevel: 'off' as const,
-    ...(options.fetch ? {fetch: options.fetch} : {}),
-  };
+  const common = {apiKey, organization, project, ...sdkOptions(options, defaultHeaders, timeoutMs, maxRetries)};
 
   let client: OpenAI;
   let baseUrl: string;
@@ -172,8 +192,10 @@ export function createApiClient(options: ApiConnectionOptions, env: Env): ApiCli
     }
     // The base URL is built here rather than by the SDK: given `endpoint`, it would still take
     // OPENAI_BASE_URL from process.env and then refuse both as mutually exclusive.
-    const endpoint = parseHttpUrl(nonEmpty(options.baseUrl) ?? azure.endpoint, 'the Azure endpoint');
-    baseUrl = nonEmpty(options.baseUrl) ?? `${endpoint.href.replace(/\/+$/, '')}/openai`;
+    // The profile's base URL (a gateway in front of the resource) is honoured here too.
+    const givenBase = nonEmpty(options.baseUrl) ?? nonEmpty(options.profile?.baseUrl);
+    const endpoint = parseHttpUrl(givenBase ?? azure.endpoint, 'the Azure endpoint');
+    baseUrl = givenBase ?? `${endpoint.href.replace(/\/+$/, '')}/openai`;
     client = new AzureOpenAI({
       ...common,
       baseURL: baseUrl,
@@ -185,19 +207,53 @@ export function createApiClient(options: ApiConnectionOptions, env: Env): ApiCli
     parseHttpUrl(baseUrl, 'the base URL');
     client = new OpenAI({...common, baseURL: baseUrl});
   }
+  return {client, secrets, connection: describeConnection(options, baseUrl, keyEnv, {azure: Boolean(azure), timeoutMs, maxRetries})};
+}
+
+/** The connection in words, from what the client was built with. */
+function describeConnection(
+  options: ApiConnectionOptions,
+  baseUrl: string,
+  keyEnv: string,
+  rest: Pick<ResolvedConnection, 'azure' | 'foundry' | 'timeoutMs' | 'maxRetries'>,
+): ResolvedConnection {
   const url = new URL(baseUrl);
-  return {
-    client,
-    secrets,
-    connection: {
-      baseUrl,
-      host: url.host,
-      keyEnv,
-      profileName: options.profile?.name ?? null,
-      official: url.hostname === 'api.openai.com',
-      azure: Boolean(azure),
-      timeoutMs,
-      maxRetries,
+  return {baseUrl, host: url.host, keyEnv, profileName: options.profile?.name ?? null, official: url.hostname === 'api.openai.com', ...rest};
+}
+
+/**
+ * Foundry Agent Service (classic): paths attach to the project endpoint (or the base URL given in
+ * its place: a gateway), `api-version` rides on every request, and the bearer is an Entra token
+ * the SDK asks for before each request (so a long session gets fresh ones). No API key is read or
+ * sent, and the OpenAI organization and project headers are left out.
+ */
+function createFoundryClient(options: ApiConnectionOptions, foundry: FoundryConnection, env: Env): ApiClient {
+  const baseUrl = (nonEmpty(options.baseUrl) ?? nonEmpty(options.profile?.baseUrl) ?? foundry.projectEndpoint).replace(/\/+$/, '');
+  parseHttpUrl(baseUrl, 'the project endpoint');
+  const secrets: string[] = [];
+  const defaultHeaders = resolveHeaders(options, env, secrets);
+  if (foundry.credential.kind === 'token-env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(foundry.credential.variable)) {
+    throw new ApiConfigError('--token-env takes the NAME of an environment variable, not a token');
+  }
+  const tokenEnv = foundry.credential.kind === 'token-env' ? nonEmpty(env[foundry.credential.variable]) : undefined;
+  if (tokenEnv) secrets.push(tokenEnv, tokenEnv.replace(/^bearer\s+/i, ''));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const tokenSource = entraTokenSource(foundry.credential, env);
+  const client = new OpenAI({
+    // Each token handed out joins the secrets, so a server that quotes it back is scrubbed too.
+    apiKey: async () => {
+      const token = await tokenSource();
+      if (!secrets.includes(token)) secrets.push(token);
+      return token;
     },
-  };
+    organization: null,
+    project: null,
+    baseURL: baseUrl,
+    defaultQuery: {'api-version': foundry.apiVersion},
+    ...sdkOptions(options, defaultHeaders, timeoutMs, maxRetries),
+  });
+  const credential = credentialLabel(foundry.credential);
+  const connection = describeConnection(options, baseUrl, credential, {azure: true, foundry: {apiVersion: foundry.apiVersion, credential}, timeoutMs, maxRetries});
+  return {client, secrets, connection};
 }

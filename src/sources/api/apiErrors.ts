@@ -12,17 +12,20 @@ import {
 } from 'openai';
 import {safeInline} from '../../format/sanitize.js';
 import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
+import {EntraAuthError} from './entraAuth.js';
 
 /** The day OpenAI turned its hosted Assistants API off. */
 const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
 export type ApiOperation =
+  | 'list-threads'
   | 'list-runs'
   | 'retrieve-run'
   | 'list-steps'
   | 'list-messages'
   | 'submit-tool-outputs'
+  | 'submit-tool-approvals'
   | 'cancel-run'
   // Responses API: `runId` holds the response id, `threadId` the conversation id.
   | 'retrieve-response'
@@ -91,6 +94,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 export function classifyApiError(error: unknown): ApiErrorKind {
   if (error instanceof ApiSourceError) return error.kind;
   if (error instanceof ApiConfigError) return 'config';
+  if (error instanceof EntraAuthError) return 'auth';
   if (error instanceof APIUserAbortError) return 'cancelled';
   if (error instanceof APIConnectionTimeoutError) return 'timeout';
   if (error instanceof APIConnectionError) return 'connection';
@@ -115,11 +119,13 @@ function isAbort(error: unknown): boolean {
 
 /** What each operation was doing, for the message: `thread` and `run` as the context names them. */
 const DOING: Record<ApiOperation, (thread: string, run: string) => string> = {
+  'list-threads': () => 'listing the threads of the project',
   'list-runs': (thread) => `listing the runs of thread ${thread}`,
   'retrieve-run': (thread, run) => `fetching run ${run} of thread ${thread}`,
   'list-steps': (_thread, run) => `listing the steps of run ${run}`,
   'list-messages': (thread) => `listing the messages of thread ${thread}`,
   'submit-tool-outputs': (_thread, run) => `submitting tool outputs to run ${run}`,
+  'submit-tool-approvals': (_thread, run) => `submitting tool approvals to run ${run}`,
   'cancel-run': (_thread, run) => `cancelling run ${run}`,
   'retrieve-response': (_thread, run) => `fetching response ${run}`,
   'list-input-items': (_thread, run) => `listing the input items of response ${run}`,
@@ -211,6 +217,7 @@ function describeConnectionError(error: unknown, host: string, hostname: string)
 
 function whoseKey(connection: ResolvedConnection | undefined): string {
   if (!connection) return 'the API key';
+  if (connection.foundry) return `the token of ${connection.foundry.credential}`;
   const profile = connection.profileName ? ` (profile '${connection.profileName}')` : '';
   return `the API key in ${connection.keyEnv}${profile}`;
 }
@@ -231,7 +238,12 @@ function notFound(error: APIError, context: ApiErrorContext, host: string): stri
   const said = typeof (error.error as {message?: unknown} | undefined)?.message === 'string' ? String((error.error as {message: string}).message) : '';
   if (context.operation === 'list-conversation-items') return `conversation ${context.threadId ?? '?'} not found at ${host} (${status})`;
   if (context.operation.endsWith('-response') || context.operation === 'list-input-items') return `response ${context.runId ?? '?'} not found at ${host} (${status})`;
-  const threadMissing = context.operation === 'list-runs' || /\bthread\b/i.test(said);
+  // Foundry answers 404 both for a wrong project path and for a missing thread or run; only the
+  // second names what it did not find.
+  if (context.connection?.foundry && !/\b(thread|run|step)s?\b/i.test(said) && !(context.threadId && said.includes(context.threadId))) {
+    return `${host} has no such route (${status}): check the project endpoint (https://<resource>.services.ai.azure.com/api/projects/<project>) and --api-version`;
+  }
+  const threadMissing = context.operation === 'list-runs' || context.operation === 'list-threads' || /\bthread\b/i.test(said);
   const what =
     threadMissing || !context.runId
       ? `thread ${context.threadId ?? '?'} not found at ${host} (${status})`
@@ -260,6 +272,7 @@ export function describeApiError(error: unknown, context: ApiErrorContext): stri
 
   if (error instanceof ApiSourceError) return error.message;
   if (error instanceof ApiConfigError) return redactSecrets(error.message, secrets);
+  if (error instanceof EntraAuthError) return prefix + redactSecrets(error.message, secrets);
   if (error instanceof APIUserAbortError || (isAbort(error) && !(error instanceof APIError))) return `${prefix}cancelled`;
   if (error instanceof APIConnectionTimeoutError) {
     const attempts = (connection?.maxRetries ?? 0) + 1;
@@ -272,6 +285,9 @@ export function describeApiError(error: unknown, context: ApiErrorContext): stri
     const said = serverMessage(error, secrets);
     const saidNote = said ? ` (server: ${said})` : '';
     if (status === 401) return `${prefix}${host} rejected ${whoseKey(connection)} (HTTP 401)${saidNote}`;
+    if (status === 403 && connection?.foundry) {
+      return `${prefix}${host} refused access (HTTP 403): ${whoseKey(connection)} lacks a role on this project (e.g. Azure AI User)${saidNote}`;
+    }
     if (status === 403) {
       return `${prefix}${host} refused access (HTTP 403): ${whoseKey(connection)} lacks permission for this thread, project or organization${saidNote}`;
     }

@@ -5,10 +5,11 @@
  */
 import type OpenAI from 'openai';
 import type {APIPromise} from 'openai';
+import {CursorPage} from 'openai/pagination';
 import type {FieldProblem, Run} from '../../model/run.js';
 import {normalizeThreadMessage, type ThreadMessage} from '../../model/threadMessage.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
-import type {ToolOutput} from '../../triage/unstick.js';
+import type {ToolApproval, ToolOutput} from '../../triage/unstick.js';
 import {collectRuns} from '../parseRunText.js';
 import {markSourceKind} from '../sourceKind.js';
 import type {ParsedItems} from '../../model/itemKinds.js';
@@ -208,6 +209,28 @@ export class AssistantsApi {
   }
 
   /**
+   * The project's threads, newest first, up to `limit` (Foundry Agent Service: `GET /threads`,
+   * which OpenAI's own API never had). Returns their ids in that order, and what went wrong.
+   */
+  async listThreads(options: RequestOptions & {limit?: number} = {}): Promise<{threads: string[]; warnings: string[]; truncated: boolean}> {
+    const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
+    const listed = await this.#call(this.#context('list-threads', ''), () =>
+      listAll(
+        (query) => this.#client.getAPIList('/threads', CursorPage<{id: string}>, {query: {...query, order: 'desc'}, signal: options.signal}),
+        limit,
+      ),
+    );
+    const threads: string[] = [];
+    const warnings = [...listed.warnings];
+    listed.items.forEach((item, index) => {
+      const id = (item as {id?: unknown} | null)?.id;
+      if (typeof id === 'string' && id.trim() !== '') threads.push(id);
+      else warnings.push(`thread ${index} of the listing has no id; skipped`);
+    });
+    return {threads, warnings, truncated: listed.truncated};
+  }
+
+  /**
    * Runs of a thread, newest first, up to `limit`; with `stopAtIds`, only those newer than the
    * first run listed with one of these ids (the runs created since they were read).
    */
@@ -272,11 +295,13 @@ export class AssistantsApi {
     return {messages: items, raw: listed.items, warnings};
   }
 
-  async #runResult(threadId: string, value: unknown): Promise<Run> {
+  /** The run a write answered with; an answer about another run is an error, not a success. */
+  async #runResult(threadId: string, value: unknown, runId: string): Promise<Run> {
     const out: ParsedItems = {runs: [], warnings: []};
     collectRuns(value, threadSourceLabel(threadId), undefined, out);
     const run = markSourceKind(out, 'api').runs[0];
     if (!run) throw new UnexpectedResponseError('answered with something that is not a run');
+    if (run.id !== runId) throw new UnexpectedResponseError(`answered about run ${run.id}, not ${runId}; the request may not have reached the run`);
     return run;
   }
 
@@ -296,7 +321,22 @@ export class AssistantsApi {
         )
         .withResponse();
       checkJsonResponse(response);
-      return this.#runResult(threadId, data);
+      return this.#runResult(threadId, data, runId);
+    });
+  }
+
+  /**
+   * Answers the MCP calls a run waits to have approved (Foundry's `submit_tool_approval`): the
+   * `tool_approvals` body, posted to the route tool outputs take. Not retried, like outputs.
+   */
+  async submitToolApprovals(threadId: string, runId: string, approvals: readonly ToolApproval[], options: RequestOptions = {}): Promise<Run> {
+    const context = {...this.#context('submit-tool-approvals', threadId, runId), connection: {...this.connection, maxRetries: 0}};
+    return this.#call(context, async () => {
+      const path = `/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/submit_tool_outputs`;
+      const tool_approvals = approvals.map(({tool_call_id, approve, headers}) => ({tool_call_id, approve, ...(headers && Object.keys(headers).length > 0 ? {headers} : {})}));
+      const {data, response} = await this.#client.post(path, {body: {tool_approvals}, signal: options.signal, maxRetries: 0, headers: {'OpenAI-Beta': 'assistants=v2'}}).withResponse();
+      checkJsonResponse(response);
+      return this.#runResult(threadId, data, runId);
     });
   }
 
@@ -305,7 +345,7 @@ export class AssistantsApi {
     return this.#call(this.#context('cancel-run', threadId, runId), async () => {
       const {data, response} = await this.#client.beta.threads.runs.cancel(runId, {thread_id: threadId}, {signal: options.signal}).withResponse();
       checkJsonResponse(response);
-      return this.#runResult(threadId, data);
+      return this.#runResult(threadId, data, runId);
     });
   }
 }

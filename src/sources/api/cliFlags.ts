@@ -4,7 +4,8 @@
  */
 import {parseHeaderFlags, type NamedProfile} from '../../config/profile.js';
 import type {Settings} from '../../config/settings.js';
-import type {ApiConnectionOptions} from './apiClient.js';
+import {DEFAULT_FOUNDRY_API_VERSION, type ApiConnectionOptions, type Env, type FoundryConnection} from './apiClient.js';
+import type {CredentialChoice} from './entraAuth.js';
 
 /** Runs read per thread unless `limit` says otherwise. */
 export const DEFAULT_RUN_LIMIT = 1000;
@@ -39,6 +40,18 @@ export interface ApiFlags {
   maxRuns?: number | null;
   /** `--concurrency N`: threads at once. */
   concurrency?: number | null;
+  /** `--project-endpoint URL`: Foundry Agent Service (classic). */
+  projectEndpoint?: string | null;
+  /** `--api-version V` (Foundry's; Azure OpenAI reads its own). */
+  apiVersion?: string | null;
+  /** `--credential cli|default`. */
+  credential?: string | null;
+  /** `--token-env VAR`: a raw bearer token in VAR. */
+  tokenEnv?: string | null;
+  /** `--all-threads`: list the project's threads (Foundry) and read their runs. */
+  allThreads?: boolean;
+  /** Whether `--base-url` or `--azure-endpoint` names another server (then AZURE_AI_PROJECT_ENDPOINT is not used). */
+  otherServer?: boolean;
 }
 
 /** A flag combination that cannot work (exit 2). */
@@ -51,6 +64,8 @@ export interface ApiRequest {
   /** Responses and conversations named (Responses API); absent when none is. */
   responses?: string[];
   conversations?: string[];
+  /** `--all-threads`: the threads are the project's, listed first (up to `limit`). */
+  allThreads?: boolean;
   runId?: string;
   limit: number;
   concurrency: number;
@@ -64,12 +79,51 @@ export interface ApiRequest {
  * (A profile with file SOURCEs as well is for the CLI to refuse or to ignore.)
  */
 export function wantsApiSource(flags: ApiFlags): boolean {
-  return (flags.threads?.length ?? 0) > 0 || Boolean(flags.runId) || Boolean(flags.profile) || (flags.responses?.length ?? 0) > 0 || (flags.conversations?.length ?? 0) > 0;
+  return (
+    (flags.threads?.length ?? 0) > 0 ||
+    Boolean(flags.runId) ||
+    Boolean(flags.profile) ||
+    (flags.responses?.length ?? 0) > 0 ||
+    (flags.conversations?.length ?? 0) > 0 ||
+    Boolean(flags.allThreads) ||
+    Boolean(flags.projectEndpoint)
+  );
 }
 
 /** `--thread a,b --thread c` → `[a, b, c]`. */
 function idList(values: readonly string[] | undefined): string[] {
   return (values ?? []).flatMap((entry) => entry.split(',')).map((id) => id.trim()).filter(Boolean);
+}
+
+/** The environment variable the Azure AI Foundry SDKs read the project endpoint from. */
+export const PROJECT_ENDPOINT_ENV = 'AZURE_AI_PROJECT_ENDPOINT';
+
+function credentialChoice(flags: ApiFlags, profile: NamedProfile | null): CredentialChoice {
+  const tokenEnv = flags.tokenEnv ?? (flags.credential ? undefined : profile?.foundry?.tokenEnv);
+  if (tokenEnv) {
+    if (flags.credential) throw new ApiFlagError('--token-env and --credential are two ways to sign in; give one');
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tokenEnv)) throw new ApiFlagError('--token-env takes the NAME of an environment variable, not a token');
+    return {kind: 'token-env', variable: tokenEnv};
+  }
+  const name = flags.credential ?? profile?.foundry?.credential ?? 'cli';
+  if (name !== 'cli' && name !== 'default') throw new ApiFlagError(`--credential takes cli or default, not '${name}'`);
+  return {kind: name};
+}
+
+/**
+ * Foundry Agent Service (classic), when the flags, the environment or the profile name a project
+ * endpoint: `--project-endpoint`, else AZURE_AI_PROJECT_ENDPOINT (unless another server is named
+ * or the profile is one), else the profile's. Null for other servers.
+ */
+export function resolveFoundry(flags: ApiFlags, profile: NamedProfile | null, env: Env): FoundryConnection | null {
+  const fromEnv = flags.otherServer || profile?.baseUrl || profile?.azure ? undefined : env[PROJECT_ENDPOINT_ENV]?.trim() || undefined;
+  const projectEndpoint = flags.projectEndpoint?.trim() || fromEnv || profile?.foundry?.projectEndpoint;
+  if (!projectEndpoint) {
+    if (flags.credential || flags.tokenEnv) throw new ApiFlagError(`${flags.credential ? '--credential' : '--token-env'} is for Foundry: give --project-endpoint URL (or set ${PROJECT_ENDPOINT_ENV})`);
+    return null;
+  }
+  const apiVersion = flags.apiVersion?.trim() || profile?.foundry?.apiVersion || DEFAULT_FOUNDRY_API_VERSION;
+  return {projectEndpoint, apiVersion, credential: credentialChoice(flags, profile)};
 }
 
 function positiveInteger(value: number | null | undefined, flag: string, fallback: number, min = 1): number {
@@ -83,17 +137,22 @@ function positiveInteger(value: number | null | undefined, flag: string, fallbac
  * what the flags leave out, and gives the threads when no `--thread` is given.
  * Throws ApiFlagError (usage) or the settings' ProfileNotFoundError / SettingsError.
  */
-export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): ApiRequest {
+export function resolveApiRequest(flags: ApiFlags, settings: Settings | null, env: Env = {}): ApiRequest {
   const profile = settings ? settings.resolveProfile(flags.profile ?? null) : null;
   if (flags.profile && !settings) throw new ApiFlagError('--profile needs the settings file');
+  const foundry = resolveFoundry(flags, profile, env);
+  const allThreads = Boolean(flags.allThreads);
+  if (allThreads && !foundry) throw new ApiFlagError(`--all-threads lists a Foundry project's threads: give --project-endpoint URL (or set ${PROJECT_ENDPOINT_ENV})`);
   let threads = idList(flags.threads);
   const responses = idList(flags.responses);
   const conversations = idList(flags.conversations);
   const responsesNamed = responses.length + conversations.length > 0;
-  if (threads.length === 0 && !responsesNamed) threads = [...(profile?.threads ?? [])];
-  if (threads.length === 0 && !responsesNamed) {
+  if (threads.length === 0 && !allThreads && !responsesNamed) threads = [...(profile?.threads ?? [])];
+  if (allThreads && threads.length > 0) throw new ApiFlagError('--all-threads reads every thread; give it or --thread, not both');
+  if (threads.length === 0 && !allThreads && !responsesNamed) {
+    const allHint = foundry ? ' (or --all-threads)' : '';
     throw new ApiFlagError(
-      profile ? `no thread: give --thread ID (profile '${profile.name}' has no threads)` : 'no thread: give --thread ID, or a --profile with threads',
+      profile ? `no thread: give --thread ID${allHint} (profile '${profile.name}' has no threads)` : `no thread: give --thread ID${allHint}, or a --profile with threads`,
     );
   }
   const headers = flags.headers && flags.headers.length > 0 ? parseHeaderFlags(flags.headers, ApiFlagError) : undefined;
@@ -102,6 +161,7 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): A
     throw new ApiFlagError(`--timeout takes a number of seconds above 0, not '${timeoutSeconds}'`);
   }
   const connection: ApiConnectionOptions = {profile};
+  if (foundry) connection.foundry = foundry;
   if (flags.baseUrl) connection.baseUrl = flags.baseUrl;
   if (flags.apiKeyEnv) connection.apiKeyEnv = flags.apiKeyEnv;
   if (flags.org) connection.org = flags.org;
@@ -113,6 +173,7 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null): A
     threads,
     ...(responses.length > 0 ? {responses} : {}),
     ...(conversations.length > 0 ? {conversations} : {}),
+    ...(allThreads ? {allThreads} : {}),
     ...(flags.runId ? {runId: flags.runId} : {}),
     limit: positiveInteger(flags.maxRuns, '--limit', DEFAULT_RUN_LIMIT),
     concurrency: positiveInteger(flags.concurrency, '--concurrency', DEFAULT_CONCURRENCY),

@@ -31,6 +31,8 @@ export interface ApiLoadProgress {
 
 export interface ApiLoadOptions {
   threads: readonly string[];
+  /** `--all-threads`: list the project's threads first (up to `limit`), and read those. */
+  allThreads?: boolean;
   /** `--run`: retrieve this one run (from whichever of the threads has it) instead of listing. */
   runId?: string;
   /** Runs per thread, newest first. Default 1000. */
@@ -90,6 +92,29 @@ export function connect(options: ApiLoadOptions, threads: readonly string[], fai
   }
 }
 
+/** Where the threads of `--all-threads` come from, in failures and warnings. */
+export const ALL_THREADS_LABEL = 'api:threads';
+
+/**
+ * The threads to read: those given, or with `allThreads` the project's as listed now (newest
+ * first, up to `limit`). Null when the listing failed; the failure is in `failures` and `warnings`.
+ */
+export async function threadsToRead(api: AssistantsApi, options: ApiLoadOptions, failures: ApiFailure[], warnings: LoadWarning[]): Promise<string[] | null> {
+  if (!options.allThreads) return uniqueThreads(options.threads, warnings);
+  const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
+  try {
+    const listed = await api.listThreads({limit, ...(options.signal ? {signal: options.signal} : {})});
+    for (const message of listed.warnings) warnings.push({location: ALL_THREADS_LABEL, message});
+    if (listed.truncated) warnings.push({location: ALL_THREADS_LABEL, message: `reading the newest ${limit} threads; the project has more (raise --limit)`});
+    return uniqueThreads(listed.threads, warnings);
+  } catch (error) {
+    const failure = failureOf(error, '');
+    failures.push(failure);
+    warnings.push({location: ALL_THREADS_LABEL, message: failure.message});
+    return null;
+  }
+}
+
 /** The thread ids, trimmed and each once; a blank or spaced one is a warning. */
 export function uniqueThreads(threads: readonly string[], warnings: LoadWarning[]): string[] {
   const result: string[] = [];
@@ -112,8 +137,7 @@ export function uniqueThreads(threads: readonly string[], warnings: LoadWarning[
 export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoadedRuns> {
   const warnings: LoadWarning[] = [];
   const failures: ApiFailure[] = [];
-  const threads = uniqueThreads(options.threads, warnings);
-  const sources = threads.map(threadSourceLabel);
+  let sources: string[] = [];
   const result = (runs: Run[], files: string[], connection: ResolvedConnection | null, extra: LoadWarning[] = [], side: SideItems = {}): ApiLoadedRuns => ({
     ...side,
     runs,
@@ -124,10 +148,13 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     connection,
   });
 
-  const api = connect(options, threads, failures, warnings);
+  const api = connect(options, options.allThreads ? [''] : uniqueThreads(options.threads, []), failures, warnings);
   if (!api) return result([], [], null);
+  const threads = await threadsToRead(api, options, failures, warnings);
+  if (!threads) return result([], [], api.connection);
+  sources = threads.map(threadSourceLabel);
   if (threads.length === 0) {
-    warnings.push({location: 'api', message: 'no thread given'});
+    warnings.push({location: options.allThreads ? ALL_THREADS_LABEL : 'api', message: options.allThreads ? 'the project has no threads' : 'no thread given'});
     return result([], [], api.connection);
   }
 

@@ -2,13 +2,13 @@
  * The watch poll: each tick reads from the threads of an Assistants API only what can have changed
  * since the runs on screen were read, through the same session and bounds as the full load.
  */
-import {isFinalStatus, type Run} from '../../model/run.js';
+import {isFinalStatus, sourceKindOf, type Run} from '../../model/run.js';
 import type {ParsedItems} from '../../model/itemKinds.js';
 import type {LoadWarning} from '../../model/loadWarning.js';
 import {RunCollection} from '../runCollection.js';
 import {threadSourceLabel} from './assistantsApi.js';
 import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './cliFlags.js';
-import {connect, FATAL_KINDS, failureOf, forEachBounded, loadRunsFromApi, uniqueThreads, type ApiFailure, type ApiLoadedRuns, type ApiLoadOptions} from './loadRunsFromApi.js';
+import {connect, FATAL_KINDS, failureOf, forEachBounded, loadRunsFromApi, threadsToRead, uniqueThreads, type ApiFailure, type ApiLoadedRuns, type ApiLoadOptions} from './loadRunsFromApi.js';
 
 /** Runs asked for per page when watching: a tick rarely finds more than a few new runs. */
 export const POLL_PAGE_SIZE = 20;
@@ -30,12 +30,16 @@ export async function pollRunsFromApi(options: ApiPollOptions): Promise<ApiLoade
   if (options.runId !== undefined) return loadRunsFromApi(options);
   const warnings: LoadWarning[] = [];
   const failures: ApiFailure[] = [];
-  const threads = uniqueThreads(options.threads, warnings);
-  const sources = threads.map(threadSourceLabel);
-  const knownByThread = threads.map((threadId) => options.known.filter((run) => run.source.file === threadSourceLabel(threadId)));
+  const knownOf = (threads: readonly string[]) => threads.map((threadId) => options.known.filter((run) => run.source.file === threadSourceLabel(threadId)));
+  const given = uniqueThreads(options.threads, warnings);
 
-  const api = connect(options, threads, failures, warnings);
-  if (!api) return {runs: knownByThread.flat(), warnings, sources, files: [], failures, connection: null};
+  const api = connect(options, options.allThreads ? [''] : given, failures, warnings);
+  if (!api) return {runs: options.allThreads ? options.known.filter((run) => sourceKindOf(run.source) === 'api') : knownOf(given).flat(), warnings, sources: given.map(threadSourceLabel), files: [], failures, connection: null};
+  // With --all-threads the project is listed again: a thread created since shows up on this tick.
+  const threads = options.allThreads ? await threadsToRead(api, options, failures, warnings) : given;
+  if (!threads) return {runs: options.known.filter((run) => sourceKindOf(run.source) === 'api'), warnings, sources: [], files: [], failures, connection: api.connection};
+  const sources = threads.map(threadSourceLabel);
+  const knownByThread = knownOf(threads);
 
   const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
   const listed: Array<ParsedItems | null> = threads.map(() => null);
