@@ -54,6 +54,8 @@ export interface CliOptions {
   outputs: string[];
   /** submit: `--outputs-file FILE.json`. */
   outputsFile: string | null;
+  /** `--model-map DEPLOYMENT=MODEL`, as given (repeatable, comma-separated). */
+  modelMap: string[];
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
   notices: string[];
 }
@@ -97,6 +99,7 @@ Options
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
+  --model-map D=M        price deployment D as model M (Azure, Foundry); repeatable, or D=M,D2=M2
   --sort FIELD           ${SORT_KEYS.join(', ')} (default: created, newest first; list --json and
                          piped list print in the order read, as they stream, unless --sort is given)
   --reverse              reverse the sort order
@@ -164,6 +167,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
         json: {type: 'boolean'},
         status: {type: 'string', multiple: true},
         model: {type: 'string'},
+        'model-map': {type: 'string', multiple: true},
         search: {type: 'string'},
         limit: {type: 'string'},
         sort: {type: 'string'},
@@ -281,6 +285,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     json: values.json ?? false,
     statuses,
     model: values.model ?? null,
+    modelMap: values['model-map'] ?? [],
     limit,
     sort,
     reverse: values.reverse ?? false,

@@ -136,6 +136,8 @@ export const profileSchema = z.strictObject({
   /** Threads to open with this profile, most recently used first. */
   threads: z.array(z.string().min(1)).optional(),
   azure: azureSchema.optional(),
+  /** Deployment name → model name, for cost estimates of Azure and Foundry runs (`--model-map` adds to it). */
+  modelMap: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 export type AzureSettings = z.infer<typeof azureSchema>;

@@ -146,6 +146,13 @@ export interface Usage {
   promptTokens: number | null;
   completionTokens: number | null;
   totalTokens: number | null;
+  /**
+   * Prompt tokens read from the prompt cache (`prompt_tokens_details.cached_tokens`; a response's
+   * `input_tokens_details.cached_tokens`). Absent when the usage does not split them: Assistants runs never do.
+   */
+  cachedTokens?: number | null;
+  /** Completion tokens spent reasoning (`completion_tokens_details.reasoning_tokens`); billed as output. */
+  reasoningTokens?: number | null;
 }
 
 export interface RunError {

@@ -2,10 +2,11 @@
  * Filtering and sorting of the run list: pure functions over runs, shared by the TUI's store and
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
+import {runCost} from '../model/cost.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 import {DEFAULT_STALLED_AFTER_SECONDS, isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
 
-export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'model', 'id', 'waiting'] as const;
+export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'cost', 'model', 'id', 'waiting'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** How each sort reads, for the header and `--sort`'s help. */
@@ -14,6 +15,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
   status: 'status',
   duration: 'duration',
   tokens: 'tokens',
+  cost: 'estimated cost',
   model: 'model',
   id: 'id',
   waiting: 'waiting time',
@@ -25,6 +27,7 @@ export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
   status: false,
   duration: true,
   tokens: true,
+  cost: true,
   model: false,
   id: false,
   waiting: true,
@@ -90,6 +93,11 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number): SortValue {
       return runDurationSeconds(run, nowSeconds);
     case 'tokens':
       return run.usage?.totalTokens ?? null;
+    case 'cost': {
+      // A run without a price sorts last, like any missing value: never as if it were free.
+      const estimate = runCost(run);
+      return estimate.kind === 'priced' ? estimate.total : null;
+    }
     case 'model':
       return run.model;
     case 'id':
