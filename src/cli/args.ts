@@ -19,7 +19,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel';
+export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel' | 'diff' | 'export';
 
 export interface CliOptions {
   command: Subcommand;
@@ -54,6 +54,15 @@ export interface CliOptions {
   outputs: string[];
   /** submit: `--outputs-file FILE.json`. */
   outputsFile: string | null;
+  /** diff: the second run (`runId` is the first). */
+  otherRunId: string | null;
+  /** export: `--format md|json` (default md). */
+  format: 'md' | 'json';
+  /** export: `-o FILE`; null: standard output. */
+  outFile: string | null;
+  /** export: `--redact`, and the fields `--redact-keep` keeps. */
+  redact: boolean;
+  redactKeep: string[];
   /** `--model-map DEPLOYMENT=MODEL`, as given (repeatable, comma-separated). */
   modelMap: string[];
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
@@ -71,6 +80,11 @@ Usage
   runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
                                       submit tool outputs to a run in requires_action (one for every pending call)
   runlens cancel RUN_ID --thread T    cancel a run
+  runlens diff RUN_A RUN_B [SOURCE...]
+                                      compare two runs: settings, instructions, tools, calls, usage and cost,
+                                      timings, outcome (exit 0 same, 1 different, 2 trouble)
+  runlens export RUN_ID [SOURCE...] [--format md|json] [-o FILE] [--thread T] [--redact] [--redact-keep FIELD]
+                                      a run (or its whole thread) as a Markdown report or JSON, to share
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
@@ -125,7 +139,7 @@ Exit codes
 
 Keys in the terminal UI: press ? for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
+const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel', 'diff', 'export']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 function parseDuration(text: string): number {
@@ -168,6 +182,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
         status: {type: 'string', multiple: true},
         model: {type: 'string'},
         'model-map': {type: 'string', multiple: true},
+        format: {type: 'string'},
+        out: {type: 'string', short: 'o'},
+        redact: {type: 'boolean'},
+        'redact-keep': {type: 'string', multiple: true},
         search: {type: 'string'},
         limit: {type: 'string'},
         sort: {type: 'string'},
@@ -223,6 +241,22 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (!values.thread?.length && !values.profile) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
     runId = rest[0]!;
     sources = [];
+  }
+  let otherRunId: string | null = null;
+  if (command === 'diff' && !values.help) {
+    if (rest.length < 2) throw new UsageError('diff needs two run ids: runlens diff RUN_A RUN_B [SOURCE...]');
+    runId = rest[0]!;
+    otherRunId = rest[1]!;
+    sources = rest.slice(2);
+  }
+  if (command === 'export' && !values.help) {
+    if (rest.length === 0) throw new UsageError('export needs a RUN_ID');
+    runId = rest[0]!;
+    sources = rest.slice(1);
+  }
+  if (values.format !== undefined && values.format !== 'md' && values.format !== 'json') throw new UsageError(`--format takes md or json, not '${values.format}'`);
+  if (command !== 'export' && (values.format !== undefined || values.out !== undefined || values.redact || values['redact-keep'])) {
+    throw new UsageError('--format, -o, --redact and --redact-keep are for runlens export');
   }
   if (command !== 'submit' && (values.output || values['outputs-file'] !== undefined)) {
     throw new UsageError('--output and --outputs-file are for runlens submit');
@@ -286,6 +320,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
     statuses,
     model: values.model ?? null,
     modelMap: values['model-map'] ?? [],
+    otherRunId,
+    format: (values.format as 'md' | 'json' | undefined) ?? 'md',
+    outFile: values.out ?? null,
+    redact: values.redact ?? false,
+    redactKeep: (values['redact-keep'] ?? []).flatMap((entry) => entry.split(',')).map((field) => field.trim()).filter(Boolean),
     limit,
     sort,
     reverse: values.reverse ?? false,

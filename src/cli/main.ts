@@ -142,7 +142,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
-  const hint = command === 'show' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
+  const hint = command === 'show' || command === 'diff' || command === 'export' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
   if (hint) io.stderr.write(`runlens: ${safeInline(hint)}\n`);
 
   if (command === 'show') {
@@ -158,6 +158,11 @@ export async function runCli(io: CliIo): Promise<number> {
     const {runAsText} = await import('../../components/printRun.js');
     io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
+  }
+
+  if (command === 'diff') {
+    const {printDiff} = await import('./printDiff.js');
+    return printDiff(loaded.runs, {a: options.runId ?? '', b: options.otherRunId ?? ''}, target, {json: options.json, nowSeconds, ascii: options.ascii, sources: loaded.sources, stderr: io.stderr});
   }
 
   if (command === 'stuck') {

@@ -239,7 +239,7 @@ export function statsToJson(stats: RunStats): StatsJson {
 }
 
 /** Pane content as lines of `width` columns: text wrapped, tables drawn as aligned text. */
-function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
+export function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
   const out: Line[] = [];
   for (const block of content) {
     if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));
