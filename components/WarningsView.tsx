@@ -1,7 +1,7 @@
 import type {Line} from '../src/panes/content.js';
 import {untrusted} from '../src/panes/content.js';
 import {wrapLines} from '../src/panes/wrap.js';
-import type {LoadWarning} from '../src/sources/parseRunText.js';
+import type {LoadWarning} from '../src/model/loadWarning.js';
 
 /** What went wrong while loading (file, line and column, and what was skipped), as the `W` view's lines at `width`. */
 export function warningLines(warnings: readonly LoadWarning[], width: number): Line[] {
