@@ -164,6 +164,11 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
+  if (command === 'export') {
+    const {printExport} = await import('./printExport.js');
+    return printExport(loaded.runs, options, io, {nowSeconds, sources: loaded.sources});
+  }
+
   if (command === 'diff') {
     const {printDiff} = await import('./printDiff.js');
     return printDiff(loaded.runs, {a: options.runId ?? '', b: options.otherRunId ?? ''}, target, {json: options.json, nowSeconds, ascii: options.ascii, sources: loaded.sources, stderr: io.stderr});
