@@ -1,4 +1,7 @@
 import {Box, Text, useApp, useStdout} from 'ink';
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {exportRuns} from '../src/panes/exportReport.js';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
@@ -124,6 +127,15 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     quit: () => exit(),
     // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
     copy: ({text}) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`),
+    // The report is the one `runlens export` writes; a file that cannot be written says why in the footer.
+    writeReport: ({run, file}, dispatch) => {
+      try {
+        writeFileSync(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds: Math.floor(now() / 1000)}));
+        dispatch({type: 'flash', message: `Wrote the report of ${run.id} to ${path.resolve(file)}`});
+      } catch (error) {
+        dispatch({type: 'flash', message: `Could not write ${file}: ${firstLine(error)}`});
+      }
+    },
     toggleWatch: () => onToggleWatch?.(),
     readSteps: ({run}) => onStepsWanted?.(run),
     reload: ({runId}) => onReload?.(runId),

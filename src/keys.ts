@@ -33,6 +33,7 @@ export type Command =
   | 'stats'
   | 'threads'
   | 'copy'
+  | 'exportReport'
   | 'watch'
   | 'cancelRun'
   | 'submitOutputs'
@@ -96,6 +97,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'filterStatus', keys: ['f'], label: 'f', description: 'cycle the status filter', contexts: ['list'], hint: ['list'], short: 'filter'},
   {command: 'clearFilters', keys: ['escape', 'c'], label: 'Esc/c', description: 'clear search and filters', contexts: ['list']},
   {command: 'stuck', keys: ['!'], label: '!', description: 'stuck runs only (press again to add stalled ones)', contexts: ['list'], hint: ['list'], short: 'stuck'},
+  {command: 'exportReport', keys: ['x'], label: 'x', description: "write the run's report (Markdown, as runlens export) to a file in the current folder", contexts: ['list', 'detail']},
   {command: 'copy', keys: ['y'], label: 'y', description: 'copy: the unstick request on Required action, the JSON on Raw, else the run id (OSC 52)', contexts: ['list', 'detail'], hint: ['detail'], short: 'copy'},
   {command: 'stats', keys: ['i'], label: 'i', description: 'statistics of the runs shown (status, time, queue and run time, tokens, errors, threads)', contexts: ['list', 'stats', 'threads'], hint: ['list'], short: 'stats'},
   {command: 'threads', keys: ['t'], label: 't', description: 'runs grouped by thread, with the run that locks each', contexts: ['list', 'detail', 'stats', 'threads']},

@@ -113,7 +113,7 @@ describe('list', () => {
         // Every row's id starts under RUN (status cells are padded to one width).
         expect(line.slice(runColumn, runColumn + 4)).toBe('run_');
       }
-      if (columns >= 200) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +thread_1QWJiNcAAl8DYFyKntkOX39U +4m ago +4m 52s +— +4m · expires in 5m · 2 calls$/);
+      if (columns >= 200) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +thread_1QWJiNcAAl8DYFyKntkOX39U +4m ago +4m 52s +— +— +4m · expires in 5m · 2 calls$/);
       else if (columns >= 100) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +4m ago/);
       else if (columns >= 80) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +4m ago/);
       else expect(out[1]).toMatch(/^! requires_action +run_TpMlgg\S*…$/);

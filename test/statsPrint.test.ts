@@ -76,6 +76,7 @@ describe('printStats --json', () => {
       'queue_time',
       'run_time',
       'tokens',
+      'cost',
       'errors',
       'incomplete',
       'threads',

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import type {FeedData} from '../src/store/feed.js';
-import {createInitialState, updateRunStore, viewKey, WATCH_NEEDS_SOURCES, type Effect, type RunStoreState} from '../src/store/runStore.js';
+import {createInitialState, reportFileName, updateRunStore, viewKey, WATCH_NEEDS_SOURCES, type Effect, type RunStoreState} from '../src/store/runStore.js';
 import {type RunStoreAction} from '../src/store/storeActions.js';
 import {Store} from '../src/store/runtime.js';
 
@@ -34,6 +34,13 @@ function run(state: RunStoreState, ...actions: RunStoreAction[]): {state: RunSto
 const start = (change: Partial<Parameters<typeof createInitialState>[0]> = {}) => createInitialState({runs, nowSeconds: NOW, pageSize: 5, ...change});
 
 describe('effects the keys return', () => {
+  it('x asks for the selected run\'s report in a file named by its id, in the list and in the detail', () => {
+    expect(run(start(), key('x')).effects).toEqual([{type: 'writeReport', run: runs[0], file: 'runlens-run_new.md'}]);
+    const opened = run(start(), key('j'), key('return'), key('x'));
+    expect(opened.effects).toEqual([{type: 'writeReport', run: runs[1], file: 'runlens-run_old.md'}]);
+    expect(reportFileName('run_../../etc/passwd')).toBe('runlens-run_______etc_passwd.md');
+  });
+
   it('y copies, q quits; moving has no effect', () => {
     expect(run(start(), key('y')).effects).toEqual([{type: 'copy', text: 'run_new'}]);
     expect(run(start(), key('q')).effects).toEqual([{type: 'quit'}]);

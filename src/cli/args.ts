@@ -20,7 +20,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel';
+export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel' | 'diff' | 'export';
 
 export interface CliOptions {
   command: Subcommand;
@@ -57,6 +57,17 @@ export interface CliOptions {
   outputsFile: string | null;
   /** submit: `--approve CALL_ID`, `--deny CALL_ID` (repeatable) and `--approval-header CALL_ID "Name: value"` (MCP approvals). */
   approvals: {approve: string[]; deny: string[]; headers: string[]};
+  /** diff: the second run (`runId` is the first). */
+  otherRunId: string | null;
+  /** export: `--format md|json` (default md). */
+  format: 'md' | 'json';
+  /** export: `-o FILE`; null: standard output. */
+  outFile: string | null;
+  /** export: `--redact`, and the fields `--redact-keep` keeps. */
+  redact: boolean;
+  redactKeep: string[];
+  /** `--model-map DEPLOYMENT=MODEL`, as given (repeatable, comma-separated). */
+  modelMap: string[];
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
   notices: string[];
 }
@@ -77,6 +88,11 @@ Usage
   runlens submit resp_ID --output CALL_ID=TEXT ...
                                       continue a waiting response (POST /responses with its function_call_outputs)
   runlens cancel resp_ID              cancel a background response
+  runlens diff RUN_A RUN_B [SOURCE...]
+                                      compare two runs: settings, instructions, tools, calls, usage and cost,
+                                      timings, outcome (exit 0 same, 1 different, 2 trouble)
+  runlens export RUN_ID [SOURCE...] [--format md|json] [-o FILE] [--thread T] [--redact] [--redact-keep FIELD]
+                                      a run (or its whole thread) as a Markdown report or JSON, to share
 
 Sources
   FILE       a run, an array of runs, a list envelope {"object":"list","data":[...]}, or JSON Lines
@@ -121,6 +137,7 @@ Options
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
+  --model-map D=M        price deployment D as model M (Azure, Foundry); repeatable, or D=M,D2=M2
   --sort FIELD           ${SORT_KEYS.join(', ')} (default: created, newest first; list --json and
                          piped list print in the order read, as they stream, unless --sort is given)
   --reverse              reverse the sort order
@@ -146,7 +163,7 @@ Exit codes
 
 Keys in the terminal UI: press ? for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
+const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel', 'diff', 'export']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 function parseDuration(text: string): number {
@@ -207,6 +224,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
         json: {type: 'boolean'},
         status: {type: 'string', multiple: true},
         model: {type: 'string'},
+        'model-map': {type: 'string', multiple: true},
+        format: {type: 'string'},
+        out: {type: 'string', short: 'o'},
+        redact: {type: 'boolean'},
+        'redact-keep': {type: 'string', multiple: true},
         search: {type: 'string'},
         limit: {type: 'string'},
         sort: {type: 'string'},
@@ -273,6 +295,22 @@ export function parseCli(argv: readonly string[]): CliOptions {
     if (values['all-threads']) throw new UsageError(`${command} acts on one run: give its --thread, not --all-threads`);
     runId = rest[0]!;
     sources = [];
+  }
+  let otherRunId: string | null = null;
+  if (command === 'diff' && !values.help) {
+    if (rest.length < 2) throw new UsageError('diff needs two run ids: runlens diff RUN_A RUN_B [SOURCE...]');
+    runId = rest[0]!;
+    otherRunId = rest[1]!;
+    sources = rest.slice(2);
+  }
+  if (command === 'export' && !values.help) {
+    if (rest.length === 0) throw new UsageError('export needs a RUN_ID');
+    runId = rest[0]!;
+    sources = rest.slice(1);
+  }
+  if (values.format !== undefined && values.format !== 'md' && values.format !== 'json') throw new UsageError(`--format takes md or json, not '${values.format}'`);
+  if (command !== 'export' && (values.format !== undefined || values.out !== undefined || values.redact || values['redact-keep'])) {
+    throw new UsageError('--format, -o, --redact and --redact-keep are for runlens export');
   }
   if (command !== 'submit' && (values.output || values['outputs-file'] !== undefined)) {
     throw new UsageError('--output and --outputs-file are for runlens submit');
@@ -350,6 +388,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     json: values.json ?? false,
     statuses,
     model: values.model ?? null,
+    modelMap: values['model-map'] ?? [],
+    otherRunId,
+    format: (values.format as 'md' | 'json' | undefined) ?? 'md',
+    outFile: values.out ?? null,
+    redact: values.redact ?? false,
+    redactKeep: (values['redact-keep'] ?? []).flatMap((entry) => entry.split(',')).map((field) => field.trim()).filter(Boolean),
     limit,
     sort,
     reverse: values.reverse ?? false,

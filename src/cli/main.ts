@@ -5,6 +5,7 @@
  */
 import {createRequire} from 'node:module';
 import {safeInline, safeJson} from '../format/sanitize.js';
+import {parseModelMap, setModelMap} from '../model/cost.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
@@ -30,6 +31,27 @@ function defaultSources(options: CliOptions, io: CliIo): string[] {
   // Data piped in with no source named: read it, as `jq` does.
   if (!io.stdin.isTTY) return ['-'];
   throw new UsageError('no source given: name a run file, a folder, a URL, - (stdin), or --thread ID');
+}
+
+/**
+ * Sets the model map the cost estimates use: the profile's `modelMap` (`--profile`, else the
+ * default profile, when a settings file exists), then `--model-map` pairs over it. Returns an
+ * exit code when a pair is malformed, else null.
+ */
+async function applyModelMap(options: CliOptions, io: CliIo): Promise<number | null> {
+  const {map, errors} = parseModelMap(options.modelMap);
+  if (errors.length > 0) return reportUsageError(new UsageError(`--model-map: ${errors.join('; ')}`), io);
+  let fromProfile: Record<string, string> = {};
+  if (options.api.profile) {
+    try {
+      const {Settings, settingsDirFromEnv} = await import('../config/settings.js');
+      fromProfile = new Settings({cwd: settingsDirFromEnv(io.env)}).resolveProfile(options.api.profile)?.modelMap ?? {};
+    } catch {
+      // A profile that cannot be read is reported where the API source reads it; the map stays the flags'.
+    }
+  }
+  setModelMap(new Map([...Object.entries(fromProfile), ...map]));
+  return null;
 }
 
 /** Runs one command line; the exit code. */
@@ -66,6 +88,8 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   for (const notice of options.notices) io.stderr.write(`runlens: ${safeInline(notice)}\n`);
+  const priced = await applyModelMap(options, io);
+  if (priced !== null) return priced;
   let sources: string[];
   let now: () => number;
   try {
@@ -121,7 +145,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   // Print mode: warnings go to stderr so stdout stays clean for pipes.
   reportWarnings(loaded, io);
-  const hint = command === 'show' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
+  const hint = command === 'show' || command === 'diff' || command === 'export' ? null : modelHint(options.model, loaded.runs.map((run) => run.model));
   if (hint) io.stderr.write(`runlens: ${safeInline(hint)}\n`);
 
   if (command === 'show') {
@@ -140,6 +164,16 @@ export async function runCli(io: CliIo): Promise<number> {
     const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
     io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
+  }
+
+  if (command === 'export') {
+    const {printExport} = await import('./printExport.js');
+    return printExport(loaded.runs, options, io, {nowSeconds, sources: loaded.sources});
+  }
+
+  if (command === 'diff') {
+    const {printDiff} = await import('./printDiff.js');
+    return printDiff(loaded.runs, {a: options.runId ?? '', b: options.otherRunId ?? ''}, target, {json: options.json, nowSeconds, ascii: options.ascii, sources: loaded.sources, stderr: io.stderr});
   }
 
   if (command === 'stuck') {

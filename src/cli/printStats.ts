@@ -4,6 +4,8 @@
  * figure as the stable object documented at StatsJson.
  */
 import {safeJson} from '../format/sanitize.js';
+import {PRICE_DATA} from '../model/cost.js';
+import type {CostGroup} from '../stats/costStats.js';
 import {lineToText} from '../panes/ansi.js';
 import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
@@ -80,6 +82,23 @@ export interface StatsJson {
     runs_with_usage: number;
     by_model: Array<{model: string | null; runs: number; runs_with_usage: number; prompt: number; completion: number; total: number; share: number}>;
   };
+  /**
+   * Estimated cost in US dollars (rounded to 6 places), from the price data named; runs without
+   * usage or a model are in neither count. Always an estimate: `not_counted` says what it leaves out.
+   */
+  cost: {
+    estimate: true;
+    price_data: string;
+    usd: number;
+    priced_runs: number;
+    unpriced_runs: number;
+    unpriced: Array<{reason: string; runs: number}>;
+    not_counted: string[];
+    by_model: Array<{model: string | null} & CostGroupJson>;
+    by_thread: Array<{thread_id: string | null} & CostGroupJson>;
+    /** UTC days. */
+    by_day: Array<{day: string | null} & CostGroupJson>;
+  };
   /** last_error.code; key null: an error without a code. */
   errors: RankedJson;
   /** incomplete_details.reason. */
@@ -104,6 +123,15 @@ export interface StatsJson {
     }>;
   };
 }
+
+/** One group of the cost figures in `stats --json`. */
+export interface CostGroupJson {
+  usd: number;
+  priced_runs: number;
+  unpriced_runs: number;
+}
+
+const costGroup = (group: CostGroup): CostGroupJson => ({usd: round(group.usd, 6), priced_runs: group.priced, unpriced_runs: group.unpriced});
 
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 const share = (value: number) => round(value, 6);
@@ -168,6 +196,18 @@ export function statsToJson(stats: RunStats): StatsJson {
         share: share(entry.share),
       })),
     },
+    cost: {
+      estimate: true,
+      price_data: PRICE_DATA,
+      usd: round(stats.cost.usd, 6),
+      priced_runs: stats.cost.priced,
+      unpriced_runs: stats.cost.unpriced,
+      unpriced: stats.cost.unpricedReasons,
+      not_counted: stats.cost.missing,
+      by_model: stats.cost.byModel.map((group) => ({model: group.key, ...costGroup(group)})),
+      by_thread: stats.cost.byThread.map((group) => ({thread_id: group.key, ...costGroup(group)})),
+      by_day: stats.cost.byDay.map((group) => ({day: group.key, ...costGroup(group)})),
+    },
     errors: rankedJson(stats.errors),
     incomplete: rankedJson(stats.incomplete),
     threads: {
@@ -199,7 +239,7 @@ export function statsToJson(stats: RunStats): StatsJson {
 }
 
 /** Pane content as lines of `width` columns: text wrapped, tables drawn as aligned text. */
-function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
+export function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
   const out: Line[] = [];
   for (const block of content) {
     if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));

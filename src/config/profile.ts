@@ -153,6 +153,8 @@ export const profileSchema = z.strictObject({
   azure: azureSchema.optional(),
   /** Foundry Agent Service (classic): the project endpoint and credential choice. */
   foundry: foundrySchema.optional(),
+  /** Deployment name → model name, for cost estimates of Azure and Foundry runs (`--model-map` adds to it). */
+  modelMap: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 export type AzureSettings = z.infer<typeof azureSchema>;

@@ -5,11 +5,13 @@
 import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, pendingCallCount, runKind, type Run} from '../model/run.js';
 import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
+import {runCost} from '../model/cost.js';
+import {costCellText} from './cost.js';
 import {safeInline} from './sanitize.js';
 import {statusSegment, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';
 
-export type ColumnKey = 'status' | 'kind' | 'id' | 'model' | 'thread' | 'created' | 'duration' | 'tokens' | 'note';
+export type ColumnKey = 'status' | 'kind' | 'id' | 'model' | 'thread' | 'created' | 'duration' | 'tokens' | 'cost' | 'note';
 
 export interface ColumnSpec {
   key: ColumnKey;
@@ -33,11 +35,12 @@ export const COLUMN_SPECS: readonly ColumnSpec[] = [
   {key: 'model', header: 'MODEL', width: 24, minWidth: 8, priority: 4, align: 'left'},
   {key: 'duration', header: 'DURATION', width: 8, minWidth: 8, priority: 5, align: 'right'},
   {key: 'tokens', header: 'TOKENS', width: 8, minWidth: 6, priority: 6, align: 'right'},
+  {key: 'cost', header: 'COST', width: 9, minWidth: 8, priority: 6.5, align: 'right'},
   {key: 'thread', header: 'THREAD', width: 31, minWidth: 14, priority: 7, align: 'left'},
 ];
 
 /** Display order, left to right. */
-const ORDER: readonly ColumnKey[] = ['status', 'kind', 'id', 'model', 'thread', 'created', 'duration', 'tokens', 'note'];
+const ORDER: readonly ColumnKey[] = ['status', 'kind', 'id', 'model', 'thread', 'created', 'duration', 'tokens', 'cost', 'note'];
 
 export const COLUMN_GAP = 2;
 
@@ -63,7 +66,9 @@ const STUCK_NOTE_MIN = 20;
 export function layoutColumns(width: number, contentWidths: Partial<Record<ColumnKey, number>> = {}, view: ColumnView = 'all'): LaidOutColumn[] {
   const chosen: LaidOutColumn[] = [];
   let used = 0;
-  const specs = COLUMN_SPECS.filter((spec) => spec.key !== 'kind' || contentWidths.kind !== undefined).map((spec) => {
+  // KIND shows only when both kinds are loaded; COST only when some run has a price (measureContent
+  // says 0 when none has): a column of "no price" would only take room from the note.
+  const specs = COLUMN_SPECS.filter((spec) => (spec.key !== 'kind' || contentWidths.kind !== undefined) && (spec.key !== 'cost' || (contentWidths.cost ?? 0) > 0)).map((spec) => {
     const content = contentWidths[spec.key];
     // A column is as wide as its widest value (or header), within its own bounds.
     if (content === undefined) return spec;
@@ -117,8 +122,9 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
 }
 
 /**
- * The widest status and model in the data, so those columns take only the room they need (most
- * data sets have short model names; `requires_action` sets the status column's width).
+ * The widest status, model and cost in the data, so those columns take only the room they need (most
+ * data sets have short model names; `requires_action` sets the status column's width). A cost
+ * width of 0 means no run has a price, and the COST column is left out.
  */
 export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, number>> {
   const statuses = new Set<string>();
@@ -133,8 +139,13 @@ export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, 
   for (const value of statuses) status = Math.max(status, textWidth(safeInline(value)) + 2);
   let model = 1;
   for (const value of models) model = Math.max(model, textWidth(safeInline(value)));
+  let cost = 0;
+  for (const run of runs) {
+    const estimate = runCost(run);
+    if (estimate.kind === 'priced') cost = Math.max(cost, costCellText(estimate).length);
+  }
   // The KIND column only when both kinds are loaded: a list of one kind says nothing by it.
-  return kinds.size > 1 ? {status, model, kind: 'response'.length} : {status, model};
+  return kinds.size > 1 ? {status, model, kind: 'response'.length, cost} : {status, model, cost};
 }
 
 export interface Cell {
@@ -193,6 +204,12 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
     case 'tokens': {
       const total = run.usage?.totalTokens ?? null;
       return total === null ? {text: '—', tone: 'dim'} : {text: total.toLocaleString('en-US')};
+    }
+    case 'cost': {
+      const estimate = runCost(run);
+      if (estimate.kind === 'priced') return {text: costCellText(estimate)};
+      // Nothing to price (no usage yet, no model) reads as the TOKENS column does; "no price" is for usage the data cannot price.
+      return estimate.reason === 'no usage' || estimate.reason === 'no model' ? {text: '—', tone: 'dim'} : {text: 'no price', tone: 'dim'};
     }
     case 'note':
       return runNote(run, nowSeconds);

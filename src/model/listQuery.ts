@@ -5,7 +5,7 @@
  */
 import {DEFAULT_STALLED_AFTER_SECONDS} from './runFacts.js';
 
-export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'model', 'id', 'waiting'] as const;
+export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'cost', 'model', 'id', 'waiting'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** `off`: every run; `waiting`: requires_action only; `stalled`: also queued/in_progress/cancelling runs older than the threshold. */

@@ -416,7 +416,25 @@ function normalizeUsage(reader: FieldReader, raw: Record<string, unknown>): Usag
     promptTokens: reader.readIn('usage', usage, 'prompt_tokens', tokenCount),
     completionTokens: reader.readIn('usage', usage, 'completion_tokens', tokenCount),
     totalTokens: reader.readIn('usage', usage, 'total_tokens', tokenCount),
+    ...detailCount(reader, usage, 'prompt_tokens_details', 'cached_tokens', 'cachedTokens'),
+    ...detailCount(reader, usage, 'completion_tokens_details', 'reasoning_tokens', 'reasoningTokens'),
   };
+}
+
+/**
+ * One count of a usage's details object (`prompt_tokens_details.cached_tokens`), as `{[key]: n}`,
+ * or nothing when the usage has no such details: the split stays unknown rather than 0.
+ */
+function detailCount<K extends 'cachedTokens' | 'reasoningTokens'>(
+  reader: FieldReader,
+  usage: Record<string, unknown>,
+  details: string,
+  field: string,
+  key: K,
+): Partial<Record<K, number | null>> {
+  const object = usage[details];
+  if (typeof object !== 'object' || object === null || Array.isArray(object) || !Object.hasOwn(object, field)) return {};
+  return {[key]: reader.readIn(`usage.${details}`, object as Record<string, unknown>, field, tokenCount)} as Partial<Record<K, number | null>>;
 }
 
 function normalizeLastError(reader: FieldReader, raw: Record<string, unknown>): RunError | null {

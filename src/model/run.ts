@@ -185,9 +185,12 @@ export interface Usage {
   /** A response's `output_tokens`. */
   completionTokens: number | null;
   totalTokens: number | null;
-  /** Responses only: `input_tokens_details.cached_tokens`. */
+  /**
+   * Prompt tokens read from the prompt cache (`prompt_tokens_details.cached_tokens`; a response's
+   * `input_tokens_details.cached_tokens`). Absent when the usage does not split them: Assistants runs never do.
+   */
   cachedTokens?: number | null;
-  /** Responses only: `output_tokens_details.reasoning_tokens`. */
+  /** Completion tokens spent reasoning (`completion_tokens_details.reasoning_tokens`); billed as output. */
   reasoningTokens?: number | null;
 }
 

@@ -6,6 +6,8 @@ import {parseJson} from '../format/jsonError.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
+import {costCellText, formatUsd, priceSource, rateText} from '../format/cost.js';
+import {describeGaps, runCost} from '../model/cost.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, sourceKindOf, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
@@ -195,6 +197,20 @@ function share(part: number | null, whole: number | null): string {
   return `${((part / whole) * 100).toFixed(1)}%`;
 }
 
+/** The Usage pane's cost lines: the estimate and its split, the price source and date, what it leaves out. */
+function addCostLines(b: PaneBuilder, run: Run): void {
+  const estimate = runCost(run);
+  if (estimate.kind === 'none') {
+    b.field('cost', {text: `no price: ${safeInline(estimate.reason)}`, tone: 'dim'});
+    return;
+  }
+  b.field('cost', `${costCellText(estimate)} estimated (input ${formatUsd(estimate.input)} + output ${formatUsd(estimate.output)})`);
+  if (estimate.deployment !== null) b.field('priced as', `${estimate.pricedAs} (deployment ${safeInline(estimate.deployment)}, mapped)`);
+  b.field('prices', priceSource(estimate));
+  b.field('rates', rateText(estimate));
+  for (const missing of describeGaps(estimate.gaps)) b.field('not counted', {text: missing, tone: 'dim'});
+}
+
 function usagePane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const usage = run.usage;
@@ -217,6 +233,9 @@ function usagePane(run: Run): PaneContent {
     if (usage.totalTokens !== null && usage.promptTokens !== null && usage.completionTokens !== null && sum !== usage.totalTokens) {
       b.line({text: `total differs from prompt + completion (${sum})`, tone: 'warn'});
     }
+    if (usage.cachedTokens != null) b.field('cached', `${count(usage.cachedTokens)} of the prompt tokens, read from the prompt cache`);
+    if (usage.reasoningTokens != null) b.field('reasoning', `${count(usage.reasoningTokens)} of the completion tokens (billed as output)`);
+    addCostLines(b.blank(), run);
   }
   if (run.incompleteReason) b.blank().field('incomplete', untrusted(run.incompleteReason, 'warn'));
   return b.build();

@@ -10,6 +10,7 @@
  * 1-based rank ⌈p/100 · n⌉. It is always one of the observed values (no interpolation), so a p95
  * of `12s` means at least 95% of the runs took 12s or less and some run took exactly 12s.
  */
+import {computeCostStats, type CostStats} from './costStats.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 
 /** The bucket sizes runs over time can use, smallest first; the first that gives ≤ maxBuckets wins. */
@@ -182,6 +183,8 @@ export interface RunStats {
   /** started_at → ended (completed_at, failed_at or cancelled_at). */
   runTime: DurationStats;
   tokens: TokenStats;
+  /** Estimated cost, total and by model, thread and day. */
+  cost: CostStats;
   /** last_error.code, ranked. */
   errors: RankedSection;
   /** incomplete_details.reason, ranked. */
@@ -551,6 +554,7 @@ export function computeRunStats(runs: readonly Run[], nowSeconds: number, option
     queueTime: durationStats(queue, queueCount, queueNegative),
     runTime: durationStats(running, runCount, runNegative),
     tokens: {promptTokens: prompt, completionTokens: completion, totalTokens: total, runsWithUsage, byModel},
+    cost: computeCostStats(runs),
     errors: {runs: errorRuns, ranked: rankKeys(errorCodes, errorRuns)},
     incomplete: {runs: incompleteRuns, ranked: rankKeys(incompleteReasons, incompleteRuns)},
     threads: {count: threadCount, withoutThread, busiest},

@@ -4,7 +4,10 @@
  * Pure. Charts and tables are made of plain lines (src/stats/charts.ts) rather than boxed tables,
  * so they fit the width exactly, read with no colour and have an ASCII form.
  */
+import {formatUsd} from '../format/cost.js';
 import {safeInline} from '../format/sanitize.js';
+import {PRICE_DATA} from '../model/cost.js';
+import type {CostGroup} from './costStats.js';
 import {statusSegment} from '../format/theme.js';
 import {formatAbsolute, formatDuration, type TimeOptions} from '../format/time.js';
 import {PaneBuilder, type Line, type PaneContent, type Segment} from '../panes/content.js';
@@ -30,11 +33,42 @@ export const STATS_SECTIONS = [
   'Queue time',
   'Run time',
   'Tokens by model',
+  'Cost (estimate)',
   'Errors',
   'Incomplete',
   'Busiest threads',
   'Locked threads',
 ] as const;
+
+/** Estimated cost: the total, by model, by thread and by day, what it leaves out, and the runs with no price. */
+function costSection(b: PaneBuilder, stats: RunStats, width: number, ascii: boolean): void {
+  const cost = stats.cost;
+  b.blank().line({text: 'Cost (estimate)', tone: 'strong'}, {text: `  ${PRICE_DATA}`, tone: 'dim'});
+  if (cost.priced === 0 && cost.unpriced === 0) {
+    b.line({text: '  no run reports usage', tone: 'dim'});
+    return;
+  }
+  b.line({text: `  ~${formatUsd(cost.usd)} over ${plural(cost.priced, 'priced run')}${cost.unpriced > 0 ? `; ${plural(cost.unpriced, 'run')} with no price, not counted` : ''}`});
+  const table = (header: string, groups: readonly CostGroup[], none: string) =>
+    textTable(
+      [
+        {header, minWidth: 8},
+        {header: 'cost', align: 'right', priority: 0},
+        {header: 'runs', align: 'right', priority: 1},
+      ],
+      groups.map((group) => [
+        group.key === null ? {text: none, tone: 'dim'} : safeInline(group.key),
+        group.priced > 0 ? `~${formatUsd(group.usd)}` : {text: 'no price', tone: 'dim'},
+        group.unpriced > 0 ? `${formatCount(group.priced)} (+${formatCount(group.unpriced)} no price)` : formatCount(group.priced),
+      ]),
+      {width, ascii},
+    );
+  b.blank().lines(table('model', cost.byModel, '(no model)'));
+  b.blank().lines(table('thread', cost.byThread.slice(0, 10), '(no thread)'));
+  b.blank().lines(table('day (UTC)', cost.byDay, '(no created_at)'));
+  for (const part of cost.missing) b.line({text: `  not counted: ${part}`, tone: 'dim'});
+  for (const entry of cost.unpricedReasons) b.line({text: `  no price (${plural(entry.runs, 'run')}): ${safeInline(entry.reason)}`, tone: 'dim'});
+}
 
 interface Symbols {
   arrow: string;
@@ -241,6 +275,8 @@ export function buildStatsPane(stats: RunStats, context: StatsPaneContext): Pane
     );
     b.line({text: '  runs: with usage / all', tone: 'dim'});
   }
+
+  costSection(b, stats, width, ascii);
 
   rankedSection(b, 'Errors', 'last_error.code', stats.errors, '(no code)', width, ascii, 'no run has a last_error');
   rankedSection(b, 'Incomplete', 'incomplete_details.reason', stats.incomplete, '(no reason)', width, ascii, 'no run ended incomplete');

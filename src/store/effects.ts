@@ -22,6 +22,8 @@ export interface PendingAction {
 export type Effect =
   /** Leave the app (it restores the terminal). */
   | {type: 'quit'}
+  /** Write the run's report (`runlens export`'s Markdown) to `file` in the current folder. */
+  | {type: 'writeReport'; run: Run; file: string}
   /** Put text on the terminal's clipboard (OSC 52). */
   | {type: 'copy'; text: string}
   /** Send a cancel or a submit; its answer comes back as `actionDone`. */

@@ -37,6 +37,7 @@ function commandAction(command: Command, name: string, facts: KeyFacts): RunStor
     case 'open':
     case 'back':
     case 'copy':
+    case 'exportReport':
     case 'clearFilters':
     case 'reverseSort':
       return {type: command};

@@ -2,6 +2,7 @@
  * Filtering and sorting of the run list: pure functions over runs, shared by the TUI's store and
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
+import {runCost} from '../model/cost.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 import type {ListQuery, SortKey, StuckMode} from '../model/listQuery.js';
 import {isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
@@ -12,6 +13,7 @@ export const SORT_LABELS: Record<SortKey, string> = {
   status: 'status',
   duration: 'duration',
   tokens: 'tokens',
+  cost: 'estimated cost',
   model: 'model',
   id: 'id',
   waiting: 'waiting time',
@@ -23,6 +25,7 @@ export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
   status: false,
   duration: true,
   tokens: true,
+  cost: true,
   model: false,
   id: false,
   waiting: true,
@@ -64,6 +67,11 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number): SortValue {
       return runDurationSeconds(run, nowSeconds);
     case 'tokens':
       return run.usage?.totalTokens ?? null;
+    case 'cost': {
+      // A run without a price sorts last, like any missing value: never as if it were free.
+      const estimate = runCost(run);
+      return estimate.kind === 'priced' ? estimate.total : null;
+    }
     case 'model':
       return run.model;
     case 'id':

@@ -111,6 +111,11 @@ function stepsRun(state: RunStoreState): Run | undefined {
   return run && stepsNeedReading(run, state.joined) ? run : undefined;
 }
 
+/** The file `x` writes a run's report to: `runlens-RUN_ID.md`, the id kept to characters safe in any file name. */
+export function reportFileName(runId: string): string {
+  return `runlens-${runId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80)}.md`;
+}
+
 /** What `y` copies where it is pressed, and how the footer names it. */
 export function copyTarget(state: RunStoreState): {text: string; label: string} | null {
   const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
@@ -223,6 +228,12 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
       if (!target) return state;
       out.push({type: 'copy', text: target.text});
       return {...state, flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`};
+    }
+    case 'exportReport': {
+      const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
+      if (!run) return state;
+      out.push({type: 'writeReport', run, file: reportFileName(run.id)});
+      return state;
     }
     case 'toggleWatch':
       if (!state.canWatch) return {...state, flash: WATCH_NEEDS_SOURCES};

@@ -42,6 +42,7 @@ export type RunStoreAction =
   /** Text pasted into the output form. */
   | {type: 'paste'; text: string}
   | {type: 'copy'}
+  | {type: 'exportReport'}
   | {type: 'toggleWatch'}
   | {type: 'flash'; message: string}
   /** `c` or `o` on the open run. */

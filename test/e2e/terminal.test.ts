@@ -98,7 +98,7 @@ describe.concurrent('terminal sizes', () => {
       expect(counts).toContain(count);
     }
     // With room, the list shows every column and every run.
-    expect(screen).toMatch(/STATUS\s+RUN\s+MODEL\s+THREAD\s+CREATED\s+DURATION\s+TOKENS\s+WAITING \/ NOTE/);
+    expect(screen).toMatch(/STATUS\s+RUN\s+MODEL\s+THREAD\s+CREATED\s+DURATION\s+TOKENS\s+COST\s+WAITING \/ NOTE/);
     expect(screen).not.toMatch(/▼ \d+ more/);
   });
 
