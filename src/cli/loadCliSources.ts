@@ -101,7 +101,7 @@ export async function loadCliSources(
       merge({runs: responses.runs, warnings: responses.warnings, files: [], sources: []});
       connection = responses.connection;
     }
-    if (request.threads.length > 0) {
+    if (request.threads.length > 0 || request.allThreads) {
       let loaded: ApiLoadedRuns;
       if (known) {
         const {pollRunsFromApi} = await import('../sources/api/pollRunsFromApi.js');

@@ -12,7 +12,8 @@ async function runsAndResponses(): Promise<Run[]> {
 
 describe('responses in the terminal UI', () => {
   it('the list shows a KIND column once runs and responses are both loaded, and a waiting response as requires_action', async () => {
-    instance = renderSized(appElement(await runsAndResponses(), {sources: ['examples/stuck', 'examples-responses']}), {columns: 140, rows: 30});
+    instance = renderSized(appElement(await runsAndResponses(), {sources: ['examples/stuck', 'examples-responses']}), {columns: 170, rows: 30});
+    // 170 columns: COST (these responses have prices) stands before THREAD, the first column to go when narrow.
     // The RUN column fits 28 characters of the longer response ids.
     const frame = await waitForText(instance, 'resp_6920a1f0e9d8c7b6a5f4e3');
     const lines = plainLines(frame);
