@@ -131,7 +131,7 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stdout.write(`${safeJson(run.raw, 2)}\n`);
       return EXIT_OK;
     }
-    const {runAsText} = await import('../../components/printRun.js');
+    const {runAsText} = await import('./printRun.js');
     io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }

@@ -7,7 +7,7 @@
  */
 import type {KeyContext} from '../keys.js';
 import type {Run} from '../model/run.js';
-import {submitToolOutputsBody} from '../triage/unstick.js';
+import {paneEntry} from '../panes/paneIds.js';
 import {NO_EFFECTS, type Effect, type Update} from './effects.js';
 import type {DataSource, FeedData, LiveStatus} from './feed.js';
 import {inputActions, keyAction, type KeyFacts} from './keyInput.js';
@@ -103,16 +103,13 @@ function stepsRun(state: RunStoreState): Run | undefined {
   return state.mode === 'detail' && state.pane === 'steps' ? openRun(state) : undefined;
 }
 
-/** What `y` copies where it is pressed, and how the footer names it. */
+/** What `y` copies where it is pressed (the open pane's entry says, else the run id), and how the footer names it. */
 export function copyTarget(state: RunStoreState): {text: string; label: string} | null {
   const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
   if (!run) return null;
-  if (state.mode === 'detail' && state.pane === 'action') {
-    const body = submitToolOutputsBody(run);
-    if (body) return {text: JSON.stringify(body, null, 2), label: 'the submit_tool_outputs body'};
-  }
-  if (state.mode === 'detail' && state.pane === 'raw') return {text: JSON.stringify(run.raw, null, 2), label: 'the run JSON'};
-  return {text: run.id, label: `the run id ${run.id}`};
+  const copy = state.mode === 'detail' ? paneEntry(state.pane).copy?.(run) : null;
+  if (copy && 'body' in copy) return {text: JSON.stringify(run.raw, null, 2), label: copy.label};
+  return copy ?? {text: run.id, label: `the run id ${run.id}`};
 }
 
 function keyFacts(state: RunStoreState): KeyFacts {
