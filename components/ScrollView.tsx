@@ -23,7 +23,7 @@ export function contentRows(height: number): number {
 /**
  * The rows in view as elements: lines one by one; the rows of one table together, as the table
  * itself drawn by ink-table in a box that shows only those rows (scrolled part-way into it, the
- * box starts that many rows down the table) and cuts it at the right edge.
+ * box starts that many rows down the table) and cuts it at the right edge, with a `…` on each row.
  */
 function visibleRows(rows: readonly ScrollRow[], scroll: number, width: number, ascii: boolean): ReactNode[] {
   const out: ReactNode[] = [];
@@ -36,11 +36,17 @@ function visibleRows(rows: readonly ScrollRow[], scroll: number, width: number, 
     }
     let count = 1;
     for (let next = rows[index + count]; next && isTableRow(next) && next.table === row.table; next = rows[index + count]) count += 1;
+    // Cut at the edge as print mode cuts its lines (cutToWidth): the columns that fit, less one for a `…`.
+    const clip = tableClipWidth(row.table, width);
+    const cut = tableWidth(row.table) > clip;
     out.push(
-      <Box key={scroll + index} height={count} width={tableClipWidth(row.table, width)} overflow="hidden" flexDirection="column">
-        <Box marginTop={-row.row} flexShrink={0} flexDirection="column" width={tableWidth(row.table)}>
-          <PaneTable block={row.table} ascii={ascii} />
+      <Box key={scroll + index} height={count} flexDirection="row">
+        <Box height={count} width={cut ? clip - 1 : clip} overflow="hidden" flexDirection="column">
+          <Box marginTop={-row.row} flexShrink={0} flexDirection="column" width={tableWidth(row.table)}>
+            <PaneTable block={row.table} ascii={ascii} />
+          </Box>
         </Box>
+        {cut ? <Text>{Array.from({length: count}, () => '…').join('\n')}</Text> : null}
       </Box>,
     );
     index += count;
