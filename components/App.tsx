@@ -3,15 +3,18 @@ import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
-import type {LoadWarning} from '../src/sources/parseRunText.js';
+import type {SideItemsView} from '../src/model/itemKinds.js';
+import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
-import {countByStatus, type ListQuery} from '../src/store/listView.js';
+import {countByStatus} from '../src/store/listView.js';
+import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
+import {stepsViewOf} from '../src/store/stepLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
@@ -61,6 +64,8 @@ export interface AppOptions {
 /** Everything the TUI shows, loaded before it starts. */
 export interface AppProps extends AppOptions {
   runs: readonly Run[];
+  /** The items beside the runs (steps, messages), as a load has them. */
+  items?: SideItemsView;
   warnings: readonly LoadWarning[];
   sources: readonly string[];
   /** Live data: when it was loaded, why the last refresh failed, whether it is watched. */
@@ -93,8 +98,8 @@ function firstLine(error: unknown): string {
 }
 
 /** The TUI over data given once (tests, the benchmark); LiveApp feeds RunsApp from a RunFeed instead. */
-export function App({runs, warnings, sources, live, ...options}: AppProps) {
-  const source = useMemo(() => fixedSource({runs, warnings, sources, live}), [runs, warnings, sources, live]);
+export function App({runs, items, warnings, sources, live, ...options}: AppProps) {
+  const source = useMemo(() => fixedSource({...items, runs, warnings, sources, live}), [runs, items, warnings, sources, live]);
   return <RunsApp source={source} {...options} />;
 }
 
@@ -194,7 +199,8 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     () => (form?.stage === 'review' ? wrapLines(outputReviewLines({runId: form.runId, threadId: form.threadId, body: outputFormBody(form), ...(actions?.baseUrl ? {baseUrl: actions.baseUrl} : {})}), width) : null),
     [form, actions?.baseUrl, width],
   );
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps});
+  const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps});
 
   // What the body shows; a view that scrolls gets its rows worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
@@ -217,7 +223,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   if (view === 'form' && form) {
     body = <OutputForm form={form} width={width} height={bodyRows} />;
   } else if (view === 'detail' && run) {
-    body = <RunDetail run={run} pane={state.pane} lines={detailLines} scroll={scroll} width={width} height={bodyRows} {...(steps ? {steps} : {})} />;
+    body = <RunDetail run={run} pane={state.pane} lines={detailLines} scroll={scroll} width={width} height={bodyRows} {...(shownSteps ? {steps: shownSteps} : {})} />;
   } else if (scrolled) {
     body = <ScrollView lines={scrolled.lines} scroll={scroll} height={scrolled.height} width={width} />;
   } else if (state.visible.length === 0) {

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
 import {keyText} from '../src/keys.js';
 import {statusCountLines, type StatusCountCell} from '../src/format/statusCounts.js';
-import {SORT_LABELS, type ListQuery} from '../src/store/listView.js';
+import {SORT_LABELS} from '../src/store/listView.js';
+import type {ListQuery} from '../src/model/listQuery.js';
 import type {LiveStatus} from '../src/store/feed.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';

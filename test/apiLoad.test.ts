@@ -34,7 +34,7 @@ describe('loadRunsFromApi: listing', () => {
     expect(created).toEqual([...created].sort((a, b) => b - a));
     expect(loaded.runs[0]!.id).toBe('run_a_0249');
     expect(loaded.runs[249]!.id).toBe('run_a_0000');
-    expect(loaded.runs[0]!.source).toEqual({file: 'api:thread_a'});
+    expect(loaded.runs[0]!.source).toEqual({kind: 'api', file: 'api:thread_a'});
     expect(loaded.sources).toEqual(['api:thread_a']);
     expect(loaded.files).toEqual(['api:thread_a']);
 
@@ -122,9 +122,9 @@ describe('loadRunsFromApi: listing', () => {
       ['run_min', 'in_progress', null],
       ['run_noobj', 'queued', null],
     ]);
-    expect(loaded.warnings).toEqual([
-      {location: 'api:thread_a', message: "item 2 is an object of type 'thread.message', not a run; skipped"},
-    ]);
+    // A message in the listing is kept beside the runs (once warned about as "not a run").
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.messages?.map((message) => [message.id, message.source])).toEqual([['msg_1', {kind: 'api', file: 'api:thread_a'}]]);
   });
 
   it('keeps paging when a server leaves has_more out and pages are full', async () => {

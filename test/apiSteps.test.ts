@@ -139,7 +139,7 @@ describe('submitToolOutputs and cancelRun', () => {
     const run = await api().submitToolOutputs('thread_a', 'run_a_0000', [{tool_call_id: 'call_1', output: '{"temp": 21}'}]);
     expect(run.status).toBe('queued');
     expect(run.requiredAction).toBeNull();
-    expect(run.source).toEqual({file: 'api:thread_a'});
+    expect(run.source).toEqual({kind: 'api', file: 'api:thread_a'});
     const [request] = server.requestsTo('/threads/thread_a/runs/run_a_0000/submit_tool_outputs', 'POST');
     expect(request!.body).toEqual({tool_outputs: [{tool_call_id: 'call_1', output: '{"temp": 21}'}]});
     expect(request!.headers['openai-beta']).toBe('assistants=v2');

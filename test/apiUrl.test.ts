@@ -58,7 +58,7 @@ describe('loadRunsFromUrl: file shapes', () => {
     const loaded = await loadRunsFromUrl(`${origin}/one.json`);
     expect(loaded.warnings).toEqual([]);
     expect(loaded.runs.map((run) => run.id)).toEqual([run1['id']]);
-    expect(loaded.runs[0]!.source).toEqual({file: `${origin}/one.json`});
+    expect(loaded.runs[0]!.source).toEqual({kind: 'url', file: `${origin}/one.json`});
     expect(loaded.sources).toEqual([`${origin}/one.json`]);
     expect(loaded.files).toEqual([`${origin}/one.json`]);
   });
@@ -83,7 +83,7 @@ describe('loadRunsFromUrl: file shapes', () => {
   it('JSON Lines by content type, and by extension behind a query string', async () => {
     const byType = await loadRunsFromUrl(`${origin}/export`);
     expect(byType.runs).toHaveLength(2);
-    expect(byType.runs[1]!.source).toEqual({file: `${origin}/export`, line: 2});
+    expect(byType.runs[1]!.source).toEqual({kind: 'url', file: `${origin}/export`, line: 2});
     const withQuery = await loadRunsFromUrl(`${origin}/runs.jsonl?sig=SECRETSIG&page=1`);
     expect(withQuery.runs).toHaveLength(2);
     expect(withQuery.warnings[0]!.location).toBe(`${origin}/runs.jsonl?sig=***&page=1:2:8`);

@@ -11,12 +11,13 @@ import {describe, expect, it} from 'vitest';
 import {DetachedRun} from '../src/model/detachedRun.js';
 import {headIsRunArray, type JsonArrayReader} from '../src/sources/jsonArrayReader.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {parseRunText, runArrayReader, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseRunText, runArrayReader} from '../src/sources/parseRunText.js';
+import type {ParsedItems} from '../src/model/itemKinds.js';
 
 const run = (id: string, extra: Record<string, unknown> = {}) => ({object: 'thread.run', id, status: 'completed', created_at: 1_764_000_000, ...extra});
 
-function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: ParsedRuns; reader: JsonArrayReader} {
-  const out: ParsedRuns = {runs: [], warnings: []};
+function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: ParsedItems; reader: JsonArrayReader} {
+  const out: ParsedItems = {runs: [], warnings: []};
   const reader = runArrayReader('runs.json', out, detach);
   const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
   let start = 0;
@@ -28,7 +29,7 @@ function readInPieces(bytes: Buffer, cuts: number[], detach = false): {out: Pars
   return {out, reader};
 }
 
-const summary = (out: ParsedRuns) => out.runs.map((candidate) => ({id: candidate.id, raw: candidate.raw}));
+const summary = (out: ParsedItems) => out.runs.map((candidate) => ({id: candidate.id, raw: candidate.raw}));
 
 /** Every shape of document whose items are read one by one, and what its shape gets said about it. */
 const SHAPES: Record<string, {document: (items: unknown[]) => unknown; warning: string | null}> = {
@@ -188,7 +189,7 @@ describe('JsonArrayReader', () => {
   });
 
   it('reads a list envelope whose "object": "list" comes after its data, handing nothing out before it', () => {
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     const reader = runArrayReader('runs.json', out);
     reader.push(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}, {"id": x}, ${JSON.stringify(run('run_c'))}], `));
     expect([out.runs.length, out.warnings.length, reader.accepted]).toEqual([0, 0, false]);
@@ -204,7 +205,7 @@ describe('JsonArrayReader', () => {
       ['"first_id": "run_a", "has_more": false}', []],
       ['"model": "gpt-4o"}', ['{"data": [...]} without "object": "list"; read as a list', "invalid JSON in data[1]: Unexpected token 'x'; skipped"]],
     ] as const) {
-      const out: ParsedRuns = {runs: [], warnings: []};
+      const out: ParsedItems = {runs: [], warnings: []};
       const reader = runArrayReader('runs.json', out);
       reader.push(Buffer.from(`{"data": [${JSON.stringify(run('run_a'))}, {"id": x}, ${JSON.stringify(run('run_c'))}], `));
       reader.push(Buffer.from(tail));

@@ -9,14 +9,15 @@ import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {JsonLinesScanner, scanFile} from '../src/sources/jsonLinesScanner.js';
 import {LinePrefilter} from '../src/sources/linePrefilter.js';
-import {parseJsonLine, parseJsonLines, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseJsonLine, parseJsonLines} from '../src/sources/parseRunText.js';
+import type {ParsedItems} from '../src/model/itemKinds.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'runlens-scanner-'));
 afterAll(() => rmSync(scratch, {recursive: true, force: true}));
 
 /** What the scanner hands over, run through the same line parser the loader uses. */
 function scanPieces(pieces: readonly Buffer[], chunkBytes: number, prefilter: LinePrefilter | null = null) {
-  const out: ParsedRuns = {runs: [], warnings: []};
+  const out: ParsedItems = {runs: [], warnings: []};
   const seen: Array<[number, string]> = [];
   const scanner = new JsonLinesScanner(
     (rawLine, lineNumber) => {
@@ -34,12 +35,12 @@ function scanPieces(pieces: readonly Buffer[], chunkBytes: number, prefilter: Li
 
 /** The runs (as id, status, line) and warnings of the text parser, which splits the decoded text on its own. */
 function reference(bytes: Buffer) {
-  const out: ParsedRuns = {runs: [], warnings: []};
+  const out: ParsedItems = {runs: [], warnings: []};
   parseJsonLines(bytes.toString('utf8').replace(/^\ufeff/, ''), 'f.jsonl', out);
   return summarize(out);
 }
 
-function summarize(out: ParsedRuns) {
+function summarize(out: ParsedItems) {
   return {runs: out.runs.map((run) => [run.id, run.status, run.model, run.source.line]), warnings: out.warnings.filter((warning) => warning.message !== 'empty file')};
 }
 
@@ -78,7 +79,7 @@ describe('JsonLinesScanner', () => {
     const file = path.join(scratch, 'tricky.jsonl');
     writeFileSync(file, TRICKY);
     const handle = await open(file, 'r');
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     let flushes = 0;
     try {
       const scanner = new JsonLinesScanner((rawLine, lineNumber) => parseJsonLine(rawLine, lineNumber, 'f.jsonl', out) || true, null, 7);

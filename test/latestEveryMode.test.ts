@@ -24,7 +24,7 @@ import {runCli} from '../src/cli/main.js';
 import {DetachedRun} from '../src/model/detachedRun.js';
 import type {Run} from '../src/model/run.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {formatWarning} from '../src/sources/parseRunText.js';
+import {formatWarning} from '../src/model/loadWarning.js';
 import {RunFeed} from '../src/sources/runFeed.js';
 import {filterRuns} from '../src/store/listView.js';
 import {createInitialState} from '../src/store/runStore.js';

@@ -4,19 +4,8 @@ import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import {runDurationSeconds} from '../src/model/runFacts.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {
-  countByStatus,
-  DEFAULT_QUERY,
-  filterRuns,
-  matchesQuery,
-  searchTerms,
-  selectRuns,
-  SORT_DESCENDING_BY_DEFAULT,
-  SORT_KEYS,
-  statusesPresent,
-  type ListQuery,
-  type SortKey,
-} from '../src/store/listView.js';
+import {countByStatus, filterRuns, matchesQuery, searchTerms, selectRuns, SORT_DESCENDING_BY_DEFAULT, statusesPresent} from '../src/store/listView.js';
+import {DEFAULT_QUERY, SORT_KEYS, type ListQuery, type SortKey} from '../src/model/listQuery.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
 

@@ -7,7 +7,8 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import {decodeRunFile, loadRunsFromSources, RunCollection, sameJson, STDIN_LABEL} from '../src/sources/loadSources.js';
-import {formatWarning, isJsonLinesName, parseRunText, type LoadWarning} from '../src/sources/parseRunText.js';
+import {isJsonLinesName, parseRunText} from '../src/sources/parseRunText.js';
+import {formatWarning, type LoadWarning} from '../src/model/loadWarning.js';
 
 const SHAPES = fileURLToPath(new URL('./fixtures/shapes/', import.meta.url));
 const shape = (name: string) => path.join(SHAPES, name);
@@ -199,8 +200,8 @@ describe('loadRunsFromSources: stdin', () => {
     const split = bytes.indexOf(Buffer.from('東')) + 1; // in the middle of a UTF-8 sequence
     const loaded = await loadRunsFromSources(['-'], {stdin: stdinOf(bytes.subarray(0, split), bytes.subarray(split))});
     expect(loaded.runs.map((r) => [r.id, r.source])).toEqual([
-      ['run_a', {file: '<stdin>', line: 1}],
-      ['run_b', {file: '<stdin>', line: 2}],
+      ['run_a', {kind: 'stdin', file: '<stdin>', line: 1}],
+      ['run_b', {kind: 'stdin', file: '<stdin>', line: 2}],
     ]);
     expect(loaded.runs[0]?.metadata).toEqual({city: '東京'});
     expect(loaded.files).toEqual(['<stdin>']);

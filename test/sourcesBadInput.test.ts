@@ -11,7 +11,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {loadRunsFromSources, type LoadedRuns} from '../src/sources/loadSources.js';
-import {formatWarning} from '../src/sources/parseRunText.js';
+import {formatWarning} from '../src/model/loadWarning.js';
 import {SHOWN_CHARACTERS} from '../src/panes/content.js';
 import {CLI, ensureBuilt} from './e2e/tmux.js';
 
@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 /** What each committed fixture loads to, on its own. Warnings are without the `path: ` prefix. */
-const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
+// Steps and messages (`kept`, as `kind id`) load beside the runs; they were once skipped as "not a run".
+const CORPUS: Record<string, {runs: string[]; warnings: string[]; kept?: string[]}> = {
   'all-null.json': {
     runs: ['run_badAllNull'],
     warnings: [
@@ -48,10 +49,10 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
     warnings: [
       // The column counts the line's indentation: `completed` starts at column 44.
       ":2:44: Unexpected token 'c'; line skipped",
-      ":3: the value is an object of type 'thread.message', not a run; skipped",
       ':4: the value is a number, not a run; skipped',
       ':6:65: Unterminated string; line skipped',
     ],
+    kept: ['messages msg_badJsonl'],
   },
   // A PNG: named, rather than "invalid JSON" at its first byte.
   'binary.json': {runs: [], warnings: [': looks like a PNG image, not runs; runlens reads runs as JSON, JSON Lines, stream transcripts, and Python or console.log printouts']},
@@ -79,9 +80,7 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
   'not-runs.json': {
     runs: ['run_badNotRunsReal'],
     warnings: [
-      ": item 0 is an object of type 'thread.message', not a run; skipped",
       ": item 1 is an object of type 'assistant', not a run; skipped",
-      ": item 2 is an object of type 'thread.run.step', not a run; skipped",
       ': item 3 is a number, not a run; skipped',
       ': item 4 is a string, not a run; skipped',
       ': item 5 is null, not a run; skipped',
@@ -92,6 +91,7 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
       ': item 10 is an object without "object": "thread.run", not a run; skipped',
       ': item 11 is an object without "object": "thread.run", not a run; skipped',
     ],
+    kept: ['steps step_badStep', 'messages msg_badMessage'],
   },
   'number.json': {runs: [], warnings: [': the value is a number, not a run; skipped']},
   'partial.json': {
@@ -147,6 +147,9 @@ const CORPUS: Record<string, {runs: string[]; warnings: string[]}> = {
   },
 };
 
+/** The steps and messages a load kept, as `kind id`. */
+const keptItems = (loaded: LoadedRuns) => [...(loaded.steps ?? []).map((step) => `steps ${step.id}`), ...(loaded.messages ?? []).map((message) => `messages ${message.id}`)];
+
 const expectedFor = (name: string) => {
   const file = bad(name);
   const {runs, warnings} = CORPUS[name]!;
@@ -163,6 +166,7 @@ describe('test/fixtures/bad, one file at a time', () => {
     const expected = expectedFor(name);
     expect(ids(loaded)).toEqual(expected.runs);
     expect(texts(loaded)).toEqual(expected.warnings);
+    expect(keptItems(loaded)).toEqual(CORPUS[name]!.kept ?? []);
     expect(loaded.files).toEqual([bad(name)]);
   });
 });

@@ -17,7 +17,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {locateOffset} from '../src/format/jsonError.js';
 import {loadRunsFromSources, type LoadProgress} from '../src/sources/loadSources.js';
-import {formatWarning} from '../src/sources/parseRunText.js';
+import {formatWarning} from '../src/model/loadWarning.js';
 import {OutputCollector} from './helpers/outputCollector.js';
 
 const NOW_ISO = '2026-11-25T12:00:00Z';

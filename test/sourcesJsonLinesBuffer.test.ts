@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {parseJsonLines, parseJsonLinesBuffer, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseJsonLines, parseJsonLinesBuffer} from '../src/sources/parseRunText.js';
+import type {ParsedItems} from '../src/model/itemKinds.js';
 
 const line = fc.oneof(
   fc.record({id: fc.stringMatching(/^run_[a-z0-9]{1,6}$/), status: fc.constantFrom('queued', 'completed', 'requires_action'), model: fc.string()}).map((run) => JSON.stringify({object: 'thread.run', ...run})),
@@ -8,14 +9,14 @@ const line = fc.oneof(
   fc.string(),
 );
 
-function viaText(text: string): ParsedRuns {
-  const out: ParsedRuns = {runs: [], warnings: []};
+function viaText(text: string): ParsedItems {
+  const out: ParsedItems = {runs: [], warnings: []};
   parseJsonLines(text, 'x.jsonl', out);
   return out;
 }
 
-function viaBytes(text: string): ParsedRuns {
-  const out: ParsedRuns = {runs: [], warnings: []};
+function viaBytes(text: string): ParsedItems {
+  const out: ParsedItems = {runs: [], warnings: []};
   parseJsonLinesBuffer(Buffer.from(text, 'utf8'), 'x.jsonl', out);
   return out;
 }
@@ -37,7 +38,7 @@ describe('JSON Lines from bytes', () => {
   });
 
   it('skips a UTF-8 byte order mark', () => {
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     parseJsonLinesBuffer(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"object":"thread.run","id":"run_a","status":"queued"}\n')]), 'x.jsonl', out);
     expect(out.runs.map((run) => run.id)).toEqual(['run_a']);
     expect(out.warnings).toEqual([]);

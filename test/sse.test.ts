@@ -14,7 +14,9 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {formatWarning, parseRunText, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {parseRunText} from '../src/sources/parseRunText.js';
+import type {ParsedItems} from '../src/model/itemKinds.js';
+import {formatWarning} from '../src/model/loadWarning.js';
 import {isSseTranscript, parseSseTranscript} from '../src/sources/sseTranscript.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
@@ -22,8 +24,8 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/sse/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = path.resolve(REPO_ROOT, '../shared/openai-openapi.yaml');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
-const texts = (parsed: {warnings: ParsedRuns['warnings']}) => parsed.warnings.map(formatWarning);
-const states = (parsed: ParsedRuns) => parsed.runs.map((run) => `${run.id}:${run.status}`);
+const texts = (parsed: {warnings: ParsedItems['warnings']}) => parsed.warnings.map(formatWarning);
+const states = (parsed: ParsedItems) => parsed.runs.map((run) => `${run.id}:${run.status}`);
 
 /** The 1-based line of the first line of `text` that starts with `prefix`. */
 function lineOf(text: string, prefix: string, after = 0): number {
@@ -39,7 +41,7 @@ function runObject(id: string, status: string, extra: Record<string, unknown> = 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
 function parse(text: string, file = 'stream.sse') {
-  const out: ParsedRuns = {runs: [], warnings: []};
+  const out: ParsedItems = {runs: [], warnings: []};
   const summary = parseSseTranscript(text, file, out);
   return {...out, summary};
 }

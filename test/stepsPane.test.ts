@@ -57,7 +57,7 @@ function text(view: StepsView | undefined): string {
   return paneLines(buildStepsPane(view, CONTEXT), 100).map(lineText).join('\n');
 }
 
-const apiRun = normalizeRun({object: 'thread.run', id: 'run_api', thread_id: 'thread_a', status: 'requires_action', created_at: CREATED}, {file: 'api:thread_a'});
+const apiRun = normalizeRun({object: 'thread.run', id: 'run_api', thread_id: 'thread_a', status: 'requires_action', created_at: CREATED}, {kind: 'api', file: 'api:thread_a'});
 const fileRun = normalizeRun({object: 'thread.run', id: 'run_file', thread_id: 'thread_a', status: 'completed', created_at: CREATED}, {file: 'runs.json'});
 
 describe('the Steps pane builder', () => {

@@ -13,9 +13,9 @@ const waiting = normalizeRun(
     created_at: 1,
     required_action: {type: 'submit_tool_outputs', submit_tool_outputs: {tool_calls: [{id: 'call_1', type: 'function', function: {name: 'f', arguments: '{}'}}]}},
   },
-  {file: 'api:thread_a'},
+  {kind: 'api', file: 'api:thread_a'},
 );
-const done = normalizeRun({object: 'thread.run', id: 'run_d', thread_id: 'thread_a', status: 'completed', created_at: 2}, {file: 'api:thread_a'});
+const done = normalizeRun({object: 'thread.run', id: 'run_d', thread_id: 'thread_a', status: 'completed', created_at: 2}, {kind: 'api', file: 'api:thread_a'});
 
 function apply(state: RunStoreState, ...actions: RunStoreAction[]): RecordedState {
   return applyAll(state, actions);
@@ -81,7 +81,7 @@ const threeCalls = normalizeRun(
       },
     },
   },
-  {file: 'api:thread_a'},
+  {kind: 'api', file: 'api:thread_a'},
 );
 
 function formOpen(): RunStoreState {
@@ -137,7 +137,7 @@ describe('the tool output form in the store', () => {
 
   it('a run that left requires_action (a watch refresh) is refused on y, back in the form with the values', () => {
     let state = apply(formOpen(), input('a'), input('r', {ctrl: true}));
-    const expired = normalizeRun({...threeCalls.raw, status: 'expired', required_action: null}, {file: 'api:thread_a'});
+    const expired = normalizeRun({...threeCalls.raw, status: 'expired', required_action: null}, {kind: 'api', file: 'api:thread_a'});
     state = apply(state, {type: 'setRuns', runs: [expired]}, input('y'));
     expect(state.actionRequest).toBeNull();
     expect(state.outputForm).toMatchObject({stage: 'edit', values: ['a', '', '']});

@@ -14,7 +14,7 @@ import {Store} from '../src/store/runtime.js';
 const NOW = 1_700_000_000;
 
 function apiRun(id: string, status: string, createdAt: number): Run {
-  return normalizeRun({object: 'thread.run', id, thread_id: 'thread_a', status, created_at: createdAt, model: 'gpt-4o'}, {file: 'api:thread_a'});
+  return normalizeRun({object: 'thread.run', id, thread_id: 'thread_a', status, created_at: createdAt, model: 'gpt-4o'}, {kind: 'api', file: 'api:thread_a'});
 }
 
 const runs = [apiRun('run_new', 'in_progress', NOW - 10), apiRun('run_old', 'completed', NOW - 100)];

@@ -32,9 +32,9 @@ const waiting = normalizeRun(
       },
     },
   },
-  {file: 'api:thread_a'},
+  {kind: 'api', file: 'api:thread_a'},
 );
-const done = normalizeRun({object: 'thread.run', id: 'run_done', thread_id: 'thread_a', status: 'completed', created_at: NOW - 30}, {file: 'api:thread_a'});
+const done = normalizeRun({object: 'thread.run', id: 'run_done', thread_id: 'thread_a', status: 'completed', created_at: NOW - 30}, {kind: 'api', file: 'api:thread_a'});
 const fromFile = normalizeRun({object: 'thread.run', id: 'run_file', thread_id: 'thread_a', status: 'requires_action', created_at: NOW - 10}, {file: 'runs.json'});
 
 describe('the list window', () => {

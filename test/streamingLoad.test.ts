@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import {loadRunsFromSources, type LoadProgress, type PartialLoad} from '../src/sources/loadSources.js';
-import {JsonLinesReader, parseJsonLinesBuffer, type ParsedRuns} from '../src/sources/parseRunText.js';
+import {JsonLinesReader, parseJsonLinesBuffer} from '../src/sources/parseRunText.js';
+import type {ParsedItems} from '../src/model/itemKinds.js';
 import {RunFeed} from '../src/sources/runFeed.js';
 import {createInitialState, selectedRun} from '../src/store/runStore.js';
 import {runStoreReducer} from './helpers/storeHarness.js';
@@ -19,7 +20,7 @@ import {formatLoadProgress} from '../src/stats/loadProgress.js';
 const runLine = (id: string, createdAt: number, extra: Record<string, unknown> = {}) =>
   JSON.stringify({object: 'thread.run', id, status: 'completed', created_at: createdAt, thread_id: 'thread_a', ...extra});
 
-function summary(out: ParsedRuns) {
+function summary(out: ParsedItems) {
   return {
     runs: out.runs.map((run) => ({id: run.id, line: run.source.line, raw: run.raw})),
     warnings: out.warnings,
@@ -53,10 +54,10 @@ describe('JsonLinesReader', () => {
         (lines, bom, crlf, finalNewline, cuts) => {
           const text = lines.join(crlf ? '\r\n' : '\n') + (finalNewline ? '\n' : '');
           const bytes = Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text)]);
-          const whole: ParsedRuns = {runs: [], warnings: []};
+          const whole: ParsedItems = {runs: [], warnings: []};
           parseJsonLinesBuffer(bytes, 'runs.jsonl', whole);
 
-          const pieces: ParsedRuns = {runs: [], warnings: []};
+          const pieces: ParsedItems = {runs: [], warnings: []};
           const reader = new JsonLinesReader('runs.jsonl', pieces);
           const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
           let start = 0;
@@ -75,9 +76,9 @@ describe('JsonLinesReader', () => {
 
   it('cuts every byte apart: one byte a piece reads the same as the whole', () => {
     const bytes = Buffer.from(`\ufeff${runLine('run_a', 1, {instructions: 'naïve 日本 😀'})}\r\n\n{broken\n${runLine('run_b', 2)}`);
-    const whole: ParsedRuns = {runs: [], warnings: []};
+    const whole: ParsedItems = {runs: [], warnings: []};
     parseJsonLinesBuffer(bytes, 'f.jsonl', whole);
-    const pieces: ParsedRuns = {runs: [], warnings: []};
+    const pieces: ParsedItems = {runs: [], warnings: []};
     const reader = new JsonLinesReader('f.jsonl', pieces);
     for (let index = 0; index < bytes.length; index += 1) reader.push(bytes.subarray(index, index + 1));
     reader.end();
@@ -88,7 +89,7 @@ describe('JsonLinesReader', () => {
   });
 
   it('counts lines right in inputs shorter than a byte order mark', () => {
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     parseJsonLinesBuffer(Buffer.from('\n1'), 'tiny.jsonl', out);
     expect(out.warnings).toEqual([{location: 'tiny.jsonl:2', message: 'the value is a number, not a run; skipped'}]);
   });

@@ -5,7 +5,8 @@
 import {parseArgs} from 'node:util';
 import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_STATUS} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
-import {DEFAULT_QUERY, SORT_DESCENDING_BY_DEFAULT, SORT_KEYS, type ListQuery, type SortKey} from '../store/listView.js';
+import {SORT_DESCENDING_BY_DEFAULT} from '../store/listView.js';
+import {DEFAULT_QUERY, SORT_KEYS, type ListQuery, type SortKey} from '../model/listQuery.js';
 
 /** `--watch` without a number. */
 export const DEFAULT_WATCH_SECONDS = 5;

@@ -8,7 +8,7 @@ import {ReadStream} from 'node:tty';
 import type {Readable, Writable} from 'node:stream';
 import {safeInline} from '../format/sanitize.js';
 import type {LoadedRuns} from '../sources/loadSources.js';
-import {formatWarning} from '../sources/parseRunText.js';
+import {formatWarning} from '../model/loadWarning.js';
 import {EXIT_FAILURE, EXIT_USAGE, UsageError, type CliOptions} from './args.js';
 
 /** The process facts the CLI reads, injected so tests drive it without a real terminal. */

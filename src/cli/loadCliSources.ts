@@ -11,7 +11,7 @@ import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '
 import type {ApiLoadedRuns} from '../sources/api/loadRunsFromApi.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {loadRunsFromSources, RunCollection, type LoadedRuns, type LoadOptions} from '../sources/loadSources.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 import {UsageError, type CliOptions} from './args.js';
 import type {CliIo} from './cliIo.js';
 
@@ -64,7 +64,7 @@ export async function loadCliSources(
   const files: string[] = [];
   const labels: string[] = [];
   const merge = (loaded: LoadedRuns) => {
-    for (const run of loaded.runs) collection.add(run);
+    collection.addItems(loaded);
     warnings.push(...loaded.warnings);
     files.push(...loaded.files);
   };
@@ -106,5 +106,5 @@ export async function loadCliSources(
     labels.push(connection ? `${connection.profileName ? `${connection.profileName}: ` : ''}${connection.host}` : 'api');
     if (request.profile && loaded.runs.length > 0) settings.rememberThreads(request.profile.name, request.threads);
   }
-  return {runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection, ...(keptAfterError !== undefined ? {keptAfterError} : {})};
+  return {...collection.side, runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection, ...(keptAfterError !== undefined ? {keptAfterError} : {})};
 }

@@ -7,7 +7,9 @@ import {createRequire} from 'node:module';
 import {safeInline, safeJson} from '../format/sanitize.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
+import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
+import {stepsViewOf} from '../store/stepLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
@@ -132,7 +134,9 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('./printRun.js');
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
+    // Steps read with the run (files, transcripts) show in its Steps pane.
+    const steps = stepsViewOf(run, joinItems(loaded));
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 

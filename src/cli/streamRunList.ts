@@ -29,8 +29,11 @@ import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAd
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
-import {formatWarning, isJsonLinesName, parseJsonLine, runFromText, type LoadWarning, type ParsedRuns} from '../sources/parseRunText.js';
-import {matchesQuery, searchTerms, sortRuns, type ListQuery} from '../store/listView.js';
+import {isJsonLinesName, parseJsonLine, runFromText} from '../sources/parseRunText.js';
+import type {ParsedItems} from '../model/itemKinds.js';
+import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
+import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
+import type {ListQuery} from '../model/listQuery.js';
 import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
 
@@ -371,7 +374,7 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 async function surveySources(sources: readonly string[], context: StreamListContext, survey: CopySurvey, chunkBytes: number): Promise<Plan[]> {
   const plans: Plan[] = [];
   const files = new Set<string>();
-  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const parsed: ParsedItems = {runs: [], warnings: []};
   const scannerFor = (unit: number, label: string) => {
     let view: Buffer = Buffer.alloc(0);
     const ids: LineAdmitter = {
@@ -512,7 +515,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
     const shown = latest.take(run, facts);
     return shown === null || print(shown);
   };
-  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const parsed: ParsedItems = {runs: [], warnings: []};
   /** `file`: where the lines can be read again, so that a run held for its later copies is kept small. */
   const scannerFor = (unit: number, label: string, file: string | null) =>
     new JsonLinesScanner(

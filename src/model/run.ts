@@ -81,10 +81,27 @@ export function isFinalStatus(status: string): boolean {
   return FINAL_STATUSES.has(status);
 }
 
-/** Where a run (or a warning) came from: a file label and, for JSON Lines, the 1-based line. */
+/**
+ * What a source is: a file, a folder of files, standard input, a URL, or an Assistants API
+ * (a thread's runs). What can be done with a run follows from it (its steps read, cancel and
+ * submit: an API's only), never from the spelling of its label.
+ */
+export type SourceKind = 'file' | 'folder' | 'stdin' | 'url' | 'api';
+
+/** Where a run (or a step, a message) came from: a label (a file's path, `api:thread_x`) and, for JSON Lines, the 1-based line. */
 export interface SourceLocation {
+  /**
+   * What it was read from; absent for a file (a folder's files included), the common case, which
+   * keeps the location of each run of a large file as small as it was.
+   */
+  kind?: Exclude<SourceKind, 'file' | 'folder'>;
   file: string;
   line?: number;
+}
+
+/** The kind of source a run (or a step, a message) was read from. */
+export function sourceKindOf(source: SourceLocation): SourceKind {
+  return source.kind ?? 'file';
 }
 
 /**

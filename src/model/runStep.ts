@@ -4,7 +4,8 @@
  * left out of the typed view and recorded in `problems`.
  */
 import {z} from 'zod';
-import type {FieldProblem, RunError, Usage} from './run.js';
+import {nullableString, ObjectReader as Reader, objectSchema, timestamp} from './objectReader.js';
+import type {FieldProblem, RunError, SourceLocation, Usage} from './run.js';
 
 /** One output of a code interpreter call. */
 export type CodeInterpreterOutput =
@@ -55,35 +56,13 @@ export interface RunStep {
   toolCalls: StepToolCall[];
   raw: Record<string, unknown>;
   problems: FieldProblem[];
-}
-
-const timestamp = z.number().min(0, 'negative timestamp').nullable();
-const nullableString = z.string().nullable();
-const objectSchema = z.record(z.string(), z.unknown());
-
-class Reader {
-  readonly problems: FieldProblem[] = [];
-
-  /** `object[field]` checked with `schema`; null (and a problem) when present but wrong. */
-  read<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
-    if (!Object.hasOwn(object, field) || object[field] === undefined) return null;
-    const result = schema.safeParse(object[field]);
-    if (result.success) return result.data;
-    const where = path ? `${path}.${field}` : field;
-    for (const issue of result.error.issues) {
-      this.problems.push({field: [where, ...issue.path.map(String)].join('.'), message: issue.message});
-    }
-    return null;
-  }
+  /** Where it was read, when from a file or stream (the API's steps have none). */
+  source?: SourceLocation;
 }
 
 function normalizeCodeOutput(reader: Reader, path: string, value: unknown): CodeInterpreterOutput | null {
-  const check = objectSchema.safeParse(value);
-  if (!check.success) {
-    reader.problems.push({field: path, message: 'expected an object'});
-    return null;
-  }
-  const output = check.data;
+  const output = reader.object(path, value);
+  if (!output) return null;
   const type = reader.read(path, output, 'type', z.string()) ?? 'unknown';
   if (type === 'logs') return {type: 'logs', logs: reader.read(path, output, 'logs', z.string()) ?? ''};
   if (type === 'image') {
@@ -94,12 +73,8 @@ function normalizeCodeOutput(reader: Reader, path: string, value: unknown): Code
 }
 
 function normalizeToolCall(reader: Reader, path: string, value: unknown): StepToolCall | null {
-  const check = objectSchema.safeParse(value);
-  if (!check.success) {
-    reader.problems.push({field: path, message: 'expected an object'});
-    return null;
-  }
-  const call = check.data;
+  const call = reader.object(path, value);
+  if (!call) return null;
   const id = reader.read(path, call, 'id', z.string());
   const type = reader.read(path, call, 'type', z.string()) ?? 'unknown';
   if (type === 'function') {
@@ -135,10 +110,9 @@ function normalizeToolCall(reader: Reader, path: string, value: unknown): StepTo
 /**
  * Turns a run step object into a `RunStep`. Never throws; `fallbackId` names a step without an id.
  */
-export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no id)'): RunStep {
+export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no id)', source?: SourceLocation): RunStep {
   const reader = new Reader();
-  const id = reader.read('', raw, 'id', z.string());
-  if (!Object.hasOwn(raw, 'id')) reader.problems.push({field: 'id', message: 'missing'});
+  const id = reader.id(raw);
   const usage = reader.read('', raw, 'usage', objectSchema.nullable());
   const lastError = reader.read('', raw, 'last_error', objectSchema.nullable());
   const details = reader.read('', raw, 'step_details', objectSchema.nullable());
@@ -185,5 +159,6 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
     toolCalls,
     raw,
     problems: reader.problems,
+    ...(source ? {source} : {}),
   };
 }

@@ -1,7 +1,7 @@
 /** What every pane of a run is built from, besides the run: the clock, the width, the steps as read. */
 import type {TimeOptions} from '../format/time.js';
 import type {RunStep} from '../model/runStep.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 
 /** What the Steps pane can show for a run. */
 export type StepsView =

@@ -5,7 +5,7 @@
 import {safeInline} from '../format/sanitize.js';
 import {statusSegment} from '../format/theme.js';
 import type {RunStep, StepToolCall} from '../model/runStep.js';
-import {formatWarning} from '../sources/parseRunText.js';
+import {formatWarning} from '../model/loadWarning.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
 import type {PaneContext, StepsView} from './paneContext.js';
 import {formatTimestamp} from '../format/time.js';

@@ -1,6 +1,6 @@
 /** The `W` overlay: what went wrong while loading (file, line and column, and what was skipped). */
 import {untrusted, type Line, type PaneContent} from './content.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 
 /** The load warnings as the `W` view's content. */
 export function warningsPane(warnings: readonly LoadWarning[]): PaneContent {

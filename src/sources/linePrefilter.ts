@@ -5,7 +5,7 @@
  * the ones the TUI's filter would show.
  */
 import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
-import type {ListQuery} from '../store/listView.js';
+import type {ListQuery} from '../model/listQuery.js';
 
 /** `\u`: an escape in a JSON string can spell any character, so a line holding one is never ruled out. */
 const UNICODE_ESCAPE = Buffer.from('\\u');

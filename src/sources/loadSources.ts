@@ -9,7 +9,10 @@ import {compareRunStates} from '../model/latestRun.js';
 import type {Run} from '../model/run.js';
 import {decodeInput, decompressionWarning, type DecodedInput} from './compression.js';
 import {headIsRunArray} from './jsonArrayReader.js';
-import {isJsonLinesName, JsonLinesReader, parseRunText, runArrayReader, type LoadWarning, type ParsedRuns} from './parseRunText.js';
+import {isJsonLinesName, JsonLinesReader, parseRunText, runArrayReader} from './parseRunText.js';
+import {clearItems, SIDE_KINDS, type ItemTypes, type ParsedItems, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
+import type {LoadWarning} from '../model/loadWarning.js';
+import {markSourceKind} from './sourceKind.js';
 import {isSseFileName} from './sseTranscript.js';
 
 /** Whether bytes that start so can be split into lines as UTF-8: not UTF-16, not a stream transcript. */
@@ -20,7 +23,7 @@ export function headReadsAsJsonLines(head: Buffer): boolean {
 }
 
 /** Everything loaded from the command line's sources. */
-export interface LoadedRuns {
+export interface LoadedRuns extends SideItems {
   /** Unique by id, in the order first seen, each in its latest state (RunCollection). */
   runs: Run[];
   warnings: LoadWarning[];
@@ -69,6 +72,33 @@ export class RunCollection {
    * TUI's streaming load) tells by it that a copy was replaced, which the length does not show.
    */
   revision = 0;
+
+  /** The side kinds (steps, messages): each id once per kind, in the order first seen. */
+  readonly side: SideItems = {};
+  private readonly sideIndex = new Map<string, number>();
+
+  /**
+   * A step, a message…: a later copy of one replaces the earlier in place. Unlike a run's, its
+   * copies are not weighed: a transcript or a poll log writes them in the order they happened.
+   */
+  addSide<K extends SideKey>(key: K, item: ItemTypes[K]): void {
+    const list = (this.side[key] ??= []) as ItemTypes[K][];
+    const id = `${key}\u0000${item.id}`;
+    const index = this.sideIndex.get(id);
+    if (index === undefined) {
+      this.sideIndex.set(id, list.length);
+      list.push(item);
+    } else {
+      list[index] = item;
+    }
+    this.revision += 1;
+  }
+
+  /** Adds every item of a load or a parse: runs by `add`, the rest by `addSide`. */
+  addItems(items: {readonly runs: readonly Run[]} & SideItemsView): void {
+    for (const run of items.runs) this.add(run);
+    for (const {key} of SIDE_KINDS) for (const item of items[key] ?? []) this.addSide(key, item);
+  }
 
   add(run: Run): void {
     const index = this.byId.get(run.id);
@@ -193,8 +223,8 @@ export interface LoadProgress {
   file: string | null;
 }
 
-/** What a load has found so far, handed out while it goes on. */
-export interface PartialLoad {
+/** What a load has found so far, handed out while it goes on (the lists are the load's own: copy them to keep). */
+export interface PartialLoad extends SideItemsView {
   runs: readonly Run[];
   warnings: readonly LoadWarning[];
   /** Changes whenever `runs` does, a copy replaced in place included (RunCollection.revision). */
@@ -289,17 +319,16 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
   const totalBytes = sizes.includes(null) ? null : sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
   let bytesBefore = 0;
 
-  const take = (parsed: ParsedRuns) => {
+  const take = (parsed: ParsedItems) => {
     warnings.push(...parsed.warnings);
-    for (const run of parsed.runs) collection.add(run);
-    parsed.runs.length = 0;
-    parsed.warnings.length = 0;
+    collection.addItems(parsed);
+    clearItems(parsed);
   };
   const report = async (file: string | null, bytesInFile: number) => {
     if (!onProgress) return;
     await onProgress(
       {bytesRead: bytesBefore + bytesInFile, totalBytes, runs: collection.runs.length, file},
-      {runs: collection.runs, warnings: [...warnings, ...collection.warnings], revision: collection.revision},
+      {...collection.side, runs: collection.runs, warnings: [...warnings, ...collection.warnings], revision: collection.revision},
     );
     await nextTurn();
   };
@@ -313,7 +342,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     if (target.kind === 'stdin') {
       const stdin = options.stdin ?? process.stdin;
       try {
-        bytesBefore += await loadRunBytes(STDIN_LABEL, decodeInput(streamPieces(stdin)), take, onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal, false);
+        bytesBefore += await loadRunBytes(STDIN_LABEL, decodeInput(streamPieces(stdin)), (parsed) => take(markSourceKind(parsed, 'stdin')), onProgress ? (bytes) => report(STDIN_LABEL, bytes) : null, signal, false);
       } catch (error) {
         // A stream that fails (EIO, a closed pipe) is bad input like any other, not a crash.
         warnings.push({location: STDIN_LABEL, message: describeFsError(error)});
@@ -336,6 +365,7 @@ export async function loadRunsFromSources(sources: readonly string[], options: L
     await report(file, 0);
   }
   return {
+    ...collection.side,
     runs: collection.runs,
     warnings: [...warnings, ...collection.warnings],
     sources: [...sources],
@@ -420,10 +450,10 @@ interface PieceReader {
  */
 async function feedPieces(
   reader: PieceReader,
-  parsed: ParsedRuns,
+  parsed: ParsedItems,
   first: Buffer,
   input: DecodedInput,
-  take: (parsed: ParsedRuns) => void,
+  take: (parsed: ParsedItems) => void,
   report: ((bytesRead: number) => Promise<void>) | null,
   signal: AbortSignal | undefined,
   keep?: (piece: Buffer) => void,
@@ -474,7 +504,7 @@ function readingFor(name: string | null, head: Buffer, ended: boolean): Reading 
 async function loadRunBytes(
   label: string,
   input: DecodedInput,
-  take: (parsed: ParsedRuns) => void,
+  take: (parsed: ParsedItems) => void,
   report: ((bytesRead: number) => Promise<void>) | null,
   signal: AbortSignal | undefined,
   detachRuns: boolean,
@@ -499,7 +529,7 @@ async function loadRunBytes(
   // Runs of a compressed file cannot be found again by their offset in it: they stay whole.
   const detach = detachRuns && input.compression === null;
   const reading = readingFor(label === STDIN_LABEL ? null : label, first, ended);
-  const parsed: ParsedRuns = {runs: [], warnings: []};
+  const parsed: ParsedItems = {runs: [], warnings: []};
   const finish = () => {
     if (input.error !== null) take({runs: [], warnings: [{location: label, message: decompressionWarning(input.compression, input.error)}]});
     return input.sourceBytes;

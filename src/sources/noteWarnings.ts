@@ -4,17 +4,9 @@
  * documents and JSON Lines (collectRunItem) and stream transcripts alike. Each kind is said once
  * per source, with what runlens did about it.
  */
+import type {LoadWarning} from '../model/loadWarning.js';
 import {DEPTH_ADVICE} from '../model/powershell.js';
 import type {ReadNoteKind, Run} from '../model/run.js';
-
-/**
- * A warning as the loaders keep it (parseRunText's LoadWarning, which this file does not import:
- * parseRunText imports it, and an import loop ties the two files together).
- */
-interface NoteWarning {
-  location: string;
-  message: string;
-}
 
 /** Kinds of ReadNote already warned about, per collection of runs and source: each kind is said once per source. */
 const SAID = new WeakMap<object, Set<string>>();
@@ -35,13 +27,13 @@ function cutRank(field: string): number {
 
 /**
  * The warnings for the run's ReadNotes at `where`: for the first run with each kind in `file`
- * only, among the runs collected into `collection` (a ParsedRuns, whose warnings the caller adds them to).
+ * only, among the runs collected into `collection` (a ParsedItems, whose warnings the caller adds them to).
  */
-export function noteWarnings(run: Run, file: string, where: string, collection: object): NoteWarning[] {
+export function noteWarnings(run: Run, file: string, where: string, collection: object): LoadWarning[] {
   if (!run.notes) return [];
   let said = SAID.get(collection);
   if (!said) SAID.set(collection, (said = new Set()));
-  const warnings: NoteWarning[] = [];
+  const warnings: LoadWarning[] = [];
   for (const note of run.notes) {
     const key = `${note.kind}\u0000${file}`;
     if (said.has(key)) continue;

@@ -4,7 +4,7 @@
  * parseRepr; a file of another kind (YAML, CSV, an HTML page, gzip…) gets one line saying what it
  * looks like and what runlens reads. Anything else keeps its JSON error.
  */
-import type {LoadWarning} from './parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 import {parseRepr, startsLikeRepr, type ReprDocument, type ReprNote} from './pythonRepr.js';
 
 /** The end of every "looks like" line. */

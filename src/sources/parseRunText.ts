@@ -1,6 +1,7 @@
 import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
-import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
+import {describeNonRun} from '../model/normalize.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
+import {addSideItem, emptyItems, itemKindOf, type ParsedItems} from '../model/itemKinds.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
@@ -10,22 +11,6 @@ import {listShape} from './listShape.js';
 import {noteWarnings} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
-
-/** Something wrong in the input, with where: `file`, `file:line` or `file:line:column`. */
-export interface LoadWarning {
-  location: string;
-  message: string;
-}
-
-export function formatWarning(warning: LoadWarning): string {
-  return `${warning.location}: ${warning.message}`;
-}
-
-/** Runs found in one text, and what was wrong in it. */
-export interface ParsedRuns {
-  runs: Run[];
-  warnings: LoadWarning[];
-}
 
 /** Whether a file name says JSON Lines (`runs.jsonl`, `runs.ndjson.gz`). */
 export function isJsonLinesName(name: string): boolean {
@@ -38,15 +23,15 @@ export const TRAILING_COMMA = 'a trailing comma; ignored';
 const THE_VALUE = 'the value';
 
 /**
- * Pulls runs out of one parsed JSON value: a run, an array of runs, or a list (see `listShape`).
- * Anything else becomes a warning, never an error.
+ * Pulls items out of one parsed JSON value: an item (a run, a step, a message: see ITEM_KINDS),
+ * an array of them, or a list (see `listShape`). Anything else becomes a warning, never an error.
  */
-export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedRuns): void {
+export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedItems): void {
   const where = line === undefined ? file : `${file}:${line}`;
-  const addRun = (candidate: unknown, label: string) => collectRunItem(candidate, file, label, out, line);
+  const addItem = (candidate: unknown, label: string) => collectRunItem(candidate, file, label, out, line);
 
   if (Array.isArray(value)) {
-    value.forEach((item, index) => addRun(item, `item ${index}`));
+    value.forEach((item, index) => addItem(item, `item ${index}`));
     return;
   }
   const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
@@ -58,26 +43,35 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
       return;
     }
     if (list.warning) out.warnings.push({location: where, message: list.warning});
-    items.forEach((item, index) => addRun(item, `${list.label}[${index}]`));
+    items.forEach((item, index) => addItem(item, `${list.label}[${index}]`));
     return;
   }
-  addRun(value, THE_VALUE);
+  addItem(value, THE_VALUE);
 }
 
 /**
- * One value that should be a run: `label` says where it was (`item 3`, `data[3]`, `the value`).
- * Anything but a run is a warning.
+ * One value that should be an item: `label` says where it was (`item 3`, `data[3]`, `the value`).
+ * Its kind (ITEM_KINDS) decides where it goes; anything that is no kind is a warning.
  */
-export function collectRunItem(candidate: unknown, file: string, label: string, out: ParsedRuns, line?: number): void {
+export function collectRunItem(candidate: unknown, file: string, label: string, out: ParsedItems, line?: number): void {
   const where = line === undefined ? file : `${file}:${line}`;
-  if (!looksLikeRun(candidate)) {
+  const kind = itemKindOf(candidate);
+  if (kind === null) {
     out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
     return;
   }
-  // Runs without an id are told apart by where they are: with one name per file or line, the
+  // Items without an id are told apart by where they are: with one name per file or line, the
   // second of two id-less runs in an array replaced the first as a "duplicate".
   const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
-  const run = normalizeRun(candidate, line === undefined ? {file} : {file, line}, fallbackId);
+  const source: SourceLocation = line === undefined ? {file} : {file, line};
+  const record = candidate as Record<string, unknown>;
+  if (kind.key !== 'runs') {
+    const item = kind.read(record, source, fallbackId);
+    for (const problem of item.problems) out.warnings.push({location: where, message: `${kind.noun} ${item.id}: field ${problem.field}: ${problem.message}`});
+    addSideItem(out, kind.key, item);
+    return;
+  }
+  const run = kind.read(record, source, fallbackId);
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
@@ -86,7 +80,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
 }
 
 /** Parses JSON Lines: a bad line is a warning and the other lines still load. */
-export function parseJsonLines(text: string, file: string, out: ParsedRuns): void {
+export function parseJsonLines(text: string, file: string, out: ParsedItems): void {
   let lineNumber = 0;
   let start = 0;
   while (start <= text.length) {
@@ -105,7 +99,7 @@ export function parseJsonLines(text: string, file: string, out: ParsedRuns): voi
  * text) that costs more time and memory than parsing it: `npm run bench` measured it as the
  * largest single part of loading 100,000 runs. Same runs and warnings as `parseJsonLines`.
  */
-export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedRuns): void {
+export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedItems): void {
   const reader = new JsonLinesReader(file, out);
   reader.push(bytes);
   reader.end();
@@ -127,7 +121,7 @@ export class JsonLinesReader {
 
   constructor(
     private readonly file: string,
-    private readonly out: ParsedRuns,
+    private readonly out: ParsedItems,
     /**
      * Runs are kept small (see DetachedRun) and read again from the file when opened.
      * Only for a file that can be read again, not stdin.
@@ -162,7 +156,7 @@ export class JsonLinesReader {
  * A JsonArrayReader whose items become runs in `out`, kept small (see DetachedRun) when
  * `detachRuns`: only for input that can be read again by byte offset (a file as it is on disk).
  */
-export function runArrayReader(file: string, out: ParsedRuns, detachRuns = false): JsonArrayReader {
+export function runArrayReader(file: string, out: ParsedItems, detachRuns = false): JsonArrayReader {
   return new JsonArrayReader({
     item: (value, label, offset, length) => {
       const before = out.runs.length;
@@ -182,7 +176,7 @@ export function runArrayReader(file: string, out: ParsedRuns, detachRuns = false
 export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
   const parsed = parseJsonTolerant(text.trim());
   if (!parsed.ok) return null;
-  const out: ParsedRuns = {runs: [], warnings: []};
+  const out = emptyItems();
   collectRuns(parsed.value, source.file, source.line, out);
   let found: Run | null = null;
   for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
@@ -190,7 +184,7 @@ export function runFromText(text: string, source: SourceLocation, id: string): R
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
-export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedRuns): boolean {
+export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedItems): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
   const parsed = parseJsonTolerant(line);
@@ -236,15 +230,15 @@ function firstLineIsJsonValue(text: string): boolean {
 }
 
 /** An array or list envelope that is not valid JSON as a whole, item by item (see JsonArrayReader); null when it is neither, or no item could be read. */
-function readItemByItem(body: string, file: string): ParsedRuns | null {
-  const out: ParsedRuns = {runs: [], warnings: []};
+function readItemByItem(body: string, file: string): ParsedItems | null {
+  const out = emptyItems();
   const reader = runArrayReader(file, out);
   reader.push(Buffer.from(body, 'utf8'));
   reader.end();
   return reader.unsupported ? null : out;
 }
 
-function trailingCommaWarnings(file: string, commas: readonly JsonPosition[], out: ParsedRuns): void {
+function trailingCommaWarnings(file: string, commas: readonly JsonPosition[], out: ParsedItems): void {
   for (const comma of commas) out.warnings.push({location: `${file}:${comma.line}:${comma.column}`, message: TRAILING_COMMA});
 }
 
@@ -262,8 +256,8 @@ export interface ParseRunTextOptions {
  * trailing comma loads with a warning. Any other text goes to readOtherShape: a Python or
  * console.log printout loads, a file of another kind is named in one warning.
  */
-export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedRuns {
-  const out: ParsedRuns = {runs: [], warnings: []};
+export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedItems {
+  const out = emptyItems();
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') {
     out.warnings.push({location: file, message: 'empty file'});

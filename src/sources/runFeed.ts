@@ -5,7 +5,8 @@
  */
 import {stat} from 'node:fs/promises';
 import type {LoadedRuns, LoadProgress, PartialLoad} from './loadSources.js';
-import {formatWarning} from './parseRunText.js';
+import {NO_SIDE_ITEMS, sideItemsOf} from '../model/itemKinds.js';
+import {formatWarning} from '../model/loadWarning.js';
 
 export interface FeedSnapshot extends LoadedRuns {
   /** When the runs shown were loaded (ms). */
@@ -134,8 +135,8 @@ export class RunFeed {
       progressShownAt = runsShownAt;
       pending = null;
       shownRevision = partial.revision;
-      // A copy: the load goes on adding to its own array.
-      this.update({loading: {...progress, startedAt}, runs: partial.runs.slice(), warnings: [...partial.warnings]});
+      // Copies: the load goes on adding to its own arrays.
+      this.update({loading: {...progress, startedAt}, ...sideItemsOf(partial, true), runs: partial.runs.slice(), warnings: [...partial.warnings]});
     };
     const onProgress = (progress: LoadProgress, partial: PartialLoad) => {
       const now = this.options.now();
@@ -162,7 +163,7 @@ export class RunFeed {
       if (pendingTimer) clearTimeout(pendingTimer);
     }).then(
       (loaded) => {
-        this.snapshotValue = {...this.snapshotValue, ...loaded, refreshedAt: this.options.now(), error: null, loading: null};
+        this.snapshotValue = {...this.snapshotValue, ...NO_SIDE_ITEMS, ...loaded, refreshedAt: this.options.now(), error: null, loading: null};
         this.emit();
         void this.recordModificationTimes();
         return loaded;
@@ -211,9 +212,9 @@ export class RunFeed {
     const {keptAfterError, ...runs} = loaded;
     if (keptAfterError !== undefined) {
       // What could be read is shown; the time stays that of the last refresh that read everything.
-      this.snapshotValue = {...this.snapshotValue, ...runs, error: keptAfterError};
+      this.snapshotValue = {...this.snapshotValue, ...NO_SIDE_ITEMS, ...runs, error: keptAfterError};
     } else {
-      this.snapshotValue = {...this.snapshotValue, ...runs, refreshedAt: this.options.now(), error: null};
+      this.snapshotValue = {...this.snapshotValue, ...NO_SIDE_ITEMS, ...runs, refreshedAt: this.options.now(), error: null};
     }
     this.emit();
   }

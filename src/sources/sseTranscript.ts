@@ -21,7 +21,8 @@ import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js'
 import type {Run} from '../model/run.js';
 import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
-import type {LoadWarning, ParsedRuns} from './parseRunText.js';
+import type {ParsedItems} from '../model/itemKinds.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 
 /** What a transcript held besides its runs, for tests and a summary line. */
 export interface SseTranscriptSummary {
@@ -125,7 +126,7 @@ function describeStreamError(value: unknown, text: string): string {
  * Reads an SSE transcript into `out`: each run once, in the order first seen, in the state of its
  * last run event (its source line is that event's). Never throws.
  */
-export function parseSseTranscript(text: string, file: string, out: ParsedRuns): SseTranscriptSummary {
+export function parseSseTranscript(text: string, file: string, out: ParsedItems): SseTranscriptSummary {
   const summary: SseTranscriptSummary = {events: 0, runEvents: 0, skipped: {}, done: false, elidedLines: 0};
   const latest = new Map<string, Run>();
   // Warnings in line order; those about a run's fields belong to one state of it and are dropped

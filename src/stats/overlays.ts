@@ -11,7 +11,7 @@ import type {Run} from '../model/run.js';
 import type {PaneContent} from '../panes/content.js';
 import {helpPane} from '../panes/helpPane.js';
 import {warningsPane} from '../panes/warningsPane.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 import {computeRunStats} from './runStats.js';
 import {buildStatsPane, statsOptionsFor} from './statsPane.js';
 import {threadsPane} from './threads.js';

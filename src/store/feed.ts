@@ -2,7 +2,8 @@
  * What the app shows from its source besides the list: warnings, source names and where live data
  * stands. A feed's snapshot reaches the store as one action, from the feed's listener.
  */
-import type {LoadWarning} from '../sources/parseRunText.js';
+import {sideItemsOf, type SideItemsView} from '../model/itemKinds.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 import type {FeedSnapshot, LoadingState} from '../sources/runFeed.js';
 import type {Run} from '../model/run.js';
 
@@ -14,8 +15,8 @@ export interface LiveStatus {
   loading?: LoadingState | null;
 }
 
-/** Everything a source hands the app at once. */
-export interface FeedData {
+/** Everything a source hands the app at once: the runs, the items beside them (steps, messages), warnings. */
+export interface FeedData extends SideItemsView {
   runs: readonly Run[];
   warnings: readonly LoadWarning[];
   sources: readonly string[];
@@ -36,7 +37,7 @@ export function feedData(snapshot: FeedSnapshot): FeedData {
   let data = fromSnapshots.get(snapshot);
   if (!data) {
     const {runs, warnings, sources, refreshedAt, error, watchSeconds, loading} = snapshot;
-    data = {runs, warnings, sources, live: {refreshedAt, error, watchSeconds, loading}};
+    data = {...sideItemsOf(snapshot), runs, warnings, sources, live: {refreshedAt, error, watchSeconds, loading}};
     fromSnapshots.set(snapshot, data);
   }
   return data;

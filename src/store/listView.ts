@@ -3,10 +3,8 @@
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
-import {DEFAULT_STALLED_AFTER_SECONDS, isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
-
-export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'model', 'id', 'waiting'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+import type {ListQuery, SortKey, StuckMode} from '../model/listQuery.js';
+import {isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
 
 /** How each sort reads, for the header and `--sort`'s help. */
 export const SORT_LABELS: Record<SortKey, string> = {
@@ -28,30 +26,6 @@ export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
   model: false,
   id: false,
   waiting: true,
-};
-
-/** `off`: every run; `waiting`: requires_action only; `stalled`: also queued/in_progress/cancelling runs older than the threshold. */
-export type StuckMode = 'off' | 'waiting' | 'stalled';
-
-export interface ListQuery {
-  statuses: readonly string[] | null;
-  model: string | null;
-  search: string;
-  stuck: StuckMode;
-  /** Seconds after which a queued or in_progress run counts as stalled. */
-  stalledAfterSeconds: number;
-  sort: SortKey;
-  descending: boolean;
-}
-
-export const DEFAULT_QUERY: ListQuery = {
-  statuses: null,
-  model: null,
-  search: '',
-  stuck: 'off',
-  stalledAfterSeconds: DEFAULT_STALLED_AFTER_SECONDS,
-  sort: 'created',
-  descending: true,
 };
 
 const STATUS_ORDER = new Map<string, number>(

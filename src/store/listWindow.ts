@@ -4,16 +4,8 @@
  * (runStore.ts) sends it the list's actions.
  */
 import type {Run} from '../model/run.js';
-import {
-  DEFAULT_QUERY,
-  SORT_DESCENDING_BY_DEFAULT,
-  SORT_KEYS,
-  filterRuns,
-  sortDependsOnClock,
-  sortRuns,
-  statusesPresent,
-  type ListQuery,
-} from './listView.js';
+import {SORT_DESCENDING_BY_DEFAULT, filterRuns, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
+import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
 
 /** The list's part of the store's state. */
 export interface ListWindow {

@@ -3,7 +3,7 @@
  * once as an effect, and the one in flight, during which a second is refused.
  */
 import {keyText} from '../keys.js';
-import type {Run} from '../model/run.js';
+import {sourceKindOf, type Run} from '../model/run.js';
 import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
 
 /** The action types live beside the effect that sends them. */
@@ -41,7 +41,7 @@ export function confirmPrompt(pending: PendingAction): string {
 
 /** Why no action can be sent on this run now, as a footer line; null when one can. */
 export function whyNotAct(state: RunActionState, run: Run): string | null {
-  if (!state.canAct || !run.source.file.startsWith('api:') || !run.threadId) return ACTIONS_NEED_API;
+  if (!state.canAct || sourceKindOf(run.source) !== 'api' || !run.threadId) return ACTIONS_NEED_API;
   if (state.actionInFlight) return refusedInFlight(state.actionInFlight);
   return null;
 }

@@ -17,7 +17,9 @@ import {formReducer, openOutputForm, type FormState} from './outputForm.js';
 import {INITIAL_VIEW, viewReducer, type OverlayMode, type ViewState} from './overlays.js';
 import {runActionsReducer, whyNotAct, type RunActionKind, type RunActionState} from './runActions.js';
 import {INITIAL_SCROLL, scrollReducer} from './scroll.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import {stepsNeedReading} from './stepLoader.js';
+import {joinItems, sideItemsChanged, sideItemsOf, type JoinedItems, type SideItemsView} from '../model/itemKinds.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 
 // The store's parts' types, for callers that import the store only.
 export type {Effect, PendingAction, RunActionKind, Update} from './effects.js';
@@ -37,10 +39,13 @@ export interface RunStoreState extends ListWindow, ViewState, FormState, RunActi
   warnings: readonly LoadWarning[];
   sources: readonly string[];
   live: LiveStatus | undefined;
+  /** The items beside the runs (steps, messages) as the source has them, and joined to runs and threads. */
+  side: SideItemsView;
+  joined: JoinedItems;
 }
 
 /** Where the store starts: the list's options, the source's data, what the app can do. */
-export interface InitialStoreOptions extends ListWindowOptions {
+export interface InitialStoreOptions extends ListWindowOptions, SideItemsView {
   warnings?: readonly LoadWarning[];
   sources?: readonly string[];
   live?: LiveStatus | undefined;
@@ -68,6 +73,8 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     warnings: options.warnings ?? [],
     sources: options.sources ?? [],
     live: options.live,
+    side: sideItemsOf(options),
+    joined: joinItems(options),
   };
 }
 
@@ -98,9 +105,10 @@ export function viewKey(state: RunStoreState): string {
   return `${state.mode}:${state.openRunId ?? ''}:${state.pane}`;
 }
 
-/** The run whose steps the Steps pane shows, if it is on screen. */
+/** The run whose steps the Steps pane shows, if it is on screen and its steps were not loaded with it (then they are read). */
 function stepsRun(state: RunStoreState): Run | undefined {
-  return state.mode === 'detail' && state.pane === 'steps' ? openRun(state) : undefined;
+  const run = state.mode === 'detail' && state.pane === 'steps' ? openRun(state) : undefined;
+  return run && stepsNeedReading(run, state.joined) ? run : undefined;
 }
 
 /** What `y` copies where it is pressed (the open pane's entry says, else the run id), and how the footer names it. */
@@ -146,6 +154,7 @@ function withFeed(state: RunStoreState, data: FeedData): RunStoreState {
   if (data.warnings !== next.warnings || data.sources !== next.sources || data.live !== next.live) {
     next = {...next, warnings: data.warnings, sources: data.sources, live: data.live};
   }
+  if (sideItemsChanged(data, next.side)) next = {...next, side: sideItemsOf(data), joined: joinItems(data)};
   return next;
 }
 

@@ -5,21 +5,43 @@
  * its steps were read (or, while unfinished, any new state of it) is read again; a failure is kept
  * (with its one-line message) until then.
  */
-import {isActiveStatus, type Run} from '../model/run.js';
+import {itemsOfRun, type JoinedItems} from '../model/itemKinds.js';
+import {isActiveStatus, sourceKindOf, type Run} from '../model/run.js';
 import type {RunStep} from '../model/runStep.js';
 import type {StepsView} from '../panes/paneContext.js';
 import {STEPS_NEED_API} from '../panes/stepsPane.js';
-import type {LoadWarning} from '../sources/parseRunText.js';
+import type {LoadWarning} from '../model/loadWarning.js';
 
 /** The steps of a run, or a thrown error with a one-line message (ApiSourceError). */
 export type LoadSteps = (run: Run) => Promise<{steps: RunStep[]; warnings: LoadWarning[]}>;
 
-/** Whether a run was read from an API thread (`source.file` = `api:thread_x`). */
+/** Whether a run was read from an API thread. */
 function isApiRun(run: Run): boolean {
-  return run.source.file.startsWith('api:') && run.threadId !== null;
+  return sourceKindOf(run.source) === 'api' && run.threadId !== null;
 }
 
 type Listener = () => void;
+
+const FILE_VIEWS = new WeakMap<readonly RunStep[], StepsView>();
+
+/**
+ * What the Steps pane shows for a run: the steps already loaded for it (files, transcripts: they
+ * need no API) when there are any, else what the StepLoader has (`fromLoader`; absent without an
+ * API source, when the pane says steps need one). One view object per list of steps, so the pane
+ * is not rebuilt while they stay the same.
+ */
+export function stepsViewOf(run: Run, joined: JoinedItems, fromLoader?: StepsView): StepsView | undefined {
+  const steps = itemsOfRun(joined, 'steps', run.id);
+  if (steps.length === 0) return fromLoader;
+  let view = FILE_VIEWS.get(steps);
+  if (!view) FILE_VIEWS.set(steps, (view = {state: 'loaded', runId: run.id, steps, warnings: []}));
+  return view;
+}
+
+/** Whether the run's steps must be read (by the StepLoader): none were loaded with it. */
+export function stepsNeedReading(run: Run, joined: JoinedItems): boolean {
+  return itemsOfRun(joined, 'steps', run.id).length === 0;
+}
 
 export class StepLoader {
   private views = new Map<string, StepsView>();

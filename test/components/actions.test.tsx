@@ -31,7 +31,7 @@ function waitingRun(status = 'requires_action'): Run {
           ? {type: 'submit_tool_outputs', submit_tool_outputs: {tool_calls: [{id: 'call_1', type: 'function', function: {name: 'f', arguments: '{}'}}]}}
           : null,
     },
-    {file: 'api:thread_a'},
+    {kind: 'api', file: 'api:thread_a'},
   );
 }
 

@@ -17,7 +17,7 @@ import {usePaneLines} from '../../components/usePaneLines.js';
 import type {PaneId} from '../../src/panes/paneIds.js';
 import type {Run} from '../../src/model/run.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
-import type {LoadWarning} from '../../src/sources/parseRunText.js';
+import type {LoadWarning} from '../../src/model/loadWarning.js';
 
 /** The "now" the examples were written for. */
 export const FIXED_NOW_MS = Date.parse('2026-11-25T12:00:00Z');

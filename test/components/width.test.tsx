@@ -9,7 +9,8 @@ import {describe, expect, it} from 'vitest';
 import {RunList} from '../../components/RunList.js';
 import {measureContent} from '../../src/format/runColumns.js';
 import type {PaneId} from '../../src/panes/paneIds.js';
-import {selectRuns, DEFAULT_QUERY} from '../../src/store/listView.js';
+import {selectRuns} from '../../src/store/listView.js';
+import {DEFAULT_QUERY} from '../../src/model/listQuery.js';
 import {
   appElement,
   FIXED_NOW_SECONDS,

@@ -8,7 +8,10 @@ import type {APIPromise} from 'openai';
 import type {Run} from '../../model/run.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
 import type {ToolOutput} from '../../triage/unstick.js';
-import {collectRuns, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
+import {collectRuns} from '../parseRunText.js';
+import {markSourceKind} from '../sourceKind.js';
+import type {ParsedItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import {createApiClient, type ApiConnectionOptions, type Env, type ResolvedConnection} from './apiClient.js';
 import {ApiSourceError, toApiSourceError, UnexpectedResponseError, type ApiErrorContext, type ApiOperation} from './apiErrors.js';
 import {DEFAULT_RUN_LIMIT} from './cliFlags.js';
@@ -16,7 +19,7 @@ import {DEFAULT_RUN_LIMIT} from './cliFlags.js';
 /** The largest page the API serves. */
 const MAX_PAGE_SIZE = 100;
 
-/** The label of a thread as a source: runs get `source: {file: 'api:thread_x'}`. */
+/** The label of a thread as a source, in warnings and the Overview: runs get `source: {kind: 'api', file: 'api:thread_x'}`. */
 export function threadSourceLabel(threadId: string): string {
   return `api:${threadId}`;
 }
@@ -175,7 +178,7 @@ export class AssistantsApi {
   async listRuns(
     threadId: string,
     options: RequestOptions & {limit?: number; onPage?: (count: number) => void; stopAtIds?: ReadonlySet<string>; maxPageSize?: number} = {},
-  ): Promise<ParsedRuns & {truncated: boolean}> {
+  ): Promise<ParsedItems & {truncated: boolean}> {
     const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
     const label = threadSourceLabel(threadId);
     const listed = await this.#call(this.#context('list-runs', threadId), () =>
@@ -189,22 +192,22 @@ export class AssistantsApi {
         },
       ),
     );
-    const out: ParsedRuns = {runs: [], warnings: listed.warnings.map((message) => ({location: label, message}))};
+    const out: ParsedItems = {runs: [], warnings: listed.warnings.map((message) => ({location: label, message}))};
     collectRuns(listed.items, label, undefined, out);
-    return {...out, truncated: listed.truncated};
+    return {...markSourceKind(out, 'api'), truncated: listed.truncated};
   }
 
   /** One run. */
-  async retrieveRun(threadId: string, runId: string, options: RequestOptions = {}): Promise<ParsedRuns> {
+  async retrieveRun(threadId: string, runId: string, options: RequestOptions = {}): Promise<ParsedItems> {
     const label = threadSourceLabel(threadId);
     const value = await this.#call(this.#context('retrieve-run', threadId, runId), async () => {
       const {data, response} = await this.#client.beta.threads.runs.retrieve(runId, {thread_id: threadId}, {signal: options.signal}).withResponse();
       checkJsonResponse(response);
       return data as unknown;
     });
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     collectRuns(value, label, undefined, out);
-    return out;
+    return markSourceKind(out, 'api');
   }
 
   /** The steps of a run, oldest first (as the TUI shows them), raw and normalized. */
@@ -234,9 +237,9 @@ export class AssistantsApi {
   }
 
   async #runResult(threadId: string, value: unknown): Promise<Run> {
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     collectRuns(value, threadSourceLabel(threadId), undefined, out);
-    const run = out.runs[0];
+    const run = markSourceKind(out, 'api').runs[0];
     if (!run) throw new UnexpectedResponseError('answered with something that is not a run');
     return run;
   }

@@ -4,7 +4,8 @@
  * (and a `failures` entry), and what did load still shows.
  */
 import type {Run} from '../../model/run.js';
-import type {LoadWarning, ParsedRuns} from '../parseRunText.js';
+import type {ParsedItems, SideItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import {RunCollection, type LoadedRuns} from '../loadSources.js';
 import type {ApiConnectionOptions, Env, ResolvedConnection} from './apiClient.js';
 import {ApiSourceError, classifyApiError, toApiSourceError, type ApiErrorKind} from './apiErrors.js';
@@ -112,7 +113,8 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
   const failures: ApiFailure[] = [];
   const threads = uniqueThreads(options.threads, warnings);
   const sources = threads.map(threadSourceLabel);
-  const result = (runs: Run[], files: string[], connection: ResolvedConnection | null, extra: LoadWarning[] = []): ApiLoadedRuns => ({
+  const result = (runs: Run[], files: string[], connection: ResolvedConnection | null, extra: LoadWarning[] = [], side: SideItems = {}): ApiLoadedRuns => ({
+    ...side,
     runs,
     warnings: [...warnings, ...extra],
     sources,
@@ -128,7 +130,7 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     return result([], [], api.connection);
   }
 
-  const perThread: Array<ParsedRuns | null> = threads.map(() => null);
+  const perThread: Array<ParsedItems | null> = threads.map(() => null);
   const threadFailures: Array<ApiFailure | null> = threads.map(() => null);
   let fatal: ApiFailure | null = null;
   const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
@@ -176,7 +178,7 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
     if (parsed) {
       files.push(threadSourceLabel(threadId));
       warnings.push(...parsed.warnings);
-      for (const run of parsed.runs) collection.add(run);
+      collection.addItems(parsed);
     } else if (failure) {
       // With --run, the run is in one thread only: a 404 from the others is expected.
       if (options.runId !== undefined && found && failure.kind === 'not-found') return;
@@ -198,5 +200,5 @@ export async function loadRunsFromApi(options: ApiLoadOptions): Promise<ApiLoade
   if (options.runId !== undefined && !found && failures.length === 0) {
     warnings.push({location: 'api', message: `run ${options.runId} not found in ${threads.join(', ')}`});
   }
-  return result(collection.runs, files, api.connection, collection.warnings);
+  return result(collection.runs, files, api.connection, collection.warnings, collection.side);
 }

@@ -8,8 +8,11 @@
  */
 import type {LoadedRuns} from '../loadSources.js';
 import {decodeRunFile, RunCollection} from '../loadSources.js';
-import {isJsonLinesName, parseJsonLines, parseRunText, type LoadWarning, type ParsedRuns} from '../parseRunText.js';
+import {isJsonLinesName, parseJsonLines, parseRunText} from '../parseRunText.js';
+import type {ParsedItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import {resolveEnvHeaders} from '../../config/profile.js';
+import {markSourceKind} from '../sourceKind.js';
 import {isBadPort, redactSecrets, systemCode} from './apiErrors.js';
 import type {Env} from './apiClient.js';
 
@@ -68,12 +71,14 @@ function describeFetchError(error: unknown, url: URL, timeoutMs: number): string
 /** GETs a URL and reads the runs in it. Never throws for what the server does. */
 export async function loadRunsFromUrl(source: string, options: UrlLoadOptions = {}): Promise<LoadedRuns> {
   const warnings: LoadWarning[] = [];
-  const done = (parsed: ParsedRuns | null, label: string): LoadedRuns => {
+  const done = (parsed: ParsedItems | null, label: string): LoadedRuns => {
     const collection = new RunCollection();
-    for (const run of parsed?.runs ?? []) collection.add(run);
+    const parsedWarnings = parsed?.warnings ?? [];
+    if (parsed) collection.addItems(markSourceKind(parsed, 'url'));
     return {
+      ...collection.side,
       runs: collection.runs,
-      warnings: [...warnings, ...(parsed?.warnings ?? []), ...collection.warnings],
+      warnings: [...warnings, ...parsedWarnings, ...collection.warnings],
       sources: [label],
       files: parsed ? [label] : [],
     };
@@ -140,7 +145,7 @@ export async function loadRunsFromUrl(source: string, options: UrlLoadOptions = 
   // JSON Lines by the path's extension (the label may end in a query) or by the content type.
   const path = url.pathname;
   if ((isJsonLinesName(path) || isJsonLinesType(media)) && !isJsonLinesName(label)) {
-    const out: ParsedRuns = {runs: [], warnings: []};
+    const out: ParsedItems = {runs: [], warnings: []};
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (body.trim() === '') out.warnings.push({location: label, message: 'empty file'});
     else parseJsonLines(body, label, out);

@@ -3,7 +3,8 @@
  * since the runs on screen were read, through the same session and bounds as the full load.
  */
 import {isFinalStatus, type Run} from '../../model/run.js';
-import type {LoadWarning, ParsedRuns} from '../parseRunText.js';
+import type {ParsedItems} from '../../model/itemKinds.js';
+import type {LoadWarning} from '../../model/loadWarning.js';
 import {RunCollection} from '../loadSources.js';
 import {threadSourceLabel} from './assistantsApi.js';
 import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './cliFlags.js';
@@ -37,7 +38,7 @@ export async function pollRunsFromApi(options: ApiPollOptions): Promise<ApiLoade
   if (!api) return {runs: knownByThread.flat(), warnings, sources, files: [], failures, connection: null};
 
   const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_RUN_LIMIT));
-  const listed: Array<ParsedRuns | null> = threads.map(() => null);
+  const listed: Array<ParsedItems | null> = threads.map(() => null);
   const retrieved = new Map<string, Run>();
   type Request = {kind: 'list'; index: number} | {kind: 'retrieve'; run: Run; threadId: string};
   const requests: Request[] = threads.map((_, index) => ({kind: 'list', index}));

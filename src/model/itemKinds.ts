@@ -1,0 +1,186 @@
+/**
+ * The kinds of item runlens reads, as data: one table from an object's `object` field
+ * (`thread.run`, `thread.run.step`, `thread.message`) to the field its items are kept under, its
+ * normalizer, and how it joins to runs. Every loader (documents, arrays, list envelopes, JSON
+ * Lines, transcripts, URLs, APIs) sorts what it reads with `itemKindOf`, and the store joins the
+ * kinds beside runs with `joinItems`; neither names a kind. The table lives in model/ because it
+ * names only model things (types and normalizers) and every layer above reads it.
+ *
+ * A new kind is one field of ItemTypes, one entry of ITEM_KINDS and its normalizer beside
+ * runStep.ts; loaders, the feed and the store carry it from there.
+ */
+import type {LoadWarning} from './loadWarning.js';
+import {looksLikeRun, normalizeRun} from './normalize.js';
+import type {FieldProblem, Run, SourceLocation} from './run.js';
+import {normalizeRunStep, type RunStep} from './runStep.js';
+import {normalizeThreadMessage, type ThreadMessage} from './threadMessage.js';
+
+/** Each kind of item, by the field its items are kept under. */
+export interface ItemTypes {
+  runs: Run;
+  steps: RunStep;
+  messages: ThreadMessage;
+}
+
+export type ItemKey = keyof ItemTypes;
+/** The kinds kept beside the runs (not listed themselves), joined to runs by id. */
+export type SideKey = Exclude<ItemKey, 'runs'>;
+
+/** Items of the side kinds, each list present when the input held some. */
+export type SideItems = {[K in SideKey]?: ItemTypes[K][]};
+/** The same, read only: as the feed and the store hold them. */
+export type SideItemsView = {readonly [K in SideKey]?: readonly ItemTypes[K][]};
+
+/** What one text, file or page held, by kind, and what was wrong in it. */
+export interface ParsedItems extends SideItems {
+  runs: Run[];
+  warnings: LoadWarning[];
+}
+
+/** What every item has, whatever its kind. */
+interface AnyItem {
+  id: string;
+  problems: FieldProblem[];
+}
+
+/** How a side kind's items belong to runs and threads. */
+export interface ItemJoin<T> {
+  runId: (item: T) => string | null;
+  threadId: (item: T) => string | null;
+  /** Items of one run or thread are ordered by this time, then by the order they were read. */
+  createdAt: (item: T) => number | null;
+}
+
+/** One kind: where its items go, how an object becomes one, and (beside runs) how it joins them. */
+export interface ItemKind<K extends ItemKey> {
+  key: K;
+  /** What a warning calls one: `run`, `step`, `message`. */
+  noun: string;
+  /** The normalizer: never throws, `fallbackId` names an item without an id. */
+  read: (record: Record<string, unknown>, source: SourceLocation, fallbackId: string) => ItemTypes[K] & AnyItem;
+  join?: ItemJoin<ItemTypes[K]>;
+}
+
+type KindTable = {[object: string]: {[K in ItemKey]: ItemKind<K>}[ItemKey]};
+
+/** The kinds by their `object`. Objects without `object` are runs when they look like one (`looksLikeRun`). */
+export const ITEM_KINDS = {
+  'thread.run': {key: 'runs', noun: 'run', read: normalizeRun},
+  'thread.run.step': {
+    key: 'steps',
+    noun: 'step',
+    read: (record, source, fallbackId) => normalizeRunStep(record, fallbackId, source),
+    join: {runId: (step) => step.runId, threadId: (step) => step.threadId, createdAt: (step) => step.createdAt},
+  },
+  'thread.message': {
+    key: 'messages',
+    noun: 'message',
+    read: (record, source, fallbackId) => normalizeThreadMessage(record, fallbackId, source),
+    join: {runId: (message) => message.runId, threadId: (message) => message.threadId, createdAt: (message) => message.createdAt},
+  },
+} as const satisfies KindTable;
+
+const RUN_KIND: ItemKind<'runs'> = ITEM_KINDS['thread.run'];
+const BY_OBJECT = new Map<string, KindTable[string]>(Object.entries(ITEM_KINDS));
+
+/** The side kinds, in the table's order. */
+export const SIDE_KINDS = (Object.values(ITEM_KINDS) as Array<KindTable[string]>).filter(
+  (kind): kind is {[K in SideKey]: ItemKind<K>}[SideKey] => kind.key !== 'runs',
+);
+
+/**
+ * The kind of a parsed JSON value, or null (an assistant, a list, a number…): a run as
+ * `looksLikeRun` says (a PowerShell `Object`, a run without `object`), else the table's entry for
+ * its `object`.
+ */
+export function itemKindOf(value: unknown): KindTable[string] | null {
+  if (looksLikeRun(value)) return RUN_KIND;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const object = (value as Record<string, unknown>)['object'];
+  return typeof object === 'string' ? (BY_OBJECT.get(object) ?? null) : null;
+}
+
+/** An empty ParsedItems (side kinds absent until one is read). */
+export function emptyItems(): ParsedItems {
+  return {runs: [], warnings: []};
+}
+
+/** Adds one side item to `out` under its kind's key. */
+export function addSideItem<K extends SideKey>(out: SideItems, key: K, item: ItemTypes[K]): void {
+  ((out[key] ??= []) as ItemTypes[K][]).push(item);
+}
+
+/** Empties every list of `items` (a parse whose items were taken), warnings included. */
+export function clearItems(items: ParsedItems): void {
+  items.runs.length = 0;
+  items.warnings.length = 0;
+  for (const {key} of SIDE_KINDS) if (items[key]) items[key].length = 0;
+}
+
+/**
+ * Every side list absent: spread before a new load's items, so a kind the new load no longer has
+ * (a file rewritten without its steps) goes rather than staying from the load before.
+ */
+export const NO_SIDE_ITEMS: SideItems = Object.fromEntries(SIDE_KINDS.map(({key}) => [key, undefined]));
+
+/** The side lists of `items` alone, each kind present when `items` has it: the same arrays, or copies (for a view of a load that goes on adding to its own). */
+export function sideItemsOf(items: SideItemsView, copy = false): SideItems {
+  const side: Record<string, unknown> = {};
+  for (const {key} of SIDE_KINDS) {
+    const list = items[key];
+    if (list) side[key] = copy ? list.slice() : list;
+  }
+  return side as SideItems;
+}
+
+/** Side items grouped by the run (`byRun`) and the thread (`byThread`) they belong to, each group in order. */
+export interface JoinedItems {
+  byRun: {readonly [K in SideKey]: ReadonlyMap<string, readonly ItemTypes[K][]>};
+  byThread: {readonly [K in SideKey]: ReadonlyMap<string, readonly ItemTypes[K][]>};
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null, createdAt: (item: T) => number | null): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === null) continue;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(item);
+  }
+  // By time, then as read (the sort is stable); an item without a time goes last. The API lists
+  // messages newest first, so the order read alone would often be backwards.
+  const at = (item: T) => createdAt(item) ?? Number.POSITIVE_INFINITY;
+  for (const group of groups.values()) group.sort((a, b) => at(a) - at(b));
+  return groups;
+}
+
+/** The side items joined to runs and threads; the store does it once per change of its data. */
+export function joinItems(items: SideItemsView): JoinedItems {
+  const byRun: Record<string, ReadonlyMap<string, readonly unknown[]>> = {};
+  const byThread: Record<string, ReadonlyMap<string, readonly unknown[]>> = {};
+  for (const kind of SIDE_KINDS) {
+    const list = (items[kind.key] ?? []) as readonly unknown[];
+    const join = kind.join as ItemJoin<unknown> | undefined;
+    byRun[kind.key] = join ? groupBy(list, join.runId, join.createdAt) : new Map();
+    byThread[kind.key] = join ? groupBy(list, join.threadId, join.createdAt) : new Map();
+  }
+  return {byRun, byThread} as unknown as JoinedItems;
+}
+
+const NONE: readonly never[] = [];
+
+/** The items of one kind that belong to the run `runId`, in order. */
+export function itemsOfRun<K extends SideKey>(joined: JoinedItems, key: K, runId: string): readonly ItemTypes[K][] {
+  return (joined.byRun[key].get(runId) ?? NONE) as readonly ItemTypes[K][];
+}
+
+/** The items of one kind that belong to the thread `threadId`, in order. */
+export function itemsOfThread<K extends SideKey>(joined: JoinedItems, key: K, threadId: string): readonly ItemTypes[K][] {
+  return (joined.byThread[key].get(threadId) ?? NONE) as readonly ItemTypes[K][];
+}
+
+/** Whether two sets of side items hold other lists (by identity): then they are joined again. */
+export function sideItemsChanged(a: SideItemsView, b: SideItemsView): boolean {
+  return SIDE_KINDS.some(({key}) => a[key] !== b[key]);
+}

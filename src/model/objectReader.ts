@@ -1,0 +1,44 @@
+/**
+ * Field-by-field reading of the objects that sit beside runs (run steps, thread messages): each
+ * field checked with zod, a field of the wrong type left out and recorded as a FieldProblem with
+ * its dotted path, so one bad field never hides the rest. Runs have their own, richer reader
+ * (normalize.ts: cut fields, other spellings); these objects need only this much.
+ */
+import {z} from 'zod';
+import type {FieldProblem} from './run.js';
+
+/** A Unix time in seconds, or null. */
+export const timestamp = z.number().min(0, 'negative timestamp').nullable();
+export const nullableString = z.string().nullable();
+export const objectSchema = z.record(z.string(), z.unknown());
+
+export class ObjectReader {
+  readonly problems: FieldProblem[] = [];
+
+  /** `object[field]` checked with `schema`; null (and a problem) when present but wrong. */
+  read<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
+    if (!Object.hasOwn(object, field) || object[field] === undefined) return null;
+    const result = schema.safeParse(object[field]);
+    if (result.success) return result.data;
+    const where = path ? `${path}.${field}` : field;
+    for (const issue of result.error.issues) {
+      this.problems.push({field: [where, ...issue.path.map(String)].join('.'), message: issue.message});
+    }
+    return null;
+  }
+
+  /** `value` as an object, or null with the problem "expected an object" at `path`. */
+  object(path: string, value: unknown): Record<string, unknown> | null {
+    const check = objectSchema.safeParse(value);
+    if (check.success) return check.data;
+    this.problems.push({field: path, message: 'expected an object'});
+    return null;
+  }
+
+  /** The object's `id`, a problem when it is missing. */
+  id(raw: Record<string, unknown>): string | null {
+    const id = this.read('', raw, 'id', z.string());
+    if (!Object.hasOwn(raw, 'id')) this.problems.push({field: 'id', message: 'missing'});
+    return id;
+  }
+}
