@@ -111,11 +111,13 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   // redraws the whole last frame after what it writes) puts the app back before the answer shows.
   const {stdout, write} = useStdout();
 
+  // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
+  const copyText = (text: string) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`);
   // Each effect the store returns, run once, after the frame it came with.
   const handlers: EffectHandlers = {
     quit: () => exit(),
-    // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
-    copy: ({text}) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`),
+    copy: ({text}) => copyText(text),
+    copyRunJson: ({run}) => copyText(JSON.stringify(run.raw, null, 2)),
     toggleWatch: () => onToggleWatch?.(),
     readSteps: ({run}) => onStepsWanted?.(run),
     reload: ({runId}) => onReload?.(runId),

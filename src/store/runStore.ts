@@ -111,13 +111,14 @@ function stepsRun(state: RunStoreState): Run | undefined {
   return run && stepsNeedReading(run, state.joined) ? run : undefined;
 }
 
-/** What `y` copies where it is pressed (the open pane's entry says, else the run id), and how the footer names it. */
-export function copyTarget(state: RunStoreState): {text: string; label: string} | null {
+/** What `y` copies where it is pressed (the open pane's entry says, else the run id), as an effect, and how the footer names it. */
+export function copyTarget(state: RunStoreState): {effect: Effect; label: string} | null {
   const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
   if (!run) return null;
   const copy = state.mode === 'detail' ? paneEntry(state.pane).copy?.(run) : null;
-  if (copy && 'body' in copy) return {text: JSON.stringify(run.raw, null, 2), label: copy.label};
-  return copy ?? {text: run.id, label: `the run id ${run.id}`};
+  if (copy && 'body' in copy) return {effect: {type: 'copyRunJson', run}, label: copy.label};
+  const {text, label} = copy ?? {text: run.id, label: `the run id ${run.id}`};
+  return {effect: {type: 'copy', text}, label};
 }
 
 function keyFacts(state: RunStoreState): KeyFacts {
@@ -218,7 +219,7 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
     case 'copy': {
       const target = copyTarget(state);
       if (!target) return state;
-      out.push({type: 'copy', text: target.text});
+      out.push(target.effect);
       return {...state, flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`};
     }
     case 'toggleWatch':
