@@ -227,7 +227,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   } else if (view === 'detail' && run) {
     body = <RunDetail run={run} pane={state.pane} lines={detailLines} scroll={scroll} width={width} height={bodyRows} {...(shownSteps ? {steps: shownSteps} : {})} />;
   } else if (scrolled) {
-    body = <ScrollView lines={scrolled.lines} scroll={scroll} height={scrolled.height} width={width} />;
+    body = <ScrollView lines={scrolled.lines} scroll={scroll} height={scrolled.height} />;
   } else if (state.visible.length === 0) {
     const loading = Boolean(state.live?.loading);
     body = (

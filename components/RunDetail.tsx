@@ -64,7 +64,7 @@ export function RunDetail({run, pane, lines, scroll, width, height, steps}: RunD
         {bar.hiddenAfter ? <Text dimColor>{marks.after}</Text> : null}
       </Text>
       <Text dimColor>{'─'.repeat(Math.max(0, width))}</Text>
-      <ScrollView lines={lines} scroll={scroll} height={bodyHeight} width={width} />
+      <ScrollView lines={lines} scroll={scroll} height={bodyHeight} />
     </Box>
   );
 }

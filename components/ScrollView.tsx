@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {isTableRow, tableClipWidth, tableWidth, type ScrollRow} from '../src/panes/scrollRows.js';
+import {isTableRow, tableWidth, type ScrollRow} from '../src/panes/scrollRows.js';
 import {useDisplay} from './DisplayContext.js';
 import {PaneTable} from './PaneTable.js';
 import {StyledLine} from './StyledLine.js';
@@ -11,8 +11,6 @@ export interface ScrollViewProps {
   scroll: number;
   /** Rows available, the position line included. */
   height: number;
-  /** Columns available: tables are cut there. */
-  width: number;
 }
 
 /** Lines of content a scroll view `height` rows tall shows: one row is the position line. */
@@ -21,11 +19,12 @@ export function contentRows(height: number): number {
 }
 
 /**
- * The rows in view as elements: lines one by one; the rows of one table together, as the table
+ * The rows in view as elements: lines one by one; neighbouring rows of one table (cut at the same
+ * column) together, as the table
  * itself drawn by ink-table in a box that shows only those rows (scrolled part-way into it, the
  * box starts that many rows down the table) and cuts it at the right edge, with a `…` on each row.
  */
-function visibleRows(rows: readonly ScrollRow[], scroll: number, width: number, ascii: boolean): ReactNode[] {
+function visibleRows(rows: readonly ScrollRow[], scroll: number, ascii: boolean): ReactNode[] {
   const out: ReactNode[] = [];
   for (let index = 0; index < rows.length; ) {
     const row = rows[index]!;
@@ -35,9 +34,9 @@ function visibleRows(rows: readonly ScrollRow[], scroll: number, width: number, 
       continue;
     }
     let count = 1;
-    for (let next = rows[index + count]; next && isTableRow(next) && next.table === row.table; next = rows[index + count]) count += 1;
+    for (let next = rows[index + count]; next && isTableRow(next) && next.table === row.table && next.clip === row.clip; next = rows[index + count]) count += 1;
     // Cut at the edge as print mode cuts its lines (cutToWidth): the columns that fit, less one for a `…`.
-    const clip = tableClipWidth(row.table, width);
+    const clip = row.clip;
     const cut = tableWidth(row.table) > clip;
     out.push(
       <Box key={scroll + index} height={count} flexDirection="row">
@@ -55,14 +54,14 @@ function visibleRows(rows: readonly ScrollRow[], scroll: number, width: number, 
 }
 
 /** Shows `height - 1` rows from `scroll`, and a line that says where in the content the view is. */
-export function ScrollView({lines, scroll, height, width}: ScrollViewProps) {
+export function ScrollView({lines, scroll, height}: ScrollViewProps) {
   const {ascii} = useDisplay();
   const rows = contentRows(height);
   const visible = lines.slice(scroll, scroll + rows);
   const below = Math.max(0, lines.length - scroll - visible.length);
   return (
     <Box flexDirection="column">
-      {visibleRows(visible, scroll, width, ascii)}
+      {visibleRows(visible, scroll, ascii)}
       {Array.from({length: rows - visible.length}, (_, index) => (
         <Text key={`pad-${index}`}> </Text>
       ))}

@@ -4,7 +4,7 @@
  * its own tree, and shows the rows in view; see components/PaneTable.tsx).
  */
 import stringWidth from 'string-width';
-import {textWidth} from '../format/textWidth.js';
+import {textPieces, textWidth} from '../format/textWidth.js';
 import type {Line, PaneContent, TableBlock} from './content.js';
 import {wrapLines} from './wrap.js';
 
@@ -13,6 +13,8 @@ export interface TableRow {
   table: TableBlock;
   row: number;
   height: number;
+  /** The columns this row may show (see tableClipWidths). */
+  clip: number;
 }
 
 /** One row of a scrolling view: a line of text, or a row of a table. */
@@ -45,26 +47,47 @@ export function tableHeight(block: TableBlock): number {
  * string length, as ink-table counts) with a space either side, and a border between and around.
  */
 export function tableWidth(block: TableBlock): number {
+  return columnWidths(block).reduce((sum, columnWidth) => sum + columnWidth + 1, 1);
+}
+
+/** Each column's width as ink-table sizes it: its widest cell or heading, by string length, and a space either side. */
+function columnWidths(block: TableBlock): number[] {
   const data = tableData(block);
-  return block.columns.reduce((sum, column) => sum + 1 + 2 + Math.max(column.length, ...data.map((row) => String(row[column] ?? '').length)), 1);
+  return block.columns.map((column) => 2 + Math.max(column.length, ...data.map((row) => (row[column] ?? '').length)));
+}
+
+/** A data row of a table as ink-table writes it: each cell padded to its column by string length, with a space either side, between borders. */
+function tableRowText(block: TableBlock, row: Record<string, string>, widths: readonly number[]): string {
+  return `│${block.columns.map((column, index) => ` ${(row[column] ?? '').padEnd(widths[index]! - 2)} `).join('│')}│`;
 }
 
 /**
- * The columns a table may show at `width`: the terminal cuts it by string-width's count, which is
- * narrower than terminals draw some emoji (see textWidth); a table whose cells hold such emoji is
- * cut as many columns earlier as its worst row needs, so no row reaches past the edge.
+ * The columns each drawn row of a table may show at `width`, a `…` included where it is cut. The
+ * terminal cuts by string-width's count, which is narrower than terminals draw some emoji (see
+ * textWidth); a data row holding such emoji is cut where textWidth says it reaches the edge, as
+ * print mode's cutToWidth cuts it, so no row reaches past the edge. Borders and headings (no run
+ * text) keep the whole width.
  */
-export function tableClipWidth(block: TableBlock, width: number): number {
-  let excess = 0;
-  for (const row of block.rows) {
-    let rowExcess = 0;
-    for (const column of block.columns) {
-      const cell = row[column] ?? '';
-      rowExcess += Math.max(0, textWidth(cell) - stringWidth(cell));
+export function tableClipWidths(block: TableBlock, width: number): number[] {
+  const room = Math.max(1, width);
+  const clips = new Array<number>(tableHeight(block)).fill(room);
+  const widths = columnWidths(block);
+  tableData(block).forEach((row, index) => {
+    const text = tableRowText(block, row, widths);
+    if (textWidth(text) <= room) return;
+    // The longest start of the row that leaves a column for the `…`, in string-width's columns.
+    let shown = 0;
+    let drawn = 0;
+    for (const piece of textPieces(text)) {
+      const pieceWidth = textWidth(piece);
+      if (drawn + pieceWidth > room - 1) break;
+      drawn += pieceWidth;
+      shown += stringWidth(piece);
     }
-    excess = Math.max(excess, rowExcess);
-  }
-  return Math.max(1, width - excess);
+    // Data row `index` is drawn below the top border, the headings and its rule.
+    clips[3 + 2 * index] = shown + 1;
+  });
+  return clips;
 }
 
 /** The content as the rows a terminal of `width` columns shows: text wrapped, tables whole (cut at the edge, never wrapped). */
@@ -74,8 +97,8 @@ export function scrollRows(content: PaneContent, width: number): ScrollRow[] {
     if (block.kind === 'lines') {
       for (const line of wrapLines(block.lines, width)) out.push(line);
     } else {
-      const height = tableHeight(block);
-      for (let row = 0; row < height; row += 1) out.push({table: block, row, height});
+      const clips = tableClipWidths(block, width);
+      for (let row = 0; row < clips.length; row += 1) out.push({table: block, row, height: clips.length, clip: clips[row]!});
     }
   }
   return out;
