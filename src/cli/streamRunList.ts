@@ -28,9 +28,12 @@ import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
-import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
-import {isJsonLinesName, parseJsonLine, runFromText} from '../sources/parseRunText.js';
-import type {ParsedItems} from '../model/itemKinds.js';
+import {loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
+import {firstLineVerdict, headReadsAsJsonLines} from '../sources/sniff.js';
+import {keepLatestCopy, placeOf} from '../sources/runCollection.js';
+import {parseJsonLine, runFromText} from '../sources/parseRunText.js';
+import {isJsonLinesName} from '../sources/sniff.js';
+import {clearItems, type ParsedItems} from '../model/itemKinds.js';
 import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
@@ -391,8 +394,8 @@ async function surveySources(sources: readonly string[], context: StreamListCont
       (rawLine, lineNumber) => {
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const run of parsed.runs) survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
-        parsed.runs.length = 0;
-        parsed.warnings.length = 0;
+        // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
+        clearItems(parsed);
         return true;
       },
       ids,
@@ -540,7 +543,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         };
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
-        parsed.runs.length = 0;
+        clearItems(parsed);
         return going;
       },
       admitterFor(prefilter, survey, unit),
