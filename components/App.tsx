@@ -21,25 +21,21 @@ import {stepsViewOf} from '../src/store/stepLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
+import {scrollRows} from '../src/panes/scrollRows.js';
+import {overlayEntry, type OverlayData} from '../src/stats/overlays.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import {Footer} from './Footer.js';
 import {Header, headerLayout} from './Header.js';
-import {helpLines} from './HelpView.js';
 import {paneRows, RunDetail} from './RunDetail.js';
 import {RunList} from './RunList.js';
 import {usePaneLines} from './usePaneLines.js';
 import {useRunInput} from './useRunInput.js';
 import {useRunStore, type EffectHandlers} from './useRunStore.js';
 import {useTerminalSize} from './useTerminalSize.js';
-import {warningLines} from './WarningsView.js';
 import {OutputForm} from './OutputForm.js';
 import {contentRows, ScrollView} from './ScrollView.js';
-import {paneLines} from './paneLines.js';
-import {computeRunStats} from '../src/stats/runStats.js';
-import {buildStatsPane, statsOptionsFor} from '../src/stats/statsPane.js';
-import {threadsPane} from '../src/stats/threads.js';
 
 // Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
@@ -122,11 +118,13 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   // redraws the whole last frame after what it writes) puts the app back before the answer shows.
   const {stdout, write} = useStdout();
 
+  // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
+  const copyText = (text: string) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`);
   // Each effect the store returns, run once, after the frame it came with.
   const handlers: EffectHandlers = {
     quit: () => exit(),
-    // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
-    copy: ({text}) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`),
+    copy: ({text}) => copyText(text),
+    copyRunJson: ({run}) => copyText(JSON.stringify(run.raw, null, 2)),
     // The report is the one `runlens export` writes; a file that cannot be written says why in the footer.
     writeReport: ({run, file}, dispatch) => {
       try {
@@ -203,26 +201,24 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const run = state.mode === 'detail' ? openRun(state) : undefined;
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
+  const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
 
-  // Statistics and threads follow the current filter and search; computed only while shown.
-  const showing = state.mode;
-  const stats = useMemo(
-    () => (showing === 'stats' ? computeRunStats(state.visible, state.nowSeconds, statsOptionsFor({nowSeconds: state.nowSeconds, time})) : null),
-    // The clock is left out on purpose: recomputing 100,000 runs every second is not worth a ticking "locked for".
+  // An overlay (an entry of the overlay registry) follows the current filter and search; built only while shown.
+  const overlay = overlayEntry(state.mode);
+  const overlayData = useMemo(
+    () => {
+      if (!overlay) return null;
+      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId};
+      return {data, prepared: overlay.prepare?.(data)};
+    },
+    // The clock is left out on purpose: an overlay is not rebuilt once a second (the statistics of 100,000 runs).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [showing, state.visible, time],
+    [overlay, state.visible, state.warnings, time, threadId],
   );
-  const overlayLines = useMemo(() => {
-    if (showing === 'stats' && stats) return paneLines(buildStatsPane(stats, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, time}), width);
-    if (showing === 'threads') {
-      const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
-      return paneLines(threadsPane(state.visible, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, ...(threadId ? {threadId} : {})}), width);
-    }
-    if (showing === 'help') return wrapLines(helpLines(), width);
-    if (showing === 'warnings') return warningLines(state.warnings, width);
-    return null;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [showing, stats, state.visible, state.warnings, width, display.ascii, time]);
+  const overlayLines = useMemo(
+    () => (overlay && overlayData ? scrollRows(overlay.build(overlayData.prepared, overlayData.data, {width, ascii: display.ascii}), width) : null),
+    [overlay, overlayData, width, display.ascii],
+  );
 
   const form = state.outputForm;
   const reviewLines = useMemo(
@@ -246,7 +242,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
   const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, unstick: actions?.unstick});
 
-  // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
+  // What the body shows; a view that scrolls gets its rows worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
   const scrolled =
     view === 'review' ? {lines: reviewLines!, height: bodyRows}

@@ -1,11 +1,11 @@
 import {Box, Text} from 'ink';
 import type {Run} from '../src/model/run.js';
 import {useMemo} from 'react';
-import type {Line} from '../src/panes/content.js';
+import type {ScrollRow} from '../src/panes/scrollRows.js';
 import type {StepsView} from '../src/panes/paneContext.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
 import {layoutPaneTabs, TAB_MARKS} from '../src/panes/paneTabs.js';
-import {paneBadge} from '../src/panes/runPanes.js';
+import {paneBadge} from '../src/panes/paneIds.js';
 import {statusSegment} from '../src/format/theme.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {fitPieces} from '../src/format/runColumns.js';
@@ -18,7 +18,7 @@ export interface RunDetailProps {
   run: Run;
   pane: PaneId;
   /** The pane's lines (see usePaneLines), worked out by the app, which also sizes the scroll with them. */
-  lines: readonly Line[];
+  lines: readonly ScrollRow[];
   scroll: number;
   width: number;
   height: number;

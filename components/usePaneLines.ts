@@ -1,17 +1,15 @@
 import {useMemo} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
-import type {Line, PaneContent} from '../src/panes/content.js';
-import type {PaneId} from '../src/panes/paneIds.js';
-import {buildPane, paneShowsClock} from '../src/panes/runPanes.js';
+import type {PaneContent} from '../src/panes/content.js';
+import {paneEntry, type PaneId} from '../src/panes/paneIds.js';
 import type {StepsView} from '../src/panes/paneContext.js';
 import type {UnstickTarget} from '../src/triage/unstick.js';
-import {paneLines} from './paneLines.js';
-import {useTableLines} from './useTableLines.js';
+import {scrollRows, type ScrollRow} from '../src/panes/scrollRows.js';
 
 const NO_CONTENT: PaneContent = [];
 
-/** What a run's pane shows, as lines at `width`: the app works them out once, to draw and to size the scroll. */
+/** What a run's pane shows, as rows at `width`: the app works them out once, to draw and to size the scroll. */
 export interface PaneLinesOptions {
   width: number;
   nowSeconds: number;
@@ -22,17 +20,16 @@ export interface PaneLinesOptions {
 }
 
 /**
- * The lines of `run`'s pane (none without a run). The clock ticks every second; only panes that
- * show relative times are rebuilt for it, so a long Raw JSON or Instructions pane is not re-wrapped
- * once a second. Tables are drawn just after the render (see useTableLines).
+ * The rows of `run`'s pane (none without a run), built by the pane's registry entry. The clock
+ * ticks every second; only panes that show relative times are rebuilt for it, so a long Raw JSON
+ * or Instructions pane is not re-wrapped once a second. Tables stay tables: the view draws them.
  */
-export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick}: PaneLinesOptions): Line[] {
-  const clock = paneShowsClock(pane) ? nowSeconds : null;
+export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick}: PaneLinesOptions): ScrollRow[] {
+  const clock = paneEntry(pane).showsClock ? nowSeconds : null;
   const content = useMemo(
-    () => (run ? buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}) : NO_CONTENT),
+    () => (run ? paneEntry(pane).build(run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}) : NO_CONTENT),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [pane, run, clock, time, ascii, width, steps, unstick],
   );
-  const renderTable = useTableLines(content, ascii);
-  return useMemo(() => paneLines(content, width, renderTable), [content, width, renderTable]);
+  return useMemo(() => scrollRows(content, width), [content, width]);
 }

@@ -77,7 +77,11 @@ const SCROLLING: readonly KeyContext[] = [...ALL, 'review'];
 /** Views over the whole list that Esc leaves. */
 const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads'];
 
-export const PANE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+/**
+ * The number keys of a run's panes, by place: `1`–`9` for the first nine, `0` for the tenth (the
+ * last, while there are fewer). Panes past the tenth have no number; Tab and Shift-Tab reach every pane.
+ */
+export const PANE_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'] as const;
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'up', keys: ['up', 'k'], label: '↑/k', description: 'previous run / scroll up', contexts: SCROLLING},
@@ -90,7 +94,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   {command: 'back', keys: ['escape', 'left', 'h', 'backspace'], label: 'Esc/←', description: 'back', contexts: ['detail', ...OVERLAYS], hint: ['detail', ...OVERLAYS], short: 'back'},
   {command: 'nextPane', keys: ['tab'], label: 'Tab', description: 'next pane', contexts: ['detail'], hint: ['detail'], short: 'pane'},
   {command: 'previousPane', keys: ['shift+tab'], label: 'S-Tab', description: 'previous pane', contexts: ['detail']},
-  {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N', contexts: ['detail'], hint: ['detail'], short: 'pane N'},
+  {command: 'choosePane', keys: PANE_KEYS, label: '1-9', description: 'go to pane N (0: the tenth, or the last; Tab reaches every pane)', contexts: ['detail'], hint: ['detail'], short: 'pane N'},
   {command: 'search', keys: ['/'], label: '/', description: 'search id, model, thread, assistant, error, tools, metadata', contexts: ['list'], hint: ['list'], short: 'search'},
   {command: 'sort', keys: ['s'], label: 's', description: 'cycle the sort column', contexts: ['list'], hint: ['list'], short: 'sort'},
   {command: 'reverseSort', keys: ['S'], label: 'S', description: 'reverse the sort order', contexts: ['list']},

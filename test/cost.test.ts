@@ -7,7 +7,7 @@ import {findProvider} from '@pydantic/genai-prices';
 import {afterEach, describe, expect, it} from 'vitest';
 import {estimateCost, parseModelMap, PRICE_DATA, runCost, setModelMap, type PricedCost} from '../src/model/cost.js';
 import type {Run} from '../src/model/run.js';
-import {buildPane} from '../src/panes/runPanes.js';
+import {buildPane} from '../src/panes/paneIds.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {cliRun} from './helpers/cliRun.js';
 

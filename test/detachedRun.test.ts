@@ -8,7 +8,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {DetachedRun} from '../src/model/detachedRun.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {buildPane} from '../src/panes/runPanes.js';
+import {buildPane} from '../src/panes/paneIds.js';
 import {PANES} from '../src/panes/paneIds.js';
 
 const tools = [{type: 'function', function: {name: 'get_weather', description: 'Weather', parameters: {type: 'object', properties: {city: {type: 'string'}}}}}];

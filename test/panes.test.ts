@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {paneLines} from '../components/paneLines.js';
+import {paneLines} from '../src/cli/paneText.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import {lineText, type Line, type Segment} from '../src/panes/content.js';
 import {PANES, type PaneId} from '../src/panes/paneIds.js';
 import type {PaneContext} from '../src/panes/paneContext.js';
-import {buildPane, paneBadge} from '../src/panes/runPanes.js';
+import {buildPane, paneBadge} from '../src/panes/paneIds.js';
 import {wrapLine} from '../src/panes/wrap.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 

@@ -7,14 +7,14 @@ import fc from 'fast-check';
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {paneLines} from '../components/paneLines.js';
-import {runAsText} from '../components/printRun.js';
+import {paneLines} from '../src/cli/paneText.js';
+import {runAsText} from '../src/cli/printRun.js';
 import {printRunList} from '../src/cli/printRuns.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import {lineText} from '../src/panes/content.js';
 import {PANES} from '../src/panes/paneIds.js';
 import type {PaneContext} from '../src/panes/paneContext.js';
-import {buildPane} from '../src/panes/runPanes.js';
+import {buildPane} from '../src/panes/paneIds.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
 const CONTEXT: PaneContext = {nowSeconds: NOW, time: {utc: true}};

@@ -14,7 +14,7 @@ import {runNote} from '../src/format/runColumns.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import {isToolCut, snakeCaseKey} from '../src/model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isCut, type Run} from '../src/model/run.js';
-import {buildPane, paneBadge} from '../src/panes/runPanes.js';
+import {buildPane, paneBadge} from '../src/panes/paneIds.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {runDurationSeconds} from '../src/model/runFacts.js';
 import {findStuckRuns} from '../src/triage/stuck.js';

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {paneLines} from '../components/paneLines.js';
+import {paneLines} from '../src/cli/paneText.js';
 import {normalizeRun} from '../src/model/normalize.js';
 import {normalizeRunStep, type RunStep} from '../src/model/runStep.js';
 import {lineText} from '../src/panes/content.js';
 import type {PaneContext, StepsView} from '../src/panes/paneContext.js';
-import {buildPane, paneBadge} from '../src/panes/runPanes.js';
+import {buildPane, paneBadge} from '../src/panes/paneIds.js';
 import {buildStepsPane, STEPS_NEED_API} from '../src/panes/stepsPane.js';
 import {StepLoader} from '../src/store/stepLoader.js';
 

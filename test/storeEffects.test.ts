@@ -47,6 +47,21 @@ describe('effects the keys return', () => {
     expect(updateRunStore(start(), key('j')).effects).toEqual([]);
   });
 
+  it('y on Raw JSON asks for the run JSON as an effect: the reducer never reads the body of the run', () => {
+    let reads = 0;
+    const whole = apiRun('run_new', 'in_progress', NOW - 10);
+    // A run kept small reads its body when asked; count the asks.
+    const counted = Object.defineProperty({...whole}, 'raw', {get: () => ((reads += 1), whole.raw)}) as Run;
+    const opened = run(start({runs: [counted]}), key('return'), key('8'));
+    expect(opened.state.pane).toBe('raw');
+    const copied = run(opened.state, key('y'));
+    expect(reads).toBe(0);
+    expect(copied.effects).toHaveLength(1);
+    expect(copied.effects[0]!.type).toBe('copyRunJson');
+    expect((copied.effects[0] as {run: Run}).run).toBe(counted);
+    expect(copied.state.flash).toMatch(/^Copied the run JSON/);
+  });
+
   it('w toggles watching when the sources can be read again, else says why and asks nothing', () => {
     expect(run(start({canWatch: true}), key('w')).effects).toEqual([{type: 'toggleWatch'}]);
     const {state, effects} = run(start(), key('w'));

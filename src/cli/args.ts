@@ -7,6 +7,7 @@ import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_
 import type {ApiFlags} from '../sources/api/cliFlags.js';
 import {SORT_DESCENDING_BY_DEFAULT} from '../store/listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery, type SortKey} from '../model/listQuery.js';
+import {keyText} from '../keys.js';
 
 /** `--watch` without a number. */
 export const DEFAULT_WATCH_SECONDS = 5;
@@ -161,7 +162,7 @@ Exit codes
   0 ok (an empty result too), 1 nothing loadable or run not found, 2 usage error,
   ${EXIT_STUCK} stuck runs found (stuck --exit-status)
 
-Keys in the terminal UI: press ? for all of them.`;
+Keys in the terminal UI: press ${keyText('help')} for all of them.`;
 
 const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel', 'diff', 'export']);
 

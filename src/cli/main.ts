@@ -158,7 +158,7 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stdout.write(`${safeJson(run.raw, 2)}\n`);
       return EXIT_OK;
     }
-    const {runAsText} = await import('../../components/printRun.js');
+    const {runAsText} = await import('./printRun.js');
     // Steps read with the run (files, transcripts) show in its Steps pane.
     const steps = stepsViewOf(run, joinItems(loaded));
     const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;

@@ -8,7 +8,7 @@ import {lineToText} from '../panes/ansi.js';
 import {compareRuns, comparisonContent, comparisonJson} from '../panes/compare.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_USAGE} from './args.js';
 import type {PrintTarget} from './printRuns.js';
-import {contentLines} from './printStats.js';
+import {paneLines} from './paneText.js';
 
 /** Prints the comparison of runs `idA` and `idB` of `runs`; 0 same, 1 different, 2 when a run is not there. */
 export function printDiff(
@@ -29,7 +29,7 @@ export function printDiff(
     target.write(`${safeJson(comparisonJson(comparison), 2)}\n`);
   } else {
     const width = target.isTerminal ? target.columns : 100;
-    const lines = contentLines(comparisonContent(comparison, width), width, options.ascii);
+    const lines = paneLines(comparisonContent(comparison, width), width, options.ascii);
     target.write(`${lines.map((line) => lineToText(line, target.color).trimEnd()).join('\n')}\n`);
   }
   return comparison.same ? EXIT_OK : EXIT_FAILURE;

@@ -9,9 +9,7 @@ import type {CostGroup} from '../stats/costStats.js';
 import {lineToText} from '../panes/ansi.js';
 import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
-import type {Line, PaneContent} from '../panes/content.js';
-import {wrapLines} from '../panes/wrap.js';
-import {textTable} from '../stats/charts.js';
+import {paneLines} from './paneText.js';
 import {computeRunStats, type DurationStats, type RankedSection, type RunStats, type StatsOptions} from '../stats/runStats.js';
 import {buildStatsPane, statsOptionsFor} from '../stats/statsPane.js';
 import type {PrintTarget} from './printRuns.js';
@@ -238,21 +236,11 @@ export function statsToJson(stats: RunStats): StatsJson {
   };
 }
 
-/** Pane content as lines of `width` columns: text wrapped, tables drawn as aligned text. */
-export function contentLines(content: PaneContent, width: number, ascii = false): Line[] {
-  const out: Line[] = [];
-  for (const block of content) {
-    if (block.kind === 'lines') out.push(...wrapLines(block.lines, width));
-    else out.push(...textTable(block.columns.map((header) => ({header})), block.rows.map((row) => block.columns.map((column) => row[column] ?? '')), {width, ascii, indent: 0}));
-  }
-  return out;
-}
-
 /** The statistics view as text, ANSI colours when `color`. */
 function statsAsText(stats: RunStats, options: {width: number; color: boolean; ascii: boolean; time?: TimeOptions}): string {
   const width = Math.max(20, Math.floor(options.width));
   const content = buildStatsPane(stats, {width, nowSeconds: stats.nowSeconds, ascii: options.ascii, time: options.time});
-  return `${contentLines(content, width, options.ascii)
+  return `${paneLines(content, width, options.ascii)
     .map((line) => lineToText(line, options.color).trimEnd())
     .join('\n')}\n`;
 }

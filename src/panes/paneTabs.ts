@@ -3,7 +3,7 @@
  * it is scrolled. The active pane's tab is always among those shown.
  */
 import {textWidth} from '../format/textWidth.js';
-import {PANES, type PaneId} from './paneIds.js';
+import {paneNumberKey, PANES, type PaneId} from './paneIds.js';
 
 /** One tab as drawn: ` N name (badge) `, padding included. */
 export interface LaidOutTab {
@@ -24,8 +24,10 @@ export interface TabBarLayout {
 /** Marks drawn where tabs are scrolled out of sight (one column each). */
 export const TAB_MARKS = {unicode: {before: '‹', after: '›'}, ascii: {before: '<', after: '>'}} as const;
 
+/** ` N name (badge) `; a pane past the tenth has no number key, so its tab shows none. */
 function label(index: number, name: string, badge: string): string {
-  return ` ${index + 1} ${name}${badge ? ` (${badge})` : ''} `;
+  const key = paneNumberKey(index);
+  return ` ${key ? `${key} ` : ''}${name}${badge ? ` (${badge})` : ''} `;
 }
 
 function rowWidth(tabs: readonly LaidOutTab[], gap: string): number {

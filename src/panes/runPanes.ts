@@ -17,9 +17,7 @@ import {DOCUMENTED_RESPONSE_FIELDS} from '../model/response.js';
 import {addResponseOverview, buildOutputPane} from './responsePanes.js';
 import {azureToolSummary, toolResourceLines} from './azureTools.js';
 import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, type Segment} from './content.js';
-import type {PaneContext, StepsView} from './paneContext.js';
-import type {PaneId} from './paneIds.js';
-import {buildStepsPane, stepsBadge} from './stepsPane.js';
+import type {PaneContext} from './paneContext.js';
 import {runTimeline} from './timeline.js';
 
 function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {
@@ -32,7 +30,8 @@ function jsonInline(value: unknown): string {
   return text === undefined ? String(value) : text;
 }
 
-function overviewPane(run: Run, context: PaneContext): PaneContent {
+/** The overview pane. */
+export function overviewPane(run: Run, context: PaneContext): PaneContent {
   const b = new PaneBuilder();
   b.field('Run', untrusted(run.id, 'strong'));
   const status: Segment[] = [statusSegment(run.status, context.ascii)];
@@ -147,7 +146,8 @@ function cutLine(what: string): Segment {
   return {text: `The export cut ${what} short (ConvertTo-Json's default -Depth 2): ${DEPTH_ADVICE}.`, tone: 'warn'};
 }
 
-function toolsPane(run: Run): PaneContent {
+/** The tools pane. */
+export function toolsPane(run: Run): PaneContent {
   const b = new PaneBuilder();
   if (isCut(run, 'tools')) {
     b.line(cutLine('the tools list'));
@@ -211,7 +211,8 @@ function addCostLines(b: PaneBuilder, run: Run): void {
   for (const missing of describeGaps(estimate.gaps)) b.field('not counted', {text: missing, tone: 'dim'});
 }
 
-function usagePane(run: Run): PaneContent {
+/** The usage pane. */
+export function usagePane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const usage = run.usage;
   if (!usage && isCut(run, 'usage')) {
@@ -241,7 +242,8 @@ function usagePane(run: Run): PaneContent {
   return b.build();
 }
 
-function errorPane(run: Run, context: PaneContext): PaneContent {
+/** The error pane. */
+export function errorPane(run: Run, context: PaneContext): PaneContent {
   const b = new PaneBuilder();
   if (!run.lastError && !run.incompleteReason) {
     b.line({text: 'No error.', tone: 'dim'});
@@ -268,7 +270,8 @@ function errorPane(run: Run, context: PaneContext): PaneContent {
   return b.build();
 }
 
-function actionPane(run: Run, context: PaneContext): PaneContent {
+/** The action pane. */
+export function actionPane(run: Run, context: PaneContext): PaneContent {
   const b = new PaneBuilder();
   const action = run.requiredAction;
   if (!action) {
@@ -348,7 +351,8 @@ function actionPane(run: Run, context: PaneContext): PaneContent {
   return b.build();
 }
 
-function instructionsPane(run: Run): PaneContent {
+/** The instructions pane. */
+export function instructionsPane(run: Run): PaneContent {
   const b = new PaneBuilder();
   if (run.instructions === null || run.instructions === '') {
     b.line({text: 'No instructions.', tone: 'dim'});
@@ -359,7 +363,8 @@ function instructionsPane(run: Run): PaneContent {
   return b.build();
 }
 
-function metadataPane(run: Run): PaneContent {
+/** The metadata pane. */
+export function metadataPane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const entries = Object.entries(run.metadata);
   if (entries.length === 0) {
@@ -373,7 +378,8 @@ function metadataPane(run: Run): PaneContent {
   return b.build();
 }
 
-function rawPane(run: Run): PaneContent {
+/** The raw pane. */
+export function rawPane(run: Run): PaneContent {
   const b = new PaneBuilder();
   const asRead = run.asRead;
   if (asRead) {
@@ -383,57 +389,25 @@ function rawPane(run: Run): PaneContent {
   return b.lines(jsonLines(run.raw)).build();
 }
 
-/** Whether a pane shows times relative to now (so it must be rebuilt as the clock moves). */
-export function paneShowsClock(pane: PaneId): boolean {
-  return pane === 'overview' || pane === 'action' || pane === 'error' || pane === 'steps';
+/** The Required action tab's badge: how many calls the run waits for (`?` when the export cut them). */
+export function actionBadge(run: Run): string {
+  if (!run.requiredAction) return '';
+  const calls = pendingCallCount(run);
+  return calls === null ? '?' : String(calls);
 }
 
-/** The content of one pane of a run. */
-export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneContent {
-  switch (pane) {
-    case 'overview':
-      return overviewPane(run, context);
-    case 'action':
-      return actionPane(run, context);
-    case 'tools':
-      return toolsPane(run);
-    case 'usage':
-      return usagePane(run);
-    case 'error':
-      return errorPane(run, context);
-    case 'instructions':
-      return instructionsPane(run);
-    case 'metadata':
-      return metadataPane(run);
-    case 'raw':
-      return rawPane(run);
-    case 'steps':
-      // A response's steps are its output items, all in the object itself.
-      if (run.kind === 'response') return buildOutputPane(run);
-      return buildStepsPane(context.steps?.runId === run.id ? context.steps : undefined, context);
-  }
+/** The Tools tab's badge: how many tools. */
+export function toolsBadge(run: Run): string {
+  return isCut(run, 'tools') ? '?' : run.tools.length > 0 ? String(run.tools.length) : '';
 }
 
-/** A short marker for the pane tabs: how much there is to see in each. */
-export function paneBadge(pane: PaneId, run: Run, steps?: StepsView): string {
-  switch (pane) {
-    case 'steps':
-      if (run.kind === 'response') return run.response?.output.length ? String(run.response.output.length) : '';
-      return steps?.runId === run.id ? stepsBadge(steps) : '';
-    case 'action': {
-      if (!run.requiredAction) return '';
-      const calls = pendingCallCount(run);
-      return calls === null ? '?' : String(calls);
-    }
-    case 'tools':
-      return isCut(run, 'tools') ? '?' : run.tools.length > 0 ? String(run.tools.length) : '';
-    case 'error':
-      return run.lastError || run.incompleteReason ? '!' : '';
-    case 'metadata': {
-      const count = Object.keys(run.metadata).length;
-      return count > 0 ? String(count) : isCut(run, 'metadata') ? '?' : '';
-    }
-    default:
-      return '';
-  }
+/** The Last error tab's badge: `!` when there is something to read. */
+export function errorBadge(run: Run): string {
+  return run.lastError || run.incompleteReason ? '!' : '';
+}
+
+/** The Metadata tab's badge: how many keys. */
+export function metadataBadge(run: Run): string {
+  const count = Object.keys(run.metadata).length;
+  return count > 0 ? String(count) : isCut(run, 'metadata') ? '?' : '';
 }

@@ -26,6 +26,11 @@ export type Effect =
   | {type: 'writeReport'; run: Run; file: string}
   /** Put text on the terminal's clipboard (OSC 52). */
   | {type: 'copy'; text: string}
+  /**
+   * Put the run's JSON as read on the clipboard. The body of a run kept small is read from its
+   * file; that read belongs to the effect, not to the reducer, which never does I/O.
+   */
+  | {type: 'copyRunJson'; run: Run}
   /** Send a cancel or a submit; its answer comes back as `actionDone`. */
   | {type: 'runAction'; action: PendingAction}
   /** Open the external editor on `text`; it answers with `editorDone` or `editorFailed`. */

@@ -3,8 +3,9 @@
  * pressed, becomes one of the store's actions. Modal contexts (the search prompt, a y/n question,
  * the output form) take only their own keys; in the prompt and the form every other key is text.
  */
-import {commandForKey, keyName, PANE_KEYS, splitKeyPresses, type Command, type KeyContext, type KeyFlags} from '../keys.js';
-import {PANES} from '../panes/paneIds.js';
+import {commandForKey, keyName, splitKeyPresses, type Command, type KeyContext, type KeyFlags} from '../keys.js';
+import {paneForKey} from '../panes/paneIds.js';
+import {overlayFor} from '../stats/overlays.js';
 import {isOverlay, type Mode} from './overlays.js';
 import type {RunStoreAction} from './storeActions.js';
 
@@ -20,6 +21,9 @@ export interface KeyFacts {
 
 /** What a command does where its key was pressed, as an action; null when it does nothing there. */
 function commandAction(command: Command, name: string, facts: KeyFacts): RunStoreAction | null {
+  // The overlays' keys open them (again: close them), as the overlay registry says.
+  const overlay = overlayFor(command);
+  if (overlay) return {type: 'toggleOverlay', mode: overlay.id};
   switch (command) {
     case 'quit':
       // In overlays, q goes back rather than quitting, as in less and k9s; Ctrl-C always quits.
@@ -46,8 +50,8 @@ function commandAction(command: Command, name: string, facts: KeyFacts): RunStor
     case 'previousPane':
       return {type: 'cyclePane', delta: -1};
     case 'choosePane': {
-      const pane = PANES[(PANE_KEYS as readonly string[]).indexOf(name)];
-      return pane ? {type: 'setPane', pane: pane.id} : null;
+      const pane = paneForKey(name);
+      return pane ? {type: 'setPane', pane} : null;
     }
     case 'search':
       return {type: 'startSearch'};
@@ -58,12 +62,10 @@ function commandAction(command: Command, name: string, facts: KeyFacts): RunStor
     case 'stuck':
       return {type: 'cycleStuck'};
     case 'warnings':
-      return {type: 'toggleWarnings'};
     case 'stats':
     case 'threads':
-      return {type: 'toggleOverlay', mode: command};
     case 'help':
-      return {type: 'toggleHelp'};
+      return null;
     case 'watch':
       return {type: 'toggleWatch'};
     case 'cancelRun':

@@ -1,19 +1,19 @@
 /**
- * Which view is on screen: the list, an open run and its pane, or an overlay (help, warnings,
- * statistics, threads) laid over either. Entering a view starts it at its top.
+ * Which view is on screen: the list, an open run and its pane, or an overlay (an entry of
+ * src/stats/overlays.ts) laid over either. Entering a view starts it at its top.
  */
-import {PANES, type PaneId} from '../panes/paneIds.js';
+import {paneAfter, type PaneId} from '../panes/paneIds.js';
+import {overlayEntry, type OverlayMode} from '../stats/overlays.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
 
 /** The view on screen: the list, a run, or an overlay. */
 export type Mode = 'list' | 'detail' | OverlayMode;
 
-/** Views laid over the list or a run; Esc (or their key again) returns to where they were opened. */
-export type OverlayMode = 'help' | 'warnings' | 'stats' | 'threads';
+export type {OverlayMode} from '../stats/overlays.js';
 
-/** Whether the mode is laid over the list or a run. */
+/** Whether the mode is laid over the list or a run (an entry of the overlay registry). */
 export function isOverlay(mode: Mode): mode is OverlayMode {
-  return mode === 'help' || mode === 'warnings' || mode === 'stats' || mode === 'threads';
+  return overlayEntry(mode) !== undefined;
 }
 
 /** Which view is shown (and, entering one, its scroll reset). */
@@ -50,11 +50,8 @@ export function viewReducer<S extends ViewState>(state: S, action: ViewAction): 
       return state;
     case 'setPane':
       return {...state, ...SCROLL_START, pane: action.pane};
-    case 'cyclePane': {
-      const index = PANES.findIndex((pane) => pane.id === state.pane);
-      const next = PANES[(index + action.delta + PANES.length) % PANES.length]!;
-      return {...state, ...SCROLL_START, pane: next.id};
-    }
+    case 'cyclePane':
+      return {...state, ...SCROLL_START, pane: paneAfter(state.pane, action.delta)};
     case 'toggleOverlay':
       if (state.mode === action.mode) return {...state, ...SCROLL_START, mode: state.previousMode};
       // One overlay replaces another; Esc still goes back to the list or run it was opened from.

@@ -7,7 +7,7 @@
  */
 import type {KeyContext} from '../keys.js';
 import type {Run} from '../model/run.js';
-import {unstickRequest} from '../triage/unstick.js';
+import {paneEntry} from '../panes/paneIds.js';
 import {NO_EFFECTS, type Effect, type Update} from './effects.js';
 import type {DataSource, FeedData, LiveStatus} from './feed.js';
 import {inputActions, keyAction, type KeyFacts} from './keyInput.js';
@@ -116,16 +116,14 @@ export function reportFileName(runId: string): string {
   return `runlens-${runId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80)}.md`;
 }
 
-/** What `y` copies where it is pressed, and how the footer names it. */
-export function copyTarget(state: RunStoreState): {text: string; label: string} | null {
+/** What `y` copies where it is pressed (the open pane's entry says, else the run id), as an effect, and how the footer names it. */
+export function copyTarget(state: RunStoreState): {effect: Effect; label: string} | null {
   const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
   if (!run) return null;
-  if (state.mode === 'detail' && state.pane === 'action') {
-    const request = unstickRequest(run);
-    if (request) return {text: JSON.stringify(request.body, null, 2), label: request.label};
-  }
-  if (state.mode === 'detail' && state.pane === 'raw') return {text: JSON.stringify(run.raw, null, 2), label: 'the run JSON'};
-  return {text: run.id, label: `the run id ${run.id}`};
+  const copy = state.mode === 'detail' ? paneEntry(state.pane).copy?.(run) : null;
+  if (copy && 'body' in copy) return {effect: {type: 'copyRunJson', run}, label: copy.label};
+  const {text, label} = copy ?? {text: run.id, label: `the run id ${run.id}`};
+  return {effect: {type: 'copy', text}, label};
 }
 
 function keyFacts(state: RunStoreState): KeyFacts {
@@ -226,7 +224,7 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
     case 'copy': {
       const target = copyTarget(state);
       if (!target) return state;
-      out.push({type: 'copy', text: target.text});
+      out.push(target.effect);
       return {...state, flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`};
     }
     case 'exportReport': {

@@ -228,6 +228,15 @@ export async function typeText(instance: TestInstance, text: string, already = '
   return frame;
 }
 
+/** Searches for a run's id, keeps the filter and opens the run on its Overview. */
+export async function openRunById(app: TestInstance, id: string): Promise<string> {
+  await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
+  app.stdin.write(id);
+  await waitForText(app, '1 of ');
+  await press(app, KEYS.enter, (frame) => !footerLine(frame).includes('Enter keeps the filter'));
+  return press(app, KEYS.enter, (frame) => stripVTControlCharacters(frame).includes(' 1 Overview'));
+}
+
 /**
  * Presses an idempotent key (G, g, Esc) until the frame satisfies `predicate`. A key carries the
  * size of the view last drawn; a key pressed before the view it acts on has been drawn is clamped

@@ -7,7 +7,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {normalizeRun} from '../../src/model/normalize.js';
 import type {Run} from '../../src/model/run.js';
-import {appElement, footerLine, KEYS, loadExamples, press, RAW_CONTROL, renderSized, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
+import {appElement, footerLine, KEYS, loadExamples, openRunById, press, RAW_CONTROL, renderSized, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
 
 const HOSTILE_ID = 'run_RAD97k4iu8FzIHd7sqV5paIH';
 let runs: Run[];
@@ -31,13 +31,7 @@ function expectClean(frame: string, what: string): void {
   }
 }
 
-async function open(app: TestInstance, id: string): Promise<void> {
-  await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
-  app.stdin.write(id);
-  await waitForText(app, '1 of ');
-  await press(app, KEYS.enter, (frame) => !footerLine(frame).includes('Enter keeps the filter'));
-  await press(app, KEYS.enter, (frame) => stripVTControlCharacters(frame).includes(' 1 Overview'));
-}
+const open = async (app: TestInstance, id: string): Promise<void> => void (await openRunById(app, id));
 
 describe('hostile text in the TUI', () => {
   it('the example run: no raw control character in any text pane, escapes shown as text', async () => {

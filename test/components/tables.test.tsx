@@ -2,8 +2,8 @@
  * The panes that hold tables (Tools, Usage, Metadata) in the TUI.
  *
  * Regression: the tables used to be drawn with Ink's `renderToString` inside RunDetail's render,
- * which broke the frame and then crashed Yoga ("table index is out of bounds"). They are now drawn
- * just after the render (components/useTableLines.ts) and appear on the next frame.
+ * which broke the frame and then crashed Yoga ("table index is out of bounds"). ink-table's
+ * component is now drawn inside the app's own tree (components/PaneTable.tsx, ScrollView).
  */
 import {stripVTControlCharacters} from 'node:util';
 import {render} from 'ink-testing-library';
@@ -16,7 +16,6 @@ const {runs, mount} = useExamples();
 async function renderPane(id: string, pane: PaneId): Promise<string> {
   const run = runs.find((candidate) => candidate.id === id)!;
   const instance = mount(render(<PaneDetail run={run} pane={pane} width={100} height={60} />));
-  // The tables are drawn after the first frame: wait for one.
   return stripVTControlCharacters(await waitForText(instance, '┌'));
 }
 

@@ -42,7 +42,9 @@ export function runStoreReducer(state: RunStoreState, action: RunStoreAction): R
   let out: RecordedState = {...next, quitRequested: before.quitRequested, clipboard: before.clipboard, actionRequest: before.actionRequest, editorRequest: before.editorRequest};
   for (const effect of effects) {
     if (effect.type === 'quit') out = {...out, quitRequested: true};
-    if (effect.type === 'copy') out = {...out, clipboard: {text: effect.text, sequence: (out.clipboard?.sequence ?? 0) + 1}};
+    // The Raw JSON is copied as an effect of its own; the app writes the run's JSON, as here.
+    const copied = effect.type === 'copy' ? effect.text : effect.type === 'copyRunJson' ? JSON.stringify(effect.run.raw, null, 2) : null;
+    if (copied !== null) out = {...out, clipboard: {text: copied, sequence: (out.clipboard?.sequence ?? 0) + 1}};
     if (effect.type === 'runAction') out = {...out, actionRequest: {...effect.action, sequence: (out.actionRequest?.sequence ?? 0) + 1}};
     if (effect.type === 'openEditor') out = {...out, editorRequest: {text: effect.text, name: effect.name, sequence: (out.editorRequest?.sequence ?? 0) + 1}};
   }

@@ -2,16 +2,16 @@
  * `runlens show`: every pane of one run as text, with the same content (and the same ink-table
  * tables) as the terminal UI's panes.
  */
-import {lineToText} from '../src/panes/ansi.js';
-import {buildPane} from '../src/panes/runPanes.js';
-import {statusSegment} from '../src/format/theme.js';
-import {PANES} from '../src/panes/paneIds.js';
-import type {PaneContext} from '../src/panes/paneContext.js';
-import type {Run} from '../src/model/run.js';
-import {safeInline} from '../src/format/sanitize.js';
-import {paneLines, tableLines} from './paneLines.js';
-import {cutToWidth} from '../src/format/runColumns.js';
+import {lineToText} from '../panes/ansi.js';
+import {PANES} from '../panes/paneIds.js';
+import type {PaneContext} from '../panes/paneContext.js';
+import type {Run} from '../model/run.js';
+import {statusSegment} from '../format/theme.js';
+import {safeInline} from '../format/sanitize.js';
+import {cutToWidth} from '../format/runColumns.js';
+import {paneLines} from './paneText.js';
 
+/** Every pane of a run, in the registry's order, as text (ANSI colours when `color`). */
 export function runAsText(run: Run, context: PaneContext, options: {width: number; color: boolean}): string {
   const width = Math.max(40, options.width);
   const out: string[] = [];
@@ -19,7 +19,7 @@ export function runAsText(run: Run, context: PaneContext, options: {width: numbe
   out.push(lineToText([{text: title, tone: 'strong'}], options.color));
   for (const pane of PANES) {
     out.push('', lineToText([{text: `── ${pane.title} ${'─'.repeat(Math.max(0, width - pane.title.length - 4))}`, tone: 'info'}], options.color));
-    const lines = paneLines(buildPane(pane.id, run, {...context, width}), width, (block) => tableLines(block, context.ascii ?? false));
+    const lines = paneLines(pane.build(run, {...context, width}), width, context.ascii ?? false);
     for (const line of lines) out.push(lineToText(line, options.color).trimEnd());
   }
   return `${out.join('\n')}\n`;

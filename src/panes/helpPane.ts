@@ -1,6 +1,10 @@
-import {KEY_BINDINGS, keyText, type KeyContext} from '../src/keys.js';
-import {PANES} from '../src/panes/paneIds.js';
-import type {Line} from '../src/panes/content.js';
+/**
+ * The `?` overlay: every key, from the same table the input handler uses, and every pane with
+ * its number key, from the pane registry.
+ */
+import {KEY_BINDINGS, keyLabel, keyText, type KeyContext} from '../keys.js';
+import type {Line, PaneContent} from './content.js';
+import {paneNumberKey, PANES} from './paneIds.js';
 
 const CONTEXT_TITLES: Record<KeyContext, string> = {
   list: 'Run list',
@@ -15,8 +19,8 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   review: 'Review of the request (after the form)',
 };
 
-/** Every key of the `?` overlay, from the same table the input handler uses; the app wraps and scrolls them. */
-export function helpLines(): Line[] {
+/** Every key of the `?` overlay; the app wraps and scrolls them. */
+export function helpPane(): PaneContent {
   const lines: Line[] = [[{text: 'Keys', tone: 'strong'}], []];
   for (const context of ['list', 'search', 'detail', 'confirm', 'outputs', 'review'] as const) {
     lines.push([{text: CONTEXT_TITLES[context], tone: 'strong'}]);
@@ -30,7 +34,8 @@ export function helpLines(): Line[] {
   lines.push([{text: `Statistics (${keyText('stats')}), threads (${keyText('threads')}), warnings (${keyText('warnings')}), help (${help})`, tone: 'strong'}]);
   lines.push([{text: `  scroll with the list keys; ${back}, ${quit} or the same key again goes back`, tone: 'dim'}], []);
   lines.push([{text: 'Panes', tone: 'strong'}]);
-  PANES.forEach((pane, index) => lines.push([{text: `  ${String(index + 1).padEnd(10)}`, tone: 'label'}, {text: pane.title}]));
+  // A pane past the tenth has no number: Tab reaches it.
+  PANES.forEach((pane, index) => lines.push([{text: `  ${(paneNumberKey(index) || keyLabel('nextPane')).padEnd(10)}`, tone: 'label'}, {text: pane.title}]));
   lines.push([], [{text: `${back}, ${help} or ${quit} leaves this help.`, tone: 'dim'}]);
-  return lines;
+  return [{kind: 'lines', lines}];
 }

@@ -1,0 +1,77 @@
+/**
+ * The views laid over the list or a run (help, load warnings, statistics, threads), as data: one
+ * entry each, with the command of the key table that opens it (again: closes it) and how its
+ * content is built. The store's view reducer and key input, the help and the TUI read this list;
+ * a new overlay is one entry here, its id a context of the key table (src/keys.ts).
+
+ */
+import type {Command, KeyContext} from '../keys.js';
+import type {TimeOptions} from '../format/time.js';
+import type {Run} from '../model/run.js';
+import type {PaneContent} from '../panes/content.js';
+import {helpPane} from '../panes/helpPane.js';
+import {warningsPane} from '../panes/warningsPane.js';
+import type {LoadWarning} from '../model/loadWarning.js';
+import {computeRunStats} from './runStats.js';
+import {buildStatsPane, statsOptionsFor} from './statsPane.js';
+import {threadsPane} from './threads.js';
+
+/** What an overlay is built from: the runs shown (filter and search applied), the load's warnings, the clock. */
+export interface OverlayData {
+  runs: readonly Run[];
+  warnings: readonly LoadWarning[];
+  nowSeconds: number;
+  time: TimeOptions;
+  /** Opened from a run: its thread (the threads view shows that thread only). */
+  threadId?: string | undefined;
+}
+
+/** How it is drawn: the width and the glyphs. */
+export interface OverlayLayout {
+  width: number;
+  ascii: boolean;
+}
+
+/** One overlay. */
+export interface OverlayEntry<Id extends KeyContext = KeyContext> {
+  id: Id;
+  /** The key table's command that opens it; pressed again, it goes back. */
+  command: Command;
+  /**
+   * The work done once per change of data, not per width or clock tick (the statistics over
+   * 100,000 runs); its result is what `build` is given. Absent: `build` is given the data.
+   */
+  prepare?: (data: OverlayData) => unknown;
+  build: (prepared: unknown, data: OverlayData, layout: OverlayLayout) => PaneContent;
+}
+
+/** Every overlay. */
+export const OVERLAYS = [
+  {id: 'help', command: 'help', build: () => helpPane()},
+  {id: 'warnings', command: 'warnings', build: (_prepared, data) => warningsPane(data.warnings)},
+  {
+    id: 'stats',
+    command: 'stats',
+    // The clock is left out on purpose: recomputing 100,000 runs every second is not worth a ticking "locked for".
+    prepare: (data) => computeRunStats(data.runs, data.nowSeconds, statsOptionsFor({nowSeconds: data.nowSeconds, time: data.time})),
+    build: (prepared, data, layout) => buildStatsPane(prepared as ReturnType<typeof computeRunStats>, {...layout, nowSeconds: data.nowSeconds, time: data.time}),
+  },
+  {
+    id: 'threads',
+    command: 'threads',
+    build: (_prepared, data, layout) => threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})}),
+  },
+] as const satisfies readonly OverlayEntry[];
+
+/** Views laid over the list or a run; Esc (or their key again) returns to where they were opened. */
+export type OverlayMode = (typeof OVERLAYS)[number]['id'];
+
+/** The overlay of a mode, if it is one. */
+export function overlayEntry(mode: string): OverlayEntry<OverlayMode> | undefined {
+  return (OVERLAYS as readonly OverlayEntry<OverlayMode>[]).find((entry) => entry.id === mode);
+}
+
+/** The overlay a command opens, if it opens one. */
+export function overlayFor(command: Command): OverlayEntry<OverlayMode> | undefined {
+  return (OVERLAYS as readonly OverlayEntry<OverlayMode>[]).find((entry) => entry.command === command);
+}
