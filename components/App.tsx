@@ -15,6 +15,7 @@ import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, 
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
 import {stepsViewOf} from '../src/store/stepLoader.js';
+import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
@@ -206,7 +207,8 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     [form, actions?.baseUrl, width],
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps});
+  const shownMessages = run ? messagesViewOf(run, state.joined) : undefined;
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages});
 
   // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';

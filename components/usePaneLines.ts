@@ -4,7 +4,7 @@ import type {Run} from '../src/model/run.js';
 import type {Line, PaneContent} from '../src/panes/content.js';
 import type {PaneId} from '../src/panes/paneIds.js';
 import {buildPane, paneShowsClock} from '../src/panes/runPanes.js';
-import type {StepsView} from '../src/panes/paneContext.js';
+import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {paneLines} from './paneLines.js';
 import {useTableLines} from './useTableLines.js';
 
@@ -17,6 +17,7 @@ export interface PaneLinesOptions {
   time: TimeOptions;
   ascii: boolean;
   steps?: StepsView | undefined;
+  messages?: MessagesView | undefined;
 }
 
 /**
@@ -24,12 +25,12 @@ export interface PaneLinesOptions {
  * show relative times are rebuilt for it, so a long Raw JSON or Instructions pane is not re-wrapped
  * once a second. Tables are drawn just after the render (see useTableLines).
  */
-export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps}: PaneLinesOptions): Line[] {
+export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, messages}: PaneLinesOptions): Line[] {
   const clock = paneShowsClock(pane) ? nowSeconds : null;
   const content = useMemo(
-    () => (run ? buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {})}) : NO_CONTENT),
+    () => (run ? buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(messages ? {messages} : {})}) : NO_CONTENT),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pane, run, clock, time, ascii, width, steps],
+    [pane, run, clock, time, ascii, width, steps, messages],
   );
   const renderTable = useTableLines(content, ascii);
   return useMemo(() => paneLines(content, width, renderTable), [content, width, renderTable]);

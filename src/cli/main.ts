@@ -10,6 +10,7 @@ import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
 import {stepsViewOf} from '../store/stepLoader.js';
+import {messagesViewOf} from '../store/messageLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {loadCliSources, type CliLoad} from './loadCliSources.js';
@@ -134,9 +135,11 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('../../components/printRun.js');
-    // Steps read with the run (files, transcripts) show in its Steps pane.
-    const steps = stepsViewOf(run, joinItems(loaded));
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    // Steps and messages read with the run (files, transcripts) show in its Steps and Conversation panes.
+    const joined = joinItems(loaded);
+    const steps = stepsViewOf(run, joined);
+    const messages = messagesViewOf(run, joined);
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(messages ? {messages} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 

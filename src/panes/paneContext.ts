@@ -1,6 +1,7 @@
 /** What every pane of a run is built from, besides the run: the clock, the width, the steps as read. */
 import type {TimeOptions} from '../format/time.js';
 import type {RunStep} from '../model/runStep.js';
+import type {ThreadMessage} from '../model/threadMessage.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 
 /** What the Steps pane can show for a run. */
@@ -9,6 +10,13 @@ export type StepsView =
   | {state: 'loading'; runId: string}
   | {state: 'loaded'; runId: string; steps: readonly RunStep[]; warnings: readonly LoadWarning[]}
   | {state: 'error'; runId: string; message: string};
+
+/** The messages of a thread, as the Conversation pane can show them. */
+export type MessagesView =
+  | {state: 'unavailable'; threadId: string; reason: string}
+  | {state: 'loading'; threadId: string}
+  | {state: 'loaded'; threadId: string; messages: readonly ThreadMessage[]; warnings: readonly LoadWarning[]}
+  | {state: 'error'; threadId: string; message: string};
 
 export interface PaneContext {
   nowSeconds: number;
@@ -19,4 +27,6 @@ export interface PaneContext {
   width?: number;
   /** The run's steps as the StepLoader has them (TUI with an API source); absent: not available. */
   steps?: StepsView;
+  /** The messages of the run's thread, in order (files, transcripts, or read from the API); absent: none loaded. */
+  messages?: MessagesView;
 }

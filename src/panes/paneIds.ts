@@ -1,4 +1,4 @@
-/** The detail panes of a run, in Tab order; `1`–`9` jump to them. */
+/** The detail panes of a run, in Tab order; `1`–`9` jump to the first nine, Tab and Shift-Tab reach every one. */
 export const PANES = [
   {id: 'overview', title: 'Overview', short: 'Overview'},
   {id: 'action', title: 'Required action', short: 'Action'},
@@ -9,6 +9,7 @@ export const PANES = [
   {id: 'metadata', title: 'Metadata', short: 'Meta'},
   {id: 'raw', title: 'Raw JSON', short: 'Raw'},
   {id: 'steps', title: 'Steps', short: 'Steps'},
+  {id: 'conversation', title: 'Conversation', short: 'Chat'},
 ] as const;
 
 export type PaneId = (typeof PANES)[number]['id'];

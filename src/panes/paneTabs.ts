@@ -3,6 +3,7 @@
  * it is scrolled. The active pane's tab is always among those shown.
  */
 import {textWidth} from '../format/textWidth.js';
+import {PANE_KEYS} from '../keys.js';
 import {PANES, type PaneId} from './paneIds.js';
 
 /** One tab as drawn: ` N name (badge) `, padding included. */
@@ -25,7 +26,9 @@ export interface TabBarLayout {
 export const TAB_MARKS = {unicode: {before: '‹', after: '›'}, ascii: {before: '<', after: '>'}} as const;
 
 function label(index: number, name: string, badge: string): string {
-  return ` ${index + 1} ${name}${badge ? ` (${badge})` : ''} `;
+  // Past the number keys a tab has no number: Tab and Shift-Tab reach it.
+  const key = PANE_KEYS[index];
+  return ` ${key ? `${key} ` : ''}${name}${badge ? ` (${badge})` : ''} `;
 }
 
 function rowWidth(tabs: readonly LaidOutTab[], gap: string): number {

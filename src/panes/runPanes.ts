@@ -15,6 +15,7 @@ import {jsonLines, PaneBuilder, untrusted, untrustedLines, type PaneContent, typ
 import type {PaneContext, StepsView} from './paneContext.js';
 import type {PaneId} from './paneIds.js';
 import {buildStepsPane, stepsBadge} from './stepsPane.js';
+import {buildConversationPane, conversationBadge} from './conversation.js';
 import {runTimeline} from './timeline.js';
 
 function timestampSegments(seconds: number | null, context: PaneContext): Segment[] {
@@ -332,7 +333,7 @@ function rawPane(run: Run): PaneContent {
 
 /** Whether a pane shows times relative to now (so it must be rebuilt as the clock moves). */
 export function paneShowsClock(pane: PaneId): boolean {
-  return pane === 'overview' || pane === 'action' || pane === 'error' || pane === 'steps';
+  return pane === 'overview' || pane === 'action' || pane === 'error' || pane === 'steps' || pane === 'conversation';
 }
 
 /** The content of one pane of a run. */
@@ -356,12 +357,16 @@ export function buildPane(pane: PaneId, run: Run, context: PaneContext): PaneCon
       return rawPane(run);
     case 'steps':
       return buildStepsPane(context.steps?.runId === run.id ? context.steps : undefined, context);
+    case 'conversation':
+      return buildConversationPane(run, context);
   }
 }
 
 /** A short marker for the pane tabs: how much there is to see in each. */
 export function paneBadge(pane: PaneId, run: Run, steps?: StepsView): string {
   switch (pane) {
+    case 'conversation':
+      return conversationBadge(run, steps ? {steps} : {});
     case 'steps':
       return steps?.runId === run.id ? stepsBadge(steps) : '';
     case 'action': {

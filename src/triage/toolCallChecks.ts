@@ -151,11 +151,18 @@ const reportCache = new WeakMap<Run, readonly ToolCallReport[]>();
 export function checkToolCalls(run: Run): readonly ToolCallReport[] {
   const cached = reportCache.get(run);
   if (cached) return cached;
-  const calls = run.requiredAction?.toolCalls ?? [];
-  const functions = calls.length > 0 ? functionTools(run) : new Map<string, ToolDefinition>();
-  const reports = Object.freeze(calls.map((call) => checkCall(run, call, functions)));
+  const reports = Object.freeze(checkCallsAgainst(run, run.requiredAction?.toolCalls ?? []));
   reportCache.set(run, reports);
   return reports;
+}
+
+/**
+ * The same checks for calls read elsewhere than `required_action` (a run step's function calls,
+ * made in an earlier round), against the run's tools. Not memoized: the caller keeps the result.
+ */
+export function checkCallsAgainst(run: Run, calls: readonly RequiredToolCall[]): ToolCallReport[] {
+  const functions = calls.length > 0 ? functionTools(run) : new Map<string, ToolDefinition>();
+  return calls.map((call) => checkCall(run, call, functions));
 }
 
 /**
