@@ -14,7 +14,7 @@ import {measureContent} from '../src/format/runColumns.js';
 import {confirmPrompt, createInitialState, keyContext, openRun, outputFormBody, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
-import {stepsViewOf} from '../src/store/stepLoader.js';
+import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
@@ -168,6 +168,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
   const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
+  const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
@@ -260,6 +261,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         nowSeconds={state.nowSeconds}
         contentWidths={contentWidths}
         view={state.query.stuck === 'off' ? 'all' : 'stuck'}
+        rounds={rounds}
       />
     );
   }

@@ -20,7 +20,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel';
+export type Subcommand = 'tui' | 'list' | 'show' | 'thread' | 'stuck' | 'stats' | 'submit' | 'cancel';
 
 export interface CliOptions {
   command: Subcommand;
@@ -28,6 +28,8 @@ export interface CliOptions {
   explicitCommand: boolean;
   sources: string[];
   runId: string | null;
+  /** `thread THREAD_ID`: the thread to print. */
+  threadId: string | null;
   json: boolean;
   statuses: string[] | null;
   model: string | null;
@@ -64,7 +66,8 @@ export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thre
 Usage
   runlens [SOURCE...]                 open the runs in the terminal UI
   runlens list [SOURCE...]            print the runs (a table; TSV when piped)
-  runlens show RUN_ID [SOURCE...]     print every pane of one run
+  runlens show RUN_ID [SOURCE...]     print every pane of one run, its conversation included
+  runlens thread THREAD_ID [SOURCE...] print a thread's runs and messages in order (no SOURCE: from the API)
   runlens stuck [SOURCE...]           print runs waiting in requires_action (and stalled ones)
   runlens stats [SOURCE...]           print statistics: statuses, runs over time, queue and run time, tokens, errors, threads
   runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
@@ -94,7 +97,7 @@ API (Azure OpenAI Assistants, self-hosted compatible servers)
   runlens config path|list                      where settings live, and what they hold (masked)
 
 Options
-  --json                 print JSON (list, show, stuck, stats)
+  --json                 print JSON (list, show, thread, stuck, stats)
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
@@ -123,7 +126,7 @@ Exit codes
 
 Keys in the terminal UI: press ? for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel']);
+const SUBCOMMANDS = new Set(['list', 'show', 'thread', 'stuck', 'stats', 'submit', 'cancel']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 function parseDuration(text: string): number {
@@ -214,6 +217,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     runId = rest[0]!;
     sources = rest.slice(1);
   }
+  let threadId: string | null = null;
+  if (command === 'thread' && !values.help) {
+    if (rest.length === 0) throw new UsageError('thread needs a THREAD_ID');
+    threadId = rest[0]!;
+    sources = rest.slice(1);
+  }
   if ((command === 'submit' || command === 'cancel') && !values.help) {
     if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
@@ -279,6 +288,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     explicitCommand,
     sources,
     runId,
+    threadId,
     json: values.json ?? false,
     statuses,
     model: values.model ?? null,

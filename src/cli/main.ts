@@ -9,7 +9,7 @@ import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
-import {stepsViewOf} from '../store/stepLoader.js';
+import {finishedToolRounds, stepsViewOf} from '../store/stepLoader.js';
 import {messagesViewOf} from '../store/messageLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
@@ -66,6 +66,10 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   for (const notice of options.notices) io.stderr.write(`runlens: ${safeInline(notice)}\n`);
+  // `thread T` without a source reads the thread from the API, as `--thread T` would.
+  if (options.command === 'thread' && options.threadId && options.sources.length === 0 && io.stdin.isTTY && !(options.api.threads ?? []).includes(options.threadId)) {
+    options.api = {...options.api, threads: [...(options.api.threads ?? []), options.threadId]};
+  }
   let sources: string[];
   let now: () => number;
   try {
@@ -143,6 +147,17 @@ export async function runCli(io: CliIo): Promise<number> {
     return EXIT_OK;
   }
 
+  if (command === 'thread') {
+    const {threadAsJson, threadAsText, threadFound} = await import('./printThread.js');
+    const input = {threadId: options.threadId ?? '', runs: loaded.runs, items: loaded};
+    if (!threadFound(input)) {
+      io.stderr.write(`runlens: no run or message of thread '${safeInline(input.threadId)}' in ${loaded.sources.map(safeInline).join(', ')}\n`);
+      return EXIT_FAILURE;
+    }
+    io.stdout.write(options.json ? threadAsJson(input) : threadAsText(input, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
+    return EXIT_OK;
+  }
+
   if (command === 'stuck') {
     const found = printStuckRuns(loaded.runs, target, {
       json: options.json,
@@ -166,6 +181,6 @@ export async function runCli(io: CliIo): Promise<number> {
   const query = queryFrom(options);
   let runs = listsInReadOrder(options, target.isTerminal) ? filterRuns(loaded.runs, query, nowSeconds) : selectRuns(loaded.runs, query, nowSeconds);
   if (options.limit !== null) runs = runs.slice(0, options.limit);
-  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
+  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds: finishedToolRounds(runs, joinItems(loaded))});
   return EXIT_OK;
 }

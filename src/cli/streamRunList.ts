@@ -30,7 +30,9 @@ import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js'
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
 import {isJsonLinesName, parseJsonLine, runFromText} from '../sources/parseRunText.js';
-import type {ParsedItems} from '../model/itemKinds.js';
+import {SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
+import {isToolRound} from '../model/runFacts.js';
+import type {RunStep} from '../model/runStep.js';
 import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
@@ -98,6 +100,8 @@ interface RunPrinter {
   /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
   flush(): Promise<void>;
   finish(): Promise<void>;
+  /** Steps read beside the runs: a printer that lists runs whole counts their tool rounds. */
+  addSteps?(steps: readonly RunStep[]): void;
 }
 
 /** Matching runs printed as they come. */
@@ -137,6 +141,12 @@ class ReadOrderPrinter implements RunPrinter {
 /** Matching runs kept, then sorted and printed. */
 class SortedPrinter implements RunPrinter {
   private readonly runs: Run[] = [];
+  /** Steps with function calls, by run: a finished run's tool rounds (only the count is kept). */
+  private readonly roundSteps = new Map<string, number>();
+
+  addSteps(steps: readonly RunStep[]): void {
+    for (const step of steps) if (step.runId !== null && isToolRound(step)) this.roundSteps.set(step.runId, (this.roundSteps.get(step.runId) ?? 0) + 1);
+  }
 
   constructor(private readonly context: StreamListContext) {}
 
@@ -152,7 +162,8 @@ class SortedPrinter implements RunPrinter {
     // Already filtered as they were read: sorting is what is left.
     let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
-    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
+    const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
+    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds});
   }
 }
 
@@ -510,6 +521,11 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
     if (!printer.add(run)) done = true;
     return !done;
   };
+  // Side items are not listed: steps go to the printer (tool rounds), and none are kept past their line.
+  const takeSideItems = (items: ParsedItems) => {
+    if (items.steps) printer.addSteps?.(items.steps);
+    for (const kind of SIDE_KINDS) if (items[kind.key]) items[kind.key]!.length = 0;
+  };
   const addRun = (run: Run, facts?: CopyFacts): boolean => {
     loaded += 1;
     const shown = latest.take(run, facts);
@@ -541,6 +557,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
         parsed.runs.length = 0;
+        takeSideItems(parsed);
         return going;
       },
       admitterFor(prefilter, survey, unit),
@@ -552,6 +569,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   };
   const printLoaded = async (result: LoadedRuns) => {
     for (const warning of result.warnings) warn(warning);
+    if (result.steps) printer.addSteps?.(result.steps);
     for (const run of result.runs) if (!addRun(run)) break;
     await printer.flush();
   };
