@@ -6,8 +6,11 @@ import {Readable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
-import {decodeRunFile, loadRunsFromSources, RunCollection, sameJson, STDIN_LABEL} from '../src/sources/loadSources.js';
-import {isJsonLinesName, parseRunText} from '../src/sources/parseRunText.js';
+import {loadRunsFromSources, STDIN_LABEL} from '../src/sources/loadSources.js';
+import {decodeRunFile} from '../src/sources/sniff.js';
+import {RunCollection, sameJson} from '../src/sources/runCollection.js';
+import {parseRunText} from '../src/sources/parseRunText.js';
+import {isJsonLinesName} from '../src/sources/sniff.js';
 import {formatWarning, type LoadWarning} from '../src/model/loadWarning.js';
 
 const SHAPES = fileURLToPath(new URL('./fixtures/shapes/', import.meta.url));

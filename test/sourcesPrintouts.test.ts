@@ -13,7 +13,8 @@ import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {describeShape, RUNLENS_READS} from '../src/sources/otherShapes.js';
-import {decodeRunFile, loadRunsFromSources, type LoadedRuns} from '../src/sources/loadSources.js';
+import {loadRunsFromSources, type LoadedRuns} from '../src/sources/loadSources.js';
+import {decodeRunFile} from '../src/sources/sniff.js';
 import {formatWarning} from '../src/model/loadWarning.js';
 import {OutputCollector} from './helpers/outputCollector.js';
 

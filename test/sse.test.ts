@@ -17,7 +17,8 @@ import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {parseRunText} from '../src/sources/parseRunText.js';
 import type {ParsedItems} from '../src/model/itemKinds.js';
 import {formatWarning} from '../src/model/loadWarning.js';
-import {isSseTranscript, parseSseTranscript} from '../src/sources/sseTranscript.js';
+import {parseSseTranscript} from '../src/sources/sseTranscript.js';
+import {isSseTranscript} from '../src/sources/sniff.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/sse/', import.meta.url));
@@ -85,20 +86,13 @@ describe('a streamed run that ends in requires_action', () => {
     expect(run!.usage?.totalTokens).toBe(934);
   });
 
-  it('skips and counts the step and message events, and sees the end of the stream', () => {
+  // The step and message events were once skipped (and counted in `skipped`); they are read now.
+  it('reads and counts the step and message events, skips none, and sees the end of the stream', () => {
     const {summary} = parse(text);
     expect(summary.runEvents).toBe(4);
+    expect(summary.itemEvents).toBe(2 + 2 + 16 + 1 + 1 + 1 + 6 + 1);
     expect(summary.done).toBe(true);
-    expect(summary.skipped).toEqual({
-      'thread.run.step.created': 2,
-      'thread.run.step.in_progress': 2,
-      'thread.run.step.delta': 16,
-      'thread.run.step.completed': 1,
-      'thread.message.created': 1,
-      'thread.message.in_progress': 1,
-      'thread.message.delta': 6,
-      'thread.message.completed': 1,
-    });
+    expect(summary.skipped).toEqual({});
   });
 
   it('reads the same with CRLF or CR line endings, lines counted alike', () => {
@@ -301,14 +295,20 @@ describe('the SSE line rules', () => {
     const text = `data: ${JSON.stringify(runObject('run_u', 'queued'))}\n\ndata: ${JSON.stringify({id: 'msg_1', object: 'thread.message'})}\n\ndata: ${JSON.stringify(runObject('run_u', 'cancelled'))}\n\ndata: [DONE]\n`;
     const parsed = parse(text, 'unnamed.txt');
     expect(states(parsed)).toEqual(['run_u:cancelled']);
-    expect(parsed.summary).toMatchObject({done: true, skipped: {'(unnamed)': 1}});
+    // A message object in an unnamed event is a message now (it was once skipped as '(unnamed)').
+    expect(parsed.summary).toMatchObject({done: true, skipped: {}});
+    expect(parsed.messages?.map((message) => message.id)).toEqual(['msg_1']);
   });
 
-  it('does not read step and message data at all, so a broken delta is no warning', () => {
+  // Step and message data were once not read at all, so a broken delta was no warning; now it is one, and the rest loads.
+  it('reads step and message data, so a broken delta is a warning naming its line and column', () => {
     const text = event('thread.run.created', runObject('run_d', 'queued')) + event('thread.message.delta', '{"id":"msg_1","delta":{"content":[{"ind') + event('thread.run.step.delta', '{');
     const parsed = parse(text);
     expect(states(parsed)).toEqual(['run_d:queued']);
-    expect(parsed.warnings).toEqual([]);
+    expect(texts(parsed)).toEqual([
+      'stream.sse:5: invalid JSON in data: Unterminated string at column 46; thread.message.delta skipped',
+      "stream.sse:8: invalid JSON in data: Expected property name or '}' at column 8; thread.run.step.delta skipped",
+    ]);
   });
 
   it('warns about run events whose data is no run, or that have no data', () => {

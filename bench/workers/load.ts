@@ -13,7 +13,9 @@ import {readFile} from 'node:fs/promises';
 import {Session} from 'node:inspector/promises';
 import {PerformanceObserver} from 'node:perf_hooks';
 import {looksLikeRun, normalizeRun} from '../../src/model/normalize.js';
-import {decodeRunFile, loadRunsFromSources, RunCollection} from '../../src/sources/loadSources.js';
+import {loadRunsFromSources} from '../../src/sources/loadSources.js';
+import {decodeRunFile} from '../../src/sources/sniff.js';
+import {RunCollection} from '../../src/sources/runCollection.js';
 
 const gcEntries: Array<{start: number; duration: number}> = [];
 const observer = new PerformanceObserver((list) => {

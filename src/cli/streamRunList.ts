@@ -28,9 +28,12 @@ import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
 import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
-import {firstLineVerdict, headReadsAsJsonLines, keepLatestCopy, loadRunsFromSources, placeOf, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
-import {isJsonLinesName, parseJsonLine, runFromText} from '../sources/parseRunText.js';
-import {SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
+import {loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
+import {firstLineVerdict, headReadsAsJsonLines} from '../sources/sniff.js';
+import {keepLatestCopy, placeOf} from '../sources/runCollection.js';
+import {parseJsonLine, runFromText} from '../sources/parseRunText.js';
+import {isJsonLinesName} from '../sources/sniff.js';
+import {clearItems, type ParsedItems} from '../model/itemKinds.js';
 import {isToolRound} from '../model/runFacts.js';
 import type {RunStep} from '../model/runStep.js';
 import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
@@ -402,8 +405,8 @@ async function surveySources(sources: readonly string[], context: StreamListCont
       (rawLine, lineNumber) => {
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const run of parsed.runs) survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
-        parsed.runs.length = 0;
-        parsed.warnings.length = 0;
+        // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
+        clearItems(parsed);
         return true;
       },
       ids,
@@ -521,11 +524,6 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
     if (!printer.add(run)) done = true;
     return !done;
   };
-  // Side items are not listed: steps go to the printer (tool rounds), and none are kept past their line.
-  const takeSideItems = (items: ParsedItems) => {
-    if (items.steps) printer.addSteps?.(items.steps);
-    for (const kind of SIDE_KINDS) if (items[kind.key]) items[kind.key]!.length = 0;
-  };
   const addRun = (run: Run, facts?: CopyFacts): boolean => {
     loaded += 1;
     const shown = latest.take(run, facts);
@@ -556,8 +554,9 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         };
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
-        parsed.runs.length = 0;
-        takeSideItems(parsed);
+        // Steps are not listed: the printer counts their tool rounds, and none are kept past their line.
+        if (parsed.steps) printer.addSteps?.(parsed.steps);
+        clearItems(parsed);
         return going;
       },
       admitterFor(prefilter, survey, unit),

@@ -59,7 +59,15 @@ export interface ItemKind<K extends ItemKey> {
   /** The normalizer: never throws, `fallbackId` names an item without an id. */
   read: (record: Record<string, unknown>, source: SourceLocation, fallbackId: string) => ItemTypes[K] & AnyItem;
   join?: ItemJoin<ItemTypes[K]>;
+  /**
+   * Whether an item is in a state it never leaves: a later copy that is not (the first stream of
+   * a run read after its submit-tool-outputs stream) does not replace it.
+   */
+  isFinal?: (item: ItemTypes[K]) => boolean;
 }
+
+/** Statuses a step or message never leaves. */
+const FINAL_ITEM_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete']);
 
 type KindTable = {[object: string]: {[K in ItemKey]: ItemKind<K>}[ItemKey]};
 
@@ -71,12 +79,14 @@ export const ITEM_KINDS = {
     noun: 'step',
     read: (record, source, fallbackId) => normalizeRunStep(record, fallbackId, source),
     join: {runId: (step) => step.runId, threadId: (step) => step.threadId, createdAt: (step) => step.createdAt},
+    isFinal: (step) => FINAL_ITEM_STATUSES.has(step.status),
   },
   'thread.message': {
     key: 'messages',
     noun: 'message',
     read: (record, source, fallbackId) => normalizeThreadMessage(record, fallbackId, source),
     join: {runId: (message) => message.runId, threadId: (message) => message.threadId, createdAt: (message) => message.createdAt},
+    isFinal: (message) => message.status !== null && FINAL_ITEM_STATUSES.has(message.status),
   },
 } as const satisfies KindTable;
 
@@ -103,6 +113,12 @@ export function itemKindOf(value: unknown): KindTable[string] | null {
 /** An empty ParsedItems (side kinds absent until one is read). */
 export function emptyItems(): ParsedItems {
   return {runs: [], warnings: []};
+}
+
+/** Of two copies of one side item, read in this order, the one to keep: the later, unless only the earlier is final. */
+export function laterSideCopy<K extends SideKey>(key: K, held: ItemTypes[K], incoming: ItemTypes[K]): ItemTypes[K] {
+  const isFinal = (SIDE_KINDS.find((kind) => kind.key === key) as ItemKind<K> | undefined)?.isFinal;
+  return isFinal && isFinal(held) && !isFinal(incoming) ? held : incoming;
 }
 
 /** Adds one side item to `out` under its kind's key. */

@@ -24,7 +24,7 @@
  */
 import {parseJsonTolerant} from '../format/jsonError.js';
 import {listShape, settledListShape, type ListShape} from './listShape.js';
-import {startsLikeRepr} from './pythonRepr.js';
+import {utf8BomLength} from './sniff.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -53,16 +53,6 @@ function oddBackslashesBefore(chunk: Buffer, end: number, from: number): boolean
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-/**
- * Whether a document starting with `head` is one this reader may stream: an array, or an object
- * (which of them is a list only its keys tell; a run is found out at its `"object"`, or at its end).
- */
-export function headIsRunArray(head: Buffer): boolean {
-  const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\ufeff/, '').trimStart();
-  // A Python or console.log printout (`[Run(id='run_…'`, `{'id': …}`) is parsed whole by parseRunText: its quotes are not JSON's.
-  return (text.startsWith('[') || text.startsWith('{')) && !startsLikeRepr(text);
 }
 
 /** Item-relative line and column (from a parse of the item's text) as a place in the input. */
@@ -147,7 +137,7 @@ export class JsonArrayReader {
       this.startBytes = null;
       this.started = true;
       chunk = head;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) index = 3;
+      index = utf8BomLength(chunk);
     }
     const base = this.offset;
     while (index < chunk.length && !this.unsupported && !this.afterRoot) {

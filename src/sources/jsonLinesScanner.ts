@@ -6,6 +6,7 @@
  * the same `file:line:col`.
  */
 import type {FileHandle} from 'node:fs/promises';
+import {utf8BomLength} from './sniff.js';
 
 const NEWLINE = 0x0a;
 
@@ -107,7 +108,7 @@ export class JsonLinesScanner {
       // A UTF-8 byte order mark is not part of the first line; wait for three bytes to tell.
       if (this.filled < 3 && !final) return;
       this.atStart = false;
-      if (this.buffer[0] === 0xef && this.buffer[1] === 0xbb && this.buffer[2] === 0xbf) start = 3;
+      start = utf8BomLength(this.buffer);
     }
     const view = this.buffer.subarray(0, this.filled);
     this.prefilter?.reset(view);

@@ -4,18 +4,13 @@ import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {addSideItem, emptyItems, itemKindOf, type ParsedItems} from '../model/itemKinds.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
-import {withoutCompressionSuffix} from './compression.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
 import {noteWarnings} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
-import {isSseTranscript, parseSseTranscript} from './sseTranscript.js';
-
-/** Whether a file name says JSON Lines (`runs.jsonl`, `runs.ndjson.gz`). */
-export function isJsonLinesName(name: string): boolean {
-  return /\.(jsonl|ndjson)$/i.test(withoutCompressionSuffix(name));
-}
+import {parseSseTranscript} from './sseTranscript.js';
+import {firstLineIsJsonValue, looksLikeJsonLines, sniffText, withoutBom} from './sniff.js';
 
 /** The warning a trailing comma gets wherever it is let pass: a whole document, a line, a data line. */
 export const TRAILING_COMMA = 'a trailing comma; ignored';
@@ -202,33 +197,6 @@ export function parseJsonLine(rawLine: string, lineNumber: number, file: string,
   return true;
 }
 
-/**
- * Whether a text that is not one JSON value reads as JSON Lines: its first or second non-empty
- * line is a JSON value on its own. The second counts because the first line of `tail -c` output,
- * or of an export whose first write was cut short, is broken while the rest is fine.
- */
-function looksLikeJsonLines(text: string): boolean {
-  let nonEmpty = 0;
-  for (const line of text.split('\n', 50)) {
-    if (line.trim() === '') continue;
-    if (parseJson(line.trim()).ok) return true;
-    nonEmpty += 1;
-    if (nonEmpty === 2) break;
-  }
-  return false;
-}
-
-/**
- * Whether the first non-empty line of a text is a JSON value on its own and more follows it: then
- * the text is JSON Lines (or values one after another), never one array to read item by item.
- */
-function firstLineIsJsonValue(text: string): boolean {
-  const start = text.search(/\S/);
-  const end = text.indexOf('\n', start);
-  if (start === -1 || end === -1 || text.slice(end).trim() === '') return false;
-  return parseJson(text.slice(start, end).trim()).ok;
-}
-
 /** An array or list envelope that is not valid JSON as a whole, item by item (see JsonArrayReader); null when it is neither, or no item could be read. */
 function readItemByItem(body: string, file: string): ParsedItems | null {
   const out = emptyItems();
@@ -249,25 +217,26 @@ export interface ParseRunTextOptions {
 }
 
 /**
- * Parses the text of one file (or stdin) in any accepted shape. Stream transcripts are recognised
- * as `isSseTranscript` says; JSON Lines by the file name or, failing that, by a text that is not
- * one JSON value but whose first or second line is. An array or list envelope that is not valid
+ * Parses the text of one file (or stdin) in any accepted shape. A stream transcript and JSON Lines
+ * by name are told by `sniffText`; JSON Lines otherwise by a text that is not one JSON value but
+ * whose first or second line is (`looksLikeJsonLines`). An array or list envelope that is not valid
  * as a whole is read item by item, so one broken item costs only itself; a document with a
  * trailing comma loads with a warning. Any other text goes to readOtherShape: a Python or
  * console.log printout loads, a file of another kind is named in one warning.
  */
 export function parseRunText(text: string, file: string, options: ParseRunTextOptions = {}): ParsedItems {
   const out = emptyItems();
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   if (body.trim() === '') {
     out.warnings.push({location: file, message: 'empty file'});
     return out;
   }
-  if (isSseTranscript(body, file)) {
+  const format = sniffText(body, file);
+  if (format === 'transcript') {
     parseSseTranscript(body, file, out);
     return out;
   }
-  if (isJsonLinesName(file)) {
+  if (format === 'json-lines') {
     parseJsonLines(body, file, out);
     return out;
   }

@@ -4,7 +4,8 @@
  * The Assistants API streams a run as `event: thread.run.created` / `data: {...}` blocks separated
  * by blank lines: run events (each with the whole run object), run step and message events (with
  * deltas), then `event: done` / `data: [DONE]`, or `event: error`. A transcript yields each run in
- * its latest state; step, message and thread events are skipped (and counted). Lines are read as
+ * its latest state, and its messages and steps assembled from their events (streamItems.ts);
+ * thread events and events runlens does not know are skipped (and counted). Lines are read as
  * the SSE spec says (https://html.spec.whatwg.org/multipage/server-sent-events.html): CRLF, LF or
  * CR ends a line, `:` starts a comment, one space after the colon is dropped, and consecutive
  * `data:` lines are joined with `\n`. Transcripts as recorders write them are read too: an
@@ -19,8 +20,9 @@
 import {parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun, looksLikeRun, normalizeRun} from '../model/normalize.js';
 import type {Run} from '../model/run.js';
-import {withoutCompressionSuffix} from './compression.js';
 import {noteWarnings} from './noteWarnings.js';
+import {withoutBom} from './sniff.js';
+import {StreamItems, streamItemEvent} from './streamItems.js';
 import type {ParsedItems} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 
@@ -30,7 +32,9 @@ export interface SseTranscriptSummary {
   events: number;
   /** Run events read (several per run: each state it went through). */
   runEvents: number;
-  /** Events skipped on purpose (run steps, messages, threads, unknown ones), by event name. */
+  /** Message and run step events read (whole objects and deltas). */
+  itemEvents: number;
+  /** Events skipped on purpose (threads, unknown ones), by event name. */
   skipped: Record<string, number>;
   /** Whether the stream said `done` (`data: [DONE]`). */
   done: boolean;
@@ -38,48 +42,8 @@ export interface SseTranscriptSummary {
   elidedLines: number;
 }
 
-/** `.sse` and `.sse.txt` always name a transcript; `.txt` and `.log` only when the text starts like one. */
-const SSE_NAME = /\.sse(\.txt)?$/i;
-const TEXT_NAME = /\.(txt|log)$/i;
-/** Field names per the SSE spec are case-sensitive; the space after the colon is optional. */
-const STARTS_AS_FIELD = /^(event|data):/;
-const STARTS_AS_RUN_STREAM = /^event: ?thread\./;
 /** The SSE spec ends a line with CRLF, LF or a lone CR. */
 const LINE_END = /\r\n|\r|\n/g;
-
-/** The first line that is neither blank nor an SSE comment (`: keep-alive`), without its line ending. */
-function firstMeaningfulLine(text: string): string | null {
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  // Transcripts worth detecting say so in their first lines; never scan a whole large file.
-  for (let scanned = 0; start < text.length && scanned < 50; scanned += 1) {
-    LINE_END.lastIndex = start;
-    const found = LINE_END.exec(text);
-    const end = found ? found.index : text.length;
-    const line = text.slice(start, end);
-    start = found ? found.index + found[0].length : text.length;
-    if (line.trim() === '' || line.startsWith(':')) continue;
-    return line;
-  }
-  return null;
-}
-
-/** Whether a file's name says it is a stream transcript (`.sse`, `.sse.txt`, compressed or not). */
-export function isSseFileName(file: string): boolean {
-  return SSE_NAME.test(withoutCompressionSuffix(file));
-}
-
-/**
- * Whether a text (named `file`) is an SSE transcript: a `.sse` file; a `.txt`/`.log` file whose
- * first non-empty line starts with `event:` or `data:`; or any text whose first non-empty line
- * starts with `event: thread.` (so a transcript saved as `.json`, or piped in, is read as one).
- */
-export function isSseTranscript(text: string, file: string): boolean {
-  if (isSseFileName(file)) return true;
-  const first = firstMeaningfulLine(text);
-  if (first === null) return false;
-  if (STARTS_AS_RUN_STREAM.test(first)) return true;
-  return TEXT_NAME.test(withoutCompressionSuffix(file)) && STARTS_AS_FIELD.test(first);
-}
 
 /** One event as it is being read: its name and data lines, with where they were. */
 interface PendingEvent {
@@ -127,8 +91,9 @@ function describeStreamError(value: unknown, text: string): string {
  * last run event (its source line is that event's). Never throws.
  */
 export function parseSseTranscript(text: string, file: string, out: ParsedItems): SseTranscriptSummary {
-  const summary: SseTranscriptSummary = {events: 0, runEvents: 0, skipped: {}, done: false, elidedLines: 0};
+  const summary: SseTranscriptSummary = {events: 0, runEvents: 0, itemEvents: 0, skipped: {}, done: false, elidedLines: 0};
   const latest = new Map<string, Run>();
+  const items = new StreamItems();
   // Warnings in line order; those about a run's fields belong to one state of it and are dropped
   // when a later event replaces that state (the same bad field in every event is one warning).
   // So are its read notes (an upper-case status, a time as text), said as other sources say them
@@ -167,8 +132,9 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       summary.done = true;
       return;
     }
-    // Only run and error events are parsed: the deltas, most of a transcript, are skipped unread.
-    if (name !== null && name !== 'error' && !isRunEventName(name)) {
+    // Run, message, step and error events are parsed; thread and unknown events are skipped unread.
+    const itemEvent = name === null ? null : streamItemEvent(name);
+    if (name !== null && name !== 'error' && !isRunEventName(name) && !itemEvent) {
       skip(name);
       return;
     }
@@ -208,8 +174,16 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
       const at = inFile(after);
       warn(at.line, `text after the JSON value in data at column ${at.column} ignored: ${quote(after.text)}`);
     }
+    // Unnamed events (a transcript saved without its `event:` lines) are what their data's object says.
+    const item = itemEvent ?? (name === null ? StreamItems.kindOfUnnamed(parsed.value) : null);
+    if (item) {
+      const line = event.dataLines[0] ?? event.line;
+      summary.itemEvents += 1;
+      const problems = item.delta ? items.delta(item.kind, parsed.value, line) : [items.state(item.kind, parsed.value, line)].filter((problem) => problem !== null);
+      for (const problem of problems) warn(line, `${name ?? 'event'} ${problem}`);
+      return;
+    }
     if (name === null) {
-      // Unnamed events (a transcript saved without its `event:` lines): a run object is a run state.
       if (looksLikeRun(parsed.value)) readRun(event, 'event', parsed.value);
       else skip('(unnamed)');
       return;
@@ -217,7 +191,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     readRun(event, name, parsed.value);
   };
 
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = withoutBom(text);
   let pending: PendingEvent | null = null;
   let lineNumber = 0;
   let start = 0;
@@ -287,6 +261,7 @@ export function parseSseTranscript(text: string, file: string, out: ParsedItems)
     }
   }
   for (const run of latest.values()) out.runs.push(run);
+  items.collect(file, out, out.warnings);
   if (latest.size === 0 && warnings.length === 0) {
     out.warnings.push({location: file, message: 'no run events in this stream transcript'});
   }

@@ -1,5 +1,5 @@
 /**
- * A small Assistants API (runs, run steps, submit tool outputs, cancel) on 127.0.0.1 with a random
+ * A small Assistants API (runs, run steps, a thread's messages, submit tool outputs, cancel) on 127.0.0.1 with a random
  * port, for tests. It pages like the real one (`limit`, `order`, `after`, `has_more`, `first_id`,
  * `last_id`), records every request (headers and bodies), and fails on demand: any status, a
  * response that never comes, a body that is not JSON, an HTML page, a dropped connection.
@@ -118,6 +118,7 @@ export class FakeAssistantsServer {
   maxInFlight = 0;
   readonly #runs = new Map<string, Json[]>();
   readonly #steps = new Map<string, Json[]>();
+  readonly #messages = new Map<string, Json[]>();
   readonly #rules: FailureRule[] = [];
   readonly #hanging = new Set<ServerResponse>();
   #port = 0;
@@ -162,6 +163,11 @@ export class FakeAssistantsServer {
 
   setSteps(threadId: string, runId: string, steps: Json[]): void {
     this.#steps.set(`${threadId}/${runId}`, steps);
+  }
+
+  /** The messages of a thread (GET /threads/{id}/messages, newest first unless `order=asc`). */
+  setMessages(threadId: string, messages: Json[]): void {
+    this.#messages.set(threadId, messages);
   }
 
   /** Fails matching requests (first matching rule wins). */
@@ -307,6 +313,12 @@ export class FakeAssistantsServer {
 
   private async route(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const parts = request.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'threads' && parts[2] === 'messages' && parts.length === 3 && request.method === 'GET') {
+      const messages = this.#messages.get(parts[1]!);
+      if (messages) this.json(response, 200, this.page(messages, request.query, (message) => Number(message['created_at'] ?? 0)));
+      else this.json(response, 404, errorBody(`No thread found with id '${parts[1]!}'.`));
+      return;
+    }
     if (parts[0] !== 'threads' || parts[2] !== 'runs' || parts.length < 3) {
       this.json(response, 404, errorBody(`Invalid URL (${request.method} ${request.path})`));
       return;

@@ -17,7 +17,7 @@ import {ApiConfigError, type ResolvedConnection} from './apiClient.js';
 const ASSISTANTS_SHUTDOWN_DATE = '2026-08-26';
 const SHUTDOWN_MS = Date.parse(`${ASSISTANTS_SHUTDOWN_DATE}T00:00:00Z`);
 
-export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'submit-tool-outputs' | 'cancel-run';
+export type ApiOperation = 'list-runs' | 'retrieve-run' | 'list-steps' | 'list-messages' | 'submit-tool-outputs' | 'cancel-run';
 
 export interface ApiErrorContext {
   operation: ApiOperation;
@@ -111,6 +111,8 @@ function doing(context: ApiErrorContext): string {
       return `fetching run ${run} of thread ${thread}`;
     case 'list-steps':
       return `listing the steps of run ${run}`;
+    case 'list-messages':
+      return `listing the messages of thread ${thread}`;
     case 'submit-tool-outputs':
       return `submitting tool outputs to run ${run}`;
     case 'cancel-run':

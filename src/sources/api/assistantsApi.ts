@@ -5,7 +5,8 @@
  */
 import type OpenAI from 'openai';
 import type {APIPromise} from 'openai';
-import type {Run} from '../../model/run.js';
+import type {FieldProblem, Run} from '../../model/run.js';
+import {normalizeThreadMessage, type ThreadMessage} from '../../model/threadMessage.js';
 import {normalizeRunStep, type RunStep} from '../../model/runStep.js';
 import type {ToolOutput} from '../../triage/unstick.js';
 import {collectRuns} from '../parseRunText.js';
@@ -22,6 +23,36 @@ const MAX_PAGE_SIZE = 100;
 /** The label of a thread as a source, in warnings and the Overview: runs get `source: {kind: 'api', file: 'api:thread_x'}`. */
 export function threadSourceLabel(threadId: string): string {
   return `api:${threadId}`;
+}
+
+/** A listing's items normalized, each that is no object or has a bad field a warning at `label`. */
+function normalizeListed<T extends {id: string; problems: FieldProblem[]}>(
+  listed: ListResult,
+  label: string,
+  noun: string,
+  normalize: (item: Record<string, unknown>, fallbackId: string) => T,
+): {items: T[]; warnings: LoadWarning[]} {
+  const warnings: LoadWarning[] = listed.warnings.map((message) => ({location: label, message}));
+  const items: T[] = [];
+  listed.items.forEach((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      warnings.push({location: label, message: `${noun} ${index} is not an object; skipped`});
+      return;
+    }
+    const normalized = normalize(item as Record<string, unknown>, `(no id) ${noun} ${index}`);
+    for (const problem of normalized.problems) warnings.push({location: label, message: `${normalized.id}: field ${problem.field}: ${problem.message}`});
+    items.push(normalized);
+  });
+  return {items, warnings};
+}
+
+/** A thread's messages as loadThreadMessages reads them. */
+export interface LoadedThreadMessages {
+  /** Normalized, oldest first. */
+  messages: ThreadMessage[];
+  /** The objects as read. */
+  raw: unknown[];
+  warnings: LoadWarning[];
 }
 
 export interface LoadedRunSteps {
@@ -212,7 +243,6 @@ export class AssistantsApi {
 
   /** The steps of a run, oldest first (as the TUI shows them), raw and normalized. */
   async loadRunSteps(threadId: string, runId: string, options: RequestOptions & {limit?: number} = {}): Promise<LoadedRunSteps> {
-    const label = `${threadSourceLabel(threadId)}/${runId}`;
     const listed = await this.#call(this.#context('list-steps', threadId, runId), () =>
       listAll(
         (query) =>
@@ -220,20 +250,21 @@ export class AssistantsApi {
         options.limit ?? DEFAULT_RUN_LIMIT,
       ),
     );
-    const warnings: LoadWarning[] = listed.warnings.map((message) => ({location: label, message}));
-    const steps: RunStep[] = [];
-    listed.items.forEach((item, index) => {
-      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        warnings.push({location: label, message: `step ${index} is not an object; skipped`});
-        return;
-      }
-      const step = normalizeRunStep(item as Record<string, unknown>, `(no id) step ${index}`);
-      for (const problem of step.problems) {
-        warnings.push({location: label, message: `${step.id}: field ${problem.field}: ${problem.message}`});
-      }
-      steps.push(step);
-    });
-    return {steps, raw: listed.items, warnings};
+    const {items, warnings} = normalizeListed(listed, `${threadSourceLabel(threadId)}/${runId}`, 'step', (item, fallbackId) => normalizeRunStep(item, fallbackId));
+    return {steps: items, raw: listed.items, warnings};
+  }
+
+  /**
+   * The messages of a thread, oldest first (`order=asc`: the API's default is newest first),
+   * raw and normalized; each marked as read from the API (`source.kind`).
+   */
+  async loadThreadMessages(threadId: string, options: RequestOptions & {limit?: number} = {}): Promise<LoadedThreadMessages> {
+    const label = threadSourceLabel(threadId);
+    const listed = await this.#call(this.#context('list-messages', threadId), () =>
+      listAll((query) => this.#client.beta.threads.messages.list(threadId, {...query, order: 'asc'}, {signal: options.signal}), options.limit ?? DEFAULT_RUN_LIMIT),
+    );
+    const {items, warnings} = normalizeListed(listed, label, 'message', (item, fallbackId) => normalizeThreadMessage(item, fallbackId, {kind: 'api', file: label}));
+    return {messages: items, raw: listed.items, warnings};
   }
 
   async #runResult(threadId: string, value: unknown): Promise<Run> {

@@ -6,7 +6,8 @@
 import type {Run} from '../../model/run.js';
 import type {ParsedItems, SideItems} from '../../model/itemKinds.js';
 import type {LoadWarning} from '../../model/loadWarning.js';
-import {RunCollection, type LoadedRuns} from '../loadSources.js';
+import {type LoadedRuns} from '../loadSources.js';
+import {RunCollection} from '../runCollection.js';
 import type {ApiConnectionOptions, Env, ResolvedConnection} from './apiClient.js';
 import {ApiSourceError, classifyApiError, toApiSourceError, type ApiErrorKind} from './apiErrors.js';
 import {AssistantsApi, threadSourceLabel} from './assistantsApi.js';

@@ -7,8 +7,9 @@
  * Like the file loader it never throws for bad input: a failed request is a warning.
  */
 import type {LoadedRuns} from '../loadSources.js';
-import {decodeRunFile, RunCollection} from '../loadSources.js';
-import {isJsonLinesName, parseJsonLines, parseRunText} from '../parseRunText.js';
+import {RunCollection} from '../runCollection.js';
+import {parseJsonLines, parseRunText} from '../parseRunText.js';
+import {decodeRunFile, isJsonLinesName, withoutBom} from '../sniff.js';
 import type {ParsedItems} from '../../model/itemKinds.js';
 import type {LoadWarning} from '../../model/loadWarning.js';
 import {resolveEnvHeaders} from '../../config/profile.js';
@@ -146,7 +147,7 @@ export async function loadRunsFromUrl(source: string, options: UrlLoadOptions = 
   const path = url.pathname;
   if ((isJsonLinesName(path) || isJsonLinesType(media)) && !isJsonLinesName(label)) {
     const out: ParsedItems = {runs: [], warnings: []};
-    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const body = withoutBom(text);
     if (body.trim() === '') out.warnings.push({location: label, message: 'empty file'});
     else parseJsonLines(body, label, out);
     return done(out, label);

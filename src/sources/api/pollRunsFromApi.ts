@@ -5,7 +5,7 @@
 import {isFinalStatus, type Run} from '../../model/run.js';
 import type {ParsedItems} from '../../model/itemKinds.js';
 import type {LoadWarning} from '../../model/loadWarning.js';
-import {RunCollection} from '../loadSources.js';
+import {RunCollection} from '../runCollection.js';
 import {threadSourceLabel} from './assistantsApi.js';
 import {DEFAULT_CONCURRENCY, DEFAULT_RUN_LIMIT} from './cliFlags.js';
 import {connect, FATAL_KINDS, failureOf, forEachBounded, loadRunsFromApi, uniqueThreads, type ApiFailure, type ApiLoadedRuns, type ApiLoadOptions} from './loadRunsFromApi.js';

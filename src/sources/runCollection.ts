@@ -1,0 +1,111 @@
+/**
+ * One copy of each run, and of each step and message, out of everything read: the rule that
+ * picks a run's latest state among its copies (`keepLatestCopy`), the collection every loader
+ * gathers into (files, URLs, APIs, the command line's sources together), and a deep equality for
+ * telling copies apart.
+ */
+import {laterSideCopy, SIDE_KINDS, type ItemTypes, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
+import {compareRunStates} from '../model/latestRun.js';
+import type {LoadWarning} from '../model/loadWarning.js';
+import type {Run} from '../model/run.js';
+
+/** Where a run was read, as warnings name it: `file` or `file:line`. */
+export function placeOf(run: Run): string {
+  return `${run.source.file}${run.source.line ? `:${run.source.line}` : ''}`;
+}
+
+/**
+ * Of two copies of one run, read in this order, the one to show: the later state by
+ * `compareRunStates`, and on a true tie the one read later. Copies in different states are
+ * silent (a run's states over time are not bad input); a true tie whose content differs is a
+ * warning naming both places, as the choice then rests on the reading order alone.
+ */
+export function keepLatestCopy(held: Run, incoming: Run, warn: (warning: LoadWarning) => void, heldPlace = placeOf(held)): Run {
+  const order = compareRunStates(incoming, held);
+  if (order < 0) return held;
+  if (order === 0 && !sameJson(held.raw, incoming.raw)) {
+    warn({location: placeOf(incoming), message: `${incoming.id} also appears in ${heldPlace} with different content; showing this one`});
+  }
+  return incoming;
+}
+
+/**
+ * Keeps one run per id, in the order first seen, each in its latest state (`keepLatestCopy`): a
+ * later copy replaces an earlier one in place unless the earlier one is the later state.
+ */
+export class RunCollection {
+  private readonly byId = new Map<string, number>();
+  readonly runs: Run[] = [];
+  readonly warnings: LoadWarning[] = [];
+  /**
+   * Bumped whenever `runs` changes, a run added or replaced: a viewer of the shared array (the
+   * TUI's streaming load) tells by it that a copy was replaced, which the length does not show.
+   */
+  revision = 0;
+
+  /** The side kinds (steps, messages): each id once per kind, in the order first seen. */
+  readonly side: SideItems = {};
+  private readonly sideIndex = new Map<string, number>();
+
+  /**
+   * A step, a message…: a later copy of one replaces the earlier in place, unless only the earlier
+   * is final (`laterSideCopy`: a run's first stream read after its submit-tool-outputs stream).
+   */
+  addSide<K extends SideKey>(key: K, item: ItemTypes[K]): void {
+    const list = (this.side[key] ??= []) as ItemTypes[K][];
+    const id = `${key}\u0000${item.id}`;
+    const index = this.sideIndex.get(id);
+    if (index === undefined) {
+      this.sideIndex.set(id, list.length);
+      list.push(item);
+    } else {
+      const kept = laterSideCopy(key, list[index]!, item);
+      if (kept !== item) return;
+      list[index] = item;
+    }
+    this.revision += 1;
+  }
+
+  /** Adds every item of a load or a parse: runs by `add`, the rest by `addSide`. */
+  addItems(items: {readonly runs: readonly Run[]} & SideItemsView): void {
+    for (const run of items.runs) this.add(run);
+    for (const {key} of SIDE_KINDS) for (const item of items[key] ?? []) this.addSide(key, item);
+  }
+
+  add(run: Run): void {
+    const index = this.byId.get(run.id);
+    if (index === undefined) {
+      this.byId.set(run.id, this.runs.length);
+      this.runs.push(run);
+      this.revision += 1;
+      return;
+    }
+    const previous = this.runs[index]!;
+    const kept = keepLatestCopy(previous, run, (warning) => this.warnings.push(warning));
+    if (kept === previous) return;
+    this.runs[index] = kept;
+    this.revision += 1;
+  }
+}
+
+/**
+ * Whether two parsed JSON values are equal, key order aside. Not JSON.stringify: it recurses, and
+ * a run nested some thousands of levels deep overflowed the stack; this walks with its own stack.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  for (let pair = pending.pop(); pair; pair = pending.pop()) {
+    const [left, right] = pair;
+    if (left === right) continue;
+    if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+    if (Array.isArray(left) !== Array.isArray(right)) return false;
+    const leftKeys = Object.keys(left);
+    if (leftKeys.length !== Object.keys(right).length) return false;
+    for (const key of leftKeys) {
+      if (!Object.hasOwn(right, key)) return false;
+      pending.push([(left as Record<string, unknown>)[key], (right as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
+}
+
