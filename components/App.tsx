@@ -5,7 +5,7 @@ import {keyText} from '../src/keys.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
-import type {StepsView} from '../src/panes/paneContext.js';
+import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {countByStatus} from '../src/store/listView.js';
 import type {ListQuery} from '../src/model/listQuery.js';
@@ -58,6 +58,8 @@ export interface AppOptions {
   onToggleWatch?: () => void;
   /** The steps of the open run, as LiveApp has them (API sources); absent: not available. */
   steps?: StepsView;
+  /** The messages of the open run's thread, as LiveApp's loader has them (API sources); absent: not read. */
+  messages?: MessagesView;
   /** Told which run's steps are on screen (the Steps pane of an open run), or null; LiveApp loads them. */
   onStepsWanted?: (run: Run | null) => void;
   /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. Whether there are any is read once, when the app starts. */
@@ -109,7 +111,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -208,7 +210,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     [form, actions?.baseUrl, width],
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
-  const shownMessages = run ? messagesViewOf(run, state.joined) : undefined;
+  const shownMessages = run ? messagesViewOf(run, state.joined, messages?.threadId === run.threadId ? messages : undefined) : undefined;
   const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages});
 
   // What the body shows; a view that scrolls gets its lines worked out here, and its size goes with each action.

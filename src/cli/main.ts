@@ -13,7 +13,9 @@ import {finishedToolRounds, stepsViewOf} from '../store/stepLoader.js';
 import {messagesViewOf} from '../store/messageLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
-import {loadCliSources, type CliLoad} from './loadCliSources.js';
+import {apiSession, loadCliSources, type CliLoad} from './loadCliSources.js';
+import {itemsOfRun, itemsOfThread, type SideItems} from '../model/itemKinds.js';
+import type {Run} from '../model/run.js';
 import {printRunList} from './printRuns.js';
 import {printStats} from './printStats.js';
 import {printStuckRuns} from './printStuck.js';
@@ -30,6 +32,27 @@ function defaultSources(options: CliOptions, io: CliIo): string[] {
   // Data piped in with no source named: read it, as `jq` does.
   if (!io.stdin.isTTY) return ['-'];
   throw new UsageError('no source given: name a run file, a folder, a URL, - (stdin), or --thread ID');
+}
+
+/**
+ * The steps and messages print mode's story needs (`show`, `thread`), the load's own first: for
+ * runs read from an API, what the load has none of is read from it (each run's steps, the
+ * thread's messages). A failed read is a line on stderr; the story is told without it.
+ */
+async function storyItems(options: CliOptions, loaded: CliLoad, io: CliIo, runs: readonly Run[], threadId: string | null): Promise<SideItems> {
+  const items: SideItems = {steps: [...(loaded.steps ?? [])], messages: [...(loaded.messages ?? [])]};
+  const api = await apiSession(options, loaded, io);
+  if (!api) return items;
+  const joined = joinItems(loaded);
+  const fail = (error: unknown) => void io.stderr.write(`runlens: ${safeInline(error instanceof Error ? error.message.split('\n')[0]! : String(error))}\n`);
+  for (const run of runs) {
+    if (run.threadId === null || itemsOfRun(joined, 'steps', run.id).length > 0) continue;
+    await api.loadRunSteps(run.threadId, run.id).then((read) => void items.steps!.push(...read.steps), fail);
+  }
+  if (threadId !== null && itemsOfThread(joined, 'messages', threadId).length === 0) {
+    await api.loadThreadMessages(threadId).then((read) => void items.messages!.push(...read.messages), fail);
+  }
+  return items;
 }
 
 /** Runs one command line; the exit code. */
@@ -139,8 +162,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('../../components/printRun.js');
-    // Steps and messages read with the run (files, transcripts) show in its Steps and Conversation panes.
-    const joined = joinItems(loaded);
+    // Steps and messages read with the run (files, transcripts; else from its API) show in its Steps and Conversation panes.
+    const joined = joinItems(await storyItems(options, loaded, io, [run], run.threadId));
     const steps = stepsViewOf(run, joined);
     const messages = messagesViewOf(run, joined);
     io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(messages ? {messages} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
@@ -149,7 +172,8 @@ export async function runCli(io: CliIo): Promise<number> {
 
   if (command === 'thread') {
     const {threadAsJson, threadAsText, threadFound} = await import('./printThread.js');
-    const input = {threadId: options.threadId ?? '', runs: loaded.runs, items: loaded};
+    const threadId = options.threadId ?? '';
+    const input = {threadId, runs: loaded.runs, items: await storyItems(options, loaded, io, loaded.runs.filter((run) => run.threadId === threadId), threadId)};
     if (!threadFound(input)) {
       io.stderr.write(`runlens: no run or message of thread '${safeInline(input.threadId)}' in ${loaded.sources.map(safeInline).join(', ')}\n`);
       return EXIT_FAILURE;

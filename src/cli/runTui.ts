@@ -3,27 +3,16 @@
  * steps cache and the actions of an API session, the keyboard and the alternate screen.
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
-import type {AssistantsApi} from '../sources/api/assistantsApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {StepLoader} from '../store/stepLoader.js';
+import {MessageLoader} from '../store/messageLoader.js';
 import type {ToolOutput} from '../triage/unstick.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
-import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
-
-/** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
-async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
-  if (!loaded.connection || !wantsApiSource(options.api)) return null;
-  try {
-    const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
-    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
-  } catch {
-    return null;
-  }
-}
+import {apiSession, loadCliSources, type CliLoad} from './loadCliSources.js';
 
 /** What the TUI starts with: everything loaded already (API, URLs), or files still to be read while it shows them. */
 export type TuiStart = {loaded: CliLoad} | {streamFiles: true};
@@ -73,6 +62,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
   const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
+  const messages = new MessageLoader(api ? (threadId) => api.loadThreadMessages(threadId) : null);
   const actions = api
     ? {
         cancel: (threadId: string, runId: string) => api.cancelRun(threadId, runId),
@@ -96,6 +86,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         feed,
         canWatch,
         steps,
+        messages,
         ...(actions ? {actions} : {}),
         editText,
         display: {color, ascii: options.ascii},

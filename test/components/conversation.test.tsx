@@ -5,7 +5,15 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it} from 'vitest';
+import {readFileSync} from 'node:fs';
+import {LiveApp} from '../../components/LiveApp.js';
+import {normalizeRun} from '../../src/model/normalize.js';
+import {normalizeRunStep} from '../../src/model/runStep.js';
+import {normalizeThreadMessage} from '../../src/model/threadMessage.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
+import {RunFeed} from '../../src/sources/runFeed.js';
+import {MessageLoader} from '../../src/store/messageLoader.js';
+import {StepLoader} from '../../src/store/stepLoader.js';
 import {appElement, KEYS, plainLines, renderSized, waitForText, type TestInstance} from './helpers.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
@@ -55,5 +63,40 @@ describe('the Conversation pane (Shift-Tab from Overview)', () => {
     const at = order(lines, ['Earlier in the thread (3 messages, one line each)', 'Refund the shipping too.', 'round 1 · tool calls  ● in_progress', 'output: not submitted yet', 'waiting for tool outputs for 1m 38s', 'now ! requires_action']);
     expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+});
+
+describe('the Conversation pane of an API thread', () => {
+  it('asks the loaders for the steps of the run and the messages of its thread once, then tells the story', async () => {
+    const folder = path.join(FIXTURES, 'story');
+    const api = {kind: 'api' as const, file: 'api:thread_storyOrders01'};
+    const runs = (JSON.parse(readFileSync(path.join(folder, 'runs.json'), 'utf8')) as Array<Record<string, unknown>>).map((raw) => normalizeRun(raw, api));
+    const steps = (JSON.parse(readFileSync(path.join(folder, 'steps.json'), 'utf8')) as {data: Array<Record<string, unknown>>}).data.map((raw) => normalizeRunStep(raw));
+    const messages = readFileSync(path.join(folder, 'messages.jsonl'), 'utf8').trim().split('\n').map((line) => normalizeThreadMessage(JSON.parse(line) as Record<string, unknown>));
+    const loaded = {runs, warnings: [], sources: ['api'], files: []};
+    const feed = new RunFeed(loaded, {load: async () => loaded, now: () => NOW_MS, watchSeconds: 5, watching: false, files: [], remote: true});
+    const asked: string[] = [];
+    const stepLoader = new StepLoader(async (run) => {
+      asked.push(`steps ${run.id}`);
+      return {steps: steps.filter((step) => step.runId === run.id).reverse(), warnings: []};
+    });
+    const messageLoader = new MessageLoader(async (threadId) => {
+      asked.push(`messages ${threadId}`);
+      return {messages: [...messages].reverse(), warnings: []};
+    });
+    instance = renderSized(
+      <LiveApp feed={feed} canWatch steps={stepLoader} messages={messageLoader} display={{color: false, ascii: false}} time={{utc: true}} now={() => NOW_MS} tickMilliseconds={0} initialQuery={{search: 'run_storyRounds01'}} />,
+      {columns: 100, rows: 120},
+    );
+    await waitForText(instance, 'run_storyRounds01');
+    instance.stdin.write(KEYS.enter);
+    await waitForText(instance, '1 Overview');
+    instance.stdin.write(KEYS.shiftTab);
+    const lines = plainLines(await waitForText(instance, 'I refunded 40 EUR [1]'));
+    const at = order(lines, ['Where is my order A7?', 'round 1 · tool calls', '{"status":"lost in transit","total":40}', 'round 2 · tool calls', '{"refunded":40}', 'I refunded 40 EUR [1]', 'ended ✓ completed']);
+    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(asked).toEqual(['steps run_storyRounds01', 'messages thread_storyOrders01']);
+    feed.stop();
   });
 });
