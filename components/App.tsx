@@ -38,6 +38,7 @@ import {paneLines} from './paneLines.js';
 import {computeRunStats} from '../src/stats/runStats.js';
 import {buildStatsPane, statsOptionsFor} from '../src/stats/statsPane.js';
 import {threadsPane} from '../src/stats/threads.js';
+import {buildThreadConversation} from '../src/panes/conversation.js';
 
 // Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
@@ -196,13 +197,25 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     if (showing === 'stats' && stats) return paneLines(buildStatsPane(stats, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, time}), width);
     if (showing === 'threads') {
       const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
-      return paneLines(threadsPane(state.visible, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, ...(threadId ? {threadId} : {})}), width);
+      const summary = threadsPane(state.visible, {width, nowSeconds: state.nowSeconds, ascii: display.ascii, ...(threadId ? {threadId} : {})});
+      if (!threadId || !openRunForThreads) return paneLines(summary, width);
+      // Opened from a run: its whole thread as one conversation across its runs, below the summary.
+      const story = buildThreadConversation(
+        {
+          threadId,
+          runs: state.runs.filter((candidate) => candidate.threadId === threadId),
+          messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
+          stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
+        },
+        {nowSeconds: state.nowSeconds, time, ascii: display.ascii, width},
+      );
+      return paneLines([...summary, {kind: 'lines', lines: [[]]}, ...story], width);
     }
     if (showing === 'help') return wrapLines(helpLines(), width);
     if (showing === 'warnings') return warningLines(state.warnings, width);
     return null;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [showing, stats, state.visible, state.warnings, width, display.ascii, time]);
+  }, [showing, stats, state.visible, state.warnings, width, display.ascii, time, state.joined, steps, messages]);
 
   const form = state.outputForm;
   const reviewLines = useMemo(

@@ -24,8 +24,8 @@ let instance: TestInstance | undefined;
 afterEach(() => instance?.unmount());
 
 /** Opens `runId` of the fixture folder and goes to its Conversation pane (Shift-Tab from the first pane). */
-async function conversation(folder: string, runId: string): Promise<string[]> {
-  const loaded = await loadRunsFromSources([path.join(FIXTURES, folder)]);
+async function conversation(folder: string | string[], runId: string): Promise<string[]> {
+  const loaded = await loadRunsFromSources((Array.isArray(folder) ? folder : [folder]).map((name) => path.join(FIXTURES, name)));
   instance = renderSized(appElement(loaded.runs, {items: loaded, now: () => NOW_MS, initialQuery: {search: runId}}), {columns: 100, rows: 120});
   await waitForText(instance, runId);
   instance.stdin.write(KEYS.enter);
@@ -61,6 +61,40 @@ describe('the Conversation pane (Shift-Tab from Overview)', () => {
   it('a run waiting for outputs shows the waiting round and the earlier turns collapsed', async () => {
     const lines = await conversation('story', 'run_storyWaiting1');
     const at = order(lines, ['Earlier in the thread (3 messages, one line each)', 'Refund the shipping too.', 'round 1 · tool calls  ● in_progress', 'output: not submitted yet', 'waiting for tool outputs for 1m 38s', 'now ! requires_action']);
+    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+});
+
+describe('the thread view (t) from a run', () => {
+  it('opens the whole thread as one conversation across its runs, below the thread summary', async () => {
+    const loaded = await loadRunsFromSources([path.join(FIXTURES, 'thread')]);
+    instance = renderSized(appElement(loaded.runs, {items: loaded, now: () => NOW_MS, initialQuery: {search: 'run_storySecond1'}}), {columns: 100, rows: 120});
+    await waitForText(instance, 'run_storySecond1');
+    instance.stdin.write(KEYS.enter);
+    await waitForText(instance, '1 Overview');
+    instance.stdin.write('t');
+    const lines = plainLines(await waitForText(instance, 'thread thread_storyWeather01  2 runs, 4 messages'));
+    const at = order(lines, ['What is the weather in Oslo?', 'run run_storyFirst01', '{"temp_c":-3,"sky":"snow"}', 'snowing in Oslo [1]', 'And now?', 'run run_storySecond1', 'Still snowing in Oslo.']);
+    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+});
+
+describe('the Conversation pane of a transcript pair', () => {
+  it('joins the requires-action stream and the submit-tool-outputs stream of one run into one story', async () => {
+    const lines = await conversation(['sse/requires-action.sse', 'sse/requires-action-submit.sse'], 'run_Qm3xT8vLk2PzR7nB4cW9yHdE');
+    const at = order(lines, [
+      'Let me look up order A-1042',
+      'round 1 · tool calls  ✓ completed',
+      'a. lookup_order  call_EruwaWHfnyI45dfNoqV3cjp6',
+      '"order_id": "A-1042"',
+      '{"order_id":"A-1042","status":"shipped"',
+      'b. get_shipping_quote',
+      '{"carrier":"UPS","price_usd":7.9}',
+      'Order A-1042 has shipped',
+      'ended ✓ completed',
+    ]);
     expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
