@@ -34,15 +34,18 @@ async function conversation(folder: string | string[], runId: string): Promise<s
   return plainLines(await waitForText(instance, `run ${runId}  `));
 }
 
-function order(lines: readonly string[], texts: readonly string[]): number[] {
-  return texts.map((text) => lines.findIndex((line) => line.includes(text)));
+/** Each text is on a line of the frame, in this order. */
+function expectInOrder(lines: readonly string[], texts: readonly string[]): void {
+  const at = texts.map((text) => lines.findIndex((line) => line.includes(text)));
+  expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
 }
 
 describe('the Conversation pane (Shift-Tab from Overview)', () => {
   it('tells a saved run in order: question, tool calls with arguments and outputs by round, answer, end', async () => {
     const lines = await conversation('story', 'run_storyRounds01');
     expect(lines.some((line) => /\bConversation \(2 rounds\)|Chat \(2 rounds\)/.test(line))).toBe(true);
-    const at = order(lines, [
+    expectInOrder(lines, [
       'Where is my order A7?',
       'round 1 · tool calls',
       '"order_id": "A7"',
@@ -54,15 +57,11 @@ describe('the Conversation pane (Shift-Tab from Overview)', () => {
       'I refunded 40 EUR [1]',
       'ended ✓ completed',
     ]);
-    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
   it('a run waiting for outputs shows the waiting round and the earlier turns collapsed', async () => {
     const lines = await conversation('story', 'run_storyWaiting1');
-    const at = order(lines, ['Earlier in the thread (3 messages, one line each)', 'Refund the shipping too.', 'round 1 · tool calls  ● in_progress', 'output: not submitted yet', 'waiting for tool outputs for 1m 38s', 'now ! requires_action']);
-    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expectInOrder(lines, ['Earlier in the thread (3 messages, one line each)', 'Refund the shipping too.', 'round 1 · tool calls  ● in_progress', 'output: not submitted yet', 'waiting for tool outputs for 1m 38s', 'now ! requires_action']);
   });
 });
 
@@ -75,16 +74,14 @@ describe('the thread view (t) from a run', () => {
     await waitForText(instance, '1 Overview');
     instance.stdin.write('t');
     const lines = plainLines(await waitForText(instance, 'thread thread_storyWeather01  2 runs, 4 messages'));
-    const at = order(lines, ['What is the weather in Oslo?', 'run run_storyFirst01', '{"temp_c":-3,"sky":"snow"}', 'snowing in Oslo [1]', 'And now?', 'run run_storySecond1', 'Still snowing in Oslo.']);
-    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expectInOrder(lines, ['What is the weather in Oslo?', 'run run_storyFirst01', '{"temp_c":-3,"sky":"snow"}', 'snowing in Oslo [1]', 'And now?', 'run run_storySecond1', 'Still snowing in Oslo.']);
   });
 });
 
 describe('the Conversation pane of a transcript pair', () => {
   it('joins the requires-action stream and the submit-tool-outputs stream of one run into one story', async () => {
     const lines = await conversation(['sse/requires-action.sse', 'sse/requires-action-submit.sse'], 'run_Qm3xT8vLk2PzR7nB4cW9yHdE');
-    const at = order(lines, [
+    expectInOrder(lines, [
       'Let me look up order A-1042',
       'round 1 · tool calls  ✓ completed',
       'a. lookup_order  call_EruwaWHfnyI45dfNoqV3cjp6',
@@ -95,8 +92,6 @@ describe('the Conversation pane of a transcript pair', () => {
       'Order A-1042 has shipped',
       'ended ✓ completed',
     ]);
-    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 });
 
@@ -127,9 +122,7 @@ describe('the Conversation pane of an API thread', () => {
     await waitForText(instance, '1 Overview');
     instance.stdin.write(KEYS.shiftTab);
     const lines = plainLines(await waitForText(instance, 'I refunded 40 EUR [1]'));
-    const at = order(lines, ['Where is my order A7?', 'round 1 · tool calls', '{"status":"lost in transit","total":40}', 'round 2 · tool calls', '{"refunded":40}', 'I refunded 40 EUR [1]', 'ended ✓ completed']);
-    expect(at.every((index) => index >= 0), lines.join('\n')).toBe(true);
-    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expectInOrder(lines, ['Where is my order A7?', 'round 1 · tool calls', '{"status":"lost in transit","total":40}', 'round 2 · tool calls', '{"refunded":40}', 'I refunded 40 EUR [1]', 'ended ✓ completed']);
     expect(asked).toEqual(['steps run_storyRounds01', 'messages thread_storyOrders01']);
     feed.stop();
   });
