@@ -589,6 +589,42 @@ export interface DatasetInfo {
   statusCounts: Record<string, number>;
   /** Tool calls pending over all `requires_action` runs. */
   pendingToolCalls: number;
+  /** `thread.message` lines written beside the runs (a thread's story). */
+  messages: number;
+}
+
+const QUESTIONS = ['Where is my order?', 'Can you refund the shipping?', 'What is the weather in Oslo tomorrow?', 'Summarise the attached report, please.'];
+const ANSWERS = ['Your order shipped yesterday and arrives on Friday.', 'I refunded the shipping: 7.90 USD, back in 3-5 days.', 'Snow, -3 °C, wind from the north【4:0†forecast.pdf】.'];
+
+/**
+ * The messages of a run's turn, as the API lists them: the user's question before it, the
+ * assistant's answer (with a citation now and then) and a follow-up. Derived from the run alone (no
+ * random numbers drawn), so the runs of a seed stay the same with or without messages.
+ */
+export function generateMessages(run: Record<string, unknown>, index: number, count: number): Array<Record<string, unknown>> {
+  const created = run['created_at'] as number;
+  const id = (n: number) => `msg_${(run['id'] as string).slice(4)}${n}`;
+  const base = {object: 'thread.message', thread_id: run['thread_id'], attachments: [], metadata: {}, status: 'completed', incomplete_details: null, incomplete_at: null};
+  const text = (value: string) => {
+    const at = value.indexOf('【');
+    const annotations = at < 0 ? [] : [{type: 'file_citation', text: value.slice(at), start_index: at, end_index: value.length, file_citation: {file_id: `file-${index % 997}`}}];
+    return [{type: 'text', text: {value, annotations}}];
+  };
+  const out: Array<Record<string, unknown>> = [];
+  for (let n = 0; n < count; n++) {
+    const user = n % 2 === 0;
+    out.push({
+      ...base,
+      id: id(n),
+      created_at: created + n - 1,
+      completed_at: created + n - 1,
+      role: user ? 'user' : 'assistant',
+      assistant_id: user ? null : run['assistant_id'],
+      run_id: user ? null : run['id'],
+      content: text(user ? QUESTIONS[(index + n) % QUESTIONS.length]! : ANSWERS[(index + n) % ANSWERS.length]!),
+    });
+  }
+  return out;
 }
 
 /** The runs as JSON Lines text, for small counts (tests). */
@@ -600,7 +636,8 @@ export function generateJsonLines(count: number, seed: number = DEFAULT_SEED): s
 }
 
 /** Writes `count` runs as JSON Lines to `file`, streaming (100k runs are ~200 MB). */
-export function writeJsonLines(file: string, count: number, seed: number = DEFAULT_SEED): DatasetInfo {
+export function writeJsonLines(file: string, count: number, seed: number = DEFAULT_SEED, messagesPerRun = 0): DatasetInfo {
+  let messages = 0;
   const context = createGeneratorContext(seed);
   const statusCounts: Record<string, number> = {};
   let bytes = 0;
@@ -617,6 +654,10 @@ export function writeJsonLines(file: string, count: number, seed: number = DEFAU
       const action = run['required_action'] as {submit_tool_outputs: {tool_calls: unknown[]}} | null;
       if (action) pendingToolCalls += action.submit_tool_outputs.tool_calls.length;
       chunk += `${JSON.stringify(run)}\n`;
+      for (const message of generateMessages(run, index, messagesPerRun)) {
+        chunk += `${JSON.stringify(message)}\n`;
+        messages += 1;
+      }
       if (chunk.length > 1 << 20) {
         bytes += writeSync(fd, chunk);
         chunk = '';
@@ -635,5 +676,6 @@ export function writeJsonLines(file: string, count: number, seed: number = DEFAU
     hugeInstructions,
     statusCounts,
     pendingToolCalls,
+    messages,
   };
 }

@@ -11,7 +11,7 @@
  * Prints a table and writes bench/results.json. Not a test: nothing fails on a missed target.
  *
  * Environment: BENCH_SIZES=1000[,…] (run counts), BENCH_QUICK=1 (one repetition each),
- * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_PROFILE=1 (CPU profile of the largest load),
+ * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_SKIP_STORY=1 (no load with 3 messages a run, 1b), BENCH_PROFILE=1 (CPU profile of the largest load),
  * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_OUT=path (results file).
  */
 import {spawnSync} from 'node:child_process';
@@ -39,6 +39,9 @@ import {
   type StartupTimes,
   type Target,
 } from './measure.js';
+
+/** Messages written beside each run for the story case (1b): 100,000 runs give 300,000. */
+const MESSAGES_PER_RUN = 3;
 
 export interface BenchOptions {
   sizes: number[];
@@ -292,6 +295,41 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       log(`    load ${Math.round(median(loads))} ms vs JSON.parse ${Math.round(median(baselines))} ms; one more load, phase by phase (wall ms): ${phaseText}`);
     }
     details['loadPhases'] = phasesBySize;
+
+    // 1b. A thread's story at scale: the largest file again with three messages a run (100,000 runs,
+    // 300,000 messages), loaded as the TUI loads it; messages are kept whole (not detached) for now.
+    if (process.env['BENCH_SKIP_STORY'] !== '1') {
+      const file = join(temp, `story-${largest}.jsonl`);
+      const info = writeJsonLines(file, largest, options.seed, MESSAGES_PER_RUN);
+      const count = reps(largest);
+      log(`[${elapsed()}] 1b. load with messages: ${largest} runs, ${info.messages} messages, ${(info.bytes / MB).toFixed(1)} MB, ${count} repetition(s)`);
+      const result = await runWorker<{reps: Array<{baselineMs: number; loadMs: number; parsed: number; runs: number; warnings: number}>}>(['--expose-gc', workers.load, 'compare', info.file, String(count)]);
+      const loads = result.reps.map((rep) => rep.loadMs);
+      const baselines = result.reps.map((rep) => rep.baselineMs);
+      const rss = await runWorker<{maxRssKB: number}>([workers.load, 'rss', info.file]);
+      const bad = result.reps.find((rep) => rep.runs !== largest || rep.parsed !== largest + info.messages);
+      rows.push(
+        makeRow({
+          figure: 1,
+          name: `load + normalize, ${MESSAGES_PER_RUN} messages a run`,
+          size: largest,
+          value: round(median(loads)),
+          unit: 'ms',
+          baseline: round(median(baselines)),
+          baselineLabel: 'read+split+JSON.parse',
+          targets: [{on: 'ratio', op: '<=', limit: 1.3}],
+          repetitions: loads.length,
+          samples: loads.map((value) => round(value)),
+          baselineSamples: baselines.map((value) => round(value)),
+          note:
+            `${info.messages.toLocaleString('en-US')} messages, ${(info.bytes / MB).toFixed(0)} MB; peak RSS ${Math.round(rss.maxRssKB / 1024)} MB` +
+            (bad ? `; COUNT MISMATCH: loaded ${bad.runs} runs, parsed ${bad.parsed} lines` : '') +
+            (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
+        }),
+      );
+      log(`    load ${Math.round(median(loads))} ms vs JSON.parse ${Math.round(median(baselines))} ms, peak RSS ${Math.round(rss.maxRssKB / 1024)} MB`);
+      rmSync(file, {force: true});
+    }
 
     // 2. runlens list vs jq.
     const jq = await findProgram('jq');

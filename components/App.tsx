@@ -8,7 +8,7 @@ import {keyText} from '../src/keys.js';
 import {isActiveStatus, type Run} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
-import type {StepsView} from '../src/panes/paneContext.js';
+import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {countByStatus} from '../src/store/listView.js';
 import type {ListQuery} from '../src/model/listQuery.js';
@@ -17,7 +17,8 @@ import {measureContent} from '../src/format/runColumns.js';
 import {confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
-import {stepsViewOf} from '../src/store/stepLoader.js';
+import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
+import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
@@ -36,6 +37,7 @@ import {useRunStore, type EffectHandlers} from './useRunStore.js';
 import {useTerminalSize} from './useTerminalSize.js';
 import {OutputForm} from './OutputForm.js';
 import {contentRows, ScrollView} from './ScrollView.js';
+import {buildThreadConversation} from '../src/panes/conversation.js';
 
 // Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
@@ -56,6 +58,8 @@ export interface AppOptions {
   onToggleWatch?: () => void;
   /** The steps of the open run, as LiveApp has them (API sources); absent: not available. */
   steps?: StepsView;
+  /** The messages of the open run's thread, as LiveApp's loader has them (API sources); absent: not read. */
+  messages?: MessagesView;
   /** Told which run's steps are on screen (the Steps pane of an open run), or null; LiveApp loads them. */
   onStepsWanted?: (run: Run | null) => void;
   /** Cancel and submit for runs read from an API (`c`, `o`); absent: the keys say why not. Whether there are any is read once, when the app starts. */
@@ -111,7 +115,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -189,6 +193,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
   const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
+  const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
@@ -215,10 +220,23 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [overlay, state.visible, state.warnings, time, threadId],
   );
-  const overlayLines = useMemo(
-    () => (overlay && overlayData ? scrollRows(overlay.build(overlayData.prepared, overlayData.data, {width, ascii: display.ascii}), width) : null),
-    [overlay, overlayData, width, display.ascii],
-  );
+  const overlayLines = useMemo(() => {
+    if (!overlay || !overlayData) return null;
+    const content = overlay.build(overlayData.prepared, overlayData.data, {width, ascii: display.ascii});
+    if (state.mode !== 'threads' || !threadId || !openRunForThreads) return scrollRows(content, width);
+    // Opened from a run: its whole thread as one conversation across its runs, below the summary.
+    const story = buildThreadConversation(
+      {
+        threadId,
+        runs: state.runs.filter((candidate) => candidate.threadId === threadId),
+        messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
+        stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
+      },
+      {nowSeconds: state.nowSeconds, time, ascii: display.ascii, width},
+    );
+    return scrollRows([...content, {kind: 'lines', lines: [[]]}, ...story], width);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [overlay, overlayData, width, display.ascii, state.joined, steps, messages]);
 
   const form = state.outputForm;
   const reviewLines = useMemo(
@@ -240,7 +258,8 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     [form, actions?.baseUrl, actions?.unstick, width, state.runs],
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, unstick: actions?.unstick});
+  const shownMessages = run ? messagesViewOf(run, state.joined, messages?.threadId === run.threadId ? messages : undefined) : undefined;
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages, unstick: actions?.unstick});
 
   // What the body shows; a view that scrolls gets its rows worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
@@ -292,6 +311,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         nowSeconds={state.nowSeconds}
         contentWidths={contentWidths}
         view={state.query.stuck === 'off' ? 'all' : 'stuck'}
+        rounds={rounds}
       />
     );
   }

@@ -19,16 +19,18 @@ export interface RunListProps {
   contentWidths?: Partial<Record<ColumnKey, number>>;
   /** `stuck` (the `!` view) keeps the wait and expiry before the whole id on a narrow terminal. */
   view?: ColumnView;
+  /** Tool rounds of the finished runs that took more than one, by run id (their note says so). */
+  rounds?: ReadonlyMap<string, number>;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
 
-const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number}) {
+const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number}) {
   const {color, ascii} = useDisplay();
   return (
     <Text wrap="truncate-end" inverse={selected}>
       {columns.map((column, index) => {
-        const cell = cellFor(run, column.key, nowSeconds, ascii);
+        const cell = cellFor(run, column.key, nowSeconds, ascii, rounds);
         return (
           <Text key={column.key} {...toneProps(cell.tone, color)}>
             {index > 0 ? gap : ''}
@@ -44,7 +46,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds}: {run: 
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all'}: RunListProps) {
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds}: RunListProps) {
   const columns = useMemo(() => layoutColumns(width, contentWidths, view), [width, contentWidths, view]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
@@ -55,7 +57,7 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
       </Text>
       {rows.map((run, index) => (
-        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} />
+        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} />
       ))}
       <Text dimColor wrap="truncate-end">
         {above > 0 ? `▲ ${above} more` : ''}

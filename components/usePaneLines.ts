@@ -3,7 +3,7 @@ import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
 import type {PaneContent} from '../src/panes/content.js';
 import {paneEntry, type PaneId} from '../src/panes/paneIds.js';
-import type {StepsView} from '../src/panes/paneContext.js';
+import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import type {UnstickTarget} from '../src/triage/unstick.js';
 import {scrollRows, type ScrollRow} from '../src/panes/scrollRows.js';
 
@@ -17,6 +17,7 @@ export interface PaneLinesOptions {
   ascii: boolean;
   steps?: StepsView | undefined;
   unstick?: UnstickTarget | undefined;
+  messages?: MessagesView | undefined;
 }
 
 /**
@@ -24,12 +25,12 @@ export interface PaneLinesOptions {
  * ticks every second; only panes that show relative times are rebuilt for it, so a long Raw JSON
  * or Instructions pane is not re-wrapped once a second. Tables stay tables: the view draws them.
  */
-export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick}: PaneLinesOptions): ScrollRow[] {
+export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick, messages}: PaneLinesOptions): ScrollRow[] {
   const clock = paneEntry(pane).showsClock ? nowSeconds : null;
   const content = useMemo(
-    () => (run ? paneEntry(pane).build(run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}) : NO_CONTENT),
+    () => (run ? paneEntry(pane).build(run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {}), ...(messages ? {messages} : {})}) : NO_CONTENT),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pane, run, clock, time, ascii, width, steps, unstick],
+    [pane, run, clock, time, ascii, width, steps, unstick, messages],
   );
   return useMemo(() => scrollRows(content, width), [content, width]);
 }

@@ -110,8 +110,13 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       const {result, made} = await recorded(() => cli(['show', 'string', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expectConforming(made, [['GET', new RegExp(`^/threads/${THREAD}/runs/string$`)]]);
-      for (const pane of ['── Overview', '── Required action', '── Raw JSON']) expect(result.stdout).toContain(pane);
+      // Then its steps and its thread's messages, for the Conversation (the mock's run names thread "string").
+      expectConforming(made, [
+        ['GET', new RegExp(`^/threads/${THREAD}/runs/string$`)],
+        ['GET', /^\/threads\/string\/runs\/string\/steps\?(?=.*\border=asc\b)/],
+        ['GET', /^\/threads\/string\/messages\?(?=.*\border=asc\b)/],
+      ]);
+      for (const pane of ['── Overview', '── Required action', '── Raw JSON', '── Conversation']) expect(result.stdout).toContain(pane);
       // A queued run with a required_action whose call names an undeclared function with arguments that are no JSON.
       expect(result.stdout).toContain('✗ known function');
       // The request for the server the run came from: its base URL, not the path alone.
@@ -150,6 +155,13 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       const {result, made} = await recorded(() => api.loadRunSteps(THREAD, 'run_abc123'));
       expectConforming(made, [['GET', new RegExp(`^/threads/${THREAD}/runs/run_abc123/steps\\?(?=.*\\border=asc\\b)`)]]);
       expect(result.steps.length).toBeGreaterThan(0);
+    });
+
+    it('loadThreadMessages', async () => {
+      const {result, made} = await recorded(() => api.loadThreadMessages(THREAD));
+      expectConforming(made, [['GET', new RegExp(`^/threads/${THREAD}/messages\\?(?=.*\\border=asc\\b)`)]]);
+      expect(result.messages.length).toBeGreaterThan(0);
+      expect(result.messages[0]!.source?.kind).toBe('api');
     });
 
     it('submitToolOutputs sends a body the spec accepts', async () => {

@@ -31,12 +31,14 @@ describe('layoutPaneTabs', () => {
   });
 
   it('full titles when they fit, short ones, then short ones without gaps, then scrolling', () => {
-    expect(drawn(layoutPaneTabs({}, 'overview', 200))).toBe(' 1 Overview   2 Required action   3 Tools   4 Usage   5 Last error   6 Instructions   7 Metadata   8 Raw JSON   9 Steps ');
-    expect(drawn(layoutPaneTabs({}, 'overview', 90))).toBe(' 1 Overview   2 Action   3 Tools   4 Usage   5 Error   6 Instr   7 Meta   8 Raw   9 Steps ');
+    expect(drawn(layoutPaneTabs({}, 'overview', 200))).toBe(' 1 Overview   2 Required action   3 Tools   4 Usage   5 Last error   6 Instructions   7 Metadata   8 Raw JSON   9 Steps   Conversation ');
+    expect(drawn(layoutPaneTabs({}, 'overview', 90))).toBe(' 1 Overview  2 Action  3 Tools  4 Usage  5 Error  6 Instr  7 Meta  8 Raw  9 Steps  Chat ');
     const busy = {action: '4', tools: '4', metadata: '4'};
-    expect(drawn(layoutPaneTabs(busy, 'overview', 100))).toBe(' 1 Overview  2 Action (4)  3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4)  8 Raw  9 Steps ');
+    expect(drawn(layoutPaneTabs(busy, 'overview', 100))).toBe(' 1 Overview  2 Action (4)  3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4)  8 Raw  9 Steps  Chat ');
     expect(drawn(layoutPaneTabs(busy, 'overview', 80))).toBe(' 1 Overview  2 Action (4)  3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4) ›');
-    // The last pane: the bar starts as far left as it can with 9 Steps still on it.
-    expect(drawn(layoutPaneTabs(busy, 'steps', 80))).toBe('‹ 3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4)  8 Raw  9 Steps ');
+    // The last panes: the bar starts as far left as it can with the active one still on it; the
+    // tenth, past the number keys, has no number.
+    expect(drawn(layoutPaneTabs(busy, 'steps', 80))).toBe('‹ 3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4)  8 Raw  9 Steps  Chat ');
+    expect(drawn(layoutPaneTabs(busy, 'conversation', 80))).toBe('‹ 3 Tools (4)  4 Usage  5 Error  6 Instr  7 Meta (4)  8 Raw  9 Steps  Chat ');
   });
 });

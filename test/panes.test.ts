@@ -208,7 +208,7 @@ describe('Tools, Usage, Last error, Instructions, Metadata, Raw JSON', () => {
 
   it('tab badges count what each pane holds', () => {
     const target = example('run_fbjG5CJOvUfeNO1F3Ehy9c7t');
-    expect(PANES.map((pane) => paneBadge(pane.id, target))).toEqual(['', '4', '4', '', '', '', '4', '', '']);
+    expect(PANES.map((pane) => paneBadge(pane.id, target))).toEqual(['', '4', '4', '', '', '', '4', '', '', '']);
     expect(paneBadge('error', example('run_QcO9H0pyUlfnsXPCQt94epuj'))).toBe('!');
     expect(paneBadge('error', example('run_NJurMaysqo1GEvrPbHZ8WbVL'))).toBe('!');
   });

@@ -489,13 +489,13 @@ describe('modes', () => {
   it('panes: setPane and cyclePane wrap around and reset the scroll', () => {
     let state = apply(list(), {type: 'open'}, {type: 'scrollMetrics', lines: 100, height: 10}, {type: 'move', delta: 5});
     expect(state.scroll).toBe(5);
-    state = runStoreReducer(state, {type: 'setPane', pane: 'steps'});
-    expect(state.pane).toBe('steps');
+    state = runStoreReducer(state, {type: 'setPane', pane: 'conversation'});
+    expect(state.pane).toBe('conversation');
     expect(state.scroll).toBe(0);
     state = runStoreReducer(state, {type: 'cyclePane', delta: 1});
     expect(state.pane).toBe(PANES[0].id);
     state = runStoreReducer(state, {type: 'cyclePane', delta: -1});
-    expect(state.pane).toBe('steps');
+    expect(state.pane).toBe('conversation');
     const order: string[] = [];
     for (let step = 0; step < PANES.length; step += 1) {
       state = runStoreReducer(state, {type: 'cyclePane', delta: 1});

@@ -13,6 +13,7 @@ import {readFile} from 'node:fs/promises';
 import {Session} from 'node:inspector/promises';
 import {PerformanceObserver} from 'node:perf_hooks';
 import {looksLikeRun, normalizeRun} from '../../src/model/normalize.js';
+import {itemKindOf} from '../../src/model/itemKinds.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import {decodeRunFile} from '../../src/sources/sniff.js';
 import {RunCollection} from '../../src/sources/runCollection.js';
@@ -137,10 +138,14 @@ async function phases(file: string): Promise<Record<string, {ms: number; cpuMs: 
     return found;
   });
   const values = await time('JSON.parse', () => lines.map(([line]) => JSON.parse(line) as unknown));
+  // Runs, and the messages of the story case (1b) by their kind's normalizer.
   const runs = await time('normalize (zod)', () =>
-    values.map((value, index) => {
-      if (!looksLikeRun(value)) throw new Error(`line ${lines[index]![1]} is not a run`);
-      return normalizeRun(value, {file, line: lines[index]![1]});
+    values.flatMap((value, index) => {
+      if (looksLikeRun(value)) return [normalizeRun(value, {file, line: lines[index]![1]})];
+      const kind = itemKindOf(value);
+      if (!kind) throw new Error(`line ${lines[index]![1]} is neither a run nor a step or message`);
+      kind.read(value as Record<string, unknown>, {file, line: lines[index]![1]}, '(no id)');
+      return [];
     }),
   );
   await time('dedupe', () => {

@@ -21,7 +21,7 @@ export const EXIT_STUCK = 8;
 
 export class UsageError extends Error {}
 
-export type Subcommand = 'tui' | 'list' | 'show' | 'stuck' | 'stats' | 'submit' | 'cancel' | 'diff' | 'export';
+export type Subcommand = 'tui' | 'list' | 'show' | 'thread' | 'stuck' | 'stats' | 'submit' | 'cancel' | 'diff' | 'export';
 
 export interface CliOptions {
   command: Subcommand;
@@ -29,6 +29,8 @@ export interface CliOptions {
   explicitCommand: boolean;
   sources: string[];
   runId: string | null;
+  /** `thread THREAD_ID`: the thread to print. */
+  threadId: string | null;
   json: boolean;
   statuses: string[] | null;
   model: string | null;
@@ -78,7 +80,8 @@ export const USAGE = `runlens — inspect and debug OpenAI Assistants runs (thre
 Usage
   runlens [SOURCE...]                 open the runs in the terminal UI
   runlens list [SOURCE...]            print the runs (a table; TSV when piped)
-  runlens show RUN_ID [SOURCE...]     print every pane of one run
+  runlens show RUN_ID [SOURCE...]     print every pane of one run, its conversation included
+  runlens thread THREAD_ID [SOURCE...] print a thread's runs and messages in order (no SOURCE: from the API)
   runlens stuck [SOURCE...]           print runs waiting in requires_action (and stalled ones)
   runlens stats [SOURCE...]           print statistics: statuses, runs over time, queue and run time, tokens, errors, threads
   runlens submit RUN_ID --thread T --output CALL_ID=TEXT ... [--outputs-file FILE.json]
@@ -134,7 +137,7 @@ Foundry Agent Service (classic): Entra ID sign-in, no API key
   runlens config path|list                      where settings live, and what they hold (masked)
 
 Options
-  --json                 print JSON (list, show, stuck, stats)
+  --json                 print JSON (list, show, thread, stuck, stats)
   --status S[,S...]      only runs with these statuses
   --model M              only runs of this model
   --search TEXT          only runs whose id, model, thread, assistant, error, tools or metadata contain TEXT
@@ -164,7 +167,7 @@ Exit codes
 
 Keys in the terminal UI: press ${keyText('help')} for all of them.`;
 
-const SUBCOMMANDS = new Set(['list', 'show', 'stuck', 'stats', 'submit', 'cancel', 'diff', 'export']);
+const SUBCOMMANDS = new Set(['list', 'show', 'thread', 'stuck', 'stats', 'submit', 'cancel', 'diff', 'export']);
 
 /** `90`, `90s`, `10m`, `2h`, `1d` → seconds. */
 function parseDuration(text: string): number {
@@ -288,6 +291,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
     runId = rest[0]!;
     sources = rest.slice(1);
   }
+  let threadId: string | null = null;
+  if (command === 'thread' && !values.help) {
+    if (rest.length === 0) throw new UsageError('thread needs a THREAD_ID');
+    threadId = rest[0]!;
+    sources = rest.slice(1);
+  }
   if ((command === 'submit' || command === 'cancel') && !values.help) {
     if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
@@ -386,6 +395,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     explicitCommand,
     sources,
     runId,
+    threadId,
     json: values.json ?? false,
     statuses,
     model: values.model ?? null,

@@ -7,6 +7,7 @@ import {parseHeaderFlags} from '../config/profile.js';
 import type {Settings} from '../config/settings.js';
 import type {Run} from '../model/run.js';
 import type {ResolvedConnection} from '../sources/api/apiClient.js';
+import type {AssistantsApi} from '../sources/api/assistantsApi.js';
 import {ApiFlagError, resolveApiRequest, wantsApiSource, type ApiRequest} from '../sources/api/cliFlags.js';
 import type {ApiLoadedRuns} from '../sources/api/loadRunsFromApi.js';
 import {isUrlSource} from '../sources/sourceKind.js';
@@ -118,4 +119,15 @@ export async function loadCliSources(
     labels.push(connection ? `${connection.profileName ? `${connection.profileName}: ` : ''}${connection.host}` : 'api');
   }
   return {...collection.side, runs: collection.runs, warnings: [...warnings, ...collection.warnings], sources: labels, files, connection, ...(keptAfterError !== undefined ? {keptAfterError} : {})};
+}
+
+/** The API session the Steps and Conversation panes, `show`, `thread` and the actions go through, when the runs came from an API (--thread, --profile). */
+export async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
+  if (!loaded.connection || !wantsApiSource(options.api)) return null;
+  try {
+    const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
+    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
+  } catch {
+    return null;
+  }
 }

@@ -11,10 +11,13 @@ import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
 import {filterRuns, selectRuns} from '../store/listView.js';
 import {unstickTargetOf} from '../triage/unstick.js';
-import {stepsViewOf} from '../store/stepLoader.js';
+import {finishedToolRounds, stepsViewOf} from '../store/stepLoader.js';
+import {messagesViewOf} from '../store/messageLoader.js';
 import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, parseCli, queryFrom, USAGE, UsageError, type CliOptions} from './args.js';
 import {clockFrom, colorEnabled, localeLacksUnicode, reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
-import {loadCliSources, type CliLoad} from './loadCliSources.js';
+import {apiSession, loadCliSources, type CliLoad} from './loadCliSources.js';
+import {itemsOfRun, itemsOfThread, type SideItems} from '../model/itemKinds.js';
+import type {Run} from '../model/run.js';
 import {printRunList} from './printRuns.js';
 import {printStats} from './printStats.js';
 import {printStuckRuns} from './printStuck.js';
@@ -54,6 +57,27 @@ async function applyModelMap(options: CliOptions, io: CliIo): Promise<number | n
   return null;
 }
 
+/**
+ * The steps and messages print mode's story needs (`show`, `thread`), the load's own first: for
+ * runs read from an API, what the load has none of is read from it (each run's steps, the
+ * thread's messages). A failed read is a line on stderr; the story is told without it.
+ */
+async function storyItems(options: CliOptions, loaded: CliLoad, io: CliIo, runs: readonly Run[], threadId: string | null): Promise<SideItems> {
+  const items: SideItems = {steps: [...(loaded.steps ?? [])], messages: [...(loaded.messages ?? [])]};
+  const api = await apiSession(options, loaded, io);
+  if (!api) return items;
+  const joined = joinItems(loaded);
+  const fail = (error: unknown) => void io.stderr.write(`runlens: ${safeInline(error instanceof Error ? error.message.split('\n')[0]! : String(error))}\n`);
+  for (const run of runs) {
+    if (run.threadId === null || itemsOfRun(joined, 'steps', run.id).length > 0) continue;
+    await api.loadRunSteps(run.threadId, run.id).then((read) => void items.steps!.push(...read.steps), fail);
+  }
+  if (threadId !== null && itemsOfThread(joined, 'messages', threadId).length === 0) {
+    await api.loadThreadMessages(threadId).then((read) => void items.messages!.push(...read.messages), fail);
+  }
+  return items;
+}
+
 /** Runs one command line; the exit code. */
 export async function runCli(io: CliIo): Promise<number> {
   const first = io.argv[0];
@@ -90,6 +114,10 @@ export async function runCli(io: CliIo): Promise<number> {
   for (const notice of options.notices) io.stderr.write(`runlens: ${safeInline(notice)}\n`);
   const priced = await applyModelMap(options, io);
   if (priced !== null) return priced;
+  // `thread T` without a source reads the thread from the API, as `--thread T` would.
+  if (options.command === 'thread' && options.threadId && options.sources.length === 0 && io.stdin.isTTY && !(options.api.threads ?? []).includes(options.threadId)) {
+    options.api = {...options.api, threads: [...(options.api.threads ?? []), options.threadId]};
+  }
   let sources: string[];
   let now: () => number;
   try {
@@ -159,10 +187,24 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     const {runAsText} = await import('./printRun.js');
-    // Steps read with the run (files, transcripts) show in its Steps pane.
-    const steps = stepsViewOf(run, joinItems(loaded));
+    // Steps and messages read with the run (files, transcripts; else from its API) show in its Steps and Conversation panes.
+    const joined = joinItems(await storyItems(options, loaded, io, [run], run.threadId));
+    const steps = stepsViewOf(run, joined);
+    const messages = messagesViewOf(run, joined);
     const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(messages ? {messages} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    return EXIT_OK;
+  }
+
+  if (command === 'thread') {
+    const {threadAsJson, threadAsText, threadFound} = await import('./printThread.js');
+    const threadId = options.threadId ?? '';
+    const input = {threadId, runs: loaded.runs, items: await storyItems(options, loaded, io, loaded.runs.filter((run) => run.threadId === threadId), threadId)};
+    if (!threadFound(input)) {
+      io.stderr.write(`runlens: no run or message of thread '${safeInline(input.threadId)}' in ${loaded.sources.map(safeInline).join(', ')}\n`);
+      return EXIT_FAILURE;
+    }
+    io.stdout.write(options.json ? threadAsJson(input) : threadAsText(input, {nowSeconds, time, ascii: options.ascii}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 
@@ -199,6 +241,6 @@ export async function runCli(io: CliIo): Promise<number> {
   const query = queryFrom(options);
   let runs = listsInReadOrder(options, target.isTerminal) ? filterRuns(loaded.runs, query, nowSeconds) : selectRuns(loaded.runs, query, nowSeconds);
   if (options.limit !== null) runs = runs.slice(0, options.limit);
-  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
+  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds: finishedToolRounds(runs, joinItems(loaded))});
   return EXIT_OK;
 }

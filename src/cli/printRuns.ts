@@ -24,7 +24,7 @@ function tsvField(text: string): string {
   return safeInline(text);
 }
 
-export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions): string {
+export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds = 0): string {
   const when = (seconds: number | null) => (seconds === null ? '' : formatRfc3339(seconds, time));
   const duration = runDurationSeconds(run, nowSeconds);
   return [
@@ -37,7 +37,7 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions): strin
     when(run.endedAt),
     duration === null ? '' : String(duration),
     run.usage?.totalTokens === null || run.usage?.totalTokens === undefined ? '' : String(run.usage.totalTokens),
-    runNote(run, nowSeconds).text,
+    runNote(run, nowSeconds, rounds).text,
     // Last, so that scripts reading the columns before it read them as before.
     runKind(run),
   ]
@@ -58,7 +58,12 @@ export function jsonArrayElement(run: Run): string {
 export const JSON_ARRAY = {open: '[\n', separator: ',\n', close: '\n]\n', empty: '[]\n'} as const;
 
 /** Prints the runs as a table, TSV or JSON. */
-export function printRunList(runs: readonly Run[], target: PrintTarget, options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean}): void {
+export function printRunList(
+  runs: readonly Run[],
+  target: PrintTarget,
+  options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean; rounds?: ReadonlyMap<string, number>},
+): void {
+  const roundsOf = (run: Run) => options.rounds?.get(run.id) ?? 0;
   if (options.json) {
     target.write(runs.length === 0 ? JSON_ARRAY.empty : `${JSON_ARRAY.open}${runs.map(jsonArrayElement).join(JSON_ARRAY.separator)}${JSON_ARRAY.close}`);
     return;
@@ -66,7 +71,7 @@ export function printRunList(runs: readonly Run[], target: PrintTarget, options:
   if (!target.isTerminal) {
     let chunk = '';
     for (const run of runs) {
-      chunk += `${runToTsv(run, options.nowSeconds, options.time)}\n`;
+      chunk += `${runToTsv(run, options.nowSeconds, options.time, roundsOf(run))}\n`;
       if (chunk.length > 65_536) {
         target.write(chunk);
         chunk = '';
@@ -86,7 +91,7 @@ export function printRunList(runs: readonly Run[], target: PrintTarget, options:
   for (const run of runs) {
     const line: Line = [];
     columns.forEach((column, index) => {
-      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii);
+      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii, roundsOf(run));
       const text = fitCell(cell.text, column.size, column.align, options.ascii);
       line.push({text: (index > 0 ? gap : '') + (index === columns.length - 1 ? text.trimEnd() : text), tone: cell.tone});
     });

@@ -4,27 +4,16 @@
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
 import type {ResponsesApi} from '../sources/api/responsesApi.js';
-import type {AssistantsApi} from '../sources/api/assistantsApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
 import {RunFeed} from '../sources/runFeed.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {StepLoader} from '../store/stepLoader.js';
+import {MessageLoader} from '../store/messageLoader.js';
 import {unstickTargetOf, type ToolApproval, type ToolOutput} from '../triage/unstick.js';
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
-import {loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
-
-/** The API session the Steps pane and the actions go through, when the runs came from an API (--thread, --profile). */
-async function apiSession(options: CliOptions, loaded: CliLoad, io: CliIo): Promise<AssistantsApi | null> {
-  if (!loaded.connection || !wantsApiSource(options.api)) return null;
-  try {
-    const {createAssistantsApi} = await import('../sources/api/assistantsApi.js');
-    return createAssistantsApi((await resolveCliApiRequest(options, io)).request.connection, io.env);
-  } catch {
-    return null;
-  }
-}
+import {apiSession, loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
 
 /** The Responses API session for the TUI's actions on responses, or null when none can be made. */
 async function responsesSession(options: CliOptions, io: CliIo): Promise<ResponsesApi | null> {
@@ -86,6 +75,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
   // A response (resp_…) goes to the Responses API over the same connection: continued, or cancelled when in the background.
   const responses = api && (options.api.responses?.length || options.api.conversations?.length) ? await responsesSession(options, io) : null;
+  const messages = new MessageLoader(api ? (threadId) => api.loadThreadMessages(threadId) : null);
   const actions = api
     ? {
         cancel: async (threadId: string, runId: string) => (responses && runId.startsWith('resp_') ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId)),
@@ -112,6 +102,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         feed,
         canWatch,
         steps,
+        messages,
         ...(actions ? {actions} : {}),
         editText,
         display: {color, ascii: options.ascii},

@@ -35,6 +35,8 @@ import {keepLatestCopy, placeOf} from '../sources/runCollection.js';
 import {parseJsonLine, runFromText} from '../sources/parseRunText.js';
 import {isJsonLinesName} from '../sources/sniff.js';
 import {clearItems, type ParsedItems} from '../model/itemKinds.js';
+import {isToolRound} from '../model/runFacts.js';
+import type {RunStep} from '../model/runStep.js';
 import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
@@ -102,6 +104,8 @@ interface RunPrinter {
   /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
   flush(): Promise<void>;
   finish(): Promise<void>;
+  /** Steps read beside the runs: a printer that lists runs whole counts their tool rounds. */
+  addSteps?(steps: readonly RunStep[]): void;
 }
 
 /** Matching runs printed as they come. */
@@ -141,6 +145,12 @@ class ReadOrderPrinter implements RunPrinter {
 /** Matching runs kept, then sorted and printed. */
 class SortedPrinter implements RunPrinter {
   private readonly runs: Run[] = [];
+  /** Steps with function calls, by run: a finished run's tool rounds (only the count is kept). */
+  private readonly roundSteps = new Map<string, number>();
+
+  addSteps(steps: readonly RunStep[]): void {
+    for (const step of steps) if (step.runId !== null && isToolRound(step)) this.roundSteps.set(step.runId, (this.roundSteps.get(step.runId) ?? 0) + 1);
+  }
 
   constructor(private readonly context: StreamListContext) {}
 
@@ -156,7 +166,8 @@ class SortedPrinter implements RunPrinter {
     // Already filtered as they were read: sorting is what is left.
     let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
-    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii});
+    const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
+    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds});
   }
 }
 
@@ -559,6 +570,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         let going = true;
         for (const run of parsed.runs) if (going) going = addRun(run, facts);
         // Items were noted by the first read, where they could still answer a response read before them.
+        // Steps are not listed: the printer counts their tool rounds, and none are kept past their line.
+        if (parsed.steps) printer.addSteps?.(parsed.steps);
         clearItems(parsed);
         return going;
       },
@@ -571,6 +584,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   };
   const printLoaded = async (result: LoadedRuns) => {
     for (const warning of result.warnings) warn(warning);
+    if (result.steps) printer.addSteps?.(result.steps);
     for (const run of result.runs) if (!addRun(run)) break;
     await printer.flush();
   };

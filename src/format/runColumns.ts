@@ -153,8 +153,19 @@ export interface Cell {
   tone?: Tone;
 }
 
-/** The note: what matters most about a run at a glance (waiting time, expiry, error, lock). */
-export function runNote(run: Run, nowSeconds: number): Cell {
+/**
+ * The note: what matters most about a run at a glance (waiting time, expiry, error, lock); for a
+ * finished run that asked for tool outputs more than once, how many rounds it took (`rounds`, from
+ * its steps: see toolRounds).
+ */
+export function runNote(run: Run, nowSeconds: number, rounds = 0): Cell {
+  const note = activeOrErrorNote(run, nowSeconds);
+  if (rounds <= 1 || isActiveStatus(run.status)) return note;
+  const text = `${rounds} tool rounds`;
+  return note.text ? {...note, text: `${text} · ${note.text}`} : {text, tone: 'attention'};
+}
+
+function activeOrErrorNote(run: Run, nowSeconds: number): Cell {
   if (run.status === 'requires_action') {
     const since = waitingSince(run);
     const calls = pendingCallCount(run);
@@ -180,7 +191,7 @@ export function runNote(run: Run, nowSeconds: number): Cell {
 }
 
 /** The text (and tone) of one cell. */
-export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = false): Cell {
+export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = false, rounds = 0): Cell {
   switch (key) {
     case 'status':
       return statusSegment(run.status, ascii);
@@ -212,7 +223,7 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
       return estimate.reason === 'no usage' || estimate.reason === 'no model' ? {text: '—', tone: 'dim'} : {text: 'no price', tone: 'dim'};
     }
     case 'note':
-      return runNote(run, nowSeconds);
+      return runNote(run, nowSeconds, rounds);
   }
 }
 

@@ -4,6 +4,7 @@
  * the header badge and the panes agree.
  */
 import {isActiveStatus, type Run} from './run.js';
+import type {RunStep} from './runStep.js';
 
 /** Default age after which a queued / in-progress / cancelling run counts as stalled. */
 export const DEFAULT_STALLED_AFTER_SECONDS = 600;
@@ -43,4 +44,20 @@ export function isStalled(run: Run, nowSeconds: number, afterSeconds = DEFAULT_S
 /** Stuck: waiting for tool outputs (`requires_action`), or, with `includeStalled`, stalled. */
 export function isStuck(run: Run, nowSeconds: number, options: {includeStalled: boolean; stalledAfterSeconds?: number}): boolean {
   return run.status === 'requires_action' || (options.includeStalled && isStalled(run, nowSeconds, options.stalledAfterSeconds));
+}
+
+/** Whether a step is a round of function calls: the run stopped in `requires_action` for its outputs. */
+export function isToolRound(step: RunStep): boolean {
+  return step.toolCalls.some((call) => call.type === 'function');
+}
+
+/**
+ * How many times the run asked for tool outputs: its steps with function calls (code_interpreter
+ * and file_search run on the server and need none), plus the round it waits in now when no step
+ * read shows it yet. A run that went back to `requires_action` after a submit is round 2, 3, …
+ */
+export function toolRounds(run: Pick<Run, 'status'>, steps: readonly RunStep[]): number {
+  const rounds = steps.filter(isToolRound);
+  const waitingUnseen = run.status === 'requires_action' && !rounds.some((step) => step.status === 'in_progress');
+  return rounds.length + (waitingUnseen ? 1 : 0);
 }

@@ -7,6 +7,13 @@ import {z} from 'zod';
 import {nullableString, ObjectReader as Reader, objectSchema, timestamp} from './objectReader.js';
 import type {FieldProblem, RunError, SourceLocation, Usage} from './run.js';
 
+// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
+// messages (300,000 in the bench) would build several each.
+const STRING = z.string();
+const NUMBER_OR_NULL = z.number().nullable();
+const UNKNOWN_LIST = z.array(z.unknown());
+const OBJECT_OR_NULL = objectSchema.nullable();
+
 /** One output of a code interpreter call. */
 export type CodeInterpreterOutput =
   | {type: 'logs'; logs: string}
@@ -63,11 +70,11 @@ export interface RunStep {
 function normalizeCodeOutput(reader: Reader, path: string, value: unknown): CodeInterpreterOutput | null {
   const output = reader.object(path, value);
   if (!output) return null;
-  const type = reader.read(path, output, 'type', z.string()) ?? 'unknown';
-  if (type === 'logs') return {type: 'logs', logs: reader.read(path, output, 'logs', z.string()) ?? ''};
+  const type = reader.read(path, output, 'type', STRING) ?? 'unknown';
+  if (type === 'logs') return {type: 'logs', logs: reader.read(path, output, 'logs', STRING) ?? ''};
   if (type === 'image') {
     const image = reader.read(path, output, 'image', objectSchema);
-    return {type: 'image', fileId: image ? reader.read(`${path}.image`, image, 'file_id', z.string()) : null};
+    return {type: 'image', fileId: image ? reader.read(`${path}.image`, image, 'file_id', STRING) : null};
   }
   return {type, raw: value};
 }
@@ -75,25 +82,25 @@ function normalizeCodeOutput(reader: Reader, path: string, value: unknown): Code
 function normalizeToolCall(reader: Reader, path: string, value: unknown): StepToolCall | null {
   const call = reader.object(path, value);
   if (!call) return null;
-  const id = reader.read(path, call, 'id', z.string());
-  const type = reader.read(path, call, 'type', z.string()) ?? 'unknown';
+  const id = reader.read(path, call, 'id', STRING);
+  const type = reader.read(path, call, 'type', STRING) ?? 'unknown';
   if (type === 'function') {
     const fn = reader.read(path, call, 'function', objectSchema) ?? {};
     return {
       type: 'function',
       id,
-      name: reader.read(`${path}.function`, fn, 'name', z.string()),
-      arguments: reader.read(`${path}.function`, fn, 'arguments', z.string()),
+      name: reader.read(`${path}.function`, fn, 'name', STRING),
+      arguments: reader.read(`${path}.function`, fn, 'arguments', STRING),
       output: reader.read(`${path}.function`, fn, 'output', nullableString),
     };
   }
   if (type === 'code_interpreter') {
     const code = reader.read(path, call, 'code_interpreter', objectSchema) ?? {};
-    const outputs = reader.read(`${path}.code_interpreter`, code, 'outputs', z.array(z.unknown())) ?? [];
+    const outputs = reader.read(`${path}.code_interpreter`, code, 'outputs', UNKNOWN_LIST) ?? [];
     return {
       type: 'code_interpreter',
       id,
-      input: reader.read(`${path}.code_interpreter`, code, 'input', z.string()),
+      input: reader.read(`${path}.code_interpreter`, code, 'input', STRING),
       outputs: outputs
         .map((output, index) => normalizeCodeOutput(reader, `${path}.code_interpreter.outputs.${index}`, output))
         .filter((output): output is CodeInterpreterOutput => output !== null),
@@ -101,7 +108,7 @@ function normalizeToolCall(reader: Reader, path: string, value: unknown): StepTo
   }
   if (type === 'file_search') {
     const search = reader.read(path, call, 'file_search', objectSchema) ?? {};
-    const results = reader.read(`${path}.file_search`, search, 'results', z.array(z.unknown()));
+    const results = reader.read(`${path}.file_search`, search, 'results', UNKNOWN_LIST);
     return {type: 'file_search', id, resultCount: results ? results.length : null};
   }
   return {type: 'other', id, toolType: type, raw: value};
@@ -113,17 +120,17 @@ function normalizeToolCall(reader: Reader, path: string, value: unknown): StepTo
 export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no id)', source?: SourceLocation): RunStep {
   const reader = new Reader();
   const id = reader.id(raw);
-  const usage = reader.read('', raw, 'usage', objectSchema.nullable());
-  const lastError = reader.read('', raw, 'last_error', objectSchema.nullable());
-  const details = reader.read('', raw, 'step_details', objectSchema.nullable());
-  const type = reader.read('', raw, 'type', z.string()) ?? (details ? reader.read('step_details', details, 'type', z.string()) : null) ?? 'unknown';
+  const usage = reader.read('', raw, 'usage', OBJECT_OR_NULL);
+  const lastError = reader.read('', raw, 'last_error', OBJECT_OR_NULL);
+  const details = reader.read('', raw, 'step_details', OBJECT_OR_NULL);
+  const type = reader.read('', raw, 'type', STRING) ?? (details ? reader.read('step_details', details, 'type', STRING) : null) ?? 'unknown';
 
   let messageId: string | null = null;
   const toolCalls: StepToolCall[] = [];
   if (details) {
     const creation = reader.read('step_details', details, 'message_creation', objectSchema);
-    if (creation) messageId = reader.read('step_details.message_creation', creation, 'message_id', z.string());
-    const calls = reader.read('step_details', details, 'tool_calls', z.array(z.unknown())) ?? [];
+    if (creation) messageId = reader.read('step_details.message_creation', creation, 'message_id', STRING);
+    const calls = reader.read('step_details', details, 'tool_calls', UNKNOWN_LIST) ?? [];
     calls.forEach((call, index) => {
       const normalized = normalizeToolCall(reader, `step_details.tool_calls.${index}`, call);
       if (normalized) toolCalls.push(normalized);
@@ -133,7 +140,7 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
   return {
     id: id ?? fallbackId,
     type,
-    status: reader.read('', raw, 'status', z.string()) ?? 'unknown',
+    status: reader.read('', raw, 'status', STRING) ?? 'unknown',
     runId: reader.read('', raw, 'run_id', nullableString),
     threadId: reader.read('', raw, 'thread_id', nullableString),
     assistantId: reader.read('', raw, 'assistant_id', nullableString),
@@ -144,9 +151,9 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
     expiredAt: reader.read('', raw, 'expired_at', timestamp),
     usage: usage
       ? {
-          promptTokens: reader.read('usage', usage, 'prompt_tokens', z.number().nullable()),
-          completionTokens: reader.read('usage', usage, 'completion_tokens', z.number().nullable()),
-          totalTokens: reader.read('usage', usage, 'total_tokens', z.number().nullable()),
+          promptTokens: reader.read('usage', usage, 'prompt_tokens', NUMBER_OR_NULL),
+          completionTokens: reader.read('usage', usage, 'completion_tokens', NUMBER_OR_NULL),
+          totalTokens: reader.read('usage', usage, 'total_tokens', NUMBER_OR_NULL),
         }
       : null,
     lastError: lastError

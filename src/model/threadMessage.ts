@@ -8,6 +8,14 @@ import {z} from 'zod';
 import {nullableString, ObjectReader, objectSchema, timestamp} from './objectReader.js';
 import type {FieldProblem, SourceLocation} from './run.js';
 
+// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
+// messages (300,000 in the bench) would build several each.
+const STRING = z.string();
+const NUMBER = z.number();
+const UNKNOWN_LIST = z.array(z.unknown());
+const UNKNOWN_LIST_OR_NULL = z.array(z.unknown()).nullable();
+const OBJECT_OR_NULL = objectSchema.nullable();
+
 /** A note inside a text part that points at a file: a quote from it, or a file the tool wrote. */
 export interface TextAnnotation {
   /** `file_citation`, `file_path`, or anything newer. */
@@ -62,31 +70,31 @@ export interface ThreadMessage {
 function normalizeAnnotation(reader: ObjectReader, path: string, value: unknown): TextAnnotation | null {
   const annotation = reader.object(path, value);
   if (!annotation) return null;
-  const type = reader.read(path, annotation, 'type', z.string()) ?? 'unknown';
+  const type = reader.read(path, annotation, 'type', STRING) ?? 'unknown';
   // The file id sits under the annotation's own type: `file_citation.file_id`, `file_path.file_id`.
   const detail = reader.read(path, annotation, type, objectSchema);
   return {
     type,
-    text: reader.read(path, annotation, 'text', z.string()),
-    fileId: detail ? reader.read(`${path}.${type}`, detail, 'file_id', z.string()) : null,
-    startIndex: reader.read(path, annotation, 'start_index', z.number()),
-    endIndex: reader.read(path, annotation, 'end_index', z.number()),
+    text: reader.read(path, annotation, 'text', STRING),
+    fileId: detail ? reader.read(`${path}.${type}`, detail, 'file_id', STRING) : null,
+    startIndex: reader.read(path, annotation, 'start_index', NUMBER),
+    endIndex: reader.read(path, annotation, 'end_index', NUMBER),
   };
 }
 
 function normalizeContent(reader: ObjectReader, path: string, value: unknown): MessageContent | null {
   const part = reader.object(path, value);
   if (!part) return null;
-  const type = reader.read(path, part, 'type', z.string()) ?? 'unknown';
+  const type = reader.read(path, part, 'type', STRING) ?? 'unknown';
   if (type === 'text') {
     // The API writes `text: {value, annotations}`; a bare string is read too.
     const raw = part['text'];
     if (typeof raw === 'string') return {type: 'text', text: raw, annotations: []};
     const text = reader.read(path, part, 'text', objectSchema) ?? {};
-    const annotations = reader.read(`${path}.text`, text, 'annotations', z.array(z.unknown())) ?? [];
+    const annotations = reader.read(`${path}.text`, text, 'annotations', UNKNOWN_LIST) ?? [];
     return {
       type: 'text',
-      text: reader.read(`${path}.text`, text, 'value', z.string()) ?? '',
+      text: reader.read(`${path}.text`, text, 'value', STRING) ?? '',
       annotations: annotations
         .map((annotation, index) => normalizeAnnotation(reader, `${path}.text.annotations.${index}`, annotation))
         .filter((annotation): annotation is TextAnnotation => annotation !== null),
@@ -95,22 +103,22 @@ function normalizeContent(reader: ObjectReader, path: string, value: unknown): M
   if (type === 'image_file' || type === 'image_url') {
     const image = reader.read(path, part, type, objectSchema) ?? {};
     const detail = reader.read(`${path}.${type}`, image, 'detail', nullableString);
-    if (type === 'image_file') return {type, fileId: reader.read(`${path}.${type}`, image, 'file_id', z.string()), detail};
-    return {type, url: reader.read(`${path}.${type}`, image, 'url', z.string()), detail};
+    if (type === 'image_file') return {type, fileId: reader.read(`${path}.${type}`, image, 'file_id', STRING), detail};
+    return {type, url: reader.read(`${path}.${type}`, image, 'url', STRING), detail};
   }
-  if (type === 'refusal') return {type, refusal: reader.read(path, part, 'refusal', z.string()) ?? ''};
+  if (type === 'refusal') return {type, refusal: reader.read(path, part, 'refusal', STRING) ?? ''};
   return {type: 'other', contentType: type, raw: value};
 }
 
 function normalizeAttachment(reader: ObjectReader, path: string, value: unknown): MessageAttachment | null {
   const attachment = reader.object(path, value);
   if (!attachment) return null;
-  const tools = reader.read(path, attachment, 'tools', z.array(z.unknown())) ?? [];
+  const tools = reader.read(path, attachment, 'tools', UNKNOWN_LIST) ?? [];
   return {
-    fileId: reader.read(path, attachment, 'file_id', z.string()),
+    fileId: reader.read(path, attachment, 'file_id', STRING),
     tools: tools.flatMap((tool, index) => {
       const entry = reader.object(`${path}.tools.${index}`, tool);
-      const type = entry ? reader.read(`${path}.tools.${index}`, entry, 'type', z.string()) : null;
+      const type = entry ? reader.read(`${path}.tools.${index}`, entry, 'type', STRING) : null;
       return type === null ? [] : [type];
     }),
   };
@@ -123,15 +131,15 @@ function normalizeAttachment(reader: ObjectReader, path: string, value: unknown)
 export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId = '(no id)', source?: SourceLocation): ThreadMessage {
   const reader = new ObjectReader();
   const id = reader.id(raw);
-  const content = reader.read('', raw, 'content', z.array(z.unknown())) ?? [];
-  const attachments = reader.read('', raw, 'attachments', z.array(z.unknown()).nullable()) ?? [];
-  const incomplete = reader.read('', raw, 'incomplete_details', objectSchema.nullable());
+  const content = reader.read('', raw, 'content', UNKNOWN_LIST) ?? [];
+  const attachments = reader.read('', raw, 'attachments', UNKNOWN_LIST_OR_NULL) ?? [];
+  const incomplete = reader.read('', raw, 'incomplete_details', OBJECT_OR_NULL);
   return {
     id: id ?? fallbackId,
     threadId: reader.read('', raw, 'thread_id', nullableString),
     runId: reader.read('', raw, 'run_id', nullableString),
     assistantId: reader.read('', raw, 'assistant_id', nullableString),
-    role: reader.read('', raw, 'role', z.string()) ?? 'unknown',
+    role: reader.read('', raw, 'role', STRING) ?? 'unknown',
     status: reader.read('', raw, 'status', nullableString),
     createdAt: reader.read('', raw, 'created_at', timestamp),
     completedAt: reader.read('', raw, 'completed_at', timestamp),
@@ -143,7 +151,7 @@ export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId 
     attachments: attachments
       .map((attachment, index) => normalizeAttachment(reader, `attachments.${index}`, attachment))
       .filter((attachment): attachment is MessageAttachment => attachment !== null),
-    metadata: reader.read('', raw, 'metadata', objectSchema.nullable()) ?? {},
+    metadata: reader.read('', raw, 'metadata', OBJECT_OR_NULL) ?? {},
     raw,
     problems: reader.problems,
     ...(source ? {source} : {}),

@@ -27,6 +27,7 @@ import {
   usagePane,
 } from './runPanes.js';
 import {buildStepsPane, stepsBadge} from './stepsPane.js';
+import {buildConversationPane, conversationBadge} from './conversation.js';
 
 /** What `y` copies on a pane: text and how the footer names it, or the run's body as read (Raw JSON), which a loader reads. */
 export type PaneCopy = {text: string; label: string} | {body: 'raw'; label: string};
@@ -79,6 +80,14 @@ export const PANE_REGISTRY = [
     // A response's steps are its output items, all in the object itself.
     build: (run, context) => (run.kind === 'response' ? buildOutputPane(run) : buildStepsPane(stepsOf(run, context), context)),
     badge: (run, context) => (run.kind === 'response' ? (run.response?.output.length ? String(run.response.output.length) : '') : stepsBadge(stepsOf(run, context))),
+    showsClock: true,
+  },
+  {
+    id: 'conversation',
+    title: 'Conversation',
+    short: 'Chat',
+    build: buildConversationPane,
+    badge: (run, context) => conversationBadge(run, context),
     showsClock: true,
   },
 ] as const satisfies readonly PaneEntry[];

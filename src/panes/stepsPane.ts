@@ -21,7 +21,7 @@ function time(seconds: number | null, context: PaneContext): Segment {
 }
 
 /** JSON text pretty-printed when it parses, else as written (marked). */
-function jsonTextLines(text: string, indent: string): Array<Segment[]> {
+export function jsonTextLines(text: string, indent: string): Array<Segment[]> {
   let lines;
   try {
     lines = jsonLines(JSON.parse(text));
@@ -31,11 +31,13 @@ function jsonTextLines(text: string, indent: string): Array<Segment[]> {
   return lines.map((line) => [{text: indent}, ...line]);
 }
 
-function textLines(text: string, indent: string): Array<Segment[]> {
+/** Untrusted text as indented lines (a trailing newline dropped). */
+export function textLines(text: string, indent: string): Array<Segment[]> {
   return untrustedLines(text.replace(/\n$/, '')).map((line) => [{text: indent}, ...line]);
 }
 
-function toolCall(b: PaneBuilder, call: StepToolCall, label: string): void {
+/** One tool call of a step, as the Steps pane and the Conversation pane show it; `results` are a file_search call's (see fileSearchResults). */
+export function toolCall(b: PaneBuilder, call: StepToolCall, label: string, results: readonly FileSearchResult[] = []): void {
   const id: Segment = call.id ? untrusted(call.id, 'dim') : {text: '(no id)', tone: 'dim'};
   const inner = `${INDENT}   `;
   switch (call.type) {
@@ -75,6 +77,16 @@ function toolCall(b: PaneBuilder, call: StepToolCall, label: string): void {
           ? {text: '  results not included (the API sends them only when asked)', tone: 'dim'}
           : {text: `  ${call.resultCount} result${call.resultCount === 1 ? '' : 's'}`},
       );
+      results.forEach((result, index) => {
+        b.line(
+          {text: `${inner}${index + 1}. `, tone: 'dim'},
+          result.fileName ? untrusted(result.fileName) : {text: '(no name)', tone: 'dim'},
+          {text: '  '},
+          result.fileId ? untrusted(result.fileId, 'dim') : {text: '(no file id)', tone: 'dim'},
+          ...(result.score === null ? [] : [{text: `  score ${result.score.toFixed(2)}`, tone: 'dim' as const}]),
+        );
+        if (result.text) b.lines(textLines(result.text.length > 300 ? `${result.text.slice(0, 299)}…` : result.text, `${inner}   `));
+      });
       return;
     case 'other': {
       b.line({text: `${INDENT}${label} `}, untrusted(call.toolType, 'label'), {text: '  '}, id);
@@ -84,6 +96,35 @@ function toolCall(b: PaneBuilder, call: StepToolCall, label: string): void {
       return;
     }
   }
+}
+
+/** One result of a file_search call: the file, its score, the text found (when the API was asked to include it). */
+export interface FileSearchResult {
+  fileId: string | null;
+  fileName: string | null;
+  score: number | null;
+  text: string | null;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const record = (value: unknown): Record<string, unknown> | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+
+/**
+ * The results of the step's `callIndex`th tool call when it is a file_search that carries them,
+ * read from the step as read (the normalized call keeps only their count).
+ */
+export function fileSearchResults(entry: RunStep, callIndex: number): FileSearchResult[] {
+  const details = record(entry.raw['step_details']);
+  const calls = details?.['tool_calls'];
+  const search = Array.isArray(calls) ? record(record(calls[callIndex])?.['file_search']) : null;
+  const results = search?.['results'];
+  if (!Array.isArray(results)) return [];
+  return results.flatMap((value) => {
+    const result = record(value);
+    if (!result) return [];
+    const content = Array.isArray(result['content']) ? result['content'].map((part) => text(record(part)?.['text'])).filter((part) => part !== null) : [];
+    return [{fileId: text(result['file_id']), fileName: text(result['file_name']), score: typeof result['score'] === 'number' ? result['score'] : null, text: content.length > 0 ? content.join('\n') : null}];
+  });
 }
 
 function step(b: PaneBuilder, entry: RunStep, index: number, context: PaneContext): void {
@@ -119,11 +160,16 @@ function step(b: PaneBuilder, entry: RunStep, index: number, context: PaneContex
   if (activities) field('activities', untrusted(activities));
   if (entry.type === 'tool_calls' || entry.toolCalls.length > 0) {
     field('tool calls', {text: String(entry.toolCalls.length)});
-    entry.toolCalls.forEach((call, callIndex) => toolCall(b, call, `${String.fromCharCode(97 + (callIndex % 26))}.`));
+    entry.toolCalls.forEach((call, callIndex) => toolCall(b, call, callLabel(callIndex), fileSearchResults(entry, callIndex)));
   }
   for (const problem of entry.problems) {
     b.line({text: `${INDENT}✗ `, tone: 'bad'}, untrusted(problem.field, 'bad'), {text: ': '}, untrusted(problem.message));
   }
+}
+
+/** A call's label within its step: `a.`, `b.`, … */
+export function callLabel(index: number): string {
+  return `${String.fromCharCode(97 + (index % 26))}.`;
 }
 
 /** The Steps pane of a run; `view` undefined means no API source (print mode, file sources). */

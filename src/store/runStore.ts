@@ -107,7 +107,10 @@ export function viewKey(state: RunStoreState): string {
 
 /** The run whose steps the Steps pane shows, if it is on screen and its steps were not loaded with it (then they are read). */
 function stepsRun(state: RunStoreState): Run | undefined {
-  const run = state.mode === 'detail' && state.pane === 'steps' ? openRun(state) : undefined;
+  // The Conversation pane tells the steps too (and its thread's messages, which the loader reads with them).
+  // So does the thread view opened from a run (`t`), for the open run.
+  const story = (state.mode === 'detail' && (state.pane === 'steps' || state.pane === 'conversation')) || (state.mode === 'threads' && state.previousMode === 'detail');
+  const run = story ? openRun(state) : undefined;
   return run && stepsNeedReading(run, state.joined) ? run : undefined;
 }
 

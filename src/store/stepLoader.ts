@@ -7,6 +7,7 @@
  */
 import {itemsOfRun, type JoinedItems} from '../model/itemKinds.js';
 import {isActiveStatus, sourceKindOf, type Run} from '../model/run.js';
+import {toolRounds} from '../model/runFacts.js';
 import type {RunStep} from '../model/runStep.js';
 import type {StepsView} from '../panes/paneContext.js';
 import {STEPS_NEED_API} from '../panes/stepsPane.js';
@@ -36,6 +37,22 @@ export function stepsViewOf(run: Run, joined: JoinedItems, fromLoader?: StepsVie
   let view = FILE_VIEWS.get(steps);
   if (!view) FILE_VIEWS.set(steps, (view = {state: 'loaded', runId: run.id, steps, warnings: []}));
   return view;
+}
+
+/**
+ * The tool rounds of every finished run that took more than one, by run id, from the steps loaded
+ * with the runs: the list's note names them. Only runs with steps are looked at.
+ */
+export function finishedToolRounds(runs: readonly Run[], joined: JoinedItems): Map<string, number> {
+  const rounds = new Map<string, number>();
+  if (joined.byRun.steps.size === 0) return rounds;
+  for (const run of runs) {
+    if (isActiveStatus(run.status)) continue;
+    const steps = itemsOfRun(joined, 'steps', run.id);
+    const count = steps.length > 1 ? toolRounds(run, steps) : 0;
+    if (count > 1) rounds.set(run.id, count);
+  }
+  return rounds;
 }
 
 /** Whether the run's steps must be read (by the StepLoader): none were loaded with it. */

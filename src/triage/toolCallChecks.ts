@@ -185,10 +185,18 @@ export function checkToolCalls(run: Run): readonly ToolCallReport[] {
   if (cached) return cached;
   // A response's MCP approval requests are no function calls: the user approves them, nothing is checked.
   const calls = (run.requiredAction?.toolCalls ?? []).filter((call) => call.type !== APPROVAL_CALL);
-  const functions = calls.length > 0 ? functionTools(run) : new Map<string, ToolDefinition>();
-  const reports = Object.freeze(calls.map((call) => checkCall(run, call, functions)));
+  const reports = Object.freeze(checkCallsAgainst(run, calls));
   reportCache.set(run, reports);
   return reports;
+}
+
+/**
+ * The same checks for calls read elsewhere than `required_action` (a run step's function calls,
+ * made in an earlier round), against the run's tools. Not memoized: the caller keeps the result.
+ */
+export function checkCallsAgainst(run: Run, calls: readonly RequiredToolCall[]): ToolCallReport[] {
+  const functions = calls.length > 0 ? functionTools(run) : new Map<string, ToolDefinition>();
+  return calls.map((call) => checkCall(run, call, functions));
 }
 
 /**

@@ -254,7 +254,7 @@ describe('the run detail', () => {
     const title = lines.findIndex((line) => line.startsWith('! requires_action  run_TpMlggIvapmkiXatm85gyg0a'));
     expect(title).toBeGreaterThan(0);
     expect(lines[title]).toContain('gpt-4o-mini');
-    expect(lines[title + 1]).toBe(' 1 Overview  2 Action (2)  3 Tools (2)  4 Usage  5 Error  6 Instr  7 Meta (3)  8 Raw  9 Steps');
+    expect(lines[title + 1]).toBe(' 1 Overview  2 Action (2)  3 Tools (2)  4 Usage  5 Error  6 Instr  7 Meta (3)  8 Raw  9 Steps  Chat');
     expect(lines[title + 2]).toMatch(/^─{100}$/);
     expect(lines[title + 3]).toBe('Run           run_TpMlggIvapmkiXatm85gyg0a');
     // The footer hints come from the key table.
@@ -340,6 +340,8 @@ describe('the run detail', () => {
     await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
     await press(app, KEYS.tab, (frame) => plain(frame).includes('type          submit_tool_outputs'));
     await press(app, KEYS.shiftTab, (frame) => plain(frame).includes('Run           run_TpMlggIvapmkiXatm85gyg0a'));
+    // Shift-Tab from the first pane goes round to the last: the Conversation, past the number keys.
+    await press(app, KEYS.shiftTab, (frame) => plain(frame).includes('run run_TpMlggIvapmkiXatm85gyg0a'));
     await press(app, KEYS.shiftTab, (frame) => plain(frame).includes('Steps are only available from the API'));
     await press(app, KEYS.shiftTab, (frame) => plain(frame).includes('"object": "thread.run"'));
   });

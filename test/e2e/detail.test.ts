@@ -174,14 +174,19 @@ describe.concurrent('run detail', () => {
     // Tab from Overview to Required action.
     let screen = await toPane(session, 'Tab', 2);
     expect(screen).toMatch(/type\s+submit_tool_outputs/);
-    // S-Tab back, then once more wraps to the last pane (Steps; a file source has none).
+    // S-Tab back, then once more wraps to the last pane (the Conversation, which has no number key),
+    // then Steps (a file source has none).
     screen = await toPane(session, 'BTab', 1);
     expect(screen).toMatch(/^Times$/m);
+    await session.sendKeys('BTab');
+    await session.waitFor('No steps loaded for this run');
     screen = await toPane(session, 'BTab', 9);
     expect(screen).toContain('Steps are only available from the API');
     screen = await toPane(session, 'BTab', 8);
     expect(screen).toContain('"object": "thread.run"');
     screen = await toPane(session, 'Tab', 9);
+    await session.sendKeys('Tab');
+    await session.waitFor('No steps loaded for this run');
     // Tab from the last pane wraps to the first.
     screen = await toPane(session, 'Tab', 1);
     expect(screen).toMatch(/^Durations$/m);
