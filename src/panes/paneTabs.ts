@@ -24,9 +24,11 @@ export interface TabBarLayout {
 /** Marks drawn where tabs are scrolled out of sight (one column each). */
 export const TAB_MARKS = {unicode: {before: '‹', after: '›'}, ascii: {before: '<', after: '>'}} as const;
 
-/** ` N name (badge) `; a pane past the tenth has no number key, so its tab shows none. */
+/** ` N name (badge) `; past the ninth a tab shows no number (Tab and Shift-Tab reach it, `0` opens the tenth). */
 function label(index: number, name: string, badge: string): string {
-  const key = paneNumberKey(index);
+  // The tenth tab shows no number although \`0\` opens it (the help says so): the bar of ten then
+  // still fits 100 columns, and a number there would read as "pane zero".
+  const key = index < 9 ? paneNumberKey(index) : '';
   return ` ${key ? `${key} ` : ''}${name}${badge ? ` (${badge})` : ''} `;
 }
 
