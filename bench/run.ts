@@ -268,26 +268,14 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
         phases: Object.fromEntries(Object.entries(result.phases).map(([name, phase]) => [name, {ms: round(phase.ms), cpuMs: round(phase.cpuMs), gcMs: round(phase.gcMs)}])),
       };
       rows.push(
-        makeRow({
-          figure: 1,
-          name: 'load + normalize (in-process)',
-          size: info.runs,
-          value: round(median(loads)),
-          unit: 'ms',
-          baseline: round(median(baselines)),
-          baselineLabel: 'read+split+JSON.parse',
-          targets: [{on: 'ratio', op: '<=', limit: 1.3}],
-          repetitions: loads.length,
-          samples: loads.map((value) => round(value)),
-          baselineSamples: baselines.map((value) => round(value)),
-          note:
+        loadVsParseRow('load + normalize (in-process)', info.runs, loads, baselines,
             `median of per-repetition ratios ${round(median(result.reps.map((rep) => rep.loadMs / rep.baselineMs)), 2)}x; ` +
             `CPU time ${Math.round(median(result.reps.map((rep) => rep.loadCpuMs)))} vs ${Math.round(median(result.reps.map((rep) => rep.baselineCpuMs)))} ms ` +
             `(${round(median(result.reps.map((rep) => rep.loadCpuMs)) / median(result.reps.map((rep) => rep.baselineCpuMs)), 2)}x); ` +
             `GC ${round(median(result.reps.map((rep) => rep.loadGcMs)))} ms of the load` +
             (bad ? `; COUNT MISMATCH: loaded ${bad.runs}, parsed ${bad.parsed}, generated ${info.runs}` : '') +
             (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
-        }),
+        ),
       );
       const phaseText = Object.entries(result.phases)
         .map(([name, phase]) => `${name} ${Math.round(phase.ms)} ms (CPU ${Math.round(phase.cpuMs)}${phase.gcMs >= 1 ? `, GC ${Math.round(phase.gcMs)}` : ''})`)
@@ -309,23 +297,11 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const rss = await runWorker<{maxRssKB: number}>([workers.load, 'rss', info.file]);
       const bad = result.reps.find((rep) => rep.runs !== largest || rep.parsed !== largest + info.messages);
       rows.push(
-        makeRow({
-          figure: 1,
-          name: `load + normalize, ${MESSAGES_PER_RUN} messages a run`,
-          size: largest,
-          value: round(median(loads)),
-          unit: 'ms',
-          baseline: round(median(baselines)),
-          baselineLabel: 'read+split+JSON.parse',
-          targets: [{on: 'ratio', op: '<=', limit: 1.3}],
-          repetitions: loads.length,
-          samples: loads.map((value) => round(value)),
-          baselineSamples: baselines.map((value) => round(value)),
-          note:
+        loadVsParseRow(`load + normalize, ${MESSAGES_PER_RUN} messages a run`, largest, loads, baselines,
             `${info.messages.toLocaleString('en-US')} messages, ${(info.bytes / MB).toFixed(0)} MB; peak RSS ${Math.round(rss.maxRssKB / 1024)} MB` +
             (bad ? `; COUNT MISMATCH: loaded ${bad.runs} runs, parsed ${bad.parsed} lines` : '') +
             (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
-        }),
+        ),
       );
       log(`    load ${Math.round(median(loads))} ms vs JSON.parse ${Math.round(median(baselines))} ms, peak RSS ${Math.round(rss.maxRssKB / 1024)} MB`);
       rmSync(file, {force: true});
@@ -706,5 +682,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
+  });
+}
+
+/** Figure 1's row: the load against read + split + JSON.parse of the same file, medians of the repetitions. */
+function loadVsParseRow(name: string, size: number, loads: readonly number[], baselines: readonly number[], note: string): BenchRow {
+  return makeRow({
+    figure: 1,
+    name,
+    size,
+    value: round(median(loads)),
+    unit: 'ms',
+    baseline: round(median(baselines)),
+    baselineLabel: 'read+split+JSON.parse',
+    targets: [{on: 'ratio', op: '<=', limit: 1.3}],
+    repetitions: loads.length,
+    samples: loads.map((value) => round(value)),
+    baselineSamples: baselines.map((value) => round(value)),
+    note,
   });
 }
