@@ -45,10 +45,16 @@ export interface WaitOptions {
 
 export type ScreenPredicate = string | RegExp | ((screen: string) => boolean);
 
+/** How long one tmux command may take. */
+const TMUX_CALL_MS = 15_000;
+
 function tmuxRaw(socket: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile('tmux', ['-u', '-L', socket, ...args], {env: env ?? process.env, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
-      if (error) reject(new Error(`tmux ${args.join(' ')} failed: ${stderr || error.message}`));
+    // Bounded: a tmux client that hangs (a server busy on a loaded machine) fails its step with
+    // the command named, instead of holding the whole test until vitest's limit with no word.
+    execFile('tmux', ['-u', '-L', socket, ...args], {env: env ?? process.env, maxBuffer: 16 * 1024 * 1024, timeout: TMUX_CALL_MS, killSignal: 'SIGKILL'}, (error, stdout, stderr) => {
+      if (error?.killed) reject(new Error(`tmux ${args.join(' ')} did not answer within ${TMUX_CALL_MS} ms`));
+      else if (error) reject(new Error(`tmux ${args.join(' ')} failed: ${stderr || error.message}`));
       else resolvePromise(stdout);
     });
   });
