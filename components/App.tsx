@@ -14,7 +14,7 @@ import {countByStatus} from '../src/store/listView.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {measureContent} from '../src/format/runColumns.js';
-import {confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
+import {comparedRuns, confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
 import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
@@ -210,15 +210,16 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   // An overlay (an entry of the overlay registry) follows the current filter and search; built only while shown.
   const overlay = overlayEntry(state.mode);
+  const compared = useMemo(() => comparedRuns(state.compared, state.runs), [state.compared, state.runs]);
   const overlayData = useMemo(
     () => {
       if (!overlay) return null;
-      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId};
+      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, compare: compared};
       return {data, prepared: overlay.prepare?.(data)};
     },
     // The clock is left out on purpose: an overlay is not rebuilt once a second (the statistics of 100,000 runs).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [overlay, state.visible, state.warnings, time, threadId],
+    [overlay, state.visible, state.warnings, time, threadId, compared],
   );
   const overlayLines = useMemo(() => {
     if (!overlay || !overlayData) return null;
@@ -312,6 +313,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         contentWidths={contentWidths}
         view={state.query.stuck === 'off' ? 'all' : 'stuck'}
         rounds={rounds}
+        marked={state.markedRunId}
       />
     );
   }

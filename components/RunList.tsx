@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type ColumnView, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
+import {MARK_STYLE} from '../src/format/theme.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
 
@@ -21,14 +22,20 @@ export interface RunListProps {
   view?: ColumnView;
   /** Tool rounds of the finished runs that took more than one, by run id (their note says so). */
   rounds?: ReadonlyMap<string, number>;
+  /** The run marked to compare (`m`); while one is, each row starts with a column for its mark. */
+  marked?: string | null;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
 
-const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number}) {
+/** The mark column's width: the glyph and a space. */
+const MARK_COLUMN = 2;
+
+const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds, mark}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number; mark: 'marked' | 'unmarked' | 'none'}) {
   const {color, ascii} = useDisplay();
   return (
     <Text wrap="truncate-end" inverse={selected}>
+      {mark === 'none' ? '' : <Text {...toneProps(MARK_STYLE.tone, color)}>{mark === 'marked' ? `${ascii ? MARK_STYLE.asciiGlyph : MARK_STYLE.glyph} ` : ' '.repeat(MARK_COLUMN)}</Text>}
       {columns.map((column, index) => {
         const cell = cellFor(run, column.key, nowSeconds, ascii, rounds);
         return (
@@ -46,18 +53,21 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds}
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds}: RunListProps) {
-  const columns = useMemo(() => layoutColumns(width, contentWidths, view), [width, contentWidths, view]);
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null}: RunListProps) {
+  // The mark's column is there only while a run is marked, so the list is laid out as before otherwise.
+  const markWidth = marked === null ? 0 : MARK_COLUMN;
+  const columns = useMemo(() => layoutColumns(width - markWidth, contentWidths, view), [width, markWidth, contentWidths, view]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
   const below = Math.max(0, runs.length - offset - rows.length);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
+        {' '.repeat(markWidth)}
         {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
       </Text>
       {rows.map((run, index) => (
-        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} />
+        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} mark={marked === null ? 'none' : run.id === marked ? 'marked' : 'unmarked'} />
       ))}
       <Text dimColor wrap="truncate-end">
         {above > 0 ? `▲ ${above} more` : ''}

@@ -9,7 +9,7 @@ import {textWidth} from './format/textWidth.js';
  * (`o`): there keys bound nowhere type into the prompt or the focused output. `review` shows the
  * request before it is sent; `confirm` is a y/n question, where other keys wait for the answer.
  */
-export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads' | 'search' | 'confirm' | 'outputs' | 'review';
+export type KeyContext = 'list' | 'detail' | 'help' | 'warnings' | 'stats' | 'threads' | 'compare' | 'search' | 'confirm' | 'outputs' | 'review';
 
 export type Command =
   | 'up'
@@ -34,6 +34,8 @@ export type Command =
   | 'threads'
   | 'copy'
   | 'exportReport'
+  | 'markRun'
+  | 'compare'
   | 'watch'
   | 'cancelRun'
   | 'submitOutputs'
@@ -68,14 +70,14 @@ export interface KeyBinding {
   short?: string;
 }
 
-const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads'];
+const ALL: readonly KeyContext[] = ['list', 'detail', 'help', 'warnings', 'stats', 'threads', 'compare'];
 /** The output form and its review: only their own keys (and Ctrl-C) act, so text can be typed. */
 const FORM: readonly KeyContext[] = ['outputs', 'review'];
 /** Modal input: the search prompt, a y/n question and the output form take only their own keys. */
 const MODAL: readonly KeyContext[] = ['search', 'confirm', ...FORM];
 const SCROLLING: readonly KeyContext[] = [...ALL, 'review'];
 /** Views over the whole list that Esc leaves. */
-const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads'];
+const OVERLAYS: readonly KeyContext[] = ['help', 'warnings', 'stats', 'threads', 'compare'];
 
 /**
  * The number keys of a run's panes, by place: `1`–`9` for the first nine, `0` for the tenth (the
@@ -128,6 +130,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   // The y/n question before a cancel: other keys wait for the answer.
   {command: 'confirmAction', keys: ['y', 'Y'], label: 'y', description: 'yes: send the request', contexts: ['confirm']},
   {command: 'declineAction', keys: ['n', 'N', 'escape'], label: 'n/Esc', description: 'no: nothing is sent', contexts: ['confirm']},
+  // Late in the table, so a narrow footer leaves their hints out before the older ones.
+  {command: 'markRun', keys: ['m'], label: 'm', description: 'mark the run to compare (again: unmark)', contexts: ['list', 'detail'], hint: ['list', 'detail'], short: 'mark'},
+  {command: 'compare', keys: ['='], label: '=', description: 'compare the marked run with this one (as runlens diff); again: close', contexts: ['list', 'detail', 'compare'], hint: ['list', 'detail'], short: 'compare'},
   // Like `i` and `t`, `W` again closes its view; from statistics or threads it replaces them.
   {command: 'warnings', keys: ['W'], label: 'W', description: 'show load warnings (again: close them)', contexts: ['list', 'detail', 'warnings', 'stats', 'threads']},
   {command: 'help', keys: ['?'], label: '?', description: 'show all keys', contexts: ALL, hint: ['list', 'detail'], short: 'help'},

@@ -57,3 +57,6 @@ export function statusGlyph(status: string, ascii = false): string {
 export function statusSegment(status: string, ascii = false): {text: string; tone: Tone} {
   return {text: `${statusGlyph(status, ascii)} ${safeInline(status)}`, tone: statusStyle(status).tone};
 }
+
+/** The run marked to compare (`m`): a glyph in a column of its own before the status, shown only while a run is marked. */
+export const MARK_STYLE: StatusStyle = {glyph: '◆', asciiGlyph: '#', tone: 'accent'};

@@ -13,6 +13,7 @@ const CONTEXT_TITLES: Record<KeyContext, string> = {
   warnings: 'Warnings',
   stats: 'Statistics',
   threads: 'Threads',
+  compare: 'Two runs compared',
   search: `Search prompt (${keyText('search')}); other keys type into the search`,
   confirm: `The question before a cancel (${keyText('cancelRun')}); other keys wait for the answer`,
   outputs: `Tool output form (${keyText('submitOutputs')}); other keys type into the output`,
@@ -31,7 +32,7 @@ export function helpPane(): PaneContent {
     lines.push([]);
   }
   const [back, quit, help] = [keyText('back'), keyText('quit'), keyText('help')];
-  lines.push([{text: `Statistics (${keyText('stats')}), threads (${keyText('threads')}), warnings (${keyText('warnings')}), help (${help})`, tone: 'strong'}]);
+  lines.push([{text: `Statistics (${keyText('stats')}), threads (${keyText('threads')}), warnings (${keyText('warnings')}), two runs compared (${keyText('compare')}), help (${help})`, tone: 'strong'}]);
   lines.push([{text: `  scroll with the list keys; ${back}, ${quit} or the same key again goes back`, tone: 'dim'}], []);
   lines.push([{text: 'Panes', tone: 'strong'}]);
   // A pane past the tenth has no number: Tab reaches it.

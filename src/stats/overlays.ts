@@ -1,5 +1,5 @@
 /**
- * The views laid over the list or a run (help, load warnings, statistics, threads), as data: one
+ * The views laid over the list or a run (help, load warnings, statistics, threads, two runs compared), as data: one
  * entry each, with the command of the key table that opens it (again: closes it) and how its
  * content is built. The store's view reducer and key input, the help and the TUI read this list;
  * a new overlay is one entry here, its id a context of the key table (src/keys.ts).
@@ -9,6 +9,7 @@ import type {Command, KeyContext} from '../keys.js';
 import type {TimeOptions} from '../format/time.js';
 import type {Run} from '../model/run.js';
 import type {PaneContent} from '../panes/content.js';
+import {compareRuns, comparisonContent, type RunComparison} from '../panes/compare.js';
 import {helpPane} from '../panes/helpPane.js';
 import {warningsPane} from '../panes/warningsPane.js';
 import type {LoadWarning} from '../model/loadWarning.js';
@@ -24,6 +25,8 @@ export interface OverlayData {
   time: TimeOptions;
   /** Opened from a run: its thread (the threads view shows that thread only). */
   threadId?: string | undefined;
+  /** The marked run (A) and the one `=` was pressed on (B), for the compare view. */
+  compare?: {a: Run; b: Run} | undefined;
 }
 
 /** How it is drawn: the width and the glyphs. */
@@ -60,6 +63,13 @@ export const OVERLAYS = [
     id: 'threads',
     command: 'threads',
     build: (_prepared, data, layout) => threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})}),
+  },
+  {
+    id: 'compare',
+    command: 'compare',
+    // The same comparison `runlens diff` prints, worked out once per pair (not per width or tick).
+    prepare: (data) => (data.compare ? compareRuns(data.compare.a, data.compare.b, data.nowSeconds) : null),
+    build: (prepared, _data, layout) => (prepared ? comparisonContent(prepared as RunComparison, layout.width) : [{kind: 'lines', lines: [[{text: 'No runs to compare.', tone: 'dim'}]]}]),
   },
 ] as const satisfies readonly OverlayEntry[];
 

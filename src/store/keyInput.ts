@@ -53,6 +53,11 @@ function commandAction(command: Command, name: string, facts: KeyFacts): RunStor
       const pane = paneForKey(name);
       return pane ? {type: 'setPane', pane} : null;
     }
+    case 'markRun':
+      return {type: 'toggleMark'};
+    // Opens the compare overlay through the registry (above); the store picks the pair.
+    case 'compare':
+      return null;
     case 'search':
       return {type: 'startSearch'};
     case 'sort':

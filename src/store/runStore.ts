@@ -17,6 +17,7 @@ import {formReducer, openOutputForm, type FormState} from './outputForm.js';
 import {INITIAL_VIEW, viewReducer, type OverlayMode, type ViewState} from './overlays.js';
 import {runActionsReducer, whyNotAct, type RunActionKind, type RunActionState} from './runActions.js';
 import {INITIAL_SCROLL, scrollReducer} from './scroll.js';
+import {comparePair, INITIAL_MARK, toggleMark, type MarkState} from './mark.js';
 import {stepsNeedReading} from './stepLoader.js';
 import {joinItems, sideItemsChanged, sideItemsOf, type JoinedItems, type SideItemsView} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
@@ -29,9 +30,10 @@ export type {OutputForm} from './outputForm.js';
 export {formBody, outputFormBody} from './outputForm.js';
 export {ACTIONS_NEED_API, confirmPrompt} from './runActions.js';
 export {selectedRun} from './listWindow.js';
+export {comparedRuns} from './mark.js';
 
 /** The whole state: the parts' fields side by side, each part changing only its own. */
-export interface RunStoreState extends ListWindow, ViewState, FormState, RunActionState {
+export interface RunStoreState extends ListWindow, ViewState, FormState, RunActionState, MarkState {
   /** The search prompt is open: keys type into it. */
   searching: boolean;
   /** Whether the sources can be read again (`w`); stdin cannot. */
@@ -63,6 +65,7 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     loadingRuns: Boolean(options.live?.loading),
     ...INITIAL_VIEW,
     ...INITIAL_SCROLL,
+    ...INITIAL_MARK,
     searching: false,
     outputForm: null,
     canAct: options.canAct ?? false,
@@ -121,12 +124,26 @@ export function reportFileName(runId: string): string {
 
 /** What `y` copies where it is pressed (the open pane's entry says, else the run id), as an effect, and how the footer names it. */
 export function copyTarget(state: RunStoreState): {effect: Effect; label: string} | null {
-  const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
+  const run = runHere(state);
   if (!run) return null;
   const copy = state.mode === 'detail' ? paneEntry(state.pane).copy?.(run) : null;
   if (copy && 'body' in copy) return {effect: {type: 'copyRunJson', run}, label: copy.label};
   const {text, label} = copy ?? {text: run.id, label: `the run id ${run.id}`};
   return {effect: {type: 'copy', text}, label};
+}
+
+/** The run a key acts on: the open one in a run's view, the one under the cursor in the list. */
+function runHere(state: RunStoreState): Run | undefined {
+  return state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
+}
+
+/** `=`: the marked run and the one here, compared (an overlay), or a footer line saying why not. */
+function openCompare(state: RunStoreState): RunStoreState {
+  const run = runHere(state);
+  if (!run) return state;
+  const pair = comparePair(state, run, state.runs);
+  if (typeof pair === 'string') return {...state, flash: pair};
+  return {...viewReducer(state, {type: 'toggleOverlay', mode: 'compare'}), compared: pair};
 }
 
 function keyFacts(state: RunStoreState): KeyFacts {
@@ -191,10 +208,15 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
       const run = selectedRun(state);
       return run ? viewReducer(state, {type: 'openRun', runId: run.id}) : state;
     }
+    case 'toggleOverlay':
+      return action.mode === 'compare' && state.mode !== 'compare' ? openCompare(state) : viewReducer(state, action);
+    case 'toggleMark': {
+      const run = runHere(state);
+      return run ? toggleMark(state, run) : state;
+    }
     case 'back':
     case 'setPane':
     case 'cyclePane':
-    case 'toggleOverlay':
       return viewReducer(state, action);
     case 'toggleHelp':
     case 'toggleWarnings':
@@ -231,7 +253,7 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
       return {...state, flash: `Copied ${target.label} to the clipboard (OSC 52; the terminal must allow it)`};
     }
     case 'exportReport': {
-      const run = state.mode === 'detail' ? openRun(state) : state.mode === 'list' ? selectedRun(state) : undefined;
+      const run = runHere(state);
       if (!run) return state;
       out.push({type: 'writeReport', run, file: reportFileName(run.id)});
       return state;

@@ -43,6 +43,8 @@ export type RunStoreAction =
   | {type: 'paste'; text: string}
   | {type: 'copy'}
   | {type: 'exportReport'}
+  /** `m`: mark the run under the cursor (again: unmark it). */
+  | {type: 'toggleMark'}
   | {type: 'toggleWatch'}
   | {type: 'flash'; message: string}
   /** `c` or `o` on the open run. */

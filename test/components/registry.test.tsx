@@ -58,9 +58,13 @@ describe('the pane registry', () => {
 describe('the overlay registry', () => {
   it('each overlay opens from its key over the list, shows what its entry builds, and its key again goes back', async () => {
     const runs = tui.runs();
-    const data: OverlayData = {runs: selectRuns(runs, DEFAULT_QUERY, FIXED_NOW_SECONDS), warnings: [], nowSeconds: FIXED_NOW_SECONDS, time: {utc: true}};
+    const shown = selectRuns(runs, DEFAULT_QUERY, FIXED_NOW_SECONDS);
+    // The compare overlay shows the marked run against the one under the cursor: the first two.
+    const data: OverlayData = {runs: shown, warnings: [], nowSeconds: FIXED_NOW_SECONDS, time: {utc: true}, compare: {a: shown[0]!, b: shown[1]!}};
     const app = tui.start(COLUMNS, 60);
     await waitForText(app, 'STATUS');
+    await press(app, keyText('markRun'), (frame) => footerLine(frame).startsWith('Marked'));
+    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
     for (const overlay of OVERLAYS) {
       const prepared = 'prepare' in overlay ? overlay.prepare(data) : undefined;
       const expected = firstLine(paneLines(overlay.build(prepared as never, data, {width: COLUMNS, ascii: false}), COLUMNS));
