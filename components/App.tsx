@@ -1,7 +1,4 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {writeFileSync} from 'node:fs';
-import path from 'node:path';
-import {exportRuns} from '../src/panes/exportReport.js';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
@@ -66,6 +63,8 @@ export interface AppOptions {
   actions?: RunActions;
   /** Opens the external editor for the output form (Ctrl-E); absent: the form says none is available. */
   editText?: EditText;
+  /** Writes the run's report (`x`, as `runlens export`) to `file`; resolves to the path written. Absent: `x` says reports are not written here. */
+  writeReport?: (run: Run, file: string) => Promise<string>;
 }
 
 /** Everything the TUI shows, loaded before it starts. */
@@ -103,6 +102,9 @@ const FOOTER_ROWS = 1;
 // the whole screen on each update, which flickers and wipes scrollback.
 const SPARE_ROWS = 1;
 
+/** Said by `x` in an app given nowhere to write reports. */
+export const REPORTS_NEED_A_WRITER = 'Reports are written by the runlens command; this app was started without a place to write them.';
+
 /** The first line of an error's message, for the footer. */
 function firstLine(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -115,7 +117,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -129,14 +131,16 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     quit: () => exit(),
     copy: ({text}) => copyText(text),
     copyRunJson: ({run}) => copyText(JSON.stringify(run.raw, null, 2)),
-    // The report is the one `runlens export` writes; a file that cannot be written says why in the footer.
+    // The report is built and written by the handler runlens gives (src/cli); the footer says where, or why not.
     writeReport: ({run, file}, dispatch) => {
-      try {
-        writeFileSync(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds: Math.floor(now() / 1000)}));
-        dispatch({type: 'flash', message: `Wrote the report of ${run.id} to ${path.resolve(file)}`});
-      } catch (error) {
-        dispatch({type: 'flash', message: `Could not write ${file}: ${firstLine(error)}`});
+      if (!writeReport) {
+        dispatch({type: 'flash', message: REPORTS_NEED_A_WRITER});
+        return;
       }
+      writeReport(run, file).then(
+        (written) => dispatch({type: 'flash', message: `Wrote the report of ${run.id} to ${written}`}),
+        (error: unknown) => dispatch({type: 'flash', message: `Could not write ${file}: ${firstLine(error)}`}),
+      );
     },
     toggleWatch: () => onToggleWatch?.(),
     readSteps: ({run}) => onStepsWanted?.(run),

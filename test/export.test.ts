@@ -9,6 +9,10 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import {exportRuns} from '../src/panes/exportReport.js';
+import {normalizeRunStep} from '../src/model/runStep.js';
+import {normalizeThreadMessage} from '../src/model/threadMessage.js';
+import {exportStory, writeRunReport} from '../src/cli/printExport.js';
+import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {cliRun} from './helpers/cliRun.js';
 
 const STUCK = 'examples/stuck/requires-action.json';
@@ -78,11 +82,79 @@ describe('runlens export', () => {
   });
 });
 
+const THREAD = 'test/fixtures/thread';
+const FIRST = 'run_storyFirst01';
+
+describe('the conversation in the export', () => {
+  it('md: the run\'s conversation as its Conversation pane tells it: the question, the tool round with its output, the answer', async () => {
+    const result = await cliRun(['export', FIRST, THREAD]);
+    expect(result.code).toBe(0);
+    const conversation = result.stdout.slice(result.stdout.indexOf('### Conversation'));
+    expect(conversation).toContain('What is the weather in Oslo?');
+    expect(conversation).toMatch(/round 1 · tool calls {2}✓ completed/);
+    expect(conversation).toContain('a. get_weather  call_storyWeather1');
+    expect(conversation).toContain('{"temp_c":-3,"sky":"snow"}');
+    expect(conversation).toContain('It is -3 °C and snowing in Oslo [1].');
+    // The later turn is another run's: counted, not told.
+    expect(conversation).not.toContain('Still snowing in Oslo.');
+  });
+
+  it('--thread T: one conversation across the thread\'s runs, after them', async () => {
+    const result = await cliRun(['export', FIRST, THREAD, '--thread', 'thread_storyWeather01']);
+    const conversation = result.stdout.slice(result.stdout.indexOf('## Conversation'));
+    expect(result.stdout.indexOf('## Conversation')).toBeGreaterThan(result.stdout.lastIndexOf('## Run `'));
+    expect(result.stdout).not.toContain('### Conversation');
+    const order = ['What is the weather in Oslo?', 'run run_storyFirst01', 'It is -3 °C and snowing', 'And now?', 'run run_storySecond1', 'Still snowing in Oslo.'].map((text) => conversation.indexOf(text));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('json: the thread\'s messages and the run\'s steps as read, beside the run', async () => {
+    const result = await cliRun(['export', FIRST, THREAD, '--format', 'json']);
+    const json = JSON.parse(result.stdout) as {runs: Array<{id: string}>; messages: Array<{id: string}>; steps: Array<{id: string; run_id: string}>};
+    expect(json.runs.map((run) => run.id)).toEqual([FIRST]);
+    expect(json.messages.map((message) => message.id).sort()).toEqual(['msg_storyAnswer01', 'msg_storyAnswer02', 'msg_storyAsk00001', 'msg_storyAsk00002']);
+    expect(json.steps.map((step) => step.id).sort()).toEqual(['step_storyAnswer01', 'step_storyCalls001']);
+  });
+
+  it('--redact covers message text and tool outputs in md and json; the conversation keeps its ids, names and shape', async () => {
+    for (const format of ['md', 'json']) {
+      const result = await cliRun(['export', FIRST, THREAD, '--redact', '--format', format]);
+      for (const secret of ['What is the weather in Oslo?', 'snowing', 'Oslo', 'temp_c', 'And now?']) expect(result.stdout, `${format}: ${secret}`).not.toContain(secret);
+      expect(result.stdout).toContain('call_storyWeather1');
+      expect(result.stdout).toContain('get_weather');
+      expect(result.stdout).toContain('‹messages-1›');
+      expect(result.stdout).toContain('‹outputs-1›');
+    }
+    const md = (await cliRun(['export', FIRST, THREAD, '--redact'])).stdout;
+    // The arguments keep their JSON, every string in them replaced, so the conversation still checks them.
+    expect(md).toContain('"city": "‹arguments-1›"');
+    expect(md).toContain('✓ valid JSON');
+    const kept = (await cliRun(['export', FIRST, THREAD, '--redact', '--redact-keep', 'messages'])).stdout;
+    // The message is kept, but Oslo is also an argument, which is redacted wherever it appears.
+    expect(kept).toContain('What is the weather in ‹arguments-1›?');
+    expect(kept).not.toContain('temp_c');
+  });
+
+  it("the TUI's x writes the same report, its conversation included, and resolves to the path written", async () => {
+    const loaded = await loadRunsFromSources([THREAD]);
+    const run = loaded.runs.find((candidate) => candidate.id === FIRST)!;
+    const file = path.join(scratch, 'runlens-run_storyFirst01.md');
+    const written = await writeRunReport(run, file, exportStory(loaded), 1796212900);
+    expect(written).toBe(path.resolve(file));
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# runlens report: run_storyFirst01');
+    expect(text).toContain('What is the weather in Oslo?');
+    expect(text).toBe(exportRuns([run], FIRST, {format: 'md', redact: false, nowSeconds: 1796212900, story: exportStory(loaded)}));
+    await expect(writeRunReport(run, path.join(scratch, 'no-such-folder', 'x.md'), exportStory(loaded), 1796212900)).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('redaction, over random strings', () => {
   const secret = fc.stringMatching(/^[A-Za-z0-9 ]{10,40}$/).filter((text) => text.trim().length >= 10);
-  it('no original string of a redacted field appears anywhere, in md or json; the same value, the same placeholder', () => {
+  it('no original string of a redacted field appears anywhere, in md or json, the conversation included; the same value, the same placeholder', () => {
     fc.assert(
-      fc.property(secret, secret, secret, secret, fc.constantFrom<'md' | 'json'>('md', 'json'), (instructions, metadata, argument, message, format) => {
+      fc.property(secret, secret, secret, secret, secret, secret, secret, fc.constantFrom<'md' | 'json'>('md', 'json'), (instructions, metadata, argument, message, question, answer, output, format) => {
         const raw = {
           id: 'run_redact000000000000001',
           object: 'thread.run',
@@ -98,8 +170,19 @@ describe('redaction, over random strings', () => {
           usage: {prompt_tokens: 10, completion_tokens: 2, total_tokens: 12},
         };
         const run = normalizeRun(raw, {file: 'random.json'});
-        const out = exportRuns([run], run.id, {format, redact: true, nowSeconds: 1764064900});
-        for (const original of [instructions, metadata, argument, message]) expect(out).not.toContain(original);
+        // Its conversation: the question, a round of tool calls with their output, the answer.
+        const thread = {thread_id: 'thread_redact0001', run_id: 'run_redact000000000000001'};
+        const messages = [
+          {id: 'msg_ask', object: 'thread.message', created_at: 1764064790, role: 'user', ...thread, run_id: null, content: [{type: 'text', text: {value: question, annotations: []}}]},
+          {id: 'msg_answer', object: 'thread.message', created_at: 1764064802, role: 'assistant', ...thread, content: [{type: 'text', text: {value: answer, annotations: []}}]},
+        ].map((value) => normalizeThreadMessage(value));
+        const calls = [{id: 'call_0', type: 'function', function: {name: 'lookup', arguments: JSON.stringify({q: argument}), output}}];
+        const steps = [{id: 'step_1', object: 'thread.run.step', created_at: 1764064801, type: 'tool_calls', status: 'completed', ...thread, step_details: {type: 'tool_calls', tool_calls: calls}}].map((value) =>
+          normalizeRunStep(value),
+        );
+        const out = exportRuns([run], run.id, {format, redact: true, nowSeconds: 1764064900, story: exportStory({messages, steps})});
+        for (const original of [instructions, metadata, argument, message, question, answer, output]) expect(out).not.toContain(original);
+        expect(out).toContain('msg_answer');
         expect(out).toContain('run_redact000000000000001');
         expect(out).toContain('lookup');
         if (format === 'md') expect(out.match(/‹metadata-\d+›/g)).toEqual(['‹metadata-1›', '‹metadata-1›']);

@@ -210,7 +210,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   if (command === 'export') {
     const {printExport} = await import('./printExport.js');
-    return printExport(loaded.runs, options, io, {nowSeconds, sources: loaded.sources});
+    return printExport(loaded.runs, options, io, {nowSeconds, sources: loaded.sources, storyItems: (runs, threadId) => storyItems(options, loaded, io, runs, threadId)});
   }
 
   if (command === 'diff') {
