@@ -142,7 +142,7 @@ describe('list', () => {
     expect(stdout).not.toMatch(/[✓✗○●⊘⊗◐]/);
   });
 
-  it('piped: TSV, no header, 11 fields (the kind last), RFC 3339 times, no colour', async () => {
+  it('piped: TSV, no header, 12 fields (the kind, then the cost last), RFC 3339 times, no colour', async () => {
     // --sort created: the newest run first (piped output is otherwise in the order read).
     const {code, stdout, stderr} = await cli(['list', 'examples', '--utc', '--sort', 'created']);
     expect(code).toBe(0);
@@ -150,7 +150,7 @@ describe('list', () => {
     expect(stdout).not.toMatch(COLOR_CODE);
     const out = lines(stdout);
     expect(out).toHaveLength(41);
-    for (const line of out) expect(line.split('\t')).toHaveLength(11);
+    for (const line of out) expect(line.split('\t')).toHaveLength(12);
     const first = out[0]!.split('\t');
     expect(first).toEqual([
       'run_TpMlggIvapmkiXatm85gyg0a',
@@ -164,11 +164,15 @@ describe('list', () => {
       '',
       '4m · expires in 5m · 2 calls',
       'run',
+      // No usage yet: no price, an empty field (never 0).
+      '',
     ]);
     const completed = out.find((line) => line.startsWith('run_aIckImeWjKNt0XJJembuqWiv'))!.split('\t');
     expect(completed[6]).toMatch(/^2026-11-24T\d\d:\d\d:\d\dZ$/);
     expect(completed[7]).toBe('6');
     expect(completed[8]).toBe('1280');
+    // The estimate in dollars, as a plain number scripts can add up.
+    expect(completed[11]).toBe('0.003920');
   });
 
   it('a metadata newline or a tab never splits a TSV line', async () => {
@@ -178,7 +182,7 @@ describe('list', () => {
     );
     const out = lines((await cli(['list', file])).stdout);
     expect(out).toHaveLength(1);
-    expect(out[0]!.split('\t')).toHaveLength(11);
+    expect(out[0]!.split('\t')).toHaveLength(12);
     expect(out[0]).toContain('a\\tb');
     expect(out[0]).toContain('x: one\\ntwo\\tthree');
   });
@@ -187,7 +191,7 @@ describe('list', () => {
     const {code, stdout} = await cli(['examples']);
     expect(code).toBe(0);
     expect(lines(stdout)).toHaveLength(41);
-    expect(lines(stdout)[0]!.split('\t')).toHaveLength(11);
+    expect(lines(stdout)[0]!.split('\t')).toHaveLength(12);
   });
 
   it('--json: a JSON array of the runs exactly as read', async () => {

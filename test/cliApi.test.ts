@@ -42,7 +42,7 @@ describe('runlens list --thread (API source)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.replace(/\n$/, '').split('\n');
     expect(lines).toHaveLength(153);
-    expect(lines.every((line) => line.split('\t').length === 11)).toBe(true);
+    expect(lines.every((line) => line.split('\t').length === 12)).toBe(true);
     expect(result.stdout).not.toContain(CANARY);
   });
 

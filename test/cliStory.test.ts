@@ -82,6 +82,6 @@ describe('runlens list', () => {
     expect(table.stdout.split('\n').find((line) => line.includes('run_storyRounds01'))).toMatch(/2 tool rounds$/);
     expect(table.stdout.split('\n').find((line) => line.includes('run_storyFirst01'))).not.toContain('round');
     const sorted = await cli(['list', STORY, '--sort', 'created']);
-    expect(sorted.stdout.split('\n').find((line) => line.startsWith('run_storyRounds01'))!.split('\t').at(-2)).toBe('2 tool rounds'); // the note, before the kind
+    expect(sorted.stdout.split('\n').find((line) => line.startsWith('run_storyRounds01'))!.split('\t').at(-3)).toBe('2 tool rounds'); // the note, before the kind and the cost
   });
 });

@@ -10,6 +10,7 @@ import {runKind, type Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
+import {runCost} from '../model/cost.js';
 
 export interface PrintTarget {
   write: (text: string) => void;
@@ -24,6 +25,16 @@ function tsvField(text: string): string {
   return safeInline(text);
 }
 
+/** The estimated cost in US dollars as a plain number (`0.016500`), for sums; empty when there is no price (never 0). */
+function tsvCost(run: Run): string {
+  const estimate = runCost(run);
+  return estimate.kind === 'priced' ? estimate.total.toFixed(6) : '';
+}
+
+/**
+ * One run as a piped `list` line: id, status, model, thread_id, created_at, started_at, ended_at,
+ * duration_s, total_tokens, note, kind, cost_usd.
+ */
 export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds = 0): string {
   const when = (seconds: number | null) => (seconds === null ? '' : formatRfc3339(seconds, time));
   const duration = runDurationSeconds(run, nowSeconds);
@@ -38,8 +49,9 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds
     duration === null ? '' : String(duration),
     run.usage?.totalTokens === null || run.usage?.totalTokens === undefined ? '' : String(run.usage.totalTokens),
     runNote(run, nowSeconds, rounds).text,
-    // Last, so that scripts reading the columns before it read them as before.
+    // Added after the columns before them, so scripts reading those by place read them as before.
     runKind(run),
+    tsvCost(run),
   ]
     .map(tsvField)
     .join('\t');

@@ -67,9 +67,9 @@ const BINARY: ReadonlyArray<readonly [RegExp, string]> = [
 
 /**
  * A line of runlens's own piped `list` output: ten tab-separated columns, RFC 3339 times in the
- * fifth to seventh, and (since responses) the kind as an eleventh.
+ * fifth to seventh, and (since responses) the kind as an eleventh, (since cost) the cost as a twelfth.
  */
-const RUNLENS_TSV = /^[^\t\n]+\t[^\t\n]+(?:\t[^\t\n]*){2}(?:\t(?:\d{4}-\d\d-\d\dT[^\t\n]*)?){3}(?:\t[^\t\n]*){3}(?:\t(?:run|response))?$/;
+const RUNLENS_TSV = /^[^\t\n]+\t[^\t\n]+(?:\t[^\t\n]*){2}(?:\t(?:\d{4}-\d\d-\d\dT[^\t\n]*)?){3}(?:\t[^\t\n]*){3}(?:\t(?:run|response)(?:\t(?:\d+\.\d+)?)?)?$/;
 
 const YAML_KEY = /^\s*(?:- )?["']?[\w.-]+["']?:(?: |$)/;
 
