@@ -62,6 +62,14 @@ describe('runlens diff', () => {
     for (const line of narrow.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
   });
 
+  it('across kinds: a thread.run against a response says what each is, in text and --json', async () => {
+    const result = await cliRun(['diff', A, 'resp_02chainwaits', PAIR, 'test/fixtures/responses/waiting-chain.json', '--json']);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as {kinds: unknown}).kinds).toEqual({a: 'run', b: 'response'});
+    const text = await cliRun(['diff', A, 'resp_02chainwaits', PAIR, 'test/fixtures/responses/waiting-chain.json']);
+    expect(text.stdout).toContain(`A ${A} (run)   B resp_02chainwaits (response)`);
+  });
+
   it('a run not loaded is trouble: exit 2 and its id named', async () => {
     const result = await cliRun(['diff', A, 'run_nope', PAIR]);
     expect(result.code).toBe(2);

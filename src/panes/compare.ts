@@ -12,7 +12,7 @@ import {costCellText} from '../format/cost.js';
 import {safeInline} from '../format/sanitize.js';
 import {formatDuration} from '../format/time.js';
 import {runCost} from '../model/cost.js';
-import type {Run} from '../model/run.js';
+import {runKind, type Run, type RunKind} from '../model/run.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {PaneBuilder, type PaneContent} from './content.js';
 
@@ -41,6 +41,8 @@ export interface InstructionLine {
 export interface RunComparison {
   a: string;
   b: string;
+  /** What each is (`run`, `response`): a run compared with the response that replaced it says so. */
+  kinds: {a: RunKind; b: RunKind};
   fields: FieldComparison[];
   instructions: {same: boolean; lines: InstructionLine[]};
   /** Same settings, instructions, tools, tool calls and outcome. */
@@ -180,7 +182,7 @@ export function compareRuns(a: Run, b: Run, nowSeconds: number): RunComparison {
   ];
   const instructions = instructionsDiff(a.instructions, b.instructions);
   const same = instructions.same && fields.every((field) => field.same || MEASURED.has(field.section));
-  return {a: a.id, b: b.id, fields, instructions, same};
+  return {a: a.id, b: b.id, kinds: {a: runKind(a), b: runKind(b)}, fields, instructions, same};
 }
 
 /** Narrower than this, differences are shown one above the other (unified) rather than side by side. */
@@ -202,7 +204,9 @@ export function comparisonContent(comparison: RunComparison, width: number): Pan
   const labelWidth = 26;
   const column = Math.max(10, Math.floor((width - labelWidth - 4) / 2));
   b.line({text: comparison.same ? 'Same settings, instructions, tools, tool calls and outcome.' : 'The runs differ.', tone: comparison.same ? 'good' : 'warn'});
-  b.line({text: `A ${safeInline(comparison.a)}`, tone: 'bad'}, {text: '   '}, {text: `B ${safeInline(comparison.b)}`, tone: 'good'});
+  // Across kinds, each id says what it is (a migration check: a run against its response).
+  const kind = (which: 'a' | 'b') => (comparison.kinds.a === comparison.kinds.b ? '' : ` (${comparison.kinds[which]})`);
+  b.line({text: `A ${safeInline(comparison.a)}${kind('a')}`, tone: 'bad'}, {text: '   '}, {text: `B ${safeInline(comparison.b)}${kind('b')}`, tone: 'good'});
   for (const section of COMPARE_SECTIONS) {
     const fields = comparison.fields.filter((field) => field.section === section);
     const differing = fields.filter((field) => !field.same);
@@ -267,6 +271,7 @@ export function comparisonJson(comparison: RunComparison): Record<string, unknow
     schema: 'runlens.diff/1',
     a: comparison.a,
     b: comparison.b,
+    kinds: comparison.kinds,
     same: comparison.same,
     differences: comparison.fields.filter((field) => !field.same).map(({section, field, a, b}) => ({section, field, a, b, measured: MEASURED.has(section)})),
     instructions: {same: comparison.instructions.same, lines: comparison.instructions.same ? [] : comparison.instructions.lines},

@@ -104,7 +104,7 @@ describe('mark and compare', () => {
     try {
       await markThenSelect(app, 'run_CmpBeforeV1xQ7rLm2Nw8Kd', 'resp_02chainwaits');
       const frame = plain(await press(app, '=', (current) => plain(current).includes('The runs differ.')));
-      expect(frame).toMatch(/B resp_02chainwaits/);
+      expect(frame).toContain('A run_CmpBeforeV1xQ7rLm2Nw8Kd (run)   B resp_02chainwaits (response)');
       expect(frame).toMatch(/ {2}status +completed +requires_action/);
     } finally {
       app.unmount();
