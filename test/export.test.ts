@@ -136,6 +136,16 @@ describe('the conversation in the export', () => {
     expect(kept).not.toContain('temp_c');
   });
 
+  it('a view still being read (an API run whose steps the TUI has not fetched) counts as not loaded, never "loading" in a file', async () => {
+    const loaded = await loadRunsFromSources([THREAD]);
+    const run = loaded.runs.find((candidate) => candidate.id === FIRST)!;
+    const story = exportStory({}, {steps: (one) => ({state: 'loading', runId: one.id}), messages: (one) => ({state: 'loading', threadId: one.threadId ?? ''})});
+    expect(story.steps(run)).toBeUndefined();
+    const text = exportRuns([run], FIRST, {format: 'md', redact: false, nowSeconds: 1796212900, story});
+    expect(text).toContain('No steps loaded for this run');
+    expect(text).not.toContain('Loading');
+  });
+
   it("the TUI's x writes the same report, its conversation included, and resolves to the path written", async () => {
     const loaded = await loadRunsFromSources([THREAD]);
     const run = loaded.runs.find((candidate) => candidate.id === FIRST)!;

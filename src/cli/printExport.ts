@@ -21,12 +21,17 @@ export interface StoryFromApi {
   messages?: (run: Run) => MessagesView | undefined;
 }
 
+/** A view still being read is not in a report: it says they are not loaded rather than "loading…" forever. */
+function settled<V extends {state: string}>(view: V | undefined): V | undefined {
+  return view?.state === 'loading' ? undefined : view;
+}
+
 /** The story of the runs from the steps and messages loaded beside them, else from what an API read. */
 export function exportStory(items: SideItemsView, fromApi: StoryFromApi = {}): ExportStory {
   const joined = joinItems(items);
   return {
-    steps: (run) => stepsViewOf(run, joined, fromApi.steps?.(run)),
-    messages: (run) => messagesViewOf(run, joined, fromApi.messages?.(run)),
+    steps: (run) => stepsViewOf(run, joined, settled(fromApi.steps?.(run))),
+    messages: (run) => messagesViewOf(run, joined, settled(fromApi.messages?.(run))),
   };
 }
 

@@ -14,7 +14,6 @@ import {unstickTargetOf, type ToolApproval, type ToolOutput} from '../triage/uns
 import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions} from './args.js';
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
 import {apiSession, loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
-import {exportStory, writeRunReport} from './printExport.js';
 import type {Run} from '../model/run.js';
 
 /** The Responses API session for the TUI's actions on responses, or null when none can be made. */
@@ -108,7 +107,10 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         ...(actions ? {actions} : {}),
         editText,
         // `x`: the report of panes/exportReport.ts, its conversation from the steps and messages loaded (the files', else the API's), written here.
-        writeReport: (run: Run, file: string) => writeRunReport(run, file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000)),
+        writeReport: async (run: Run, file: string) => {
+          const {exportStory, writeRunReport} = await import('./printExport.js');
+          return writeRunReport(run, file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000));
+        },
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clock.now,
