@@ -3,6 +3,7 @@ import {memo, useMemo} from 'react';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type ColumnView, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
 import {MARK_STYLE} from '../src/format/theme.js';
+import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {toneProps} from './StyledLine.js';
 
@@ -56,6 +57,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds,
 export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null}: RunListProps) {
   // The mark's column is there only while a run is marked, so the list is laid out as before otherwise.
   const markWidth = marked === null ? 0 : MARK_COLUMN;
+  const {ascii} = useDisplay();
   const columns = useMemo(() => layoutColumns(width - markWidth, contentWidths, view), [width, markWidth, contentWidths, view]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
@@ -74,6 +76,7 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {above > 0 && below > 0 ? '   ' : ''}
         {below > 0 ? `▼ ${below} more` : ''}
         {runs.length > 0 ? `${above > 0 || below > 0 ? '   ' : ''}${cursor + 1}/${runs.length}` : ''}
+        {marked === null ? '' : `   ${ascii ? MARK_STYLE.asciiGlyph : MARK_STYLE.glyph} ${safeInline(marked)} marked`}
       </Text>
     </Box>
   );

@@ -75,6 +75,8 @@ describe('mark and compare', () => {
     expect(rowOf(frame, B)).toBeDefined();
     // The mark stays until it is taken off: its column is still there (the marked run is filtered out here).
     expect(rowOf(frame, B)).toMatch(/^ {2}◐ incomplete/);
+    // Under the list, the position line names it.
+    expect(plainLines(frame).at(-2)).toBe(`1/1   ◆ ${A} marked`);
   });
 
   it('from a run on a narrow terminal: unified, and q goes back to the run', async () => {
