@@ -11,6 +11,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {clockFrom, type CliIo} from '../src/cli/cliIo.js';
 import {PANES} from '../src/panes/paneIds.js';
+import {EXAMPLE_COUNT, EXAMPLE_STALLED, exampleStatusCount, EXAMPLE_WAITING} from './helpers/examples.js';
 import {OutputCollector as Collector} from './helpers/outputCollector.js';
 
 const NOW_ISO = '2026-11-25T12:00:00Z';
@@ -67,7 +68,7 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line, index, all) => !(index === all.length - 1 && line === ''));
 }
 
-/** Every run object in examples/, parsed independently of runlens, by id. */
+/** Every run and response object in examples/'s JSON and JSON Lines files, parsed independently of runlens, by id. */
 function exampleObjects(): Map<string, unknown> {
   const byId = new Map<string, unknown>();
   const walk = (dir: string) => {
@@ -84,7 +85,7 @@ function exampleObjects(): Map<string, unknown> {
     else if (value && typeof value === 'object') {
       const record = value as Record<string, unknown>;
       if (record['object'] === 'list' && Array.isArray(record['data'])) record['data'].forEach(add);
-      else if (record['object'] === 'thread.run') byId.set(record['id'] as string, record);
+      else if (record['object'] === 'thread.run' || record['object'] === 'response') byId.set(record['id'] as string, record);
     }
   };
   walk('examples');
@@ -104,17 +105,18 @@ describe('list', () => {
       expect(code).toBe(0);
       expect(stderr).toBe('');
       const out = lines(stdout);
-      expect(out).toHaveLength(42);
-      expect(out[0]).toMatch(/^STATUS +RUN/);
+      expect(out).toHaveLength(EXAMPLE_COUNT + 1);
+      // Runs and responses: the KIND column stands before RUN where it fits.
+      expect(out[0]).toMatch(columns >= 100 ? /^STATUS +KIND +RUN/ : /^STATUS +RUN/);
       expect(out[0]).not.toMatch(/\t/);
       const runColumn = out[0]!.indexOf('RUN');
       for (const line of out.slice(1)) {
         expect(stringWidth(line), `${columns}: ${line}`).toBeLessThanOrEqual(columns);
-        // Every row's id starts under RUN (status cells are padded to one width).
-        expect(line.slice(runColumn, runColumn + 4)).toBe('run_');
+        // Every row's id starts under RUN (status and kind cells are padded to one width).
+        expect(['run_', 'resp'], line).toContain(line.slice(runColumn, runColumn + 4));
       }
-      if (columns >= 200) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +thread_1QWJiNcAAl8DYFyKntkOX39U +4m ago +4m 52s +— +— +4m · expires in 5m · 2 calls$/);
-      else if (columns >= 100) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +4m ago/);
+      if (columns >= 200) expect(out[1]).toMatch(/^! requires_action +run +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +thread_1QWJiNcAAl8DYFyKntkOX39U +4m ago +4m 52s +— +— +4m · expires in 5m · 2 calls$/);
+      else if (columns >= 100) expect(out[1]).toMatch(/^! requires_action +run +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +4m ago/);
       else if (columns >= 80) expect(out[1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +4m ago/);
       else expect(out[1]).toMatch(/^! requires_action +run_TpMlgg\S*…$/);
     }
@@ -149,7 +151,7 @@ describe('list', () => {
     expect(stderr).toBe('');
     expect(stdout).not.toMatch(COLOR_CODE);
     const out = lines(stdout);
-    expect(out).toHaveLength(41);
+    expect(out).toHaveLength(EXAMPLE_COUNT);
     for (const line of out) expect(line.split('\t')).toHaveLength(12);
     const first = out[0]!.split('\t');
     expect(first).toEqual([
@@ -190,7 +192,7 @@ describe('list', () => {
   it('without a subcommand and with stdout piped, runlens lists', async () => {
     const {code, stdout} = await cli(['examples']);
     expect(code).toBe(0);
-    expect(lines(stdout)).toHaveLength(41);
+    expect(lines(stdout)).toHaveLength(EXAMPLE_COUNT);
     expect(lines(stdout)[0]!.split('\t')).toHaveLength(12);
   });
 
@@ -198,10 +200,11 @@ describe('list', () => {
     const {code, stdout} = await cli(['list', 'examples', '--json']);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as Array<Record<string, unknown>>;
-    expect(parsed).toHaveLength(41);
+    expect(parsed).toHaveLength(EXAMPLE_COUNT);
     const objects = exampleObjects();
-    expect(objects.size).toBe(41);
-    for (const run of parsed) expect(run).toEqual(objects.get(run['id'] as string));
+    // The streamed response (responses/stream-waiting.sse) is no object of a JSON file: its last state is checked in sse and responses tests.
+    expect(objects.size).toBe(EXAMPLE_COUNT - 1);
+    for (const run of parsed.filter((object) => objects.has(object['id'] as string))) expect(run).toEqual(objects.get(run['id'] as string));
   });
 
   it('--json: control characters of the hostile run appear only as \\u escapes', async () => {
@@ -230,7 +233,7 @@ describe('list', () => {
       ['--status', 'requires_action', '--status', 'failed'],
     ]) {
       const out = lines((await cli(['list', 'examples', ...argv])).stdout);
-      expect(out).toHaveLength(10);
+      expect(out).toHaveLength(exampleStatusCount('requires_action') + exampleStatusCount('failed'));
       expect(new Set(out.map((line) => line.split('\t')[1]))).toEqual(new Set(['requires_action', 'failed']));
     }
   });
@@ -425,47 +428,67 @@ describe('show', () => {
 });
 
 describe('stuck', () => {
-  const WAITING_ORDER = [
-    'run_b2ElVPBEZMptEZL12yKDDfxY',
-    'run_dLCuRck7KQGC9YOIMsE8jekV',
-    'run_43mISLDtQbjVnuzCKoHEcurM',
-    'run_wHusDjuFqvKQ3sDZ0rwv2Vhk',
-    'run_fbjG5CJOvUfeNO1F3Ehy9c7t',
-    'run_TpMlggIvapmkiXatm85gyg0a',
+  // The waiting runs and responses of examples/, longest waiting first, with their waiting seconds at noon.
+  const WAITING: ReadonlyArray<readonly [string, number]> = [
+    ['run_b2ElVPBEZMptEZL12yKDDfxY', 597_468],
+    ['resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8', 580],
+    ['run_dLCuRck7KQGC9YOIMsE8jekV', 554],
+    ['resp_6920d1aa11bb22cc33dd44ee55ff6666', 540],
+    ['resp_6920e1aa11bb22cc33dd44ee55ff6677', 510],
+    ['run_43mISLDtQbjVnuzCKoHEcurM', 459],
+    ['run_wHusDjuFqvKQ3sDZ0rwv2Vhk', 405],
+    ['resp_6920f1aa11bb22cc33dd44ee55ff6688', 348],
+    ['run_fbjG5CJOvUfeNO1F3Ehy9c7t', 316],
+    ['run_TpMlggIvapmkiXatm85gyg0a', 292],
   ];
+  const WAITING_ORDER = WAITING.map(([id]) => id);
+  const waitingAtLeast = (seconds: number) => WAITING.filter(([, waited]) => waited >= seconds).map(([id]) => id);
+  // Queued, in progress or cancelling past the stalled threshold (12 h ago, and a background response queued 50 minutes).
+  const STALLED = ['run_22vGCHfkz4ci4i20nR2myfWg', 'run_eGzdMuj5oFzamFXdpYdY4cuM', 'run_jxP2mWpKFHeKz4OgMmMPGBHk', 'resp_6920c1aa11bb22cc33dd44ee55ff6622'];
 
   it('piped: the requires_action runs, longest waiting first, with waiting, expiry, calls and problems', async () => {
     const {code, stdout, stderr} = await cli(['stuck', 'examples']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const rows = lines(stdout).map((line) => line.split('\t'));
+    expect(WAITING_ORDER).toHaveLength(EXAMPLE_WAITING);
     expect(rows.map((row) => row[0])).toEqual(WAITING_ORDER);
     for (const row of rows) {
       expect(row).toHaveLength(7);
       expect(row[2]).toBe('requires_action');
       expect(row[3]).toMatch(/^\d+$/);
-      expect(row[4]).toMatch(/^-?\d+$/);
+      // A response has no expiry: its field is empty.
+      expect(row[4]).toMatch(row[0]!.startsWith('resp_') ? /^$/ : /^-?\d+$/);
     }
-    const [expired, noTools, unknown, valid, schema, badJson] = rows;
-    expect(Number(expired![4])).toBeLessThan(0);
-    expect(noTools![6]).toContain("run has no tools; 'lookup_order' is not declared");
-    expect(unknown![5]).toBe('get_forecast,get_air_quality');
-    expect(unknown![6]).toContain("unknown function 'get_air_quality'");
-    expect(valid![6]).toBe('');
-    expect(schema![6]).toContain("missing required property 'order_id'");
-    expect(badJson![6]).toContain('invalid JSON at line 1, column 15');
-    expect(Number(badJson![3])).toBe(292);
-    expect(Number(badJson![4])).toBe(306);
+    const row = (id: string) => rows.find((candidate) => candidate[0] === id)!;
+    const expired = row('run_b2ElVPBEZMptEZL12yKDDfxY');
+    const noTools = row('run_dLCuRck7KQGC9YOIMsE8jekV');
+    const unknown = row('run_43mISLDtQbjVnuzCKoHEcurM');
+    const valid = row('run_wHusDjuFqvKQ3sDZ0rwv2Vhk');
+    const schema = row('run_fbjG5CJOvUfeNO1F3Ehy9c7t');
+    const badJson = row('run_TpMlggIvapmkiXatm85gyg0a');
+    expect(Number(expired[4])).toBeLessThan(0);
+    expect(noTools[6]).toContain("run has no tools; 'lookup_order' is not declared");
+    expect(unknown[5]).toBe('get_forecast,get_air_quality');
+    expect(unknown[6]).toContain("unknown function 'get_air_quality'");
+    expect(valid[6]).toBe('');
+    expect(schema[6]).toContain("missing required property 'order_id'");
+    expect(badJson[6]).toContain('invalid JSON at line 1, column 15');
+    expect(Number(badJson[3])).toBe(292);
+    expect(Number(badJson[4])).toBe(306);
+    // The response that replaced the valid run waits for the same calls, as valid.
+    expect(row('resp_6920f1aa11bb22cc33dd44ee55ff6688').slice(5)).toEqual(valid.slice(5));
   });
 
   it('on a terminal: a table, each problem on its own line under its run', async () => {
-    const {stdout} = await cli(['stuck', 'examples', '--no-color'], {tty: true, columns: 120});
+    // 140 columns: the responses' ids (37 characters) widen the RUN column, and CALLS starts at column 117.
+    const {stdout} = await cli(['stuck', 'examples', '--no-color'], {tty: true, columns: 140});
     const out = lines(stdout);
     expect(out[0]).toMatch(/^RUN +THREAD +WAITING +EXPIRES +CALLS/);
     expect(out[1]).toMatch(/^run_b2ElVPBEZMptEZL12yKDDfxY +thread_Lr6rFz0U544KuIyZ4EM1iyW8 +6d 21h +6d 21h ago \(expired while waiting\) +get_stock_p/);
     const schema = out.findIndex((line) => line.startsWith('run_fbjG5CJOvUfeNO1F3Ehy9c7t'));
     expect(out.slice(schema + 1, schema + 5).every((line) => line.startsWith('  ✗ '))).toBe(true);
-    for (const line of out) expect(stringWidth(line)).toBeLessThanOrEqual(120);
+    for (const line of out) expect(stringWidth(line)).toBeLessThanOrEqual(140);
   });
 
   it('on a terminal: no line is wider than the terminal', async () => {
@@ -490,18 +513,19 @@ describe('stuck', () => {
 
   it('--older-than keeps runs waiting at least that long', async () => {
     expect(lines((await cli(['stuck', 'examples', '--older-than', '10m'])).stdout).map((line) => line.split('\t')[0])).toEqual([WAITING_ORDER[0]]);
-    expect(lines((await cli(['stuck', 'examples', '--older-than', '5m'])).stdout).map((line) => line.split('\t')[0])).toEqual(WAITING_ORDER.slice(0, 5));
-    expect(lines((await cli(['stuck', 'examples', '--older-than', '300'])).stdout)).toHaveLength(5);
+    expect(lines((await cli(['stuck', 'examples', '--older-than', '5m'])).stdout).map((line) => line.split('\t')[0])).toEqual(waitingAtLeast(300));
+    expect(lines((await cli(['stuck', 'examples', '--older-than', '300'])).stdout)).toHaveLength(waitingAtLeast(300).length);
     expect((await cli(['stuck', 'examples', '--older-than', '30d', '--exit-status'])).code).toBe(0);
   });
 
   it('--include-stalled adds queued, in_progress and cancelling runs past the threshold', async () => {
     const rows = lines((await cli(['stuck', 'examples', '--include-stalled'])).stdout).map((line) => line.split('\t'));
-    expect(rows).toHaveLength(9);
+    expect(STALLED).toHaveLength(EXAMPLE_STALLED);
+    expect(rows).toHaveLength(EXAMPLE_WAITING + EXAMPLE_STALLED);
     const stalled = rows.filter((row) => row[2] !== 'requires_action');
-    expect(stalled.map((row) => row[0]).sort()).toEqual(['run_22vGCHfkz4ci4i20nR2myfWg', 'run_eGzdMuj5oFzamFXdpYdY4cuM', 'run_jxP2mWpKFHeKz4OgMmMPGBHk']);
-    // With --older-than the stalled threshold follows it.
-    expect(lines((await cli(['stuck', 'examples', '--include-stalled', '--older-than', '5m'])).stdout)).toHaveLength(11);
+    expect(stalled.map((row) => row[0]).sort()).toEqual([...STALLED].sort());
+    // With --older-than the stalled threshold follows it: three more runs (in flight for 5m 39s to 9m 1s) are stalled, and the run waiting 4m 52s is left out.
+    expect(lines((await cli(['stuck', 'examples', '--include-stalled', '--older-than', '5m'])).stdout)).toHaveLength(waitingAtLeast(300).length + STALLED.length + 3);
   });
 
   it('list filters apply: --status, --model, --search, --limit', async () => {

@@ -6,6 +6,7 @@ import {runDurationSeconds} from '../src/model/runFacts.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {countByStatus, filterRuns, matchesQuery, searchTerms, selectRuns, SORT_DESCENDING_BY_DEFAULT, statusesPresent} from '../src/store/listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery, type SortKey} from '../src/model/listQuery.js';
+import {EXAMPLE_COUNT, exampleStatusCount, EXAMPLE_WAITING} from './helpers/examples.js';
 
 const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
 
@@ -263,12 +264,12 @@ describe('countByStatus and statusesPresent', () => {
     ]);
   });
 
-  it('on examples/: 41 runs, counts add up, 6 waiting', async () => {
+  it('on examples/: every run and response counted once, the waiting ones as requires_action', async () => {
     const {runs} = await loadRunsFromSources(['examples']);
     const counts = countByStatus(runs);
-    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(41);
-    expect(counts.get('requires_action')).toBe(6);
-    expect(counts.get('completed')).toBe(14);
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(EXAMPLE_COUNT);
+    expect(counts.get('requires_action')).toBe(EXAMPLE_WAITING);
+    expect(counts.get('completed')).toBe(exampleStatusCount('completed'));
     expect(counts.get('paused_for_review')).toBe(1);
   });
 });

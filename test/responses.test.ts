@@ -389,7 +389,7 @@ describe('loadResponsesFromApi (the SDK over a stub fetch)', () => {
 describe('stats over runs and responses', () => {
   it("counts a response's input and output tokens as a run's prompt and completion tokens, per model", async () => {
     const {computeRunStats} = await import('../src/stats/runStats.js');
-    const loaded = await loadRunsFromSources(['examples/weather-bot/run_single.json', 'examples-responses/waiting-chain.json']);
+    const loaded = await loadRunsFromSources(['examples/weather-bot/run_single.json', 'examples/responses/waiting-chain.json']);
     const stats = computeRunStats(loaded.runs, 1796250000);
     const o4 = stats.tokens.byModel.find((entry) => entry.model === 'o4-mini-2025-04-16')!;
     expect(o4).toMatchObject({totalTokens: 786});

@@ -6,6 +6,7 @@ import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {computeRunStats} from '../src/stats/runStats.js';
 import {binLabel, buildStatsPane, STATS_SECTIONS, statsPane} from '../src/stats/statsPane.js';
 import {NOW, statRun} from './stats.fixtures.js';
+import {EXAMPLE_COUNT, exampleStatusCount, EXAMPLE_UNFINISHED} from './helpers/examples.js';
 
 const WIDTHS = [20, 40, 80, 200];
 const NON_ASCII = /[^\x20-\x7e]/;
@@ -27,12 +28,13 @@ describe('statsPane', () => {
     const text = rendered(statsPane(await examples, {width: 100, nowSeconds: NOW}), 100);
     const headings = text.filter((line) => STATS_SECTIONS.some((section) => line.startsWith(section)));
     expect(headings.map((line) => STATS_SECTIONS.find((section) => line.startsWith(section)))).toEqual([...STATS_SECTIONS]);
-    expect(text[0]).toBe('41 runs  ·  12 unfinished  ·  31 threads  ·  12 locked');
+    expect(text[0]).toBe(`${EXAMPLE_COUNT} runs  ·  ${EXAMPLE_UNFINISHED} unfinished  ·  31 threads  ·  12 locked`);
     const joined = text.join('\n');
-    expect(joined).toMatch(/✓ completed +█+ +14 +34\.1%/);
-    expect(joined).toMatch(/gpt-4\.1 +█+ +52,902 +46\.8%/);
-    expect(joined).toMatch(/rate_limit_exceeded +█+ +2 +50\.0%/);
-    expect(joined).toContain('38 runs  p50 1s  p95 3s  max 4s  mean 1s');
+    expect(joined).toMatch(new RegExp(`✓ completed +█+ +${exampleStatusCount('completed')} +${((100 * exampleStatusCount('completed')) / EXAMPLE_COUNT).toFixed(1)}%`));
+    // The examples' gpt-4.1 runs and their share of all tokens (responses included).
+    expect(joined).toMatch(/gpt-4\.1 +█+ +52,902 +45\.3%/);
+    expect(joined).toMatch(/rate_limit_exceeded +█+ +2 +40\.0%/);
+    expect(joined).toContain('47 runs  p50 1s  p95 2s  max 4s  mean 1s');
     expect(joined).toContain('thread_41ogePJdFPW5bAUFxxZwRIpt');
   });
 

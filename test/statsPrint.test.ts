@@ -7,6 +7,7 @@ import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {computeRunStats} from '../src/stats/runStats.js';
 import {STATS_SECTIONS} from '../src/stats/statsPane.js';
 import {NOW, statRun} from './stats.fixtures.js';
+import {EXAMPLE_COUNT, exampleStatusCount, EXAMPLE_UNFINISHED} from './helpers/examples.js';
 
 function capture(options: Partial<PrintTarget> = {}): PrintTarget & {text: () => string} {
   let out = '';
@@ -24,7 +25,7 @@ describe('printStats text', () => {
     const lines = text.trimEnd().split('\n');
     for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(90);
     for (const section of STATS_SECTIONS) expect(lines.some((line) => line.startsWith(section))).toBe(true);
-    expect(lines[0]).toBe('41 runs  ·  12 unfinished  ·  31 threads  ·  12 locked');
+    expect(lines[0]).toBe(`${EXAMPLE_COUNT} runs  ·  ${EXAMPLE_UNFINISHED} unfinished  ·  31 threads  ·  12 locked`);
     for (const line of lines) expect(line).toBe(line.trimEnd());
   });
 
@@ -84,16 +85,16 @@ describe('printStats --json', () => {
     ]);
     expect(json.schema).toBe(STATS_JSON_SCHEMA);
     expect(json.now).toBe(NOW);
-    expect(json.runs).toBe(41);
-    expect(json.unfinished_runs).toBe(12);
-    expect(json.by_status[0]).toEqual({status: 'queued', runs: 2, share: 0.04878});
-    expect(json.queue_time).toMatchObject({runs: 38, p50_s: 1, p95_s: 3, max_s: 4});
-    expect(json.tokens.total).toBe(113_016);
-    expect(json.tokens.by_model[0]).toEqual({model: 'gpt-4.1', runs: 15, runs_with_usage: 11, prompt: 50_365, completion: 2_537, total: 52_902, share: 0.468093});
-    expect(json.errors.ranked[0]).toMatchObject({key: 'rate_limit_exceeded', runs: 2, share: 0.5});
+    expect(json.runs).toBe(EXAMPLE_COUNT);
+    expect(json.unfinished_runs).toBe(EXAMPLE_UNFINISHED);
+    expect(json.by_status[0]).toEqual({status: 'queued', runs: exampleStatusCount('queued'), share: Number((exampleStatusCount('queued') / EXAMPLE_COUNT).toFixed(6))});
+    expect(json.queue_time).toMatchObject({runs: 47, p50_s: 1, p95_s: 2, max_s: 4});
+    expect(json.tokens.total).toBe(116_807);
+    expect(json.tokens.by_model[0]).toEqual({model: 'gpt-4.1', runs: 15, runs_with_usage: 11, prompt: 50_365, completion: 2_537, total: 52_902, share: 0.452901});
+    expect(json.errors.ranked[0]).toMatchObject({key: 'rate_limit_exceeded', runs: 2, share: 0.4});
     expect(json.locked_threads.count).toBe(12);
     expect(json.locked_threads.threads[0]).toMatchObject({thread_id: 'thread_Lr6rFz0U544KuIyZ4EM1iyW8', expired: true, unfinished_runs: 1});
-    expect(json.over_time.buckets.reduce((sum, bucket) => sum + bucket.runs, 0)).toBe(41);
+    expect(json.over_time.buckets.reduce((sum, bucket) => sum + bucket.runs, 0)).toBe(EXAMPLE_COUNT);
   });
 
   it('has known figures for a small set, and stays the same for the same input', () => {

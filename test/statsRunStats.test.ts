@@ -2,6 +2,7 @@ import {describe, it, expect} from 'vitest';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {chooseBucket, computeRunStats, durationHistogram, nearestRank} from '../src/stats/runStats.js';
 import {NOW, statRun, syntheticRuns} from './stats.fixtures.js';
+import {EXAMPLE_COUNT, exampleCountsByStatus, EXAMPLE_UNFINISHED} from './helpers/examples.js';
 
 describe('nearestRank', () => {
   it('is the value at rank ceil(p/100 * n), never interpolated', () => {
@@ -275,25 +276,14 @@ describe('computeRunStats', () => {
   it('summarizes the bundled examples', async () => {
     const {runs} = await loadRunsFromSources(['examples']);
     const stats = computeRunStats(runs, NOW);
-    expect(stats.total).toBe(41);
-    expect(Object.fromEntries(stats.byStatus.map((entry) => [entry.status, entry.count]))).toEqual({
-      queued: 2,
-      in_progress: 2,
-      requires_action: 6,
-      cancelling: 2,
-      cancelled: 4,
-      failed: 4,
-      completed: 14,
-      incomplete: 2,
-      expired: 4,
-      paused_for_review: 1,
-    });
-    expect(stats.active).toBe(12);
+    expect(stats.total).toBe(EXAMPLE_COUNT);
+    expect(Object.fromEntries(stats.byStatus.map((entry) => [entry.status, entry.count]))).toEqual(exampleCountsByStatus());
+    expect(stats.active).toBe(EXAMPLE_UNFINISHED);
     expect(stats.locked.count).toBe(12);
-    expect(stats.tokens.totalTokens).toBe(113_016);
+    expect(stats.tokens.totalTokens).toBe(116_807);
     expect(stats.tokens.byModel[0]).toMatchObject({model: 'gpt-4.1', totalTokens: 52_902});
     expect(stats.errors.ranked[0]).toMatchObject({key: 'rate_limit_exceeded', count: 2});
-    expect(stats.overTime.buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(41);
+    expect(stats.overTime.buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(EXAMPLE_COUNT);
     expect(stats.overTime.buckets.length).toBeLessThanOrEqual(60);
   });
 

@@ -113,6 +113,8 @@ API (Azure OpenAI Assistants, self-hosted compatible servers)
   --run RUN_ID           only this run (with --thread)
   --response ID          a Responses API response, its input items and its chain back (repeatable)
   --conversation ID      a conversation's items and the responses they name (repeatable)
+  --all-responses        Foundry: the project's responses (GET …/openai/v1/responses, newest first, up to --limit)
+  --agent NAME           with --all-responses: only that agent's responses
   --profile NAME         a saved connection (runlens profile add NAME --base-url URL --api-key-env VAR ...)
   --base-url URL         default: $OPENAI_BASE_URL, else the profile's, else https://api.openai.com/v1
   --api-key-env VAR      the environment variable that holds the key (default OPENAI_API_KEY)
@@ -269,6 +271,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
         credential: {type: 'string'},
         'token-env': {type: 'string'},
         'all-threads': {type: 'boolean'},
+        'all-responses': {type: 'boolean'},
+        agent: {type: 'string'},
         approve: {type: 'string', multiple: true},
         deny: {type: 'string', multiple: true},
         'approval-header': {type: 'string', multiple: true},
@@ -385,6 +389,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     credential: values.credential ?? null,
     tokenEnv: values['token-env'] ?? null,
     allThreads: values['all-threads'] ?? false,
+    allResponses: values['all-responses'] ?? false,
+    agentName: values.agent ?? null,
     otherServer: Boolean(values['base-url'] || values['azure-endpoint']),
   };
   const watchSeconds = number('watch', values.watch);

@@ -94,10 +94,18 @@ export async function loadCliSources(
     // A watch tick hands back each known run as the server now has it, in place of the one shown:
     // the server is the truth about its own runs, so that is not weighed by compareRunStates.
     // Between the API and files or URLs naming the same run, the rule applies as between files.
-    if (request.responses || request.conversations) {
+    if (request.responses || request.conversations || request.allResponses) {
       // Responses API: a watch tick reads again only the responses not yet final.
       const {loadResponsesFromApi} = await import('../sources/api/responsesApi.js');
-      const responses = await loadResponsesFromApi({connection: request.connection, env: io.env, responses: request.responses ?? [], conversations: request.conversations ?? [], ...(known ? {known} : {})});
+      const responses = await loadResponsesFromApi({
+        connection: request.connection,
+        env: io.env,
+        responses: request.responses ?? [],
+        conversations: request.conversations ?? [],
+        ...(request.allResponses ? {allResponses: request.allResponses} : {}),
+        listLimit: request.limit,
+        ...(known ? {known} : {}),
+      });
       if (known && responses.failures[0]) keptAfterError = responses.failures[0];
       merge({runs: responses.runs, warnings: responses.warnings, files: [], sources: []});
       connection = responses.connection;

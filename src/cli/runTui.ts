@@ -75,7 +75,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
   // A response (resp_…) goes to the Responses API over the same connection: continued, or cancelled when in the background.
-  const responses = api && (options.api.responses?.length || options.api.conversations?.length) ? await responsesSession(options, io) : null;
+  const responses = api && (options.api.responses?.length || options.api.conversations?.length || options.api.allResponses) ? await responsesSession(options, io) : null;
   const messages = new MessageLoader(api ? (threadId) => api.loadThreadMessages(threadId) : null);
   const actions = api
     ? {

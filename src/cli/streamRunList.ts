@@ -6,7 +6,8 @@
  *
  * A run read more than once shows its latest state (`compareRunStates`), as in every other mode,
  * and no copy can tell whether a later one is still to come. So the sources are read twice: a
- * first read notes every run id (without parsing a line that starts `{"id":"…"`), and the second
+ * first read notes every run id (without parsing a line that starts `{"id":"…"`, unless it may hold
+ * an item answering a response's call: see answeringItemPrefilter), and the second
  * prints a run read once as soon as it is found, and holds a run read more than once until its
  * last copy, then prints the latest. Only those runs are held; stdin, which cannot be read twice,
  * is kept in a temporary file meanwhile.
@@ -27,7 +28,7 @@ import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
-import {linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
+import {answeringItemPrefilter, linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
 import {firstLineVerdict, headReadsAsJsonLines} from '../sources/sniff.js';
@@ -397,12 +398,18 @@ async function surveySources(sources: readonly string[], context: StreamListCont
   const parsed: ParsedItems = {runs: [], warnings: []};
   const scannerFor = (unit: number, label: string) => {
     let view: Buffer = Buffer.alloc(0);
+    const answers = answeringItemPrefilter();
     const ids: LineAdmitter = {
-      reset: (block) => void (view = block),
+      reset: (block) => {
+        view = block;
+        answers.reset(block);
+      },
       admits: (start, end, lineNumber) => {
         const id = leadingId(view, start, end);
         // A response is parsed: the one it continues is told by its previous_response_id and status.
         if (id === null || id.startsWith('resp_')) return true;
+        // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
+        if (answers.admits(start, end)) return true;
         survey.note(id, unit * LINES_PER_UNIT + lineNumber);
         return false;
       },

@@ -186,6 +186,12 @@ function readItem(value: unknown, path: string, fields: Fields): ResponseItem | 
   return out;
 }
 
+/**
+ * The fields by which an item answers a call (see answeredIds): an item that has neither answers
+ * nothing, so a reader that skips lines unparsed must parse every line holding one of them.
+ */
+export const ANSWERING_FIELDS = ['call_id', 'approval_request_id'] as const;
+
 /** The ids an item answers: a function_call_output's call id, an mcp_approval_response's request id. */
 export function answeredIds(item: ResponseItem): string[] {
   if ((item.type === 'function_call_output' || item.type === 'custom_tool_call_output') && item.callId) return [item.callId];

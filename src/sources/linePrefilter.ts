@@ -4,6 +4,7 @@
  * that passes is still parsed, normalized and checked with `matchesQuery`, so the runs printed are
  * the ones the TUI's filter would show.
  */
+import {ANSWERING_FIELDS} from '../model/response.js';
 import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
 import type {ListQuery} from '../model/listQuery.js';
 
@@ -168,6 +169,18 @@ export class LinePrefilter {
     }
     return at < end;
   }
+}
+
+/**
+ * Admits the lines that may hold an item answering a response's call: those holding a field of
+ * ANSWERING_FIELDS (`"call_id"`, `"approval_request_id"`; a needle does not care whether it is
+ * a key or a value, so this may admit more, never less), or a `\u` escape, which could spell one.
+ * A reader that takes a line for a run by its leading `{"id":…` asks this before skipping it:
+ * an item written with its `id` first (`{"id":"fco_…","type":"function_call_output",…}`) must be
+ * parsed, or the response it answers would show as waiting.
+ */
+export function answeringItemPrefilter(): LinePrefilter {
+  return new LinePrefilter([[...ANSWERING_FIELDS]]);
 }
 
 /**

@@ -21,13 +21,14 @@ import {
   waitForText,
   type TestInstance,
 } from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_STALLED, exampleStatusCountTexts, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 let runs: Run[];
 let instance: TestInstance | undefined;
 
 beforeAll(async () => {
   runs = (await loadExamples()).runs;
-  expect(runs).toHaveLength(41);
+  expect(runs).toHaveLength(EXAMPLE_COUNT);
 });
 
 afterEach(() => {
@@ -51,7 +52,7 @@ const plain = (frame: string) => stripVTControlCharacters(frame);
 async function openRun(app: TestInstance, id: string): Promise<string> {
   await press(app, '/', (frame) => footerLine(frame).startsWith('/'));
   app.stdin.write(id);
-  await waitForText(app, '1 of 41 runs');
+  await waitForText(app, `1 of ${EXAMPLE_COUNT} runs`);
   await press(app, KEYS.enter, (frame) => !footerLine(frame).startsWith('/'));
   return press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
 }
@@ -68,24 +69,11 @@ async function showPane(app: TestInstance, index: number, expected: string | Reg
 describe('the run list', () => {
   it('header: source, run count, per-status counts and the stuck badge', async () => {
     const app = startSized(200, 30);
-    const frame = plain(await waitForText(app, '41 runs'));
+    const frame = plain(await waitForText(app, `${EXAMPLE_COUNT} runs`));
     const [title, counts, badge, sort] = frame.split('\n');
-    expect(title).toBe('runlens examples  41 runs');
-    for (const part of [
-      '! requires_action 6',
-      '⊗ expired 4',
-      '✗ failed 4',
-      '◐ incomplete 2',
-      '⊘ cancelling 2',
-      '● in_progress 2',
-      '○ queued 2',
-      '- cancelled 4',
-      '✓ completed 14',
-      '? paused_for_review 1',
-    ]) {
-      expect(counts).toContain(part);
-    }
-    expect(badge).toContain('⚑ 6 waiting for tool outputs');
+    expect(title).toBe(`runlens examples  ${EXAMPLE_COUNT} runs`);
+    for (const part of exampleStatusCountTexts()) expect(counts).toContain(part);
+    expect(badge).toContain(`⚑ ${EXAMPLE_WAITING} waiting for tool outputs`);
     expect(badge).toContain('oldest 6d');
     expect(badge).toContain('1 expired while waiting');
     expect(badge).toContain('press ! to see them');
@@ -94,42 +82,45 @@ describe('the run list', () => {
 
   it('at 100 columns the waiting runs come first in the status counts, so they are never cut off', async () => {
     const app = start();
-    const frame = await waitForText(app, '41 runs');
-    expect(plainLines(frame)[1]).toMatch(/^! requires_action 6 {2}/);
+    const frame = await waitForText(app, `${EXAMPLE_COUNT} runs`);
+    expect(plainLines(frame)[1]).toMatch(new RegExp(`^! requires_action ${EXAMPLE_WAITING} {2}`));
   });
 
   it('rows show the status as glyph and word, the id, model and a note', async () => {
     const app = start();
-    const lines = plainLines(await waitForText(app, '41 runs'));
+    const lines = plainLines(await waitForText(app, `${EXAMPLE_COUNT} runs`));
     const header = lines.findIndex((line) => line.startsWith('STATUS'));
-    expect(lines[header]).toMatch(/^STATUS +RUN +MODEL +CREATED +WAITING \/ NOTE/);
-    expect(lines[header + 1]).toMatch(/^! requires_action +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +4m ago +4m · expires in 5m/);
-    expect(lines[header + 3]).toMatch(/^○ queued +run_6qYgr6nOK0pIJj6MQqBmeNkN +gpt-4o +5m ago +locks thread_/);
-    expect(lines.some((line) => /^✓ completed +run_RAD97k4iu8FzIHd7sqV5paIH/.test(line))).toBe(true);
-    expect(lines.some((line) => /^✗ failed +run_QcO9H0pyUlfnsXPCQt94epuj .*server_error: Sorr/.test(line))).toBe(true);
+    // Runs and responses: KIND stands between STATUS and RUN.
+    expect(lines[header]).toMatch(/^STATUS +KIND +RUN +MODEL +CREATED +WAITING \/ NOTE/);
+    expect(lines[header + 1]).toMatch(/^! requires_action +run +run_TpMlggIvapmkiXatm85gyg0a +gpt-4o-mini +4m ago +4m · expires i/);
+    expect(lines[header + 3]).toMatch(/^○ queued +run +run_6qYgr6nOK0pIJj6MQqBmeNkN +gpt-4o +5m ago +locks thread_/);
+    expect(lines[header + 4]).toMatch(/^! requires_action +response +resp_6920f1aa11bb22cc33dd44… +gpt-4o-2024… +5m ago +5m · 3 calls/);
+    // The answered start of the waiting chain and an incomplete response, among the first rows.
+    expect(lines.some((line) => /^✓ completed +response +resp_6920a1b2c3d4e5f6a7b8c9…/.test(line))).toBe(true);
+    expect(lines.some((line) => /^◐ incomplete +response +resp_6920c3aa11bb22cc33dd44… .*incomplete: ma/.test(line))).toBe(true);
     expect(lines.some((line) => /^\? paused_for_rev/.test(line))).toBe(true);
-    expect(positionOf(lines.join('\n'))).toBe('1/41');
-    expect(lines.at(-2)).toMatch(/▼ \d+ more {3}1\/41$/);
+    expect(positionOf(lines.join('\n'))).toBe(`1/${EXAMPLE_COUNT}`);
+    expect(lines.at(-2)).toMatch(new RegExp(`▼ \\d+ more {3}1/${EXAMPLE_COUNT}$`));
   });
 
   it('j/k and the arrows move the selection; G and g jump', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
-    expect(positionOf(await press(app, 'j', (frame) => positionOf(frame) === '2/41'))).toBe('2/41');
-    await press(app, KEYS.down, (frame) => positionOf(frame) === '3/41');
-    await press(app, 'k', (frame) => positionOf(frame) === '2/41');
-    await press(app, KEYS.up, (frame) => positionOf(frame) === '1/41');
-    const bottom = await press(app, 'G', (frame) => positionOf(frame) === '41/41');
-    expect(plainLines(bottom).at(-2)).toMatch(/▲ \d+ more {3}41\/41$/);
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
+    expect(positionOf(await press(app, 'j', (frame) => positionOf(frame) === `2/${EXAMPLE_COUNT}`))).toBe(`2/${EXAMPLE_COUNT}`);
+    await press(app, KEYS.down, (frame) => positionOf(frame) === `3/${EXAMPLE_COUNT}`);
+    await press(app, 'k', (frame) => positionOf(frame) === `2/${EXAMPLE_COUNT}`);
+    await press(app, KEYS.up, (frame) => positionOf(frame) === `1/${EXAMPLE_COUNT}`);
+    const bottom = await press(app, 'G', (frame) => positionOf(frame) === `${EXAMPLE_COUNT}/${EXAMPLE_COUNT}`);
+    expect(plainLines(bottom).at(-2)).toMatch(new RegExp(`▲ \\d+ more {3}${EXAMPLE_COUNT}/${EXAMPLE_COUNT}$`));
     expect(plain(bottom)).toContain('run_pSmIwWrRVrzonCkED8ykskD1');
-    await press(app, 'g', (frame) => positionOf(frame) === '1/41');
-    await press(app, ' ', (frame) => /^[2-9]|^\d\d/.test(positionOf(frame) ?? '') && positionOf(frame) !== '1/41');
+    await press(app, 'g', (frame) => positionOf(frame) === `1/${EXAMPLE_COUNT}`);
+    await press(app, ' ', (frame) => /^[2-9]|^\d\d/.test(positionOf(frame) ?? '') && positionOf(frame) !== `1/${EXAMPLE_COUNT}`);
   });
 
   it('a burst of keys acts as separate presses', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
-    await press(app, 'jjj', (frame) => positionOf(frame) === '4/41');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
+    await press(app, 'jjj', (frame) => positionOf(frame) === `4/${EXAMPLE_COUNT}`);
   });
 
   it('s cycles the sort and S reverses it, shown in the header', async () => {
@@ -142,69 +133,75 @@ describe('the run list', () => {
 
   it('f filters by status, in triage order', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
-    const frame = await press(app, 'f', (current) => plain(current).includes('6 of 41 runs'));
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
+    const frame = await press(app, 'f', (current) => plain(current).includes(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`));
     expect(plain(frame)).toContain('status: requires_action');
-    const rows = plainLines(frame).filter((line) => / run_/.test(line));
-    expect(rows).toHaveLength(6);
+    const rows = plainLines(frame).filter((line) => / (run|resp)_/.test(line));
+    expect(rows).toHaveLength(EXAMPLE_WAITING);
     expect(rows.every((line) => line.startsWith('! requires_action'))).toBe(true);
     await press(app, 'f', (current) => plain(current).includes('status: expired'));
-    await press(app, 'c', (current) => plain(current).includes('41 runs') && !plain(current).includes('status:'));
+    await press(app, 'c', (current) => plain(current).includes(`${EXAMPLE_COUNT} runs`) && !plain(current).includes('status:'));
   });
 
   it('! shows the stuck runs, longest waiting first; again adds stalled ones', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
-    const frame = await press(app, '!', (current) => plain(current).includes('6 of 41 runs'));
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
+    const frame = await press(app, '!', (current) => plain(current).includes(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`));
     const text = plain(frame);
     expect(text).toContain('stuck: waiting for tool outputs');
     expect(text).toContain('sort: waiting time ↓');
     expect(text).not.toContain('press ! to see them');
-    const rows = plainLines(frame).filter((line) => /^\S+ \S+ +run_/.test(line));
-    expect(rows.map((line) => line.split(/\s+/)[2])).toEqual([
+    const rows = plainLines(frame).filter((line) => /^\S+ \S+ +(run|response) +(run|resp)_/.test(line));
+    // Response ids are cut to the RUN column (28 characters, the last an ellipsis).
+    expect(rows.map((line) => line.split(/\s+/)[3])).toEqual([
       'run_b2ElVPBEZMptEZL12yKDDfxY',
+      'resp_6920a1f0e9d8c7b6a5f4e3…',
       'run_dLCuRck7KQGC9YOIMsE8jekV',
+      'resp_6920d1aa11bb22cc33dd44…',
+      'resp_6920e1aa11bb22cc33dd44…',
       'run_43mISLDtQbjVnuzCKoHEcurM',
       'run_wHusDjuFqvKQ3sDZ0rwv2Vhk',
+      'resp_6920f1aa11bb22cc33dd44…',
       'run_fbjG5CJOvUfeNO1F3Ehy9c7t',
       'run_TpMlggIvapmkiXatm85gyg0a',
     ]);
+    expect(rows).toHaveLength(EXAMPLE_WAITING);
     expect(rows.every((line) => line.startsWith('! requires_action'))).toBe(true);
     const stalled = await press(app, '!', (current) => plain(current).includes('stuck: waiting + stalled'));
-    expect(plain(stalled)).toMatch(/\b(8|9) of 41 runs/);
-    await press(app, '!', (current) => plain(current).includes('  41 runs') && plain(current).includes('sort: created ↓'));
+    expect(plain(stalled)).toMatch(new RegExp(`\\b(${EXAMPLE_WAITING + EXAMPLE_STALLED - 1}|${EXAMPLE_WAITING + EXAMPLE_STALLED}) of ${EXAMPLE_COUNT} runs`));
+    await press(app, '!', (current) => plain(current).includes(`  ${EXAMPLE_COUNT} runs`) && plain(current).includes('sort: created ↓'));
   });
 
   it('/ opens the search prompt in the footer; typing filters; Enter keeps; Esc clears', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const prompt = await press(app, '/', (frame) => footerLine(frame).startsWith('/'));
     expect(footerLine(prompt)).toContain('Enter keeps the filter · Esc clears it');
     const typed = await typeText(app, 'o3-mini');
     expect(footerLine(typed)).toMatch(/^\/o3-mini /);
-    const filtered = await waitForText(app, '4 of 41 runs');
+    const filtered = await waitForText(app, `4 of ${EXAMPLE_COUNT} runs`);
     expect(plain(filtered)).toContain('search: o3-mini');
     // While typing, letters are text: q does not quit, j does not move, G does not jump.
     await typeText(app, ' qjGx', 'o3-mini');
-    await waitForText(app, '0 of 41 runs');
+    await waitForText(app, `0 of ${EXAMPLE_COUNT} runs`);
     expect(plain(app.lastFrame() ?? '')).toContain('No runs match the current filter.');
     await press(app, KEYS.backspace, (frame) => footerLine(frame).startsWith('/o3-mini qjG    Enter'));
     await press(app, KEYS.backspace + KEYS.backspace + KEYS.backspace, (frame) => footerLine(frame).startsWith('/o3-mini     Enter'));
-    await waitForText(app, '4 of 41 runs');
+    await waitForText(app, `4 of ${EXAMPLE_COUNT} runs`);
     const kept = await press(app, KEYS.enter, (frame) => !footerLine(frame).startsWith('/'));
-    expect(plain(kept)).toContain('4 of 41 runs');
+    expect(plain(kept)).toContain(`4 of ${EXAMPLE_COUNT} runs`);
     expect(footerLine(kept)).toContain('⏎/→');
-    const cleared = await press(app, KEYS.escape, (frame) => plain(frame).includes('  41 runs'));
+    const cleared = await press(app, KEYS.escape, (frame) => plain(frame).includes(`  ${EXAMPLE_COUNT} runs`));
     expect(plain(cleared)).not.toContain('search:');
   });
 
   it('Esc while typing a search drops it', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, '/', (frame) => footerLine(frame).startsWith('/'));
     await typeText(app, 'gpt-4.1');
-    await waitForText(app, 'of 41 runs');
-    const frame = await press(app, KEYS.escape, (current) => plain(current).includes('  41 runs'));
+    await waitForText(app, `of ${EXAMPLE_COUNT} runs`);
+    const frame = await press(app, KEYS.escape, (current) => plain(current).includes(`  ${EXAMPLE_COUNT} runs`));
     expect(footerLine(frame)).not.toMatch(/^\//);
   });
 
@@ -218,10 +215,10 @@ describe('the run list', () => {
       ['SUP-4821 failed', 2],
     ] as const) {
       const app = start();
-      await waitForText(app, '41 runs');
+      await waitForText(app, `${EXAMPLE_COUNT} runs`);
       await press(app, '/', (frame) => footerLine(frame).startsWith('/'));
       app.stdin.write(text);
-      await waitForText(app, `${count} of 41 runs`);
+      await waitForText(app, `${count} of ${EXAMPLE_COUNT} runs`);
       app.unmount();
       instance = undefined;
     }
@@ -229,12 +226,12 @@ describe('the run list', () => {
 
   it('an empty result says so and how to get back', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, '/', (frame) => footerLine(frame).startsWith('/'));
     app.stdin.write('no-such-run-anywhere');
     const frame = await waitForText(app, 'No runs match the current filter.');
     expect(plain(frame)).toContain('Esc clears the search and filters.');
-    expect(plain(frame)).toContain('0 of 41 runs');
+    expect(plain(frame)).toContain(`0 of ${EXAMPLE_COUNT} runs`);
   });
 
   it('with no runs at all, points at the warnings', async () => {
@@ -248,7 +245,7 @@ describe('the run list', () => {
 describe('the run detail', () => {
   it('Enter opens the selected run with its pane tabs; Esc returns to the list', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const frame = await press(app, KEYS.enter, (current) => plain(current).includes('1 Overview'));
     const lines = plainLines(frame);
     const title = lines.findIndex((line) => line.startsWith('! requires_action  run_TpMlggIvapmkiXatm85gyg0a'));
@@ -260,12 +257,12 @@ describe('the run detail', () => {
     // The footer hints come from the key table.
     for (const binding of footerHints('detail').slice(0, 3)) expect(footerLine(frame)).toContain(binding.label);
     const back = await press(app, KEYS.escape, (current) => plain(current).includes('STATUS'));
-    expect(positionOf(back)).toBe('1/41');
+    expect(positionOf(back)).toBe(`1/${EXAMPLE_COUNT}`);
   });
 
   it('the right arrow and l open too; the left arrow and h go back', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, KEYS.right, (frame) => plain(frame).includes('1 Overview'));
     await press(app, KEYS.left, (frame) => plain(frame).includes('STATUS'));
     await press(app, 'l', (frame) => plain(frame).includes('1 Overview'));
@@ -274,7 +271,7 @@ describe('the run detail', () => {
 
   it('shows full pane titles when they fit', async () => {
     const app = startSized(200, 30);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const frame = await press(app, KEYS.enter, (current) => plain(current).includes('1 Overview'));
     expect(plain(frame)).toContain(' 1 Overview   2 Required action (2)   3 Tools (2)   4 Usage   5 Last error   6 Instructions   7 Metadata (3)   8 Raw JSON');
   });
@@ -283,7 +280,7 @@ describe('the run detail', () => {
   // tables.test.tsx); they are left out here so this file stays runnable.
   it('each pane without a table, keys 1, 2, 5, 6, 8, shows its content (a waiting run)', async () => {
     const app = startSized(100, 200);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await openRun(app, 'run_fbjG5CJOvUfeNO1F3Ehy9c7t');
 
     const overview = plain(await showPane(app, 1, 'Settings'));
@@ -311,7 +308,7 @@ describe('the run detail', () => {
 
   it('each pane shows its content (a finished run with usage and an error)', async () => {
     const app = startSized(100, 200);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await openRun(app, 'run_QcO9H0pyUlfnsXPCQt94epuj');
     expect(plain(await showPane(app, 2, 'No action required.'))).toContain('No action required.');
     const error = plain(await showPane(app, 5, 'code'));
@@ -327,7 +324,7 @@ describe('the run detail', () => {
   // the view's size now waits for it (the view shows its bottom at once; the next key brings the size).
   it('a burst of Enter then G opens the run at its bottom', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     app.stdin.write(`${KEYS.enter}8G`);
     // The Raw JSON pane's last field: the pane opens at its bottom, with no frame of its top first.
     await waitForText(app, '"parallel_tool_calls": true');
@@ -336,7 +333,7 @@ describe('the run detail', () => {
 
   it('Tab and Shift-Tab cycle the panes', async () => {
     const app = startSized(200, 40);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
     await press(app, KEYS.tab, (frame) => plain(frame).includes('type          submit_tool_outputs'));
     await press(app, KEYS.shiftTab, (frame) => plain(frame).includes('Run           run_TpMlggIvapmkiXatm85gyg0a'));
@@ -348,7 +345,7 @@ describe('the run detail', () => {
 
   it('j scrolls a long pane and the position line follows', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
     const top = await showPane(app, 8, '"object": "thread.run"');
     const total = /lines 1-\d+ of (\d+)$/.exec(plainLines(top).at(-2) ?? '')![1];
@@ -363,20 +360,20 @@ describe('the run detail', () => {
 
 describe('a pinned clock', () => {
   it('the header names the instant the clock was pinned to; without a pin it says nothing', async () => {
-    const pinned = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS}), '41 runs'))[0]!;
-    expect(pinned).toBe('runlens examples  41 runs  clock pinned to 2026-11-25 12:00 UTC');
+    const pinned = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS}), `${EXAMPLE_COUNT} runs`))[0]!;
+    expect(pinned).toBe(`runlens examples  ${EXAMPLE_COUNT} runs  clock pinned to 2026-11-25 12:00 UTC`);
     instance?.unmount();
-    const odd = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS + 7_000}), '41 runs'))[0]!;
+    const odd = plainLines(await waitForText(start({clockPinnedAt: FIXED_NOW_MS + 7_000}), `${EXAMPLE_COUNT} runs`))[0]!;
     expect(odd).toContain('clock pinned to 2026-11-25 12:00:07 UTC');
     instance?.unmount();
-    expect(plain(await waitForText(start(), '41 runs'))).not.toContain('clock pinned');
+    expect(plain(await waitForText(start(), `${EXAMPLE_COUNT} runs`))).not.toContain('clock pinned');
   });
 });
 
 describe('help and warnings', () => {
   it('? lists every key binding from the key table and every pane', async () => {
     const app = startSized(120, 200);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const frame = plain(await press(app, '?', (current) => plain(current).includes('Esc, ? or q leaves this help.')));
     for (const binding of KEY_BINDINGS) {
       expect(frame, binding.command).toContain(binding.label);
@@ -388,7 +385,7 @@ describe('help and warnings', () => {
 
   it('help scrolls on a small terminal, and q or Esc leaves it', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const help = await press(app, '?', (frame) => plain(frame).includes('Keys'));
     expect(plainLines(help).at(-2)).toMatch(/▼ \d+ below {2}lines 1-\d+ of \d+/);
     await pressUntil(app, 'G', (frame) => plain(frame).includes('Esc, ? or q leaves this help.'));
@@ -399,7 +396,7 @@ describe('help and warnings', () => {
 
   it('help from a run goes back to the run', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
     await press(app, '?', (frame) => plain(frame).includes('Esc/← back') && plain(frame).includes('Keys'));
     await press(app, KEYS.escape, (frame) => plain(frame).includes('1 Overview'));
@@ -411,7 +408,7 @@ describe('help and warnings', () => {
       {location: 'exports/runs.jsonl:7', message: 'an object of type \'thread.message\' is not a run; skipped'},
     ];
     const app = start({warnings});
-    const list = await waitForText(app, '41 runs');
+    const list = await waitForText(app, `${EXAMPLE_COUNT} runs`);
     expect(plain(list)).toContain('⚠ 2 warnings (W)');
     const frame = plain(await press(app, 'W', (current) => plain(current).includes('2 warnings while loading')));
     expect(frame).toContain("examples/broken.json:3:14: Expected ',' or '}' after property value");
@@ -421,7 +418,7 @@ describe('help and warnings', () => {
 
   it('W again closes the warnings, back to the list or the run it was opened from, as i and t do', async () => {
     const app = start({warnings: [{location: 'examples/broken.json:3:14', message: 'Unexpected token'}]});
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, 'W', (current) => plain(current).includes('1 warning while loading'));
     await press(app, 'W', (current) => plain(current).includes('STATUS') && !plain(current).includes('while loading'));
     await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
@@ -436,7 +433,7 @@ describe('help and warnings', () => {
 
   it('W with nothing to report', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const frame = plain(await press(app, 'W', (current) => plain(current).includes('0 warnings while loading')));
     expect(frame).toContain('Everything loaded cleanly.');
   });
@@ -445,12 +442,12 @@ describe('help and warnings', () => {
 describe('copy with y', () => {
   it('flashes what was copied in the footer and sends OSC 52', async () => {
     const app = start();
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     const osc = `\u001b]52;c;${Buffer.from('run_TpMlggIvapmkiXatm85gyg0a').toString('base64')}\u0007`;
     app.stdin.write('y');
     await waitFor(() => app.frames.some((frame) => footerLine(frame).startsWith('Copied')) && app.frames.includes(osc));
     const flashed = app.frames.find((frame) => footerLine(frame).startsWith('Copied'))!;
     expect(footerLine(flashed)).toContain('run_TpMlggIvapmkiXatm85gyg0a');
-    await press(app, 'j', (current) => positionOf(current) === '2/41' && !footerLine(current).startsWith('Copied'));
+    await press(app, 'j', (current) => positionOf(current) === `2/${EXAMPLE_COUNT}` && !footerLine(current).startsWith('Copied'));
   });
 });

@@ -9,6 +9,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {Run} from '../../src/model/run.js';
 import {appElement, COLOR_CODE, KEYS, loadExamples, positionOf, press, renderDefault, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 let runs: Run[];
 let instance: TestInstance | undefined;
@@ -28,8 +29,8 @@ async function framesOfEveryView(color: boolean): Promise<string[]> {
   const warnings = [{location: 'bad.json:2:5', message: 'Unexpected token'}];
   instance = renderDefault(appElement(runs, {display: {color, ascii: false}, warnings}));
   const app = instance;
-  const frames = [await waitForText(app, '41 runs')];
-  frames.push(await press(app, '!', (frame) => stripVTControlCharacters(frame).includes('6 of 41 runs')));
+  const frames = [await waitForText(app, `${EXAMPLE_COUNT} runs`)];
+  frames.push(await press(app, '!', (frame) => stripVTControlCharacters(frame).includes(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`)));
   frames.push(await press(app, KEYS.enter, (frame) => stripVTControlCharacters(frame).includes('1 Overview')));
   for (const [key, text] of [
     ['2', 'tool calls'],
@@ -57,7 +58,7 @@ describe('colour', () => {
     const frames = await framesOfEveryView(false);
     for (const frame of frames) expect(frame).not.toMatch(COLOR_CODE);
     const list = stripVTControlCharacters(frames[0]!);
-    for (const text of ['! requires_action', '✓ completed', '✗ failed', '○ queued', '● in_progress', '⊘ cancelling', '⊗ expired', '◐ incomplete', '⚑ 6 waiting for tool outputs', '⚠ 1 warning (W)']) {
+    for (const text of ['! requires_action', '✓ completed', '✗ failed', '○ queued', '● in_progress', '⊘ cancelling', '⊗ expired', '◐ incomplete', `⚑ ${EXAMPLE_WAITING} waiting for tool outputs`, '⚠ 1 warning (W)']) {
       expect(list).toContain(text);
     }
     const action = stripVTControlCharacters(frames[3]!);
@@ -68,8 +69,8 @@ describe('colour', () => {
 
   it('with colour off, the selected row is still marked (inverse), with no colour', async () => {
     instance = renderDefault(appElement(runs, {display: {color: false, ascii: false}}));
-    await waitForText(instance, '41 runs');
-    const frame = await press(instance, 'j', (current) => positionOf(stripVTControlCharacters(current)) === '2/41');
+    await waitForText(instance, `${EXAMPLE_COUNT} runs`);
+    const frame = await press(instance, 'j', (current) => positionOf(stripVTControlCharacters(current)) === `2/${EXAMPLE_COUNT}`);
     const selected = frame.split('\n').find((line) => line.includes('\u001b[7m'));
     expect(selected).toBeDefined();
     expect(stripVTControlCharacters(selected!)).toContain('run_fbjG5CJOvUfeNO1F3Ehy9c7t');

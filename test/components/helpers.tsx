@@ -40,7 +40,7 @@ export function useChalkLevel(level: 0 | 1 | 2 | 3): void {
 
 let examplesPromise: Promise<{runs: Run[]; warnings: LoadWarning[]}> | undefined;
 
-/** The 41 runs of examples/, loaded once per test file. */
+/** The runs and responses of examples/ (counted in test/helpers/examples.ts), loaded once per test file. */
 export function loadExamples(): Promise<{runs: Run[]; warnings: LoadWarning[]}> {
   examplesPromise ??= loadRunsFromSources(['examples']).then((loaded) => ({runs: loaded.runs, warnings: loaded.warnings}));
   return examplesPromise;

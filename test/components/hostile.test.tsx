@@ -8,6 +8,7 @@ import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {normalizeRun} from '../../src/model/normalize.js';
 import type {Run} from '../../src/model/run.js';
 import {appElement, footerLine, KEYS, loadExamples, openRunById, press, RAW_CONTROL, renderSized, waitForText, useChalkLevel, type TestInstance} from './helpers.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const HOSTILE_ID = 'run_RAD97k4iu8FzIHd7sqV5paIH';
 let runs: Run[];
@@ -36,7 +37,7 @@ const open = async (app: TestInstance, id: string): Promise<void> => void (await
 describe('hostile text in the TUI', () => {
   it('the example run: no raw control character in any text pane, escapes shown as text', async () => {
     const app = (instance = renderSized(appElement(runs), {columns: 100, rows: 400}));
-    expectClean(await waitForText(app, '41 runs'), 'list');
+    expectClean(await waitForText(app, `${EXAMPLE_COUNT} runs`), 'list');
     await open(app, HOSTILE_ID);
     const panes: Array<[string, string]> = [
       ['1', 'Settings'],
@@ -81,7 +82,7 @@ describe('hostile text in the TUI', () => {
       {file: `evil${evil}.json`},
     );
     const app = (instance = renderSized(appElement([hostile, ...runs], {sources: [`examples${evil}`]}), {columns: 120, rows: 200}));
-    expectClean(await waitForText(app, '42 runs'), 'list');
+    expectClean(await waitForText(app, `${EXAMPLE_COUNT + 1} runs`), 'list');
     await open(app, 'run_evil');
     for (const [key, text] of [
       ['1', 'Settings'],
@@ -98,10 +99,10 @@ describe('hostile text in the TUI', () => {
 
   it('control characters typed or pasted into the search prompt stay visible text', async () => {
     const app = (instance = renderSized(appElement(runs), {columns: 120, rows: 40}));
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write('x\u009b2J\u202ey');
-    const frame = await waitForText(app, '0 of 41 runs');
+    const frame = await waitForText(app, `0 of ${EXAMPLE_COUNT} runs`);
     expectClean(frame, 'search');
     expect(footerLine(frame)).toContain('/x\\x9b2J\\u202ey');
     expect(frame).toContain('search: x\\x9b2J\\u202ey');

@@ -13,6 +13,7 @@ import {PANE_KEYS} from '../../src/keys.js';
 import {PANES} from '../../src/panes/paneIds.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import {footerLine, KEYS, plainLines, press, useChalkLevel, useSizedApp, waitForText} from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 // The active tab is told by its reverse video.
 useChalkLevel(3);
@@ -35,9 +36,9 @@ function activeTab(frame: string): string | undefined {
 describe('the pane tab bar at 80 columns', () => {
   it('scrolls so the active tab is always shown, with a mark where tabs are hidden', async () => {
     const app = tui.start(80, 30);
-    await waitForText(app, '41 runs');
+    await waitForText(app, `${EXAMPLE_COUNT} runs`);
     // The second run: 4 calls, 4 tools and 4 metadata keys make the bar too wide for 80 columns.
-    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
+    await press(app, 'j', (frame) => plain(frame).includes(`2/${EXAMPLE_COUNT}`));
     let frame = await press(app, KEYS.enter, (current) => plain(current).includes('1 Overview'));
     expect(tabBar(frame)).toMatch(/^ 1 Overview .*›$/);
     expect(tabBar(frame)).not.toContain('9 Steps');
@@ -64,7 +65,7 @@ describe('the pane tab bar at 80 columns', () => {
 describe('the footer at 60 columns', () => {
   it('keeps ? and q in the list and a run, leaving other hints out from the right', async () => {
     const app = tui.start(60, 30);
-    const list = await waitForText(app, '41 runs');
+    const list = await waitForText(app, `${EXAMPLE_COUNT} runs`);
     expect(footerLine(list)).toBe('↓/j move  ⏎/→ open  / search  s sort  ? help  q quit');
     const detail = await press(app, KEYS.enter, (frame) => plain(frame).includes('1 Overview'));
     expect(footerLine(detail)).toMatch(/^Esc\/← back .* \? help {2}q quit$/);
@@ -81,16 +82,17 @@ describe('the footer at 60 columns', () => {
 describe('the stuck view on a narrow terminal', () => {
   it('keeps the wait/expiry column and cuts the run id, where the plain list drops the note', async () => {
     const app = tui.start(60, 30);
-    const list = plainLines(await waitForText(app, '41 runs'));
+    const list = plainLines(await waitForText(app, `${EXAMPLE_COUNT} runs`));
     const header = (lines: string[]) => lines.find((line) => line.startsWith('STATUS'))!;
     expect(header(list)).not.toContain('WAITING');
     expect(list.some((line) => line.includes('run_TpMlggIvapmkiXatm85gyg0a'))).toBe(true);
-    const stuck = plainLines(await press(app, '!', (frame) => plain(frame).includes('6 of 41 runs')));
+    const stuck = plainLines(await press(app, '!', (frame) => plain(frame).includes(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`)));
     expect(header(stuck)).toMatch(/^STATUS\s+RUN\s+WAITING/);
     const rows = stuck.filter((line) => line.startsWith('! requires_action'));
-    expect(rows).toHaveLength(6);
+    expect(rows).toHaveLength(EXAMPLE_WAITING);
     for (const row of rows) {
-      expect(row).toMatch(/ run_\w+… {2}\d+[smhd] · (expires in \d+[smhd]|expired )/);
+      // A response has no expiry: its calls follow the wait.
+      expect(row).toMatch(/ (run_\w+… {2}\d+[smhd] · (expires in \d+[smhd]|expired )|resp_\w+… {2}\d+[smhd] · \d+ calls?)/);
       expect(stringWidth(row)).toBeLessThanOrEqual(60);
     }
   });

@@ -7,12 +7,12 @@ let instance: TestInstance | undefined;
 afterEach(() => instance?.unmount());
 
 async function runsAndResponses(): Promise<Run[]> {
-  return (await loadRunsFromSources(['examples/stuck', 'examples-responses'])).runs;
+  return (await loadRunsFromSources(['examples/stuck', 'examples/responses'])).runs;
 }
 
 describe('responses in the terminal UI', () => {
   it('the list shows a KIND column once runs and responses are both loaded, and a waiting response as requires_action', async () => {
-    instance = renderSized(appElement(await runsAndResponses(), {sources: ['examples/stuck', 'examples-responses']}), {columns: 170, rows: 30});
+    instance = renderSized(appElement(await runsAndResponses(), {sources: ['examples/stuck', 'examples/responses']}), {columns: 170, rows: 30});
     // 170 columns: COST (these responses have prices) stands before THREAD, the first column to go when narrow.
     // The RUN column fits 28 characters of the longer response ids.
     const frame = await waitForText(instance, 'resp_6920a1f0e9d8c7b6a5f4e3');
@@ -29,7 +29,7 @@ describe('responses in the terminal UI', () => {
 
   it("a response's Steps pane lists its output items, its waiting calls marked, and Action holds the continuing request", async () => {
     const runs = (await runsAndResponses()).filter((run) => run.id === 'resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8');
-    instance = renderSized(appElement(runs, {sources: ['examples-responses']}), {columns: 100, rows: 60});
+    instance = renderSized(appElement(runs, {sources: ['examples/responses']}), {columns: 100, rows: 60});
     await waitForText(instance, 'resp_6920a1f0');
     instance.stdin.write(KEYS.enter);
     await waitForText(instance, '1 Overview');

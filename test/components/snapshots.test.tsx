@@ -2,6 +2,7 @@
 import {stripVTControlCharacters} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {appElement, footerLine, KEYS, press, renderDefault, useExamples, waitForText, type TestInstance} from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 const {runs, mount} = useExamples();
 
@@ -9,7 +10,7 @@ const plain = (frame: string) => stripVTControlCharacters(frame);
 
 async function start(): Promise<TestInstance> {
   const instance = mount(renderDefault(appElement(runs, {warnings: [{location: 'examples/broken.json:3:14', message: 'Unexpected end of JSON input'}]})));
-  await waitForText(instance, '41 runs');
+  await waitForText(instance, `${EXAMPLE_COUNT} runs`);
   return instance;
 }
 
@@ -21,13 +22,13 @@ describe('snapshots', () => {
 
   it('the detail of a waiting run: Overview', async () => {
     const app = await start();
-    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
+    await press(app, 'j', (frame) => plain(frame).includes(`2/${EXAMPLE_COUNT}`));
     expect(plain(await press(app, KEYS.enter, (frame) => plain(frame).includes(' 1 Overview')))).toMatchSnapshot();
   });
 
   it('the detail of a waiting run: Required action', async () => {
     const app = await start();
-    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
+    await press(app, 'j', (frame) => plain(frame).includes(`2/${EXAMPLE_COUNT}`));
     await press(app, KEYS.enter, (frame) => plain(frame).includes(' 1 Overview'));
     expect(plain(await press(app, '2', (frame) => plain(frame).includes('tool calls')))).toMatchSnapshot();
   });
@@ -44,7 +45,7 @@ describe('snapshots', () => {
 
   it('the stuck view', async () => {
     const app = await start();
-    expect(plain(await press(app, '!', (frame) => plain(frame).includes('6 of 41')))).toMatchSnapshot();
+    expect(plain(await press(app, '!', (frame) => plain(frame).includes(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT}`)))).toMatchSnapshot();
   });
 
   it('an empty result, with the search prompt open', async () => {

@@ -5,6 +5,7 @@
 import {stripVTControlCharacters} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {KEYS, maxLineWidth, press, useSizedApp, waitForText} from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_UNFINISHED} from '../helpers/examples.js';
 
 const tui = useSizedApp();
 
@@ -15,7 +16,7 @@ describe.each([40, 80, 120])('at %i columns', (width) => {
     const app = tui.start(width, 40);
     await waitForText(app, 'runlens');
     const frame = plain(await press(app, 'i', (text) => plain(text).includes('Runs by status')));
-    expect(frame).toMatch(/41 runs\s+·\s+12 unfinished/);
+    expect(frame).toMatch(new RegExp(`${EXAMPLE_COUNT} runs\\s+·\\s+${EXAMPLE_UNFINISHED} unfinished`));
     expect(frame).toMatch(/requires_action.*6/);
     expect(maxLineWidth(frame)).toBeLessThanOrEqual(width);
     const back = plain(await press(app, KEYS.escape, (text) => plain(text).includes('STATUS')));
@@ -26,7 +27,7 @@ describe.each([40, 80, 120])('at %i columns', (width) => {
     const app = tui.start(width, 40);
     await waitForText(app, 'runlens');
     await press(app, '/', (text) => plain(text).includes('Enter keeps'));
-    await press(app, 'o3-mini', (text) => plain(text).includes('of 41 runs'));
+    await press(app, 'o3-mini', (text) => plain(text).includes(`of ${EXAMPLE_COUNT} runs`));
     await press(app, KEYS.enter, (text) => !plain(text).includes('Enter keeps'));
     const frame = plain(await press(app, 'i', (text) => plain(text).includes('Runs by status')));
     expect(frame).toMatch(/^4 runs/m);

@@ -25,6 +25,7 @@ import {
   waitForText,
   useExamples,
 } from './helpers.js';
+import {EXAMPLE_COUNT, EXAMPLE_STALLED, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 const {runs, mount} = useExamples();
 
@@ -63,9 +64,9 @@ describe.each([40, 80, 200])('at %i columns', (width) => {
     const warnings = [{location: 'examples/some/very/long/path/to/a/file/that/goes/on.jsonl:12:7', message: 'x'.repeat(300)}];
     const app = mount(renderSized(appElement(runs, {warnings}), {columns: width, rows: 40}));
     expectFits(await waitForText(app, 'runlens'), width, 'list');
-    expectFits(await press(app, 'G', (frame) => plain(frame).includes('41/41')), width, 'list bottom');
-    expectFits(await press(app, '!', (frame) => plain(frame).includes('of 41')), width, 'stuck');
-    expectFits(await press(app, '!', (frame) => plain(frame).includes('9 of 41')), width, 'stuck + stalled');
+    expectFits(await press(app, 'G', (frame) => plain(frame).includes(`${EXAMPLE_COUNT}/${EXAMPLE_COUNT}`)), width, 'list bottom');
+    expectFits(await press(app, '!', (frame) => plain(frame).includes(`of ${EXAMPLE_COUNT}`)), width, 'stuck');
+    expectFits(await press(app, '!', (frame) => plain(frame).includes(`${EXAMPLE_WAITING + EXAMPLE_STALLED} of ${EXAMPLE_COUNT}`)), width, 'stuck + stalled');
     expectFits(await press(app, KEYS.escape, (frame) => !plain(frame).includes('stuck:')), width, 'cleared');
     expectFits(await press(app, 'f', (frame) => plain(frame).includes('status:')), width, 'status filter');
     expectFits(await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter')), width, 'search prompt');
@@ -82,7 +83,7 @@ describe.each([40, 80, 200])('at %i columns', (width) => {
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write(id);
-    await waitForText(app, '1 of 41');
+    await waitForText(app, `1 of ${EXAMPLE_COUNT}`);
     await press(app, KEYS.enter, (frame) => !footerLine(frame).includes('Enter keeps the filter'));
     await press(app, KEYS.enter, (frame) => plain(frame).includes(' 1 Overview'));
     for (const key of TEXT_PANES) {
@@ -108,7 +109,7 @@ describe('the search prompt on a narrow terminal', () => {
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write('run_QcO9');
-    const frame = await waitForText(app, '1 of 41');
+    const frame = await waitForText(app, `1 of ${EXAMPLE_COUNT}`);
     expect(footerLine(frame)).toContain('/run_QcO9');
   });
 
@@ -117,7 +118,7 @@ describe('the search prompt on a narrow terminal', () => {
     await waitForText(app, 'runlens');
     await press(app, '/', (frame) => footerLine(frame).includes('Enter keeps the filter'));
     app.stdin.write('run_QcO9');
-    const frame = await waitForText(app, '1 of 41');
+    const frame = await waitForText(app, `1 of ${EXAMPLE_COUNT}`);
     expect(footerLine(frame)).toMatch(/^\/run_QcO9 {4}Enter keeps the filter · Esc clears it$/);
   });
 });
@@ -129,7 +130,7 @@ describe('the pieces, given a width', () => {
     const frame = await waitForText(instance, 'STATUS');
     expectFits(frame, width, 'RunList');
     expect(plain(frame)).toContain('▲ 2 more');
-    expect(plain(frame)).toContain('4/41');
+    expect(plain(frame)).toContain(`4/${EXAMPLE_COUNT}`);
   });
 
   it.each([

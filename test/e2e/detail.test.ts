@@ -4,6 +4,7 @@
  */
 import {beforeAll, describe, expect, it, type TestContext} from 'vitest';
 import {activeTab, ensureBuilt, searchAndOpen, listPosition, readScrolledView, reverseVideoRows, rows, scrollPosition, toPane, useSessions, type TmuxSession} from './tmux.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
@@ -16,7 +17,7 @@ const HOSTILE_RUN = 'run_RAD97k4iu8FzIHd7sqV5paIH'; // instructions with ESC[2J,
 
 /** Opens `runId` from the examples list through the search prompt, then its detail view. */
 async function openRun(context: TestContext, runId: string): Promise<TmuxSession> {
-  return searchAndOpen(await sessions.runlens(context, ['examples']), runId, 41);
+  return searchAndOpen(await sessions.runlens(context, ['examples']), runId, EXAMPLE_COUNT);
 }
 
 /** The pane body: the rows between the tab rule and the position line / footer. */
@@ -29,7 +30,7 @@ function paneBody(screen: string): string {
 describe.concurrent('run detail', () => {
   it('Enter opens the selected run on the Overview pane, with times and durations', async (context) => {
     const session = await sessions.runlens(context, ['examples']);
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await session.sendKeys('Enter');
     const screen = await session.waitFor('1 Overview');
     expect(screen).toMatch(new RegExp(`^! requires_action\\s+${WAITING_RUN}\\s+gpt-4o-mini`, 'm'));
@@ -194,10 +195,10 @@ describe.concurrent('run detail', () => {
 
   it('Esc returns to the list with the same run selected', async (context) => {
     const session = await sessions.runlens(context, ['examples']);
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     for (let index = 2; index <= 5; index++) {
       await session.sendKeys('j');
-      await session.waitFor(`${index}/41`);
+      await session.waitFor(`${index}/${EXAMPLE_COUNT}`);
     }
     const selected = reverseVideoRows(await session.screenWithEscapes()).find((row) => row.includes('run_'))!;
     const runId = /run_[A-Za-z0-9]+/.exec(selected)![0];
@@ -209,7 +210,7 @@ describe.concurrent('run detail', () => {
     await session.waitFor((screen) => (scrollPosition(screen)?.first ?? 1) > 1, {description: 'the Raw JSON pane to scroll'});
     await session.sendKeys('Escape');
     const list = await session.waitFor('STATUS');
-    expect(listPosition(list)).toEqual({index: 5, total: 41});
+    expect(listPosition(list)).toEqual({index: 5, total: EXAMPLE_COUNT});
     const highlighted = reverseVideoRows(await session.screenWithEscapes()).filter((row) => row.includes('run_'));
     expect(highlighted).toHaveLength(1);
     expect(highlighted[0]).toContain(runId);
@@ -219,7 +220,7 @@ describe.concurrent('run detail', () => {
     const session = await sessions.runlens(context, ['examples']);
     // Let tmux take OSC 52 from the pane into its paste buffer, as a terminal would into the clipboard.
     await session.tmux('set-option', '-g', 'set-clipboard', 'on');
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await session.sendKeys('y');
     await session.waitFor(`Copied the run id ${WAITING_RUN}`);
     await session.waitForClipboard((text) => text === `${WAITING_RUN}\n`);

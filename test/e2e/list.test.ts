@@ -12,18 +12,18 @@ import {
   REPO_ROOT,
   reverseVideoRows,
   rows,
-  runIds,
   tempFolder,
   useSessions,
   type TmuxSession,
 } from './tmux.js';
+import {EXAMPLE_COUNT, EXAMPLE_STALLED, exampleStatusCountTexts, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
 beforeAll(ensureBuilt, 120_000);
 
 /** Starts `runlens examples` (or `args`) at 100x30 and waits for the list. */
-async function openList(context: TestContext, args: readonly string[] = ['examples'], total = 41): Promise<TmuxSession> {
+async function openList(context: TestContext, args: readonly string[] = ['examples'], total = EXAMPLE_COUNT): Promise<TmuxSession> {
   const session = await sessions.runlens(context, args);
   await session.waitForReady(`1/${total}`);
   return session;
@@ -31,22 +31,27 @@ async function openList(context: TestContext, args: readonly string[] = ['exampl
 
 /** The selected (reverse-video) list row. */
 async function selectedRow(session: TmuxSession): Promise<string> {
-  const selected = reverseVideoRows(await session.screenWithEscapes()).filter((row) => /\brun_/.test(row));
+  const selected = reverseVideoRows(await session.screenWithEscapes()).filter((row) => /\b(run|resp)_/.test(row));
   expect(selected, 'exactly one highlighted run row').toHaveLength(1);
   return selected[0]!;
 }
 
 /** Presses a key and waits for the list position to read `index/total`. */
-async function moveTo(session: TmuxSession, key: string, index: number, total = 41): Promise<string> {
+async function moveTo(session: TmuxSession, key: string, index: number, total = EXAMPLE_COUNT): Promise<string> {
   await session.sendKeys(key);
   return session.waitFor((screen) => listPosition(screen)?.index === index && listPosition(screen)?.total === total, {
     description: `position ${index}/${total} after ${key}`,
   });
 }
 
-/** The run rows of the list on screen (rows with a run id), top to bottom. */
+/** The run rows of the list on screen (rows with a run or response id, after the KIND column where it shows), top to bottom. */
 function runRows(screen: string): string[] {
-  return rows(screen).filter((row) => /^\S+ \S+\s+run_/.test(row));
+  return rows(screen).filter((row) => /^\S+ \S+\s+(?:(?:run|response)\s+)?(?:run|resp)_/.test(row));
+}
+
+/** The id on a row as drawn (a response id may end in … where the RUN column cuts it). */
+function rowId(row: string): string {
+  return /\b(?:run|resp)_\S+/.exec(row)![0];
 }
 
 describe.concurrent('run list', () => {
@@ -55,35 +60,36 @@ describe.concurrent('run list', () => {
     const screen = await session.screen();
     const lines = rows(screen);
     const [title, counts, moreCounts, badge, sort] = lines.slice(lines.findIndex((line) => line.startsWith('runlens ')));
-    expect(title).toMatch(/^runlens examples\s+41 runs/);
+    expect(title).toMatch(new RegExp(`^runlens examples\\s+${EXAMPLE_COUNT} runs`));
     // At 100 columns the counts take two lines, so that every one shows with its word.
-    for (const count of ['! requires_action 6', '⊗ expired 4', '✗ failed 4', '◐ incomplete 2', '⊘ cancelling 2', '● in_progress 2', '○ queued 2', '- cancelled 4', '✓ completed 14', '? paused_for_review 1']) {
+    for (const count of exampleStatusCountTexts()) {
       expect(`${counts}  ${moreCounts}`).toContain(count);
     }
-    expect(badge).toMatch(/6 waiting for tool outputs/);
+    expect(badge).toContain(`${EXAMPLE_WAITING} waiting for tool outputs`);
     expect(sort).toMatch(/^sort: created ↓/);
   });
 
   it('shows one row per run: status symbol and word, id, model, created', async (context) => {
     const session = await openList(context);
     const screen = await session.screen();
-    expect(screen).toMatch(/STATUS\s+RUN\s+MODEL\s+CREATED/);
+    expect(screen).toMatch(/STATUS\s+KIND\s+RUN\s+MODEL\s+CREATED/);
     const listed = runRows(screen);
     expect(listed.length).toBeGreaterThan(10);
     // Newest first: the first row is the newest run, 4 minutes before the pinned clock.
-    expect(listed[0]).toMatch(/^! requires_action\s+run_TpMlggIvapmkiXatm85gyg0a\s+gpt-4o-mini\s+4m ago/);
-    expect(screen).toMatch(/✓ completed\s+run_RAD97k4iu8FzIHd7sqV5paIH\s+gpt-4\.1\s+18h ago/);
-    expect(screen).toMatch(/✗ failed\s+run_QcO9H0pyUlfnsXPCQt94epuj\s+gpt-4\.1\s+19h ago/);
-    expect(screen).toMatch(/○ queued\s+run_6qYgr6nOK0pIJj6MQqBmeNkN\s+gpt-4o\s+5m ago/);
-    expect(screen).toMatch(/● in_progress\s+run_wBURZH3uOfNjF7zjWZpJ4Xi3/);
+    expect(listed[0]).toMatch(/^! requires_action\s+run\s+run_TpMlggIvapmkiXatm85gyg0a\s+gpt-4o-mini\s+4m ago/);
+    // Responses among the runs, by the time they were created.
+    expect(screen).toMatch(/! requires_action\s+response\s+resp_6920f1aa11bb22cc33dd44…\s+gpt-4o-2024…\s+5m ago/);
+    expect(screen).toMatch(/✓ completed\s+response\s+resp_6920a1b2c3d4e5f6a7b8c9…\s+gpt-4\.1-202…\s+10m ago/);
+    expect(screen).toMatch(/○ queued\s+run\s+run_6qYgr6nOK0pIJj6MQqBmeNkN\s+gpt-4o\s+5m ago/);
+    expect(screen).toMatch(/● in_progress\s+run\s+run_wBURZH3uOfNjF7zjWZpJ4Xi3/);
     // The position line counts the runs; the rows that do not fit are announced.
-    expect(screen).toMatch(/▼ \d+ more\s+1\/41/);
+    expect(screen).toMatch(new RegExp(`▼ \\d+ more\\s+1/${EXAMPLE_COUNT}`));
     expect(await selectedRow(session)).toContain('run_TpMlggIvapmkiXatm85gyg0a');
   });
 
   it('moves the selection with ↓, j, k, PgDn, G and g', async (context) => {
     const session = await openList(context);
-    const order = runRows(await session.screen()).map((row) => runIds(row)[0]!);
+    const order = runRows(await session.screen()).map(rowId);
     const pageSize = order.length;
 
     await moveTo(session, 'Down', 2);
@@ -98,7 +104,7 @@ describe.concurrent('run list', () => {
     expect(screen).toMatch(/▲ \d+ more/);
     expect(runRows(screen)).toHaveLength(pageSize);
 
-    const bottom = await moveTo(session, 'G', 41);
+    const bottom = await moveTo(session, 'G', EXAMPLE_COUNT);
     expect(bottom).not.toMatch(/▼ \d+ more/);
     expect(await selectedRow(session)).toBe(runRows(bottom).at(-1));
 
@@ -111,9 +117,10 @@ describe.concurrent('run list', () => {
     const session = await openList(context);
     // One send-keys call: the three presses can reach runlens in a single read.
     await session.sendKeys('j', 'j', 'j');
-    await session.waitFor((screen) => listPosition(screen)?.index === 4, {description: 'position 4/41'});
+    await session.waitFor((screen) => listPosition(screen)?.index === 4, {description: `position 4/${EXAMPLE_COUNT}`});
     await session.sendKeys('Enter', '2');
-    await session.waitFor('submit_tool_outputs');
+    // The fourth row is the response that replaced a waiting run: its calls wait for function_call_output items.
+    await session.waitFor('function_call_output');
   });
 
   it('/ filters live while typing, Enter keeps the filter, Esc clears it', async (context) => {
@@ -121,25 +128,25 @@ describe.concurrent('run list', () => {
     await session.sendKeys('/');
     await session.waitFor('Enter keeps the filter');
     await session.type('get_weather');
-    let screen = await session.waitFor(/\d+ of 41 runs/);
+    let screen = await session.waitFor(new RegExp(`\\d+ of ${EXAMPLE_COUNT} runs`));
     expect(screen).toContain('search: get_weather');
     // The prompt shows what was typed.
     expect(rows(screen).filter(Boolean).at(-1)).toMatch(/^\/get_weather/);
     // Weather-bot runs stay, support-desk runs (no get_weather tool) go.
     expect(screen).toContain('run_TpMlggIvapmkiXatm85gyg0a');
     expect(screen).not.toContain('run_RAD97k4iu8FzIHd7sqV5paIH');
-    const shown = Number(/(\d+) of 41 runs/.exec(screen)![1]);
+    const shown = Number(new RegExp(`(\\d+) of ${EXAMPLE_COUNT} runs`).exec(screen)![1]);
     expect(shown).toBeGreaterThan(0);
-    expect(shown).toBeLessThan(41);
+    expect(shown).toBeLessThan(EXAMPLE_COUNT);
 
     await session.sendKeys('Enter');
     screen = await session.waitForAbsent('Enter keeps the filter');
-    expect(screen).toContain(`${shown} of 41 runs`);
+    expect(screen).toContain(`${shown} of ${EXAMPLE_COUNT} runs`);
     expect(listPosition(screen)).toEqual({index: 1, total: shown});
 
     // Esc in the list clears the kept search.
     await session.sendKeys('Escape');
-    screen = await session.waitFor(/runlens examples\s+41 runs/);
+    screen = await session.waitFor(new RegExp(`runlens examples\\s+${EXAMPLE_COUNT} runs`));
     expect(screen).not.toContain('search:');
   });
 
@@ -148,13 +155,13 @@ describe.concurrent('run list', () => {
     await session.sendKeys('/');
     await session.waitFor('Enter keeps the filter');
     await session.type('gpt-4-turbo');
-    const screen = await session.waitFor('3 of 41 runs');
+    const screen = await session.waitFor(`3 of ${EXAMPLE_COUNT} runs`);
     const listed = runRows(screen);
     expect(listed).toHaveLength(3);
     for (const row of listed) expect(row).toMatch(/\sgpt-4-turbo\s/);
 
     await session.sendKeys('Escape');
-    const cleared = await session.waitFor(/runlens examples\s+41 runs/);
+    const cleared = await session.waitFor(new RegExp(`runlens examples\\s+${EXAMPLE_COUNT} runs`));
     expect(cleared).not.toContain('Enter keeps the filter');
     expect(cleared).not.toContain('search:');
   });
@@ -173,16 +180,16 @@ describe.concurrent('run list', () => {
     await session.waitFor('sort: duration ↑');
     await session.sendKeys('s');
     screen = await session.waitFor('sort: tokens ↓');
-    expect(screen).toMatch(/runlens examples\s+41 runs/);
+    expect(screen).toMatch(new RegExp(`runlens examples\\s+${EXAMPLE_COUNT} runs`));
   });
 
   it('f cycles the status filter and returns to all runs', async (context) => {
     const session = await openList(context);
     await session.sendKeys('f');
     let screen = await session.waitFor('status: requires_action');
-    expect(screen).toContain('6 of 41 runs');
+    expect(screen).toContain(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`);
     let listed = runRows(screen);
-    expect(listed).toHaveLength(6);
+    expect(listed).toHaveLength(EXAMPLE_WAITING);
     for (const row of listed) expect(row).toMatch(/^! requires_action/);
 
     await session.sendKeys('f');
@@ -197,19 +204,19 @@ describe.concurrent('run list', () => {
       await session.sendKeys('f');
       screen = await session.waitFor((next) => /status: (\S+)/.exec(next)?.[1] !== before, {description: `the filter to move on from ${before}`});
     }
-    expect(screen).toMatch(/runlens examples\s+41 runs/);
+    expect(screen).toMatch(new RegExp(`runlens examples\\s+${EXAMPLE_COUNT} runs`));
   });
 
   it('! shows only the runs waiting for tool outputs, again adds stalled ones, a third time turns it off', async (context) => {
     // Wide enough for the whole stuck badge in the header.
     const session = await sessions.runlens(context, ['examples'], {width: 160, height: 30});
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await session.sendKeys('!');
     let screen = await session.waitFor('stuck: waiting for tool outputs');
-    expect(screen).toContain('6 of 41 runs');
+    expect(screen).toContain(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`);
     expect(screen).toContain('sort: waiting time ↓');
     const listed = runRows(screen);
-    expect(listed).toHaveLength(6);
+    expect(listed).toHaveLength(EXAMPLE_WAITING);
     for (const row of listed) expect(row).toMatch(/^! requires_action/);
 
     // The header badge counts the stalled runs (unfinished, older than 10 minutes) that a second ! adds.
@@ -217,13 +224,14 @@ describe.concurrent('run list', () => {
     expect(stalledCount).toBeGreaterThan(0);
     await session.sendKeys('!');
     screen = await session.waitFor('stuck: waiting + stalled');
-    expect(screen).toContain(`${6 + stalledCount} of 41 runs`);
+    expect(stalledCount).toBe(EXAMPLE_STALLED);
+    expect(screen).toContain(`${EXAMPLE_WAITING + stalledCount} of ${EXAMPLE_COUNT} runs`);
     const stalled = runRows(screen);
-    expect(stalled).toHaveLength(6 + stalledCount);
+    expect(stalled).toHaveLength(EXAMPLE_WAITING + stalledCount);
     for (const row of stalled) expect(row).toMatch(/^(! requires_action|○ queued|● in_progress|⊘ cancelling)\s/);
 
     await session.sendKeys('!');
-    screen = await session.waitFor(/runlens examples\s+41 runs/);
+    screen = await session.waitFor(new RegExp(`runlens examples\\s+${EXAMPLE_COUNT} runs`));
     expect(screen).toContain('sort: created ↓');
     expect(screen).not.toContain('stuck:');
   });
@@ -264,8 +272,8 @@ describe.concurrent('run list', () => {
     }
 
     await session.sendKeys('Escape');
-    const back = await session.waitFor(/^STATUS\s+RUN/m);
-    expect(listPosition(back)).toEqual({index: 2, total: 41});
+    const back = await session.waitFor(/^STATUS\s+KIND\s+RUN/m);
+    expect(listPosition(back)).toEqual({index: 2, total: EXAMPLE_COUNT});
   });
 
   it('W shows the load warnings; the header counts them', async (context) => {

@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {activeTab, ensureBuilt, REPO_ROOT, rows, toPane, useSessions, type TmuxSession} from './tmux.js';
+import {EXAMPLE_COUNT, EXAMPLE_WAITING} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
@@ -78,10 +79,10 @@ describe.concurrent('emoji in a real terminal', () => {
 describe.concurrent('narrow terminals', () => {
   it('at 80 columns the tab bar scrolls to the active pane, 9 Steps included', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 80, height: 24});
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     // The second run has 4 calls, 4 tools and 4 metadata keys: its tabs do not all fit.
     await session.sendKeys('j');
-    await session.waitFor('2/41');
+    await session.waitFor(`2/${EXAMPLE_COUNT}`);
     await session.sendKeys('Enter');
     await session.waitFor('1 Overview');
     const bar = (screen: string) => rows(screen)[rows(screen).findIndex((line) => line.includes('run_fbjG5CJOvUfeNO1F3Ehy9c7t')) + 1] ?? '';
@@ -99,14 +100,15 @@ describe.concurrent('narrow terminals', () => {
 
   it('at 60 columns the footer keeps ? and q, and the stuck view keeps the wait and expiry', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 60, height: 24});
-    const list = await session.waitForReady('1/41');
+    const list = await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     expect(rows(list).find((line) => line.startsWith('↓/j'))).toBe('↓/j move  ⏎/→ open  / search  s sort  ? help  q quit');
     expect(list).not.toContain('WAITING');
     await session.sendKeys('!');
-    const stuck = await session.waitFor('6 of 41 runs');
+    const stuck = await session.waitFor(`${EXAMPLE_WAITING} of ${EXAMPLE_COUNT} runs`);
     const waiting = rows(stuck).filter((line) => line.startsWith('! requires_action'));
-    expect(waiting).toHaveLength(6);
-    for (const line of waiting) expect(line).toMatch(/ run_\w+… {2}\d+[smhd] · (expires in|expired)/);
+    expect(waiting).toHaveLength(EXAMPLE_WAITING);
+    // A response has no expiry: its calls follow the wait.
+    for (const line of waiting) expect(line).toMatch(/ (run_\w+… {2}\d+[smhd] · (expires in|expired)|resp_\w+… {2}\d+[smhd] · \d+ calls?)/);
     await expectNoWrappedRow(session, 'the stuck view', LIST_FOOTER);
     await session.sendKeys('Enter');
     await session.waitFor('1 Overview');

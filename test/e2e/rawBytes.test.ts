@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CLI, ensureBuilt, KEEP_ALIVE, MARKER, PINNED_NOW, REPO_ROOT, runlensCommand, shellQuote, toPane, useSessions, type TmuxSession} from './tmux.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const sessions = useSessions();
 const FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'hostile', 'every-control.json');
@@ -184,10 +185,10 @@ describe.concurrent('stdin piped and closed, then the terminal goes away', () =>
   ] as const) {
     it(`echo '' | runlens examples reads keys from the tty; ${signal} restores the terminal and says why`, async (context) => {
       const {session, bytes} = await startCaptured(context, `closed-stdin-${signal}`, `echo '' | ${runlensCommand('examples')}`);
-      await session.waitForReady('1/41');
+      await session.waitForReady(`1/${EXAMPLE_COUNT}`);
       // stdin has ended, yet the keys still come from the terminal.
       await session.sendKeys('j');
-      await session.waitFor('2/41');
+      await session.waitFor(`2/${EXAMPLE_COUNT}`);
       // The node process of this pane's shell only: other test files run runlens too.
       const shell = (await session.tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}')).trim();
       const pid = (await new Promise<string>((resolve) => execFile('pgrep', ['-P', shell, 'node'], (_error, stdout) => resolve(stdout)))).trim();

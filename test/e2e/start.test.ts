@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, REPO_ROOT, rows, runlensCommand, useSessions} from './tmux.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
@@ -42,9 +43,9 @@ describe('npm start', () => {
   it('shows the examples as the README does, the pinned clock named in the header and ticking', async (context) => {
     // As on any day: no RUNLENS_NOW from the test harness, the real clock underneath.
     const session = await sessions.start(context, `${runlensCommand(...startArgs())}; exec sleep 86400`, {width: 100, height: 24, env: {RUNLENS_NOW: ''}});
-    const screen = await session.waitForReady('1/41');
+    const screen = await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     const lines = screenRows(screen);
-    expect(lines[0]).toBe('runlens examples  41 runs  clock pinned to 2026-11-25 12:00 UTC');
+    expect(lines[0]).toBe(`runlens examples  ${EXAMPLE_COUNT} runs  clock pinned to 2026-11-25 12:00 UTC`);
     expect(screen).not.toMatch(/expired 7d ago|stalled/);
     const [list, action] = readmeCaptures();
     expect(lines.map(withoutSeconds)).toEqual(list!.map(withoutSeconds));
@@ -58,7 +59,7 @@ describe('npm start', () => {
 
     // The second run's Required action pane, as the README shows it (`j`, `⏎`, `2`).
     await session.sendKeys('j');
-    await session.waitFor('2/41');
+    await session.waitFor(`2/${EXAMPLE_COUNT}`);
     await session.sendKeys('Enter');
     await session.waitFor('1 Overview');
     await session.sendKeys('2');

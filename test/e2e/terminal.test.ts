@@ -5,6 +5,7 @@
 import {execFile} from 'node:child_process';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {displayWidth, ensureBuilt, KEEP_ALIVE, listPosition, MARKER, rows, runlensCommand, useSessions, type TmuxSession} from './tmux.js';
+import {EXAMPLE_COUNT, exampleStatusCountTexts} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
@@ -53,7 +54,7 @@ describe.concurrent('terminal sizes', () => {
   ] as const) {
     it(`renders the list, a run and the help at ${width}x${height}`, async (context) => {
       const session = await sessions.runlens(context, ['examples'], {width, height});
-      await session.waitForReady('1/41');
+      await session.waitForReady(`1/${EXAMPLE_COUNT}`);
       const list = await expectFits(session, width, height, LIST_FOOTER);
       expect(list).toMatch(/runlens examples/);
 
@@ -72,7 +73,7 @@ describe.concurrent('terminal sizes', () => {
       // Back on the Raw JSON pane (the tab bar has scrolled past 1 Overview on narrow terminals).
       await session.waitFor('"object": "thread.run"');
       await session.sendKeys('Escape');
-      await session.waitFor('1/41');
+      await session.waitFor(`1/${EXAMPLE_COUNT}`);
 
       await session.sendKeys('q');
       await session.waitFor('EXIT=0');
@@ -80,25 +81,13 @@ describe.concurrent('terminal sizes', () => {
   }
 
   it('shows every status count in the header when it is wide enough', async (context) => {
-    const session = await sessions.runlens(context, ['examples'], {width: 200, height: 50});
-    const screen = await session.waitForReady('1/41');
-    const counts = rows(screen).find((line) => line.includes('requires_action 6'))!;
-    for (const count of [
-      '! requires_action 6',
-      '⊗ expired 4',
-      '✗ failed 4',
-      '◐ incomplete 2',
-      '⊘ cancelling 2',
-      '● in_progress 2',
-      '○ queued 2',
-      '- cancelled 4',
-      '✓ completed 14',
-      '? paused_for_review 1',
-    ]) {
-      expect(counts).toContain(count);
-    }
+    // Tall enough for every example row under the header.
+    const session = await sessions.runlens(context, ['examples'], {width: 200, height: EXAMPLE_COUNT + 10});
+    const screen = await session.waitForReady(`1/${EXAMPLE_COUNT}`);
+    const counts = rows(screen).find((line) => line.startsWith('! requires_action '))!;
+    for (const count of exampleStatusCountTexts()) expect(counts).toContain(count);
     // With room, the list shows every column and every run.
-    expect(screen).toMatch(/STATUS\s+RUN\s+MODEL\s+THREAD\s+CREATED\s+DURATION\s+TOKENS\s+COST\s+WAITING \/ NOTE/);
+    expect(screen).toMatch(/STATUS\s+KIND\s+RUN\s+MODEL\s+THREAD\s+CREATED\s+DURATION\s+TOKENS\s+COST\s+WAITING \/ NOTE/);
     expect(screen).not.toMatch(/▼ \d+ more/);
   });
 
@@ -108,23 +97,23 @@ describe.concurrent('terminal sizes', () => {
   // the terminal. Row 1 is left blank.
   it('draws the TUI from the top row of the screen', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 200, height: 50});
-    const screen = await session.waitForReady('1/41');
+    const screen = await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     expect(rows(screen)[0]).toMatch(/^runlens examples/);
   });
 
   it('follows a resize from 100x30 to 60x20 and back', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 100, height: 30});
-    let screen = await session.waitForReady('1/41');
-    const wideColumns = /STATUS\s+RUN\s+MODEL\s+CREATED\s+WAITING \/ NOTE/;
+    let screen = await session.waitForReady(`1/${EXAMPLE_COUNT}`);
+    const wideColumns = /STATUS\s+KIND\s+RUN\s+MODEL\s+CREATED\s+WAITING \/ NOTE/;
     expect(screen).toMatch(wideColumns);
-    const wideRows = rows(screen).filter((line) => /^\S+ \S+\s+run_/.test(line)).length;
+    const wideRows = rows(screen).filter((line) => /^\S+ \S+\s+(?:(?:run|response)\s+)?(?:run|resp)_/.test(line)).length;
 
     await session.resize(60, 20);
     screen = await session.waitFor((next) => /^STATUS\s+RUN\s+CREATED\s*$/m.test(next), {description: 'the narrow column set'});
     screen = await expectFits(session, 60, 20, LIST_FOOTER);
-    const narrowRows = rows(screen).filter((line) => /^\S+ \S+\s+run_/.test(line)).length;
+    const narrowRows = rows(screen).filter((line) => /^\S+ \S+\s+(?:run|resp)_/.test(line)).length;
     expect(narrowRows).toBeLessThan(wideRows);
-    expect(listPosition(screen)).toEqual({index: 1, total: 41});
+    expect(listPosition(screen)).toEqual({index: 1, total: EXAMPLE_COUNT});
 
     await session.resize(100, 30);
     screen = await session.waitFor(wideColumns, {description: 'the wide column set again'});
@@ -149,7 +138,7 @@ describe.concurrent('signals', () => {
   ] as const) {
     it(`${signal} leaves the alternate screen and exits ${code}`, async (context) => {
       const session = await sessions.runlens(context, ['examples']);
-      await session.waitForReady('1/41');
+      await session.waitForReady(`1/${EXAMPLE_COUNT}`);
       await signalRunlens(session, signal);
       const screen = await session.waitFor('EXIT=');
       expect(rows(screen).filter(Boolean)).toEqual([MARKER, `runlens: stopped by ${signal}`, `EXIT=${code}`]);
@@ -161,7 +150,7 @@ describe.concurrent('signals', () => {
   // runlens with the alternate screen still on: the shell comes back inside the TUI's last frame.
   it('SIGINT leaves the alternate screen too', async (context) => {
     const session = await sessions.runlens(context, ['examples']);
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await signalRunlens(session, 'SIGINT');
     const screen = await session.waitFor('EXIT=', {timeout: 4000});
     expect(await session.tmux('display-message', '-p', '-t', 'e2e', '#{alternate_on}')).toBe('0\n');
@@ -195,25 +184,26 @@ describe.concurrent('data piped on stdin', () => {
 
 describe.concurrent('print mode', () => {
   it('prints an aligned table with a header on a terminal', async (context) => {
-    const session = await sessions.start(context, `${runlensCommand('list', 'examples')}; echo EXIT=$?; ${KEEP_ALIVE}`, {width: 100, height: 50});
+    // Tall enough for the header, every example and the exit line.
+    const session = await sessions.start(context, `${runlensCommand('list', 'examples')}; echo EXIT=$?; ${KEEP_ALIVE}`, {width: 100, height: EXAMPLE_COUNT + 10});
     const screen = await session.waitFor('EXIT=', {timeout: 15_000});
     const lines = rows(screen).filter(Boolean);
     expect(lines.at(-1)).toBe('EXIT=0');
     const [header, ...table] = lines.slice(0, -1);
-    expect(header).toMatch(/^STATUS\s+RUN\s+MODEL\s+CREATED/);
-    expect(table).toHaveLength(41);
+    expect(header).toMatch(/^STATUS\s+KIND\s+RUN\s+MODEL\s+CREATED/);
+    expect(table).toHaveLength(EXAMPLE_COUNT);
     const runColumn = header!.indexOf('RUN');
     const modelColumn = header!.indexOf('MODEL');
     const createdEnd = header!.indexOf('CREATED') + 'CREATED'.length;
     for (const row of table) {
-      expect(row.indexOf('run_'), row).toBe(runColumn);
+      expect(row.search(/\b(run|resp)_/), row).toBe(runColumn);
       expect(row.slice(modelColumn - 2, modelColumn), row).toBe('  ');
       expect(row[modelColumn], row).toMatch(/\S/);
       // CREATED is right-aligned: the age ends where the header does.
       expect(row.slice(0, createdEnd), row).toMatch(/(ago|—)$/);
       expect(displayWidth(row)).toBeLessThanOrEqual(100);
     }
-    expect(table[0]).toMatch(/^! requires_action\s+run_TpMlggIvapmkiXatm85gyg0a\s+gpt-4o-mini\s+4m ago/);
+    expect(table[0]).toMatch(/^! requires_action\s+run\s+run_TpMlggIvapmkiXatm85gyg0a\s+gpt-4o-mini\s+4m ago/);
   });
 
   it('prints tab-separated values without a header into a pipe', async (context) => {
@@ -222,18 +212,18 @@ describe.concurrent('print mode', () => {
     const awk = `awk -F'\\t' '/\\033/ {escapes++} /^EXIT=/ {print; next} {print NF "|" $1 "|" $2} END {print "ESCAPES=" escapes+0}'`;
     const session = await sessions.start(context, `(${runlensCommand('list', 'examples', '--sort', 'created')}; echo "EXIT=$?") | ${awk}; ${KEEP_ALIVE}`, {
       width: 100,
-      height: 50,
+      height: EXAMPLE_COUNT + 10,
     });
     const screen = await session.waitFor('ESCAPES=', {timeout: 15_000});
     const lines = rows(screen).filter(Boolean);
     expect(lines.slice(-2)).toEqual(['EXIT=0', 'ESCAPES=0']);
     const records = lines.slice(0, -2).map((line) => line.split('|'));
-    expect(records).toHaveLength(41);
+    expect(records).toHaveLength(EXAMPLE_COUNT);
     const fieldCount = records[0]![0];
     expect(Number(fieldCount)).toBeGreaterThan(5);
     for (const [fields, id, status] of records) {
       expect(fields).toBe(fieldCount);
-      expect(id).toMatch(/^run_[A-Za-z0-9]+$/);
+      expect(id).toMatch(/^(run|resp)_[A-Za-z0-9]+$/);
       expect(status).toMatch(/^[a-z_]+$/);
     }
     // No header: the first record is the newest run (--sort created; piped output is otherwise in the order read).

@@ -8,6 +8,8 @@
  * under `/openai` (Azure's layout: `AzureOpenAI` with endpoint `http://127.0.0.1:PORT`) and, with
  * the `foundry` option, under `/api/projects/<project>` as Foundry Agent Service (classic) serves
  * them: `api-version` and an Entra bearer required, `GET /threads`, lists without `"object"`.
+ * With `setResponses`, it also serves Responses API responses and Foundry's list of them
+ * (`GET /openai/v1/responses`), and with `setConversationItems` a conversation's items.
  */
 import {createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -144,6 +146,10 @@ export class FakeAssistantsServer {
   readonly #threadCreated = new Map<string, number>();
   readonly #steps = new Map<string, Json[]>();
   readonly #messages = new Map<string, Json[]>();
+  /** Responses (Responses API), by id; null until some are set: the server then has no responses list. */
+  #responses: Json[] | null = null;
+  #responsesListed = true;
+  readonly #conversationItems = new Map<string, Json[]>();
   readonly #rules: FailureRule[] = [];
   readonly #hanging = new Set<ServerResponse>();
   #port = 0;
@@ -202,6 +208,22 @@ export class FakeAssistantsServer {
   /** The messages of a thread (GET /threads/{id}/messages, newest first unless `order=asc`). */
   setMessages(threadId: string, messages: Json[]): void {
     this.#messages.set(threadId, messages);
+  }
+
+  /**
+   * Stored responses, served as Foundry serves them: `GET /openai/v1/responses` (newest first,
+   * paged, filtered by `agent_name` against the response's `agent.name` and `conversation_id`
+   * against its `conversation.id`) and `GET /responses/{id}`. Without any, or with `listed`
+   * false (a server that has responses but no list of them, as OpenAI's), the list is a 404.
+   */
+  setResponses(responses: Json[], options: {listed?: boolean} = {}): void {
+    this.#responses = [...responses];
+    this.#responsesListed = options.listed ?? true;
+  }
+
+  /** A conversation's items (`GET /conversations/{id}/items`). */
+  setConversationItems(conversationId: string, items: Json[]): void {
+    this.#conversationItems.set(conversationId, items);
   }
 
   /** Fails matching requests (first matching rule wins). */
@@ -369,8 +391,38 @@ export class FakeAssistantsServer {
     return envelope;
   }
 
+  /** The Responses API routes; false when the request is for none of them. */
+  private routeResponses(request: RecordedRequest, parts: readonly string[], response: ServerResponse): boolean {
+    if (request.method !== 'GET') return false;
+    if (request.path === '/openai/v1/responses' && this.#responses && this.#responsesListed) {
+      const {agent_name: agent, conversation_id: conversation} = request.query;
+      const nameOf = (value: unknown, key: string) => (value && typeof value === 'object' ? (value as Json)[key] : value);
+      const listed = this.#responses.filter((item) => (!agent || nameOf(item['agent'], 'name') === agent) && (!conversation || nameOf(item['conversation'], 'id') === conversation));
+      this.json(response, 200, {object: 'list', ...this.page(listed, request.query, (item) => Number(item['created_at'] ?? 0))});
+      return true;
+    }
+    if (parts[0] === 'responses' && parts.length === 2 && this.#responses) {
+      const found = this.#responses.find((item) => item['id'] === parts[1]);
+      if (found) this.json(response, 200, found);
+      else this.json(response, 404, errorBody(`Response with id '${parts[1]!}' not found.`));
+      return true;
+    }
+    if (parts[0] === 'responses' && parts[2] === 'input_items' && parts.length === 3 && this.#responses) {
+      this.json(response, 200, {object: 'list', ...this.page([], request.query, () => 0)});
+      return true;
+    }
+    if (parts[0] === 'conversations' && parts[2] === 'items' && parts.length === 3) {
+      const items = this.#conversationItems.get(parts[1]!);
+      if (items) this.json(response, 200, {object: 'list', ...this.page(items, request.query, (item) => Number(item['created_at'] ?? 0))});
+      else this.json(response, 404, errorBody(`Conversation with id '${parts[1]!}' not found.`));
+      return true;
+    }
+    return false;
+  }
+
   private async route(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const parts = request.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (this.routeResponses(request, parts, response)) return;
     if (parts[0] === 'threads' && parts[2] === 'messages' && parts.length === 3 && request.method === 'GET') {
       const messages = this.#messages.get(parts[1]!);
       if (messages) this.json(response, 200, this.page(messages, request.query, (message) => Number(message['created_at'] ?? 0)));

@@ -32,7 +32,8 @@ export type ApiOperation =
   | 'list-input-items'
   | 'list-conversation-items'
   | 'create-response'
-  | 'cancel-response';
+  | 'cancel-response'
+  | 'list-responses';
 
 export interface ApiErrorContext {
   operation: ApiOperation;
@@ -132,6 +133,7 @@ const DOING: Record<ApiOperation, (thread: string, run: string) => string> = {
   'list-conversation-items': (thread) => `listing the items of conversation ${thread}`,
   'create-response': (_thread, run) => `creating the response that continues ${run}`,
   'cancel-response': (_thread, run) => `cancelling response ${run}`,
+  'list-responses': () => 'listing the responses of the project',
 };
 
 function doing(context: ApiErrorContext): string {

@@ -50,6 +50,10 @@ export interface ApiFlags {
   tokenEnv?: string | null;
   /** `--all-threads`: list the project's threads (Foundry) and read their runs. */
   allThreads?: boolean;
+  /** `--all-responses`: list the project's responses (Foundry's `GET /openai/v1/responses`). */
+  allResponses?: boolean;
+  /** `--agent NAME`: that list's `agent_name` filter. */
+  agentName?: string | null;
   /** Whether `--base-url` or `--azure-endpoint` names another server (then AZURE_AI_PROJECT_ENDPOINT is not used). */
   otherServer?: boolean;
 }
@@ -66,6 +70,8 @@ export interface ApiRequest {
   conversations?: string[];
   /** `--all-threads`: the threads are the project's, listed first (up to `limit`). */
   allThreads?: boolean;
+  /** `--all-responses` (Foundry): the project's responses, listed (up to `limit`), `agentName` the filter. */
+  allResponses?: {agentName: string | null};
   runId?: string;
   limit: number;
   concurrency: number;
@@ -86,6 +92,7 @@ export function wantsApiSource(flags: ApiFlags): boolean {
     (flags.responses?.length ?? 0) > 0 ||
     (flags.conversations?.length ?? 0) > 0 ||
     Boolean(flags.allThreads) ||
+    Boolean(flags.allResponses) ||
     Boolean(flags.projectEndpoint)
   );
 }
@@ -146,7 +153,9 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null, en
   let threads = idList(flags.threads);
   const responses = idList(flags.responses);
   const conversations = idList(flags.conversations);
-  const responsesNamed = responses.length + conversations.length > 0;
+  if (flags.allResponses && !foundry) throw new ApiFlagError(`--all-responses lists a Foundry project's responses: give --project-endpoint URL (or set ${PROJECT_ENDPOINT_ENV})`);
+  if (flags.agentName && !flags.allResponses) throw new ApiFlagError('--agent filters the list of --all-responses; give that too');
+  const responsesNamed = responses.length + conversations.length > 0 || Boolean(flags.allResponses);
   if (threads.length === 0 && !allThreads && !responsesNamed) threads = [...(profile?.threads ?? [])];
   if (allThreads && threads.length > 0) throw new ApiFlagError('--all-threads reads every thread; give it or --thread, not both');
   if (threads.length === 0 && !allThreads && !responsesNamed) {
@@ -174,6 +183,7 @@ export function resolveApiRequest(flags: ApiFlags, settings: Settings | null, en
     ...(responses.length > 0 ? {responses} : {}),
     ...(conversations.length > 0 ? {conversations} : {}),
     ...(allThreads ? {allThreads} : {}),
+    ...(flags.allResponses ? {allResponses: {agentName: flags.agentName?.trim() || null}} : {}),
     ...(flags.runId ? {runId: flags.runId} : {}),
     limit: positiveInteger(flags.maxRuns, '--limit', DEFAULT_RUN_LIMIT),
     concurrency: positiveInteger(flags.concurrency, '--concurrency', DEFAULT_CONCURRENCY),

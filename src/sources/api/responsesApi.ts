@@ -17,12 +17,25 @@ import type {LoadWarning} from '../../model/loadWarning.js';
 import type {ApiClient, ApiConnectionOptions, Env, ResolvedConnection} from './apiClient.js';
 import {toApiSourceError, UnexpectedResponseError, type ApiErrorContext, type ApiOperation} from './apiErrors.js';
 import {checkJsonResponse, listAll, sessionClient, type CursorPageLike} from './assistantsApi.js';
+import {ApiSourceError} from './apiErrors.js';
 import type {APIPromise} from 'openai';
+import {CursorPage} from 'openai/pagination';
 
 /** Input or conversation items read per list unless told otherwise. */
 export const DEFAULT_ITEM_LIMIT = 1000;
 /** How far back `previous_response_id` is followed from each response named. */
 export const DEFAULT_CHAIN_LIMIT = 50;
+
+/**
+ * Foundry's list of a project's stored responses, under the project endpoint. OpenAI's own API
+ * has no such list; a server without it answers 404, which the load reports as a note.
+ */
+export const FOUNDRY_RESPONSES_PATH = '/openai/v1/responses';
+/** The list's filters (its `agent_name` and `conversation_id` query parameters). */
+export interface ResponseListFilter {
+  agentName?: string | null;
+  conversationId?: string | null;
+}
 
 /** The label of a response or conversation as a source (`api:resp_…`). */
 export function responseSourceLabel(id: string): string {
@@ -116,6 +129,37 @@ export class ResponsesApi {
   }
 
   /**
+   * The project's responses, newest first, up to `limit` (`GET {project}/openai/v1/responses`,
+   * paginated by `after`, with its filters). Null when the server has no such list (HTTP 404).
+   * The `/openai/v1` routes take `api-version=v1`, not the Agent Service's dated one.
+   */
+  async listResponses(filter: ResponseListFilter, limit: number): Promise<{runs: Run[]; warnings: LoadWarning[]} | null> {
+    const label = `api:${FOUNDRY_RESPONSES_PATH}`;
+    const query = {
+      order: 'desc',
+      'api-version': 'v1',
+      ...(filter.agentName ? {agent_name: filter.agentName} : {}),
+      ...(filter.conversationId ? {conversation_id: filter.conversationId} : {}),
+    };
+    let listed;
+    try {
+      listed = await this.#call('list-responses', {}, () =>
+        listAll((page) => this.#session.client.getAPIList(FOUNDRY_RESPONSES_PATH, CursorPage<{id: string}>, {query: {...query, ...page}}) as unknown as APIPromise<CursorPageLike>, limit, {maxPageSize: 100}),
+      );
+    } catch (error) {
+      if (error instanceof ApiSourceError && error.status === 404) return null;
+      throw error;
+    }
+    const out = emptyItems();
+    listed.items.forEach((raw, index) => collectRuns(raw, `${label} data[${index}]`, undefined, out));
+    const runs = markSourceKind(out, 'api').runs.filter((run) => run.kind === 'response');
+    const warnings: LoadWarning[] = [...listed.warnings.map((message) => ({location: label, message})), ...out.warnings];
+    if (runs.length < listed.items.length) warnings.push({location: label, message: `${listed.items.length - runs.length} of ${listed.items.length} listed were no response; skipped`});
+    if (listed.truncated) warnings.push({location: label, message: `more than ${limit} responses; the newest ${limit} were read (--limit)`});
+    return {runs, warnings};
+  }
+
+  /**
    * `POST /responses` with the continuing body; returns the new response. Not retried: a retry
    * after a lost answer would continue the chain twice.
    */
@@ -171,6 +215,10 @@ export interface ResponsesLoadOptions {
   chainLimit?: number;
   /** Items per list. */
   itemLimit?: number;
+  /** `--all-responses` (Foundry): the project's responses from its list, with the list's agent filter. */
+  allResponses?: {agentName: string | null};
+  /** Responses listed at most (`--limit`). */
+  listLimit?: number;
   /** A watch tick: the responses on screen; those already final are kept, not read again. */
   known?: readonly Run[];
 }
@@ -238,14 +286,38 @@ export async function loadResponsesFromApi(options: ResponsesLoadOptions): Promi
       }
     }
   };
+  const listLabel = responseSourceLabel(FOUNDRY_RESPONSES_PATH);
+  /** Foundry's list of responses into the load; false when the server has none (a note, not an error). */
+  const readList = async (filter: ResponseListFilter): Promise<boolean> => {
+    try {
+      const listed = await api.listResponses(filter, options.listLimit ?? DEFAULT_ITEM_LIMIT);
+      if (listed === null) {
+        warnings.push({location: listLabel, message: `this server has no list of responses (HTTP 404); give them with --response ID`});
+        return false;
+      }
+      warnings.push(...listed.warnings);
+      for (const run of listed.runs) {
+        // Listed whole: the chain behind each is listed too, so nothing is read again.
+        seen.add(run.id);
+        collection.add(run);
+      }
+      return listed.runs.length > 0;
+    } catch (error) {
+      fail(listLabel, error);
+      return false;
+    }
+  };
   for (const id of options.responses) await readChain(id);
+  if (options.allResponses) await readList({agentName: options.allResponses.agentName});
   for (const conversationId of options.conversations) {
     try {
       const listed = await api.conversationItems(conversationId, options.itemLimit);
       warnings.push(...listed.warnings);
       for (const item of listed.items) collection.addSide('responseItems', item);
+      // Foundry lists a conversation's responses; elsewhere its items may name them.
+      const listedResponses = api.connection.foundry && !options.allResponses ? await readList({conversationId}) : false;
       // OpenAI's items name no response; the items still answer the calls of the responses given with --response.
-      if (listed.responseIds.length === 0) {
+      if (listed.responseIds.length === 0 && !listedResponses) {
         warnings.push({location: `${responseSourceLabel(conversationId)}/items`, message: `${listed.items.length} item${listed.items.length === 1 ? '' : 's'} read, none naming its response: give the conversation's responses with --response ID`});
       }
       for (const id of listed.responseIds) await readChain(id);
