@@ -62,6 +62,33 @@ export const cliPlugins = [
     },
   },
   {
+    // Ink keeps what it learns about each line of text (its styled characters, its width) in
+    // caches it makes anew for every frame, so a ↓ that changes two rows tokenizes all forty
+    // again: that was most of a key's time. One set of caches, kept across frames (and dropped
+    // when it grows large), gives each unchanged line for free.
+    name: 'ink-output-caches-kept',
+    setup(build) {
+      build.onLoad({filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const perFrame = '    caches = new OutputCaches();';
+        if (!source.includes(perFrame)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "ink's output.js changed: its caches are made per frame again (see build.mjs)"}]};
+        const kept = '    caches = keptOutputCaches();';
+        const keeper = [
+          '',
+          '// Added by runlens build.mjs: one set of caches for every frame, made anew past a bound.',
+          'const KEPT_LINES = 400;',
+          'let keptCaches;',
+          'function keptOutputCaches() {',
+          '    if (!keptCaches || keptCaches.styledChars.size > KEPT_LINES) keptCaches = new OutputCaches();',
+          '    return keptCaches;',
+          '}',
+          '',
+        ].join('\n');
+        return {contents: source.replace(perFrame, () => kept) + keeper, resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
     // Ink and its helpers (wrap-ansi, cli-truncate, widest-line) measure every piece of every
     // frame with string-width, which segments anything that is not plain ASCII: box drawing and
     // status glyphs included. Each gets its own string-width (versions differ) behind the fast

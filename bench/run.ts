@@ -12,7 +12,8 @@
  *
  * Environment: BENCH_SIZES=1000[,…] (run counts), BENCH_QUICK=1 (one repetition each),
  * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_SKIP_STORY=1 (no load with 3 messages a run, 1b), BENCH_PROFILE=1 (CPU profile of the largest load),
- * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_OUT=path (results file).
+ * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_INK_INCREMENTAL=1 (figure 4 with Ink's incrementalRendering),
+ * BENCH_MILLION=1 (adds the 1,000,000-run case, 2.1 GB in the temp folder, deleted after; about 15 minutes more), BENCH_OUT=path (results file).
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
       stderr: new FakeStderr() as unknown as NodeJS.WriteStream,
       exitOnCtrlC: false,
       patchConsole: false,
+      // BENCH_INK_INCREMENTAL=1: Ink's incremental rendering (only changed lines are written), to compare.
+      ...(process.env['BENCH_INK_INCREMENTAL'] === '1' ? {incrementalRendering: true} : {}),
     },
   );
   const first = await firstFrame;
