@@ -2,37 +2,139 @@
 // ~0.4 s on Node 20 before the first frame, a single bundle a fraction of that.
 import {build} from 'esbuild';
 import {readFileSync, rmSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 
-const {version} = JSON.parse(readFileSync('package.json', 'utf8'));
-// Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
-rmSync('dist', {recursive: true, force: true});
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
-await build({
-  // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
-  entryPoints: {runlens: 'src/cli/bin.ts'},
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'linked',
-  plugins: [
-    {
-      // Ink loads react-devtools-core only when DEV=true; it is not installed, so stand in an
-      // empty module rather than leave an import that fails at start-up.
-      name: 'no-devtools',
-      setup(build) {
-        build.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'stub'}));
-        build.onLoad({filter: /.*/, namespace: 'stub'}, () => ({contents: 'export default {connectToDevTools() {}};'}));
-      },
+/**
+ * What the start-up spends before the first frame, made cheaper in the bundle only (nothing in
+ * node_modules changes; a warning says when a dependency no longer looks as expected). Shared with
+ * the bench's worker bundles, so the bench measures what users run.
+ */
+export const cliPlugins = [
+  {
+    // Ink loads react-devtools-core only when DEV=true; it is not installed, so stand in an
+    // empty module rather than leave an import that fails at start-up.
+    name: 'no-devtools',
+    setup(build) {
+      build.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'stub'}));
+      build.onLoad({filter: /.*/, namespace: 'stub'}, () => ({contents: 'export default {connectToDevTools() {}};'}));
     },
-  ],
-  define: {'process.env.NODE_ENV': '"production"', __RUNLENS_VERSION__: JSON.stringify(version)},
-  banner: {
-    // Some bundled dependencies are CommonJS and call require(): give the ESM bundle one.
-    js: "#!/usr/bin/env node\nimport {createRequire as __runlensCreateRequire} from 'node:module';\nconst require = __runlensCreateRequire(import.meta.url);",
   },
-  logLevel: 'warning',
-});
+  {
+    // Yoga's emscripten loader fetch()es its wasm from a data: URL, which makes Node load undici
+    // (~25 ms of start-up). Given the bytes (its `wasmBinary` option) it skips fetch; the base64
+    // is moved from the loader into that call, so the bundle holds it once.
+    name: 'yoga-without-fetch',
+    setup(build) {
+      const DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+      build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/, namespace: 'file'}, (args) => {
+        const loaderPath = join(dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js');
+        const wasm = DATA_URL.exec(readFileSync(loaderPath, 'utf8'))?.[1];
+        const source = readFileSync(args.path, 'utf8');
+        const call = 'wrapAssembly(await loadYoga())';
+        if (!wasm || !source.includes(call)) {
+          return {contents: source, warnings: [{text: 'yoga-layout changed: its wasm is loaded through fetch() again (see build.mjs)'}]};
+        }
+        const given = `wrapAssembly(await loadYoga({wasmBinary: Buffer.from(${JSON.stringify(wasm)}, 'base64')}))`;
+        return {contents: source.replace(call, () => given), resolveDir: dirname(args.path)};
+      });
+      build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        // Still a data: URL (the loader checks the prefix), without the bytes it now gets as wasmBinary.
+        return {contents: source.replace(DATA_URL, '"data:application/octet-stream;base64,"'), resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
+    // string-width builds /^\p{RGI_Emoji}$/v at import (~15 ms); only text outside the fast path
+    // below ever needs it, so it is built on first use.
+    name: 'string-width-lazy-emoji',
+    setup(build) {
+      build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const eager = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+        if (!source.includes(eager)) return {contents: source, resolveDir: dirname(args.path)};
+        const lazy = "let rgiEmojiRegexBuilt; const rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};";
+        return {contents: source.replace(eager, () => lazy), resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
+    // Ink keeps what it learns about each line of text (its styled characters, its width) in
+    // caches it makes anew for every frame, so a ↓ that changes two rows tokenizes all forty
+    // again: that was most of a key's time. One set of caches, kept across frames (and dropped
+    // when it grows large), gives each unchanged line for free.
+    name: 'ink-output-caches-kept',
+    setup(build) {
+      build.onLoad({filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const perFrame = '    caches = new OutputCaches();';
+        if (!source.includes(perFrame)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "ink's output.js changed: its caches are made per frame again (see build.mjs)"}]};
+        const kept = '    caches = keptOutputCaches();';
+        const keeper = [
+          '',
+          '// Added by runlens build.mjs: one set of caches for every frame, made anew past a bound.',
+          'const KEPT_LINES = 400;',
+          'let keptCaches;',
+          'function keptOutputCaches() {',
+          '    if (!keptCaches || keptCaches.styledChars.size > KEPT_LINES) keptCaches = new OutputCaches();',
+          '    return keptCaches;',
+          '}',
+          '',
+        ].join('\n');
+        return {contents: source.replace(perFrame, () => kept) + keeper, resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
+    // Ink and its helpers (wrap-ansi, cli-truncate, widest-line) measure every piece of every
+    // frame with string-width, which segments anything that is not plain ASCII: box drawing and
+    // status glyphs included. Each gets its own string-width (versions differ) behind the fast
+    // path of src/format/textWidth.ts (text as wide as it is long).
+    name: 'string-width-fast-path',
+    setup(build) {
+      const textWidth = resolve(ROOT, 'src/format/textWidth.ts');
+      build.onResolve({filter: /^string-width$/}, async (args) => {
+        if (args.pluginData?.real || !/[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
+        const real = await build.resolve('string-width', {kind: args.kind, resolveDir: args.resolveDir, pluginData: {real: true}});
+        if (real.errors.length > 0) return {errors: real.errors};
+        return {path: real.path, namespace: 'fast-string-width'};
+      });
+      build.onLoad({filter: /.*/, namespace: 'fast-string-width'}, (args) => ({
+        contents: `import stringWidth from ${JSON.stringify(args.path)};\nimport {withSameWidthFastPath} from ${JSON.stringify(textWidth)};\nexport default withSameWidthFastPath(stringWidth);\n`,
+        resolveDir: ROOT,
+      }));
+    },
+  },
+];
+
+/** The CLI bundle (see the top of this file). */
+export async function buildCli() {
+  const {version} = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  // Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
+  rmSync(join(ROOT, 'dist'), {recursive: true, force: true});
+  await build({
+    // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
+    entryPoints: {runlens: join(ROOT, 'src/cli/bin.ts')},
+    outdir: join(ROOT, 'dist'),
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    plugins: cliPlugins,
+    define: {'process.env.NODE_ENV': '"production"', __RUNLENS_VERSION__: JSON.stringify(version)},
+    banner: {
+      // Some bundled dependencies are CommonJS and call require(): give the ESM bundle one.
+      js: "#!/usr/bin/env node\nimport {createRequire as __runlensCreateRequire} from 'node:module';\nconst require = __runlensCreateRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+}
+
+// `node build.mjs` builds; the bench imports cliPlugins without building.
+if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) await buildCli();

@@ -12,6 +12,9 @@ import {fileURLToPath} from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const CLI = join(REPO_ROOT, 'dist', 'runlens.js');
 
+/** A list row: a status glyph, the status, a run id (the runlens list as it is drawn today). */
+export const RUNLENS_ROW = /^\s?\S{1,2}\s+[a-z_]+\s+run_[A-Za-z0-9]{6,}/m;
+
 /* ------------------------------------------------------------------------------------------------
  * Statistics.
  * ---------------------------------------------------------------------------------------------- */
@@ -78,6 +81,11 @@ export interface BenchRow {
   note?: string;
   /** Why the row was not measured. */
   skipped?: string;
+  /** The fastest sample (and baseline sample): on a shared machine the steadiest figure. */
+  min: number | null;
+  baselineMin: number | null;
+  /** The machine's 1-minute load average when the row was measured (os.loadavg()[0]): other work skews it. */
+  loadAverage: number;
 }
 
 export function describeTarget(target: Target, unit: string): string {
@@ -90,8 +98,8 @@ function targetHolds(target: Target, value: number | null, ratio: number | null)
   return target.op === '<=' ? measured <= target.limit : measured < target.limit;
 }
 
-/** A row with its ratio (value / baseline) and verdict computed the one way. */
-export function makeRow(row: Omit<BenchRow, 'ratio' | 'met'>): BenchRow {
+/** A row with its ratio (value / baseline), verdict, minimums and load average computed the one way. */
+export function makeRow(row: Omit<BenchRow, 'ratio' | 'met' | 'min' | 'baselineMin' | 'loadAverage'>): BenchRow {
   const ratio = row.value !== null && row.baseline !== null && row.baseline !== 0 ? row.value / row.baseline : null;
   const verdicts = row.targets.map((target) => targetHolds(target, row.value, ratio));
   // Not met as soon as one target fails; met when all hold; unknown when one cannot be checked.
@@ -99,7 +107,8 @@ export function makeRow(row: Omit<BenchRow, 'ratio' | 'met'>): BenchRow {
   if (row.skipped !== undefined || verdicts.length === 0) met = null;
   else if (verdicts.includes(false)) met = false;
   else met = verdicts.includes(null) ? null : true;
-  return {...row, ratio, met};
+  const smallest = (samples: readonly number[] | undefined) => (samples && samples.length > 0 ? Math.min(...samples) : null);
+  return {...row, ratio, met, min: smallest(row.samples), baselineMin: smallest(row.baselineSamples), loadAverage: round(os.loadavg()[0]!, 2)};
 }
 
 function formatNumber(value: number | null, unit: string): string {
@@ -115,22 +124,24 @@ function pad(text: string, width: number, right = false): string {
   return right ? ' '.repeat(width - length) + text : text + ' '.repeat(width - length);
 }
 
-/** The table printed at the end: figure, value, baseline, ratio, target, met. */
+/** The table printed at the end: figure, value (median), min, baseline, ratio, target, met, repetitions, load average. */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ['#', 'figure', 'runs', 'value', 'baseline', 'ratio', 'target', 'met', 'n'];
+  const header = ['#', 'figure', 'runs', 'value', 'min', 'baseline', 'ratio', 'target', 'met', 'n', 'load'];
   const lines = rows.map((row) => [
     String(row.figure),
     row.name,
     row.size.toLocaleString('en-US'),
     row.skipped ? 'skipped' : formatNumber(row.value, row.unit),
+    row.min === null || row.repetitions < 2 ? '' : formatNumber(row.min, row.unit),
     row.baseline === null ? (row.baselineLabel ? `- (${row.baselineLabel})` : '-') : `${formatNumber(row.baseline, row.unit)} (${row.baselineLabel})`,
     row.ratio === null ? '-' : `${row.ratio.toFixed(row.ratio < 10 ? 3 : 1)}x`,
     row.targets.map((target) => describeTarget(target, row.unit)).join(' and ') || '-',
     row.met === null ? (row.skipped ? 'skipped' : '-') : row.met ? 'met' : 'NOT MET',
     row.baselineRepetitions !== undefined && row.baselineRepetitions !== row.repetitions ? `${row.repetitions}/${row.baselineRepetitions}` : String(row.repetitions),
+    row.loadAverage.toFixed(2),
   ]);
   const widths = header.map((title, column) => Math.max([...title].length, ...lines.map((line) => [...line[column]!].length)));
-  const render = (cells: string[]) => cells.map((cell, column) => pad(cell, widths[column]!, column === 2 || column === 3 || column === 5)).join('  ').trimEnd();
+  const render = (cells: string[]) => cells.map((cell, column) => pad(cell, widths[column]!, column === 2 || column === 3 || column === 4 || column === 6)).join('  ').trimEnd();
   return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
 }
 

@@ -12,7 +12,8 @@
  *
  * Environment: BENCH_SIZES=1000[,…] (run counts), BENCH_QUICK=1 (one repetition each),
  * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_SKIP_STORY=1 (no load with 3 messages a run, 1b), BENCH_PROFILE=1 (CPU profile of the largest load),
- * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_OUT=path (results file).
+ * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_INK_INCREMENTAL=1 (figure 4 with Ink's incrementalRendering),
+ * BENCH_MILLION=1 (adds the 1,000,000-run case, 2.1 GB in the temp folder, deleted after; about 15 minutes more), BENCH_OUT=path (results file).
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -20,6 +21,7 @@ import os from 'node:os';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {cliPlugins} from '../build.mjs';
 import {BENCH_NOW_ISO, DEFAULT_SEED, writeJsonLines, type DatasetInfo} from './generate.js';
 import {
   CLI,
@@ -33,12 +35,16 @@ import {
   REPO_ROOT,
   round,
   runProcess,
+  RUNLENS_ROW,
   TmuxScreen,
   type BenchRow,
   type MachineFacts,
   type StartupTimes,
   type Target,
 } from './measure.js';
+
+/** The largest case (BENCH_MILLION=1): the issue's 1M-run file. */
+const MILLION = 1_000_000;
 
 /** Messages written beside each run for the story case (1b): 100,000 runs give 300,000. */
 const MESSAGES_PER_RUN = 3;
@@ -71,13 +77,15 @@ export interface BenchResults {
 }
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const million = env['BENCH_MILLION'] !== undefined && env['BENCH_MILLION'] !== '' && env['BENCH_MILLION'] !== '0';
   const sizes = (env['BENCH_SIZES'] ?? '10000,100000')
     .split(',')
     .map((text) => Number(text.trim().replace(/_/g, '')))
     .filter((size) => Number.isInteger(size) && size > 0);
   const flag = (name: string) => env[name] !== undefined && env[name] !== '' && env[name] !== '0';
   return {
-    sizes: sizes.length > 0 ? sizes : [10000, 100000],
+    // BENCH_MILLION=1 adds the 1,000,000-run case (2.1 GB, generated into the temp folder): about 15 minutes more.
+    sizes: [...(sizes.length > 0 ? sizes : [10000, 100000]), ...(million ? [MILLION] : [])],
     quick: flag('BENCH_QUICK'),
     skipTerminal: flag('BENCH_SKIP_TERMINAL'),
     profile: flag('BENCH_PROFILE'),
@@ -97,30 +105,23 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Bundles the worker scripts the way build.mjs bundles the CLI (one file, production React). */
-async function bundleWorkers(outdir: string): Promise<{load: string; keys: string}> {
+/** Bundles the worker scripts the way build.mjs bundles the CLI (its plugins, chunks at dynamic imports, production React). */
+async function bundleWorkers(outdir: string): Promise<{load: string; keys: string; startup: string}> {
   await build({
-    entryPoints: {load: join(REPO_ROOT, 'bench/workers/load.ts'), keys: join(REPO_ROOT, 'bench/workers/keys.ts')},
+    entryPoints: {load: join(REPO_ROOT, 'bench/workers/load.ts'), keys: join(REPO_ROOT, 'bench/workers/keys.ts'), startup: join(REPO_ROOT, 'bench/workers/startup.ts')},
     outdir,
     outExtension: {'.js': '.mjs'},
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    plugins: [
-      {
-        name: 'no-devtools',
-        setup(pluginBuild) {
-          pluginBuild.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'stub'}));
-          pluginBuild.onLoad({filter: /.*/, namespace: 'stub'}, () => ({contents: 'export default {connectToDevTools() {}};'}));
-        },
-      },
-    ],
-    define: {'process.env.NODE_ENV': '"production"'},
+    plugins: cliPlugins,
+    define: {'process.env.NODE_ENV': '"production"', __RUNLENS_VERSION__: '"bench"'},
     banner: {js: "import {createRequire as __benchCreateRequire} from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);"},
     logLevel: 'warning',
   });
-  return {load: join(outdir, 'load.mjs'), keys: join(outdir, 'keys.mjs')};
+  return {load: join(outdir, 'load.mjs'), keys: join(outdir, 'keys.mjs'), startup: join(outdir, 'startup.mjs')};
 }
 
 /** Runs a worker and returns the JSON it reports on its `BENCH_RESULT` line. */
@@ -142,8 +143,6 @@ function countPattern(count: number): string {
   return groups.join('[,.\\u00a0\\u202f ]?');
 }
 
-/** A list row: a status glyph, the status, a run id (the runlens list as it is drawn today). */
-const RUNLENS_ROW = /^\s?\S{1,2}\s+[a-z_]+\s+run_[A-Za-z0-9]{6,}/m;
 const VISIDATA_ROW = /^\s*run_[A-Za-z0-9]{4,}/m;
 
 function runlensLoaded(total: number): (screen: string) => boolean {
@@ -189,6 +188,9 @@ function ensureCliBuilt(log: (line: string) => void): void {
 
 const MB = 1024 * 1024;
 
+/** The issue's goal for `list --status … --json` against jq (#16): a tenth of its time. */
+const LIST_VS_JQ = 0.1;
+
 /**
  * A child timed from spawn to exit, and, through `/usr/bin/time` when there is one, its CPU time
  * (user + system: on a busy machine wall time waits for a core, CPU time does not) and peak RSS.
@@ -216,8 +218,14 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
   const skipped: string[] = [];
   const details: Record<string, unknown> = {};
   const datasets: DatasetInfo[] = [];
-  /** Repetitions: at least 3 (5 on small files); 1 with BENCH_QUICK. */
-  const reps = (size: number) => (options.quick ? 1 : size >= 50_000 ? 3 : 5);
+  /**
+   * Repetitions: 5 (3 in tmux on big files), so each row has a minimum and a median that a busy
+   * moment does not move; one with BENCH_QUICK and at a million runs (a load takes most of a minute).
+   */
+  const reps = (size: number) => (options.quick || size >= MILLION ? 1 : 5);
+  const terminalReps = (size: number) => (options.quick || size >= MILLION ? 1 : size >= 50_000 ? 3 : 5);
+  /** The story case and the keys are measured at up to 100,000 runs, and at a million when asked. */
+  const storySize = Math.max(...sizes.filter((size) => size < MILLION), sizes[0]!);
   const skip = (what: string) => {
     skipped.push(what);
     log(`  ${what}`);
@@ -284,20 +292,20 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     }
     details['loadPhases'] = phasesBySize;
 
-    // 1b. A thread's story at scale: the largest file again with three messages a run (100,000 runs,
+    // 1b. A thread's story at scale: the storySize file again with three messages a run (100,000 runs,
     // 300,000 messages), loaded as the TUI loads it; messages are kept whole (not detached) for now.
     if (process.env['BENCH_SKIP_STORY'] !== '1') {
-      const file = join(temp, `story-${largest}.jsonl`);
-      const info = writeJsonLines(file, largest, options.seed, MESSAGES_PER_RUN);
-      const count = reps(largest);
-      log(`[${elapsed()}] 1b. load with messages: ${largest} runs, ${info.messages} messages, ${(info.bytes / MB).toFixed(1)} MB, ${count} repetition(s)`);
+      const file = join(temp, `story-${storySize}.jsonl`);
+      const info = writeJsonLines(file, storySize, options.seed, MESSAGES_PER_RUN);
+      const count = reps(storySize);
+      log(`[${elapsed()}] 1b. load with messages: ${storySize} runs, ${info.messages} messages, ${(info.bytes / MB).toFixed(1)} MB, ${count} repetition(s)`);
       const result = await runWorker<{reps: Array<{baselineMs: number; loadMs: number; parsed: number; runs: number; warnings: number}>}>(['--expose-gc', workers.load, 'compare', info.file, String(count)]);
       const loads = result.reps.map((rep) => rep.loadMs);
       const baselines = result.reps.map((rep) => rep.baselineMs);
       const rss = await runWorker<{maxRssKB: number}>([workers.load, 'rss', info.file]);
-      const bad = result.reps.find((rep) => rep.runs !== largest || rep.parsed !== largest + info.messages);
+      const bad = result.reps.find((rep) => rep.runs !== storySize || rep.parsed !== storySize + info.messages);
       rows.push(
-        loadVsParseRow(`load + normalize, ${MESSAGES_PER_RUN} messages a run`, largest, loads, baselines,
+        loadVsParseRow(`load + normalize, ${MESSAGES_PER_RUN} messages a run`, storySize, loads, baselines,
             `${info.messages.toLocaleString('en-US')} messages, ${(info.bytes / MB).toFixed(0)} MB; peak RSS ${Math.round(rss.maxRssKB / 1024)} MB` +
             (bad ? `; COUNT MISMATCH: loaded ${bad.runs} runs, parsed ${bad.parsed} lines` : '') +
             (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
@@ -315,7 +323,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const count = reps(info.runs);
       if (!jq) {
         skip('jq not installed; skipped figure 2 (list vs jq)');
-        rows.push(makeRow({figure: 2, name: 'list --status requires_action --json', size: info.runs, value: null, unit: 'ms', baseline: null, baselineLabel: 'jq select', targets: [{on: 'ratio', op: '<=', limit: 0.25}], repetitions: 0, skipped: 'jq not installed'}));
+        rows.push(makeRow({figure: 2, name: 'list --status requires_action --json', size: info.runs, value: null, unit: 'ms', baseline: null, baselineLabel: 'jq select', targets: [{on: 'ratio', op: '<=', limit: LIST_VS_JQ}], repetitions: 0, skipped: 'jq not installed'}));
         continue;
       }
       log(`[${elapsed()}] 2. list vs jq, ${info.runs} runs, ${count} repetition(s)`);
@@ -357,22 +365,16 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       listDetails[info.runs] = {runlensCounts: [...listCounts], jqCounts: [...jqCounts], generated: expected, same, runlensCpuMs: listCpu, jqCpuMs: jqCpu, runlensPeakRssKB: listRss};
       // Wall time, and CPU time, which a busy machine does not distort: the same target on both.
       const versusJq = (name: string, ours: number[], theirs: number[], baselineLabel: string, note: string) =>
-        makeRow({
-          figure: 2,
-          name,
-          size: info.runs,
-          value: round(median(ours)),
-          unit: 'ms',
-          baseline: round(median(theirs)),
-          baselineLabel,
-          targets: [{on: 'ratio', op: '<=', limit: 0.25}],
-          repetitions: ours.length,
-          samples: ours.map((value) => round(value)),
-          baselineSamples: theirs.map((value) => round(value)),
-          note,
-        });
+        versusRow({figure: 2, name, size: info.runs, ours, theirs, baselineLabel, limit: LIST_VS_JQ, note});
       const countNote = same ? `both select ${expected} runs` : `COUNT MISMATCH: runlens ${[...listCounts].join('/')}, jq ${[...jqCounts].join('/')}, generated ${expected}`;
       rows.push(versusJq('list --status requires_action --json', listTimes, jqTimes, 'jq select', countNote + cpuNote));
+      if (info.runs < 50_000) {
+        // On a small file the floor is Node's own start: the goal is within 1.5x of a Node that does nothing.
+        const nodeTimes: number[] = [];
+        for (let rep = 0; rep < count; rep++) nodeTimes.push((await timedProcess(process.execPath, ['-e', '0'])).ms);
+        const note = 'the same runs of runlens against the start and exit of a Node that runs nothing';
+        rows.push(versusRow({figure: 2, name: 'list --status requires_action --json, vs Node', size: info.runs, ours: listTimes, theirs: nodeTimes, baselineLabel: 'node -e 0', limit: 1.5, note}));
+      }
       if (listCpu.length > 0 && jqCpu.length > 0) {
         rows.push(versusJq('list --status requires_action --json, CPU time', listCpu, jqCpu, 'jq select, CPU time', 'user + system time of the process, from /usr/bin/time'));
       }
@@ -411,6 +413,44 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       }
     };
 
+    // 3a. Start-up in process: the CLI on a fake terminal, no emulator, from the process's start.
+    await attempt('figure 3 (in-process)', async () => {
+      const firstFrames: Record<number, number[]> = {};
+      for (const info of datasets) {
+        const count = reps(info.runs);
+        log(`[${elapsed()}] 3. start-up in process, ${info.runs} runs, ${count} repetition(s)`);
+        const times: number[] = [];
+        const nodeTimes: number[] = [];
+        const cpuTimes: number[] = [];
+        for (let rep = 0; rep < count; rep++) {
+          const result = await runWorker<{firstFrameMs: number; cpuMs: number; scriptStartedMs: number}>([workers.startup, info.file]);
+          times.push(result.firstFrameMs);
+          cpuTimes.push(result.cpuMs);
+          nodeTimes.push(result.scriptStartedMs);
+        }
+        firstFrames[info.runs] = times.map((value) => round(value));
+        rows.push(
+          makeRow({
+            figure: 3,
+            name: 'start → first frame with rows, in process',
+            size: info.runs,
+            value: round(median(times)),
+            unit: 'ms',
+            baseline: null,
+            baselineLabel: '',
+            targets: [{on: 'value', op: '<', limit: 200}],
+            repetitions: times.length,
+            samples: times.map((value) => round(value)),
+            note:
+              `the CLI's own code on a fake 120x40 terminal, from the process's start; CPU time by then ${Math.round(median(cpuTimes))} ms (fastest ${Math.round(Math.min(...cpuTimes))}); ` +
+              `Node took ${Math.round(median(nodeTimes))} ms (median) before the first line of it ran`,
+          }),
+        );
+        log(`    first frame ${Math.round(median(times))} ms (fastest ${Math.round(Math.min(...times))}), CPU ${Math.round(median(cpuTimes))} ms; Node's own start ${Math.round(median(nodeTimes))} ms`);
+      }
+      details['startupInProcess'] = firstFrames;
+    });
+
     // 3. Start-up in a real terminal, against VisiData.
     await attempt('figure 3', async () => {
       const startupDetails: Record<string, unknown> = {};
@@ -430,9 +470,9 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
           const timeoutMs = 30_000 + info.runs * 1.5;
           const runlensTimes: StartupTimes[] = [];
           const vdTimes: StartupTimes[] = [];
-          const count = reps(info.runs);
-          // VisiData takes as long as runlens or longer on big files: fewer repetitions there.
-          const vdCount = options.quick ? 1 : info.runs >= 50_000 ? 1 : 3;
+          const count = terminalReps(info.runs);
+          // VisiData takes as long as runlens or longer on big files: fewer repetitions there, none at a million (minutes).
+          const vdCount = info.runs >= MILLION ? 0 : options.quick ? 1 : info.runs >= 50_000 ? 1 : 3;
           log(`[${elapsed()}] 3. start-up in tmux, ${info.runs} runs: runlens x${count}${vd ? `, VisiData x${vdCount}` : ''}`);
           for (let rep = 0; rep < count; rep++) {
             runlensTimes.push(
@@ -469,12 +509,13 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
           };
           const vdNote = vd ? `VisiData x${vdTimes.length}${vdTimes.length < 3 ? ' (fewer: it is the slowest)' : ''}` : 'VisiData not installed';
           const firstTargets: Target[] = [
-            {on: 'ratio', op: '<=', limit: 0.5},
+            {on: 'ratio', op: '<=', limit: 0.6},
             {on: 'value', op: '<', limit: 200},
           ];
           for (const [key, label, targets] of [
             ['firstFrameMs', 'start → first frame with rows', firstTargets],
-            ['loadedMs', 'start → whole file loaded', [{on: 'ratio', op: '<=', limit: 0.2}] as Target[]],
+            // At a million runs VisiData is not run (it takes minutes): the goal is 15 s.
+            ['loadedMs', 'start → whole file loaded', [info.runs >= MILLION ? {on: 'value', op: '<', limit: 15_000} : {on: 'ratio', op: '<=', limit: 0.15}] as Target[]],
           ] as const) {
             const ours = pick(runlensTimes, key);
             const theirs = pick(vdTimes, key);
@@ -526,10 +567,12 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       };
     });
 
-    // 4. Key → next frame latency at the largest size, through Ink's input path.
-    await attempt('figure 4', async () => {
+    // 4. Key → next frame latency at 100,000 runs (the largest size up to it) and a million, through Ink's input path.
+    const keySizes = datasets.filter((info) => info.runs === storySize || info.runs >= MILLION);
+    const keysDetails: Record<number, unknown> = {};
+    for (const keyInfo of keySizes) await attempt(`figure 4 (${keyInfo.runs} runs)`, async () => {
       const samples = options.keySamples;
-      log(`[${elapsed()}] 4. key → frame latency, ${largest} runs, ${samples} samples per key`);
+      log(`[${elapsed()}] 4. key → frame latency, ${keyInfo.runs} runs, ${samples} samples per key`);
       const keys = await runWorker<{
         runs: number;
         loadMs: number;
@@ -540,26 +583,28 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
         latencies: Record<string, number[]>;
         cpuTimes: Record<string, number[]>;
       }>(
-        [workers.keys, largestInfo.file, String(samples)],
+        [workers.keys, keyInfo.file, String(samples)],
         {env: childEnv()},
       );
-      const keyRows: Array<[string, string]> = [
-        ['down', '↓'],
-        ['pageDown', 'PgDn'],
-        ['bottom', 'G'],
-        ['searchChar', 'search keystroke (/ then a letter)'],
+      // The issue's goals (#16): a move within a frame at 60 Hz, a search keystroke within one at p50.
+      const keyRows: Array<[string, string, number, number]> = [
+        ['down', '↓', 10, 16],
+        ['pageDown', 'PgDn', 10, 16],
+        ['bottom', 'G', 16, 50],
+        ['searchChar', 'search keystroke (/ then a letter)', 16, 50],
+        ['searchNarrow', 'search keystroke extending the query', 16, 50],
       ];
-      for (const [key, label] of keyRows) {
+      for (const [key, label, p50Limit, p99Limit] of keyRows) {
         const values = keys.latencies[key] ?? [];
         for (const [which, p, limit] of [
-          ['p50', 50, 16],
-          ['p99', 99, 50],
+          ['p50', 50, p50Limit],
+          ['p99', 99, p99Limit],
         ] as const) {
           rows.push(
             makeRow({
               figure: 4,
               name: `key ${label} → frame ${which}`,
-              size: largest,
+              size: keyInfo.runs,
               value: values.length > 0 ? round(percentile(values, p), 2) : null,
               unit: 'ms',
               baseline: null,
@@ -573,7 +618,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
           );
         }
       }
-      details['keys'] = {
+      keysDetails[keyInfo.runs] = {
         runs: keys.runs,
         loadMs: round(keys.loadMs),
         firstRenderMs: round(keys.firstRenderMs),
@@ -603,6 +648,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
           .join('; ')}${keys.missed ? `; ${keys.missed} keys drew no frame` : ''}`,
       );
     });
+    details['keys'] = keysDetails;
 
     // 5. Peak RSS of the largest load.
     await attempt('figure 5', async () => {
@@ -636,7 +682,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
           unit: 'MB',
           baseline: round(fileBytes / MB),
           baselineLabel: 'file size',
-          targets: [{on: 'ratio', op: '<=', limit: 1.5}],
+          targets: [{on: 'ratio', op: '<=', limit: largest >= MILLION ? 1 : 1.5}],
           repetitions: 1,
           note: `${rssHow}; one run (peak memory varies little between runs)`,
         }),
@@ -685,20 +731,26 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   });
 }
 
-/** Figure 1's row: the load against read + split + JSON.parse of the same file, medians of the repetitions. */
-function loadVsParseRow(name: string, size: number, loads: readonly number[], baselines: readonly number[], note: string): BenchRow {
+/** A row of our times against a baseline's (milliseconds, medians of the repetitions), with a goal on the ratio. */
+function versusRow(row: {figure: number; name: string; size: number; ours: readonly number[]; theirs: readonly number[]; baselineLabel: string; limit: number; note: string}): BenchRow {
   return makeRow({
-    figure: 1,
-    name,
-    size,
-    value: round(median(loads)),
+    figure: row.figure,
+    name: row.name,
+    size: row.size,
+    value: round(median(row.ours)),
     unit: 'ms',
-    baseline: round(median(baselines)),
-    baselineLabel: 'read+split+JSON.parse',
-    targets: [{on: 'ratio', op: '<=', limit: 1.3}],
-    repetitions: loads.length,
-    samples: loads.map((value) => round(value)),
-    baselineSamples: baselines.map((value) => round(value)),
-    note,
+    baseline: round(median(row.theirs)),
+    baselineLabel: row.baselineLabel,
+    targets: [{on: 'ratio', op: '<=', limit: row.limit}],
+    repetitions: row.ours.length,
+    samples: row.ours.map((value) => round(value)),
+    baselineSamples: row.theirs.map((value) => round(value)),
+    note: row.note,
   });
+}
+
+/** Figure 1's row: the load against read + split + JSON.parse of the same file; the fastest of each beside the medians. */
+function loadVsParseRow(name: string, size: number, loads: readonly number[], baselines: readonly number[], note: string): BenchRow {
+  const fastest = `fastest ${Math.round(Math.min(...loads))} vs ${Math.round(Math.min(...baselines))} ms (${round(Math.min(...loads) / Math.min(...baselines), 2)}x)`;
+  return versusRow({figure: 1, name, size, ours: loads, theirs: baselines, baselineLabel: 'read+split+JSON.parse', limit: 1.2, note: `${fastest}; ${note}`});
 }

@@ -100,5 +100,14 @@ describe('npm run bench (1,000 runs, quick, no terminal)', () => {
     // The printed table has every row.
     const table = lines.join('\n');
     for (const row of results.rows) expect(table).toContain(row.name);
+    // Each row notes the machine's load when it was measured, and its fastest sample beside the median.
+    for (const row of results.rows) {
+      expect(row.loadAverage, row.name).toEqual(expect.any(Number));
+      if (row.samples && row.samples.length > 0) expect(row.min, row.name).toBe(Math.min(...row.samples));
+    }
+    // The in-process first frame stands beside tmux's (which this run skips).
+    const inProcess = results.rows.find((row) => row.figure === 3 && row.name.includes('in process'));
+    expect(inProcess?.value).toEqual(expect.any(Number));
+    expect(inProcess!.value!).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -4,7 +4,8 @@ import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import {runDurationSeconds} from '../src/model/runFacts.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {countByStatus, filterRuns, matchesQuery, searchTerms, selectRuns, SORT_DESCENDING_BY_DEFAULT, statusesPresent} from '../src/store/listView.js';
+import {countByStatus, filterRuns, matchesQuery, narrowRuns, queryNarrows, searchTerms, selectRuns, SORT_DESCENDING_BY_DEFAULT, statusesPresent} from '../src/store/listView.js';
+import {createListWindow, listReducer} from '../src/store/listWindow.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery, type SortKey} from '../src/model/listQuery.js';
 import {EXAMPLE_COUNT, exampleStatusCount, EXAMPLE_WAITING} from './helpers/examples.js';
 
@@ -271,5 +272,55 @@ describe('countByStatus and statusesPresent', () => {
     expect(counts.get('requires_action')).toBe(EXAMPLE_WAITING);
     expect(counts.get('completed')).toBe(exampleStatusCount('completed'));
     expect(counts.get('paused_for_review')).toBe(1);
+  });
+});
+
+describe('a search typed on narrows the previous result', () => {
+  it('queryNarrows: a term typed on or a word added narrows; a word removed, another filter or the stuck view does not', () => {
+    expect(queryNarrows(query({search: 'wea'}), query({search: 'weat'}))).toBe(true);
+    expect(queryNarrows(query({search: 'wea'}), query({search: 'weather gpt'}))).toBe(true);
+    expect(queryNarrows(query({search: ''}), query({search: 'a'}))).toBe(true);
+    expect(queryNarrows(query({search: 'weat'}), query({search: 'wea'}))).toBe(false);
+    expect(queryNarrows(query({search: 'wea gpt'}), query({search: 'weat'}))).toBe(false);
+    expect(queryNarrows(query({search: 'a', statuses: ['failed']}), query({search: 'ab'}))).toBe(false);
+    expect(queryNarrows(query({search: 'a', statuses: ['failed']}), query({search: 'ab', statuses: ['failed']}))).toBe(true);
+    expect(queryNarrows(query({search: 'a', stuck: 'waiting'}), query({search: 'ab', stuck: 'waiting'}))).toBe(false);
+  });
+
+  it('equals a full filter for any sequence of keystrokes and filters (property)', async () => {
+    const {runs} = await loadRunsFromSources(['examples', 'examples-responses']);
+    // Keystrokes: letters of the runs' own text (so searches find something), a space, backspace, and now and then a filter.
+    const texts = runs.map((r) => r.searchText);
+    const letters = [...new Set(texts.join('').replace(/\s/g, ''))].slice(0, 40);
+    const step = fc.oneof(
+      {arbitrary: fc.constantFrom(...letters).map((letter) => ({kind: 'type' as const, letter})), weight: 8},
+      {arbitrary: fc.constant({kind: 'type' as const, letter: ' '}), weight: 1},
+      {arbitrary: fc.constant({kind: 'backspace' as const}), weight: 2},
+      {arbitrary: fc.nat({max: texts.length - 1}).chain((at) => fc.nat({max: 20}).map((start) => ({kind: 'paste' as const, text: texts[at]!.slice(start, start + 3)}))), weight: 2},
+      {arbitrary: fc.constantFrom({kind: 'cycleStatusFilter' as const}, {kind: 'cycleStuck' as const}, {kind: 'clearFilters' as const}), weight: 1},
+    );
+    let narrowed = 0;
+    fc.assert(
+      fc.property(fc.array(step, {minLength: 1, maxLength: 25}), (steps) => {
+        let state = createListWindow({runs, nowSeconds: NOW, pageSize: 10});
+        for (const action of steps) {
+          const search = state.query.search;
+          const next =
+            action.kind === 'type'
+              ? listReducer(state, {type: 'setSearch', text: search + action.letter})
+              : action.kind === 'backspace'
+                ? listReducer(state, {type: 'setSearch', text: search.slice(0, -1)})
+                : action.kind === 'paste'
+                  ? listReducer(state, {type: 'setSearch', text: search + action.text})
+                  : listReducer(state, {type: action.kind});
+          if (narrowRuns(state.visible, state.query, next.query, runs) !== null) narrowed += 1;
+          state = next;
+          expect(ids(state.visible)).toEqual(ids(filterRuns(state.sorted, state.query, NOW, runs)));
+        }
+      }),
+      {numRuns: 300},
+    );
+    // The narrowing path was taken, not only the full filter.
+    expect(narrowed).toBeGreaterThan(100);
   });
 });

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {stripVTControlCharacters} from 'node:util';
 import {describe, expect, it} from 'vitest';
-import {textPieces, textWidth} from '../src/format/textWidth.js';
+import {SAME_WIDTH_CHARACTERS, textPieces, textWidth, withSameWidthFastPath} from '../src/format/textWidth.js';
+// Ink's wrap-ansi carries an older string-width of its own; build.mjs puts the fast path in front of it too.
+import stringWidth7 from '../node_modules/wrap-ansi/node_modules/string-width/index.js';
 
 // Pieces that exercise every path: fixed-width characters counted directly, and clusters
 // (combining marks, ZWJ emoji, flags, Hangul jamo, controls) that go to string-width.
@@ -88,4 +90,47 @@ describe('textWidth', () => {
     // the test's time limit (no timing assertion: speed is the bench's business).
     expect(textWidth(text)).toBe(24 * 200_000);
   }, 30_000);
+});
+
+/** Every code point of a character class written as `\uXXXX` ranges. */
+function codePointsOf(characterClass: string): number[] {
+  const points: number[] = [];
+  for (const [, from, to] of characterClass.matchAll(/\\u([0-9a-f]{4})(?:-\\u([0-9a-f]{4}))?/g)) {
+    for (let point = parseInt(from!, 16); point <= parseInt(to ?? from!, 16); point += 1) points.push(point);
+  }
+  return points;
+}
+
+describe('the same-width fast path (what build.mjs puts in front of Ink\'s string-width)', () => {
+  const points = codePointsOf(SAME_WIDTH_CHARACTERS);
+  const graphemes = new Intl.Segmenter('en', {granularity: 'grapheme'});
+
+  it('holds only characters one column wide that join no neighbour, for both string-width versions', () => {
+    expect(points.length).toBeGreaterThan(1500);
+    const wrong: string[] = [];
+    for (const point of points) {
+      const character = String.fromCodePoint(point);
+      const pair = `a${character}${character}b`;
+      const ok =
+        [stringWidth, stringWidth7].every((measure) => measure(character) === 1 && measure(pair) === 4) &&
+        [...graphemes.segment(pair)].length === pair.length;
+      if (!ok) wrong.push(point.toString(16));
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('agrees with string-width on mixed text, escapes and options included (property)', () => {
+    const fast = withSameWidthFastPath(stringWidth);
+    const sample = fc.constantFrom(...points.filter((_, at) => at % 7 === 0).map((point) => String.fromCodePoint(point)));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(sample, sample, fc.constantFrom('\u001b[31m', '\u001b[0m', '東', '👍🏽', 'e\u0301', '\u2714\ufe0f', '\t', '')), {maxLength: 40}),
+        fc.constantFrom(undefined, {}, {ambiguousIsNarrow: false}, {countAnsiEscapeCodes: true}),
+        (pieces, options) => {
+          const text = pieces.join('');
+          expect(fast(text, options)).toBe(stringWidth(text, options));
+        },
+      ),
+    );
+  });
 });

@@ -11,88 +11,15 @@
  * work a key costs, not the frame-rate cap. Run it without CI in the environment: Ink draws no
  * frames at all when it thinks it is on CI.
  */
-import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {createElement} from 'react';
 import {App} from '../../components/App.js';
 import {BENCH_NOW_ISO} from '../generate.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
+import {FakeStderr, FakeStdin, FakeStdout} from './fakeTerminal.js';
 
-const COLUMNS = 120;
-const ROWS = 40;
 const GAP_MS = 50;
 const FRAME_TIMEOUT_MS = 10_000;
-
-// Synchronized-update markers Ink writes around a frame on a terminal: not a frame by themselves.
-const SYNC_MARKERS = /\u001b\[\?2026[hl]/g;
-
-/** A terminal's output side: a TTY of a fixed size that records when each frame arrives. */
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  readonly columns = COLUMNS;
-  readonly rows = ROWS;
-  frames = 0;
-  bytes = 0;
-  last = '';
-  private waiter: ((at: number, cpu: NodeJS.CpuUsage) => void) | null = null;
-
-  write = (chunk: string | Uint8Array, encoding?: unknown, callback?: () => void): boolean => {
-    const at = performance.now();
-    const cpu = process.cpuUsage();
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    this.bytes += text.length;
-    if (text.replace(SYNC_MARKERS, '') !== '') {
-      this.frames++;
-      this.last = text;
-      const waiter = this.waiter;
-      this.waiter = null;
-      waiter?.(at, cpu);
-    }
-    const done = typeof encoding === 'function' ? (encoding as () => void) : callback;
-    done?.();
-    return true;
-  };
-
-  /** Resolves with the time (and process CPU usage) of the next frame write, or null after `timeoutMs`. */
-  nextFrame(timeoutMs: number): Promise<{at: number; cpu: NodeJS.CpuUsage} | null> {
-    return new Promise((resolvePromise) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        resolvePromise(null);
-      }, timeoutMs);
-      this.waiter = (at, cpu) => {
-        clearTimeout(timer);
-        resolvePromise({at, cpu});
-      };
-    });
-  }
-}
-
-/** A terminal's input side, as ink-testing-library 4 builds it: Ink reads it on 'readable'. */
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  write(data: string): void {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-  read = (): string | null => {
-    const {data} = this;
-    this.data = null;
-    return data;
-  };
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-}
-
-class FakeStderr extends EventEmitter {
-  write = (): boolean => true;
-}
 
 const sleep = (milliseconds: number) => new Promise<void>((done) => setTimeout(done, milliseconds));
 
@@ -113,7 +40,7 @@ async function main(): Promise<void> {
   const loaded = await loadRunsFromSources([file], {detachRuns: true});
   const loadMs = performance.now() - loadStarted;
 
-  const stdout = new FakeStdout();
+  const stdout = new FakeStdout(120, 40);
   const stdin = new FakeStdin();
   const now = Date.parse(BENCH_NOW_ISO);
   const firstFrame = stdout.nextFrame(60_000);
@@ -134,6 +61,8 @@ async function main(): Promise<void> {
       stderr: new FakeStderr() as unknown as NodeJS.WriteStream,
       exitOnCtrlC: false,
       patchConsole: false,
+      // BENCH_INK_INCREMENTAL=1: Ink's incremental rendering (only changed lines are written), to compare.
+      ...(process.env['BENCH_INK_INCREMENTAL'] === '1' ? {incrementalRendering: true} : {}),
     },
   );
   const first = await firstFrame;
@@ -158,7 +87,7 @@ async function main(): Promise<void> {
     return {ms: drawn.at - start, cpuMs: used / 1000};
   };
 
-  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchClear'];
+  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchNarrow', 'searchClear'];
   const latencies: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const cpuTimes: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   let missed = 0;
@@ -179,10 +108,13 @@ async function main(): Promise<void> {
     record('bottom', await press(KEYS.bottom));
     record('top', await press(KEYS.top));
   }
-  const letters = 'aeiorstnlc';
+  // A first letter searches every run; each further letter of a word extends the query (and may narrow the last result).
+  const words = ['weather', 'order', 'refund', 'stock', 'flights', 'ticket', 'meeting', 'balance', 'forecast', 'lookup'];
   for (let i = 0; i < samples; i++) {
+    const word = words[i % words.length]!;
     record('searchOpen', await press(KEYS.search));
-    record('searchChar', await press(letters[i % letters.length]!));
+    record('searchChar', await press(word[0]!));
+    for (const letter of word.slice(1, 4)) record('searchNarrow', await press(letter));
     record('searchClear', await press(KEYS.escape));
   }
   instance.unmount();

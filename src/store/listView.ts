@@ -180,6 +180,40 @@ export function filterRuns(runs: readonly Run[], query: ListQuery, nowSeconds: n
   return out;
 }
 
+/**
+ * Whether every run `next` selects is among those `previous` selected, so filtering the previous
+ * result gives what filtering all runs would: the same filters other than search, and each
+ * previous search term inside some term of the next (typing on, or adding a word). The stuck
+ * filters are left out: they read the clock, which may have moved since the previous result.
+ */
+export function queryNarrows(previous: ListQuery, next: ListQuery): boolean {
+  if (next.stuck !== 'off' || previous.stuck !== 'off' || previous.model !== next.model) return false;
+  if (previous.statuses !== next.statuses && (previous.statuses === null || next.statuses === null || previous.statuses.join('\n') !== next.statuses.join('\n'))) return false;
+  const nextTerms = searchTerms(next.search);
+  return searchTerms(previous.search).every((term) => nextTerms.some((longer) => longer.includes(term)));
+}
+
+/**
+ * Below this share of all runs, a narrowed search tests each remaining run's text on its own;
+ * above it the full filter's one scan of the index is cheaper than visiting that many scattered strings.
+ */
+const NARROW_SCAN_SHARE = 0.125;
+
+/**
+ * The runs `query` selects, given that `previous` (the result of `previousQuery` over the same
+ * runs and order) holds all of them (see `queryNarrows`): a search keystroke that extends the
+ * query tests only the runs still shown, and only the terms they were not tested for already.
+ * Null when the query does not narrow the previous one, or too many runs remain for it to pay.
+ */
+export function narrowRuns(previous: readonly Run[], previousQuery: ListQuery, query: ListQuery, searchBase: readonly Run[]): Run[] | null {
+  if (!queryNarrows(previousQuery, query)) return null;
+  const tested = new Set(searchTerms(previousQuery.search));
+  const terms = searchTerms(query.search).filter((term) => !tested.has(term));
+  if (terms.length === 0) return [...previous];
+  if (previous.length > searchBase.length * NARROW_SCAN_SHARE) return null;
+  return previous.filter((run) => terms.every((term) => run.searchText.includes(term)));
+}
+
 const positionCache = new WeakMap<readonly Run[], {index: SearchIndex; positions: Int32Array}>();
 
 /**

@@ -4,7 +4,7 @@
  * (runStore.ts) sends it the list's actions.
  */
 import type {Run} from '../model/run.js';
-import {SORT_DESCENDING_BY_DEFAULT, filterRuns, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
+import {SORT_DESCENDING_BY_DEFAULT, filterRuns, narrowRuns, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
 
 /** The list's part of the store's state. */
@@ -108,7 +108,9 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     query.descending !== state.query.descending ||
     (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
   const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds) : state.sorted;
-  const visible = filterRuns(sorted, query, nowSeconds, runs);
+  // A search typed on only narrows what is shown: test those runs, not all of them again.
+  const narrowed = resort || runs !== state.runs ? null : narrowRuns(state.visible, state.query, query, runs);
+  const visible = narrowed ?? filterRuns(sorted, query, nowSeconds, runs);
   let cursor = 0;
   if (selectedId !== undefined) {
     const index = visible.findIndex((run) => run.id === selectedId);
