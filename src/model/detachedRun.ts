@@ -104,25 +104,19 @@ export function detachUnlessWaiting(run: Run, offset: number, length: number): R
   return run.status === 'requires_action' || run.kind === 'response' ? run : detachRun(run, offset, length);
 }
 
-/** The message kept small: ids, role, times and status, with `body` saying where the rest is. */
+/**
+ * The message kept small: ids, role, times and status, with `body` saying where the rest is. The
+ * message is changed in place (the loader made it and holds the only reference): a copy of each
+ * of 300,000 messages was a tenth of the load's own time.
+ */
 export function detachMessage(message: ThreadMessage, offset: number, length: number, source: SourceLocation): DetachedMessage {
-  return {
-    id: message.id,
-    threadId: message.threadId,
-    runId: message.runId,
-    assistantId: message.assistantId,
-    role: message.role,
-    status: message.status,
-    createdAt: message.createdAt,
-    completedAt: message.completedAt,
-    incompleteAt: message.incompleteAt,
-    incompleteReason: message.incompleteReason,
-    content: NO_LIST,
-    attachments: NO_LIST,
-    metadata: NO_OBJECT,
-    raw: NO_OBJECT,
-    problems: message.problems,
-    source,
-    body: {file: source.file, offset, length},
-  };
+  const detached = message as ThreadMessage & {body: BodyPlace};
+  detached.content = NO_LIST;
+  detached.attachments = NO_LIST;
+  detached.metadata = NO_OBJECT;
+  detached.raw = NO_OBJECT;
+  if (detached.problems.length === 0) detached.problems = NO_LIST;
+  detached.source = source;
+  detached.body = {file: source.file, offset, length};
+  return detached;
 }
