@@ -5,8 +5,9 @@
  * Read synchronously, on purpose: one body is one `pread` of its own bytes (a line or an array
  * item: 2 KB on average in the bench's file, the longest instructions a few MB) and one JSON.parse
  * of that text, done for the run that is open and the messages of its thread only, and a few
- * recent runs are kept. Reading back a run of the bench's 100,000-run file took under a
- * millisecond; a loading state would cost a frame of flicker for nothing.
+ * recent runs are kept. Reading back a run of the bench's file of 100,000 runs and 300,000
+ * messages took 0.03 ms (median of 200 runs; the slowest, the first, 3 ms), and 300 messages 4 ms:
+ * a loading state would cost a frame of flicker for nothing.
  *
  * A file that changed since the load does not crash anything: the light fields still show, and
  * the body says which file changed (the Raw JSON pane of a run, a warning of the Conversation pane).
