@@ -56,11 +56,12 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
     out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
     return;
   }
-  // Items without an id are told apart by where they are: with one name per file or line, the
-  // second of two id-less runs in an array replaced the first as a "duplicate".
-  const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
   const source: SourceLocation = line === undefined ? {file} : {file, line};
   const record = candidate as Record<string, unknown>;
+  // Items without an id are told apart by where they are: with one name per file or line, the
+  // second of two id-less runs in an array replaced the first as a "duplicate". An item with a
+  // string id never uses the name, which is not built for it (400,000 strings in a large load).
+  const fallbackId = typeof record['id'] === 'string' ? '' : `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
   if (kind.key !== 'runs') {
     const item = kind.read(record, source, fallbackId);
     for (const problem of item.problems) out.warnings.push({location: where, message: `${kind.noun} ${item.id}: field ${problem.field}: ${problem.message}`});
@@ -71,7 +72,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
-  out.warnings.push(...noteWarnings(run, file, where, out));
+  if (run.notes) out.warnings.push(...noteWarnings(run, file, where, out));
   out.runs.push(run);
 }
 
