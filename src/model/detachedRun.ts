@@ -41,6 +41,35 @@ export type DetachedMessage = ThreadMessage & {readonly body: BodyPlace};
 const NO_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 const NO_LIST: never[] = Object.freeze([]) as unknown as never[];
 
+/** Values that repeat across items (statuses, roles, models, tool types), each held once. */
+const SHARED = new Map<string, string>();
+/** Enough for every status, role, model and assistant of a large export; past it, values are kept as they are. */
+const SHARED_LIMIT = 4096;
+/** Lists of tool types, one per distinct list (most runs of an assistant have the same tools). */
+const SHARED_TYPES = new Map<string, readonly string[]>();
+
+/**
+ * One copy of a value that repeats across items: JSON.parse gives each item its own copy of
+ * `"completed"` or `"gpt-4o"`, and 400,000 items kept them all.
+ */
+function shared<T extends string | null>(value: T): T {
+  if (value === null) return value;
+  const known = SHARED.get(value);
+  if (known !== undefined) return known as T;
+  if (SHARED.size < SHARED_LIMIT) SHARED.set(value, value);
+  return value;
+}
+
+function sharedTypes(tools: Run['tools']): readonly string[] {
+  if (tools.length === 0) return NO_LIST;
+  const types = tools.map((tool) => tool.type);
+  const key = types.join('\u0000');
+  const known = SHARED_TYPES.get(key);
+  if (known) return known;
+  if (SHARED_TYPES.size < SHARED_LIMIT) SHARED_TYPES.set(key, types);
+  return types;
+}
+
 /** Whether the item's body is elsewhere (read it through the loader before using its body fields). */
 export function isDetached<T extends object>(item: T): item is T & {readonly body: BodyPlace} {
   return 'body' in item && (item as {body?: unknown}).body !== undefined;
@@ -55,12 +84,12 @@ export function detachRun(run: Run, offset: number, length: number): DetachedRun
   const tier = run.raw['service_tier'];
   const detached: DetachedRun = {
     id: run.id,
-    status: run.status,
+    status: shared(run.status),
     raw: NO_OBJECT,
     source: run.source,
     threadId: run.threadId,
-    assistantId: run.assistantId,
-    model: run.model,
+    assistantId: shared(run.assistantId),
+    model: shared(run.model),
     instructions: null,
     createdAt: run.createdAt,
     startedAt: run.startedAt,
@@ -88,8 +117,8 @@ export function detachRun(run: Run, offset: number, length: number): DetachedRun
     problems: run.problems,
     searchText: run.searchText,
     body: {file: run.source.file, offset, length},
-    serviceTier: typeof tier === 'string' ? tier : null,
-    toolTypes: run.tools.length === 0 ? NO_LIST : run.tools.map((tool) => tool.type),
+    serviceTier: typeof tier === 'string' ? shared(tier) : null,
+    toolTypes: sharedTypes(run.tools),
   };
   if (run.kind !== undefined) detached.kind = run.kind;
   if (run.notes) detached.notes = run.notes;
@@ -115,6 +144,9 @@ export function detachMessage(message: ThreadMessage, offset: number, length: nu
   detached.attachments = NO_LIST;
   detached.metadata = NO_OBJECT;
   detached.raw = NO_OBJECT;
+  detached.role = shared(detached.role);
+  detached.status = shared(detached.status);
+  detached.assistantId = shared(detached.assistantId);
   if (detached.problems.length === 0) detached.problems = NO_LIST;
   detached.source = source;
   detached.body = {file: source.file, offset, length};
