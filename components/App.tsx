@@ -16,6 +16,7 @@ import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
 import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
+import {wholeRun} from '../src/sources/itemBodies.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
@@ -130,7 +131,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const handlers: EffectHandlers = {
     quit: () => exit(),
     copy: ({text}) => copyText(text),
-    copyRunJson: ({run}) => copyText(JSON.stringify(run.raw, null, 2)),
+    copyRunJson: ({run}) => copyText(JSON.stringify(wholeRun(run).raw, null, 2)),
     // The report is built and written by the handler runlens gives (src/cli); the footer says where, or why not.
     writeReport: ({run, file}, dispatch) => {
       if (!writeReport) {
@@ -207,7 +208,9 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   // The list's own column header and position line take two rows.
   const pageSize = Math.max(1, bodyRows - 2);
 
-  const run = state.mode === 'detail' ? openRun(state) : undefined;
+  // The open run with its body (read back from its file when it was kept small; a few are cached).
+  const opened = state.mode === 'detail' ? openRun(state) : undefined;
+  const run = opened && wholeRun(opened);
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
   const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;

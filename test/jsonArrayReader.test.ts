@@ -8,7 +8,8 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {DetachedRun} from '../src/model/detachedRun.js';
+import {isDetached} from '../src/model/detachedRun.js';
+import {wholeRun} from '../src/sources/itemBodies.js';
 import {type JsonArrayReader} from '../src/sources/jsonArrayReader.js';
 import {headIsRunArray} from '../src/sources/sniff.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
@@ -236,9 +237,9 @@ describe('JsonArrayReader', () => {
     writeFileSync(file, `[\n${items.join(',\n')},\n]\n`);
     const loaded = await loadRunsFromSources([file], {onProgress: () => undefined, detachRuns: true});
     expect(loaded.runs).toHaveLength(400);
-    expect(loaded.runs[5]).toBeInstanceOf(DetachedRun);
-    expect(loaded.runs[5]!.raw['metadata']).toEqual({n: '5'});
-    expect(loaded.runs[5]!.instructions).toBe('y'.repeat(200));
+    expect(isDetached(loaded.runs[5]!)).toBe(true);
+    expect(wholeRun(loaded.runs[5]!).raw['metadata']).toEqual({n: '5'});
+    expect(wholeRun(loaded.runs[5]!).instructions).toBe('y'.repeat(200));
     expect(loaded.warnings.map((warning) => `${path.basename(warning.location)} ${warning.message}`)).toEqual([
       `commas.json:7:${items[5]!.indexOf(',}') + 1} a trailing comma in item 5; ignored`,
       `commas.json:401:${items[399]!.length + 1} a trailing comma after the last item; ignored`,
@@ -257,11 +258,11 @@ describe('JsonArrayReader', () => {
     expect(progress[0]).toBeLessThan(3000);
     expect(streamed.warnings).toEqual([]);
     expect(streamed.runs.map((candidate) => candidate.id)).toEqual(plain.runs.map((candidate) => candidate.id));
-    expect(streamed.runs[1]).toBeInstanceOf(DetachedRun);
-    expect(streamed.runs[0]).not.toBeInstanceOf(DetachedRun);
+    expect(isDetached(streamed.runs[1]!)).toBe(true);
+    expect(isDetached(streamed.runs[0]!)).toBe(false);
     for (const index of [1, 1234, 2999]) {
-      expect(streamed.runs[index]!.raw).toEqual(plain.runs[index]!.raw);
-      expect(streamed.runs[index]!.instructions).toBe(plain.runs[index]!.instructions);
+      expect(wholeRun(streamed.runs[index]!).raw).toEqual(plain.runs[index]!.raw);
+      expect(wholeRun(streamed.runs[index]!).instructions).toBe(plain.runs[index]!.instructions);
     }
   });
 });

@@ -21,7 +21,8 @@ import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli, queryFrom} from '../src/cli/args.js';
 import {runCli} from '../src/cli/main.js';
-import {DetachedRun} from '../src/model/detachedRun.js';
+import {isDetached} from '../src/model/detachedRun.js';
+import {wholeRun} from '../src/sources/itemBodies.js';
 import type {Run} from '../src/model/run.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {formatWarning} from '../src/model/loadWarning.js';
@@ -97,8 +98,8 @@ async function expectEveryMode(sources: string[], expected: Record<string, strin
   for (const status of Object.values(expected)) counts[status] = (counts[status] ?? 0) + 1;
   expect(Object.fromEntries(modes.stats.by_status.filter((row) => row.runs > 0).map((row) => [row.status, row.runs]))).toEqual(counts);
   // The TUI: the same runs, and a run kept small reads the winning copy again from its file.
-  expect(statuses(modes.tui.map((run) => ({...run.raw, id: run.id, status: run.status})))).toEqual(expected);
-  expect(byId(modes.tui.map((run) => run.raw as Raw))).toEqual(byId(modes.streamedRuns));
+  expect(statuses(modes.tui.map((run) => ({...wholeRun(run).raw, id: run.id, status: run.status})))).toEqual(expected);
+  expect(byId(modes.tui.map((run) => wholeRun(run).raw as Raw))).toEqual(byId(modes.streamedRuns));
   return modes.streamed.stderr;
 }
 
@@ -136,9 +137,9 @@ describe('the latest state of a run wins, in every mode', () => {
     // The TUI keeps these runs small; the one whose latest copy is the first line reads that line again.
     const tui = await tuiRuns([fixture('out-of-order.jsonl')]);
     const done = tui.find((run) => run.id === 'run_LogQ2done000000000002')!;
-    expect(done).toBeInstanceOf(DetachedRun);
+    expect(isDetached(done)).toBe(true);
     expect(done.source.line).toBe(3);
-    expect(done.raw['status']).toBe('completed');
+    expect(wholeRun(done).raw['status']).toBe('completed');
   });
 
   it('a stream transcript beside a later snapshot of its run', async () => {
@@ -167,7 +168,7 @@ describe('the latest state of a run wins, in every mode', () => {
       const modes = await everyMode(sources);
       expect(statuses(modes.streamedRuns)).toEqual(expected);
       expect(statuses(modes.sortedRuns)).toEqual(expected);
-      expect(statuses(modes.tui.map((run) => run.raw as Raw))).toEqual(expected);
+      expect(statuses(modes.tui.map((run) => wholeRun(run).raw as Raw))).toEqual(expected);
     }
   });
 });

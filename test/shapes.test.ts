@@ -20,6 +20,7 @@ import {runDurationSeconds} from '../src/model/runFacts.js';
 import {findStuckRuns} from '../src/triage/stuck.js';
 import {checkToolCalls} from '../src/triage/toolCallChecks.js';
 import {OutputCollector} from './helpers/outputCollector.js';
+import {wholeRun} from '../src/sources/itemBodies.js';
 
 const NOW_ISO = '2026-11-29T12:00:00Z';
 const NOW_MS = Date.parse(NOW_ISO);
@@ -68,7 +69,7 @@ async function expectSameRunsInEveryMode(file: string): Promise<void> {
   expect(streamed.map((run) => run.id)).toEqual(ids);
   expect(sorted.map((run) => run.id)).toEqual([...ids].sort());
   expect(tui.runs.map((run) => [run.id, run.status])).toEqual(whole.runs.map((run) => [run.id, run.status]));
-  expect(tui.runs.map((run) => run.raw)).toEqual(whole.runs.map((run) => run.raw));
+  expect(tui.runs.map((run) => wholeRun(run).raw)).toEqual(whole.runs.map((run) => run.raw));
   expect(stats.runs).toBe(ids.length);
   const counts = new Map<string, number>();
   for (const run of whole.runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);

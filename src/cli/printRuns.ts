@@ -11,6 +11,7 @@ import type {Line} from '../panes/content.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
 import {runCost} from '../model/cost.js';
+import {wholeRun} from '../sources/itemBodies.js';
 
 export interface PrintTarget {
   write: (text: string) => void;
@@ -63,7 +64,8 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds
  */
 export function jsonArrayElement(run: Run): string {
   // Serialized inside a one-element array, the element comes out indented as it is in the list.
-  return safeJson([run.raw], 2).slice('[\n'.length, -'\n]'.length);
+  // A run kept small (a copy held for its later ones) is printed with its body, read back.
+  return safeJson([wholeRun(run).raw], 2).slice('[\n'.length, -'\n]'.length);
 }
 
 /** How the `--json` array opens before its first element, separates elements, and closes. */

@@ -15,6 +15,7 @@ import {DEFAULT_WATCH_SECONDS, EXIT_FAILURE, EXIT_OK, queryFrom, type CliOptions
 import {clockFrom, keyboardInput, reportNothingLoaded, type CliIo} from './cliIo.js';
 import {apiSession, loadCliSources, resolveCliApiRequest, type CliLoad} from './loadCliSources.js';
 import type {Run} from '../model/run.js';
+import {wholeRun} from '../sources/itemBodies.js';
 
 /** The Responses API session for the TUI's actions on responses, or null when none can be made. */
 async function responsesSession(options: CliOptions, io: CliIo): Promise<ResponsesApi | null> {
@@ -109,7 +110,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         // `x`: the report of panes/exportReport.ts, its conversation from the steps and messages loaded (the files', else the API's), written here.
         writeReport: async (run: Run, file: string) => {
           const {exportStory, writeRunReport} = await import('./printExport.js');
-          return writeRunReport(run, file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000));
+          return writeRunReport(wholeRun(run), file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000));
         },
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},

@@ -571,7 +571,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         for (const warning of parsed.warnings) warn(warning);
         parsed.warnings.length = 0;
         const facts: CopyFacts = {
-          ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length, runFromText)}),
+          ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length)}),
           ...(digest !== undefined && parsed.runs.length === 1 ? {digest} : {}),
         };
         let going = true;

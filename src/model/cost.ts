@@ -10,6 +10,7 @@
  */
 import {calcPrice} from '@pydantic/genai-prices';
 import type {Run, ToolDefinition, Usage} from './run.js';
+import {isDetached, type DetachedRun} from './detachedRun.js';
 
 /**
  * The price data's name and version, as the Usage pane and `stats` cite it. package.json pins the
@@ -168,15 +169,19 @@ export function estimateCost(subject: CostSubject, modelMap: ModelMap = new Map(
   };
 }
 
-/** The cost subject of a run: its own fields, and `service_tier` as the object wrote it. */
+/**
+ * The cost subject of a run: its own fields, and `service_tier` as the object wrote it. A run kept
+ * small (detachedRun.ts) has both as light fields: the list prices every run without its body.
+ */
 export function runCostSubject(run: Pick<Run, 'model' | 'createdAt' | 'usage' | 'raw'> & {tools: readonly Pick<ToolDefinition, 'type'>[]}): CostSubject {
-  const tier = run.raw['service_tier'];
+  const light = isDetached(run) ? (run as unknown as Pick<DetachedRun, 'serviceTier' | 'toolTypes'>) : null;
+  const tier = light ? light.serviceTier : run.raw['service_tier'];
   return {
     model: run.model,
     createdAt: run.createdAt,
     usage: run.usage,
     serviceTier: typeof tier === 'string' ? tier : null,
-    toolTypes: run.tools.map((tool) => tool.type),
+    toolTypes: light ? [...light.toolTypes] : run.tools.map((tool) => tool.type),
   };
 }
 

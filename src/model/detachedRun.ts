@@ -1,163 +1,154 @@
 /**
- * A run from a JSON Lines file, kept small: its bulky parts (the object as read, the
- * instructions, the tool definitions with their schemas) are not held in memory but read again
- * from the file, by byte offset, when a pane asks for them.
+ * Runs and messages from a file, kept small: plain data holding what the list, filters, search,
+ * sort, statistics and badges need, and where the rest (the body) is in the file. The body (the
+ * object as read, a run's instructions and tool definitions, a message's content) is not held: a
+ * loader in sources/ (`itemBodies.ts`) reads it back by byte offset when a pane, a copy or a
+ * report needs it. Nothing here reads a file.
  *
  * Why: a 100,000-run export held as parsed objects took 3.6 KB a run against 2.1 KB of JSON, and
- * instructions and tools were two thirds of it. The list, filters, search, sort, statistics and
- * the stuck badge need none of them. Runs waiting for tool outputs are checked against their
- * tools for the badge and the stuck view, so those stay whole (see `detachUnlessWaiting`).
+ * instructions and tools were two thirds of it; 300,000 messages held whole made a load 2.7 times
+ * a bare JSON.parse, mostly in the garbage collector. Runs waiting for tool outputs are checked
+ * against their tools for the badge and the stuck view, so those stay whole (`detachUnlessWaiting`).
  */
-import {closeSync, openSync, readSync} from 'node:fs';
-import {type FieldProblem, type ReadNote, type Run, type SourceLocation, type ToolDefinition} from './run.js';
+import type {Run, SourceLocation} from './run.js';
+import type {ThreadMessage} from './threadMessage.js';
 
-/** Re-reads the line at `offset` and returns the run `id` from it, or null when it is not there any more. */
-export type RunLineParser = (text: string, source: SourceLocation, id: string) => Run | null;
+/** Where an item's body is: its bytes in its file (a JSON Lines line, an array item). */
+export interface BodyPlace {
+  readonly file: string;
+  /** Where the item's text starts, in bytes. */
+  readonly offset: number;
+  /** Its length in bytes. */
+  readonly length: number;
+}
 
-/** How many re-read runs are kept: enough for the run on screen and those the user steps between. */
-const RECENT_LIMIT = 16;
-const recent = new Map<DetachedRun, Run>();
+/**
+ * A run without its body. `raw`, `asRead`, `instructions` and `tools` are empty stand-ins until
+ * the body is read (`RunBodies.whole`); what the list needs of them is kept as light fields.
+ */
+export type DetachedRun = Run & {
+  readonly body: BodyPlace;
+  /** `service_tier` as the object wrote it, for the cost estimate. */
+  readonly serviceTier: string | null;
+  /** The tools' types, for the cost estimate (`file_search` calls are priced). */
+  readonly toolTypes: readonly string[];
+};
 
-export class DetachedRun implements Run {
-  readonly id: string;
-  readonly status: string;
-  readonly source: SourceLocation;
-  readonly threadId: string | null;
-  readonly assistantId: string | null;
-  readonly model: string | null;
-  readonly createdAt: number | null;
-  readonly startedAt: number | null;
-  readonly completedAt: number | null;
-  readonly failedAt: number | null;
-  readonly cancelledAt: number | null;
-  readonly expiresAt: number | null;
-  readonly endedAt: number | null;
-  readonly usage: Run['usage'];
-  readonly requiredAction: Run['requiredAction'];
-  readonly lastError: Run['lastError'];
-  readonly incompleteReason: string | null;
-  readonly metadata: Record<string, string>;
-  readonly temperature: number | null;
-  readonly topP: number | null;
-  readonly maxPromptTokens: number | null;
-  readonly maxCompletionTokens: number | null;
-  readonly truncationStrategy: Run['truncationStrategy'];
-  readonly toolChoice: string | null;
-  readonly responseFormat: string | null;
-  readonly parallelToolCalls: boolean | null;
-  readonly reasoningEffort: string | null;
-  readonly fileIds: string[] | null;
-  readonly problems: FieldProblem[];
-  readonly notes?: ReadNote[];
-  readonly searchText: string;
+/** A message without its body: `content`, `attachments`, `metadata` and `raw` are empty stand-ins until read. */
+export type DetachedMessage = ThreadMessage & {readonly body: BodyPlace};
 
-  constructor(
-    run: Run,
-    /** Where the run's line starts in its file, in bytes. */
-    private readonly offset: number,
-    /** The line's length in bytes. */
-    private readonly length: number,
-    private readonly parseLine: RunLineParser,
-  ) {
-    this.id = run.id;
-    this.status = run.status;
-    this.source = run.source;
-    this.threadId = run.threadId;
-    this.assistantId = run.assistantId;
-    this.model = run.model;
-    this.createdAt = run.createdAt;
-    this.startedAt = run.startedAt;
-    this.completedAt = run.completedAt;
-    this.failedAt = run.failedAt;
-    this.cancelledAt = run.cancelledAt;
-    this.expiresAt = run.expiresAt;
-    this.endedAt = run.endedAt;
-    this.usage = run.usage;
-    this.requiredAction = run.requiredAction;
-    this.lastError = run.lastError;
-    this.incompleteReason = run.incompleteReason;
-    this.metadata = run.metadata;
-    this.temperature = run.temperature;
-    this.topP = run.topP;
-    this.maxPromptTokens = run.maxPromptTokens;
-    this.maxCompletionTokens = run.maxCompletionTokens;
-    this.truncationStrategy = run.truncationStrategy;
-    this.toolChoice = run.toolChoice;
-    this.responseFormat = run.responseFormat;
-    this.parallelToolCalls = run.parallelToolCalls;
-    this.reasoningEffort = run.reasoningEffort;
-    this.fileIds = run.fileIds;
-    this.problems = run.problems;
-    if (run.notes) this.notes = run.notes;
-    this.searchText = run.searchText;
-  }
+// One frozen stand-in of each shape, shared: 300,000 messages need no 300,000 empty arrays.
+const NO_OBJECT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+const NO_LIST: never[] = Object.freeze([]) as unknown as never[];
 
-  get raw(): Record<string, unknown> {
-    return this.whole().raw;
-  }
+/** Values that repeat across items (statuses, roles, models, tool types), each held once. */
+const SHARED = new Map<string, string>();
+/** Enough for every status, role, model and assistant of a large export; past it, values are kept as they are. */
+const SHARED_LIMIT = 4096;
+/** Lists of tool types, one per distinct list (most runs of an assistant have the same tools). */
+const SHARED_TYPES = new Map<string, readonly string[]>();
 
-  get asRead(): Record<string, unknown> | undefined {
-    return this.whole().asRead;
-  }
+/**
+ * One copy of a value that repeats across items: JSON.parse gives each item its own copy of
+ * `"completed"` or `"gpt-4o"`, and 400,000 items kept them all.
+ */
+function shared<T extends string | null>(value: T): T {
+  if (value === null) return value;
+  const known = SHARED.get(value);
+  if (known !== undefined) return known as T;
+  if (SHARED.size < SHARED_LIMIT) SHARED.set(value, value);
+  return value;
+}
 
-  get instructions(): string | null {
-    return this.whole().instructions;
-  }
+function sharedTypes(tools: Run['tools']): readonly string[] {
+  if (tools.length === 0) return NO_LIST;
+  const types = tools.map((tool) => tool.type);
+  const key = types.join('\u0000');
+  const known = SHARED_TYPES.get(key);
+  if (known) return known;
+  if (SHARED_TYPES.size < SHARED_LIMIT) SHARED_TYPES.set(key, types);
+  return types;
+}
 
-  get tools(): ToolDefinition[] {
-    return this.whole().tools;
-  }
+/** Whether the item's body is elsewhere (read it through the loader before using its body fields). */
+export function isDetached<T extends object>(item: T): item is T & {readonly body: BodyPlace} {
+  return 'body' in item && (item as {body?: unknown}).body !== undefined;
+}
 
-  /** The run read again from its file (a few recent ones are kept). */
-  private whole(): Run {
-    const cached = recent.get(this);
-    if (cached) {
-      recent.delete(this);
-      recent.set(this, cached);
-      return cached;
-    }
-    const run = this.readAgain();
-    recent.set(this, run);
-    if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-    return run;
-  }
-
-  private readAgain(): Run {
-    let text: string | null = null;
-    try {
-      const fd = openSync(this.source.file, 'r');
-      try {
-        const bytes = Buffer.allocUnsafe(this.length);
-        const read = readSync(fd, bytes, 0, this.length, this.offset);
-        text = bytes.toString('utf8', 0, read);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (error) {
-      return this.standIn(`cannot be read again (${error instanceof Error ? error.message : String(error)})`);
-    }
-    return this.parseLine(text, this.source, this.id) ?? this.standIn('changed since this run was loaded from it; reload (w) to read it again');
-  }
-
-  /**
-   * What is known without the file: everything but the bulky parts. The object as read says why
-   * it is missing, so the Raw JSON pane explains the gap.
-   */
-  private standIn(why: string): Run {
-    const {offset: _offset, length: _length, parseLine: _parseLine, ...fields} = this as unknown as Record<string, unknown>;
-    return {
-      ...(fields as unknown as Omit<Run, 'raw' | 'instructions' | 'tools'>),
-      raw: {'(runlens)': `${this.source.file} ${why}`},
-      instructions: null,
-      tools: [],
-    };
-  }
+/**
+ * The run kept small: its light fields, with `body` saying where the rest is. Written out field by
+ * field rather than spread: one fixed shape for 100,000 objects, where the spread's object rest
+ * took a third of the load's own time in the profile.
+ */
+export function detachRun(run: Run, offset: number, length: number): DetachedRun {
+  const tier = run.raw['service_tier'];
+  const detached: DetachedRun = {
+    id: run.id,
+    status: shared(run.status),
+    raw: NO_OBJECT,
+    source: run.source,
+    threadId: run.threadId,
+    assistantId: shared(run.assistantId),
+    model: shared(run.model),
+    instructions: null,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    completedAt: run.completedAt,
+    failedAt: run.failedAt,
+    cancelledAt: run.cancelledAt,
+    expiresAt: run.expiresAt,
+    endedAt: run.endedAt,
+    usage: run.usage,
+    tools: NO_LIST,
+    requiredAction: run.requiredAction,
+    lastError: run.lastError,
+    incompleteReason: run.incompleteReason,
+    metadata: run.metadata,
+    temperature: run.temperature,
+    topP: run.topP,
+    maxPromptTokens: run.maxPromptTokens,
+    maxCompletionTokens: run.maxCompletionTokens,
+    truncationStrategy: run.truncationStrategy,
+    toolChoice: run.toolChoice,
+    responseFormat: run.responseFormat,
+    parallelToolCalls: run.parallelToolCalls,
+    reasoningEffort: run.reasoningEffort,
+    fileIds: run.fileIds,
+    problems: run.problems,
+    searchText: run.searchText,
+    body: {file: run.source.file, offset, length},
+    serviceTier: typeof tier === 'string' ? shared(tier) : null,
+    toolTypes: sharedTypes(run.tools),
+  };
+  if (run.kind !== undefined) detached.kind = run.kind;
+  if (run.notes) detached.notes = run.notes;
+  return detached;
 }
 
 /**
  * The run itself when it waits for tool outputs (its calls are checked against its tools), or is a
- * response (whose output items and settled waits a copy read again would lose), else a DetachedRun.
+ * response (whose output items and settled waits a copy read again would lose), else detached.
  */
-export function detachUnlessWaiting(run: Run, offset: number, length: number, parseLine: RunLineParser): Run {
-  return run.status === 'requires_action' || run.kind === 'response' ? run : new DetachedRun(run, offset, length, parseLine);
+export function detachUnlessWaiting(run: Run, offset: number, length: number): Run {
+  return run.status === 'requires_action' || run.kind === 'response' ? run : detachRun(run, offset, length);
+}
+
+/**
+ * The message kept small: ids, role, times and status, with `body` saying where the rest is. The
+ * message is changed in place (the loader made it and holds the only reference): a copy of each
+ * of 300,000 messages was a tenth of the load's own time.
+ */
+export function detachMessage(message: ThreadMessage, offset: number, length: number, source: SourceLocation): DetachedMessage {
+  const detached = message as ThreadMessage & {body: BodyPlace};
+  detached.content = NO_LIST;
+  detached.attachments = NO_LIST;
+  detached.metadata = NO_OBJECT;
+  detached.raw = NO_OBJECT;
+  detached.role = shared(detached.role);
+  detached.status = shared(detached.status);
+  detached.assistantId = shared(detached.assistantId);
+  if (detached.problems.length === 0) detached.problems = NO_LIST;
+  detached.source = source;
+  detached.body = {file: source.file, offset, length};
+  return detached;
 }

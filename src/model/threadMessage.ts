@@ -4,17 +4,18 @@
  * the object stays in `raw` (a field runlens does not know is there, as read), and a field of the
  * wrong type is left out of the typed view and recorded in `problems`.
  */
-import {z} from 'zod';
-import {nullableString, ObjectReader, objectSchema, timestamp} from './objectReader.js';
+import {
+  nullableString,
+  numberSchema as NUMBER,
+  ObjectReader,
+  objectOrNull as OBJECT_OR_NULL,
+  objectSchema,
+  stringSchema as STRING,
+  timestamp,
+  unknownList as UNKNOWN_LIST,
+  unknownListOrNull as UNKNOWN_LIST_OR_NULL,
+} from './objectReader.js';
 import type {FieldProblem, SourceLocation} from './run.js';
-
-// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
-// messages (300,000 in the bench) would build several each.
-const STRING = z.string();
-const NUMBER = z.number();
-const UNKNOWN_LIST = z.array(z.unknown());
-const UNKNOWN_LIST_OR_NULL = z.array(z.unknown()).nullable();
-const OBJECT_OR_NULL = objectSchema.nullable();
 
 /** A note inside a text part that points at a file: a quote from it, or a file the tool wrote. */
 export interface TextAnnotation {

@@ -1,9 +1,10 @@
 import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
 import {describeNonRun} from '../model/normalize.js';
-import {detachUnlessWaiting} from '../model/detachedRun.js';
-import {addSideItem, emptyItems, itemKindOf, type ParsedItems} from '../model/itemKinds.js';
+import {detachMessage, detachUnlessWaiting} from '../model/detachedRun.js';
+import {addSideItem, emptyItems, itemKindOf, laterSideCopy, type ParsedItems} from '../model/itemKinds.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
+import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
@@ -55,11 +56,12 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
     out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
     return;
   }
-  // Items without an id are told apart by where they are: with one name per file or line, the
-  // second of two id-less runs in an array replaced the first as a "duplicate".
-  const fallbackId = `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
   const source: SourceLocation = line === undefined ? {file} : {file, line};
   const record = candidate as Record<string, unknown>;
+  // Items without an id are told apart by where they are: with one name per file or line, the
+  // second of two id-less runs in an array replaced the first as a "duplicate". An item with a
+  // string id never uses the name, which is not built for it (400,000 strings in a large load).
+  const fallbackId = typeof record['id'] === 'string' ? '' : `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
   if (kind.key !== 'runs') {
     const item = kind.read(record, source, fallbackId);
     for (const problem of item.problems) out.warnings.push({location: where, message: `${kind.noun} ${item.id}: field ${problem.field}: ${problem.message}`});
@@ -70,7 +72,7 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   for (const problem of run.problems) {
     out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
-  out.warnings.push(...noteWarnings(run, file, where, out));
+  if (run.notes) out.warnings.push(...noteWarnings(run, file, where, out));
   out.runs.push(run);
 }
 
@@ -118,19 +120,19 @@ export class JsonLinesReader {
     private readonly file: string,
     private readonly out: ParsedItems,
     /**
-     * Runs are kept small (see DetachedRun) and read again from the file when opened.
+     * Runs and messages are kept small (model/detachedRun.ts) and read again from the file when shown.
      * Only for a file that can be read again, not stdin.
      */
     detachRuns = false,
   ) {
     this.scanner = new JsonLinesScanner((rawLine, lineNumber, bytes, offset) => {
-      const before = out.runs.length;
-      parseJsonLine(rawLine, lineNumber, file, out);
-      if (detachRuns) {
-        for (let index = before; index < out.runs.length; index += 1) {
-          out.runs[index] = detachUnlessWaiting(out.runs[index]!, offset, bytes.length, runFromText);
-        }
+      if (!detachRuns) {
+        parseJsonLine(rawLine, lineNumber, file, out);
+        return true;
       }
+      const before = countsOf(out);
+      parseJsonLine(rawLine, lineNumber, file, out);
+      detachSince(out, file, before, offset, bytes.length);
       return true;
     }, null, READER_CHUNK_BYTES);
   }
@@ -148,34 +150,63 @@ export class JsonLinesReader {
 }
 
 /**
- * A JsonArrayReader whose items become runs in `out`, kept small (see DetachedRun) when
+ * A JsonArrayReader whose items become runs in `out`, kept small (model/detachedRun.ts) when
  * `detachRuns`: only for input that can be read again by byte offset (a file as it is on disk).
  */
 export function runArrayReader(file: string, out: ParsedItems, detachRuns = false): JsonArrayReader {
   return new JsonArrayReader({
     item: (value, label, offset, length) => {
-      const before = out.runs.length;
+      if (!detachRuns) return collectRunItem(value, file, label, out);
+      const before = countsOf(out);
       collectRunItem(value, file, label, out);
-      if (!detachRuns) return;
-      for (let at = before; at < out.runs.length; at += 1) out.runs[at] = detachUnlessWaiting(out.runs[at]!, offset, length, runFromText);
+      detachSince(out, file, before, offset, length);
     },
     warn: (message, line, column) => out.warnings.push({location: line === undefined ? file : `${file}:${line}:${column}`, message}),
   });
 }
 
+/** How many runs and messages `out` holds: those after are the ones a line or item added. */
+function countsOf(out: ParsedItems): {runs: number; messages: number} {
+  return {runs: out.runs.length, messages: out.messages?.length ?? 0};
+}
+
 /**
- * The run `id` as found again in its text (a line of JSON Lines, an item of an array; for
- * DetachedRun), or null. A line holding several copies of it gives the one the load kept: the
- * latest state (`laterCopy`).
+ * Keeps the runs and messages read from one line or item since `before` small (see
+ * model/detachedRun.ts): their bodies are read back from `offset`, `length` bytes, when shown.
  */
-export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
+function detachSince(out: ParsedItems, file: string, before: {runs: number; messages: number}, offset: number, length: number): void {
+  for (let index = before.runs; index < out.runs.length; index += 1) out.runs[index] = detachUnlessWaiting(out.runs[index]!, offset, length);
+  const messages = out.messages;
+  if (!messages) return;
+  for (let index = before.messages; index < messages.length; index += 1) {
+    const message = messages[index]!;
+    messages[index] = detachMessage(message, offset, length, message.source ?? {file});
+  }
+}
+
+/**
+ * The item `id` of one kind as found again in its text (a line of JSON Lines, an item of an array:
+ * for itemBodies.ts), or null. Of several copies of it in the text, the one the load kept: `later`
+ * picks it (a run's latest state, `laterCopy`; a side item's, `laterSideCopy`).
+ */
+function itemFromText<T extends {id: string}>(text: string, source: SourceLocation, id: string, of: (out: ParsedItems) => readonly T[], later: (held: T, incoming: T) => T): T | null {
   const parsed = parseJsonTolerant(text.trim());
   if (!parsed.ok) return null;
   const out = emptyItems();
   collectRuns(parsed.value, source.file, source.line, out);
-  let found: Run | null = null;
-  for (const run of out.runs) if (run.id === id) found = found ? laterCopy(found, run) : run;
+  let found: T | null = null;
+  for (const item of of(out)) if (item.id === id) found = found ? later(found, item) : item;
   return found;
+}
+
+/** The run `id` as found again in its text, in its latest state there (see itemFromText). */
+export function runFromText(text: string, source: SourceLocation, id: string): Run | null {
+  return itemFromText(text, source, id, (out) => out.runs, laterCopy);
+}
+
+/** The message `id` as found again in its text (see itemFromText). */
+export function messageFromText(text: string, source: SourceLocation, id: string): ThreadMessage | null {
+  return itemFromText(text, source, id, (out) => out.messages ?? [], (held, incoming) => laterSideCopy('messages', held, incoming));
 }
 
 /** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */

@@ -1,14 +1,35 @@
 /**
  * The messages of a thread for the Conversation pane and the thread view: those loaded with the
- * runs (files, transcripts) when there are any, else what a loader read from the API.
+ * runs (files, transcripts) when there are any, their bodies read back from the files, else what
+ * a loader read from the API.
  */
 import {itemsOfRun, itemsOfThread, type JoinedItems} from '../model/itemKinds.js';
 import {isActiveStatus, sourceKindOf, type Run} from '../model/run.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
 import type {MessagesView} from '../panes/paneContext.js';
+import {wholeMessages} from '../sources/itemBodies.js';
 
-const FILE_VIEWS = new WeakMap<readonly ThreadMessage[], MessagesView>();
+/**
+ * Views of the threads shown lately, by their list of messages as joined: a thread's message
+ * bodies (model/detachedRun.ts) are read back once when it is shown, and only a few are kept.
+ */
+const FILE_VIEWS = new Map<readonly ThreadMessage[], MessagesView>();
+const RECENT_THREADS = 8;
+
+/** The loaded view of messages joined from the files, their bodies read back (a warning for each that is not there any more). */
+function fileView(threadId: string, messages: readonly ThreadMessage[]): MessagesView {
+  let view = FILE_VIEWS.get(messages);
+  if (view) {
+    FILE_VIEWS.delete(messages);
+  } else {
+    const whole = wholeMessages(messages);
+    view = {state: 'loaded', threadId, messages: whole.messages, warnings: whole.warnings};
+  }
+  FILE_VIEWS.set(messages, view);
+  if (FILE_VIEWS.size > RECENT_THREADS) FILE_VIEWS.delete(FILE_VIEWS.keys().next().value!);
+  return view;
+}
 
 /** Why a thread has no messages to show. */
 export const MESSAGES_NOT_LOADED = 'save them beside the runs (GET /threads/{id}/messages), or open the thread from the API';
@@ -20,16 +41,14 @@ export const MESSAGES_NOT_LOADED = 'save them beside the runs (GET /threads/{id}
 export function threadMessagesView(threadId: string, joined: JoinedItems, fromLoader?: MessagesView): MessagesView {
   const messages = itemsOfThread(joined, 'messages', threadId);
   if (messages.length === 0) return fromLoader ?? {state: 'unavailable', threadId, reason: MESSAGES_NOT_LOADED};
-  let view = FILE_VIEWS.get(messages);
-  if (!view) FILE_VIEWS.set(messages, (view = {state: 'loaded', threadId, messages, warnings: []}));
-  return view;
+  return fileView(threadId, messages);
 }
 
 /** The messages the Conversation pane of `run` shows: its thread's (a run without a thread: its own). */
 export function messagesViewOf(run: Run, joined: JoinedItems, fromLoader?: MessagesView): MessagesView | undefined {
   if (run.threadId !== null) return threadMessagesView(run.threadId, joined, fromLoader);
   const own = itemsOfRun(joined, 'messages', run.id);
-  return own.length > 0 ? {state: 'loaded', threadId: '', messages: own, warnings: []} : undefined;
+  return own.length > 0 ? fileView('', own) : undefined;
 }
 
 /** A thread's messages, or a thrown error with a one-line message (ApiSourceError). */
