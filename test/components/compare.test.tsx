@@ -39,7 +39,7 @@ const rowOf = (frame: string, id: string) => plainLines(frame).find((line) => li
 describe('mark and compare', () => {
   it('= with nothing marked says how to mark; the footer and the help show both keys', async () => {
     const app = tui.start(120, 30);
-    let frame = await waitForText(app, A.slice(0, 12));
+    let frame = await waitForText(app, 'STATUS');
     expect(footerLine(frame)).toContain('m mark  = compare');
     frame = await press(app, '=', (current) => footerLine(current).startsWith('Nothing is marked'));
     expect(footerLine(frame)).toBe('Nothing is marked: press m on a run, then = on another to compare the two');

@@ -7,6 +7,7 @@ import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
 import {keyText} from '../../src/keys.js';
 import {lineText} from '../../src/panes/content.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 import {paneNumberKey, PANES} from '../../src/panes/paneIds.js';
 import {OVERLAYS, type OverlayData} from '../../src/stats/overlays.js';
 import {DEFAULT_QUERY} from '../../src/model/listQuery.js';
@@ -64,7 +65,7 @@ describe('the overlay registry', () => {
     const app = tui.start(COLUMNS, 60);
     await waitForText(app, 'STATUS');
     await press(app, keyText('markRun'), (frame) => footerLine(frame).startsWith('Marked'));
-    await press(app, 'j', (frame) => plain(frame).includes('2/41'));
+    await press(app, 'j', (frame) => plain(frame).includes(`2/${EXAMPLE_COUNT}`));
     for (const overlay of OVERLAYS) {
       const prepared = 'prepare' in overlay ? overlay.prepare(data) : undefined;
       const expected = firstLine(paneLines(overlay.build(prepared as never, data, {width: COLUMNS, ascii: false}), COLUMNS));

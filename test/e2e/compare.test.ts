@@ -4,6 +4,7 @@
  */
 import {beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, rows, useSessions, type TmuxSession} from './tmux.js';
+import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const sessions = useSessions();
 
@@ -17,7 +18,7 @@ async function select(session: TmuxSession, runId: string): Promise<void> {
   await session.sendKeys('/');
   await session.waitFor('Enter keeps the filter');
   await session.type(runId);
-  await session.waitFor('1 of 41 runs');
+  await session.waitFor(`1 of ${EXAMPLE_COUNT} runs`);
   await session.sendKeys('Enter');
   await session.waitForAbsent('Enter keeps the filter');
 }
@@ -25,13 +26,13 @@ async function select(session: TmuxSession, runId: string): Promise<void> {
 describe('compare', () => {
   it('m marks a run, = on another shows the two side by side, Esc goes back, q quits', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 120, height: 40});
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await select(session, A);
     await session.sendKeys('m');
     let screen = await session.waitFor(`Marked ${A}`);
-    expect(screen).toMatch(new RegExp(`^◆ ✓ completed\\s+${A}`, 'm'));
+    expect(screen).toMatch(new RegExp(`^◆ ✓ completed\\s+run\\s+${A}`, 'm'));
     await session.sendKeys('c');
-    await session.waitFor('41 runs');
+    await session.waitFor(`${EXAMPLE_COUNT} runs`);
     await select(session, B);
     await session.sendKeys('=');
     screen = await session.waitFor('The runs differ.');
@@ -40,7 +41,7 @@ describe('compare', () => {
     expect(rows(screen)).toContainEqual(expect.stringMatching(/^ {2}status +completed +incomplete$/));
     await session.sendKeys('Escape');
     screen = await session.waitForAbsent('The runs differ.');
-    expect(screen).toMatch(new RegExp(`^ {2}◐ incomplete\\s+${B}`, 'm'));
+    expect(screen).toMatch(new RegExp(`^ {2}◐ incomplete\\s+run\\s+${B}`, 'm'));
     await session.sendKeys('q');
     await session.waitFor('EXIT=0');
   });
