@@ -249,6 +249,17 @@ describe('print mode over responses (runCli)', () => {
     ]);
   });
 
+  it('diff of an example run and the response that replaced it: a migration check naming only what moved', async () => {
+    const result = await cli(['diff', 'run_wHusDjuFqvKQ3sDZ0rwv2Vhk', 'resp_6920f1aa11bb22cc33dd44ee55ff6688', 'examples', '--json']);
+    expect(result.code).toBe(1);
+    const diff = JSON.parse(result.stdout) as {same: boolean; differences: Array<{section: string; field: string; a: string; b: string; measured: boolean}>; instructions: {same: boolean}};
+    expect(diff.instructions.same).toBe(true);
+    expect(diff.differences.filter((entry) => !entry.measured).map(({section, field, a, b}) => [section, field, a, b])).toEqual([
+      ['settings', 'model', 'gpt-4o', 'gpt-4o-2024-11-20'],
+      ['settings', 'response_format', 'auto', 'text'],
+    ]);
+  });
+
   it('stuck --exit-status exits 8 for a waiting response and names its calls', async () => {
     const result = await cli(['stuck', `${FIXTURES}/waiting-chain.json`, '--exit-status', '--json']);
     expect(result.code).toBe(8);
