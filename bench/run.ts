@@ -293,7 +293,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     details['loadPhases'] = phasesBySize;
 
     // 1b. A thread's story at scale: the storySize file again with three messages a run (100,000 runs,
-    // 300,000 messages), loaded as the TUI loads it; messages are kept whole (not detached) for now.
+    // 300,000 messages), loaded as the TUI loads it: runs and messages kept small (model/detachedRun.ts).
     if (process.env['BENCH_SKIP_STORY'] !== '1') {
       const file = join(temp, `story-${storySize}.jsonl`);
       const info = writeJsonLines(file, storySize, options.seed, MESSAGES_PER_RUN);
