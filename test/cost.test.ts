@@ -3,7 +3,8 @@
  * not copied), deployment names mapped and not, unknown models, the COST column, Usage, sort and stats.
  */
 import {readFileSync} from 'node:fs';
-import {findProvider} from '@pydantic/genai-prices';
+import {calcPrice, findProvider} from '@pydantic/genai-prices';
+import fc from 'fast-check';
 import {afterEach, describe, expect, it} from 'vitest';
 import {estimateCost, parseModelMap, PRICE_DATA, runCost, setModelMap, type PricedCost} from '../src/model/cost.js';
 import type {Run} from '../src/model/run.js';
@@ -79,6 +80,40 @@ describe('estimateCost', () => {
   it('impossible usage (more cached than prompt tokens) is no price, not an exception', () => {
     const estimate = estimateCost({model: 'gpt-4o', createdAt: 1717236000, usage: {promptTokens: 10, completionTokens: 1, totalTokens: 11, cachedTokens: 50}});
     expect(estimate.kind).toBe('none');
+  });
+
+  it('estimates equal calcPrice for every OpenAI model, any usage and date, also once its price is kept', () => {
+    const models = findProvider({providerId: 'openai'})!.models.map((model) => model.id);
+    const DAY = 86_400;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...models),
+        fc.integer({min: 0, max: 2_000_000}),
+        fc.integer({min: 0, max: 200_000}),
+        fc.option(fc.integer({min: 0, max: 2_000_000}), {nil: undefined}),
+        // 2023-01-01 … 2026-12-31, at any second: prices that change by date or hour are asked each time.
+        fc.integer({min: 1_672_531_200, max: 1_672_531_200 + 4 * 365 * DAY}),
+        (model, prompt, completion, cachedOrNone, createdAt) => {
+          const cached = cachedOrNone === undefined ? undefined : Math.min(cachedOrNone, prompt);
+          const usage = {promptTokens: prompt, completionTokens: completion, totalTokens: prompt + completion, ...(cached === undefined ? {} : {cachedTokens: cached})};
+          const tokens = {input_tokens: prompt, output_tokens: completion, ...(cached === undefined ? {} : {cache_read_tokens: cached})};
+          const expected = calcPrice(tokens, model, {providerId: 'openai', timestamp: new Date(createdAt * 1000)});
+          // Twice: the first looks the model up, the second may use what was kept.
+          for (const estimate of [estimateCost({model, createdAt, usage}), estimateCost({model, createdAt, usage})]) {
+            if (!expected) {
+              expect(estimate.kind).toBe('none');
+              continue;
+            }
+            const got = priced(estimate);
+            expect(got.pricedAs).toBe(expected.model.id);
+            for (const [mine, theirs] of [[got.total, expected.total_price], [got.input, expected.input_price], [got.output, expected.output_price]] as const) {
+              expect(Math.abs(mine - theirs)).toBeLessThanOrEqual(Math.abs(theirs) * 1e-12 + 1e-15);
+            }
+          }
+        },
+      ),
+      {numRuns: 3000},
+    );
   });
 
   it('model maps: pairs comma-separated or repeated, malformed pairs named', () => {
