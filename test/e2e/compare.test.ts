@@ -3,7 +3,7 @@
  * another with `=`: the examples' pair side by side, Esc back to the list, q quits cleanly.
  */
 import {beforeAll, describe, expect, it} from 'vitest';
-import {ensureBuilt, rows, useSessions, type TmuxSession} from './tmux.js';
+import {ensureBuilt, narrowTo, rows, useSessions} from './tmux.js';
 import {EXAMPLE_COUNT} from '../helpers/examples.js';
 
 const sessions = useSessions();
@@ -13,27 +13,17 @@ beforeAll(ensureBuilt, 120_000);
 const A = 'run_RAD97k4iu8FzIHd7sqV5paIH'; // completed
 const B = 'run_NJurMaysqo1GEvrPbHZ8WbVL'; // the next turn, incomplete at its completion limit
 
-/** Narrows the list to `runId` with the search prompt and keeps the filter. */
-async function select(session: TmuxSession, runId: string): Promise<void> {
-  await session.sendKeys('/');
-  await session.waitFor('Enter keeps the filter');
-  await session.type(runId);
-  await session.waitFor(`1 of ${EXAMPLE_COUNT} runs`);
-  await session.sendKeys('Enter');
-  await session.waitForAbsent('Enter keeps the filter');
-}
-
 describe('compare', () => {
   it('m marks a run, = on another shows the two side by side, Esc goes back, q quits', async (context) => {
     const session = await sessions.runlens(context, ['examples'], {width: 120, height: 40});
     await session.waitForReady(`1/${EXAMPLE_COUNT}`);
-    await select(session, A);
+    await narrowTo(session, A, EXAMPLE_COUNT);
     await session.sendKeys('m');
     let screen = await session.waitFor(`Marked ${A}`);
     expect(screen).toMatch(new RegExp(`^◆ ✓ completed\\s+run\\s+${A}`, 'm'));
     await session.sendKeys('c');
     await session.waitFor(`${EXAMPLE_COUNT} runs`);
-    await select(session, B);
+    await narrowTo(session, B, EXAMPLE_COUNT);
     await session.sendKeys('=');
     screen = await session.waitFor('The runs differ.');
     expect(screen).toContain(`A ${A}   B ${B}`);

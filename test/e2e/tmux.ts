@@ -505,18 +505,23 @@ export async function ensureBuilt(): Promise<void> {
  * (`kill-server`) in `afterEach`, pass or fail. Keyed by test, so tests can run concurrently.
  * Call once at the top of a test file.
  */
-/**
- * Narrows the list that `session` shows (`total` runs) to `runId` with the search prompt, keeps
- * the filter, and opens the run's detail view on its Overview.
- */
-export async function searchAndOpen(session: TmuxSession, runId: string, total: number): Promise<TmuxSession> {
-  await session.waitForReady(`1/${total}`);
+/** Narrows the list that `session` shows (`total` runs) to `runId` with the search prompt and keeps the filter. */
+export async function narrowTo(session: TmuxSession, runId: string, total: number): Promise<void> {
   await session.sendKeys('/');
   await session.waitFor('Enter keeps the filter');
   await session.type(runId);
   await session.waitFor(`1 of ${total} runs`);
   await session.sendKeys('Enter');
   await session.waitForAbsent('Enter keeps the filter');
+}
+
+/**
+ * Narrows the list that `session` shows (`total` runs) to `runId` with the search prompt, keeps
+ * the filter, and opens the run's detail view on its Overview.
+ */
+export async function searchAndOpen(session: TmuxSession, runId: string, total: number): Promise<TmuxSession> {
+  await session.waitForReady(`1/${total}`);
+  await narrowTo(session, runId, total);
   await session.sendKeys('Enter');
   await session.waitFor('1 Overview');
   return session;
