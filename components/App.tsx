@@ -5,7 +5,7 @@ import {exportRuns} from '../src/panes/exportReport.js';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
-import {isActiveStatus, type Run} from '../src/model/run.js';
+import {isActiveStatus, runKind, type Run, type RunKind} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
@@ -81,8 +81,10 @@ export interface AppProps extends AppOptions {
 
 /** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
 export interface RunActions {
-  cancel: (threadId: string, runId: string) => Promise<{status: string}>;
-  submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => Promise<{status: string}>;
+  /** `kind` is the run's (`runKind`): a response is cancelled through the Responses API. */
+  cancel: (threadId: string, runId: string, kind: RunKind) => Promise<{status: string}>;
+  /** `kind` is the run's (`runKind`): a waiting response is continued through the Responses API. */
+  submit: (threadId: string, runId: string, outputs: readonly ToolOutput[], kind: RunKind) => Promise<{status: string}>;
   /** Answers MCP tool approvals (Foundry); absent when the source takes none. */
   submitApprovals?: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => Promise<{status: string}>;
   /** The API root the requests go to, for the review's `POST` line. */
@@ -148,10 +150,10 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
       const outputs = body && 'tool_outputs' in body ? body.tool_outputs : [];
       const sent =
         action.kind === 'cancel'
-          ? actions.cancel(action.threadId, action.runId)
+          ? actions.cancel(action.threadId, action.runId, runKind({kind: action.runKind}))
           : approvals
             ? (actions.submitApprovals?.(action.threadId, action.runId, approvals) ?? Promise.reject(new Error('this source takes no tool approvals')))
-            : actions.submit(action.threadId, action.runId, outputs);
+            : actions.submit(action.threadId, action.runId, outputs, runKind({kind: action.runKind}));
       const count = approvals ? approvals.length : outputs.length;
       const what = action.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool ${approvals ? 'approval' : 'output'}${count === 1 ? '' : 's'}`;
       sent.then(

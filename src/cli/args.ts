@@ -300,7 +300,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if ((command === 'submit' || command === 'cancel') && !values.help) {
     if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
-    // A response (`resp_…`) needs no thread: it is reached by its id alone.
+    // A response (`resp_…`) needs no thread: it is reached by its id alone. The command line has
+    // only the id to go by (no object has been read yet), so the prefix is the fair test here; the
+    // TUI, which holds the object, routes by its `kind` instead.
     if (!values.thread?.length && !values.profile && !rest[0]!.startsWith('resp_')) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
     if (values['all-threads']) throw new UsageError(`${command} acts on one run: give its --thread, not --all-threads`);
     runId = rest[0]!;
@@ -367,7 +369,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const api: ApiFlags = {
     threads: values.thread ?? [],
     runId: values.run ?? null,
-    // submit and cancel of a response act on it alone: it is the API source.
+    // submit and cancel of a response act on it alone: it is the API source (told by its id, as above).
     responses: (command === 'submit' || command === 'cancel') && runId?.startsWith('resp_') ? [runId] : values.response ?? [],
     conversations: values.conversation ?? [],
     profile: values.profile ?? null,

@@ -3,6 +3,7 @@
  * steps cache and the actions of an API session, the keyboard and the alternate screen.
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
+import type {RunKind} from '../model/run.js';
 import type {ResponsesApi} from '../sources/api/responsesApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
@@ -73,14 +74,16 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
   const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
-  // A response (resp_…) goes to the Responses API over the same connection: continued, or cancelled when in the background.
+  // A response goes to the Responses API over the same connection: continued, or cancelled when in
+  // the background. The app says which by the run's kind, never by the spelling of its id.
   const responses = api && (options.api.responses?.length || options.api.conversations?.length) ? await responsesSession(options, io) : null;
   const messages = new MessageLoader(api ? (threadId) => api.loadThreadMessages(threadId) : null);
   const actions = api
     ? {
-        cancel: async (threadId: string, runId: string) => (responses && runId.startsWith('resp_') ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId)),
-        submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[]) =>
-          responses && runId.startsWith('resp_') ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
+        cancel: async (threadId: string, runId: string, kind: RunKind) =>
+          responses && kind === 'response' ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId),
+        submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[], kind: RunKind) =>
+          responses && kind === 'response' ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
         submitApprovals: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => api.submitToolApprovals(threadId, runId, approvals),
         baseUrl: api.connection.baseUrl,
         unstick: unstickTargetOf(api.connection),

@@ -3,10 +3,10 @@
  * edited as JSON in the external editor, then a review of the exact request, then one submit.
  * For a run waiting for MCP tool approvals (Foundry) the same form takes approve or deny per call.
  */
-import {waitsForApproval, type RequiredToolCall, type Run} from '../model/run.js';
+import {waitsForApproval, type RequiredToolCall, type Run, type RunKind} from '../model/run.js';
 import {ActionError, checkApprovalsForRun, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
 import {continuingResponseBody, submitToolOutputsBody, type SubmitToolApprovalsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
-import {only, type Update} from './effects.js';
+import {actionKindOf, only, type Update} from './effects.js';
 import {refusedInFlight, sendAction, type RunActionState} from './runActions.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
 
@@ -14,6 +14,8 @@ import {SCROLL_START, type ScrollPosition} from './scroll.js';
 export interface OutputForm {
   runId: string;
   threadId: string;
+  /** `response` when the form answers a Responses API object (as `Run.kind`); the submit carries it. */
+  runKind?: RunKind;
   /** The calls as the run asked for them when the form opened, in the run's order. */
   calls: readonly RequiredToolCall[];
   /** One output per call, as typed (or as the editor gave). */
@@ -72,7 +74,7 @@ export function openOutputForm(run: Run): OutputForm | string {
     return `${run.id} is ${run.status}${run.status === 'requires_action' ? ' without tool calls' : ''}: only a run in requires_action takes tool outputs`;
   }
   const calls = run.requiredAction!.toolCalls;
-  return {runId: run.id, threadId: run.threadId ?? '', calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
+  return {runId: run.id, threadId: run.threadId ?? '', ...actionKindOf(run.kind), calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
 }
 
 /** The request body the output form would send, in the run's order of calls. */
@@ -134,7 +136,7 @@ function sendReviewed<S extends FormState>(state: S, form: OutputForm): Update<S
   }
   const count = 'tool_approvals' in body ? body.tool_approvals.length : body.tool_outputs.length;
   const what = 'tool_approvals' in body ? `tool approval${count === 1 ? '' : 's'}` : `tool output${count === 1 ? '' : 's'}`;
-  return sendAction({...state, outputForm: null}, {kind: 'submit', runId: form.runId, threadId: form.threadId, body}, `Submitting ${count} ${what} to ${form.runId}…`);
+  return sendAction({...state, outputForm: null}, {kind: 'submit', runId: form.runId, threadId: form.threadId, ...actionKindOf(form.runKind), body}, `Submitting ${count} ${what} to ${form.runId}…`);
 }
 
 /** The editor's text, parsed and checked against the run as it is now: on to the review, or back to the form saying why. */

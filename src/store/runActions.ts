@@ -5,7 +5,7 @@
 import {whyNotCancellable} from '../triage/cancel.js';
 import {keyText} from '../keys.js';
 import {sourceKindOf, type Run} from '../model/run.js';
-import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
+import {actionKindOf, only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
 
 /** The action types live beside the effect that sends them. */
 export type {PendingAction, RunActionKind} from './effects.js';
@@ -71,7 +71,7 @@ export function runActionsReducer<S extends RunActionState>(state: S, action: Ru
     case 'askCancel': {
       const why = whyNotAct(state, action.run) ?? whyNotCancellable(action.run);
       if (why !== null) return only({...state, flash: why});
-      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', body: null}});
+      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', ...actionKindOf(action.run.kind), body: null}});
     }
     case 'answer': {
       const pending = state.confirm;
