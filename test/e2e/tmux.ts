@@ -111,12 +111,14 @@ class ControlClient {
     this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
     this.child.stderr.resume();
     this.child.stdin.on('error', () => undefined);
-    const fail = (why: string) => {
-      this.exited = true;
-      for (const entry of this.pending.splice(0)) entry.reject(new Error(`tmux control client ${why} before '${entry.command}' answered`));
-    };
-    this.child.on('exit', (code) => fail(`exited (${code})`));
-    this.child.on('error', (error) => fail(`failed: ${error.message}`));
+    this.child.on('exit', (code) => this.fail(`exited (${code})`));
+    this.child.on('error', (error) => this.fail(`failed: ${error.message}`));
+  }
+
+  /** Rejects every command still waiting, saying why; no command is sent after. */
+  private fail(why: string): void {
+    this.exited = true;
+    for (const entry of this.pending.splice(0)) entry.reject(new Error(`tmux control client ${why} before '${entry.command}' answered`));
   }
 
   private onData(chunk: string): void {
@@ -147,17 +149,30 @@ class ControlClient {
     else entry.resolve(text);
   }
 
+  /**
+   * Bounded as tmuxRaw is: an answer that never comes fails the step with the command named. The
+   * client is given up then, since a late answer would be taken for the next command's.
+   */
   command(args: readonly string[]): Promise<string> {
     const line = args.map(tmuxQuote).join(' ');
     if (this.exited) return Promise.reject(new Error(`tmux control client is gone; cannot run '${line}'`));
     return new Promise((resolve, reject) => {
-      this.pending.push({command: line, resolve, reject});
+      const timer = setTimeout(() => {
+        this.close(`did not answer within ${TMUX_CALL_MS} ms`);
+      }, TMUX_CALL_MS);
+      const settle = <T,>(done: (value: T) => void) => (value: T) => {
+        clearTimeout(timer);
+        done(value);
+      };
+      this.pending.push({command: line, resolve: settle(resolve), reject: settle(reject)});
       this.child.stdin.write(`${line}\n`);
     });
   }
 
-  close(): void {
+  /** Ends the client; commands still waiting fail with `why`. */
+  close(why = 'was closed'): void {
     if (this.exited) return;
+    this.fail(why);
     this.child.stdin.end();
     this.child.kill();
   }
