@@ -2,7 +2,7 @@ import {useMemo} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
 import type {PaneContent} from '../src/panes/content.js';
-import {paneEntry, type PaneId} from '../src/panes/paneIds.js';
+import {buildPane, paneEntry, type PaneId} from '../src/panes/paneIds.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import type {UnstickTarget} from '../src/triage/unstick.js';
 import {scrollRows, type ScrollRow} from '../src/panes/scrollRows.js';
@@ -28,7 +28,7 @@ export interface PaneLinesOptions {
 export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick, messages}: PaneLinesOptions): ScrollRow[] {
   const clock = paneEntry(pane).showsClock ? nowSeconds : null;
   const content = useMemo(
-    () => (run ? paneEntry(pane).build(run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {}), ...(messages ? {messages} : {})}) : NO_CONTENT),
+    () => (run ? buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {}), ...(messages ? {messages} : {})}) : NO_CONTENT),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [pane, run, clock, time, ascii, width, steps, unstick, messages],
   );

@@ -3,6 +3,7 @@
  * blocks out. `runlens show` prints these; the TUI renders and scrolls them.
  */
 import {parseJson} from '../format/jsonError.js';
+import {keyText} from '../keys.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
@@ -30,8 +31,8 @@ function jsonInline(value: unknown): string {
   return text === undefined ? String(value) : text;
 }
 
-/** The overview pane. */
-export function overviewPane(run: Run, context: PaneContext): PaneContent {
+/** The overview pane; `actionPane` names the Required action pane and its key (the registry writes it). */
+export function overviewPane(run: Run, context: PaneContext, actionPane: string): PaneContent {
   const b = new PaneBuilder();
   b.field('Run', untrusted(run.id, 'strong'));
   const status: Segment[] = [statusSegment(run.status, context.ascii)];
@@ -46,7 +47,7 @@ export function overviewPane(run: Run, context: PaneContext): PaneContent {
       'Waiting for',
       calls === null
         ? {text: `${waitedFor(run)}s: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'}
-        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see Required action, key 2)`,
+        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see ${actionPane})`,
     );
   }
   // A response has neither: its chain and conversation are in its own section below.
@@ -332,7 +333,7 @@ export function actionPane(run: Run, context: PaneContext): PaneContent {
   if (request) {
     const heading =
       run.kind === 'response'
-        ? 'Request that continues it (fill in each output; y copies it):'
+        ? `Request that continues it (fill in each output; ${keyText('copy')} copies it):`
         : 'tool_approvals' in request.body
           ? 'Request that would unstick it (approve or deny each call):'
           : 'Request that would unstick it (fill in each output):';

@@ -37,6 +37,12 @@ export interface OutputForm {
 /** What a key typed into an approval field answers. */
 const APPROVAL_KEYS: Record<string, 'approve' | 'deny'> = {a: 'approve', y: 'approve', d: 'deny', n: 'deny'};
 
+/** The first key of an answer, as the form's prose names it. */
+const approvalKey = (answer: 'approve' | 'deny') => Object.keys(APPROVAL_KEYS).find((key) => APPROVAL_KEYS[key] === answer)!;
+
+/** How the form's messages name the approval keys, read from the table above: `a (approve) or d (deny)`. */
+const APPROVAL_KEYS_TEXT = `${approvalKey('approve')} (approve) or ${approvalKey('deny')} (deny)`;
+
 /** What the form reads and changes: its own state, the runs (to check against), scrolling (the review scrolls), actions. */
 export interface FormState extends ScrollPosition, RunActionState {
   runs: readonly Run[];
@@ -110,7 +116,7 @@ function toReview<S extends FormState>(state: S, change: Partial<OutputForm> = {
 function typeOutput<S extends FormState>(state: S, form: OutputForm, text: string): S {
   if (form.approvals) {
     const answer = APPROVAL_KEYS[text.trim().toLowerCase().slice(-1)];
-    if (!answer) return withForm(state, {error: 'press a (approve) or d (deny) for each call'});
+    if (!answer) return withForm(state, {error: `press ${APPROVAL_KEYS_TEXT} for each call`});
     return withForm(state, {values: form.values.map((value, index) => (index === form.focus ? answer : value)), error: null});
   }
   // eslint-disable-next-line no-control-regex
@@ -128,7 +134,7 @@ function sendReviewed<S extends FormState>(state: S, form: OutputForm): Update<S
     if (!run) throw new ActionError(`run ${form.runId} is no longer loaded; nothing submitted`);
     // A watch refresh may have brought a newer state (expired, cancelled): refused here, not by the server.
     body = form.approvals
-      ? {tool_approvals: checkApprovalsForRun(run, approvalFormBody(form).tool_approvals, 'press a or d on each call')}
+      ? {tool_approvals: checkApprovalsForRun(run, approvalFormBody(form).tool_approvals, `press ${approvalKey('approve')} or ${approvalKey('deny')} on each call`)}
       : {tool_outputs: checkOutputsForRun(run, outputFormBody(form).tool_outputs, 'every call has a field in the form')};
   } catch (error) {
     if (!(error instanceof ActionError)) throw error;
@@ -172,7 +178,7 @@ export function formReducer<S extends FormState>(state: S, action: FormAction): 
     case 'typeOutput':
       return only(typeOutput(state, form, action.text));
     case 'editOutputs': {
-      if (form.approvals) return only(withForm(state, {error: 'approvals take no editor: press a (approve) or d (deny) on each call'}));
+      if (form.approvals) return only(withForm(state, {error: `approvals take no editor: press ${APPROVAL_KEYS_TEXT} on each call`}));
       const text = form.draft ?? toolOutputsTemplate(form.calls.map((call) => call.id), form.values);
       return {state: withForm(state, {editing: true}), effects: [{type: 'openEditor', text, name: `runlens-outputs-${form.runId}`}]};
     }

@@ -35,7 +35,7 @@ export type RunActionAction =
 /** Actions need a run read from an API thread. */
 export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
 /** Why `o` and `c` do nothing on a response read from a file. */
-export const RESPONSE_ACTIONS_NEED_API = 'actions on a response need it read from the API (--response ID); or runlens submit resp_… (y copies the request)';
+export const RESPONSE_ACTIONS_NEED_API = `actions on a response need it read from the API (--response ID); or runlens submit resp_… (${keyText('copy')} copies the request)`;
 
 /** The footer's y/n question for a pending cancel (submits are confirmed on the review screen). */
 export function confirmPrompt(pending: PendingAction): string {
