@@ -99,6 +99,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
   const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
   let nothingLoaded: LoadedRuns | null = null;
+  let forgetSignal: (() => void) | undefined;
   try {
     const instance = render(
       liveAppElement({
@@ -116,6 +117,9 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
     );
+    // Ended by a signal, Ink unmounts here, its last frame on the alternate screen; left to the
+    // process's exit, it drew that frame onto the user's screen after bin.ts had left this one.
+    forgetSignal = io.beforeSignalExit?.(() => instance.unmount());
     uiDrawn();
     // A load that ends with no run at all leaves the screen and says why, as print mode does.
     void firstLoad?.then((loaded) => {
@@ -125,6 +129,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
     });
     await instance.waitUntilExit();
   } finally {
+    forgetSignal?.();
     // Quitting while the files load stops reading them.
     abort.abort();
     feed.stop();
