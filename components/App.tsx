@@ -20,6 +20,7 @@ import {shownScroll} from '../src/store/scroll.js';
 import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
+import type {ModelMap} from '../src/model/cost.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {scrollRows} from '../src/panes/scrollRows.js';
@@ -66,6 +67,8 @@ export interface AppOptions {
   actions?: RunActions;
   /** Opens the external editor for the output form (Ctrl-E); absent: the form says none is available. */
   editText?: EditText;
+  /** Deployment name → model for every cost the app shows (`--model-map`, a profile's `modelMap`); read once, when the app starts. */
+  modelMap?: ModelMap;
 }
 
 /** Everything the TUI shows, loaded before it starts. */
@@ -117,7 +120,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, onReload, clockPinnedAt}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, onReload, clockPinnedAt, modelMap}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -134,7 +137,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     // The report is the one `runlens export` writes; a file that cannot be written says why in the footer.
     writeReport: ({run, file}, dispatch) => {
       try {
-        writeFileSync(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds: Math.floor(now() / 1000)}));
+        writeFileSync(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds: Math.floor(now() / 1000), modelMap: state.modelMap}));
         dispatch({type: 'flash', message: `Wrote the report of ${run.id} to ${path.resolve(file)}`});
       } catch (error) {
         dispatch({type: 'flash', message: `Could not write ${file}: ${firstLine(error)}`});
@@ -182,7 +185,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const drawn = useRef<Viewport | null>(null);
   const [state, dispatch] = useRunStore(
     source,
-    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch)}),
+    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch), ...(modelMap ? {modelMap} : {})}),
     handlers,
     drawn,
   );
@@ -194,7 +197,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   }, [dispatch, now, tickMilliseconds]);
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
-  const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
+  const contentWidths = useMemo(() => measureContent(state.runs, state.modelMap), [state.runs, state.modelMap]);
   const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
@@ -215,12 +218,12 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const overlayData = useMemo(
     () => {
       if (!overlay) return null;
-      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId};
+      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, modelMap: state.modelMap};
       return {data, prepared: overlay.prepare?.(data)};
     },
     // The clock is left out on purpose: an overlay is not rebuilt once a second (the statistics of 100,000 runs).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [overlay, state.visible, state.warnings, time, threadId],
+    [overlay, state.visible, state.warnings, time, threadId, state.modelMap],
   );
   const overlayLines = useMemo(() => {
     if (!overlay || !overlayData) return null;
@@ -261,7 +264,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
   const shownMessages = run ? messagesViewOf(run, state.joined, messages?.threadId === run.threadId ? messages : undefined) : undefined;
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages, unstick: actions?.unstick});
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages, unstick: actions?.unstick, modelMap: state.modelMap});
 
   // What the body shows; a view that scrolls gets its rows worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
@@ -314,6 +317,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         contentWidths={contentWidths}
         view={state.query.stuck === 'off' ? 'all' : 'stuck'}
         rounds={rounds}
+        modelMap={state.modelMap}
       />
     );
   }

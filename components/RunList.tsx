@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
+import {NO_MODEL_MAP, type ModelMap} from '../src/model/cost.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type ColumnView, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
 import {useDisplay} from './DisplayContext.js';
@@ -21,16 +22,18 @@ export interface RunListProps {
   view?: ColumnView;
   /** Tool rounds of the finished runs that took more than one, by run id (their note says so). */
   rounds?: ReadonlyMap<string, number>;
+  /** Deployment name → model for the COST column (the store's, set from the CLI); absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
 
-const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number}) {
+const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds, modelMap}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number; modelMap: ModelMap}) {
   const {color, ascii} = useDisplay();
   return (
     <Text wrap="truncate-end" inverse={selected}>
       {columns.map((column, index) => {
-        const cell = cellFor(run, column.key, nowSeconds, ascii, rounds);
+        const cell = cellFor(run, column.key, nowSeconds, ascii, rounds, modelMap);
         return (
           <Text key={column.key} {...toneProps(cell.tone, color)}>
             {index > 0 ? gap : ''}
@@ -46,7 +49,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds}
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds}: RunListProps) {
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, modelMap = NO_MODEL_MAP}: RunListProps) {
   const columns = useMemo(() => layoutColumns(width, contentWidths, view), [width, contentWidths, view]);
   const rows = runs.slice(offset, offset + height);
   const above = offset;
@@ -57,7 +60,7 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
       </Text>
       {rows.map((run, index) => (
-        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} />
+        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} modelMap={modelMap} />
       ))}
       <Text dimColor wrap="truncate-end">
         {above > 0 ? `▲ ${above} more` : ''}

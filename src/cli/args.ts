@@ -2,6 +2,7 @@
  * Command-line parsing: node's own `parseArgs`, strict, so a typo is a usage error (exit 2)
  * rather than a silently ignored flag.
  */
+import type {ModelMap} from '../model/cost.js';
 import {parseArgs} from 'node:util';
 import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_STATUS} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
@@ -71,6 +72,11 @@ export interface CliOptions {
   redactKeep: string[];
   /** `--model-map DEPLOYMENT=MODEL`, as given (repeatable, comma-separated). */
   modelMap: string[];
+  /**
+   * The model map every cost is priced with: the profile's `modelMap`, then `--model-map` over it.
+   * runCli works it out before any command runs; absent (tests calling a printer): none mapped.
+   */
+  models?: ModelMap;
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
   notices: string[];
 }

@@ -17,7 +17,7 @@ export function printExport(runs: readonly Run[], options: CliOptions, io: {stdo
   }
   const thread = options.api.threads?.[0] ?? null;
   const chosen = thread === null ? [run] : runs.filter((candidate) => candidate.threadId === thread).sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0));
-  const text = exportRuns(chosen, thread === null ? run.id : `thread ${thread}`, {format: options.format, redact: options.redact, keep: options.redactKeep, nowSeconds: context.nowSeconds});
+  const text = exportRuns(chosen, thread === null ? run.id : `thread ${thread}`, {format: options.format, redact: options.redact, keep: options.redactKeep, nowSeconds: context.nowSeconds, ...(options.models ? {modelMap: options.models} : {})});
   if (options.outFile === null) {
     io.stdout.write(text);
     return EXIT_OK;

@@ -2,6 +2,7 @@
  * Print mode, like `gh run list`: an aligned table on a terminal, tab-separated values without a
  * header when piped, JSON with --json.
  */
+import type {ModelMap} from '../model/cost.js';
 import {lineToText, toneText} from '../panes/ansi.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
@@ -61,7 +62,7 @@ export const JSON_ARRAY = {open: '[\n', separator: ',\n', close: '\n]\n', empty:
 export function printRunList(
   runs: readonly Run[],
   target: PrintTarget,
-  options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean; rounds?: ReadonlyMap<string, number>},
+  options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean; rounds?: ReadonlyMap<string, number>; modelMap?: ModelMap | undefined},
 ): void {
   const roundsOf = (run: Run) => options.rounds?.get(run.id) ?? 0;
   if (options.json) {
@@ -84,14 +85,14 @@ export function printRunList(
     target.write('No runs match.\n');
     return;
   }
-  const columns = layoutColumns(target.columns, measureContent(runs));
+  const columns = layoutColumns(target.columns, measureContent(runs, options.modelMap));
   const gap = ' '.repeat(COLUMN_GAP);
   const header = columns.map((column) => fitCell(column.header, column.size, column.align)).join(gap).trimEnd();
   let out = `${toneText(header, 'strong', target.color)}\n`;
   for (const run of runs) {
     const line: Line = [];
     columns.forEach((column, index) => {
-      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii, roundsOf(run));
+      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii, roundsOf(run), options.modelMap);
       const text = fitCell(cell.text, column.size, column.align, options.ascii);
       line.push({text: (index > 0 ? gap : '') + (index === columns.length - 1 ? text.trimEnd() : text), tone: cell.tone});
     });

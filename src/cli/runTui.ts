@@ -114,6 +114,8 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         now: clock.now,
         ...(clock.pinnedAt !== null ? {clockPinnedAt: clock.pinnedAt} : {}),
         initialQuery: queryFrom(options),
+        // Every cost the TUI shows is priced with the map worked out from the profile and --model-map.
+        ...(options.models ? {modelMap: options.models} : {}),
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
     );

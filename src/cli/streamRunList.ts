@@ -164,10 +164,10 @@ class SortedPrinter implements RunPrinter {
   async finish(): Promise<void> {
     const {query, nowSeconds, options, target, time} = this.context;
     // Already filtered as they were read: sorting is what is left.
-    let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds);
+    let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds, options.models);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
     const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
-    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds});
+    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds, modelMap: options.models});
   }
 }
 

@@ -8,7 +8,7 @@
 import {costCellText, priceSource} from '../format/cost.js';
 import {safeInline, safeJson, safeMultiline} from '../format/sanitize.js';
 import {formatDuration} from '../format/time.js';
-import {describeGaps, runCost} from '../model/cost.js';
+import {describeGaps, NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
@@ -24,6 +24,8 @@ export interface ExportOptions {
   /** Fields kept as they are under `redact`. */
   keep?: readonly string[];
   nowSeconds: number;
+  /** Deployment name → model for the cost lines; absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 /**
@@ -120,7 +122,7 @@ function redactRaw(raw: Record<string, unknown>, redactor: Redactor): Record<str
 }
 
 /** One run's section of the Markdown report. */
-function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number): string[] {
+function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number, modelMap: ModelMap): string[] {
   const out: string[] = [];
   out.push(`## Run \`${cell(run.id)}\``, '');
   out.push('| field | value |', '| --- | --- |');
@@ -142,7 +144,7 @@ function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number): string[]
   if (run.usage) {
     out.push(`- tokens: ${run.usage.promptTokens ?? '—'} prompt, ${run.usage.completionTokens ?? '—'} completion, ${run.usage.totalTokens ?? '—'} total`);
     if (run.usage.cachedTokens != null) out.push(`- cached prompt tokens: ${run.usage.cachedTokens}`);
-    const cost = runCost(run);
+    const cost = runCost(run, modelMap);
     if (cost.kind === 'priced') {
       out.push(`- cost: ${costCellText(cost)} (estimate; ${priceSource(cost)})`);
       for (const gap of describeGaps(cost.gaps)) out.push(`  - not counted: ${gap}`);
@@ -197,6 +199,6 @@ export function exportRuns(runs: readonly Run[], title: string, options: ExportO
   if (options.redact) {
     lines.push(`> Redacted: ${REDACTABLE_FIELDS.filter((field) => redactor.redacts(field)).join(', ')} replaced by placeholders (the same value, the same placeholder).`, '');
   }
-  for (const run of runs) lines.push(...runMarkdown(run, redactor, options.nowSeconds));
+  for (const run of runs) lines.push(...runMarkdown(run, redactor, options.nowSeconds, options.modelMap ?? NO_MODEL_MAP));
   return `${redactor.scrub(lines.join('\n')).trimEnd()}\n`;
 }

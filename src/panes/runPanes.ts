@@ -8,7 +8,7 @@ import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
 import {costCellText, formatUsd, priceSource, rateText} from '../format/cost.js';
-import {describeGaps, runCost} from '../model/cost.js';
+import {describeGaps, NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, sourceKindOf, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
@@ -199,8 +199,8 @@ function share(part: number | null, whole: number | null): string {
 }
 
 /** The Usage pane's cost lines: the estimate and its split, the price source and date, what it leaves out. */
-function addCostLines(b: PaneBuilder, run: Run): void {
-  const estimate = runCost(run);
+function addCostLines(b: PaneBuilder, run: Run, modelMap: ModelMap): void {
+  const estimate = runCost(run, modelMap);
   if (estimate.kind === 'none') {
     b.field('cost', {text: `no price: ${safeInline(estimate.reason)}`, tone: 'dim'});
     return;
@@ -213,7 +213,7 @@ function addCostLines(b: PaneBuilder, run: Run): void {
 }
 
 /** The usage pane. */
-export function usagePane(run: Run): PaneContent {
+export function usagePane(run: Run, context: Pick<PaneContext, 'modelMap'>): PaneContent {
   const b = new PaneBuilder();
   const usage = run.usage;
   if (!usage && isCut(run, 'usage')) {
@@ -237,7 +237,7 @@ export function usagePane(run: Run): PaneContent {
     }
     if (usage.cachedTokens != null) b.field('cached', `${count(usage.cachedTokens)} of the prompt tokens, read from the prompt cache`);
     if (usage.reasoningTokens != null) b.field('reasoning', `${count(usage.reasoningTokens)} of the completion tokens (billed as output)`);
-    addCostLines(b.blank(), run);
+    addCostLines(b.blank(), run, context.modelMap ?? NO_MODEL_MAP);
   }
   if (run.incompleteReason) b.blank().field('incomplete', untrusted(run.incompleteReason, 'warn'));
   return b.build();

@@ -7,6 +7,7 @@
  */
 import type {Command, KeyContext} from '../keys.js';
 import type {TimeOptions} from '../format/time.js';
+import type {ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import type {PaneContent} from '../panes/content.js';
 import {helpPane} from '../panes/helpPane.js';
@@ -24,6 +25,8 @@ export interface OverlayData {
   time: TimeOptions;
   /** Opened from a run: its thread (the threads view shows that thread only). */
   threadId?: string | undefined;
+  /** Deployment name → model for the statistics' cost figures; absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 /** How it is drawn: the width and the glyphs. */
@@ -53,7 +56,7 @@ export const OVERLAYS = [
     id: 'stats',
     command: 'stats',
     // The clock is left out on purpose: recomputing 100,000 runs every second is not worth a ticking "locked for".
-    prepare: (data) => computeRunStats(data.runs, data.nowSeconds, statsOptionsFor({nowSeconds: data.nowSeconds, time: data.time})),
+    prepare: (data) => computeRunStats(data.runs, data.nowSeconds, statsOptionsFor({nowSeconds: data.nowSeconds, time: data.time, stats: data.modelMap ? {modelMap: data.modelMap} : {}})),
     build: (prepared, data, layout) => buildStatsPane(prepared as ReturnType<typeof computeRunStats>, {...layout, nowSeconds: data.nowSeconds, time: data.time}),
   },
   {
