@@ -24,7 +24,7 @@ import type {ModelMap} from '../src/model/cost.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {scrollRows} from '../src/panes/scrollRows.js';
-import {overlayEntry, type OverlayData} from '../src/stats/overlays.js';
+import {overlayEntry, type OverlayData, type ThreadStoryInputs} from '../src/stats/overlays.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
@@ -38,7 +38,6 @@ import {useRunStore, type EffectHandlers} from './useRunStore.js';
 import {useTerminalSize} from './useTerminalSize.js';
 import {OutputForm} from './OutputForm.js';
 import {contentRows, ScrollView} from './ScrollView.js';
-import {buildThreadConversation} from '../src/panes/conversation.js';
 
 // Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
@@ -213,35 +212,36 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
   const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
 
+  // The threads view opened from a run draws that thread's conversation: its inputs, the items joined to the
+  // runs, are handed over only then, so no other overlay is prepared again when steps or messages arrive.
+  const story = useMemo<ThreadStoryInputs | undefined>(
+    () =>
+      state.mode === 'threads' && threadId && openRunForThreads
+        ? {
+            allRuns: state.runs,
+            messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
+            stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
+          }
+        : undefined,
+    [state.mode, threadId, openRunForThreads, state.runs, state.joined, steps, messages],
+  );
   // An overlay (an entry of the overlay registry) follows the current filter and search; built only while shown.
   const overlay = overlayEntry(state.mode);
   const overlayData = useMemo(
     () => {
       if (!overlay) return null;
-      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, modelMap: state.modelMap};
+      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, modelMap: state.modelMap, story};
       return {data, prepared: overlay.prepare?.(data)};
     },
     // The clock is left out on purpose: an overlay is not rebuilt once a second (the statistics of 100,000 runs).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [overlay, state.visible, state.warnings, time, threadId, state.modelMap],
+    [overlay, state.visible, state.warnings, time, threadId, state.modelMap, story],
   );
   const overlayLines = useMemo(() => {
     if (!overlay || !overlayData) return null;
     const content = overlay.build(overlayData.prepared, overlayData.data, {width, ascii: display.ascii});
-    if (state.mode !== 'threads' || !threadId || !openRunForThreads) return scrollRows(content, width);
-    // Opened from a run: its whole thread as one conversation across its runs, below the summary.
-    const story = buildThreadConversation(
-      {
-        threadId,
-        runs: state.runs.filter((candidate) => candidate.threadId === threadId),
-        messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
-        stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
-      },
-      {nowSeconds: state.nowSeconds, time, ascii: display.ascii, width},
-    );
-    return scrollRows([...content, {kind: 'lines', lines: [[]]}, ...story], width);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [overlay, overlayData, width, display.ascii, state.joined, steps, messages]);
+    return scrollRows(content, width);
+  }, [overlay, overlayData, width, display.ascii]);
 
   const form = state.outputForm;
   const reviewLines = useMemo(

@@ -10,6 +10,8 @@ import type {TimeOptions} from '../format/time.js';
 import type {ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import type {PaneContent} from '../panes/content.js';
+import {buildThreadConversation, type ThreadStory} from '../panes/conversation.js';
+import type {MessagesView, StepsView} from '../panes/paneContext.js';
 import {helpPane} from '../panes/helpPane.js';
 import {warningsPane} from '../panes/warningsPane.js';
 import type {LoadWarning} from '../model/loadWarning.js';
@@ -27,6 +29,26 @@ export interface OverlayData {
   threadId?: string | undefined;
   /** Deployment name → model for the statistics' cost figures; absent: none mapped. */
   modelMap?: ModelMap;
+  /** Opened from a run (with `threadId`): what its whole thread's conversation is built from. */
+  story?: ThreadStoryInputs | undefined;
+}
+
+/**
+ * The items joined to the runs, as the threads view needs them for one thread's conversation:
+ * every run loaded (filter and search aside: the thread is shown whole), the thread's messages,
+ * and each run's steps.
+ */
+export interface ThreadStoryInputs {
+  allRuns: readonly Run[];
+  messages: MessagesView | undefined;
+  stepsOf: (run: Run) => StepsView | undefined;
+}
+
+/** The thread's story picked out of the inputs: once per change of data, not per width or clock tick. */
+function threadStoryOf(data: OverlayData): ThreadStory | null {
+  if (!data.threadId || !data.story) return null;
+  const threadId = data.threadId;
+  return {threadId, runs: data.story.allRuns.filter((run) => run.threadId === threadId), messages: data.story.messages, stepsOf: data.story.stepsOf};
 }
 
 /** How it is drawn: the width and the glyphs. */
@@ -62,7 +84,14 @@ export const OVERLAYS = [
   {
     id: 'threads',
     command: 'threads',
-    build: (_prepared, data, layout) => threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})}),
+    prepare: threadStoryOf,
+    build: (prepared, data, layout) => {
+      const summary = threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})});
+      const story = prepared as ThreadStory | null;
+      if (!story) return summary;
+      // Opened from a run: its whole thread as one conversation across its runs, below the summary.
+      return [...summary, {kind: 'lines', lines: [[]]}, ...buildThreadConversation(story, {nowSeconds: data.nowSeconds, time: data.time, ...layout})];
+    },
   },
 ] as const satisfies readonly OverlayEntry[];
 
