@@ -5,16 +5,12 @@
  * wrong type is left out of the typed view and recorded in `problems`.
  */
 import {z} from 'zod';
-import {nullableString, ObjectReader, objectSchema, timestamp} from './objectReader.js';
-import type {FieldProblem, SourceLocation} from './run.js';
+import {nullableString, ObjectReader, objectOrNull as OBJECT_OR_NULL, objectSchema, stringSchema as STRING, timestamp, unknownList as UNKNOWN_LIST, type ItemTail} from './objectReader.js';
+import type {SourceLocation} from './run.js';
 
-// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
-// messages (300,000 in the bench) would build several each.
-const STRING = z.string();
+// Built once, as objectReader's shared schemas are.
 const NUMBER = z.number();
-const UNKNOWN_LIST = z.array(z.unknown());
 const UNKNOWN_LIST_OR_NULL = z.array(z.unknown()).nullable();
-const OBJECT_OR_NULL = objectSchema.nullable();
 
 /** A note inside a text part that points at a file: a quote from it, or a file the tool wrote. */
 export interface TextAnnotation {
@@ -43,7 +39,7 @@ export interface MessageAttachment {
 }
 
 /** A normalized message. Times are Unix seconds, as in the API. */
-export interface ThreadMessage {
+export interface ThreadMessage extends ItemTail {
   id: string;
   threadId: string | null;
   /** The run that wrote it (assistant messages), or null. */
@@ -61,10 +57,6 @@ export interface ThreadMessage {
   content: MessageContent[];
   attachments: MessageAttachment[];
   metadata: Record<string, unknown>;
-  raw: Record<string, unknown>;
-  problems: FieldProblem[];
-  /** Where it was read, when from a file or stream. */
-  source?: SourceLocation;
 }
 
 function normalizeAnnotation(reader: ObjectReader, path: string, value: unknown): TextAnnotation | null {
@@ -152,8 +144,6 @@ export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId 
       .map((attachment, index) => normalizeAttachment(reader, `attachments.${index}`, attachment))
       .filter((attachment): attachment is MessageAttachment => attachment !== null),
     metadata: reader.read('', raw, 'metadata', OBJECT_OR_NULL) ?? {},
-    raw,
-    problems: reader.problems,
-    ...(source ? {source} : {}),
+    ...reader.tail(raw, source),
   };
 }
