@@ -2,7 +2,7 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
-import {isActiveStatus, type Run} from '../src/model/run.js';
+import {isActiveStatus, runKind, type Run, type RunKind} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
@@ -18,10 +18,11 @@ import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
 import {wholeRun} from '../src/sources/itemBodies.js';
 import type {EditText} from '../src/editor/externalEditor.js';
+import type {ModelMap} from '../src/model/cost.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {scrollRows} from '../src/panes/scrollRows.js';
-import {overlayEntry, type OverlayData} from '../src/stats/overlays.js';
+import {overlayEntry, type OverlayData, type ThreadStoryInputs} from '../src/stats/overlays.js';
 import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
@@ -35,7 +36,6 @@ import {useRunStore, type EffectHandlers} from './useRunStore.js';
 import {useTerminalSize} from './useTerminalSize.js';
 import {OutputForm} from './OutputForm.js';
 import {contentRows, ScrollView} from './ScrollView.js';
-import {buildThreadConversation} from '../src/panes/conversation.js';
 
 // Where live data stands: the type the header and the store share.
 export type {LiveStatus} from '../src/store/feed.js';
@@ -66,6 +66,8 @@ export interface AppOptions {
   editText?: EditText;
   /** Writes the run's report (`x`, as `runlens export`) to `file`; resolves to the path written. Absent: `x` says reports are not written here. */
   writeReport?: (run: Run, file: string) => Promise<string>;
+  /** Deployment name → model for every cost the app shows (`--model-map`, a profile's `modelMap`); read once, when the app starts. */
+  modelMap?: ModelMap;
 }
 
 /** Everything the TUI shows, loaded before it starts. */
@@ -81,8 +83,10 @@ export interface AppProps extends AppOptions {
 
 /** The writes the TUI can make, injected (main.ts): each resolves to the run as the server answered. */
 export interface RunActions {
-  cancel: (threadId: string, runId: string) => Promise<{status: string}>;
-  submit: (threadId: string, runId: string, outputs: readonly ToolOutput[]) => Promise<{status: string}>;
+  /** `kind` is the run's (`runKind`): a response is cancelled through the Responses API. */
+  cancel: (threadId: string, runId: string, kind: RunKind) => Promise<{status: string}>;
+  /** `kind` is the run's (`runKind`): a waiting response is continued through the Responses API. */
+  submit: (threadId: string, runId: string, outputs: readonly ToolOutput[], kind: RunKind) => Promise<{status: string}>;
   /** Answers MCP tool approvals (Foundry); absent when the source takes none. */
   submitApprovals?: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => Promise<{status: string}>;
   /** The API root the requests go to, for the review's `POST` line. */
@@ -118,7 +122,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt, modelMap}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -153,10 +157,10 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
       const outputs = body && 'tool_outputs' in body ? body.tool_outputs : [];
       const sent =
         action.kind === 'cancel'
-          ? actions.cancel(action.threadId, action.runId)
+          ? actions.cancel(action.threadId, action.runId, runKind({kind: action.runKind}))
           : approvals
             ? (actions.submitApprovals?.(action.threadId, action.runId, approvals) ?? Promise.reject(new Error('this source takes no tool approvals')))
-            : actions.submit(action.threadId, action.runId, outputs);
+            : actions.submit(action.threadId, action.runId, outputs, runKind({kind: action.runKind}));
       const count = approvals ? approvals.length : outputs.length;
       const what = action.kind === 'cancel' ? 'Cancel requested' : `Submitted ${count} tool ${approvals ? 'approval' : 'output'}${count === 1 ? '' : 's'}`;
       sent.then(
@@ -185,7 +189,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const drawn = useRef<Viewport | null>(null);
   const [state, dispatch] = useRunStore(
     source,
-    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch)}),
+    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch), ...(modelMap ? {modelMap} : {})}),
     handlers,
     drawn,
   );
@@ -197,7 +201,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   }, [dispatch, now, tickMilliseconds]);
 
   const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
-  const contentWidths = useMemo(() => measureContent(state.runs), [state.runs]);
+  const contentWidths = useMemo(() => measureContent(state.runs, state.modelMap), [state.runs, state.modelMap]);
   const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
@@ -215,36 +219,37 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
   const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
 
+  // The threads view opened from a run draws that thread's conversation: its inputs, the items joined to the
+  // runs, are handed over only then, so no other overlay is prepared again when steps or messages arrive.
+  const story = useMemo<ThreadStoryInputs | undefined>(
+    () =>
+      state.mode === 'threads' && threadId && openRunForThreads
+        ? {
+            allRuns: state.runs,
+            messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
+            stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
+          }
+        : undefined,
+    [state.mode, threadId, openRunForThreads, state.runs, state.joined, steps, messages],
+  );
   // An overlay (an entry of the overlay registry) follows the current filter and search; built only while shown.
   const overlay = overlayEntry(state.mode);
   const compared = useMemo(() => comparedRuns(state.compared, state.runs), [state.compared, state.runs]);
   const overlayData = useMemo(
     () => {
       if (!overlay) return null;
-      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, compare: compared};
+      const data: OverlayData = {runs: state.visible, warnings: state.warnings, nowSeconds: state.nowSeconds, time, threadId, compare: compared, modelMap: state.modelMap, story};
       return {data, prepared: overlay.prepare?.(data)};
     },
     // The clock is left out on purpose: an overlay is not rebuilt once a second (the statistics of 100,000 runs).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [overlay, state.visible, state.warnings, time, threadId, compared],
+    [overlay, state.visible, state.warnings, time, threadId, compared, state.modelMap, story],
   );
   const overlayLines = useMemo(() => {
     if (!overlay || !overlayData) return null;
     const content = overlay.build(overlayData.prepared, overlayData.data, {width, ascii: display.ascii});
-    if (state.mode !== 'threads' || !threadId || !openRunForThreads) return scrollRows(content, width);
-    // Opened from a run: its whole thread as one conversation across its runs, below the summary.
-    const story = buildThreadConversation(
-      {
-        threadId,
-        runs: state.runs.filter((candidate) => candidate.threadId === threadId),
-        messages: messagesViewOf(openRunForThreads, state.joined, messages?.threadId === threadId ? messages : undefined),
-        stepsOf: (candidate) => stepsViewOf(candidate, state.joined, steps?.runId === candidate.id ? steps : undefined),
-      },
-      {nowSeconds: state.nowSeconds, time, ascii: display.ascii, width},
-    );
-    return scrollRows([...content, {kind: 'lines', lines: [[]]}, ...story], width);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [overlay, overlayData, width, display.ascii, state.joined, steps, messages]);
+    return scrollRows(content, width);
+  }, [overlay, overlayData, width, display.ascii]);
 
   const form = state.outputForm;
   const reviewLines = useMemo(
@@ -267,7 +272,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   );
   const shownSteps = run ? stepsViewOf(run, state.joined, steps) : undefined;
   const shownMessages = run ? messagesViewOf(run, state.joined, messages?.threadId === run.threadId ? messages : undefined) : undefined;
-  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages, unstick: actions?.unstick});
+  const detailLines = usePaneLines(run, state.pane, {width, nowSeconds: state.nowSeconds, time, ascii: display.ascii, steps: shownSteps, messages: shownMessages, unstick: actions?.unstick, modelMap: state.modelMap});
 
   // What the body shows; a view that scrolls gets its rows worked out here, and its size goes with each action.
   const view = reviewLines ? 'review' : form ? 'form' : overlayLines ? 'overlay' : run ? 'detail' : 'list';
@@ -321,6 +326,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         view={state.query.stuck === 'off' ? 'all' : 'stuck'}
         rounds={rounds}
         marked={state.markedRunId}
+        modelMap={state.modelMap}
       />
     );
   }

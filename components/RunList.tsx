@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
+import {NO_MODEL_MAP, type ModelMap} from '../src/model/cost.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, type ColumnKey, type ColumnView, type LaidOutColumn} from '../src/format/runColumns.js';
 import type {Run} from '../src/model/run.js';
 import {MARK_STYLE} from '../src/format/theme.js';
@@ -25,6 +26,8 @@ export interface RunListProps {
   rounds?: ReadonlyMap<string, number>;
   /** The run marked to compare (`m`); while one is, each row starts with a column for its mark. */
   marked?: string | null;
+  /** Deployment name → model for the COST column (the store's, set from the CLI); absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
@@ -32,13 +35,13 @@ const gap = ' '.repeat(COLUMN_GAP);
 /** The mark column's width: the glyph and a space. */
 const MARK_COLUMN = 2;
 
-const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds, mark}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number; mark: 'marked' | 'unmarked' | 'none'}) {
+const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds, mark, modelMap}: {run: Run; columns: LaidOutColumn[]; selected: boolean; nowSeconds: number; rounds: number; mark: 'marked' | 'unmarked' | 'none'; modelMap: ModelMap}) {
   const {color, ascii} = useDisplay();
   return (
     <Text wrap="truncate-end" inverse={selected}>
       {mark === 'none' ? '' : <Text {...toneProps(MARK_STYLE.tone, color)}>{mark === 'marked' ? `${ascii ? MARK_STYLE.asciiGlyph : MARK_STYLE.glyph} ` : ' '.repeat(MARK_COLUMN)}</Text>}
       {columns.map((column, index) => {
-        const cell = cellFor(run, column.key, nowSeconds, ascii, rounds);
+        const cell = cellFor(run, column.key, nowSeconds, ascii, rounds, modelMap);
         return (
           <Text key={column.key} {...toneProps(cell.tone, color)}>
             {index > 0 ? gap : ''}
@@ -54,7 +57,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds,
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null}: RunListProps) {
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null, modelMap = NO_MODEL_MAP}: RunListProps) {
   // The mark's column is there only while a run is marked, so the list is laid out as before otherwise.
   const markWidth = marked === null ? 0 : MARK_COLUMN;
   const {ascii} = useDisplay();
@@ -69,7 +72,7 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
       </Text>
       {rows.map((run, index) => (
-        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} mark={marked === null ? 'none' : run.id === marked ? 'marked' : 'unmarked'} />
+        <RunRow key={run.id} run={run} columns={columns} selected={offset + index === cursor} nowSeconds={nowSeconds} rounds={rounds?.get(run.id) ?? 0} mark={marked === null ? 'none' : run.id === marked ? 'marked' : 'unmarked'} modelMap={modelMap} />
       ))}
       <Text dimColor wrap="truncate-end">
         {above > 0 ? `▲ ${above} more` : ''}

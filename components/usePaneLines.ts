@@ -2,9 +2,10 @@ import {useMemo} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import type {Run} from '../src/model/run.js';
 import type {PaneContent} from '../src/panes/content.js';
-import {paneEntry, type PaneId} from '../src/panes/paneIds.js';
+import {buildPane, paneEntry, type PaneId} from '../src/panes/paneIds.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import type {UnstickTarget} from '../src/triage/unstick.js';
+import type {ModelMap} from '../src/model/cost.js';
 import {scrollRows, type ScrollRow} from '../src/panes/scrollRows.js';
 
 const NO_CONTENT: PaneContent = [];
@@ -18,6 +19,8 @@ export interface PaneLinesOptions {
   steps?: StepsView | undefined;
   unstick?: UnstickTarget | undefined;
   messages?: MessagesView | undefined;
+  /** Deployment name → model for the Usage pane's cost. */
+  modelMap?: ModelMap | undefined;
 }
 
 /**
@@ -25,12 +28,12 @@ export interface PaneLinesOptions {
  * ticks every second; only panes that show relative times are rebuilt for it, so a long Raw JSON
  * or Instructions pane is not re-wrapped once a second. Tables stay tables: the view draws them.
  */
-export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick, messages}: PaneLinesOptions): ScrollRow[] {
+export function usePaneLines(run: Run | undefined, pane: PaneId, {width, nowSeconds, time, ascii, steps, unstick, messages, modelMap}: PaneLinesOptions): ScrollRow[] {
   const clock = paneEntry(pane).showsClock ? nowSeconds : null;
   const content = useMemo(
-    () => (run ? paneEntry(pane).build(run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {}), ...(messages ? {messages} : {})}) : NO_CONTENT),
+    () => (run ? buildPane(pane, run, {nowSeconds, time, ascii, width, ...(steps ? {steps} : {}), ...(unstick ? {unstick} : {}), ...(messages ? {messages} : {}), ...(modelMap ? {modelMap} : {})}) : NO_CONTENT),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [pane, run, clock, time, ascii, width, steps, unstick, messages],
+    [pane, run, clock, time, ascii, width, steps, unstick, messages, modelMap],
   );
   return useMemo(() => scrollRows(content, width), [content, width]);
 }

@@ -10,56 +10,33 @@
  * with the run "string".
  *
  * One Prism for the whole file: it takes about 12 s to read the spec (30 s and more on a loaded
- * 2-core machine), so beforeAll polls it for up to 90 s. It runs in a process group of its own,
+ * 2-core machine), so its set-up (usePrismSuite) polls it for up to 90 s. It runs in a process group of its own,
  * killed whole in afterAll.
  */
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import type {Server} from 'node:http';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {fileURLToPath} from 'node:url';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {createAssistantsApi, type AssistantsApi} from '../src/sources/api/assistantsApi.js';
 import type {ToolOutput} from '../src/triage/unstick.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
-import {recorder, startPrism, startRecordingProxy, type Exchange, type PrismMock} from './helpers/prism.js';
+import {usePrismSuite, type Exchange} from './helpers/prism.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = path.resolve(REPO_ROOT, '../shared/openai-openapi.yaml');
 const HAVE_SPEC = existsSync(SPEC);
 if (!HAVE_SPEC) console.warn(`contract tests skipped: the published spec is not at ${SPEC} (CI keeps a copy of shared/ beside the repository)`);
 
-/** How long Prism may take to read the spec before the suite gives up. */
-const START_TIMEOUT_MS = 90_000;
 const KEY = 'sk-contract-test-key';
 const THREAD = 'thread_contract';
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 
 describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the published OpenAI spec', () => {
-  let prism: PrismMock | null = null;
-  let prismUrl = '';
-  let proxy: Server | null = null;
-  let baseUrl = '';
-  let configDir = '';
-  const exchanges: Exchange[] = [];
-
-  beforeAll(async () => {
-    configDir = mkdtempSync(path.join(tmpdir(), 'runlens-contract-'));
-    prism = await startPrism(SPEC, {path: `/threads/${THREAD}/runs`, headers: {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2'}}, START_TIMEOUT_MS);
-    prismUrl = prism.url;
-    ({server: proxy, baseUrl} = await startRecordingProxy(prism.port, exchanges));
-  }, START_TIMEOUT_MS + 30_000);
-
-  afterAll(async () => {
-    if (proxy) await new Promise<void>((resolve) => proxy!.close(() => resolve()));
-    await prism?.stop();
-    if (configDir) rmSync(configDir, {recursive: true, force: true});
-  }, 20_000);
-
+  const mock = usePrismSuite({spec: SPEC, probe: {path: `/threads/${THREAD}/runs`, headers: {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2'}}, tempPrefix: 'runlens-contract-'});
   /** The exchanges made while `action` ran. */
-  const recorded = recorder(exchanges);
+  const recorded = mock.recorded;
 
   function expectConforming(made: Exchange[], expected: Array<[string, RegExp]>) {
     expect(made.map(({method, path: requestPath}) => [method, requestPath])).toEqual(
@@ -77,18 +54,18 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     const stdout = new Collect();
     const stderr = new Collect();
     const stdin = Object.assign(new PassThrough(), {isTTY: true});
-    const code = await runCli({argv, env: {OPENAI_API_KEY: KEY, RUNLENS_CONFIG_DIR: configDir}, stdin, stdout, stderr, now: () => NOW});
+    const code = await runCli({argv, env: {OPENAI_API_KEY: KEY, RUNLENS_CONFIG_DIR: mock.dir}, stdin, stdout, stderr, now: () => NOW});
     return {code, stdout: stdout.text, stderr: stderr.text};
   }
 
   let api: AssistantsApi;
   beforeAll(() => {
-    api = createAssistantsApi({baseUrl, maxRetries: 0}, {OPENAI_API_KEY: KEY});
+    api = createAssistantsApi({baseUrl: mock.baseUrl, maxRetries: 0}, {OPENAI_API_KEY: KEY});
   });
 
   describe('runlens list and show (the CLI)', () => {
     it('list --thread: a conforming request, and the placeholder run printed', async () => {
-      const {result, made} = await recorded(() => cli(['list', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['list', '--thread', THREAD, '--base-url', mock.baseUrl, '--max-retries', '0']));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expectConforming(made, [['GET', new RegExp(`^/threads/${THREAD}/runs\\?(?=.*\\blimit=100\\b)(?=.*\\border=desc\\b)`)]]);
@@ -99,7 +76,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
 
     it('list --json: the run object as the mock sent it', async () => {
-      const result = await cli(['list', '--json', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']);
+      const result = await cli(['list', '--json', '--thread', THREAD, '--base-url', mock.baseUrl, '--max-retries', '0']);
       expect(result.code).toBe(0);
       const runs = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
       expect(runs).toHaveLength(1);
@@ -107,7 +84,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
 
     it('show: every pane of the placeholder run, its odd required_action checked, without crashing', async () => {
-      const {result, made} = await recorded(() => cli(['show', 'string', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['show', 'string', '--thread', THREAD, '--base-url', mock.baseUrl, '--max-retries', '0']));
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       // Then its steps and its thread's messages, for the Conversation (the mock's run names thread "string").
@@ -120,19 +97,19 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       // A queued run with a required_action whose call names an undeclared function with arguments that are no JSON.
       expect(result.stdout).toContain('✗ known function');
       // The request for the server the run came from: its base URL, not the path alone.
-      expect(result.stdout).toContain(`POST ${baseUrl}/threads/string/runs/string/submit_tool_outputs`);
+      expect(result.stdout).toContain(`POST ${mock.baseUrl}/threads/string/runs/string/submit_tool_outputs`);
       expect(result.stdout).toContain('1970-01-01');
     });
 
     it('show with another id: the request conforms, and the mock answering run "string" is "not found" (exit 1)', async () => {
-      const {result, made} = await recorded(() => cli(['show', 'run_abc123', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['show', 'run_abc123', '--thread', THREAD, '--base-url', mock.baseUrl, '--max-retries', '0']));
       expectConforming(made, [['GET', new RegExp(`^/threads/${THREAD}/runs/run_abc123$`)]]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("no run with id 'run_abc123'");
     });
 
     it('stuck --include-stalled over the placeholder run (timestamps 0) does not crash', async () => {
-      const result = await cli(['stuck', '--include-stalled', '--thread', THREAD, '--base-url', baseUrl, '--max-retries', '0']);
+      const result = await cli(['stuck', '--include-stalled', '--thread', THREAD, '--base-url', mock.baseUrl, '--max-retries', '0']);
       expect(result.code).toBe(0);
       expect(result.stdout.split('\t')[0]).toBe('string');
     });
@@ -191,7 +168,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     const CONVERSATION = 'conv_contract';
 
     it('list --response: the response and its input items, each request conforming', async () => {
-      const {result, made} = await recorded(() => cli(['list', '--json', '--response', RESPONSE, '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['list', '--json', '--response', RESPONSE, '--base-url', mock.baseUrl, '--max-retries', '0']));
       expect(result.code).toBe(0);
       expect(made.length).toBeGreaterThanOrEqual(2);
       expect(made.slice(0, 2).map(({method, path: requestPath}) => [method, requestPath])).toEqual([
@@ -205,7 +182,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
 
     it('list --conversation: its items, paginated, conforming; items naming no response load no run, and say so', async () => {
-      const {result, made} = await recorded(() => cli(['list', '--conversation', CONVERSATION, '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['list', '--conversation', CONVERSATION, '--base-url', mock.baseUrl, '--max-retries', '0']));
       expect(result.stderr).toContain(`api:${CONVERSATION}/items: `);
       expect(result.stderr).toContain('give the conversation\'s responses with --response ID');
       expect(made[0]).toMatchObject({method: 'GET', path: expect.stringMatching(new RegExp(`^/conversations/${CONVERSATION}/items\\?(?=.*\\blimit=100\\b)`))});
@@ -219,7 +196,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
       const [waitingRaw] = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/fixtures/responses/waiting-chain.json'), 'utf8')) as Array<Record<string, unknown>>;
       const waiting = normalizeRun(waitingRaw!, {file: 'waiting-chain.json'});
       const body = continuingResponseBody(waiting, [{tool_call_id: 'call_rome', output: '{"temperature":21}'}, {tool_call_id: 'call_oslo', output: '{"temperature":3}'}])!;
-      const session = ResponsesApi.create({baseUrl, maxRetries: 0}, {OPENAI_API_KEY: KEY});
+      const session = ResponsesApi.create({baseUrl: mock.baseUrl, maxRetries: 0}, {OPENAI_API_KEY: KEY});
       const {result, made} = await recorded(async () => [await session.createContinuing(waiting, body), await session.cancel(RESPONSE)] as const);
       expectConforming(made, [
         ['POST', /^\/responses$/],
@@ -229,7 +206,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     });
 
     it('submit resp_…: the response retrieved (conforming), and refused as the mock answers one that waits for nothing', async () => {
-      const {result, made} = await recorded(() => cli(['submit', RESPONSE, '--output', 'call_x=1', '--base-url', baseUrl, '--max-retries', '0']));
+      const {result, made} = await recorded(() => cli(['submit', RESPONSE, '--output', 'call_x=1', '--base-url', mock.baseUrl, '--max-retries', '0']));
       expectConforming(made, [['GET', new RegExp(`^/responses/${RESPONSE}$`)]]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/not requires_action; nothing submitted/);
@@ -237,7 +214,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
 
     it('Prism refuses a continuing request with fields of the wrong type: the check is live for responses too', async () => {
       const headers = {Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json'};
-      const response = await fetch(`${prismUrl}/responses`, {method: 'POST', headers, body: JSON.stringify({model: 'gpt-4.1', previous_response_id: 42, temperature: 'hot', input: [{type: 'function_call_output', output: 'x'}]})});
+      const response = await fetch(`${mock.prismUrl}/responses`, {method: 'POST', headers, body: JSON.stringify({model: 'gpt-4.1', previous_response_id: 42, temperature: 'hot', input: [{type: 'function_call_output', output: 'x'}]})});
       expect(response.status).toBe(422);
       await response.body?.cancel();
     });
@@ -247,14 +224,14 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the publi
     const headers = {Authorization: `Bearer ${KEY}`, 'OpenAI-Beta': 'assistants=v2', 'Content-Type': 'application/json'};
 
     it('a submit_tool_outputs body without tool_outputs', async () => {
-      const response = await fetch(`${prismUrl}/threads/${THREAD}/runs/run_abc123/submit_tool_outputs`, {method: 'POST', headers, body: JSON.stringify({outputs: []})});
+      const response = await fetch(`${mock.prismUrl}/threads/${THREAD}/runs/run_abc123/submit_tool_outputs`, {method: 'POST', headers, body: JSON.stringify({outputs: []})});
       expect(response.status).toBe(422);
       const problem = (await response.json()) as {validation?: Array<{message: string}>};
       expect(problem.validation?.map((entry) => entry.message).join('\n')).toMatch(/tool_outputs/);
     });
 
     it('a list query whose limit is not an integer', async () => {
-      const response = await fetch(`${prismUrl}/threads/${THREAD}/runs?limit=many`, {headers});
+      const response = await fetch(`${mock.prismUrl}/threads/${THREAD}/runs?limit=many`, {headers});
       expect(response.status).toBe(422);
       await response.body?.cancel();
     });

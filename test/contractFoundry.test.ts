@@ -10,24 +10,21 @@
  * `tool_outputs` in the submit body and requires neither (SOURCES.md read that far into it). The
  * served copy makes that one change, so the approvals request is checked against the preview's body.
  */
-import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import type {Server} from 'node:http';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {fileURLToPath} from 'node:url';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {runCli} from '../src/cli/main.js';
 import {createAssistantsApi, type AssistantsApi} from '../src/sources/api/assistantsApi.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
-import {recorder, startPrism, startRecordingProxy, type Exchange, type PrismMock} from './helpers/prism.js';
+import {usePrismSuite, type Exchange} from './helpers/prism.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SPEC = path.resolve(REPO_ROOT, '../shared/azure-ai-agents/stable/2025-05-01/azure-ai-agents.json');
 const HAVE_SPEC = existsSync(SPEC);
 if (!HAVE_SPEC) console.warn(`Foundry contract tests skipped: the spec is not at ${SPEC}`);
 
-const START_TIMEOUT_MS = 90_000;
 const PROJECT = '/api/projects/contract';
 const THREAD = 'thread_contract';
 const TOKEN = 'contract-entra-token';
@@ -61,32 +58,24 @@ function servedSpec(file: string): unknown {
 }
 
 describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the Foundry Agent Service (classic) spec', () => {
-  let prism: PrismMock | null = null;
-  let proxy: Server | null = null;
+  const mock = usePrismSuite({
+    spec: (dir) => {
+      const spec = path.join(dir, 'foundry.json');
+      writeFileSync(spec, JSON.stringify(servedSpec(SPEC)));
+      return spec;
+    },
+    probe: {path: `${PROJECT}/threads?api-version=${API_VERSION}`, headers: {Authorization: `Bearer ${TOKEN}`}},
+    tempPrefix: 'runlens-foundry-contract-',
+  });
   let endpoint = '';
-  let workDir = '';
-  const exchanges: Exchange[] = [];
   let api: AssistantsApi;
-
-  beforeAll(async () => {
-    workDir = mkdtempSync(path.join(tmpdir(), 'runlens-foundry-contract-'));
-    const spec = path.join(workDir, 'foundry.json');
-    writeFileSync(spec, JSON.stringify(servedSpec(SPEC)));
-    prism = await startPrism(spec, {path: `${PROJECT}/threads?api-version=${API_VERSION}`, headers: {Authorization: `Bearer ${TOKEN}`}}, START_TIMEOUT_MS);
-    let origin: string;
-    ({server: proxy, baseUrl: origin} = await startRecordingProxy(prism.port, exchanges));
-    endpoint = `${origin}${PROJECT}`;
+  beforeAll(() => {
+    endpoint = `${mock.baseUrl}${PROJECT}`;
     api = createAssistantsApi({foundry: {projectEndpoint: endpoint, apiVersion: API_VERSION, credential: {kind: 'token-env', variable: 'FOUNDRY_TOKEN'}}, maxRetries: 0}, {FOUNDRY_TOKEN: TOKEN});
-  }, START_TIMEOUT_MS + 30_000);
-
-  afterAll(async () => {
-    if (proxy) await new Promise<void>((resolve) => proxy!.close(() => resolve()));
-    await prism?.stop();
-    if (workDir) rmSync(workDir, {recursive: true, force: true});
-  }, 20_000);
+  });
 
   /** The exchanges made while `action` ran. */
-  const recorded = recorder(exchanges);
+  const recorded = mock.recorded;
 
   /**
    * Each request went to the project path with api-version, and was not refused; each expected
@@ -114,7 +103,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the Found
     const {result: code, made} = await recorded(() =>
       runCli({
         argv: ['list', '--project-endpoint', endpoint, '--all-threads', '--token-env', 'FOUNDRY_TOKEN', '--max-retries', '0'],
-        env: {FOUNDRY_TOKEN: TOKEN, RUNLENS_CONFIG_DIR: workDir},
+        env: {FOUNDRY_TOKEN: TOKEN, RUNLENS_CONFIG_DIR: mock.dir},
         stdin: Object.assign(new PassThrough(), {isTTY: true}),
         stdout,
         stderr,
@@ -157,7 +146,7 @@ describe.skipIf(!HAVE_SPEC)('contract: runlens against a Prism mock of the Found
   });
 
   it('the check is live: no bearer is 401, no api-version is refused, a bad body is 422', async () => {
-    const base = `${prism!.url}${PROJECT}/threads/${THREAD}/runs`;
+    const base = `${mock.prismUrl}${PROJECT}/threads/${THREAD}/runs`;
     const noBearer = await fetch(`${base}?api-version=${API_VERSION}`);
     expect(noBearer.status).toBe(401);
     await noBearer.body?.cancel();

@@ -5,8 +5,8 @@
 import {readFileSync} from 'node:fs';
 import {calcPrice, findProvider} from '@pydantic/genai-prices';
 import fc from 'fast-check';
-import {afterEach, describe, expect, it} from 'vitest';
-import {estimateCost, parseModelMap, PRICE_DATA, runCost, setModelMap, type PricedCost} from '../src/model/cost.js';
+import {describe, expect, it} from 'vitest';
+import {estimateCost, NO_MODEL_MAP, parseModelMap, PRICE_DATA, runCost, type PricedCost} from '../src/model/cost.js';
 import type {Run} from '../src/model/run.js';
 import {buildPane} from '../src/panes/paneIds.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
@@ -32,13 +32,11 @@ function priced(estimate: ReturnType<typeof estimateCost>): PricedCost {
   return estimate as PricedCost;
 }
 
-afterEach(() => setModelMap(new Map()));
-
 describe('estimateCost', () => {
   it('prices gpt-4o usage at the data price, as of created_at, and says what is missing', async () => {
     const run = (await runs()).get('run_cost4o000000000000001')!;
     const price = pricesOf('gpt-4o');
-    const estimate = priced(runCost(run));
+    const estimate = priced(runCost(run, NO_MODEL_MAP));
     expect(estimate.input).toBeCloseTo((12000 * price['input_mtok']!) / 1e6, 10);
     expect(estimate.output).toBeCloseTo((800 * price['output_mtok']!) / 1e6, 10);
     expect(estimate.total).toBeCloseTo(estimate.input + estimate.output, 12);
@@ -52,7 +50,7 @@ describe('estimateCost', () => {
     expect(run.usage?.cachedTokens).toBe(20000);
     expect(run.usage?.reasoningTokens).toBe(0);
     const price = pricesOf('gpt-4o-mini');
-    const estimate = priced(runCost(run));
+    const estimate = priced(runCost(run, NO_MODEL_MAP));
     expect(estimate.input).toBeCloseTo((30000 * price['input_mtok']! + 20000 * price['cache_read_mtok']!) / 1e6, 10);
     expect(estimate.output).toBeCloseTo((2000 * price['output_mtok']!) / 1e6, 10);
     expect(estimate.gaps).toEqual({noCachedSplit: false, feeTools: ['code interpreter sessions', 'file search calls'], tiers: []});
@@ -60,11 +58,10 @@ describe('estimateCost', () => {
 
   it('an Azure deployment name has no price until mapped, then the model’s, with the tier named', async () => {
     const run = (await runs()).get('run_costazure00000000003')!;
-    const unmapped = runCost(run);
+    const unmapped = runCost(run, NO_MODEL_MAP);
     expect(unmapped).toMatchObject({kind: 'none', model: 'prod-4o-eastus'});
     expect(unmapped.kind === 'none' && unmapped.reason).toContain('--model-map');
-    setModelMap(parseModelMap(['prod-4o-eastus=gpt-4o']).map);
-    const mapped = priced(runCost(run));
+    const mapped = priced(runCost(run, parseModelMap(['prod-4o-eastus=gpt-4o']).map));
     const price = pricesOf('gpt-4o');
     expect(mapped.total).toBeCloseTo((3000 * price['input_mtok']! + 500 * price['output_mtok']!) / 1e6, 10);
     expect(mapped).toMatchObject({pricedAs: 'gpt-4o', deployment: 'prod-4o-eastus'});
@@ -73,8 +70,8 @@ describe('estimateCost', () => {
 
   it('an unknown model is "no price", never zero; no usage is no price too', async () => {
     const all = await runs();
-    expect(runCost(all.get('run_costunknown000000004')!)).toMatchObject({kind: 'none', model: 'acme-llm-7'});
-    expect(runCost(all.get('run_costnousage000000005')!)).toMatchObject({kind: 'none', reason: 'no usage'});
+    expect(runCost(all.get('run_costunknown000000004')!, NO_MODEL_MAP)).toMatchObject({kind: 'none', model: 'acme-llm-7'});
+    expect(runCost(all.get('run_costnousage000000005')!, NO_MODEL_MAP)).toMatchObject({kind: 'none', reason: 'no usage'});
   });
 
   it('impossible usage (more cached than prompt tokens) is no price, not an exception', () => {
@@ -134,7 +131,7 @@ describe('cost in the views', () => {
     const text = buildPane('usage', run, {nowSeconds: 1717400000, time: {utc: true}})
       .flatMap((block) => (block.kind === 'lines' ? block.lines.map((line) => line.map((segment) => segment.text).join('')) : []))
       .join('\n');
-    const estimate = priced(runCost(run));
+    const estimate = priced(runCost(run, NO_MODEL_MAP));
     expect(text).toContain('20,000 of the prompt tokens, read from the prompt cache');
     expect(text).toContain(`~$${estimate.total.toFixed(4)} estimated`);
     expect(text).toContain(`${PRICE_DATA}, OpenAI gpt-4o-mini prices of 2024-06-02`);
@@ -156,14 +153,29 @@ describe('cost in the views', () => {
     const result = await cliRun(['list', RUNS, '--sort', 'cost', '--model-map', 'prod-4o-eastus=gpt-4o'], {tty: false});
     const ids = result.stdout.trim().split('\n').map((line) => line.split('\t')[0]);
     const all = await runs();
-    setModelMap(new Map([['prod-4o-eastus', 'gpt-4o']]));
+    const map = new Map([['prod-4o-eastus', 'gpt-4o']]);
     const totals = ids.map((id) => {
-      const estimate = runCost(all.get(id!)!);
+      const estimate = runCost(all.get(id!)!, map);
       return estimate.kind === 'priced' ? estimate.total : null;
     });
     expect(totals.slice(0, 3).every((total) => total !== null)).toBe(true);
     expect([...totals.slice(0, 3)]).toEqual([...totals.slice(0, 3)].sort((a, b) => b! - a!));
     expect(totals.slice(3)).toEqual([null, null]);
+  });
+
+  it('--model-map reaches show, export and diff as it reaches the list: the deployment is priced in each', async () => {
+    const run = (await runs()).get('run_costazure00000000003')!;
+    const total = priced(runCost(run, new Map([['prod-4o-eastus', 'gpt-4o']]))).total.toFixed(4);
+    const flags = ['--model-map', 'prod-4o-eastus=gpt-4o', '--no-color'];
+    const show = await cliRun(['show', 'run_costazure00000000003', RUNS, ...flags]);
+    expect(show.stdout).toContain(`~$${total} estimated`);
+    const exported = await cliRun(['export', 'run_costazure00000000003', RUNS, ...flags]);
+    expect(exported.stdout).toContain(`- cost: ~$${total}`);
+    const diff = await cliRun(['diff', 'run_costazure00000000003', 'run_cost4o000000000000001', RUNS, ...flags]);
+    expect(diff.stdout).toContain(`$${total}`);
+    // Without the map, none of them has a price for it.
+    const unmapped = await cliRun(['show', 'run_costazure00000000003', RUNS, '--no-color']);
+    expect(unmapped.stdout).not.toContain(`~$${total} estimated`);
   });
 
   it('a malformed --model-map is a usage error', async () => {
@@ -180,7 +192,7 @@ describe('cost in the views', () => {
       by_model: Array<{model: string; usd: number; priced_runs: number; unpriced_runs: number}>; by_day: Array<{day: string; usd: number}>; not_counted: string[];
     };
     const all = await runs();
-    const of = (id: string) => priced(runCost(all.get(id)!)).total;
+    const of = (id: string) => priced(runCost(all.get(id)!, NO_MODEL_MAP)).total;
     const expected = of('run_cost4o000000000000001') + of('run_cost4omini00000000002');
     expect(cost.estimate).toBe(true);
     expect(cost.usd).toBeCloseTo(expected, 6);

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import {runCost} from '../src/model/cost.js';
+import {NO_MODEL_MAP, runCost} from '../src/model/cost.js';
 import {isDetached} from '../src/model/detachedRun.js';
 import {joinItems} from '../src/model/itemKinds.js';
 import type {Run} from '../src/model/run.js';
@@ -93,6 +93,6 @@ describe('a run kept small', () => {
     const small = detached.runs.filter((run: Run) => isDetached(run));
     expect(small.length).toBeGreaterThan(0);
     rmSync(folder, {recursive: true});
-    for (const run of small) expect(runCost(run)).toEqual(runCost(whole.runs.find((candidate) => candidate.id === run.id)!));
+    for (const run of small) expect(runCost(run, NO_MODEL_MAP)).toEqual(runCost(whole.runs.find((candidate) => candidate.id === run.id)!, NO_MODEL_MAP));
   });
 });

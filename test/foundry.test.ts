@@ -11,7 +11,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {runCli} from '../src/cli/main.js';
 import {resetEntraTokenSources} from '../src/sources/api/entraAuth.js';
 import {loadRunsFromApi} from '../src/sources/api/loadRunsFromApi.js';
-import {FakeAssistantsServer, makeApprovalRun, makeRuns, makeWaitingRun} from './fakeServer/fakeAssistantsServer.js';
+import {FakeAssistantsServer, makeApprovalRun, makeRuns, makeWaitingRun, type FakeServerOptions} from './fakeServer/fakeAssistantsServer.js';
 import {makeFakeAz, type FakeAz} from './helpers/fakeAz.js';
 import {OutputCollector as Collect} from './helpers/outputCollector.js';
 
@@ -58,10 +58,23 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
 
 const newCalls = () => az.calls().slice(callsBefore);
 
+/** `runlens list` of thread_a on the fake project, with `flags` after; most tests here start so. */
+const listThreadA = (flags: string[] = [], env: Record<string, string> = {}) => cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', ...flags], env);
+
+/** Runs `use` against a second fake server beside the project (a plain or Azure OpenAI one), closed after, pass or fail. */
+async function withOtherServer(options: FakeServerOptions, use: (other: FakeAssistantsServer) => Promise<void>): Promise<void> {
+  const other = await FakeAssistantsServer.start(options);
+  try {
+    await use(other);
+  } finally {
+    await other.close();
+  }
+}
+
 describe('the Foundry connection', () => {
   it('attaches paths to the project endpoint with api-version and the Azure CLI token, and sends no key', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 3));
-    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a'], {OPENAI_API_KEY: 'sk-not-to-be-sent-1234', AZURE_OPENAI_API_KEY: 'also-not'});
+    const result = await listThreadA([], {OPENAI_API_KEY: 'sk-not-to-be-sent-1234', AZURE_OPENAI_API_KEY: 'also-not'});
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(3);
@@ -77,7 +90,7 @@ describe('the Foundry connection', () => {
   it('--api-version changes the version sent, and a later request reuses the cached token', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 2));
     for (let round = 0; round < 2; round += 1) {
-      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--api-version', '2025-05-15-preview']);
+      const result = await listThreadA(['--api-version', '2025-05-15-preview']);
       expect(result.code).toBe(0);
     }
     expect(server.requests).toHaveLength(2);
@@ -106,26 +119,23 @@ describe('the Foundry connection', () => {
   });
 
   it('AZURE_AI_PROJECT_ENDPOINT is left alone when --base-url names another server', async () => {
-    const plain = await FakeAssistantsServer.start({apiKey: 'sk-plain-123456'});
-    try {
+    await withOtherServer({apiKey: 'sk-plain-123456'}, async (plain) => {
       plain.addRuns('thread_a', makeRuns('thread_a', 1));
       const result = await cli(['list', '--thread', 'thread_a', '--base-url', plain.baseUrl], {AZURE_AI_PROJECT_ENDPOINT: server.projectEndpoint, OPENAI_API_KEY: 'sk-plain-123456'});
       expect(result.stderr).toBe('');
       expect(plain.requests).toHaveLength(1);
       expect(server.requests).toHaveLength(0);
       expect(newCalls()).toHaveLength(0);
-    } finally {
-      await plain.close();
-    }
+    });
   });
 
   it('--token-env takes a raw bearer token and never shows it', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 1));
-    const ok = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-abc123'});
+    const ok = await listThreadA(['--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-abc123'});
     expect(ok.code).toBe(0);
     expect(server.requests[0]!.headers['authorization']).toBe('Bearer raw-token-abc123');
     expect(newCalls()).toHaveLength(0);
-    const rejected = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-wrong999'});
+    const rejected = await listThreadA(['--token-env', 'MY_TOKEN'], {MY_TOKEN: 'raw-token-wrong999'});
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toContain(`${server.host} rejected the token of the token in MY_TOKEN (HTTP 401)`);
     expect(rejected.stderr).not.toContain('raw-token-wrong999');
@@ -137,7 +147,7 @@ describe('the Foundry connection', () => {
     process.env['AZURE_TOKEN_CREDENTIALS'] = 'dev';
     try {
       server.addRuns('thread_a', makeRuns('thread_a', 1));
-      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--credential', 'default']);
+      const result = await listThreadA(['--credential', 'default']);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(newCalls()).toEqual(['account get-access-token --output json --resource https://ai.azure.com']);
@@ -152,7 +162,7 @@ describe('Foundry errors, each one line', () => {
   it('not signed in: run `az login`', async () => {
     az.setSignedOut(true);
     server.addRuns('thread_a', makeRuns('thread_a', 1));
-    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--max-retries', '0']);
+    const result = await listThreadA(['--max-retries', '0']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('not signed in to Azure (the Azure CLI credential (az login)): run `az login`');
     expect(server.requests).toHaveLength(0);
@@ -162,7 +172,7 @@ describe('Foundry errors, each one line', () => {
     server.addRuns('thread_a', makeRuns('thread_a', 1));
     process.env['PATH'] = mkdtempSync(path.join(tmpdir(), 'runlens-no-az-'));
     try {
-      const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+      const result = await listThreadA();
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('the Azure CLI (az) is not installed or not on PATH: install it and run `az login`, or use --credential default or --token-env VAR');
       // That line, then the usual "no runs could be loaded"; no stack, no library advice.
@@ -176,7 +186,7 @@ describe('Foundry errors, each one line', () => {
     await server.close();
     server = await FakeAssistantsServer.start({foundry: {tokens: ['someone-else']}});
     server.addRuns('thread_a', makeRuns('thread_a', 1));
-    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    const result = await listThreadA();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`rejected the token of the Azure CLI credential (az login) (HTTP 401)`);
     expect(result.stderr).not.toMatch(/fake-entra-token/);
@@ -185,7 +195,7 @@ describe('Foundry errors, each one line', () => {
   it('403 says a role is missing on the project', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 1));
     server.fail({path: '/threads/thread_a/runs', failure: {status: 403, body: {error: {code: 'PermissionDenied', message: 'The principal lacks the required data action'}}}});
-    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a']);
+    const result = await listThreadA();
     expect(result.stderr).toContain('refused access (HTTP 403): the token of the Azure CLI credential (az login) lacks a role on this project');
   });
 
@@ -337,21 +347,18 @@ describe('profiles and headers', () => {
   });
 
   it('an Azure OpenAI profile honours its base URL too', async () => {
-    const plain = await FakeAssistantsServer.start();
-    try {
+    await withOtherServer({}, async (plain) => {
       plain.addRuns('thread_a', makeRuns('thread_a', 1));
       await cli(['profile', 'add', 'aoai', '--base-url', `${plain.origin}/openai`, '--azure-endpoint', 'https://unused.openai.azure.com', '--azure-api-version', '2024-05-01-preview']);
       const result = await cli(['list', '--profile', 'aoai', '--thread', 'thread_a'], {AZURE_OPENAI_API_KEY: 'k-123'});
       expect(result.stderr).toBe('');
       expect(plain.requestsTo('/threads/thread_a/runs')[0]!.query['api-version']).toBe('2024-05-01-preview');
-    } finally {
-      await plain.close();
-    }
+    });
   });
 
   it('--header "Authorization: Bearer env:VAR" reads VAR inside the value', async () => {
     server.addRuns('thread_a', makeRuns('thread_a', 1));
-    const result = await cli(['list', '--project-endpoint', server.projectEndpoint, '--thread', 'thread_a', '--header', 'X-Gateway: Bearer env:GW_TOKEN'], {GW_TOKEN: 'gw-secret-777'});
+    const result = await listThreadA(['--header', 'X-Gateway: Bearer env:GW_TOKEN'], {GW_TOKEN: 'gw-secret-777'});
     expect(result.code).toBe(0);
     expect(server.requests[0]!.headers['x-gateway']).toBe('Bearer gw-secret-777');
   });

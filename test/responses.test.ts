@@ -293,7 +293,8 @@ describe('the terminal UI actions on a response', () => {
     const waiting = byId(settleResponses(chain()), 'resp_02chainwaits');
     const state = {canAct: true, confirm: null, actionInFlight: null, flash: null};
     const fromApi = runActionsReducer(state, {type: 'askCancel', run: {...waiting, source: {kind: 'api', file: 'api:resp_02chainwaits'}}});
-    expect(fromApi.state.confirm).toEqual({kind: 'cancel', runId: 'resp_02chainwaits', threadId: '', body: null});
+    // The action carries the response's kind, so the app routes it by what it is (not by its id).
+    expect(fromApi.state.confirm).toEqual({kind: 'cancel', runId: 'resp_02chainwaits', threadId: '', runKind: 'response', body: null});
     const fromFile = runActionsReducer(state, {type: 'askCancel', run: waiting});
     expect(fromFile.effects).toEqual([]);
     expect(fromFile.state.flash).toBe(RESPONSE_ACTIONS_NEED_API);

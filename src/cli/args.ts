@@ -2,6 +2,7 @@
  * Command-line parsing: node's own `parseArgs`, strict, so a typo is a usage error (exit 2)
  * rather than a silently ignored flag.
  */
+import type {ModelMap} from '../model/cost.js';
 import {parseArgs} from 'node:util';
 import {foldModel, isKnownStatus, KNOWN_STATUSES, knownStatusSpelledAs, MISSING_STATUS} from '../model/run.js';
 import type {ApiFlags} from '../sources/api/cliFlags.js';
@@ -71,6 +72,11 @@ export interface CliOptions {
   redactKeep: string[];
   /** `--model-map DEPLOYMENT=MODEL`, as given (repeatable, comma-separated). */
   modelMap: string[];
+  /**
+   * The model map every cost is priced with: the profile's `modelMap`, then `--model-map` over it.
+   * runCli works it out before any command runs; absent (tests calling a printer): none mapped.
+   */
+  models?: ModelMap;
   /** Things worth saying about the flags that are no usage error (a status no API documents), for stderr. */
   notices: string[];
 }
@@ -304,7 +310,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if ((command === 'submit' || command === 'cancel') && !values.help) {
     if (rest.length === 0) throw new UsageError(`${command} needs a RUN_ID`);
     if (rest.length > 1) throw new UsageError(`${command} takes one RUN_ID and no SOURCE; it acts on the API (--thread, --profile)`);
-    // A response (`resp_…`) needs no thread: it is reached by its id alone.
+    // A response (`resp_…`) needs no thread: it is reached by its id alone. The command line has
+    // only the id to go by (no object has been read yet), so the prefix is the fair test here; the
+    // TUI, which holds the object, routes by its `kind` instead.
     if (!values.thread?.length && !values.profile && !rest[0]!.startsWith('resp_')) throw new UsageError(`${command} needs --thread ID (or a --profile with threads)`);
     if (values['all-threads']) throw new UsageError(`${command} acts on one run: give its --thread, not --all-threads`);
     runId = rest[0]!;
@@ -371,7 +379,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const api: ApiFlags = {
     threads: values.thread ?? [],
     runId: values.run ?? null,
-    // submit and cancel of a response act on it alone: it is the API source.
+    // submit and cancel of a response act on it alone: it is the API source (told by its id, as above).
     responses: (command === 'submit' || command === 'cancel') && runId?.startsWith('resp_') ? [runId] : values.response ?? [],
     conversations: values.conversation ?? [],
     profile: values.profile ?? null,

@@ -34,11 +34,20 @@ async function main(): Promise<void> {
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
   const signalNumbers = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15} as const;
+  const cleanups = new Set<() => void>();
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
     // Ctrl-C in the TUI is a key (raw mode); these are signals sent by kill or a closing terminal.
     process.on(signal, () => {
       // Ctrl-C meant for the output form's editor (the terminal was in its normal mode) is not for runlens.
       if (signal === 'SIGINT' && interruptBelongsToEditor()) return;
+      // The TUI's own cleanup first (Ink unmounts while the alternate screen is still on), then ours.
+      for (const cleanup of [...cleanups]) {
+        try {
+          cleanup();
+        } catch {
+          // Leaving the terminal as it was matters more than a cleanup that failed.
+        }
+      }
       if (process.stdout.isTTY) process.stdout.write('\u001b[?1049l\u001b[?25h');
       if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
       process.stderr.write(`runlens: stopped by ${signal}\n`);
@@ -57,6 +66,10 @@ async function main(): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     now: Date.now,
+    beforeSignalExit: (cleanup) => {
+      cleanups.add(cleanup);
+      return () => void cleanups.delete(cleanup);
+    },
   });
   await flush(process.stdout);
   // A failed write (a full disk: `runlens list > /dev/full`) is reported a tick later; wait for it

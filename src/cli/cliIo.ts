@@ -19,6 +19,12 @@ export interface CliIo {
   stdout: Writable & {isTTY?: boolean; columns?: number};
   stderr: Writable;
   now: () => number;
+  /**
+   * Registers what must run before runlens ends for a signal (bin.ts runs it, then leaves the
+   * alternate screen and exits); returns the undo. The TUI unmounts Ink here: unmounted later,
+   * by the process's exit, Ink would draw its last frame onto the normal screen. Absent in tests.
+   */
+  beforeSignalExit?: (cleanup: () => void) => () => void;
 }
 
 /** NO_COLOR (any non-empty value), --no-color, TERM=dumb and pipes turn colour off; --color forces it. */

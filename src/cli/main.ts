@@ -5,7 +5,7 @@
  */
 import {createRequire} from 'node:module';
 import {safeInline, safeJson} from '../format/sanitize.js';
-import {parseModelMap, setModelMap} from '../model/cost.js';
+import {parseModelMap} from '../model/cost.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {isUrlSource} from '../sources/sourceKind.js';
 import {joinItems} from '../model/itemKinds.js';
@@ -37,7 +37,7 @@ function defaultSources(options: CliOptions, io: CliIo): string[] {
 }
 
 /**
- * Sets the model map the cost estimates use: the profile's `modelMap` (`--profile`, else the
+ * Works out the model map the cost estimates use (into `options.models`, which every printer and the TUI read): the profile's `modelMap` (`--profile`, else the
  * default profile, when a settings file exists), then `--model-map` pairs over it. Returns an
  * exit code when a pair is malformed, else null.
  */
@@ -53,7 +53,7 @@ async function applyModelMap(options: CliOptions, io: CliIo): Promise<number | n
       // A profile that cannot be read is reported where the API source reads it; the map stays the flags'.
     }
   }
-  setModelMap(new Map([...Object.entries(fromProfile), ...map]));
+  options.models = new Map([...Object.entries(fromProfile), ...map]);
   return null;
 }
 
@@ -192,7 +192,7 @@ export async function runCli(io: CliIo): Promise<number> {
     const steps = stepsViewOf(run, joined);
     const messages = messagesViewOf(run, joined);
     const unstick = loaded.connection ? unstickTargetOf(loaded.connection) : undefined;
-    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(steps ? {steps} : {}), ...(messages ? {messages} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
+    io.stdout.write(runAsText(run, {nowSeconds, time, ascii: options.ascii, ...(options.models ? {modelMap: options.models} : {}), ...(steps ? {steps} : {}), ...(messages ? {messages} : {}), ...(unstick ? {unstick} : {})}, {width: target.isTerminal ? target.columns : 100, color}));
     return EXIT_OK;
   }
 
@@ -215,7 +215,7 @@ export async function runCli(io: CliIo): Promise<number> {
 
   if (command === 'diff') {
     const {printDiff} = await import('./printDiff.js');
-    return printDiff(loaded.runs, {a: options.runId ?? '', b: options.otherRunId ?? ''}, target, {json: options.json, nowSeconds, ascii: options.ascii, sources: loaded.sources, stderr: io.stderr});
+    return printDiff(loaded.runs, {a: options.runId ?? '', b: options.otherRunId ?? ''}, target, {json: options.json, nowSeconds, ascii: options.ascii, sources: loaded.sources, stderr: io.stderr, modelMap: options.models});
   }
 
   if (command === 'stuck') {
@@ -233,14 +233,14 @@ export async function runCli(io: CliIo): Promise<number> {
   }
 
   if (command === 'stats') {
-    printStats(selectRuns(loaded.runs, queryFrom(options), nowSeconds), target, {json: options.json, nowSeconds, ascii: options.ascii, time});
+    printStats(selectRuns(loaded.runs, queryFrom(options), nowSeconds, options.models), target, {json: options.json, nowSeconds, ascii: options.ascii, time, ...(options.models ? {stats: {modelMap: options.models}} : {})});
     return EXIT_OK;
   }
 
   // The same order rule as the streaming path: JSON and TSV in the order read unless --sort is given.
   const query = queryFrom(options);
-  let runs = listsInReadOrder(options, target.isTerminal) ? filterRuns(loaded.runs, query, nowSeconds) : selectRuns(loaded.runs, query, nowSeconds);
+  let runs = listsInReadOrder(options, target.isTerminal) ? filterRuns(loaded.runs, query, nowSeconds) : selectRuns(loaded.runs, query, nowSeconds, options.models);
   if (options.limit !== null) runs = runs.slice(0, options.limit);
-  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds: finishedToolRounds(runs, joinItems(loaded))});
+  printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds: finishedToolRounds(runs, joinItems(loaded)), modelMap: options.models});
   return EXIT_OK;
 }

@@ -2,6 +2,7 @@
  * `runlens diff RUN_A RUN_B`: the two runs compared, as text (side by side on a wide terminal,
  * unified when narrow or piped narrower than 100 columns) or `--json`; the exit status as diff(1)'s.
  */
+import type {ModelMap} from '../model/cost.js';
 import {safeInline, safeJson} from '../format/sanitize.js';
 import type {Run} from '../model/run.js';
 import {lineToText} from '../panes/ansi.js';
@@ -15,7 +16,7 @@ export function printDiff(
   runs: readonly Run[],
   ids: {a: string; b: string},
   target: PrintTarget,
-  options: {json: boolean; nowSeconds: number; ascii: boolean; sources: readonly string[]; stderr: {write(text: string): unknown}},
+  options: {json: boolean; nowSeconds: number; ascii: boolean; sources: readonly string[]; stderr: {write(text: string): unknown}; modelMap?: ModelMap | undefined},
 ): number {
   const find = (id: string) => runs.find((run) => run.id === id);
   const a = find(ids.a);
@@ -24,7 +25,7 @@ export function printDiff(
     if (!run) options.stderr.write(`runlens: no run with id '${safeInline(id)}' in ${options.sources.map(safeInline).join(', ')}\n`);
   }
   if (!a || !b) return EXIT_USAGE;
-  const comparison = compareRuns(a, b, options.nowSeconds);
+  const comparison = compareRuns(a, b, options.nowSeconds, options.modelMap);
   if (options.json) {
     target.write(`${safeJson(comparisonJson(comparison), 2)}\n`);
   } else {

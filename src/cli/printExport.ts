@@ -8,6 +8,7 @@ import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {safeInline} from '../format/sanitize.js';
 import {joinItems, type SideItemsView} from '../model/itemKinds.js';
+import type {ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import type {MessagesView, StepsView} from '../panes/paneContext.js';
 import {exportRuns, type ExportStory} from '../panes/exportReport.js';
@@ -39,8 +40,8 @@ export function exportStory(items: SideItemsView, fromApi: StoryFromApi = {}): E
  * The TUI's `x`: the run's report, as `runlens export` writes it (its conversation included), to
  * `file`; resolves to the path written, rejects with why it could not be.
  */
-export async function writeRunReport(run: Run, file: string, story: ExportStory, nowSeconds: number): Promise<string> {
-  await writeFile(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds, story}));
+export async function writeRunReport(run: Run, file: string, story: ExportStory, nowSeconds: number, modelMap?: ModelMap): Promise<string> {
+  await writeFile(file, exportRuns([run], run.id, {format: 'md', redact: false, nowSeconds, story, ...(modelMap ? {modelMap} : {})}));
   return path.resolve(file);
 }
 
@@ -69,6 +70,7 @@ export async function printExport(
     nowSeconds: context.nowSeconds,
     story,
     ...(thread === null ? {} : {thread}),
+    ...(options.models ? {modelMap: options.models} : {}),
   });
   if (options.outFile === null) {
     io.stdout.write(text);

@@ -3,7 +3,7 @@
  * tables) as the terminal UI's panes.
  */
 import {lineToText} from '../panes/ansi.js';
-import {PANES} from '../panes/paneIds.js';
+import {buildPane, PANES} from '../panes/paneIds.js';
 import type {PaneContext} from '../panes/paneContext.js';
 import type {Run} from '../model/run.js';
 import {statusSegment} from '../format/theme.js';
@@ -19,7 +19,7 @@ export function runAsText(run: Run, context: PaneContext, options: {width: numbe
   out.push(lineToText([{text: title, tone: 'strong'}], options.color));
   for (const pane of PANES) {
     out.push('', lineToText([{text: `── ${pane.title} ${'─'.repeat(Math.max(0, width - pane.title.length - 4))}`, tone: 'info'}], options.color));
-    const lines = paneLines(pane.build(run, {...context, width}), width, context.ascii ?? false);
+    const lines = paneLines(buildPane(pane.id, run, {...context, width}), width, context.ascii ?? false);
     for (const line of lines) out.push(lineToText(line, options.color).trimEnd());
   }
   return `${out.join('\n')}\n`;

@@ -10,7 +10,7 @@ import {runKind, type Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
-import {runCost} from '../model/cost.js';
+import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {wholeRun} from '../sources/itemBodies.js';
 
 export interface PrintTarget {
@@ -27,8 +27,8 @@ function tsvField(text: string): string {
 }
 
 /** The estimated cost in US dollars as a plain number (`0.016500`), for sums; empty when there is no price (never 0). */
-function tsvCost(run: Run): string {
-  const estimate = runCost(run);
+function tsvCost(run: Run, modelMap: ModelMap): string {
+  const estimate = runCost(run, modelMap);
   return estimate.kind === 'priced' ? estimate.total.toFixed(6) : '';
 }
 
@@ -36,7 +36,7 @@ function tsvCost(run: Run): string {
  * One run as a piped `list` line: id, status, model, thread_id, created_at, started_at, ended_at,
  * duration_s, total_tokens, note, kind, cost_usd.
  */
-export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds = 0): string {
+export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds = 0, modelMap: ModelMap = NO_MODEL_MAP): string {
   const when = (seconds: number | null) => (seconds === null ? '' : formatRfc3339(seconds, time));
   const duration = runDurationSeconds(run, nowSeconds);
   return [
@@ -52,7 +52,7 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds
     runNote(run, nowSeconds, rounds).text,
     // Added after the columns before them, so scripts reading those by place read them as before.
     runKind(run),
-    tsvCost(run),
+    tsvCost(run, modelMap),
   ]
     .map(tsvField)
     .join('\t');
@@ -75,7 +75,7 @@ export const JSON_ARRAY = {open: '[\n', separator: ',\n', close: '\n]\n', empty:
 export function printRunList(
   runs: readonly Run[],
   target: PrintTarget,
-  options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean; rounds?: ReadonlyMap<string, number>},
+  options: {json: boolean; nowSeconds: number; time: TimeOptions; ascii: boolean; rounds?: ReadonlyMap<string, number>; modelMap?: ModelMap | undefined},
 ): void {
   const roundsOf = (run: Run) => options.rounds?.get(run.id) ?? 0;
   if (options.json) {
@@ -85,7 +85,7 @@ export function printRunList(
   if (!target.isTerminal) {
     let chunk = '';
     for (const run of runs) {
-      chunk += `${runToTsv(run, options.nowSeconds, options.time, roundsOf(run))}\n`;
+      chunk += `${runToTsv(run, options.nowSeconds, options.time, roundsOf(run), options.modelMap)}\n`;
       if (chunk.length > 65_536) {
         target.write(chunk);
         chunk = '';
@@ -98,14 +98,14 @@ export function printRunList(
     target.write('No runs match.\n');
     return;
   }
-  const columns = layoutColumns(target.columns, measureContent(runs));
+  const columns = layoutColumns(target.columns, measureContent(runs, options.modelMap));
   const gap = ' '.repeat(COLUMN_GAP);
   const header = columns.map((column) => fitCell(column.header, column.size, column.align)).join(gap).trimEnd();
   let out = `${toneText(header, 'strong', target.color)}\n`;
   for (const run of runs) {
     const line: Line = [];
     columns.forEach((column, index) => {
-      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii, roundsOf(run));
+      const cell = cellFor(run, column.key, options.nowSeconds, options.ascii, roundsOf(run), options.modelMap);
       const text = fitCell(cell.text, column.size, column.align, options.ascii);
       line.push({text: (index > 0 ? gap : '') + (index === columns.length - 1 ? text.trimEnd() : text), tone: cell.tone});
     });

@@ -171,7 +171,10 @@ async function act(options: CliOptions, io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-/** Whether the id names a Responses API response rather than a run: OpenAI's and compatible servers' ids start `resp_`. */
+/**
+ * Whether the id names a Responses API response rather than a run: OpenAI's and compatible servers' ids
+ * start `resp_`. Only for the command line, which has nothing but the id; the TUI asks `Run.kind`.
+ */
 function isResponseId(id: string): boolean {
   return id.startsWith('resp_');
 }

@@ -3,6 +3,7 @@
  * steps cache and the actions of an API session, the keyboard and the alternate screen.
  */
 import {createEditorLauncher} from '../editor/externalEditor.js';
+import type {RunKind} from '../model/run.js';
 import type {ResponsesApi} from '../sources/api/responsesApi.js';
 import {wantsApiSource} from '../sources/api/cliFlags.js';
 import {loadRunsFromSources, type LoadedRuns} from '../sources/loadSources.js';
@@ -75,14 +76,16 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   const [{render}, {liveAppElement}] = await Promise.all([import('ink'), import('../../components/LiveApp.js')]);
   const api = streaming ? null : await apiSession(options, start.loaded, io);
   const steps = new StepLoader(api ? (run) => api.loadRunSteps(run.threadId ?? '', run.id) : null);
-  // A response (resp_…) goes to the Responses API over the same connection: continued, or cancelled when in the background.
+  // A response goes to the Responses API over the same connection: continued, or cancelled when in
+  // the background. The app says which by the run's kind, never by the spelling of its id.
   const responses = api && (options.api.responses?.length || options.api.conversations?.length || options.api.allResponses) ? await responsesSession(options, io) : null;
   const messages = new MessageLoader(api ? (threadId) => api.loadThreadMessages(threadId) : null);
   const actions = api
     ? {
-        cancel: async (threadId: string, runId: string) => (responses && runId.startsWith('resp_') ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId)),
-        submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[]) =>
-          responses && runId.startsWith('resp_') ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
+        cancel: async (threadId: string, runId: string, kind: RunKind) =>
+          responses && kind === 'response' ? (await import('../sources/api/responsesApi.js')).cancelBackgroundResponse(responses, runId) : api.cancelRun(threadId, runId),
+        submit: async (threadId: string, runId: string, outputs: readonly ToolOutput[], kind: RunKind) =>
+          responses && kind === 'response' ? (await (await import('../sources/api/responsesApi.js')).continueWaitingResponse(responses, runId, outputs)).created : api.submitToolOutputs(threadId, runId, outputs),
         submitApprovals: (threadId: string, runId: string, approvals: readonly ToolApproval[]) => api.submitToolApprovals(threadId, runId, approvals),
         baseUrl: api.connection.baseUrl,
         unstick: unstickTargetOf(api.connection),
@@ -98,6 +101,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
   stdout.write('\u001b[?1049h\u001b[2J\u001b[H');
   const restore = () => stdout.write('\u001b[?1049l\u001b[?25h');
   let nothingLoaded: LoadedRuns | null = null;
+  let forgetSignal: (() => void) | undefined;
   try {
     const instance = render(
       liveAppElement({
@@ -110,16 +114,21 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         // `x`: the report of panes/exportReport.ts, its conversation from the steps and messages loaded (the files', else the API's), written here.
         writeReport: async (run: Run, file: string) => {
           const {exportStory, writeRunReport} = await import('./printExport.js');
-          return writeRunReport(wholeRun(run), file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000));
+          return writeRunReport(wholeRun(run), file, exportStory(feed.snapshot(), {steps: (one) => steps.view(one), messages: (one) => messages.view(one)}), Math.floor(clock.now() / 1000), options.models);
         },
         display: {color, ascii: options.ascii},
         time: {utc: options.utc},
         now: clock.now,
         ...(clock.pinnedAt !== null ? {clockPinnedAt: clock.pinnedAt} : {}),
         initialQuery: queryFrom(options),
+        // Every cost the TUI shows is priced with the map worked out from the profile and --model-map.
+        ...(options.models ? {modelMap: options.models} : {}),
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
     );
+    // Ended by a signal, Ink unmounts here, its last frame on the alternate screen; left to the
+    // process's exit, it drew that frame onto the user's screen after bin.ts had left this one.
+    forgetSignal = io.beforeSignalExit?.(() => instance.unmount());
     uiDrawn();
     // A load that ends with no run at all leaves the screen and says why, as print mode does.
     void firstLoad?.then((loaded) => {
@@ -129,6 +138,7 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
     });
     await instance.waitUntilExit();
   } finally {
+    forgetSignal?.();
     // Quitting while the files load stops reading them.
     abort.abort();
     feed.stop();

@@ -127,7 +127,7 @@ class ReadOrderPrinter implements RunPrinter {
       this.output.append(this.printed === 1 ? JSON_ARRAY.open : JSON_ARRAY.separator);
       this.output.append(jsonArrayElement(run));
     } else {
-      this.output.append(`${runToTsv(run, this.context.nowSeconds, this.context.time)}\n`);
+      this.output.append(`${runToTsv(run, this.context.nowSeconds, this.context.time, 0, this.context.options.models)}\n`);
     }
     return options.limit === null || this.printed < options.limit;
   }
@@ -165,10 +165,10 @@ class SortedPrinter implements RunPrinter {
   async finish(): Promise<void> {
     const {query, nowSeconds, options, target, time} = this.context;
     // Already filtered as they were read: sorting is what is left.
-    let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds);
+    let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds, options.models);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
     const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
-    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds});
+    printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds, modelMap: options.models});
   }
 }
 

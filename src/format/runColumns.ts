@@ -5,7 +5,7 @@
 import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, pendingCallCount, runKind, type Run} from '../model/run.js';
 import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
-import {runCost} from '../model/cost.js';
+import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {costCellText} from './cost.js';
 import {safeInline} from './sanitize.js';
 import {statusSegment, type Tone} from './theme.js';
@@ -126,7 +126,7 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
  * data sets have short model names; `requires_action` sets the status column's width). A cost
  * width of 0 means no run has a price, and the COST column is left out.
  */
-export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, number>> {
+export function measureContent(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP): Partial<Record<ColumnKey, number>> {
   const statuses = new Set<string>();
   const models = new Set<string>();
   const kinds = new Set<string>();
@@ -141,7 +141,7 @@ export function measureContent(runs: readonly Run[]): Partial<Record<ColumnKey, 
   for (const value of models) model = Math.max(model, textWidth(safeInline(value)));
   let cost = 0;
   for (const run of runs) {
-    const estimate = runCost(run);
+    const estimate = runCost(run, modelMap);
     if (estimate.kind === 'priced') cost = Math.max(cost, costCellText(estimate).length);
   }
   // The KIND column only when both kinds are loaded: a list of one kind says nothing by it.
@@ -190,8 +190,8 @@ function activeOrErrorNote(run: Run, nowSeconds: number): Cell {
   return {text: ''};
 }
 
-/** The text (and tone) of one cell. */
-export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = false, rounds = 0): Cell {
+/** The text (and tone) of one cell; `modelMap` prices the COST cell (the list's, set from the CLI). */
+export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = false, rounds = 0, modelMap: ModelMap = NO_MODEL_MAP): Cell {
   switch (key) {
     case 'status':
       return statusSegment(run.status, ascii);
@@ -217,7 +217,7 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
       return total === null ? {text: '—', tone: 'dim'} : {text: total.toLocaleString('en-US')};
     }
     case 'cost': {
-      const estimate = runCost(run);
+      const estimate = runCost(run, modelMap);
       if (estimate.kind === 'priced') return {text: costCellText(estimate)};
       // Nothing to price (no usage yet, no model) reads as the TOKENS column does; "no price" is for usage the data cannot price.
       return estimate.reason === 'no usage' || estimate.reason === 'no model' ? {text: '—', tone: 'dim'} : {text: 'no price', tone: 'dim'};

@@ -185,30 +185,26 @@ export function runCostSubject(run: Pick<Run, 'model' | 'createdAt' | 'usage' | 
   };
 }
 
-let activeMap: ModelMap = new Map();
-let estimates = new WeakMap<Run, CostEstimate>();
+/** No deployment name mapped: every model is priced as the run names it. */
+export const NO_MODEL_MAP: ModelMap = new Map();
 
 /**
- * Sets the model map that `runCost` uses: the CLI sets it once from `--model-map` and the
- * profile, before any run is shown. Kept here rather than threaded through every list cell, sort
- * and pane (they all read it the same way); estimates made with the old map are dropped.
+ * Estimates made, per model map and run object (lists sort and redraw often). Keyed by the map the
+ * caller's context holds, so two maps never share an estimate and there is no map set for all.
  */
-export function setModelMap(map: ModelMap): void {
-  activeMap = map;
-  estimates = new WeakMap();
-}
+const estimates = new WeakMap<ModelMap, WeakMap<Run, CostEstimate>>();
 
-/** The model map `runCost` uses. */
-export function activeModelMap(): ModelMap {
-  return activeMap;
-}
-
-/** A run's estimate with the active model map, computed once per run object (lists sort and redraw often). */
-export function runCost(run: Run): CostEstimate {
-  let estimate = estimates.get(run);
+/**
+ * A run's estimate with `modelMap` (the one panes, columns, the list's sort and stats are given in
+ * their context, set from `--model-map` and the profile), computed once per run object and map.
+ */
+export function runCost(run: Run, modelMap: ModelMap): CostEstimate {
+  let byRun = estimates.get(modelMap);
+  if (!byRun) estimates.set(modelMap, (byRun = new WeakMap()));
+  let estimate = byRun.get(run);
   if (!estimate) {
-    estimate = estimateCost(runCostSubject(run), activeMap);
-    estimates.set(run, estimate);
+    estimate = estimateCost(runCostSubject(run), modelMap);
+    byRun.set(run, estimate);
   }
   return estimate;
 }

@@ -5,8 +5,10 @@
  * (normalize.ts: cut fields, other spellings); these objects need only this much.
  */
 import {z} from 'zod';
-import type {FieldProblem} from './run.js';
+import type {FieldProblem, SourceLocation} from './run.js';
 
+// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
+// messages (300,000 in the bench) would build several each.
 /** A Unix time in seconds, or null. */
 export const timestamp = z.number().min(0, 'negative timestamp').nullable();
 export const nullableString = z.string().nullable();
@@ -35,6 +37,14 @@ const ACCEPTS = new Map<z.ZodType, (value: unknown) => boolean>([
   [unknownList, Array.isArray],
   [unknownListOrNull, (value) => value === null || Array.isArray(value)],
 ]);
+
+/** What every item read beside runs ends with: the object as read, what did not fit, and where it was read. */
+export interface ItemTail {
+  raw: Record<string, unknown>;
+  problems: FieldProblem[];
+  /** Where it was read, when that is known (a file's line, a stream, the API). */
+  source?: SourceLocation;
+}
 
 export class ObjectReader {
   readonly problems: FieldProblem[] = [];
@@ -66,5 +76,10 @@ export class ObjectReader {
     const id = this.read('', raw, 'id', stringSchema);
     if (!Object.hasOwn(raw, 'id')) this.problems.push({field: 'id', message: 'missing'});
     return id;
+  }
+
+  /** The shared last fields: `raw`, the problems read so far, and `source` when there is one. */
+  tail(raw: Record<string, unknown>, source: SourceLocation | undefined): ItemTail {
+    return {raw, problems: this.problems, ...(source ? {source} : {})};
   }
 }

@@ -4,15 +4,11 @@
  * left out of the typed view and recorded in `problems`.
  */
 import {z} from 'zod';
-import {nullableString, ObjectReader as Reader, objectSchema, timestamp} from './objectReader.js';
-import type {FieldProblem, RunError, SourceLocation, Usage} from './run.js';
+import {nullableString, ObjectReader as Reader, objectOrNull as OBJECT_OR_NULL, objectSchema, stringSchema as STRING, timestamp, unknownList as UNKNOWN_LIST, type ItemTail} from './objectReader.js';
+import type {RunError, SourceLocation, Usage} from './run.js';
 
-// Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
-// messages (300,000 in the bench) would build several each.
-const STRING = z.string();
+// Built once, as objectReader's shared schemas are.
 const NUMBER_OR_NULL = z.number().nullable();
-const UNKNOWN_LIST = z.array(z.unknown());
-const OBJECT_OR_NULL = objectSchema.nullable();
 
 /** One output of a code interpreter call. */
 export type CodeInterpreterOutput =
@@ -41,7 +37,7 @@ export type StepToolCall =
   | {type: 'other'; id: string | null; toolType: string; raw: unknown};
 
 /** A normalized run step. Times are Unix seconds, as in the API. */
-export interface RunStep {
+export interface RunStep extends ItemTail {
   id: string;
   /** `message_creation`, `tool_calls`, or anything newer. */
   type: string;
@@ -61,10 +57,6 @@ export interface RunStep {
   messageId: string | null;
   /** tool_calls steps: the calls made. */
   toolCalls: StepToolCall[];
-  raw: Record<string, unknown>;
-  problems: FieldProblem[];
-  /** Where it was read, when from a file or stream (the API's steps have none). */
-  source?: SourceLocation;
 }
 
 function normalizeCodeOutput(reader: Reader, path: string, value: unknown): CodeInterpreterOutput | null {
@@ -164,8 +156,6 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
       : null,
     messageId,
     toolCalls,
-    raw,
-    problems: reader.problems,
-    ...(source ? {source} : {}),
+    ...reader.tail(raw, source),
   };
 }

@@ -14,6 +14,7 @@ import {
   timestamp,
   unknownList as UNKNOWN_LIST,
   unknownListOrNull as UNKNOWN_LIST_OR_NULL,
+  type ItemTail,
 } from './objectReader.js';
 import type {FieldProblem, SourceLocation} from './run.js';
 
@@ -44,7 +45,7 @@ export interface MessageAttachment {
 }
 
 /** A normalized message. Times are Unix seconds, as in the API. */
-export interface ThreadMessage {
+export interface ThreadMessage extends ItemTail {
   id: string;
   threadId: string | null;
   /** The run that wrote it (assistant messages), or null. */
@@ -62,10 +63,6 @@ export interface ThreadMessage {
   content: MessageContent[];
   attachments: MessageAttachment[];
   metadata: Record<string, unknown>;
-  raw: Record<string, unknown>;
-  problems: FieldProblem[];
-  /** Where it was read, when from a file or stream. */
-  source?: SourceLocation;
 }
 
 function normalizeAnnotation(reader: ObjectReader, path: string, value: unknown): TextAnnotation | null {
@@ -153,8 +150,6 @@ export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId 
       .map((attachment, index) => normalizeAttachment(reader, `attachments.${index}`, attachment))
       .filter((attachment): attachment is MessageAttachment => attachment !== null),
     metadata: reader.read('', raw, 'metadata', OBJECT_OR_NULL) ?? {},
-    raw,
-    problems: reader.problems,
-    ...(source ? {source} : {}),
+    ...reader.tail(raw, source),
   };
 }

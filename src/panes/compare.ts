@@ -11,7 +11,7 @@ import {diffLines} from 'diff';
 import {costCellText} from '../format/cost.js';
 import {safeInline} from '../format/sanitize.js';
 import {formatDuration} from '../format/time.js';
-import {runCost} from '../model/cost.js';
+import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {runKind, type Run, type RunKind} from '../model/run.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {PaneBuilder, type PaneContent} from './content.js';
@@ -120,8 +120,8 @@ function outcome(run: Run): Array<[string, string]> {
   ];
 }
 
-function usage(run: Run): Array<[string, string]> {
-  const cost = runCost(run);
+function usage(run: Run, modelMap: ModelMap): Array<[string, string]> {
+  const cost = runCost(run, modelMap);
   return [
     ['prompt tokens', show(run.usage?.promptTokens)],
     ['completion tokens', show(run.usage?.completionTokens)],
@@ -171,13 +171,13 @@ function instructionsDiff(a: string | null, b: string | null): RunComparison['in
 }
 
 /** Compares run A with run B. */
-export function compareRuns(a: Run, b: Run, nowSeconds: number): RunComparison {
+export function compareRuns(a: Run, b: Run, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): RunComparison {
   const fields = [
     ...pair('settings', settings(a), settings(b)),
     ...pair('tools', tools(a), tools(b)),
     ...pair('tool calls', toolCalls(a), toolCalls(b)),
     ...pair('outcome', outcome(a), outcome(b)),
-    ...pair('usage and cost', usage(a), usage(b)),
+    ...pair('usage and cost', usage(a, modelMap), usage(b, modelMap)),
     ...pair('timings', timings(a, nowSeconds), timings(b, nowSeconds)),
   ];
   const instructions = instructionsDiff(a.instructions, b.instructions);

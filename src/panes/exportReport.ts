@@ -10,7 +10,7 @@
 import {costCellText, priceSource} from '../format/cost.js';
 import {safeInline, safeJson, safeMultiline} from '../format/sanitize.js';
 import {formatDuration} from '../format/time.js';
-import {describeGaps, runCost} from '../model/cost.js';
+import {describeGaps, NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {checkToolCalls} from '../triage/toolCallChecks.js';
@@ -41,6 +41,8 @@ export interface ExportOptions {
   story?: ExportStory;
   /** Exporting this whole thread: one conversation across its runs, rather than one per run. */
   thread?: string;
+  /** Deployment name → model for the cost lines; absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 /** Values shorter than this are not searched for in the finished text (see `scrub`). */
@@ -330,7 +332,7 @@ function redactRaw(raw: Record<string, unknown>, redactor: Redactor): Record<str
 }
 
 /** One run's section of the Markdown report. */
-function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number): string[] {
+function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number, modelMap: ModelMap): string[] {
   const out: string[] = [];
   out.push(`## Run \`${cell(run.id)}\``, '');
   out.push('| field | value |', '| --- | --- |');
@@ -352,7 +354,7 @@ function runMarkdown(run: Run, redactor: Redactor, nowSeconds: number): string[]
   if (run.usage) {
     out.push(`- tokens: ${run.usage.promptTokens ?? '—'} prompt, ${run.usage.completionTokens ?? '—'} completion, ${run.usage.totalTokens ?? '—'} total`);
     if (run.usage.cachedTokens != null) out.push(`- cached prompt tokens: ${run.usage.cachedTokens}`);
-    const cost = runCost(run);
+    const cost = runCost(run, modelMap);
     if (cost.kind === 'priced') {
       out.push(`- cost: ${costCellText(cost)} (estimate; ${priceSource(cost)})`);
       for (const gap of describeGaps(cost.gaps)) out.push(`  - not counted: ${gap}`);
@@ -415,7 +417,7 @@ export function exportRuns(runs: readonly Run[], title: string, options: ExportO
   }
   const conversation = runs.length > 0 ? conversationText(runs, story, redactor, options) : '';
   for (const run of runs) {
-    lines.push(...runMarkdown(run, redactor, options.nowSeconds));
+    lines.push(...runMarkdown(run, redactor, options.nowSeconds, options.modelMap ?? NO_MODEL_MAP));
     if (options.thread === undefined) lines.push('### Conversation', '', fenced(conversation), '');
   }
   if (options.thread !== undefined && runs.length > 0) lines.push('## Conversation', '', fenced(conversation), '');

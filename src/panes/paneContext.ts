@@ -3,6 +3,7 @@ import type {TimeOptions} from '../format/time.js';
 import type {RunStep} from '../model/runStep.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
 import type {LoadWarning} from '../model/loadWarning.js';
+import type {ModelMap} from '../model/cost.js';
 import type {UnstickTarget} from '../triage/unstick.js';
 
 /** What the Steps pane can show for a run. */
@@ -32,4 +33,6 @@ export interface PaneContext {
   unstick?: UnstickTarget;
   /** The messages of the run's thread, in order (files, transcripts, or read from the API); absent: none loaded. */
   messages?: MessagesView;
+  /** Deployment name → model for the cost estimate (`--model-map`, a profile's `modelMap`); absent: none mapped. */
+  modelMap?: ModelMap;
 }

@@ -42,9 +42,20 @@ export function paneAfter(id: PaneId, delta: number): PaneId {
   return PANES[(((index + delta) % PANES.length) + PANES.length) % PANES.length]!.id;
 }
 
+/**
+ * How prose in a pane points to another pane: its title and the number key that opens it (Tab past
+ * the tenth), read from the registry when the pane is built, so a pane moved or renamed is named right.
+ */
+export function paneReference(id: string): string {
+  const index = PANES.findIndex((pane) => pane.id === id);
+  if (index < 0) return id;
+  const key = paneNumberKey(index);
+  return `${PANES[index]!.title}, ${key ? `key ${key}` : 'Tab'}`;
+}
+
 /** The content of one pane of a run. */
 export function buildPane(id: PaneId, run: Run, context: PaneContext): PaneContent {
-  return paneEntry(id).build(run, context);
+  return paneEntry(id).build(run, context, paneReference);
 }
 
 /** A short marker for the pane's tab: how much there is to see in it. */

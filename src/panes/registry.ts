@@ -39,8 +39,11 @@ export interface PaneEntry<Id extends string = string> {
   title: string;
   /** The tab's name on narrower terminals. */
   short: string;
-  /** The pane's content for a run. */
-  build: (run: Run, context: PaneContext) => PaneContent;
+  /**
+   * The pane's content for a run. `paneRef` names another pane for its prose (title and number
+   * key, as `paneReference` in paneIds.ts reads them from the registry), so no key is written here.
+   */
+  build: (run: Run, context: PaneContext, paneRef: (id: string) => string) => PaneContent;
   /** A short marker on the tab (a count, `!`, `?`), or ''. */
   badge?: (run: Run, context: Pick<PaneContext, 'steps'>) => string;
   /** The pane shows times relative to now: it is rebuilt as the clock moves (the others are not, so a long pane is not re-wrapped once a second). */
@@ -54,7 +57,7 @@ const stepsOf = (run: Run, context: Pick<PaneContext, 'steps'>) => (context.step
 
 /** Every pane of a run, in Tab order. */
 export const PANE_REGISTRY = [
-  {id: 'overview', title: 'Overview', short: 'Overview', build: overviewPane, showsClock: true},
+  {id: 'overview', title: 'Overview', short: 'Overview', build: (run, context, paneRef) => overviewPane(run, context, paneRef('action')), showsClock: true},
   {
     id: 'action',
     title: 'Required action',

@@ -3,11 +3,12 @@
  * blocks out. `runlens show` prints these; the TUI renders and scrolls them.
  */
 import {parseJson} from '../format/jsonError.js';
+import {keyText} from '../keys.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusSegment, type Tone} from '../format/theme.js';
 import {formatDuration, formatTimestamp} from '../format/time.js';
 import {costCellText, formatUsd, priceSource, rateText} from '../format/cost.js';
-import {describeGaps, runCost} from '../model/cost.js';
+import {describeGaps, NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {DEPTH_ADVICE, isToolCut} from '../model/powershell.js';
 import {DOCUMENTED_RUN_FIELDS, isActiveStatus, isCut, isKnownStatus, pendingCallCount, sourceKindOf, waitedFor, type Run} from '../model/run.js';
 import {waitingSince} from '../model/runFacts.js';
@@ -30,8 +31,8 @@ function jsonInline(value: unknown): string {
   return text === undefined ? String(value) : text;
 }
 
-/** The overview pane. */
-export function overviewPane(run: Run, context: PaneContext): PaneContent {
+/** The overview pane; `actionPane` names the Required action pane and its key (the registry writes it). */
+export function overviewPane(run: Run, context: PaneContext, actionPane: string): PaneContent {
   const b = new PaneBuilder();
   b.field('Run', untrusted(run.id, 'strong'));
   const status: Segment[] = [statusSegment(run.status, context.ascii)];
@@ -46,7 +47,7 @@ export function overviewPane(run: Run, context: PaneContext): PaneContent {
       'Waiting for',
       calls === null
         ? {text: `${waitedFor(run)}s: the export cut the list of calls short (${DEPTH_ADVICE})`, tone: 'warn'}
-        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see Required action, key 2)`,
+        : `${calls} ${waitedFor(run)}${calls === 1 ? '' : 's'} (see ${actionPane})`,
     );
   }
   // A response has neither: its chain and conversation are in its own section below.
@@ -198,8 +199,8 @@ function share(part: number | null, whole: number | null): string {
 }
 
 /** The Usage pane's cost lines: the estimate and its split, the price source and date, what it leaves out. */
-function addCostLines(b: PaneBuilder, run: Run): void {
-  const estimate = runCost(run);
+function addCostLines(b: PaneBuilder, run: Run, modelMap: ModelMap): void {
+  const estimate = runCost(run, modelMap);
   if (estimate.kind === 'none') {
     b.field('cost', {text: `no price: ${safeInline(estimate.reason)}`, tone: 'dim'});
     return;
@@ -212,7 +213,7 @@ function addCostLines(b: PaneBuilder, run: Run): void {
 }
 
 /** The usage pane. */
-export function usagePane(run: Run): PaneContent {
+export function usagePane(run: Run, context: Pick<PaneContext, 'modelMap'>): PaneContent {
   const b = new PaneBuilder();
   const usage = run.usage;
   if (!usage && isCut(run, 'usage')) {
@@ -236,7 +237,7 @@ export function usagePane(run: Run): PaneContent {
     }
     if (usage.cachedTokens != null) b.field('cached', `${count(usage.cachedTokens)} of the prompt tokens, read from the prompt cache`);
     if (usage.reasoningTokens != null) b.field('reasoning', `${count(usage.reasoningTokens)} of the completion tokens (billed as output)`);
-    addCostLines(b.blank(), run);
+    addCostLines(b.blank(), run, context.modelMap ?? NO_MODEL_MAP);
   }
   if (run.incompleteReason) b.blank().field('incomplete', untrusted(run.incompleteReason, 'warn'));
   return b.build();
@@ -332,7 +333,7 @@ export function actionPane(run: Run, context: PaneContext): PaneContent {
   if (request) {
     const heading =
       run.kind === 'response'
-        ? 'Request that continues it (fill in each output; y copies it):'
+        ? `Request that continues it (fill in each output; ${keyText('copy')} copies it):`
         : 'tool_approvals' in request.body
           ? 'Request that would unstick it (approve or deny each call):'
           : 'Request that would unstick it (fill in each output):';

@@ -2,7 +2,7 @@
  * Estimated cost over many runs: the total, and per model, per thread and per day (UTC), with the
  * runs that have no price counted apart (never as zero) and what every estimate leaves out.
  */
-import {describeGaps, mergeGaps, runCost, type CostGaps} from '../model/cost.js';
+import {describeGaps, mergeGaps, runCost, type CostGaps, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 
 /** One group's estimate. */
@@ -37,8 +37,8 @@ function ranked(groups: Map<string | null, CostGroup>): CostGroup[] {
   return [...groups.values()].sort((a, b) => b.usd - a.usd || b.priced - a.priced || String(a.key ?? '\uffff').localeCompare(String(b.key ?? '\uffff')));
 }
 
-/** The cost figures of `runs`, with the model map the CLI set (see model/cost.ts). */
-export function computeCostStats(runs: readonly Run[]): CostStats {
+/** The cost figures of `runs`, each priced with `modelMap` (the stats options', set from the CLI). */
+export function computeCostStats(runs: readonly Run[], modelMap: ModelMap): CostStats {
   const byModel = new Map<string | null, CostGroup>();
   const byThread = new Map<string | null, CostGroup>();
   const byDay = new Map<string | null, CostGroup>();
@@ -57,7 +57,7 @@ export function computeCostStats(runs: readonly Run[]): CostStats {
     groups.set(key, group);
   };
   for (const run of runs) {
-    const estimate = runCost(run);
+    const estimate = runCost(run, modelMap);
     // Runs without usage (unfinished) or without a model have nothing to price: not counted either way.
     if (estimate.kind === 'none' && (estimate.reason === 'no usage' || estimate.reason === 'no model')) continue;
     const cost = estimate.kind === 'priced' ? estimate.total : null;

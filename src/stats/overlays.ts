@@ -7,9 +7,12 @@
  */
 import type {Command, KeyContext} from '../keys.js';
 import type {TimeOptions} from '../format/time.js';
+import type {ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import type {PaneContent} from '../panes/content.js';
 import {compareRuns, comparisonContent, type RunComparison} from '../panes/compare.js';
+import {buildThreadConversation, type ThreadStory} from '../panes/conversation.js';
+import type {MessagesView, StepsView} from '../panes/paneContext.js';
 import {helpPane} from '../panes/helpPane.js';
 import {warningsPane} from '../panes/warningsPane.js';
 import type {LoadWarning} from '../model/loadWarning.js';
@@ -27,6 +30,28 @@ export interface OverlayData {
   threadId?: string | undefined;
   /** The marked run (A) and the one `=` was pressed on (B), for the compare view. */
   compare?: {a: Run; b: Run} | undefined;
+  /** Deployment name → model for the statistics' cost figures; absent: none mapped. */
+  modelMap?: ModelMap;
+  /** Opened from a run (with `threadId`): what its whole thread's conversation is built from. */
+  story?: ThreadStoryInputs | undefined;
+}
+
+/**
+ * The items joined to the runs, as the threads view needs them for one thread's conversation:
+ * every run loaded (filter and search aside: the thread is shown whole), the thread's messages,
+ * and each run's steps.
+ */
+export interface ThreadStoryInputs {
+  allRuns: readonly Run[];
+  messages: MessagesView | undefined;
+  stepsOf: (run: Run) => StepsView | undefined;
+}
+
+/** The thread's story picked out of the inputs: once per change of data, not per width or clock tick. */
+function threadStoryOf(data: OverlayData): ThreadStory | null {
+  if (!data.threadId || !data.story) return null;
+  const threadId = data.threadId;
+  return {threadId, runs: data.story.allRuns.filter((run) => run.threadId === threadId), messages: data.story.messages, stepsOf: data.story.stepsOf};
 }
 
 /** How it is drawn: the width and the glyphs. */
@@ -56,19 +81,26 @@ export const OVERLAYS = [
     id: 'stats',
     command: 'stats',
     // The clock is left out on purpose: recomputing 100,000 runs every second is not worth a ticking "locked for".
-    prepare: (data) => computeRunStats(data.runs, data.nowSeconds, statsOptionsFor({nowSeconds: data.nowSeconds, time: data.time})),
+    prepare: (data) => computeRunStats(data.runs, data.nowSeconds, statsOptionsFor({nowSeconds: data.nowSeconds, time: data.time, stats: data.modelMap ? {modelMap: data.modelMap} : {}})),
     build: (prepared, data, layout) => buildStatsPane(prepared as ReturnType<typeof computeRunStats>, {...layout, nowSeconds: data.nowSeconds, time: data.time}),
   },
   {
     id: 'threads',
     command: 'threads',
-    build: (_prepared, data, layout) => threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})}),
+    prepare: threadStoryOf,
+    build: (prepared, data, layout) => {
+      const summary = threadsPane(data.runs, {...layout, nowSeconds: data.nowSeconds, ...(data.threadId ? {threadId: data.threadId} : {})});
+      const story = prepared as ThreadStory | null;
+      if (!story) return summary;
+      // Opened from a run: its whole thread as one conversation across its runs, below the summary.
+      return [...summary, {kind: 'lines', lines: [[]]}, ...buildThreadConversation(story, {nowSeconds: data.nowSeconds, time: data.time, ...layout})];
+    },
   },
   {
     id: 'compare',
     command: 'compare',
     // The same comparison `runlens diff` prints, worked out once per pair (not per width or tick).
-    prepare: (data) => (data.compare ? compareRuns(data.compare.a, data.compare.b, data.nowSeconds) : null),
+    prepare: (data) => (data.compare ? compareRuns(data.compare.a, data.compare.b, data.nowSeconds, data.modelMap) : null),
     build: (prepared, _data, layout) => (prepared ? comparisonContent(prepared as RunComparison, layout.width) : [{kind: 'lines', lines: [[{text: 'No runs to compare.', tone: 'dim'}]]}]),
   },
 ] as const satisfies readonly OverlayEntry[];

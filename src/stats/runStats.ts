@@ -11,6 +11,7 @@
  * of `12s` means at least 95% of the runs took 12s or less and some run took exactly 12s.
  */
 import {computeCostStats, type CostStats} from './costStats.js';
+import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 
 /** The bucket sizes runs over time can use, smallest first; the first that gives ≤ maxBuckets wins. */
@@ -38,6 +39,8 @@ const UNSUCCESSFUL_STATUSES: ReadonlySet<string> = new Set(['failed', 'expired',
 const HISTOGRAM_EDGES: readonly number[] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600, 86_400, 604_800];
 
 export interface StatsOptions {
+  /** Deployment name → model for the cost figures (`--model-map`, a profile's `modelMap`); absent: none mapped. */
+  modelMap?: ModelMap;
   /** At most this many buckets in runs over time (default 60). */
   maxBuckets?: number;
   /** How many of the busiest threads to keep (default 10). */
@@ -554,7 +557,7 @@ export function computeRunStats(runs: readonly Run[], nowSeconds: number, option
     queueTime: durationStats(queue, queueCount, queueNegative),
     runTime: durationStats(running, runCount, runNegative),
     tokens: {promptTokens: prompt, completionTokens: completion, totalTokens: total, runsWithUsage, byModel},
-    cost: computeCostStats(runs),
+    cost: computeCostStats(runs, options.modelMap ?? NO_MODEL_MAP),
     errors: {runs: errorRuns, ranked: rankKeys(errorCodes, errorRuns)},
     incomplete: {runs: incompleteRuns, ranked: rankKeys(incompleteReasons, incompleteRuns)},
     threads: {count: threadCount, withoutThread, busiest},

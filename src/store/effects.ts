@@ -3,7 +3,7 @@
  * request or an editor: it returns these next to the new state (as Elm's `update` and Bubble Tea's
  * `Update` return a `Cmd`), and one hook in components runs them after the frame they go with.
  */
-import type {Run} from '../model/run.js';
+import type {Run, RunKind} from '../model/run.js';
 import type {SubmitToolApprovalsBody, SubmitToolOutputsBody} from '../triage/unstick.js';
 
 /** The two writes runlens makes to a run. */
@@ -14,8 +14,18 @@ export interface PendingAction {
   kind: RunActionKind;
   runId: string;
   threadId: string;
+  /**
+   * `response` when the target is a Responses API object, so the app routes the write by the run's
+   * kind and never by its id's spelling; absent for a run (as `Run.kind` is).
+   */
+  runKind?: RunKind;
   /** The exact submit_tool_outputs body (submit only): tool outputs, or (Foundry's MCP calls) tool approvals. */
   body: SubmitToolOutputsBody | SubmitToolApprovalsBody | null;
+}
+
+/** The `runKind` field of an action (or form) on a run of this kind: present only for a response, as on the run itself. */
+export function actionKindOf(kind: RunKind | undefined): {runKind?: RunKind} {
+  return kind ? {runKind: kind} : {};
 }
 
 /** One thing for the app to do; the reducer returns a list of them, in order. */

@@ -2,7 +2,7 @@
  * Filtering and sorting of the run list: pure functions over runs, shared by the TUI's store and
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
-import {runCost} from '../model/cost.js';
+import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 import type {ListQuery, SortKey, StuckMode} from '../model/listQuery.js';
 import {isStuck, runDurationSeconds, waitingSince} from '../model/runFacts.js';
@@ -57,7 +57,7 @@ export function matchesQuery(run: Run, query: ListQuery, nowSeconds: number, ter
 
 type SortValue = number | string | null;
 
-function sortValue(run: Run, key: SortKey, nowSeconds: number): SortValue {
+function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMap): SortValue {
   switch (key) {
     case 'created':
       return run.createdAt;
@@ -69,7 +69,7 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number): SortValue {
       return run.usage?.totalTokens ?? null;
     case 'cost': {
       // A run without a price sorts last, like any missing value: never as if it were free.
-      const estimate = runCost(run);
+      const estimate = runCost(run, modelMap);
       return estimate.kind === 'priced' ? estimate.total : null;
     }
     case 'model':
@@ -86,10 +86,10 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number): SortValue {
 
 /**
  * The runs in sort order. Missing values sort last in either direction; ties keep newest first,
- * then id, so the order is stable across refreshes.
+ * then id, so the order is stable across refreshes. `modelMap` prices runs for the cost sort.
  */
-export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number): Run[] {
-  const keyed = runs.map((run) => ({run, value: sortValue(run, sort, nowSeconds), created: run.createdAt ?? -Infinity}));
+export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): Run[] {
+  const keyed = runs.map((run) => ({run, value: sortValue(run, sort, nowSeconds, modelMap), created: run.createdAt ?? -Infinity}));
   const direction = descending ? -1 : 1;
   keyed.sort((a, b) => {
     if (a.value !== b.value) {
@@ -235,8 +235,8 @@ export function sortDependsOnClock(sort: SortKey): boolean {
 }
 
 /** The runs to show, filtered and sorted (filtering first, so fewer runs are sorted). */
-export function selectRuns(runs: readonly Run[], query: ListQuery, nowSeconds: number): Run[] {
-  return sortRuns(filterRuns(runs, query, nowSeconds), query.sort, query.descending, nowSeconds);
+export function selectRuns(runs: readonly Run[], query: ListQuery, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): Run[] {
+  return sortRuns(filterRuns(runs, query, nowSeconds), query.sort, query.descending, nowSeconds, modelMap);
 }
 
 /** Statuses present in the runs, in the documented order, unknown ones last: what `f` cycles through. */

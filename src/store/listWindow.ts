@@ -3,6 +3,7 @@
  * selects, the cursor and the window of rows drawn. A small reducer of its own; the root store
  * (runStore.ts) sends it the list's actions.
  */
+import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {SORT_DESCENDING_BY_DEFAULT, filterRuns, narrowRuns, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
@@ -25,6 +26,8 @@ export interface ListWindow {
   offset: number;
   /** Rows the list had room for when the last key was pressed. */
   pageSize: number;
+  /** Deployment name → model, for the cost sort (set from the CLI; never changes while the app runs). */
+  modelMap: ModelMap;
 }
 
 /** What changes the list: new runs, the clock, the screen's rows, moves, and the query. */
@@ -50,13 +53,17 @@ export interface ListWindowOptions {
   nowSeconds: number;
   pageSize?: number;
   query?: Partial<ListQuery>;
+  /** Deployment name → model for the cost sort (`--model-map`, a profile's `modelMap`); absent: none mapped. */
+  modelMap?: ModelMap;
 }
 
 /** The list at the start: sorted and filtered, the cursor on the first row. */
 export function createListWindow(options: ListWindowOptions): ListWindow {
   const query = {...DEFAULT_QUERY, ...options.query};
-  const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds);
+  const modelMap = options.modelMap ?? NO_MODEL_MAP;
+  const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds, modelMap);
   return {
+    modelMap,
     runs: options.runs,
     loadingRuns: false,
     query,
@@ -107,7 +114,7 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     query.sort !== state.query.sort ||
     query.descending !== state.query.descending ||
     (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
-  const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds) : state.sorted;
+  const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted;
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const narrowed = resort || runs !== state.runs ? null : narrowRuns(state.visible, state.query, query, runs);
   const visible = narrowed ?? filterRuns(sorted, query, nowSeconds, runs);

@@ -3,10 +3,10 @@
  * edited as JSON in the external editor, then a review of the exact request, then one submit.
  * For a run waiting for MCP tool approvals (Foundry) the same form takes approve or deny per call.
  */
-import {waitsForApproval, type RequiredToolCall, type Run} from '../model/run.js';
+import {waitsForApproval, type RequiredToolCall, type Run, type RunKind} from '../model/run.js';
 import {ActionError, checkApprovalsForRun, checkOutputsForRun, parseEditedOutputs, toolOutputsTemplate} from '../triage/toolOutputs.js';
 import {continuingResponseBody, submitToolOutputsBody, type SubmitToolApprovalsBody, type SubmitToolOutputsBody} from '../triage/unstick.js';
-import {only, type Update} from './effects.js';
+import {actionKindOf, only, type Update} from './effects.js';
 import {refusedInFlight, sendAction, type RunActionState} from './runActions.js';
 import {SCROLL_START, type ScrollPosition} from './scroll.js';
 
@@ -14,6 +14,8 @@ import {SCROLL_START, type ScrollPosition} from './scroll.js';
 export interface OutputForm {
   runId: string;
   threadId: string;
+  /** `response` when the form answers a Responses API object (as `Run.kind`); the submit carries it. */
+  runKind?: RunKind;
   /** The calls as the run asked for them when the form opened, in the run's order. */
   calls: readonly RequiredToolCall[];
   /** One output per call, as typed (or as the editor gave). */
@@ -34,6 +36,12 @@ export interface OutputForm {
 
 /** What a key typed into an approval field answers. */
 const APPROVAL_KEYS: Record<string, 'approve' | 'deny'> = {a: 'approve', y: 'approve', d: 'deny', n: 'deny'};
+
+/** The first key of an answer, as the form's prose names it. */
+const approvalKey = (answer: 'approve' | 'deny') => Object.keys(APPROVAL_KEYS).find((key) => APPROVAL_KEYS[key] === answer)!;
+
+/** How the form's messages name the approval keys, read from the table above: `a (approve) or d (deny)`. */
+const APPROVAL_KEYS_TEXT = `${approvalKey('approve')} (approve) or ${approvalKey('deny')} (deny)`;
 
 /** What the form reads and changes: its own state, the runs (to check against), scrolling (the review scrolls), actions. */
 export interface FormState extends ScrollPosition, RunActionState {
@@ -72,7 +80,7 @@ export function openOutputForm(run: Run): OutputForm | string {
     return `${run.id} is ${run.status}${run.status === 'requires_action' ? ' without tool calls' : ''}: only a run in requires_action takes tool outputs`;
   }
   const calls = run.requiredAction!.toolCalls;
-  return {runId: run.id, threadId: run.threadId ?? '', calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
+  return {runId: run.id, threadId: run.threadId ?? '', ...actionKindOf(run.kind), calls, values: calls.map(() => ''), focus: 0, stage: 'edit', error: null, draft: null, editing: false};
 }
 
 /** The request body the output form would send, in the run's order of calls. */
@@ -108,7 +116,7 @@ function toReview<S extends FormState>(state: S, change: Partial<OutputForm> = {
 function typeOutput<S extends FormState>(state: S, form: OutputForm, text: string): S {
   if (form.approvals) {
     const answer = APPROVAL_KEYS[text.trim().toLowerCase().slice(-1)];
-    if (!answer) return withForm(state, {error: 'press a (approve) or d (deny) for each call'});
+    if (!answer) return withForm(state, {error: `press ${APPROVAL_KEYS_TEXT} for each call`});
     return withForm(state, {values: form.values.map((value, index) => (index === form.focus ? answer : value)), error: null});
   }
   // eslint-disable-next-line no-control-regex
@@ -126,7 +134,7 @@ function sendReviewed<S extends FormState>(state: S, form: OutputForm): Update<S
     if (!run) throw new ActionError(`run ${form.runId} is no longer loaded; nothing submitted`);
     // A watch refresh may have brought a newer state (expired, cancelled): refused here, not by the server.
     body = form.approvals
-      ? {tool_approvals: checkApprovalsForRun(run, approvalFormBody(form).tool_approvals, 'press a or d on each call')}
+      ? {tool_approvals: checkApprovalsForRun(run, approvalFormBody(form).tool_approvals, `press ${approvalKey('approve')} or ${approvalKey('deny')} on each call`)}
       : {tool_outputs: checkOutputsForRun(run, outputFormBody(form).tool_outputs, 'every call has a field in the form')};
   } catch (error) {
     if (!(error instanceof ActionError)) throw error;
@@ -134,7 +142,7 @@ function sendReviewed<S extends FormState>(state: S, form: OutputForm): Update<S
   }
   const count = 'tool_approvals' in body ? body.tool_approvals.length : body.tool_outputs.length;
   const what = 'tool_approvals' in body ? `tool approval${count === 1 ? '' : 's'}` : `tool output${count === 1 ? '' : 's'}`;
-  return sendAction({...state, outputForm: null}, {kind: 'submit', runId: form.runId, threadId: form.threadId, body}, `Submitting ${count} ${what} to ${form.runId}…`);
+  return sendAction({...state, outputForm: null}, {kind: 'submit', runId: form.runId, threadId: form.threadId, ...actionKindOf(form.runKind), body}, `Submitting ${count} ${what} to ${form.runId}…`);
 }
 
 /** The editor's text, parsed and checked against the run as it is now: on to the review, or back to the form saying why. */
@@ -170,7 +178,7 @@ export function formReducer<S extends FormState>(state: S, action: FormAction): 
     case 'typeOutput':
       return only(typeOutput(state, form, action.text));
     case 'editOutputs': {
-      if (form.approvals) return only(withForm(state, {error: 'approvals take no editor: press a (approve) or d (deny) on each call'}));
+      if (form.approvals) return only(withForm(state, {error: `approvals take no editor: press ${APPROVAL_KEYS_TEXT} on each call`}));
       const text = form.draft ?? toolOutputsTemplate(form.calls.map((call) => call.id), form.values);
       return {state: withForm(state, {editing: true}), effects: [{type: 'openEditor', text, name: `runlens-outputs-${form.runId}`}]};
     }

@@ -5,7 +5,7 @@
 import {whyNotCancellable} from '../triage/cancel.js';
 import {keyText} from '../keys.js';
 import {sourceKindOf, type Run} from '../model/run.js';
-import {only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
+import {actionKindOf, only, type Effect, type PendingAction, type RunActionKind, type Update} from './effects.js';
 
 /** The action types live beside the effect that sends them. */
 export type {PendingAction, RunActionKind} from './effects.js';
@@ -35,7 +35,7 @@ export type RunActionAction =
 /** Actions need a run read from an API thread. */
 export const ACTIONS_NEED_API = 'actions need an API source (--thread)';
 /** Why `o` and `c` do nothing on a response read from a file. */
-export const RESPONSE_ACTIONS_NEED_API = 'actions on a response need it read from the API (--response ID); or runlens submit resp_… (y copies the request)';
+export const RESPONSE_ACTIONS_NEED_API = `actions on a response need it read from the API (--response ID); or runlens submit resp_… (${keyText('copy')} copies the request)`;
 
 /** The footer's y/n question for a pending cancel (submits are confirmed on the review screen). */
 export function confirmPrompt(pending: PendingAction): string {
@@ -71,7 +71,7 @@ export function runActionsReducer<S extends RunActionState>(state: S, action: Ru
     case 'askCancel': {
       const why = whyNotAct(state, action.run) ?? whyNotCancellable(action.run);
       if (why !== null) return only({...state, flash: why});
-      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', body: null}});
+      return only({...state, confirm: {kind: 'cancel', runId: action.run.id, threadId: action.run.threadId ?? '', ...actionKindOf(action.run.kind), body: null}});
     }
     case 'answer': {
       const pending = state.confirm;

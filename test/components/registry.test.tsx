@@ -8,7 +8,7 @@ import {describe, expect, it} from 'vitest';
 import {keyText} from '../../src/keys.js';
 import {lineText} from '../../src/panes/content.js';
 import {EXAMPLE_COUNT} from '../helpers/examples.js';
-import {paneNumberKey, PANES} from '../../src/panes/paneIds.js';
+import {buildPane, paneNumberKey, PANES} from '../../src/panes/paneIds.js';
 import {OVERLAYS, type OverlayData} from '../../src/stats/overlays.js';
 import {DEFAULT_QUERY} from '../../src/model/listQuery.js';
 import {selectRuns} from '../../src/store/listView.js';
@@ -36,7 +36,7 @@ describe('the pane registry', () => {
     await openRunById(app, RUN_ID);
     for (const [index, pane] of PANES.entries()) {
       const key = paneNumberKey(index);
-      const expected = firstLine(paneLines(pane.build(run, CONTEXT), COLUMNS));
+      const expected = firstLine(paneLines(buildPane(pane.id, run, CONTEXT), COLUMNS));
       const frame = plain(await press(app, key, (current) => plain(current).includes(expected)));
       // The tenth tab shows no number though `0` opens it (see paneTabs.ts).
       expect(frame, pane.id).toContain(index < 9 ? ` ${key} ${pane.title}` : `   ${pane.title}`);
@@ -48,9 +48,9 @@ describe('the pane registry', () => {
     await openRunById(app, RUN_ID);
     const run = tui.runs().find((candidate) => candidate.id === RUN_ID)!;
     const last = PANES[PANES.length - 1]!;
-    await press(app, '0', (frame) => plain(frame).includes(firstLine(paneLines(last.build(run, CONTEXT), COLUMNS))));
+    await press(app, '0', (frame) => plain(frame).includes(firstLine(paneLines(buildPane(last.id, run, CONTEXT), COLUMNS))));
     for (const pane of PANES) {
-      const expected = firstLine(paneLines(pane.build(run, CONTEXT), COLUMNS));
+      const expected = firstLine(paneLines(buildPane(pane.id, run, CONTEXT), COLUMNS));
       await press(app, KEYS.tab, (frame) => plain(frame).includes(expected));
     }
   });

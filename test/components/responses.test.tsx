@@ -44,6 +44,22 @@ describe('responses in the terminal UI', () => {
   });
 });
 
+/** Opens the waiting response `id`, answers its two calls `ok` and `{}` in the output form, and returns the review screen's lines. */
+async function answerBothCalls(shown: TestInstance, id: string): Promise<string[]> {
+  await waitForText(shown, id.slice(0, 12));
+  shown.stdin.write(KEYS.enter);
+  await waitForText(shown, '1 Overview');
+  shown.stdin.write('o');
+  await waitForText(shown, `Tool outputs for ${id}: 2 calls`);
+  shown.stdin.write('ok');
+  await waitForText(shown, /output\s+ok/);
+  shown.stdin.write(KEYS.tab);
+  shown.stdin.write('{}');
+  await waitForText(shown, /output\s+\{\}/);
+  shown.stdin.write(KEYS.enter);
+  return plainLines(await waitForText(shown, 'POST http://127.0.0.1:4010/v1/responses'));
+}
+
 describe('the output form on a response read from the API', () => {
   it('reviews the continuing POST /responses and, on y, hands the outputs for the response to the actions once', async () => {
     const waiting = (await runsAndResponses()).find((run) => run.id === 'resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8')!;
@@ -58,23 +74,38 @@ describe('the output form on a response read from the API', () => {
       baseUrl: 'http://127.0.0.1:4010/v1',
     };
     instance = renderSized(appElement([fromApi], {sources: ['api'], actions}), {columns: 120, rows: 60});
-    await waitForText(instance, 'resp_6920a1f0');
-    instance.stdin.write(KEYS.enter);
-    await waitForText(instance, '1 Overview');
-    instance.stdin.write('o');
-    await waitForText(instance, 'Tool outputs for resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8: 2 calls');
-    instance.stdin.write('ok');
-    await waitForText(instance, /output\s+ok/);
-    instance.stdin.write(KEYS.tab);
-    instance.stdin.write('{}');
-    await waitForText(instance, /output\s+\{\}/);
-    instance.stdin.write(KEYS.enter);
-    const review = plainLines(await waitForText(instance, 'POST http://127.0.0.1:4010/v1/responses'));
+    const review = await answerBothCalls(instance, 'resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8');
     expect(review).toContain('  "previous_response_id": "resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8",');
     expect(review).toContain('      "call_id": "call_Rf7nB2",');
     expect(review).toContain('      "output": "ok"');
     instance.stdin.write('y');
     await waitFor(() => sent.length === 1);
     expect(sent).toEqual([['', 'resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8', [{tool_call_id: 'call_Rf7nB2', output: 'ok'}, {tool_call_id: 'call_Lk9xP4', output: '{}'}]]]);
+  });
+});
+
+describe('actions on a response are routed by its kind', () => {
+  it('a response whose id is spelt without resp_ reaches submit as a response', async () => {
+    const loaded = await runsAndResponses();
+    const waiting = loaded.find((run) => run.id === 'resp_6920a1f0e9d8c7b6a5f4e3d2c1b0a9f8')!;
+    // A compatible server may spell its ids its own way: the object read says what it is, not the id.
+    const renamed = {...waiting, id: 'rsp_compat_1', source: {kind: 'api' as const, file: 'api:rsp_compat_1'}};
+    const sent: Array<[string, string, string | undefined]> = [];
+    const actions = {
+      cancel: async (_threadId: string, runId: string, kind?: string) => {
+        sent.push(['cancel', runId, kind]);
+        return {status: 'cancelled'};
+      },
+      submit: async (_threadId: string, runId: string, _outputs: unknown, kind?: string) => {
+        sent.push(['submit', runId, kind]);
+        return {status: 'in_progress'};
+      },
+      baseUrl: 'http://127.0.0.1:4010/v1',
+    };
+    instance = renderSized(appElement([renamed], {sources: ['api'], actions}), {columns: 120, rows: 60});
+    await answerBothCalls(instance, 'rsp_compat_1');
+    instance.stdin.write('y');
+    await waitFor(() => sent.length === 1);
+    expect(sent).toEqual([['submit', 'rsp_compat_1', 'response']]);
   });
 });

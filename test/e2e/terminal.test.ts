@@ -157,6 +157,18 @@ describe.concurrent('signals', () => {
     expect(rows(screen).filter(Boolean)[0]).toBe(MARKER);
     expect(screen).not.toContain('runlens examples');
   });
+
+  // A signal that comes while a frame is still to be drawn (keys just pressed): Ink unmounts before
+  // the alternate screen is left, so its last frame is drawn there. Unmounted by the process's exit
+  // instead, it drew the list onto the normal screen below the marker (about one run in six).
+  it('a signal right after keys leaves the normal screen as it was', async (context) => {
+    const session = await sessions.runlens(context, ['examples']);
+    await session.waitForReady('1/41');
+    await session.sendKeys('j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+    await signalRunlens(session, 'SIGINT');
+    const screen = await session.waitFor('EXIT=');
+    expect(rows(screen).filter(Boolean)).toEqual([MARKER, 'runlens: stopped by SIGINT', 'EXIT=130']);
+  });
 });
 
 describe.concurrent('data piped on stdin', () => {

@@ -106,17 +106,19 @@ class ControlClient {
 
   constructor(socket: string, env: NodeJS.ProcessEnv) {
     this.child = spawn('tmux', ['-u', '-L', socket, '-C', 'attach-session', '-t', 'e2e'], {env, stdio: ['pipe', 'pipe', 'pipe']});
-    this.ready = new Promise((resolve, reject) => this.pending.push({command: 'attach-session', resolve, reject}));
+    this.ready = new Promise((resolve, reject) => this.await('attach-session', resolve, reject));
     this.child.stdout.setEncoding('utf8');
     this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
     this.child.stderr.resume();
     this.child.stdin.on('error', () => undefined);
-    const fail = (why: string) => {
-      this.exited = true;
-      for (const entry of this.pending.splice(0)) entry.reject(new Error(`tmux control client ${why} before '${entry.command}' answered`));
-    };
-    this.child.on('exit', (code) => fail(`exited (${code})`));
-    this.child.on('error', (error) => fail(`failed: ${error.message}`));
+    this.child.on('exit', (code) => this.fail(`exited (${code})`));
+    this.child.on('error', (error) => this.fail(`failed: ${error.message}`));
+  }
+
+  /** Rejects every command still waiting, saying why; no command is sent after. */
+  private fail(why: string): void {
+    this.exited = true;
+    for (const entry of this.pending.splice(0)) entry.reject(new Error(`tmux control client ${why} before '${entry.command}' answered`));
   }
 
   private onData(chunk: string): void {
@@ -147,17 +149,38 @@ class ControlClient {
     else entry.resolve(text);
   }
 
+  /**
+   * Bounded as tmuxRaw is: an answer that never comes fails the step with the command named. The
+   * client is given up then, since a late answer would be taken for the next command's.
+   */
   command(args: readonly string[]): Promise<string> {
     const line = args.map(tmuxQuote).join(' ');
     if (this.exited) return Promise.reject(new Error(`tmux control client is gone; cannot run '${line}'`));
     return new Promise((resolve, reject) => {
-      this.pending.push({command: line, resolve, reject});
+      this.await(line, resolve, reject);
       this.child.stdin.write(`${line}\n`);
     });
   }
 
-  close(): void {
+  /** Whether the client has ended (or was given up): its session's commands go by `tmux` processes then. */
+  get gone(): boolean {
+    return this.exited;
+  }
+
+  /** Queues the wait for `command`'s answer, bounded by TMUX_CALL_MS. */
+  private await(command: string, resolve: (text: string) => void, reject: (error: Error) => void): void {
+    const timer = setTimeout(() => this.close(`did not answer within ${TMUX_CALL_MS} ms`), TMUX_CALL_MS);
+    const settle = <T,>(done: (value: T) => void) => (value: T) => {
+      clearTimeout(timer);
+      done(value);
+    };
+    this.pending.push({command, resolve: settle(resolve), reject: settle(reject)});
+  }
+
+  /** Ends the client; commands still waiting fail with `why`. */
+  close(why = 'was closed'): void {
     if (this.exited) return;
+    this.fail(why);
     this.child.stdin.end();
     this.child.kill();
   }
@@ -212,10 +235,14 @@ export class TmuxSession {
     const control = new ControlClient(socket, serverEnv);
     const session = new TmuxSession(socket, width, height, configDir, control);
     try {
-      await control.ready;
+      // A client that never attaches is given up; the session's commands go by tmux processes then.
+      await control.ready.catch(() => undefined);
       // Pane output would otherwise stream to the control client as %output lines.
-      await control.command(['refresh-client', '-f', 'no-output']);
-      session.socketPath = (await control.command(['display-message', '-p', '#{socket_path}'])).trim() || null;
+      // (A client given up meanwhile has no output to stop: its refresh-client is not sent again.)
+      await control.command(['refresh-client', '-f', 'no-output']).catch((error: unknown) => {
+        if (!control.gone) throw error;
+      });
+      session.socketPath = (await session.tmux('display-message', '-p', '#{socket_path}')).trim() || null;
     } catch (error) {
       await session.kill();
       throw error;
@@ -231,9 +258,19 @@ export class TmuxSession {
     return TmuxSession.start(`printf '%s\\n' ${MARKER}; ${runlensCommand(...args)}; echo EXIT=$?; ${KEEP_ALIVE}`, options);
   }
 
-  /** Runs a tmux command on this session's server and returns its output. */
-  tmux(...args: string[]): Promise<string> {
-    return this.control.command(args);
+  /**
+   * Runs a tmux command on this session's server and returns its output. Through the control
+   * client; should that stop answering (it did, now and then, on a loaded machine, holding a test
+   * until vitest's limit), the command and the rest of the session's go by a `tmux` process each.
+   */
+  async tmux(...args: string[]): Promise<string> {
+    if (this.control.gone) return tmuxRaw(this.socket, args);
+    try {
+      return await this.control.command(args);
+    } catch (error) {
+      if (this.killed || !this.control.gone) throw error;
+      return tmuxRaw(this.socket, args);
+    }
   }
 
   /** Key names as tmux spells them: `Enter`, `Escape`, `Down`, `PageDown`, `Tab`, `BTab`, `C-c`, `j`. */

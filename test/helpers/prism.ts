@@ -5,12 +5,14 @@
  * its status, so a test can show what runlens sent and that none of it broke the spec.
  */
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer as createHttpServer, request as httpRequest, type Server} from 'node:http';
 import {createRequire} from 'node:module';
 import {createServer as createNetServer} from 'node:net';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll} from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -173,4 +175,47 @@ export function recorder(exchanges: readonly Exchange[]): <T>(action: () => Prom
     await sleep(20);
     return {result, made: exchanges.slice(before)};
   };
+}
+
+/** What `usePrismSuite` gives a contract test file; the fields are filled in by its `beforeAll`. */
+export interface PrismSuite {
+  /** Prism itself, for requests that must reach it unrecorded (the checks that it refuses bad ones). */
+  prismUrl: string;
+  /** The recording proxy in front of Prism: where runlens is pointed. */
+  baseUrl: string;
+  /** A temporary folder of the file's own (runlens's config folder, a served copy of a spec), removed after. */
+  dir: string;
+  /** Every request the proxy passed on, in order. */
+  readonly exchanges: Exchange[];
+  /** What an action returns, and the exchanges made while it ran. */
+  readonly recorded: <T>(action: () => Promise<T>) => Promise<{result: T; made: Exchange[]}>;
+}
+
+/** How long Prism may take to read a spec before a contract suite gives up. */
+export const PRISM_START_TIMEOUT_MS = 90_000;
+
+/**
+ * The start-up every contract test file shares, as its own `beforeAll` and `afterAll`: a temporary
+ * folder, Prism serving `spec` (a path, or made in that folder by `spec(dir)`), ready once it
+ * answers `probe`, and the recording proxy in front of it; all stopped and removed after the file.
+ * Call it at the top of the file's `describe`.
+ */
+export function usePrismSuite(options: {spec: string | ((dir: string) => string); probe: {path: string; headers?: Record<string, string>}; tempPrefix: string}): PrismSuite {
+  const exchanges: Exchange[] = [];
+  const suite: PrismSuite = {prismUrl: '', baseUrl: '', dir: '', exchanges, recorded: recorder(exchanges)};
+  let prism: PrismMock | null = null;
+  let proxy: Server | null = null;
+  beforeAll(async () => {
+    suite.dir = mkdtempSync(path.join(tmpdir(), options.tempPrefix));
+    const spec = typeof options.spec === 'string' ? options.spec : options.spec(suite.dir);
+    prism = await startPrism(spec, options.probe, PRISM_START_TIMEOUT_MS);
+    suite.prismUrl = prism.url;
+    ({server: proxy, baseUrl: suite.baseUrl} = await startRecordingProxy(prism.port, exchanges));
+  }, PRISM_START_TIMEOUT_MS + 30_000);
+  afterAll(async () => {
+    if (proxy) await new Promise<void>((resolve) => proxy!.close(() => resolve()));
+    await prism?.stop();
+    if (suite.dir) rmSync(suite.dir, {recursive: true, force: true});
+  }, 20_000);
+  return suite;
 }
