@@ -6,7 +6,7 @@
  */
 import {Readable, Transform, pipeline} from 'node:stream';
 import {createGunzip} from 'node:zlib';
-import {Decompress} from 'fzstd';
+import type {Decompress} from 'fzstd';
 
 export type Compression = 'gzip' | 'zstd';
 
@@ -24,8 +24,12 @@ export function compressionOf(head: Uint8Array): Compression | null {
   return null;
 }
 
-/** fzstd's streaming decompressor as a Transform, so both formats run through one pipeline. */
-function zstdTransform(): Transform {
+/**
+ * fzstd's streaming decompressor as a Transform, so both formats run through one pipeline. fzstd is
+ * imported here, when a zstd input is met: the start-up of every other input never loads it.
+ */
+async function zstdTransform(): Promise<Transform> {
+  const {Decompress} = await import('fzstd');
   let decompressor: Decompress;
   const transform = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -120,8 +124,8 @@ export function decodeInput(source: AsyncIterable<Buffer>): DecodedInput {
       }
       return;
     }
+    const decompress = compression === 'gzip' ? createGunzip({chunkSize: OUTPUT_CHUNK_BYTES}) : await zstdTransform();
     const input = Readable.from(counted(head, true), {objectMode: false, highWaterMark: 1});
-    const decompress = compression === 'gzip' ? createGunzip({chunkSize: OUTPUT_CHUNK_BYTES}) : zstdTransform();
     pipeline(input, decompress, () => {});
     try {
       for await (const chunk of decompress) yield chunk as Buffer;

@@ -38,9 +38,6 @@ export interface FoundryConnection {
   credential: CredentialChoice;
 }
 
-/** Foundry's API version when none is given. */
-export const DEFAULT_FOUNDRY_API_VERSION = '2025-05-01';
-
 /**
  * How to reach an Assistants API: command-line flags, each falling back to the profile.
  * The base URL falls back to `OPENAI_BASE_URL` before the profile (see `resolveBaseUrl`).

@@ -4,8 +4,14 @@
  */
 import {parseHeaderFlags, type NamedProfile} from '../../config/profile.js';
 import type {Settings} from '../../config/settings.js';
-import {DEFAULT_FOUNDRY_API_VERSION, type ApiConnectionOptions, type Env, type FoundryConnection} from './apiClient.js';
+import type {ApiConnectionOptions, Env, FoundryConnection} from './apiClient.js';
 import type {CredentialChoice} from './entraAuth.js';
+
+/**
+ * Foundry's API version when none is given. It lives here rather than beside the client: the
+ * entry reads these flags on every start, and the client's module loads the openai SDK.
+ */
+export const DEFAULT_FOUNDRY_API_VERSION = '2025-05-01';
 
 /** Runs read per thread unless `limit` says otherwise. */
 export const DEFAULT_RUN_LIMIT = 1000;
