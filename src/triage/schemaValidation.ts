@@ -5,9 +5,10 @@
  * path, and a bounded Map keyed by the schema's JSON text shares compiled validators between runs
  * that were parsed separately (every run read from disk has its own copy of the same tools).
  */
-import {Ajv, type ErrorObject, type Options, type ValidateFunction} from 'ajv';
-import {Ajv2019} from 'ajv/dist/2019.js';
-import {Ajv2020} from 'ajv/dist/2020.js';
+import {createRequire} from 'node:module';
+import type {Ajv, ErrorObject, Options, ValidateFunction} from 'ajv';
+import type {Ajv2019} from 'ajv/dist/2019.js';
+import type {Ajv2020} from 'ajv/dist/2020.js';
 
 /** A compiled schema, or why it could not be compiled. */
 export type CompiledSchema =
@@ -28,13 +29,26 @@ const AJV_OPTIONS: Options = {
   addUsedSchema: false,
 };
 
+/**
+ * ajv's class for each dialect, loaded when the first schema is compiled: setting up ajv's modules
+ * took ~45 ms of every start-up, and opening files needs none of it. `require`, not `import()`,
+ * because checks are synchronous (a pane checks tool calls as it is built). In the bundle each
+ * `require` is esbuild's own, of a module bundled with the rest and run at the call (build.mjs);
+ * run from source, it is Node's (tsx's ESM has none: then one made for this file).
+ */
+function ajvClass(dialect: Dialect): new (options: Options) => Ajv {
+  const fromSource = typeof require === 'function' ? null : createRequire(import.meta.url);
+  if (dialect === '2020-12') return (fromSource ? fromSource('ajv/dist/2020.js') : require('ajv/dist/2020.js')).Ajv2020 as typeof Ajv2020;
+  if (dialect === '2019-09') return (fromSource ? fromSource('ajv/dist/2019.js') : require('ajv/dist/2019.js')).Ajv2019 as typeof Ajv2019;
+  return (fromSource ? fromSource('ajv') : require('ajv')).Ajv as typeof Ajv;
+}
+
 const instances = new Map<Dialect, Ajv>();
 
 function ajvFor(dialect: Dialect): Ajv {
   let instance = instances.get(dialect);
   if (!instance) {
-    instance =
-      dialect === '2020-12' ? new Ajv2020(AJV_OPTIONS) : dialect === '2019-09' ? new Ajv2019(AJV_OPTIONS) : new Ajv(AJV_OPTIONS);
+    instance = new (ajvClass(dialect))(AJV_OPTIONS);
     instances.set(dialect, instance);
   }
   return instance;
