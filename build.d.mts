@@ -1,5 +1,7 @@
-/** Types of build.mjs for the bench, which bundles its workers with the CLI's plugins. */
-import type {Plugin} from 'esbuild';
+/** Types of build.mjs for the bench, which bundles its workers with the CLI's plugins, and the start-up graph's test. */
+import type {BuildOptions, Plugin} from 'esbuild';
 
 export const cliPlugins: Plugin[];
+export function cliBuildOptions(): BuildOptions;
+export function genaiPricesDataAsJson(source: string): string | null;
 export function buildCli(): Promise<void>;

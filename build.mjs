@@ -79,6 +79,20 @@ export const cliPlugins = [
     },
   },
   {
+    // zod's `z` carries every locale's error messages (`z.locales`, 360 KB: half of zod), compiled
+    // at every start-up. runlens uses the English ones zod sets itself (its schemas import en.js
+    // directly), so `z.locales` holds English only in the bundle.
+    name: 'zod-english-only',
+    setup(build) {
+      build.onLoad({filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const english = 'export { default as en } from "./en.js";';
+        if (!source.includes(english)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "zod's locales changed: all of them are bundled again (see build.mjs)"}]};
+        return {contents: `${english}\n`, resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
     // Ink keeps what it learns about each line of text (its styled characters, its width) in
     // caches it makes anew for every frame, so a ↓ that changes two rows tokenizes all forty
     // again: that was most of a key's time. One set of caches, kept across frames (and dropped
@@ -148,12 +162,13 @@ export function genaiPricesDataAsJson(source) {
   return `const ${providers} = JSON.parse(${JSON.stringify(texts[0])}), ${units} = JSON.parse(${JSON.stringify(texts[1])});` + source.slice(end);
 }
 
-/** The CLI bundle (see the top of this file). */
-export async function buildCli() {
+/**
+ * How esbuild bundles the CLI: one entry, chunks at dynamic imports, these plugins. Shared with the
+ * test that holds the start-up's module graph (test/startupGraph.test.ts).
+ */
+export function cliBuildOptions() {
   const {version} = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  // Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
-  rmSync(join(ROOT, 'dist'), {recursive: true, force: true});
-  await build({
+  return {
     // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
     entryPoints: {runlens: join(ROOT, 'src/cli/bin.ts')},
     outdir: join(ROOT, 'dist'),
@@ -171,7 +186,14 @@ export async function buildCli() {
       js: "#!/usr/bin/env node\nimport {createRequire as __runlensCreateRequire} from 'node:module';\nconst require = __runlensCreateRequire(import.meta.url);",
     },
     logLevel: 'warning',
-  });
+  };
+}
+
+/** The CLI bundle (see the top of this file). */
+export async function buildCli() {
+  // Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
+  rmSync(join(ROOT, 'dist'), {recursive: true, force: true});
+  await build(cliBuildOptions());
 }
 
 // `node build.mjs` builds; the bench imports cliPlugins without building.

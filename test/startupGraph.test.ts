@@ -1,0 +1,133 @@
+/**
+ * What the CLI's start-up loads (issue #16, the first frame): the bundle is built as build.mjs
+ * builds it, with esbuild's metafile, and the modules the entry runs before its first line are
+ * read from it. The SDK and the zstd decoder are in chunks loaded only by a dynamic import; ajv is
+ * bundled but run at its first `require` (a schema compiled); so a change that imports one of
+ * them at the top of a module the entry reaches fails here, naming the chain of imports.
+ */
+import {readFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {build, type Metafile} from 'esbuild';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {cliBuildOptions, genaiPricesDataAsJson} from '../build.mjs';
+
+const ENTRY = 'src/cli/bin.ts';
+
+let metafile: Metafile;
+
+beforeAll(async () => {
+  const result = await build({...cliBuildOptions(), write: false, metafile: true, sourcemap: false, logLevel: 'silent'});
+  metafile = result.metafile;
+}, 60_000);
+
+/** The input modules reached from the entry by `import` statements only: what runs before its first line. */
+function runAtStart(meta: Metafile): Map<string, string | null> {
+  const from = new Map<string, string | null>([[ENTRY, null]]);
+  const queue = [ENTRY];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    for (const edge of meta.inputs[file]?.imports ?? []) {
+      if (edge.kind !== 'import-statement' || edge.external || from.has(edge.path)) continue;
+      from.set(edge.path, file);
+      queue.push(edge.path);
+    }
+  }
+  return from;
+}
+
+/** The inputs bundled into the chunks the entry loads statically (compiled at start, run or not). */
+function compiledAtStart(meta: Metafile): Set<string> {
+  const entry = Object.keys(meta.outputs).find((output) => meta.outputs[output]!.entryPoint === ENTRY)!;
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  while (queue.length > 0) {
+    for (const edge of meta.outputs[queue.shift()!]!.imports) {
+      if (edge.kind !== 'import-statement' || edge.external || seen.has(edge.path)) continue;
+      seen.add(edge.path);
+      queue.push(edge.path);
+    }
+  }
+  return new Set([...seen].flatMap((output) => Object.keys(meta.outputs[output]!.inputs)));
+}
+
+/** How the entry reaches `file`, one module a line. */
+function chain(from: Map<string, string | null>, file: string): string {
+  const steps: string[] = [];
+  for (let at: string | null | undefined = file; at; at = from.get(at)) steps.unshift(at);
+  return steps.join('\n  → ');
+}
+
+const inPackage = (name: string) => (input: string) => input.startsWith(`node_modules/${name}/`);
+
+describe('the start-up module graph', () => {
+  it('runs none of the openai SDK, @azure/identity, fzstd or ajv before the first line', () => {
+    const started = runAtStart(metafile);
+    // The check reads a real graph: the entry reaches Ink and our own modules.
+    expect([...started.keys()].some(inPackage('react'))).toBe(true);
+    expect(started.has('src/store/listView.ts')).toBe(true);
+    for (const name of ['openai', '@azure/identity', 'fzstd', 'ajv']) {
+      const reached = [...started.keys()].filter(inPackage(name));
+      expect(reached.map((file) => chain(started, file)), name).toEqual([]);
+    }
+  });
+
+  it('does not even compile the SDK or fzstd at start: they are in chunks a dynamic import loads', () => {
+    const compiled = compiledAtStart(metafile);
+    for (const name of ['openai', '@azure/identity', 'fzstd']) {
+      expect([...compiled].filter(inPackage(name)), name).toEqual([]);
+    }
+    // ajv is in them, to be run by its first require (checks are synchronous).
+    expect([...compiled].some(inPackage('ajv'))).toBe(true);
+  });
+
+  it('bundles zod without its other languages, which runlens never uses', () => {
+    const inputs = Object.keys(metafile.inputs).filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
+    expect(inputs.sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
+  });
+});
+
+describe("genai-prices' price data read as JSON (build.mjs)", () => {
+  const packageFile = join(process.cwd(), 'node_modules/@pydantic/genai-prices/dist/index.js');
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'runlens-prices-'));
+  });
+  afterAll(() => rmSync(folder, {recursive: true, force: true}));
+
+  it('gives the same prices as the package for every model in its data, on several days', async () => {
+    const asJson = genaiPricesDataAsJson(readFileSync(packageFile, 'utf8'));
+    expect(asJson, 'the package still looks as build.mjs expects').not.toBeNull();
+    expect(asJson).toMatch(/^const \w+ = JSON\.parse\(/);
+    const file = join(folder, 'prices.mjs');
+    writeFileSync(file, asJson!);
+    type Prices = typeof import('@pydantic/genai-prices');
+    const original = (await import(pathToFileURL(packageFile).href)) as Prices;
+    const rewritten = (await import(pathToFileURL(file).href)) as Prices;
+    // The model ids as the data holds them, read through the package's own lookup of each provider.
+    const providers = JSON.parse(/JSON\.parse\(("(?:[^"\\]|\\.)*")\)/.exec(asJson!)![1]!) as string;
+    const data = JSON.parse(providers) as Array<{id: string; models: Array<{id: string}>}>;
+    let priced = 0;
+    for (const provider of data) {
+      for (const model of provider.models) {
+        for (const day of ['2024-06-01', '2025-06-01', '2026-11-25']) {
+          const usage = {input_tokens: 12_345, output_tokens: 678, cache_read_tokens: 1_000};
+          const options = {providerId: provider.id, timestamp: new Date(`${day}T12:00:00Z`)};
+          const price = (prices: Prices) => {
+            try {
+              const result = prices.calcPrice(usage, model.id, options);
+              return result && {input: result.input_price, output: result.output_price, total: result.total_price, model: result.model.id, provider: result.provider.id};
+            } catch (error) {
+              return `throws ${error instanceof Error ? error.message : String(error)}`;
+            }
+          };
+          const expected = price(original);
+          expect(price(rewritten), `${provider.id}/${model.id} on ${day}`).toEqual(expected);
+          if (expected && typeof expected === 'object') priced++;
+        }
+      }
+    }
+    expect(priced).toBeGreaterThan(1000);
+  });
+});
