@@ -15,13 +15,15 @@ const NARROW = '\\u0020-\\u007e\\u00a1-\\u00ac\\u00ae-\\u02af\\u0400-\\u0482';
 /**
  * Characters one column wide that never join a neighbour into one cluster, checked against
  * string-width code point by code point (test/textWidth.test.ts): Latin, Greek, Cyrillic, general
- * punctuation (… · –), arrows, maths and technical signs, box drawing, blocks and geometric shapes
- * (● ○ ■ ▸), ⚑, ✓ and ✗. Text made only of them is as wide as it is long. Characters that can be
- * emoji (▶ ↔ ⚠ ✔ © ®) are left out: the older string-width inside Ink's wrap-ansi counts them two.
+ * punctuation (… · –), arrows, maths and technical signs (⏎ too: the footer's Enter key, which
+ * else sent every first frame through string-width's emoji regex, ~50 ms to build), box drawing,
+ * blocks and geometric shapes (● ○ ■ ▸), ⚑, ✓ and ✗. Text made only of them is as wide as it is
+ * long. Characters that can be emoji (▶ ↔ ⚠ ✔ © ®) are left out: the older string-width inside
+ * Ink's wrap-ansi counts them two.
  */
 export const SAME_WIDTH_CHARACTERS =
   '\\u0020-\\u007e\\u00a0-\\u00a8\\u00aa-\\u00ac\\u00af-\\u02ff\\u0370-\\u0482\\u048a-\\u052f' +
-  '\\u2010-\\u2027\\u2030-\\u203b\\u203d-\\u2048\\u204a-\\u205f\\u2190-\\u2193\\u219a-\\u21a8\\u21ab-\\u2319' +
+  '\\u2010-\\u2027\\u2030-\\u203b\\u203d-\\u2048\\u204a-\\u205f\\u2190-\\u2193\\u219a-\\u21a8\\u21ab-\\u2319\\u23ce' +
   '\\u2500-\\u25a9\\u25ac-\\u25b5\\u25b7-\\u25bf\\u25c1-\\u25fa\\u2690-\\u2691\\u2713\\u2717-\\u271c';
 const SAME_WIDTH = new RegExp(`^[${SAME_WIDTH_CHARACTERS}]*$`);
 
