@@ -81,9 +81,12 @@ export const cliPlugins = [
   {
     // zod's `z` carries every locale's error messages (`z.locales`, 360 KB: half of zod), compiled
     // at every start-up. runlens uses the English ones zod sets itself (its schemas import en.js
-    // directly), so `z.locales` holds English only in the bundle.
+    // directly), so `z.locales` holds English only in the bundle. And src/model/zodOnUse.ts
+    // loads zod with `require` (at the first value that fails a check): that takes zod's ESM
+    // build too, which esbuild then runs at that call, rather than a second, CommonJS copy.
     name: 'zod-english-only',
     setup(build) {
+      build.onResolve({filter: /^zod$/}, (args) => (args.kind === 'require-call' ? build.resolve('zod', {kind: 'import-statement', resolveDir: args.resolveDir}) : undefined));
       build.onLoad({filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, namespace: 'file'}, (args) => {
         const source = readFileSync(args.path, 'utf8');
         const english = 'export { default as en } from "./en.js";';

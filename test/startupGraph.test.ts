@@ -1,9 +1,10 @@
 /**
  * What the CLI's start-up loads (issue #16, the first frame): the bundle is built as build.mjs
  * builds it, with esbuild's metafile, and the modules the entry runs before its first line are
- * read from it. The SDK and the zstd decoder are in chunks loaded only by a dynamic import; ajv is
- * bundled but run at its first `require` (a schema compiled); so a change that imports one of
- * them at the top of a module the entry reaches fails here, naming the chain of imports.
+ * read from it. The SDK and the zstd decoder are in chunks loaded only by a dynamic import; ajv and
+ * zod are bundled but run at their first `require` (a tool call's schema compiled, a field that
+ * fails its check); so a change that imports one of them at the top of a module the entry reaches
+ * fails here, naming the chain of imports.
  */
 import {readFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -62,12 +63,12 @@ function chain(from: Map<string, string | null>, file: string): string {
 const inPackage = (name: string) => (input: string) => input.startsWith(`node_modules/${name}/`);
 
 describe('the start-up module graph', () => {
-  it('runs none of the openai SDK, @azure/identity, fzstd or ajv before the first line', () => {
+  it('runs none of the openai SDK, @azure/identity, fzstd, ajv or zod before the first line', () => {
     const started = runAtStart(metafile);
     // The check reads a real graph: the entry reaches Ink and our own modules.
     expect([...started.keys()].some(inPackage('react'))).toBe(true);
     expect(started.has('src/store/listView.ts')).toBe(true);
-    for (const name of ['openai', '@azure/identity', 'fzstd', 'ajv']) {
+    for (const name of ['openai', '@azure/identity', 'fzstd', 'ajv', 'zod']) {
       const reached = [...started.keys()].filter(inPackage(name));
       expect(reached.map((file) => chain(started, file)), name).toEqual([]);
     }
@@ -78,8 +79,9 @@ describe('the start-up module graph', () => {
     for (const name of ['openai', '@azure/identity', 'fzstd']) {
       expect([...compiled].filter(inPackage(name)), name).toEqual([]);
     }
-    // ajv is in them, to be run by its first require (checks are synchronous).
+    // ajv and zod are in them, to be run by their first require (checks are synchronous).
     expect([...compiled].some(inPackage('ajv'))).toBe(true);
+    expect([...compiled].some(inPackage('zod'))).toBe(true);
   });
 
   it('bundles zod without its other languages, which runlens never uses', () => {

@@ -3,7 +3,7 @@
  * environment variable that holds the key (`apiKeyEnv`), never the key itself; a header whose
  * value is secret is written as an env reference (`env:NAME`) and resolved when connecting.
  */
-import {z} from 'zod';
+import {onUse, type Parsed} from '../model/zodOnUse.js';
 import {safeInline} from '../format/sanitize.js';
 
 /** Profile names: a word that is safe in a file, a message and a shell. */
@@ -113,61 +113,61 @@ export function maskHeaderValue(value: string): string {
   return ENV_REFERENCE.test(value.trim()) ? value.trim() : '***';
 }
 
-const azureSchema = z.strictObject({
+const azureSchema = onUse((z) => z.strictObject({
   endpoint: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}),
   apiVersion: z.string().min(1, 'must not be empty'),
   deployment: z.string().min(1).optional(),
-});
+}));
 
-const apiKeyEnvSchema = z.string().superRefine((value, context) => {
+const apiKeyEnvSchema = onUse((z) => z.string().superRefine((value, context) => {
   const problem = apiKeyEnvProblem(value);
   if (problem) context.addIssue({code: 'custom', message: problem});
-});
+}));
 
-const foundrySchema = z.strictObject({
+const foundrySchema = onUse((z) => z.strictObject({
   /** https://<resource>.services.ai.azure.com/api/projects/<project> */
   projectEndpoint: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}),
   apiVersion: z.string().min(1, 'must not be empty').optional(),
   /** Which Entra credential signs requests: the Azure CLI's (default) or DefaultAzureCredential. */
   credential: z.enum(['cli', 'default']).optional(),
   /** The NAME of an environment variable holding a raw bearer token, in place of a credential. */
-  tokenEnv: apiKeyEnvSchema.optional(),
-});
+  tokenEnv: apiKeyEnvSchema.zod.optional(),
+}));
 
-const headersSchema = z.record(z.string(), z.string()).superRefine((headers, context) => {
+const headersSchema = onUse((z) => z.record(z.string(), z.string()).superRefine((headers, context) => {
   for (const [name, value] of Object.entries(headers)) {
     const problem = headerProblem(name, value);
     if (problem) context.addIssue({code: 'custom', message: problem, path: [name]});
   }
-});
+}));
 
 /** One profile as stored. Strict: an unknown field (say `apiKey`) is a mistake worth a message. */
-export const profileSchema = z.strictObject({
+export const profileSchema = onUse((z) => z.strictObject({
   baseUrl: z.url({protocol: /^https?$/, error: 'must be an http(s) URL'}).optional(),
-  apiKeyEnv: apiKeyEnvSchema.optional(),
+  apiKeyEnv: apiKeyEnvSchema.zod.optional(),
   org: z.string().min(1).optional(),
   project: z.string().min(1).optional(),
-  headers: headersSchema.optional(),
+  headers: headersSchema.zod.optional(),
   /** Threads to open with this profile, most recently used first. */
   threads: z.array(z.string().min(1)).optional(),
-  azure: azureSchema.optional(),
+  azure: azureSchema.zod.optional(),
   /** Foundry Agent Service (classic): the project endpoint and credential choice. */
-  foundry: foundrySchema.optional(),
+  foundry: foundrySchema.zod.optional(),
   /** Deployment name → model name, for cost estimates of Azure and Foundry runs (`--model-map` adds to it). */
   modelMap: z.record(z.string().min(1), z.string().min(1)).optional(),
-});
+}));
 
-export type AzureSettings = z.infer<typeof azureSchema>;
-export type FoundrySettings = z.infer<typeof foundrySchema>;
-export type Profile = z.infer<typeof profileSchema>;
+export type AzureSettings = Parsed<typeof azureSchema>;
+export type FoundrySettings = Parsed<typeof foundrySchema>;
+export type Profile = Parsed<typeof profileSchema>;
 /** A profile together with its name, as handed to the API source. */
 export type NamedProfile = Profile & {name: string};
 
 /** The whole config file. Loose at the top so conf's own `__internal__` key is left alone. */
-export const settingsSchema = z.looseObject({
+export const settingsSchema = onUse((z) => z.looseObject({
   defaultProfile: z.string().optional(),
   profiles: z
-    .record(z.string(), profileSchema)
+    .record(z.string(), profileSchema.zod)
     .superRefine((profiles, context) => {
       for (const name of Object.keys(profiles)) {
         if (!PROFILE_NAME.test(name)) {
@@ -176,6 +176,6 @@ export const settingsSchema = z.looseObject({
       }
     })
     .optional(),
-});
+}));
 
-export type SettingsData = z.infer<typeof settingsSchema>;
+export type SettingsData = Parsed<typeof settingsSchema>;

@@ -102,7 +102,7 @@ export class Settings {
     if (this.#parseError !== null) {
       throw new SettingsError(`${this.path} is not valid JSON (${this.#parseError}); fix it or delete it`);
     }
-    const result = settingsSchema.safeParse(store);
+    const result = settingsSchema.zod.safeParse(store);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const where = formatZodPath(issue.path);
@@ -113,7 +113,7 @@ export class Settings {
 
   #write(data: SettingsData): void {
     // Validate what is about to be written, so a bug never produces a file the next read refuses.
-    const result = settingsSchema.safeParse(data);
+    const result = settingsSchema.zod.safeParse(data);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const where = formatZodPath(issue.path);
@@ -178,7 +178,7 @@ export class Settings {
       const problem = headerProblem(header, value);
       if (problem) throw new InvalidProfileError(problem);
     }
-    const checked = profileSchema.safeParse(profile);
+    const checked = profileSchema.zod.safeParse(profile);
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       throw new InvalidProfileError(`${formatZodPath(issue.path) || 'profile'}: ${issue.message}`);

@@ -1,5 +1,6 @@
-import {z} from 'zod';
+import type {ZodType} from 'zod';
 import {cutProperty, describeCutText, isDepthCut, isPascalCaseObject, renamePascalCase, type CutShape} from './powershell.js';
+import {onUse, type OnUse, type Parsed, type Zod} from './zodOnUse.js';
 import {buildSearchText, knownStatusSpelledAs, MISSING_STATUS, type FieldProblem, type ReadNote, type RequiredToolCall, type Run, type RunError, type SourceLocation, type ToolDefinition, type Usage} from './run.js';
 
 /*
@@ -11,11 +12,13 @@ import {buildSearchText, knownStatusSpelledAs, MISSING_STATUS, type FieldProblem
 /*
  * Fast checks: a plain predicate for each schema that accepts exactly what the schema accepts for
  * JSON input. Valid fields (nearly all of them) skip zod, which costs tens of microseconds a run;
- * a field that fails its predicate goes through zod for the precise message and path.
+ * a field that fails its predicate goes through zod for the precise message and path. The zod
+ * schema is built (and zod loaded) when a first value fails (zodOnUse.ts).
  */
-const FAST_CHECKS = new WeakMap<z.ZodType, (value: unknown) => boolean>();
+const FAST_CHECKS = new WeakMap<OnUse<ZodType>, (value: unknown) => boolean>();
 
-function fast<T extends z.ZodType>(schema: T, check: (value: unknown) => boolean): T {
+function fast<S extends ZodType>(build: (z: Zod) => S, check: (value: unknown) => boolean): OnUse<S> {
+  const schema = onUse(build);
   FAST_CHECKS.set(schema, check);
   return schema;
 }
@@ -34,7 +37,7 @@ const orNull = (check: (value: unknown) => boolean) => (value: unknown) => value
 const MAX_SECONDS = 1e11;
 const MAX_MILLISECONDS = 8.64e15;
 const timestamp = fast(
-  z
+  (z) => z
     .number()
     .superRefine((value, context) => {
       const problem =
@@ -77,24 +80,24 @@ export function timeFromText(text: string): {seconds: number; zone: boolean} | n
   return {seconds: ms / 1000 - offsetMinutes * 60, zone: zone !== undefined};
 }
 
-const string = fast(z.string(), isString);
-const nullableString = fast(z.string().nullable(), orNull(isString));
-const nullableNumber = fast(z.number().nullable(), orNull(isNumber));
+const string = fast((z) => z.string(), isString);
+const nullableString = fast((z) => z.string().nullable(), orNull(isString));
+const nullableNumber = fast((z) => z.number().nullable(), orNull(isNumber));
 const tokenCount = nullableNumber;
-const nullableBoolean = fast(z.boolean().nullable(), orNull((value) => typeof value === 'boolean'));
-const fileIdsSchema = fast(z.array(z.string()).nullable(), orNull((value) => Array.isArray(value) && value.every(isString)));
-const anyArray = z.array(z.unknown());
+const nullableBoolean = fast((z) => z.boolean().nullable(), orNull((value) => typeof value === 'boolean'));
+const fileIdsSchema = fast((z) => z.array(z.string()).nullable(), orNull((value) => Array.isArray(value) && value.every(isString)));
+const anyArray = onUse((z) => z.array(z.unknown()));
 
 /** An object whose fields are then read one by one (see `FieldReader.readIn`). */
-const objectSchema = fast(z.looseObject({}).nullable(), orNull(isObject));
+const objectSchema = fast((z) => z.looseObject({}).nullable(), orNull(isObject));
 
 const incompleteDetailsSchema = fast(
-  z.looseObject({reason: nullableString.optional()}).nullable(),
+  (z) => z.looseObject({reason: nullableString.zod.optional()}).nullable(),
   orNull((value) => isObject(value) && isOptional(value['reason'], orNull(isString))),
 );
 
 const truncationSchema = fast(
-  z.looseObject({type: z.string(), last_messages: z.number().nullable().optional()}).nullable(),
+  (z) => z.looseObject({type: z.string(), last_messages: z.number().nullable().optional()}).nullable(),
   orNull((value) => isObject(value) && isString(value['type']) && isOptional(value['last_messages'], orNull(isNumber))),
 );
 
@@ -102,7 +105,7 @@ const truncationSchema = fast(
 const STRING_OR_OBJECT = {error: 'Invalid input: expected a string or an object of the documented shape'};
 
 const toolChoiceSchema = fast(
-  z
+  (z) => z
     .union(
       [
         z.string(),
@@ -122,7 +125,7 @@ const toolChoiceSchema = fast(
 );
 
 const responseFormatSchema = fast(
-  z
+  (z) => z
     .union(
       [
         z.string(),
@@ -144,7 +147,7 @@ const responseFormatSchema = fast(
 );
 
 const toolSchema = fast(
-  z.looseObject({
+  (z) => z.looseObject({
     type: z.string(),
     function: z
       .looseObject({
@@ -169,7 +172,7 @@ const toolSchema = fast(
 );
 
 const toolCallSchema = fast(
-  z.looseObject({
+  (z) => z.looseObject({
     id: z.string(),
     type: z.string().optional(),
     function: z.looseObject({name: z.string(), arguments: z.string()}),
@@ -185,7 +188,7 @@ const toolCallSchema = fast(
 
 /** An MCP call waiting for approval (Foundry's `submit_tool_approval`): name and arguments at the top. */
 const approvalCallSchema = fast(
-  z.looseObject({
+  (z) => z.looseObject({
     id: z.string(),
     type: z.string().optional(),
     name: z.string(),
@@ -201,15 +204,15 @@ const approvalCallSchema = fast(
     isOptional(value['server_label'], isString),
 );
 
-const callList = z.looseObject({tool_calls: z.array(z.unknown())});
+const callList = onUse((z) => z.looseObject({tool_calls: z.array(z.unknown())}));
 const isCallList = (outputs: unknown) => isObject(outputs) && Array.isArray(outputs['tool_calls']);
 
 const requiredActionSchema = fast(
-  z
+  (z) => z
     .looseObject({
       type: z.string(),
-      submit_tool_outputs: callList.optional(),
-      submit_tool_approval: callList.optional(),
+      submit_tool_outputs: callList.zod.optional(),
+      submit_tool_approval: callList.zod.optional(),
     })
     .nullable(),
   orNull(
@@ -224,9 +227,9 @@ const requiredActionSchema = fast(
 const metadataSchema = objectSchema;
 
 /** Every schema with a fast check and that check, so tests can prove the two agree. */
-export function fastCheckedSchemas(): Array<{schema: z.ZodType; check: (value: unknown) => boolean}> {
+export function fastCheckedSchemas(): Array<{schema: ZodType; check: (value: unknown) => boolean}> {
   return [timestamp, string, nullableString, nullableNumber, nullableBoolean, fileIdsSchema, objectSchema, incompleteDetailsSchema, truncationSchema, toolChoiceSchema, responseFormatSchema, toolSchema, toolCallSchema, approvalCallSchema, requiredActionSchema].map(
-    (schema) => ({schema, check: FAST_CHECKS.get(schema)!}),
+    (schema) => ({schema: schema.zod, check: FAST_CHECKS.get(schema)!}),
   );
 }
 
@@ -238,7 +241,7 @@ class FieldReader {
   constructor(private readonly raw: Record<string, unknown>) {}
 
   /** The field parsed with `schema`, or null (with a problem recorded) when it is absent or wrong. */
-  read<T>(field: string, schema: z.ZodType<T>): T | null {
+  read<T>(field: string, schema: OnUse<ZodType<T>>): T | null {
     if (!(field in this.raw)) return null;
     return this.check(field, this.raw[field], schema);
   }
@@ -247,7 +250,7 @@ class FieldReader {
    * A field of an object already read, checked on its own: one wrong count in `usage` does not
    * hide the other two, nor a wrong `last_error.code` the error's message.
    */
-  readIn<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
+  readIn<T>(path: string, object: Record<string, unknown>, field: string, schema: OnUse<ZodType<T>>): T | null {
     if (!Object.hasOwn(object, field)) return null;
     return this.check(`${path}.${field}`, object[field], schema);
   }
@@ -280,10 +283,10 @@ class FieldReader {
     return true;
   }
 
-  check<T>(path: string, value: unknown, schema: z.ZodType<T>): T | null {
+  check<T>(path: string, value: unknown, schema: OnUse<ZodType<T>>): T | null {
     // For JSON input a passing fast check means zod would return the same value (loose objects keep every key).
     if (FAST_CHECKS.get(schema)?.(value)) return value as T;
-    const result = schema.safeParse(value);
+    const result = schema.zod.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
       const where = [path, ...issue.path.map(String)].join('.');
@@ -491,14 +494,14 @@ function readResponseFormat(reader: FieldReader, raw: Record<string, unknown>): 
   return describeResponseFormat(reader.read('response_format', responseFormatSchema));
 }
 
-function describeToolChoice(choice: z.infer<typeof toolChoiceSchema>): string | null {
+function describeToolChoice(choice: Parsed<typeof toolChoiceSchema>): string | null {
   if (choice === null) return null;
   if (typeof choice === 'string') return choice;
   if (choice.type === 'function' && choice.function) return `function ${choice.function.name}`;
   return choice.type;
 }
 
-function describeResponseFormat(format: z.infer<typeof responseFormatSchema>): string | null {
+function describeResponseFormat(format: Parsed<typeof responseFormatSchema>): string | null {
   if (format === null) return null;
   if (typeof format === 'string') return format;
   const name = format.json_schema?.name;

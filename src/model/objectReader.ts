@@ -1,24 +1,25 @@
 /**
  * Field-by-field reading of the objects that sit beside runs (run steps, thread messages): each
- * field checked with zod, a field of the wrong type left out and recorded as a FieldProblem with
+ * field checked with zod (built on first use, see zodOnUse.ts), a field of the wrong type left out and recorded as a FieldProblem with
  * its dotted path, so one bad field never hides the rest. Runs have their own, richer reader
  * (normalize.ts: cut fields, other spellings); these objects need only this much.
  */
-import {z} from 'zod';
+import type {ZodType} from 'zod';
 import type {FieldProblem, SourceLocation} from './run.js';
+import {onUse, type OnUse} from './zodOnUse.js';
 
 // Schemas built once: a zod schema costs more to build than to check a value with, and a thread's
 // messages (300,000 in the bench) would build several each.
 /** A Unix time in seconds, or null. */
-export const timestamp = z.number().min(0, 'negative timestamp').nullable();
-export const nullableString = z.string().nullable();
-export const objectSchema = z.record(z.string(), z.unknown());
+export const timestamp = onUse((z) => z.number().min(0, 'negative timestamp').nullable());
+export const nullableString = onUse((z) => z.string().nullable());
+export const objectSchema = onUse((z) => z.record(z.string(), z.unknown()));
 // Built once: a zod schema costs more to build than to check a value with.
-export const stringSchema = z.string();
-export const numberSchema = z.number();
-export const unknownList = z.array(z.unknown());
-export const unknownListOrNull = unknownList.nullable();
-export const objectOrNull = objectSchema.nullable();
+export const stringSchema = onUse((z) => z.string());
+export const numberSchema = onUse((z) => z.number());
+export const unknownList = onUse((z) => z.array(z.unknown()));
+export const unknownListOrNull = onUse(() => unknownList.zod.nullable());
+export const objectOrNull = onUse(() => objectSchema.zod.nullable());
 
 const isRecord = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -27,7 +28,7 @@ const isRecord = (value: unknown) => typeof value === 'object' && value !== null
  * and only one that fails goes to zod, for its message. zod's own checks were most of the time
  * spent normalizing 300,000 messages, nearly all of them on values that were fine.
  */
-const ACCEPTS = new Map<z.ZodType, (value: unknown) => boolean>([
+const ACCEPTS = new Map<OnUse<ZodType>, (value: unknown) => boolean>([
   [timestamp, (value) => value === null || (typeof value === 'number' && Number.isFinite(value) && value >= 0)],
   [nullableString, (value) => value === null || typeof value === 'string'],
   [stringSchema, (value) => typeof value === 'string'],
@@ -50,10 +51,10 @@ export class ObjectReader {
   readonly problems: FieldProblem[] = [];
 
   /** `object[field]` checked with `schema`; null (and a problem) when present but wrong. */
-  read<T>(path: string, object: Record<string, unknown>, field: string, schema: z.ZodType<T>): T | null {
+  read<T>(path: string, object: Record<string, unknown>, field: string, schema: OnUse<ZodType<T>>): T | null {
     if (!Object.hasOwn(object, field) || object[field] === undefined) return null;
     if (ACCEPTS.get(schema)?.(object[field])) return object[field] as T;
-    const result = schema.safeParse(object[field]);
+    const result = schema.zod.safeParse(object[field]);
     if (result.success) return result.data;
     const where = path ? `${path}.${field}` : field;
     for (const issue of result.error.issues) {
@@ -65,7 +66,7 @@ export class ObjectReader {
   /** `value` as an object, or null with the problem "expected an object" at `path`. */
   object(path: string, value: unknown): Record<string, unknown> | null {
     if (isRecord(value)) return value as Record<string, unknown>;
-    const check = objectSchema.safeParse(value);
+    const check = objectSchema.zod.safeParse(value);
     if (check.success) return check.data;
     this.problems.push({field: path, message: 'expected an object'});
     return null;

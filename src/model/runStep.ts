@@ -3,12 +3,12 @@
  * never throws and never drops data: the object stays in `raw`, and a field of the wrong type is
  * left out of the typed view and recorded in `problems`.
  */
-import {z} from 'zod';
 import {nullableString, ObjectReader as Reader, objectOrNull as OBJECT_OR_NULL, objectSchema, stringSchema as STRING, timestamp, unknownList as UNKNOWN_LIST, type ItemTail} from './objectReader.js';
+import {onUse} from './zodOnUse.js';
 import type {RunError, SourceLocation, Usage} from './run.js';
 
 // Built once, as objectReader's shared schemas are.
-const NUMBER_OR_NULL = z.number().nullable();
+const NUMBER_OR_NULL = onUse((z) => z.number().nullable());
 
 /** One output of a code interpreter call. */
 export type CodeInterpreterOutput =

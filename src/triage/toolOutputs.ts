@@ -3,7 +3,7 @@
  * `runlens submit` command and the terminal UI's output form share, and the JSON template the form
  * opens in an editor. Pure, and free of the SDK, so the terminal UI's store can use it.
  */
-import {z} from 'zod';
+import {onUse} from '../model/zodOnUse.js';
 import {APPROVAL_CALL, RESPONSE_ACTION} from '../model/response.js';
 import type {Run} from '../model/run.js';
 import {formatZodPath} from '../format/zodMessages.js';
@@ -83,7 +83,7 @@ export function checkApprovalsForRun(run: Run, approvals: readonly ToolApproval[
 }
 
 /** The body the editor template holds: the API takes each output as a string. */
-const editedBodySchema = z.object({
+const editedBodySchema = onUse((z) => z.object({
   tool_outputs: z.array(
     z.object({
       tool_call_id: z.string({error: 'must be a string (the call id)'}),
@@ -91,7 +91,7 @@ const editedBodySchema = z.object({
     }),
     {error: 'must be an array of {"tool_call_id": …, "output": …}'},
   ),
-});
+}));
 
 /**
  * The JSON the editor opens: the submit_tool_outputs body with one entry per call, in the run's
@@ -115,7 +115,7 @@ export function parseEditedOutputs(text: string, label: string, run: Run): ToolO
     const where = locateJsonError(text, error);
     throw new ActionError(`${safeInline(label)}:${where.line}:${where.column}: ${safeInline(where.reason)}`);
   }
-  const parsed = editedBodySchema.safeParse(value);
+  const parsed = editedBodySchema.zod.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.length > 0 ? formatZodPath(issue.path) : 'the body';
