@@ -33,7 +33,7 @@ async function responsesSession(options: CliOptions, io: CliIo): Promise<Respons
  * Whether every source gives its first piece at once: regular files and folders do (a missing one
  * fails at once), while stdin or a named pipe may wait on a writer for as long as it likes.
  */
-async function answersAtOnce(sources: readonly string[]): Promise<boolean> {
+export async function answersAtOnce(sources: readonly string[]): Promise<boolean> {
   if (sources.length === 0 || sources.includes('-')) return false;
   const kinds = await Promise.all(sources.map((source) => stat(source).then((info) => info.isFile() || info.isDirectory(), () => true)));
   return kinds.every(Boolean);
