@@ -5,3 +5,4 @@ export const cliPlugins: Plugin[];
 export function cliBuildOptions(): BuildOptions;
 export function genaiPricesDataAsJson(source: string): string | null;
 export function buildCli(): Promise<void>;
+export function sideBundleOptions(name: 'zod' | 'ajv', outdir: string, define?: Record<string, string>): BuildOptions;

@@ -1,12 +1,91 @@
 // Bundles the CLI into one file: importing Ink and React from hundreds of module files costs
 // ~0.4 s on Node 20 before the first frame, a single bundle a fraction of that.
-import {build} from 'esbuild';
+import {build as esbuild} from 'esbuild';
 import {readFileSync, rmSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {isDeepStrictEqual} from 'node:util';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * zod's `z` carries every locale's error messages (`z.locales`, 360 KB: half of zod). runlens uses
+ * the English ones zod sets itself (its schemas import en.js directly), so `z.locales` holds
+ * English only in what esbuild bundles.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, namespace: 'file'}, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const english = 'export { default as en } from "./en.js";';
+      if (!source.includes(english)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "zod's locales changed: all of them are bundled again (see build.mjs)"}]};
+      return {contents: `${english}\n`, resolveDir: dirname(args.path)};
+    });
+  },
+};
+
+/** The packages src/ requires on first use, each bundled on its own: the file's name in `lazy/`, what each `require` may name, and what the bundle exports. */
+const SIDE_BUNDLES = {
+  zod: {specifiers: ['zod'], exports: ['z'], contents: "export {z} from 'zod';"},
+  ajv: {
+    specifiers: ['ajv', 'ajv/dist/2019.js', 'ajv/dist/2020.js'],
+    exports: ['Ajv', 'Ajv2019', 'Ajv2020'],
+    contents: "export {Ajv} from 'ajv';\nexport {Ajv2019} from 'ajv/dist/2019.js';\nexport {Ajv2020} from 'ajv/dist/2020.js';",
+  },
+};
+
+/** How esbuild builds the side bundle `name` (see SIDE_BUNDLES) into `outdir`/lazy/. */
+export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV': '"production"'}) {
+  return {
+    stdin: {contents: SIDE_BUNDLES[name].contents, resolveDir: ROOT, loader: 'js', sourcefile: `lazy-${name}.js`},
+    outfile: join(outdir, 'lazy', `${name}.cjs`),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [zodEnglishOnly],
+    define,
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * zod and ajv are needed only when a field fails its plain check or a tool call's schema is
+ * compiled, and then at once: checks are synchronous, so src/model/zodOnUse.ts and
+ * src/triage/schemaValidation.ts `require` them. Bundled with the rest, their code was compiled at
+ * every start all the same (~40 ms of a loaded machine's start-up, run or not). So each is a
+ * CommonJS bundle of its own, `lazy/NAME.cjs` in the output folder, which those `require` calls
+ * read, through Node's require, the first time they run.
+ */
+const lazySideBundles = {
+  name: 'lazy-side-bundles',
+  setup(build) {
+    const bundleOf = new Map(Object.entries(SIDE_BUNDLES).flatMap(([name, {specifiers}]) => specifiers.map((specifier) => [specifier, name])));
+    build.onResolve({filter: /^(zod|ajv)(\/|$)/}, (args) => {
+      if (args.kind !== 'require-call' || /[\\/]node_modules[\\/]/.test(args.importer) || !bundleOf.has(args.path)) return undefined;
+      return {path: bundleOf.get(args.path), namespace: 'lazy-side-bundle'};
+    });
+    build.onLoad({filter: /.*/, namespace: 'lazy-side-bundle'}, (args) => ({
+      // import.meta.url is the URL of the chunk this lands in: the output folder or its chunks/.
+      contents: [
+        "import {existsSync} from 'node:fs';",
+        "import {createRequire} from 'node:module';",
+        `const file = ['./lazy/${args.path}.cjs', '../lazy/${args.path}.cjs'].map((path) => new URL(path, import.meta.url)).find((url) => existsSync(url));`,
+        `if (!file) throw new Error('lazy/${args.path}.cjs is missing beside the bundle: build again (node build.mjs)');`,
+        'const loaded = createRequire(file)(file.pathname);',
+        ...SIDE_BUNDLES[args.path].exports.map((name) => `export const ${name} = loaded.${name};`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+    build.onEnd(async (result) => {
+      const {outdir, write, define} = build.initialOptions;
+      if (result.errors.length > 0 || write === false || !outdir) return;
+      for (const name of Object.keys(SIDE_BUNDLES)) await esbuild(sideBundleOptions(name, outdir, define));
+    });
+  },
+};
 
 /**
  * What the start-up spends before the first frame, made cheaper in the bundle only (nothing in
@@ -78,23 +157,8 @@ export const cliPlugins = [
       });
     },
   },
-  {
-    // zod's `z` carries every locale's error messages (`z.locales`, 360 KB: half of zod), compiled
-    // at every start-up. runlens uses the English ones zod sets itself (its schemas import en.js
-    // directly), so `z.locales` holds English only in the bundle. And src/model/zodOnUse.ts
-    // loads zod with `require` (at the first value that fails a check): that takes zod's ESM
-    // build too, which esbuild then runs at that call, rather than a second, CommonJS copy.
-    name: 'zod-english-only',
-    setup(build) {
-      build.onResolve({filter: /^zod$/}, (args) => (args.kind === 'require-call' ? build.resolve('zod', {kind: 'import-statement', resolveDir: args.resolveDir}) : undefined));
-      build.onLoad({filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/, namespace: 'file'}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        const english = 'export { default as en } from "./en.js";';
-        if (!source.includes(english)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "zod's locales changed: all of them are bundled again (see build.mjs)"}]};
-        return {contents: `${english}\n`, resolveDir: dirname(args.path)};
-      });
-    },
-  },
+  zodEnglishOnly,
+  lazySideBundles,
   {
     // Ink keeps what it learns about each line of text (its styled characters, its width) in
     // caches it makes anew for every frame, so a ↓ that changes two rows tokenizes all forty
@@ -196,7 +260,7 @@ export function cliBuildOptions() {
 export async function buildCli() {
   // Chunk names carry content hashes: without a clean start, old chunks pile up in dist/chunks.
   rmSync(join(ROOT, 'dist'), {recursive: true, force: true});
-  await build(cliBuildOptions());
+  await esbuild(cliBuildOptions());
 }
 
 // `node build.mjs` builds; the bench imports cliPlugins without building.

@@ -2,7 +2,7 @@
  * zod schemas built when first needed, and zod itself loaded then. Every value is checked by a
  * plain predicate first (normalize.ts's fast checks, objectReader.ts's ACCEPTS) and only one that
  * fails goes to zod, for its message and path; so reading well-formed runs never needs zod at
- * all, and loading it (~40 ms of module set-up and compiling) no longer comes before the first
+ * all, and loading it (~40 ms of compiling and module set-up) no longer comes before the first
  * frame. The schemas are written as before, inside a function that is handed zod's `z`.
  */
 import {createRequire} from 'node:module';
@@ -15,8 +15,8 @@ let loaded: Zod | undefined;
 
 /**
  * zod's `z`, loaded on the first call. `require`, not `import()`: a check is synchronous. In the
- * bundle it is esbuild's own, of zod bundled with the rest and run at this call (build.mjs); run
- * from source it is Node's (tsx's ESM has none: then one made for this file).
+ * bundle it reads `lazy/zod.cjs`, zod bundled on its own (build.mjs), so that its code is not even
+ * compiled at start; run from source it is Node's (tsx's ESM has none: then one made for this file).
  */
 export function loadZod(): Zod {
   loaded ??= ((typeof require === 'function' ? require('zod') : createRequire(import.meta.url)('zod')) as {z: Zod}).z;

@@ -33,8 +33,8 @@ const AJV_OPTIONS: Options = {
  * ajv's class for each dialect, loaded when the first schema is compiled: setting up ajv's modules
  * took ~45 ms of every start-up, and opening files needs none of it. `require`, not `import()`,
  * because checks are synchronous (a pane checks tool calls as it is built). In the bundle each
- * `require` is esbuild's own, of a module bundled with the rest and run at the call (build.mjs);
- * run from source, it is Node's (tsx's ESM has none: then one made for this file).
+ * `require` reads `lazy/ajv.cjs`, ajv bundled on its own (build.mjs), so that its code is not even
+ * compiled at start; run from source, it is Node's (tsx's ESM has none: then one made for this file).
  */
 function ajvClass(dialect: Dialect): new (options: Options) => Ajv {
   const fromSource = typeof require === 'function' ? null : createRequire(import.meta.url);
