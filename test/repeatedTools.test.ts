@@ -18,7 +18,7 @@ const runLine = fc
     tools: fc.constantFrom(...TOOLS),
     status: fc.constantFrom('completed', 'failed', 'requires_action', 'REQUIRES_ACTION'),
     before: fc.constantFrom('', '"instructions":"Résumé — 東京 \\"tools\\":[1]",', '"metadata":{"tools":"x"},', '"metadata":{"tools":[1]},', '"tools" :[2],'),
-    after: fc.constantFrom('', ',"tools":0', ',"tools":-0', ',"model":"gpt-4o"', ',"metadata":{"tools":[]}', ',"x":[1,]', ',"y":NaN'),
+    after: fc.constantFrom('', ',"tools":0', ',"tools":-0', ',"tools": -0.0', ',"model":"gpt-4-0613"', ',"metadata":{"tools":[]}', ',"x":[1,]', ',"y":NaN'),
     id: fc.integer({min: 0, max: 5}),
   })
   .map(({tools, status, before, after, id}) => `{"id":"run_${id}","object":"thread.run",${before}"status":"${status}","tools":${JSON.stringify(tools)}${after}}`);

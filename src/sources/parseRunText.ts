@@ -143,6 +143,7 @@ export class JsonLinesReader {
       if (repeated.shared && keptWhole(out, before)) {
         // Its item keeps its body, which must not share the array with other lines: the line again, on its own.
         truncateTo(out, before);
+        repeated.kept();
         parseJsonLine(rawLine, lineNumber, file, out);
       }
       detachSince(out, file, before, offset, bytes.length);

@@ -27,12 +27,14 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
+const COLON = 0x3a;
 
 const KEY = '"tools":';
 /**
- * What stands in for the array while the line is parsed, used only on a line without that text:
- * so a top-level `tools` of -0 (told from 0 by `Object.is`) is the placeholder, not a nested key's,
- * nor a value of a duplicate key written before or after (JSON.parse lets the last one win).
+ * What stands in for the array while the line is parsed, used only on a line with no number of its
+ * own that could be -0 (`holdsMinusZero`): so a top-level `tools` of -0 (told from 0 by `Object.is`)
+ * is the placeholder, not a nested key's, nor a duplicate key's written before or after (JSON.parse
+ * lets the last one win).
  */
 const PLACEHOLDER = '-0';
 /**
@@ -57,6 +59,19 @@ interface Entry {
 
 const KEY_BYTES = Buffer.from(KEY);
 const PLACEHOLDER_BYTES = Buffer.from(PLACEHOLDER);
+
+/**
+ * Whether the line may hold a number that is -0 (`-0`, `-0.0`, `-0e5`): a `-0` where a value can
+ * start, after `:`, `,`, `[` or a space. A `-0` inside a string (`gpt-4-0613`, `2024-05-13`, a
+ * third of the bench's lines) follows a letter or a digit.
+ */
+function holdsMinusZero(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(PLACEHOLDER_BYTES); at !== -1; at = bytes.indexOf(PLACEHOLDER_BYTES, at + 2)) {
+    const before = bytes[at - 1];
+    if (before === COLON || before === COMMA || before === OPEN_BRACKET || before === 0x20 || before === 0x09 || before === 0x0a || before === 0x0d) return true;
+  }
+  return false;
+}
 
 /** Where the string opened by the quote at `start` closes (its closing quote), or -1. */
 function stringEnd(text: string, start: number): number {
@@ -98,6 +113,14 @@ export class RepeatedTools {
   constructor(private readonly minLine = MIN_LINE) {}
 
   /**
+   * The last line's item is kept whole after all, and is parsed again: not a line saved. A file of
+   * such items (responses, runs waiting for outputs) turns the cache off after its trial lines.
+   */
+  kept(): void {
+    this.hits -= 1;
+  }
+
+  /**
    * `parseJsonTolerant(line)`, with a repeated top-level `tools` array parsed once (see above).
    * `bytes` are the line's own UTF-8 bytes (the line as read, nothing trimmed), or null.
    */
@@ -112,8 +135,7 @@ export class RepeatedTools {
     this.lines += 1;
     if (this.lines === TRIAL_LINES && this.hits * 2 < TRIAL_LINES) this.off = true;
     const entry = this.find(bytes!, byteStart);
-    // A line that holds the placeholder's text itself (`-0`, `-0.5`) is parsed whole: then only the placeholder can be -0.
-    if (entry && bytes!.indexOf(PLACEHOLDER_BYTES) === -1) {
+    if (entry && !holdsMinusZero(bytes!)) {
       const parsed = this.parseAround(line, start, entry);
       if (parsed) {
         this.hits += 1;
