@@ -13,7 +13,8 @@
  * Environment: BENCH_SIZES=1000[,…] (run counts), BENCH_QUICK=1 (one repetition each),
  * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_SKIP_STORY=1 (no load with 3 messages a run, 1b), BENCH_PROFILE=1 (CPU profile of the largest load),
  * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_INK_INCREMENTAL=1 (figure 4 with Ink's incrementalRendering),
- * BENCH_MILLION=1 (adds the 1,000,000-run case, 2.1 GB in the temp folder, deleted after; about 15 minutes more), BENCH_OUT=path (results file).
+ * BENCH_MILLION=1 (adds the 1,000,000-run case, 2.1 GB in the temp folder, deleted after; about 15 minutes more), BENCH_ONLY_LOAD=1 (only the load's
+ * figures 1, 1b, 3 and 5: no jq, no keys), BENCH_OUT=path (results file).
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -55,6 +56,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Skip figure 3 (tmux and VisiData). */
   skipTerminal: boolean;
+  /** Only the load's figures (1, 1b, 3 and 5): no list against jq (2), no keys (4). BENCH_ONLY_LOAD=1, for the million-run case. */
+  onlyLoad?: boolean;
   /** CPU-profile one load of the largest file (adds one load). */
   profile: boolean;
   /** Presses per key for figure 4 (60; 20 with BENCH_QUICK). */
@@ -88,6 +91,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptio
     sizes: [...(sizes.length > 0 ? sizes : [10000, 100000]), ...(million ? [MILLION] : [])],
     quick: flag('BENCH_QUICK'),
     skipTerminal: flag('BENCH_SKIP_TERMINAL'),
+    onlyLoad: flag('BENCH_ONLY_LOAD'),
     profile: flag('BENCH_PROFILE'),
     keySamples: Number(env['BENCH_KEY_SAMPLES']) > 0 ? Number(env['BENCH_KEY_SAMPLES']) : flag('BENCH_QUICK') ? 20 : 60,
     outFile: env['BENCH_OUT'] ?? join(REPO_ROOT, 'bench', 'results.json'),
@@ -316,10 +320,11 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     }
 
     // 2. runlens list vs jq.
-    const jq = await findProgram('jq');
+    if (options.onlyLoad) skip('BENCH_ONLY_LOAD: figures 2 (list vs jq) and 4 (keys) not run');
+    const jq = options.onlyLoad ? null : await findProgram('jq');
     machine.tools['jqPath'] = jq;
     const listDetails: Record<number, unknown> = {};
-    for (const info of datasets) {
+    for (const info of options.onlyLoad ? [] : datasets) {
       const count = reps(info.runs);
       if (!jq) {
         skip('jq not installed; skipped figure 2 (list vs jq)');
@@ -570,7 +575,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     });
 
     // 4. Key → next frame latency at 100,000 runs (the largest size up to it) and a million, through Ink's input path.
-    const keySizes = datasets.filter((info) => info.runs === storySize || info.runs >= MILLION);
+    const keySizes = options.onlyLoad ? [] : datasets.filter((info) => info.runs === storySize || info.runs >= MILLION);
     const keysDetails: Record<number, unknown> = {};
     for (const keyInfo of keySizes) await attempt(`figure 4 (${keyInfo.runs} runs)`, async () => {
       const samples = options.keySamples;

@@ -110,4 +110,12 @@ describe('npm run bench (1,000 runs, quick, no terminal)', () => {
     expect(inProcess?.value).toEqual(expect.any(Number));
     expect(inProcess!.value!).toBeGreaterThan(0);
   }, 120_000);
+
+  it('measures only the load with BENCH_ONLY_LOAD (figures 1, 1b, 3, 5), saying what it left out', async () => {
+    const outFile = join(folder, 'load-only.json');
+    const {rows, skipped} = await main({sizes: [1000], quick: true, skipTerminal: true, onlyLoad: true, profile: false, keySamples: 3, outFile, seed: DEFAULT_SEED, log: () => {}});
+    expect([...new Set(rows.map((row) => row.figure))].sort()).toEqual([1, 3, 5]);
+    expect(rows.filter((row) => row.figure === 1).map((row) => row.name)).toEqual(['load + normalize (in-process)', 'load + normalize, 3 messages a run']);
+    expect(skipped.join('\n')).toContain('figures 2 (list vs jq) and 4 (keys) not run');
+  }, 120_000);
 });

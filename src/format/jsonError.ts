@@ -279,7 +279,8 @@ export type TolerantParse = {ok: true; value: unknown; tolerated: JsonTolerated}
  * large text (64 MB of re-parsing in all), so a text full of them fails rather than takes minutes.
  */
 const MAX_FIXES = 100;
-const NOTHING_TOLERATED: JsonTolerated = Object.freeze({trailingCommas: Object.freeze([]) as unknown as JsonPosition[], textAfter: null});
+/** What a parse of valid JSON tolerated: nothing (one frozen value, shared). */
+export const NOTHING_TOLERATED: JsonTolerated = Object.freeze({trailingCommas: Object.freeze([]) as unknown as JsonPosition[], textAfter: null});
 const FIX_BUDGET_CHARS = 64 * 1024 * 1024;
 
 function previousNonSpace(text: string, before: number): number {

@@ -130,7 +130,12 @@ export function detachRun(run: Run, offset: number, length: number): DetachedRun
  * response (whose output items and settled waits a copy read again would lose), else detached.
  */
 export function detachUnlessWaiting(run: Run, offset: number, length: number): Run {
-  return run.status === 'requires_action' || run.kind === 'response' ? run : detachRun(run, offset, length);
+  return staysWhole(run) ? run : detachRun(run, offset, length);
+}
+
+/** Whether `detachUnlessWaiting` keeps the run whole: it waits for tool outputs, or is a response. */
+export function staysWhole(run: Run): boolean {
+  return run.status === 'requires_action' || run.kind === 'response';
 }
 
 /**

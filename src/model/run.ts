@@ -323,14 +323,17 @@ export function pendingCallCount(run: Pick<Run, 'requiredAction'>): number | nul
 
 /** The text `/` searches, lower-cased: ids, status, model, thread, assistant, error, tool names, metadata, and `extra`. */
 export function buildSearchText(run: Run, extra: readonly string[] = []): string {
-  const parts: string[] = [run.id, run.status, ...extra];
-  if (run.model) parts.push(run.model);
-  if (run.threadId) parts.push(run.threadId);
-  if (run.assistantId) parts.push(run.assistantId);
-  if (run.lastError?.code) parts.push(run.lastError.code);
-  if (run.lastError?.message) parts.push(run.lastError.message);
-  for (const tool of run.tools) parts.push(tool.name ?? tool.type);
-  for (const call of run.requiredAction?.toolCalls ?? []) parts.push(call.functionName);
-  for (const [key, value] of Object.entries(run.metadata)) parts.push(key, value);
-  return parts.join('\n').toLowerCase();
+  // Joined as it goes, not as an array of parts: built for every run of a load.
+  let text = `${run.id}\n${run.status}`;
+  for (const part of extra) text += `\n${part}`;
+  if (run.model) text += `\n${run.model}`;
+  if (run.threadId) text += `\n${run.threadId}`;
+  if (run.assistantId) text += `\n${run.assistantId}`;
+  if (run.lastError?.code) text += `\n${run.lastError.code}`;
+  if (run.lastError?.message) text += `\n${run.lastError.message}`;
+  for (const tool of run.tools) text += `\n${tool.name ?? tool.type}`;
+  for (const call of run.requiredAction?.toolCalls ?? []) text += `\n${call.functionName}`;
+  const {metadata} = run;
+  for (const key of Object.keys(metadata)) text += `\n${key}\n${metadata[key]}`;
+  return text.toLowerCase();
 }

@@ -3,12 +3,8 @@
  * never throws and never drops data: the object stays in `raw`, and a field of the wrong type is
  * left out of the typed view and recorded in `problems`.
  */
-import {nullableString, ObjectReader as Reader, objectOrNull as OBJECT_OR_NULL, objectSchema, stringSchema as STRING, timestamp, unknownList as UNKNOWN_LIST, type ItemTail} from './objectReader.js';
-import {onUse} from './zodOnUse.js';
+import {nullableString, numberOrNull as NUMBER_OR_NULL, ObjectReader as Reader, objectOrNull as OBJECT_OR_NULL, objectSchema, stringSchema as STRING, timestamp, unknownList as UNKNOWN_LIST, type ItemTail} from './objectReader.js';
 import type {RunError, SourceLocation, Usage} from './run.js';
-
-// Built once, as objectReader's shared schemas are.
-const NUMBER_OR_NULL = onUse((z) => z.number().nullable());
 
 /** One output of a code interpreter call. */
 export type CodeInterpreterOutput =
@@ -129,7 +125,7 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
     });
   }
 
-  return {
+  return reader.finish<RunStep>({
     id: id ?? fallbackId,
     type,
     status: reader.read('', raw, 'status', STRING) ?? 'unknown',
@@ -156,6 +152,5 @@ export function normalizeRunStep(raw: Record<string, unknown>, fallbackId = '(no
       : null,
     messageId,
     toolCalls,
-    ...reader.tail(raw, source),
-  };
+  }, raw, source);
 }

@@ -132,7 +132,7 @@ export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId 
   const content = reader.read('', raw, 'content', UNKNOWN_LIST) ?? [];
   const attachments = reader.read('', raw, 'attachments', UNKNOWN_LIST_OR_NULL) ?? [];
   const incomplete = reader.read('', raw, 'incomplete_details', OBJECT_OR_NULL);
-  return {
+  return reader.finish<ThreadMessage>({
     id: id ?? fallbackId,
     threadId: reader.read('', raw, 'thread_id', nullableString),
     runId: reader.read('', raw, 'run_id', nullableString),
@@ -150,6 +150,5 @@ export function normalizeThreadMessage(raw: Record<string, unknown>, fallbackId 
       .map((attachment, index) => normalizeAttachment(reader, `attachments.${index}`, attachment))
       .filter((attachment): attachment is MessageAttachment => attachment !== null),
     metadata: reader.read('', raw, 'metadata', OBJECT_OR_NULL) ?? {},
-    ...reader.tail(raw, source),
-  };
+  }, raw, source);
 }

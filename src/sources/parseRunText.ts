@@ -1,7 +1,7 @@
-import {parseJson, parseJsonTolerant, type JsonPosition} from '../format/jsonError.js';
+import {parseJson, parseJsonTolerant, type JsonPosition, type TolerantParse} from '../format/jsonError.js';
 import {describeNonRun} from '../model/normalize.js';
-import {detachMessage, detachUnlessWaiting} from '../model/detachedRun.js';
-import {addSideItem, emptyItems, itemKindOf, laterSideCopy, type ParsedItems} from '../model/itemKinds.js';
+import {detachMessage, detachUnlessWaiting, staysWhole} from '../model/detachedRun.js';
+import {addSideItem, emptyItems, itemKindOf, laterSideCopy, SIDE_KINDS, type ParsedItems, type SideKey} from '../model/itemKinds.js';
 import {laterCopy} from '../model/latestRun.js';
 import type {Run, SourceLocation} from '../model/run.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
@@ -10,6 +10,7 @@ import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
 import {noteWarnings} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
+import {RepeatedTools} from './repeatedTools.js';
 import {parseSseTranscript} from './sseTranscript.js';
 import {firstLineIsJsonValue, looksLikeJsonLines, sniffText, withoutBom} from './sniff.js';
 
@@ -125,13 +126,26 @@ export class JsonLinesReader {
      */
     detachRuns = false,
   ) {
+    // Items kept small drop their body at once, so a tools array repeated from line to line is parsed once (repeatedTools.ts).
+    const repeated = detachRuns ? new RepeatedTools() : null;
+    let lineBytes: Buffer | null = null;
+    const before = countsOf(out);
+    const parse = (line: string) => repeated!.parse(line, lineBytes);
     this.scanner = new JsonLinesScanner((rawLine, lineNumber, bytes, offset) => {
-      if (!detachRuns) {
+      if (!repeated) {
         parseJsonLine(rawLine, lineNumber, file, out);
         return true;
       }
-      const before = countsOf(out);
-      parseJsonLine(rawLine, lineNumber, file, out);
+      // The bytes are the trimmed line's own when it starts with `{` and ends with `}`: nothing to trim.
+      lineBytes = bytes[0] === 0x7b && bytes[bytes.length - 1] === 0x7d ? bytes : null;
+      countsOf(out, before);
+      parseJsonLine(rawLine, lineNumber, file, out, parse);
+      if (repeated.shared && keptWhole(out, before)) {
+        // Its item keeps its body, which must not share the array with other lines: the line again, on its own.
+        truncateTo(out, before);
+        repeated.kept();
+        parseJsonLine(rawLine, lineNumber, file, out);
+      }
       detachSince(out, file, before, offset, bytes.length);
       return true;
     }, null, READER_CHUNK_BYTES);
@@ -165,20 +179,46 @@ export function runArrayReader(file: string, out: ParsedItems, detachRuns = fals
   });
 }
 
-/** How many runs and messages `out` holds: those after are the ones a line or item added. */
-function countsOf(out: ParsedItems): {runs: number; messages: number} {
-  return {runs: out.runs.length, messages: out.messages?.length ?? 0};
+/** How many items of each kind, and warnings, `out` holds: those after are the ones a line or item added. */
+interface Counts {
+  runs: number;
+  warnings: number;
+  side: {[K in SideKey]?: number};
+}
+
+/**
+ * The counts of `out`, written into `into` when given: a reader counts before every line, and
+ * 400,000 lines' worth of count objects was a fiftieth of a load.
+ */
+function countsOf(out: ParsedItems, into: Counts = {runs: 0, warnings: 0, side: {}}): Counts {
+  into.runs = out.runs.length;
+  into.warnings = out.warnings.length;
+  for (const {key} of SIDE_KINDS) into.side[key] = out[key]?.length ?? 0;
+  return into;
+}
+
+/** Whether a line or item added an item that keeps its body: a run `detachUnlessWaiting` keeps whole, or a side item other than a message. */
+function keptWhole(out: ParsedItems, before: Counts): boolean {
+  for (let index = before.runs; index < out.runs.length; index += 1) if (staysWhole(out.runs[index]!)) return true;
+  return SIDE_KINDS.some(({key}) => key !== 'messages' && (out[key]?.length ?? 0) > before.side[key]!);
+}
+
+/** Drops what `out` gained since `before`. */
+function truncateTo(out: ParsedItems, before: Counts): void {
+  out.runs.length = before.runs;
+  out.warnings.length = before.warnings;
+  for (const {key} of SIDE_KINDS) if (out[key]) out[key].length = before.side[key]!;
 }
 
 /**
  * Keeps the runs and messages read from one line or item since `before` small (see
  * model/detachedRun.ts): their bodies are read back from `offset`, `length` bytes, when shown.
  */
-function detachSince(out: ParsedItems, file: string, before: {runs: number; messages: number}, offset: number, length: number): void {
+function detachSince(out: ParsedItems, file: string, before: Counts, offset: number, length: number): void {
   for (let index = before.runs; index < out.runs.length; index += 1) out.runs[index] = detachUnlessWaiting(out.runs[index]!, offset, length);
   const messages = out.messages;
   if (!messages) return;
-  for (let index = before.messages; index < messages.length; index += 1) {
+  for (let index = before.side.messages!; index < messages.length; index += 1) {
     const message = messages[index]!;
     messages[index] = detachMessage(message, offset, length, message.source ?? {file});
   }
@@ -209,11 +249,14 @@ export function messageFromText(text: string, source: SourceLocation, id: string
   return itemFromText(text, source, id, (out) => out.messages ?? [], (held, incoming) => laterSideCopy('messages', held, incoming));
 }
 
-/** One line of JSON Lines (as decoded, line ending aside); false when it is blank. */
-export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedItems): boolean {
+/**
+ * One line of JSON Lines (as decoded, line ending aside); false when it is blank. `parse` is
+ * parseJsonTolerant, or one that gives the same values and warnings (RepeatedTools).
+ */
+export function parseJsonLine(rawLine: string, lineNumber: number, file: string, out: ParsedItems, parse: (line: string) => TolerantParse = parseJsonTolerant): boolean {
   const line = rawLine.trim();
   if (line === '') return false;
-  const parsed = parseJsonTolerant(line);
+  const parsed = parse(line);
   // Columns count from the start of the line as written, indentation included.
   const indent = rawLine.length - rawLine.trimStart().length;
   if (parsed.ok) {
