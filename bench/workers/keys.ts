@@ -18,6 +18,18 @@ import {BENCH_NOW_ISO} from '../generate.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import {FakeStderr, FakeStdin, FakeStdout} from './fakeTerminal.js';
 
+/** What the worker reports on its `BENCH_RESULT` line: per key, each press's time to the next frame and the CPU time it used. */
+export interface KeysReport {
+  runs: number;
+  loadMs: number;
+  firstRenderMs: number;
+  gapMs: number;
+  missed: number;
+  frames: number;
+  latencies: Record<string, number[]>;
+  cpuTimes: Record<string, number[]>;
+}
+
 const GAP_MS = 50;
 const FRAME_TIMEOUT_MS = 10_000;
 
