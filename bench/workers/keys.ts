@@ -41,6 +41,7 @@ const KEYS = {
   bottom: 'G',
   top: 'g',
   search: '/',
+  backspace: '\u007f',
   escape: '\u001b',
 } as const;
 
@@ -96,10 +97,26 @@ async function main(): Promise<void> {
     const drawn = await frame;
     if (drawn === null) return null;
     const used = drawn.cpu.user - cpu.user + (drawn.cpu.system - cpu.system);
+    lastPress = {start, cpu};
+    return {ms: drawn.at - start, cpuMs: used / 1000};
+  };
+  let lastPress = {start: 0, cpu: process.cpuUsage()};
+  /**
+   * After a search key's frame: from the key to the first frame that no longer says "searching…"
+   * (a filter too big for one frame goes on between frames), so the whole result is timed too.
+   */
+  const settled = async (): Promise<{ms: number; cpuMs: number} | null> => {
+    const {start, cpu} = lastPress;
+    let drawn: {at: number; cpu: NodeJS.CpuUsage} | null = {at: performance.now(), cpu: process.cpuUsage()};
+    while (stdout.last.includes('searching…')) {
+      drawn = await stdout.nextFrame(FRAME_TIMEOUT_MS);
+      if (drawn === null) return null;
+    }
+    const used = drawn.cpu.user - cpu.user + (drawn.cpu.system - cpu.system);
     return {ms: drawn.at - start, cpuMs: used / 1000};
   };
 
-  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchNarrow', 'searchClear'];
+  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchCharDone', 'searchNarrow', 'searchNarrowDone', 'searchBack', 'searchBackDone', 'searchClear'];
   const latencies: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const cpuTimes: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   let missed = 0;
@@ -120,13 +137,21 @@ async function main(): Promise<void> {
     record('bottom', await press(KEYS.bottom));
     record('top', await press(KEYS.top));
   }
-  // A first letter searches every run; each further letter of a word extends the query (and may narrow the last result).
+  // A first letter searches every run; each further letter of a word extends the query (and may narrow the last result);
+  // each search key is timed to its first frame and to the frame with the whole result (the same one when it fits in a frame).
   const words = ['weather', 'order', 'refund', 'stock', 'flights', 'ticket', 'meeting', 'balance', 'forecast', 'lookup'];
   for (let i = 0; i < samples; i++) {
     const word = words[i % words.length]!;
     record('searchOpen', await press(KEYS.search));
     record('searchChar', await press(word[0]!));
-    for (const letter of word.slice(1, 4)) record('searchNarrow', await press(letter));
+    record('searchCharDone', await settled());
+    for (const letter of word.slice(1, 4)) {
+      record('searchNarrow', await press(letter));
+      record('searchNarrowDone', await settled());
+    }
+    // Backspace widens the query: every run is filtered again.
+    record('searchBack', await press(KEYS.backspace));
+    record('searchBackDone', await settled());
     record('searchClear', await press(KEYS.escape));
   }
   instance.unmount();
