@@ -579,12 +579,16 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
         {env: childEnv()},
       );
       // The issue's goals (#16): a move within a frame at 60 Hz, a search keystroke within one at p50.
-      const keyRows: Array<[string, string, number, number]> = [
+      // A search too big for one frame goes on between frames: its keystroke's frame (the goal) and the frame with the whole result (no goal: the time a search takes).
+      const keyRows: Array<[string, string, number | null, number | null]> = [
         ['down', '↓', 10, 16],
         ['pageDown', 'PgDn', 10, 16],
         ['bottom', 'G', 16, 50],
         ['searchChar', 'search keystroke (/ then a letter)', 16, 50],
         ['searchNarrow', 'search keystroke extending the query', 16, 50],
+        ['searchBack', 'search Backspace (widens the query)', 16, 50],
+        ['searchCharDone', 'search keystroke → whole result', null, null],
+        ['searchNarrowDone', 'search extending → whole result', null, null],
       ];
       for (const [key, label, p50Limit, p99Limit] of keyRows) {
         const values = keys.latencies[key] ?? [];
@@ -601,7 +605,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
               unit: 'ms',
               baseline: null,
               baselineLabel: '',
-              targets: [{on: 'value', op: '<', limit}],
+              targets: limit === null ? [] : [{on: 'value', op: '<', limit}],
               repetitions: values.length,
               note:
                 `CPU time per key ${which} ${round(percentile(keys.cpuTimes[key] ?? [], p), 1)} ms` +
