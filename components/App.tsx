@@ -17,7 +17,6 @@ import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
 import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
-import {wholeRun} from '../src/sources/itemBodies.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import type {ModelMap} from '../src/model/cost.js';
 import {outputReviewLines} from '../src/panes/outputReview.js';
@@ -71,6 +70,12 @@ export interface AppOptions {
   modelMap?: ModelMap;
   /** How much a filter does inside a keystroke's frame and per step after (DEFAULT_FILTER_PACE); tests make it small. Read once. */
   filterPace?: FilterPace;
+  /**
+   * The run with its body: a run kept small (model/detachedRun.ts) read back from its file, as runTui
+   * gives it (src/sources/itemBodies.ts). Called for the open run and for a copy of its Raw JSON;
+   * absent: runs are shown as they are.
+   */
+  readBody?: (run: Run) => Run;
 }
 
 /** Everything the TUI shows, loaded before it starts. */
@@ -122,6 +127,9 @@ const BETWEEN_FRAMES: RunnerClock = {
   },
 };
 
+/** Runs given whole (tests, the benchmark): nothing to read back. */
+const asTheyAre = (run: Run) => run;
+
 /** The first line of an error's message, for the footer. */
 function firstLine(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -134,7 +142,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt, modelMap, filterPace}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt, modelMap, filterPace, readBody = asTheyAre}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -151,7 +159,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     filter: ({scan}, dispatch) => filterRunner.run(scan, dispatch),
     quit: () => exit(),
     copy: ({text}) => copyText(text),
-    copyRunJson: ({run}) => copyText(JSON.stringify(wholeRun(run).raw, null, 2)),
+    copyRunJson: ({run}) => copyText(JSON.stringify(readBody(run).raw, null, 2)),
     // The report is built and written by the handler runlens gives (src/cli); the footer says where, or why not.
     writeReport: ({run, file}, dispatch) => {
       if (!writeReport) {
@@ -228,9 +236,9 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   // The list's own column header and position line take two rows.
   const pageSize = Math.max(1, bodyRows - 2);
 
-  // The open run with its body (read back from its file when it was kept small; a few are cached).
+  // The open run with its body (read back from its file when it was kept small; the reader keeps a few).
   const opened = state.mode === 'detail' ? openRun(state) : undefined;
-  const run = opened && wholeRun(opened);
+  const run = opened && readBody(opened);
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
   const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;

@@ -481,14 +481,33 @@ describe('stuck', () => {
   });
 
   it('on a terminal: a table, each problem on its own line under its run', async () => {
-    // 140 columns: the responses' ids (37 characters) widen the RUN column, and CALLS starts at column 117.
-    const {stdout} = await cli(['stuck', 'examples', '--no-color'], {tty: true, columns: 140});
+    // 180 columns: room for every column, the longest CALLS (four functions) whole.
+    const {stdout} = await cli(['stuck', 'examples', '--no-color'], {tty: true, columns: 180});
     const out = lines(stdout);
-    expect(out[0]).toMatch(/^RUN +THREAD +WAITING +EXPIRES +CALLS/);
-    expect(out[1]).toMatch(/^run_b2ElVPBEZMptEZL12yKDDfxY +thread_Lr6rFz0U544KuIyZ4EM1iyW8 +6d 21h +6d 21h ago \(expired while waiting\) +get_stock_p/);
+    expect(out[0]).toMatch(/^RUN +THREAD +WAITING +EXPIRES +CALLS$/);
+    expect(out[1]).toMatch(/^run_b2ElVPBEZMptEZL12yKDDfxY +thread_Lr6rFz0U544KuIyZ4EM1iyW8 +6d 21h +expired 6d 21h ago +get_stock_price$/);
+    expect(out.find((line) => line.startsWith('run_fbjG5CJOvUfeNO1F3Ehy9c7t'))).toMatch(/ lookup_order, schedule_callback, update_ticket, create_ticket$/);
     const schema = out.findIndex((line) => line.startsWith('run_fbjG5CJOvUfeNO1F3Ehy9c7t'));
     expect(out.slice(schema + 1, schema + 5).every((line) => line.startsWith('  ✗ '))).toBe(true);
-    for (const line of out) expect(stringWidth(line)).toBeLessThanOrEqual(140);
+    for (const line of out) expect(stringWidth(line)).toBeLessThanOrEqual(180);
+  });
+
+  it('on a terminal too narrow for the calls, the thread gives way to them', async () => {
+    // 120 columns: with THREAD the calls would start at column 103; without it they start at 70 and show whole.
+    const {stdout} = await cli(['stuck', 'examples', '--no-color'], {tty: true, columns: 120});
+    const out = lines(stdout);
+    expect(out[0]).toMatch(/^RUN +WAITING +EXPIRES +CALLS$/);
+    expect(out[1]).toMatch(/^run_b2ElVPBEZMptEZL12yKDDfxY +6d 21h +expired 6d 21h ago +get_stock_price$/);
+    expect(out.find((line) => line.startsWith('run_wHusDjuFqvKQ3sDZ0rwv2Vhk'))).toMatch(/ get_weather, get_stock_price, lookup_order$/);
+    expect(stdout).not.toContain('thread_');
+    for (const line of out) expect(stringWidth(line)).toBeLessThanOrEqual(120);
+  });
+
+  it('on a terminal, responses alone have no THREAD column', async () => {
+    const {stdout} = await cli(['stuck', 'examples/responses', '--no-color'], {tty: true, columns: 200});
+    const out = lines(stdout);
+    expect(out[0]).toMatch(/^RUN +WAITING +EXPIRES +CALLS$/);
+    expect(out.filter((line) => line.startsWith('resp_')).length).toBeGreaterThan(0);
   });
 
   it('on a terminal: no line is wider than the terminal', async () => {

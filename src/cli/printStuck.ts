@@ -26,7 +26,8 @@ export interface StuckPrintOptions {
 function expiryText(stuck: StuckRun): string {
   if (stuck.expiresInSeconds === null) return '';
   if (stuck.expiresInSeconds > 0) return `in ${formatDuration(stuck.expiresInSeconds)}`;
-  return `${formatDuration(-stuck.expiresInSeconds)} ago${stuck.expiredWhileWaiting ? ' (expired while waiting)' : ''}`;
+  // The table's colour already marks an expired wait; the words stay short so the calls keep their room.
+  return `${stuck.expiredWhileWaiting ? 'expired ' : ''}${formatDuration(-stuck.expiresInSeconds)} ago`;
 }
 
 function stuckJson(stuck: StuckRun, options: StuckPrintOptions) {
@@ -89,16 +90,24 @@ export function printStuckRuns(runs: Parameters<typeof findStuckRuns>[0], target
   }
   // One row per run; its problems follow on indented lines, where they have the whole width.
   const showStatus = options.includeStalled;
-  const headers = ['RUN', 'THREAD', ...(showStatus ? ['STATUS'] : []), 'WAITING', 'EXPIRES', 'CALLS'];
-  const rows = stuck.map((entry) => [
-    safeInline(entry.run.id),
-    safeInline(entry.run.threadId ?? '—'),
-    ...(showStatus ? [safeInline(entry.run.status)] : []),
-    entry.waitingSeconds === null ? '—' : formatDuration(entry.waitingSeconds),
-    expiryText(entry) || '—',
-    entry.pendingFunctions.map(safeInline).join(', ') || '—',
-  ]);
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const columns: Array<{header: string; cell: (entry: StuckRun) => string}> = [
+    {header: 'RUN', cell: (entry) => safeInline(entry.run.id)},
+    {header: 'THREAD', cell: (entry) => safeInline(entry.run.threadId ?? '—')},
+    ...(showStatus ? [{header: 'STATUS', cell: (entry: StuckRun) => safeInline(entry.run.status)}] : []),
+    {header: 'WAITING', cell: (entry) => (entry.waitingSeconds === null ? '—' : formatDuration(entry.waitingSeconds))},
+    {header: 'EXPIRES', cell: (entry) => expiryText(entry) || '—'},
+    {header: 'CALLS', cell: (entry) => entry.pendingFunctions.map(safeInline).join(', ') || '—'},
+  ];
+  const table = (shown: typeof columns) => {
+    const cells = stuck.map((entry) => shown.map((column) => column.cell(entry)));
+    const widths = shown.map((column, index) => Math.max(column.header.length, ...cells.map((row) => row[index]!.length)));
+    return {headers: shown.map((column) => column.header), cells, widths, total: widths.reduce((sum, width) => sum + width, 0) + 2 * (shown.length - 1)};
+  };
+  // The calls are what a waiting run needs answered: when the row is too wide for them, the thread
+  // (in `--json`, the piped fields and `show`) gives way, as it does when no run shown has one.
+  let laidOut = table(columns);
+  if (laidOut.total > target.columns || stuck.every((entry) => entry.run.threadId === null)) laidOut = table(columns.filter((column) => column.header !== 'THREAD'));
+  const {headers, cells: rows, widths} = laidOut;
   const format = (cells: string[]) =>
     cutToWidth(cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '), target.columns).text;
   target.write(`${toneText(format(headers), 'strong', target.color)}\n`);

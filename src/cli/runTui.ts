@@ -123,6 +123,8 @@ export async function runTui(options: CliOptions, start: TuiStart, io: CliIo, co
         initialQuery: queryFrom(options),
         // Every cost the TUI shows is priced with the map worked out from the profile and --model-map.
         ...(options.models ? {modelMap: options.models} : {}),
+        // A run kept small is read back from its file when it is opened or its Raw JSON copied.
+        readBody: wholeRun,
       }),
       {stdout, stdin, stderr: io.stderr as NodeJS.WriteStream, patchConsole: true},
     );

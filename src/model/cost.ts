@@ -8,7 +8,7 @@
  * split (so all prompt tokens are priced as uncached), tool fees (code interpreter sessions, file
  * search calls) are not in usage at all, and the price data knows one tier (standard).
  */
-import {calcPrice} from '@pydantic/genai-prices';
+import {calcPrice, type ModelInfo, type ModelPrice, type Provider} from '@pydantic/genai-prices';
 import type {Run, ToolDefinition, Usage} from './run.js';
 import {isDetached, type DetachedRun} from './detachedRun.js';
 
@@ -119,6 +119,69 @@ export function describeGaps(gaps: CostGaps): string[] {
   return out;
 }
 
+/** What the price data matched a model name to, and its rates when they are one set for every run. */
+interface Match {
+  provider: Provider;
+  model: ModelInfo;
+  /** The model's prices when none depends on the date, the hour, a tier or a request: see `flatPrices`. */
+  flat: ModelPrice | null;
+}
+
+/**
+ * Per model name (as calcPrice reads it: lower case, trimmed), what the price data matched it to,
+ * or null for a name it does not know. calcPrice searches the data's models and works the price
+ * out through its usage-unit tree on every call (20–30 µs, most of a piped list of 100,000
+ * runs); the match depends on the name only, so it is searched once.
+ */
+const matched = new Map<string, Match | null>();
+
+/**
+ * A model's prices when the three token counts runlens has (prompt, of them cached, completion)
+ * are all that its price depends on: one set of prices (no start dates, no hours of the day), no
+ * tiers, no fee per request. Every other unit (audio, images, web searches) is priced on usage
+ * runs do not report, so it adds nothing. Anything else goes to calcPrice on every run.
+ */
+function flatPrices(model: ModelInfo): ModelPrice | null {
+  if (Array.isArray(model.prices)) return null;
+  for (const [key, value] of Object.entries(model.prices)) {
+    if (value !== undefined && (typeof value !== 'number' || key === 'requests_kcount')) return null;
+  }
+  return model.prices;
+}
+
+const isCount = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value) && value >= 0;
+
+/**
+ * calcPrice's answer for these tokens, from what was matched before when the model is known. A
+ * flat price is worked out here as calcPrice does (cached tokens at the cache price when there is
+ * one, the rest of the prompt at the input price); usage it would reject goes to it for its error.
+ * A property test holds the two to each other over every OpenAI model.
+ */
+function priceOf(tokens: {input_tokens: number; output_tokens: number; cache_read_tokens?: number}, model: string, timestamp: Date | undefined): ReturnType<typeof calcPrice> {
+  const at = timestamp ? {timestamp} : {};
+  const key = model.toLowerCase().trim();
+  const known = matched.get(key);
+  if (known === null) return null;
+  if (known === undefined) {
+    // The Assistants API is OpenAI's: its names are looked up there first, then in any provider (a Foundry-hosted model).
+    const result = calcPrice(tokens, model, {providerId: 'openai', ...at}) ?? calcPrice(tokens, model, at);
+    matched.set(key, result ? {provider: result.provider, model: result.model, flat: flatPrices(result.model)} : null);
+    return result;
+  }
+  const {input_tokens: prompt, output_tokens: completion, cache_read_tokens: cached = 0} = tokens;
+  const prices = known.flat;
+  if (!prices || !isCount(prompt) || !isCount(completion) || !isCount(cached) || cached > prompt) {
+    // One provider holding the one model: calcPrice prices it without searching the data again.
+    return calcPrice(tokens, model, {provider: {...known.provider, models: [known.model], fallback_model_providers: []}, ...at});
+  }
+  const inputRate = (prices['input_mtok'] as number | undefined) ?? 0;
+  const cachedRate = prices['cache_read_mtok'] as number | undefined;
+  const outputRate = (prices['output_mtok'] as number | undefined) ?? 0;
+  const input = cachedRate === undefined ? (prompt * inputRate) / 1e6 : ((prompt - cached) * inputRate) / 1e6 + (cached * cachedRate) / 1e6;
+  const output = (completion * outputRate) / 1e6;
+  return {input_price: input, output_price: output, total_price: input + output, model: known.model, model_price: prices, provider: known.provider};
+}
+
 /**
  * The estimated cost of one run or response, or why there is none. `modelMap` turns a deployment
  * name into the model it serves before the price lookup; an unknown model is "no price", not zero.
@@ -131,7 +194,7 @@ export function estimateCost(subject: CostSubject, modelMap: ModelMap = new Map(
   const mapped = modelMap.get(written) ?? null;
   const model = mapped ?? written;
   const cached = usage.cachedTokens ?? undefined;
-  const tokens: Record<string, number | undefined> = {
+  const tokens = {
     input_tokens: usage.promptTokens ?? 0,
     output_tokens: usage.completionTokens ?? 0,
     ...(cached === undefined ? {} : {cache_read_tokens: cached}),
@@ -139,8 +202,7 @@ export function estimateCost(subject: CostSubject, modelMap: ModelMap = new Map(
   const timestamp = subject.createdAt === null ? undefined : new Date(subject.createdAt * 1000);
   let result: ReturnType<typeof calcPrice>;
   try {
-    // The Assistants API is OpenAI's: its names are looked up there first, then in any provider (a Foundry-hosted model).
-    result = calcPrice(tokens, model, {providerId: 'openai', ...(timestamp ? {timestamp} : {})}) ?? calcPrice(tokens, model, timestamp ? {timestamp} : {});
+    result = priceOf(tokens, model, timestamp);
   } catch (error) {
     // The price data rejects impossible usage (more cached tokens than prompt tokens).
     return {kind: 'none', reason: `usage the price data cannot price: ${error instanceof Error ? error.message : String(error)}`, model: written};

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
 import {isDetached} from '../../src/model/detachedRun.js';
+import {wholeRun} from '../../src/sources/itemBodies.js';
 import {loadRunsFromSources, type LoadedRuns} from '../../src/sources/loadSources.js';
 import {appElement, footerLine, KEYS, press, pressUntil, renderSized, waitFor, waitForText, type TestInstance} from './helpers.js';
 
@@ -42,7 +43,8 @@ const plain = (frame: string) => stripVTControlCharacters(frame);
 
 async function openOnly(loaded: LoadedRuns): Promise<TestInstance> {
   const {runs, warnings: _warnings, sources: _sources, files: _files, ...items} = loaded;
-  instance = renderSized(appElement(runs, {items}), {columns: 110, rows: 40});
+  // Bodies are read back as runTui reads them: through the reader it gives the app.
+  instance = renderSized(appElement(runs, {items, readBody: wholeRun}), {columns: 110, rows: 40});
   await waitForText(instance, '1 run');
   await pressUntil(instance, KEYS.enter, (frame) => plain(frame).includes('Overview'));
   return instance;

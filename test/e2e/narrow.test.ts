@@ -50,8 +50,9 @@ describe.concurrent('emoji in a real terminal', () => {
     const opened: string[] = [];
     for (let index = 0; index < 3; index += 1) {
       await session.sendKeys('Enter');
-      const title = rows(await session.waitFor((screen) => rows(screen).some((line) => /^\S+ \S+ {2}run_/.test(line)), {description: 'a run open'}));
-      const id = /run_\S+/.exec(title.find((line) => /^\S+ \S+ {2}run_/.test(line))!)![0];
+      // The run is open once the detail footer is drawn and the list's header gone: a list row looks like the title.
+      const detail = rows(await session.waitFor((screen) => rows(screen).some((line) => DETAIL_FOOTER.test(line)) && !rows(screen).some((line) => line.startsWith('STATUS')), {description: 'a run open'}));
+      const id = /run_\S+/.exec(detail.find((line) => /^\S+ \S+ {2}run_/.test(line))!)![0];
       opened.push(id);
       for (let pane = 1; pane <= 9; pane += 1) {
         await toPane(session, String(pane), pane);

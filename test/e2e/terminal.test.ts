@@ -163,7 +163,7 @@ describe.concurrent('signals', () => {
   // instead, it drew the list onto the normal screen below the marker (about one run in six).
   it('a signal right after keys leaves the normal screen as it was', async (context) => {
     const session = await sessions.runlens(context, ['examples']);
-    await session.waitForReady('1/41');
+    await session.waitForReady(`1/${EXAMPLE_COUNT}`);
     await session.sendKeys('j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
     await signalRunlens(session, 'SIGINT');
     const screen = await session.waitFor('EXIT=');
