@@ -100,8 +100,8 @@ export const cliPlugins = [
     // - tokenize walks the line with Intl.Segmenter; a line made only of characters that never join
     //   a neighbour (SAME_WIDTH_CHARACTERS, src/format/textWidth.ts) and escapes is walked a code
     //   unit at a time, which gives the same clusters;
-    // - each character got its own copy of the styles in force; characters between two escapes now
-    //   share one (nothing changes a character's styles once made);
+    // - each character got its own copy of the styles in force (and of its token, by a spread);
+    //   characters between two escapes now share one (nothing changes a character's styles once made);
     // - turning the cells back into a string compared each cell's styles with the one before
     //   (three Sets a cell); cells sharing one set of styles, or both without, need no codes between.
     // test/inkFrame.test.ts holds the bundled functions to the library's own on random styled text.
@@ -144,7 +144,8 @@ export const cliPlugins = [
         const contents = source
           .replace('    let codes = [];', () => '    let codes = [];\n    let shared = null;')
           .replace(reduced, () => `${reduced}\n            shared = null;`)
-          .replace(copied, () => `        else if (token.type === "char") {\n            shared ??= [...codes];\n            ret.push({\n                ...token,\n                styles: shared,\n            });`)
+          // Written out, not spread: a char token is its type, value and width, and spreading was most of this function's time.
+          .replace(copied, () => `        else if (token.type === "char") {\n            shared ??= [...codes];\n            ret.push({\n                type: token.type, value: token.value, fullWidth: token.fullWidth,\n                styles: shared,\n            });`)
           .replace(
             diffed,
             () => '            const before = chars[i - 1].styles;\n            if (before !== char.styles && (before.length > 0 || char.styles.length > 0))\n' + `    ${diffed}`,
