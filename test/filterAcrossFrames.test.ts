@@ -77,6 +77,21 @@ describe('a filter across frames', () => {
     expect(listReducer(cleared, {type: 'filterDone', scan: second, visible: []})).toBe(cleared);
   });
 
+  it('a refresh or a tick of the stalled view filters inside its frame, and drops the scan going on', () => {
+    let state = createListWindow({runs, nowSeconds: NOW, pageSize: 10, filterPace: SLOW});
+    state = listReducer(state, {type: 'setSearch', text: 'e'});
+    const scan = state.filtering!.scan;
+    state = listReducer(state, {type: 'setRuns', runs: [...runs]});
+    expect(state.filtering).toBeNull();
+    expect(ids(state.visible)).toEqual(fullFilter(state));
+    expect(listReducer(state, {type: 'filterDone', scan, visible: scan.finish()})).toBe(state);
+    state = listReducer(listReducer(state, {type: 'cycleStuck'}), {type: 'cycleStuck'});
+    state = finishJob(state);
+    const ticked = listReducer(state, {type: 'tick', nowSeconds: NOW + 3600});
+    expect(ticked.filtering).toBeNull();
+    expect(ids(ticked.visible)).toEqual(fullFilter(ticked));
+  });
+
   it('keeps the selected run selected when the result holds it, unless a key moved the cursor meanwhile', () => {
     let state = createListWindow({runs, nowSeconds: NOW, pageSize: 10, filterPace: SLOW});
     // Select a run far down the list, then search for its own id.
@@ -104,6 +119,7 @@ describe('a filter across frames', () => {
       | {kind: 'backspace'}
       | {kind: 'list'; action: ListAction}
       | {kind: 'advance'; steps: number}
+      | {kind: 'refresh'}
       | {kind: 'stale'};
     const step: fc.Arbitrary<Step> = fc.oneof(
       {arbitrary: fc.constantFrom(...letters).map((letter) => ({kind: 'type' as const, text: letter})), weight: 8},
@@ -116,6 +132,7 @@ describe('a filter across frames', () => {
       },
       {arbitrary: fc.nat({max: 12}).map((steps) => ({kind: 'advance' as const, steps})), weight: 4},
       {arbitrary: fc.constant({kind: 'stale' as const}), weight: 2},
+      {arbitrary: fc.constant({kind: 'refresh' as const}), weight: 1},
     );
     let across = 0;
     let staleDropped = 0;
@@ -128,6 +145,11 @@ describe('a filter across frames', () => {
           if (action.kind === 'type') state = listReducer(state, {type: 'setSearch', text: state.query.search + action.text});
           else if (action.kind === 'backspace') state = listReducer(state, {type: 'setSearch', text: state.query.search.slice(0, -1)});
           else if (action.kind === 'list') state = listReducer(state, action.action);
+          else if (action.kind === 'refresh') {
+            // New runs (a refresh, in another order) are filtered inside their frame.
+            state = listReducer(state, {type: 'setRuns', runs: [...state.runs].reverse()});
+            expect(state.filtering).toBeNull();
+          }
           else if (action.kind === 'advance') {
             // The runner's slices: some steps, then the result once the scan is done.
             const scan = state.filtering?.scan;

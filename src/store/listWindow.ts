@@ -172,7 +172,7 @@ function withCursor<S extends ListWindow>(state: S, cursor: number): S {
  * an earlier filter goes on across frames the run to keep is the one selected before it began
  * (unless a key moved the cursor since), and that partial result is never narrowed further.
  */
-function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds): S {
+function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds, acrossFrames = true): S {
   const keepId = state.filtering ? (state.filtering.keepId ?? selectedRun(state)?.id) : selectedRun(state)?.id;
   const resort =
     runs !== state.runs ||
@@ -182,11 +182,18 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
   const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted;
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
-  const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, state.filterPace);
+  const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
   const filtering = scan ? {scan, fraction: scan.fraction, keepId: keepId ?? null} : null;
   const cursor = keepId === undefined ? 0 : cursorIn(visible, keepId, state.cursor);
   return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering}, cursor);
 }
+
+/**
+ * New runs (a refresh) and a clock tick filter inside their frame, as before: going across frames
+ * there would shrink the list to its first matches on every refresh or tick of the stalled view.
+ * Only a change the user makes to the query goes across frames.
+ */
+const INSIDE_THE_FRAME: FilterPace = {...DEFAULT_FILTER_PACE, syncWork: Infinity};
 
 /** A key moved the cursor: the run selected before a filter going on began is no longer the one to go back to. */
 function moved<S extends ListWindow>(state: S): S {
@@ -201,13 +208,13 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       // the top row stays there (the newest run), as it would have had the load been instant.
       // After that a refresh keeps the selection on the same run.
       const followTop = state.loadingRuns && state.cursor === 0;
-      const next = {...withQuery(state, state.query, action.runs), loadingRuns: Boolean(action.loading)};
+      const next = {...withQuery(state, state.query, action.runs, state.nowSeconds, false), loadingRuns: Boolean(action.loading)};
       return followTop ? withCursor(next, 0) : next;
     }
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
-      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds) : {...state, nowSeconds: action.nowSeconds};
+      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
     }
     case 'resize':
       return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);
