@@ -171,6 +171,10 @@ export const cliPlugins = [
         const perFrame = '    caches = new OutputCaches();';
         if (!source.includes(perFrame)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "ink's output.js changed: its caches are made per frame again (see build.mjs)"}]};
         const kept = '    caches = keptOutputCaches();';
+        // Every frame starts as a grid of blank cells, 4,800 objects (and as many style arrays) at
+        // 120x40; none is ever changed (written cells replace them), so one blank serves them all.
+        const blankCell = "row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });";
+        const withBlank = source.includes(blankCell) ? source.replace(blankCell, () => 'row.push(BLANK_CELL);') : source;
         const keeper = [
           '',
           '// Added by runlens build.mjs: one set of caches for every frame, made anew past a bound.',
@@ -180,9 +184,71 @@ export const cliPlugins = [
           '    if (!keptCaches || keptCaches.styledChars.size > KEPT_LINES) keptCaches = new OutputCaches();',
           '    return keptCaches;',
           '}',
+          "const BLANK_CELL = Object.freeze({type: 'char', value: ' ', fullWidth: false, styles: Object.freeze([])});",
           '',
         ].join('\n');
-        return {contents: source.replace(perFrame, () => kept) + keeper, resolveDir: dirname(args.path)};
+        const warnings = withBlank === source ? [{text: "ink's output.js changed: each blank cell is its own object again (see build.mjs)"}] : [];
+        return {contents: withBlank.replace(perFrame, () => kept) + keeper, resolveDir: dirname(args.path), warnings};
+      });
+    },
+  },
+  {
+    // Ink turns each line of a frame into one styled character per cell and back into a string
+    // (@alcalzone/ansi-tokenize). Three costs of that, each with the same output:
+    // - tokenize walks the line with Intl.Segmenter; a line made only of characters that never join
+    //   a neighbour (SAME_WIDTH_CHARACTERS, src/format/textWidth.ts) and escapes is walked a code
+    //   unit at a time, which gives the same clusters;
+    // - each character got its own copy of the styles in force (and of its token, by a spread);
+    //   characters between two escapes now share one (nothing changes a character's styles once made);
+    // - turning the cells back into a string compared each cell's styles with the one before
+    //   (three Sets a cell); cells sharing one set of styles, or both without, need no codes between.
+    // test/inkFrame.test.ts holds the bundled functions to the library's own on random styled text.
+    name: 'ansi-tokenize-fast-paths',
+    setup(build) {
+      const textWidth = resolve(ROOT, 'src/format/textWidth.ts');
+      build.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const head = 'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {';
+        const segments = 'for (const { segment, index } of segmenter.segment(str)) {';
+        const start = source.indexOf(head);
+        const end = source.indexOf('\n}\n', start);
+        if (start === -1 || end === -1 || source.indexOf(segments, start) === -1 || source.indexOf(segments, start) > end) {
+          return {contents: source, resolveDir: dirname(args.path), warnings: [{text: 'ansi-tokenize changed: its tokenize walks every line with Intl.Segmenter again (see build.mjs)'}]};
+        }
+        const body = source.slice(start + head.length, end + 2);
+        const byCodeUnit = body.replace(segments, () => 'for (let index = 0; index < str.length; index++) {\n        const segment = str[index];');
+        const contents = [
+          source.slice(0, start),
+          `function tokenizeSegmented(str, endChar = Number.POSITIVE_INFINITY) {${body}`,
+          `function tokenizeByCodeUnit(str, endChar = Number.POSITIVE_INFINITY) {${byCodeUnit}`,
+          `import {SAME_WIDTH_CHARACTERS as __sameWidth} from ${JSON.stringify(textWidth)};`,
+          'const ONE_CLUSTER_EACH = new RegExp(`^[\\u001b${__sameWidth}]*$`);',
+          '/** Added by runlens build.mjs: the same tokens, without the segmenter when every code unit is a cluster of its own. */',
+          'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {',
+          '    return ONE_CLUSTER_EACH.test(str) ? tokenizeByCodeUnit(str, endChar) : tokenizeSegmented(str, endChar);',
+          '}',
+          source.slice(end + 2),
+        ].join('\n');
+        return {contents, resolveDir: dirname(args.path)};
+      });
+      build.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const copied = `        else if (token.type === "char") {\n            ret.push({\n                ...token,\n                styles: [...codes],\n            });`;
+        const diffed = '            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));';
+        const reduced = '            codes = reduceAnsiCodesIncremental(codes, [token]);';
+        if (!source.includes(copied) || !source.includes(diffed) || !source.includes(reduced)) {
+          return {contents: source, resolveDir: dirname(args.path), warnings: [{text: 'ansi-tokenize changed: styled characters are copied and compared one by one again (see build.mjs)'}]};
+        }
+        const contents = source
+          .replace('    let codes = [];', () => '    let codes = [];\n    let shared = null;')
+          .replace(reduced, () => `${reduced}\n            shared = null;`)
+          // Written out, not spread: a char token is its type, value and width, and spreading was most of this function's time.
+          .replace(copied, () => `        else if (token.type === "char") {\n            shared ??= [...codes];\n            ret.push({\n                type: token.type, value: token.value, fullWidth: token.fullWidth,\n                styles: shared,\n            });`)
+          .replace(
+            diffed,
+            () => '            const before = chars[i - 1].styles;\n            if (before !== char.styles && (before.length > 0 || char.styles.length > 0))\n' + `    ${diffed}`,
+          );
+        return {contents, resolveDir: dirname(args.path)};
       });
     },
   },

@@ -7,9 +7,10 @@ import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
-import {countByStatus} from '../src/store/listView.js';
+import {countByStatus, type FilterPace} from '../src/store/listView.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
+import {createFilterRunner, type RunnerClock} from '../src/store/filterRunner.js';
 import {measureContent} from '../src/format/runColumns.js';
 import {comparedRuns, confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   writeReport?: (run: Run, file: string) => Promise<string>;
   /** Deployment name → model for every cost the app shows (`--model-map`, a profile's `modelMap`); read once, when the app starts. */
   modelMap?: ModelMap;
+  /** How much a filter does inside a keystroke's frame and per step after (DEFAULT_FILTER_PACE); tests make it small. Read once. */
+  filterPace?: FilterPace;
   /**
    * The run with its body: a run kept small (model/detachedRun.ts) read back from its file, as runTui
    * gives it (src/sources/itemBodies.ts). Called for the open run and for a copy of its Raw JSON;
@@ -115,6 +118,15 @@ const SPARE_ROWS = 1;
 /** Said by `x` in an app given nowhere to write reports. */
 export const REPORTS_NEED_A_WRITER = 'Reports are written by the runlens command; this app was started without a place to write them.';
 
+/** The filter runner's clock: slices run after the keys and frames waiting (setImmediate), so input is read between them. */
+const BETWEEN_FRAMES: RunnerClock = {
+  now: () => performance.now(),
+  later: (work) => {
+    const handle = setImmediate(work);
+    return () => clearImmediate(handle);
+  },
+};
+
 /** Runs given whole (tests, the benchmark): nothing to read back. */
 const asTheyAre = (run: Run) => run;
 
@@ -130,7 +142,7 @@ export function App({runs, items, warnings, sources, live, ...options}: AppProps
 }
 
 /** The TUI: the store, its effects, the layout worked out once per frame, and the views. */
-export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt, modelMap, readBody = asTheyAre}: RunsAppProps) {
+export function RunsApp({source, display, time, now = Date.now, tickMilliseconds = 1000, initialQuery, onToggleWatch, steps, messages, onStepsWanted, actions, editText, writeReport, onReload, clockPinnedAt, modelMap, filterPace, readBody = asTheyAre}: RunsAppProps) {
   const {columns, rows} = useTerminalSize();
   const {exit} = useApp();
   // The editor runs with the app suspended; it has drawn over the screen, so Ink's `write` (which
@@ -139,8 +151,12 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   // OSC 52 asks the terminal to put text on the clipboard; terminals that do not support it ignore it.
   const copyText = (text: string) => stdout.write(`\u001b]52;c;${Buffer.from(text).toString('base64')}\u0007`);
+  // A filter too big for one frame goes on between frames; one runner per app, stopped when it ends.
+  const filterRunner = useMemo(() => createFilterRunner(BETWEEN_FRAMES), []);
+  useEffect(() => () => filterRunner.stop(), [filterRunner]);
   // Each effect the store returns, run once, after the frame it came with.
   const handlers: EffectHandlers = {
+    filter: ({scan}, dispatch) => filterRunner.run(scan, dispatch),
     quit: () => exit(),
     copy: ({text}) => copyText(text),
     copyRunJson: ({run}) => copyText(JSON.stringify(readBody(run).raw, null, 2)),
@@ -197,7 +213,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const drawn = useRef<Viewport | null>(null);
   const [state, dispatch] = useRunStore(
     source,
-    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch), ...(modelMap ? {modelMap} : {})}),
+    (data) => createInitialState({...data, nowSeconds: Math.floor(now() / 1000), query: initialQuery, canAct: Boolean(actions), canWatch: Boolean(onToggleWatch), ...(modelMap ? {modelMap} : {}), ...(filterPace ? {filterPace} : {})}),
     handlers,
     drawn,
   );
@@ -306,6 +322,13 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     body = <RunDetail run={run} pane={state.pane} lines={detailLines} scroll={scroll} width={width} height={bodyRows} {...(shownSteps ? {steps: shownSteps} : {})} />;
   } else if (scrolled) {
     body = <ScrollView lines={scrolled.lines} scroll={scroll} height={scrolled.height} />;
+  } else if (state.visible.length === 0 && state.filtering) {
+    body = (
+      <Box flexDirection="column" height={bodyRows}>
+        <Text>Searching… {Math.floor(state.filtering.fraction * 100)}%</Text>
+        <Text dimColor>No match among the first runs; the rest are being read.</Text>
+      </Box>
+    );
   } else if (state.visible.length === 0) {
     const loading = Boolean(state.live?.loading);
     body = (
@@ -335,6 +358,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         rounds={rounds}
         marked={state.markedRunId}
         modelMap={state.modelMap}
+        searching={state.filtering?.fraction}
       />
     );
   }
@@ -353,6 +377,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
           time={time}
           width={width}
           {...(clockPinnedAt !== undefined ? {clockPinnedAt} : {})}
+          searching={state.filtering?.fraction}
         />
         {body}
         <Footer context={keyContext(state)} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />

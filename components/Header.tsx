@@ -45,9 +45,11 @@ export interface HeaderProps {
   now?: () => number;
   /** The instant the clock was pinned to (Unix ms): said at the end of the first line. */
   clockPinnedAt?: number;
+  /** How much of a filter going on across frames is done (0 to 1): `shown` is a count so far. */
+  searching?: number | undefined;
 }
 
-export function Header({sources, total, shown, layout, warnings, query, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt}: HeaderProps) {
+export function Header({sources, total, shown, layout, warnings, query, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt, searching}: HeaderProps) {
   const {color, ascii} = useDisplay();
   const {badge, countLines} = layout;
   const filters: string[] = [];
@@ -62,7 +64,9 @@ export function Header({sources, total, shown, layout, warnings, query, live, ti
     [
       'runlens',
       ` ${safeInline(sources.join(' '))}`,
-      `  ${shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}`,
+      searching !== undefined
+        ? `  searching ${total} runs… ${Math.floor(searching * 100)}%`
+        : `  ${shown === total ? `${total} run${total === 1 ? '' : 's'}` : `${shown} of ${total} runs`}`,
       live?.loading ? `  ${formatLoadProgress(live.loading, now(), {ascii})}` : '',
       warnings > 0 ? `  ⚠ ${warnings} warning${warnings === 1 ? '' : 's'} (${keyText('warnings')})` : '',
       live?.watchSeconds ? `  ${ascii ? '~' : '↻'} every ${live.watchSeconds}s, ${formatClock(live.refreshedAt / 1000, time)}` : '',

@@ -28,6 +28,8 @@ export interface RunListProps {
   marked?: string | null;
   /** Deployment name → model for the COST column (the store's, set from the CLI); absent: none mapped. */
   modelMap?: ModelMap;
+  /** While a filter goes on across frames: how much is done (0 to 1); `runs` are the matches so far. */
+  searching?: number | undefined;
 }
 
 const gap = ' '.repeat(COLUMN_GAP);
@@ -57,7 +59,7 @@ const RunRow = memo(function RunRow({run, columns, selected, nowSeconds, rounds,
  * The run list. It renders only the rows in its window, so 100,000 runs cost what 30 do; the
  * window itself (offset, cursor) lives in the store.
  */
-export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null, modelMap = NO_MODEL_MAP}: RunListProps) {
+export function RunList({runs, cursor, offset, height, width, nowSeconds, contentWidths, view = 'all', rounds, marked = null, modelMap = NO_MODEL_MAP, searching}: RunListProps) {
   // The mark's column is there only while a run is marked, so the list is laid out as before otherwise.
   const markWidth = marked === null ? 0 : MARK_COLUMN;
   const {ascii} = useDisplay();
@@ -79,6 +81,7 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {above > 0 && below > 0 ? '   ' : ''}
         {below > 0 ? `▼ ${below} more` : ''}
         {runs.length > 0 ? `${above > 0 || below > 0 ? '   ' : ''}${cursor + 1}/${runs.length}` : ''}
+        {searching === undefined ? '' : `${runs.length > 0 ? ' so far   ' : ''}searching… ${Math.floor(searching * 100)}%`}
         {marked === null ? '' : `   ${ascii ? MARK_STYLE.asciiGlyph : MARK_STYLE.glyph} ${safeInline(marked)} marked`}
       </Text>
     </Box>

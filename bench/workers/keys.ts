@@ -6,17 +6,34 @@
  *
  *   keys FILE SAMPLES
  *
+ * BENCH_KEYS_ONLY=down,pageDown,bottom,search presses only those groups; BENCH_KEYS_PROFILE=FILE
+ * writes a CPU profile of the presses alone (not the load) to FILE.
+ *
  * Ink draws at most `maxFps` (30) frames a second: the first render after a quiet spell is drawn at
  * once, later ones wait for the next slot. Keys are therefore spaced (GAP_MS) so each measures the
  * work a key costs, not the frame-rate cap. Run it without CI in the environment: Ink draws no
  * frames at all when it thinks it is on CI.
  */
+import {writeFileSync} from 'node:fs';
+import {Session} from 'node:inspector/promises';
 import {render} from 'ink';
 import {createElement} from 'react';
 import {App} from '../../components/App.js';
 import {BENCH_NOW_ISO} from '../generate.js';
 import {loadRunsFromSources} from '../../src/sources/loadSources.js';
 import {FakeStderr, FakeStdin, FakeStdout} from './fakeTerminal.js';
+
+/** What the worker reports on its `BENCH_RESULT` line: per key, each press's time to the next frame and the CPU time it used. */
+export interface KeysReport {
+  runs: number;
+  loadMs: number;
+  firstRenderMs: number;
+  gapMs: number;
+  missed: number;
+  frames: number;
+  latencies: Record<string, number[]>;
+  cpuTimes: Record<string, number[]>;
+}
 
 const GAP_MS = 50;
 const FRAME_TIMEOUT_MS = 10_000;
@@ -29,6 +46,7 @@ const KEYS = {
   bottom: 'G',
   top: 'g',
   search: '/',
+  backspace: '\u007f',
   escape: '\u001b',
 } as const;
 
@@ -84,10 +102,26 @@ async function main(): Promise<void> {
     const drawn = await frame;
     if (drawn === null) return null;
     const used = drawn.cpu.user - cpu.user + (drawn.cpu.system - cpu.system);
+    lastPress = {start, cpu};
+    return {ms: drawn.at - start, cpuMs: used / 1000};
+  };
+  let lastPress = {start: 0, cpu: process.cpuUsage()};
+  /**
+   * After a search key's frame: from the key to the first frame that no longer says "searching…"
+   * (a filter too big for one frame goes on between frames), so the whole result is timed too.
+   */
+  const settled = async (): Promise<{ms: number; cpuMs: number} | null> => {
+    const {start, cpu} = lastPress;
+    let drawn: {at: number; cpu: NodeJS.CpuUsage} | null = {at: performance.now(), cpu: process.cpuUsage()};
+    while (stdout.last.includes('searching…')) {
+      drawn = await stdout.nextFrame(FRAME_TIMEOUT_MS);
+      if (drawn === null) return null;
+    }
+    const used = drawn.cpu.user - cpu.user + (drawn.cpu.system - cpu.system);
     return {ms: drawn.at - start, cpuMs: used / 1000};
   };
 
-  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchNarrow', 'searchClear'];
+  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchCharDone', 'searchNarrow', 'searchNarrowDone', 'searchBack', 'searchBackDone', 'searchClear'];
   const latencies: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const cpuTimes: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   let missed = 0;
@@ -100,22 +134,46 @@ async function main(): Promise<void> {
     cpuTimes[name]!.push(value.cpuMs);
   };
 
-  for (let i = 0; i < samples; i++) record('down', await press(KEYS.down));
+  // BENCH_KEYS_ONLY=down,pageDown: only these groups of keys (moves, search) are pressed, e.g. to profile one.
+  const only = process.env['BENCH_KEYS_ONLY']?.split(',');
+  const wanted = (group: string) => !only || only.includes(group);
+  // BENCH_KEYS_PROFILE=file.cpuprofile: a CPU profile of the key presses alone, without the load.
+  const profileFile = process.env['BENCH_KEYS_PROFILE'];
+  const profiler = profileFile ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+
+  if (wanted('down')) for (let i = 0; i < samples; i++) record('down', await press(KEYS.down));
   record('top', await press(KEYS.top));
-  for (let i = 0; i < samples; i++) record('pageDown', await press(KEYS.pageDown));
+  if (wanted('pageDown')) for (let i = 0; i < samples; i++) record('pageDown', await press(KEYS.pageDown));
   // G again at the bottom changes nothing (and draws nothing): go back to the top between presses.
-  for (let i = 0; i < samples; i++) {
+  for (let i = 0; wanted('bottom') && i < samples; i++) {
     record('bottom', await press(KEYS.bottom));
     record('top', await press(KEYS.top));
   }
-  // A first letter searches every run; each further letter of a word extends the query (and may narrow the last result).
+  // A first letter searches every run; each further letter of a word extends the query (and may narrow the last result);
+  // each search key is timed to its first frame and to the frame with the whole result (the same one when it fits in a frame).
   const words = ['weather', 'order', 'refund', 'stock', 'flights', 'ticket', 'meeting', 'balance', 'forecast', 'lookup'];
-  for (let i = 0; i < samples; i++) {
+  for (let i = 0; wanted('search') && i < samples; i++) {
     const word = words[i % words.length]!;
     record('searchOpen', await press(KEYS.search));
     record('searchChar', await press(word[0]!));
-    for (const letter of word.slice(1, 4)) record('searchNarrow', await press(letter));
+    record('searchCharDone', await settled());
+    for (const letter of word.slice(1, 4)) {
+      record('searchNarrow', await press(letter));
+      record('searchNarrowDone', await settled());
+    }
+    // Backspace widens the query: every run is filtered again.
+    record('searchBack', await press(KEYS.backspace));
+    record('searchBackDone', await settled());
     record('searchClear', await press(KEYS.escape));
+  }
+  if (profiler && profileFile) {
+    const {profile} = await profiler.post('Profiler.stop');
+    writeFileSync(profileFile, JSON.stringify(profile));
   }
   instance.unmount();
   instance.cleanup();

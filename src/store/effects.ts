@@ -4,6 +4,7 @@
  * `Update` return a `Cmd`), and one hook in components runs them after the frame they go with.
  */
 import type {Run, RunKind} from '../model/run.js';
+import type {FilterScan} from './listView.js';
 import type {SubmitToolApprovalsBody, SubmitToolOutputsBody} from '../triage/unstick.js';
 
 /** The two writes runlens makes to a run. */
@@ -50,7 +51,12 @@ export type Effect =
   /** The run whose steps are on screen changed (the Steps pane opened, closed, or showed a new state of the run). */
   | {type: 'readSteps'; run: Run | null}
   /** The server changed this run (an action was taken): read it again. */
-  | {type: 'reload'; runId: string};
+  | {type: 'reload'; runId: string}
+  /**
+   * A filter too big for one frame: run this scan a slice at a time between frames and answer with
+   * `filterProgress` and `filterDone` (filterRunner.ts); null stops the one running, if any.
+   */
+  | {type: 'filter'; scan: FilterScan | null};
 
 /** A reducer's answer: the next state and what to do. */
 export interface Update<S> {

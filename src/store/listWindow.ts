@@ -5,7 +5,7 @@
  */
 import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
-import {SORT_DESCENDING_BY_DEFAULT, filterRuns, narrowRuns, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
+import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
 
 /** The list's part of the store's state. */
@@ -28,6 +28,24 @@ export interface ListWindow {
   pageSize: number;
   /** Deployment name → model, for the cost sort (set from the CLI; never changes while the app runs). */
   modelMap: ModelMap;
+  /**
+   * A filter too big for one frame, going on across frames (filterRunner.ts runs its scan):
+   * until it ends, `visible` holds the matches among the first runs tested, in order. Null when
+   * `visible` is the query's whole result.
+   */
+  filtering: FilterJob | null;
+  /** How much a filter does inside a keystroke's frame, and per step after it. */
+  filterPace: FilterPace;
+}
+
+/** A filter going on across frames: its scan, how far it is, and the run to select when it ends. */
+export interface FilterJob {
+  /** The scan the runner advances; its result is taken only while this job is still the current one. */
+  scan: FilterScan;
+  /** Roughly how much is done, 0 to 1. */
+  fraction: number;
+  /** The run selected when the query changed: selected again when the result holds it, unless a key has moved the cursor since. */
+  keepId: string | null;
 }
 
 /** What changes the list: new runs, the clock, the screen's rows, moves, and the query. */
@@ -45,7 +63,11 @@ export type ListAction =
   | {type: 'cycleStatusFilter'}
   | {type: 'cycleStuck'}
   | {type: 'clearFilters'}
-  | {type: 'setSearch'; text: string};
+  | {type: 'setSearch'; text: string}
+  /** A filter going on across frames has done this much; ignored unless `scan` is the current job's. */
+  | {type: 'filterProgress'; scan: FilterScan; fraction: number}
+  /** A filter going on across frames has ended with `visible`; ignored unless `scan` is the current job's, so a stale result is never shown. */
+  | {type: 'filterDone'; scan: FilterScan; visible: readonly Run[]};
 
 /** Where the list starts: the runs, the clock, the rows, filters from the command line. */
 export interface ListWindowOptions {
@@ -55,6 +77,8 @@ export interface ListWindowOptions {
   query?: Partial<ListQuery>;
   /** Deployment name → model for the cost sort (`--model-map`, a profile's `modelMap`); absent: none mapped. */
   modelMap?: ModelMap;
+  /** How much a filter does at once (DEFAULT_FILTER_PACE); tests make it small to send every filter across frames. */
+  filterPace?: FilterPace;
 }
 
 /** The list at the start: sorted and filtered, the cursor on the first row. */
@@ -62,18 +86,55 @@ export function createListWindow(options: ListWindowOptions): ListWindow {
   const query = {...DEFAULT_QUERY, ...options.query};
   const modelMap = options.modelMap ?? NO_MODEL_MAP;
   const sorted = sortRuns(options.runs, query.sort, query.descending, options.nowSeconds, modelMap);
+  const filterPace = options.filterPace ?? DEFAULT_FILTER_PACE;
+  const filtered = filterOf(sorted, query, options.nowSeconds, options.runs, null, filterPace);
   return {
     modelMap,
     runs: options.runs,
     loadingRuns: false,
     query,
     sorted,
-    visible: filterRuns(sorted, query, options.nowSeconds, options.runs),
+    visible: filtered.visible,
+    filtering: filtered.scan ? {scan: filtered.scan, fraction: filtered.scan.fraction, keepId: null} : null,
+    filterPace,
     nowSeconds: options.nowSeconds,
     cursor: 0,
     offset: 0,
     pageSize: Math.max(1, options.pageSize ?? 20),
   };
+}
+
+/** A query's runs: the whole result, or the first runs' matches and the scan that goes on to the rest. */
+interface Filtered {
+  visible: readonly Run[];
+  scan: FilterScan | null;
+}
+
+/**
+ * Filters `sorted` by `query`, inside this frame when the work is at most `pace.syncWork`; otherwise the
+ * first step (the first runs, tested one by one) is done now, so the frame shows the top of the
+ * result, and the scan is handed on. `narrowing`: the terms to test each run of `previous` (a
+ * complete result this query narrows) for, instead of filtering all runs again.
+ */
+function filterOf(sorted: readonly Run[], query: ListQuery, nowSeconds: number, base: readonly Run[], narrowing: {previous: readonly Run[]; terms: readonly string[]} | null, pace: FilterPace): Filtered {
+  if (narrowing && narrowing.terms.length === 0) return {visible: narrowing.previous, scan: null};
+  const filters = Boolean(query.statuses || query.model || query.stuck !== 'off') || searchTerms(query.search).length > 0;
+  // Nothing to filter: the sorted runs are the result (read-only, so they are shared, not copied).
+  if (!narrowing && !filters) return {visible: sorted, scan: null};
+  const source = narrowing ? narrowing.previous : sorted;
+  const each = narrowing ? narrowing.terms : null;
+  const scan = new FilterScan(source, query, nowSeconds, base, each ? {eachRun: each, pace} : {head: true, pace});
+  if (FilterScan.work(source, query, base, each) <= pace.syncWork) return {visible: scan.finish(), scan: null};
+  if (scan.step()) return {visible: scan.result(), scan: null};
+  // The runner goes on adding to the scan's matches: the frame gets its own copy.
+  return {visible: [...scan.result()], scan};
+}
+
+/** Where the cursor goes in a new result: on `keepId`'s run when it is there, else as near the old place as the result allows. */
+function cursorIn(visible: readonly Run[], keepId: string | null | undefined, cursor: number): number {
+  if (keepId === null || keepId === undefined) return Math.max(0, Math.min(cursor, visible.length - 1));
+  const index = visible.findIndex((run) => run.id === keepId);
+  return Math.max(0, index === -1 ? Math.min(cursor, visible.length - 1) : index);
 }
 
 /** The run under the cursor, if any. */
@@ -106,9 +167,13 @@ function withCursor<S extends ListWindow>(state: S, cursor: number): S {
   return {...state, cursor: nextCursor, offset};
 }
 
-/** Recomputes the visible runs, keeping the selection on the same run when it is still there. */
-function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds): S {
-  const selectedId = selectedRun(state)?.id;
+/**
+ * Recomputes the visible runs, keeping the selection on the same run when it is still there. While
+ * an earlier filter goes on across frames the run to keep is the one selected before it began
+ * (unless a key moved the cursor since), and that partial result is never narrowed further.
+ */
+function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds, acrossFrames = true): S {
+  const keepId = state.filtering ? (state.filtering.keepId ?? selectedRun(state)?.id) : selectedRun(state)?.id;
   const resort =
     runs !== state.runs ||
     query.sort !== state.query.sort ||
@@ -116,14 +181,23 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
   const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted;
   // A search typed on only narrows what is shown: test those runs, not all of them again.
-  const narrowed = resort || runs !== state.runs ? null : narrowRuns(state.visible, state.query, query, runs);
-  const visible = narrowed ?? filterRuns(sorted, query, nowSeconds, runs);
-  let cursor = 0;
-  if (selectedId !== undefined) {
-    const index = visible.findIndex((run) => run.id === selectedId);
-    cursor = index === -1 ? Math.min(state.cursor, visible.length - 1) : index;
-  }
-  return withCursor({...state, runs, query, sorted, visible, nowSeconds}, Math.max(0, cursor));
+  const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
+  const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
+  const filtering = scan ? {scan, fraction: scan.fraction, keepId: keepId ?? null} : null;
+  const cursor = keepId === undefined ? 0 : cursorIn(visible, keepId, state.cursor);
+  return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering}, cursor);
+}
+
+/**
+ * New runs (a refresh) and a clock tick filter inside their frame, as before: going across frames
+ * there would shrink the list to its first matches on every refresh or tick of the stalled view.
+ * Only a change the user makes to the query goes across frames.
+ */
+const INSIDE_THE_FRAME: FilterPace = {...DEFAULT_FILTER_PACE, syncWork: Infinity};
+
+/** A key moved the cursor: the run selected before a filter going on began is no longer the one to go back to. */
+function moved<S extends ListWindow>(state: S): S {
+  return state.filtering?.keepId ? {...state, filtering: {...state.filtering, keepId: null}} : state;
 }
 
 /** The list's reducer; it keeps every other field of the state it is part of. */
@@ -134,24 +208,24 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       // the top row stays there (the newest run), as it would have had the load been instant.
       // After that a refresh keeps the selection on the same run.
       const followTop = state.loadingRuns && state.cursor === 0;
-      const next = {...withQuery(state, state.query, action.runs), loadingRuns: Boolean(action.loading)};
+      const next = {...withQuery(state, state.query, action.runs, state.nowSeconds, false), loadingRuns: Boolean(action.loading)};
       return followTop ? withCursor(next, 0) : next;
     }
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
-      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds) : {...state, nowSeconds: action.nowSeconds};
+      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
     }
     case 'resize':
       return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);
     case 'move':
-      return withCursor(state, state.cursor + action.delta);
+      return withCursor(moved(state), state.cursor + action.delta);
     case 'page':
-      return withCursor(state, state.cursor + action.direction * state.pageSize);
+      return withCursor(moved(state), state.cursor + action.direction * state.pageSize);
     case 'top':
-      return withCursor(state, 0);
+      return withCursor(moved(state), 0);
     case 'bottom':
-      return withCursor(state, state.visible.length - 1);
+      return withCursor(moved(state), state.visible.length - 1);
     case 'cycleSort': {
       const index = SORT_KEYS.indexOf(state.query.sort);
       const sort = SORT_KEYS[(index + 1) % SORT_KEYS.length]!;
@@ -178,5 +252,13 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       return withQuery(state, {...state.query, statuses: null, model: null, search: '', stuck: 'off'});
     case 'setSearch':
       return withQuery(state, {...state.query, search: action.text});
+    case 'filterProgress':
+      return state.filtering?.scan === action.scan ? {...state, filtering: {...state.filtering, fraction: action.fraction}} : state;
+    case 'filterDone': {
+      // Only the current job's result is taken: one for a query typed over since is dropped.
+      const job = state.filtering;
+      if (job?.scan !== action.scan) return state;
+      return withCursor({...state, visible: action.visible, filtering: null}, cursorIn(action.visible, job.keepId ?? selectedRun(state)?.id, state.cursor));
+    }
   }
 }

@@ -195,6 +195,8 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
     case 'cycleStuck':
     case 'clearFilters':
     case 'setSearch':
+    case 'filterProgress':
+    case 'filterDone':
       return listReducer(state, action);
     case 'move':
     case 'page':
@@ -296,5 +298,8 @@ export function updateRunStore(state: RunStoreState, action: RunStoreAction): Up
   // Whoever loads steps is told when the Steps pane's run changes, a new state of it included.
   const steps = stepsRun(next);
   if (steps !== stepsRun(state)) out.push({type: 'readSteps', run: steps ?? null});
+  // A filter that goes on across frames began, or the one going on was replaced or ended.
+  const scan = next.filtering?.scan ?? null;
+  if (scan !== (state.filtering?.scan ?? null)) out.push({type: 'filter', scan});
   return {state: next, effects: out.length > 0 ? out : NO_EFFECTS};
 }
