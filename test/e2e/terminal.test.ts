@@ -21,7 +21,8 @@ async function expectFits(session: TmuxSession, width: number, height: number, f
   expect({paneWidth, paneHeight}).toEqual({paneWidth: width, paneHeight: height});
   const joined = rows(await session.joinedScreen());
   for (const row of joined) expect(displayWidth(row), `row wider than ${width}: ${row}`).toBeLessThanOrEqual(width);
-  const screen = await session.screen();
+  // A screen read while a frame is being written (the clock's tick redraws it) lacks its last rows: wait for the footer.
+  const screen = await session.waitFor((text) => rows(text).some((line) => footer.test(line)), {description: `the footer ${footer}`});
   const lines = rows(screen);
   expect(lines.length).toBeLessThanOrEqual(height);
   const headers = lines.flatMap((line, index) => (line.startsWith('runlens ') ? [index] : []));
