@@ -238,7 +238,8 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   // The open run with its body (read back from its file when it was kept small; the reader keeps a few).
   const opened = state.mode === 'detail' ? openRun(state) : undefined;
-  const run = opened && readBody(opened);
+  // Read once per opened run, not on every frame (the clock redraws the pane each second).
+  const run = useMemo(() => opened && readBody(opened), [opened, readBody]);
   // The thread view opened from a run shows that run's thread only.
   const openRunForThreads = state.openRunId !== null ? openRun(state) : undefined;
   const threadId = state.previousMode === 'detail' ? openRunForThreads?.threadId ?? undefined : undefined;
