@@ -9,7 +9,7 @@
  *   rss-parse FILE      the same for bare JSON.parse of every line, the values kept (the floor)
  *   profile FILE        one load under the V8 sampling profiler, summarized by where time went
  */
-import {readFile} from 'node:fs/promises';
+import {open, readFile, stat} from 'node:fs/promises';
 import {Session} from 'node:inspector/promises';
 import {PerformanceObserver} from 'node:perf_hooks';
 import {looksLikeRun, normalizeRun} from '../../src/model/normalize.js';
@@ -23,6 +23,9 @@ const observer = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcEntries.push({start: entry.startTime, duration: entry.duration});
 });
 observer.observe({entryTypes: ['gc']});
+
+/** The largest file timed phase by phase (one string of it is decoded). */
+const PHASES_MAX_BYTES = 400 * 2 ** 20;
 
 const settle = () => new Promise<void>((done) => setTimeout(done, 30));
 
@@ -48,20 +51,45 @@ function collectGarbage(): void {
   }
 }
 
+/** Bytes read at a time by the baseline: files past 2 GiB cannot be read whole, nor decoded as one string. */
+const PIECE_BYTES = 16 * 2 ** 20;
+
+/**
+ * Each line of the file, read piece by piece: a piece's complete lines are decoded as one string
+ * and split at newlines; the bytes after its last newline start the next piece.
+ */
+async function forEachLine(file: string, each: (line: string) => void): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const piece = Buffer.allocUnsafe(PIECE_BYTES);
+      const {bytesRead} = await handle.read(piece, 0, PIECE_BYTES, null);
+      const bytes = carry.length > 0 ? Buffer.concat([carry, piece.subarray(0, bytesRead)]) : piece.subarray(0, bytesRead);
+      const last = bytesRead === 0 ? bytes.length - 1 : bytes.lastIndexOf(0x0a);
+      const text = bytes.toString('utf8', 0, last + 1);
+      carry = Buffer.from(bytes.subarray(last + 1));
+      let start = 0;
+      while (start < text.length) {
+        let end = text.indexOf('\n', start);
+        if (end === -1) end = text.length;
+        if (end > start) each(text.slice(start, end));
+        start = end + 1;
+      }
+      if (bytesRead === 0) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The baseline: what any loader must do at least. Read, decode, split into lines, JSON.parse each. */
 async function bareParse(file: string): Promise<number> {
-  const text = (await readFile(file)).toString('utf8');
   let count = 0;
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (end > start) {
-      JSON.parse(text.slice(start, end));
-      count++;
-    }
-    start = end + 1;
-  }
+  await forEachLine(file, (line) => {
+    JSON.parse(line);
+    count++;
+  });
   return count;
 }
 
@@ -268,7 +296,8 @@ async function main(): Promise<void> {
         warnings: load.warnings,
       });
     }
-    result = {reps, phases: await phases(file)};
+    // The phases hold the whole file as one string, which V8 cannot make past about 512 MB.
+    result = {reps, phases: (await stat(file)).size <= PHASES_MAX_BYTES ? await phases(file) : {}};
   } else if (mode === 'rss') {
     const loaded = await loadRunsFromSources([file], TUI_LOAD);
     const usage = process.resourceUsage();
@@ -276,15 +305,8 @@ async function main(): Promise<void> {
   } else if (mode === 'rss-parse') {
     // The floor for a loader that keeps every run's parsed object (as `raw` does): read, split,
     // JSON.parse each line, keep the values.
-    const text = (await readFile(file)).toString('utf8');
     const values: unknown[] = [];
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end === -1) end = text.length;
-      if (end > start) values.push(JSON.parse(text.slice(start, end)));
-      start = end + 1;
-    }
+    await forEachLine(file, (line) => values.push(JSON.parse(line)));
     result = {runs: values.length, maxRssKB: process.resourceUsage().maxRSS, heapUsedMB: Math.round(process.memoryUsage().heapUsed / 2 ** 20)};
   } else if (mode === 'profile') {
     result = await profile(file);
