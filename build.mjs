@@ -88,6 +88,59 @@ const lazySideBundles = {
 };
 
 /**
+ * Added to Ink's output.js (the ink-output-caches-kept plugin). Ink builds every frame as a grid of
+ * cells (4,800 at 120x40), writes each text's styled characters into it and turns each row back
+ * into a string: all of it again on every key, though a key that moves the list's window changes
+ * a few rows' texts and the rest are the same strings as before. A frame whose writes each put
+ * one line on a row of its own, at the left edge and unclipped (the run list, its header and
+ * footer), is put together from each row's string instead, made once per distinct line by Ink's
+ * own get() on a frame of that one row, so it is the same string; any other frame (a clip, text
+ * beside text, a row written twice) is built by Ink's get() as before.
+ */
+const INK_ROWS_ALONE = `
+// Added by runlens build.mjs: a frame of rows each written once, at x 0 and unclipped, from each row's string.
+const ROWS_KEPT = 400;
+let rowsAlone = new Map();
+const stockGet = Output.prototype.get;
+function linesAlone(operations, height) {
+    const lines = new Array(height);
+    for (const operation of operations) {
+        if (operation.type !== 'write') return null;
+        const { x, y, text, transformers } = operation;
+        const written = text.split('\\n');
+        if (x !== 0 || !Number.isInteger(y) || y < 0 || y + written.length > height) return null;
+        for (let index = 0; index < written.length; index++) {
+            if (lines[y + index] !== undefined) return null;
+            let line = written[index];
+            for (const transformer of transformers) line = transformer(line, index);
+            if (line.includes('\\n')) return null;
+            lines[y + index] = line;
+        }
+    }
+    return lines;
+}
+Output.prototype.get = function get() {
+    const lines = linesAlone(this.operations, this.height);
+    if (lines === null) return stockGet.call(this);
+    if (rowsAlone.size > ROWS_KEPT) rowsAlone = new Map();
+    const rows = new Array(this.height);
+    for (let y = 0; y < this.height; y++) {
+        const line = lines[y] ?? '';
+        const key = this.width + '\\n' + line;
+        let row = rowsAlone.get(key);
+        if (row === undefined) {
+            const alone = new Output({ width: this.width, height: 1 });
+            alone.write(0, 0, line, { transformers: [] });
+            row = stockGet.call(alone).output;
+            rowsAlone.set(key, row);
+        }
+        rows[y] = row;
+    }
+    return { output: rows.join('\\n'), height: this.height };
+};
+`;
+
+/**
  * What the start-up spends before the first frame, made cheaper in the bundle only (nothing in
  * node_modules changes; a warning says when a dependency no longer looks as expected). Shared with
  * the bench's worker bundles, so the bench measures what users run.
@@ -188,7 +241,9 @@ export const cliPlugins = [
           '',
         ].join('\n');
         const warnings = withBlank === source ? [{text: "ink's output.js changed: each blank cell is its own object again (see build.mjs)"}] : [];
-        return {contents: withBlank.replace(perFrame, () => kept) + keeper, resolveDir: dirname(args.path), warnings};
+        const rowsAlone = source.includes('export default class Output {') && source.includes('    get() {') ? INK_ROWS_ALONE : '';
+        if (!rowsAlone) warnings.push({text: "ink's output.js changed: every frame is built cell by cell again (see build.mjs)"});
+        return {contents: withBlank.replace(perFrame, () => kept) + keeper + rowsAlone, resolveDir: dirname(args.path), warnings};
       });
     },
   },

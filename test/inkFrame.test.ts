@@ -18,6 +18,8 @@ import {cliPlugins} from '../build.mjs';
 type Tokenizer = typeof original;
 interface OutputLike {
   write(x: number, y: number, text: string, options: {transformers: Array<(line: string, index: number) => string>}): void;
+  clip(clip: {x1?: number; x2?: number; y1?: number; y2?: number}): void;
+  unclip(): void;
   get(): {output: string; height: number};
 }
 type OutputClass = new (options: {width: number; height: number}) => OutputLike;
@@ -102,6 +104,46 @@ describe("Ink's output in the bundle", () => {
         }
       }),
       {numRuns: 300},
+    );
+  });
+
+  // A frame whose rows are each one line written at the left edge (the run list) is put together
+  // from each row's string; anything else (a clip, a write beside another, a row written twice,
+  // a line past the bottom) is built cell by cell. Both give Ink's frame.
+  it('draws the same frame from rows written at the left edge, kept from frame to frame, and from anything else (property)', () => {
+    type Step = {kind: 'write'; x: number; y: number; text: string; transform: 'none' | 'inverse' | 'numbered'} | {kind: 'clip'; x1: number; x2: number; y1: number; y2: number} | {kind: 'unclip'};
+    const inverse = (line: string) => `${ESC}[7m${line}${ESC}[27m`;
+    const numbered = (line: string, index: number) => `${index}:${line}`;
+    const left = fc.record({kind: fc.constant('write' as const), x: fc.constant(0), y: fc.integer({min: -1, max: 8}), text: fc.array(fc.oneof(plainText, anyText), {minLength: 1, maxLength: 2}).map((lines) => lines.join('\n')), transform: fc.constantFrom('none' as const, 'inverse' as const, 'numbered' as const)});
+    const anywhere = fc.record({kind: fc.constant('write' as const), x: fc.nat({max: 30}), y: fc.nat({max: 7}), text: fc.oneof(plainText, anyText), transform: fc.constant('none' as const)});
+    const clip = fc.record({kind: fc.constant('clip' as const), x1: fc.nat({max: 10}), x2: fc.integer({min: 5, max: 40}), y1: fc.nat({max: 3}), y2: fc.integer({min: 2, max: 8})});
+    const step: fc.Arbitrary<Step> = fc.oneof({arbitrary: left, weight: 12}, {arbitrary: anywhere, weight: 1}, {arbitrary: clip, weight: 1}, {arbitrary: fc.constant({kind: 'unclip' as const}), weight: 1});
+    // Most frames: one write per row, rows 0 to 7 in order, as a column of Texts writes them.
+    const column = fc.array(fc.tuple(fc.oneof(plainText, anyText), fc.constantFrom('none' as const, 'inverse' as const)), {minLength: 1, maxLength: 8}).map((rows) => rows.map(([text, transform], y): Step => ({kind: 'write', x: 0, y, text, transform})));
+    const frame = fc.oneof(column, fc.array(step, {maxLength: 10}));
+    // Rows drawn in one frame come back in later ones (the same line, another width): a few texts shared by every frame.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(frame, fc.integer({min: 8, max: 50})), {minLength: 1, maxLength: 4}), (frames) => {
+        for (const [steps, width] of frames) {
+          const ours = new bundled.Output({width, height: 8});
+          const theirs = new bundled.OriginalOutput({width, height: 8});
+          for (const target of [ours, theirs]) {
+            let clips = 0;
+            for (const one of steps) {
+              if (one.kind === 'clip') {
+                clips++;
+                target.clip(one);
+              } else if (one.kind === 'unclip') {
+                if (clips === 0) continue;
+                clips--;
+                target.unclip();
+              } else target.write(one.x, one.y, one.text, {transformers: one.transform === 'none' ? [] : one.transform === 'inverse' ? [inverse] : [numbered]});
+            }
+          }
+          expect(ours.get()).toEqual(theirs.get());
+        }
+      }),
+      {numRuns: 1500},
     );
   });
 });
