@@ -154,9 +154,13 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   // A filter too big for one frame goes on between frames; one runner per app, stopped when it ends.
   const filterRunner = useMemo(() => createFilterRunner(BETWEEN_FRAMES), []);
   useEffect(() => () => filterRunner.stop(), [filterRunner]);
+  // A sort too big for one frame goes on between frames too, beside a filter (a search typed meanwhile filters the order shown).
+  const sortRunner = useMemo(() => createFilterRunner(BETWEEN_FRAMES), []);
+  useEffect(() => () => sortRunner.stop(), [sortRunner]);
   // Each effect the store returns, run once, after the frame it came with.
   const handlers: EffectHandlers = {
     filter: ({scan}, dispatch) => filterRunner.run(scan, dispatch),
+    sort: ({scan}, dispatch) => sortRunner.run(scan, dispatch),
     quit: () => exit(),
     copy: ({text}) => copyText(text),
     copyRunJson: ({run}) => copyText(JSON.stringify(readBody(run).raw, null, 2)),
@@ -379,6 +383,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
           width={width}
           {...(clockPinnedAt !== undefined ? {clockPinnedAt} : {})}
           searching={state.filtering?.fraction}
+          {...(state.sorting ? {sorting: {sort: state.sorting.scan.sort, descending: state.sorting.scan.descending, fraction: state.sorting.fraction}} : {})}
         />
         {body}
         <Footer context={keyContext(state)} searching={state.searching} search={state.query.search} flash={state.confirm ? confirmPrompt(state.confirm) : state.flash} width={width} />

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {keyText} from '../src/keys.js';
 import {statusCountLines, type StatusCountCell} from '../src/format/statusCounts.js';
 import {SORT_LABELS} from '../src/store/listView.js';
-import type {ListQuery} from '../src/model/listQuery.js';
+import type {ListQuery, SortKey} from '../src/model/listQuery.js';
 import type {LiveStatus} from '../src/store/feed.js';
 import {formatStuckBadge, type StuckSummary} from '../src/triage/stuck.js';
 import {safeInline} from '../src/format/sanitize.js';
@@ -47,9 +47,11 @@ export interface HeaderProps {
   clockPinnedAt?: number;
   /** How much of a filter going on across frames is done (0 to 1): `shown` is a count so far. */
   searching?: number | undefined;
+  /** A sort going on across frames: the one asked for and how much is done; the list keeps `query.sort`'s order until it ends. */
+  sorting?: {sort: SortKey; descending: boolean; fraction: number};
 }
 
-export function Header({sources, total, shown, layout, warnings, query, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt, searching}: HeaderProps) {
+export function Header({sources, total, shown, layout, warnings, query, live, time = {utc: false}, width = 80, now = Date.now, clockPinnedAt, searching, sorting}: HeaderProps) {
   const {color, ascii} = useDisplay();
   const {badge, countLines} = layout;
   const filters: string[] = [];
@@ -78,7 +80,7 @@ export function Header({sources, total, shown, layout, warnings, query, live, ti
   );
   const [badgeText, badgeHint] = fitPieces([badge ? `${ascii ? '!' : '⚑'} ${badge}` : '', query.stuck === 'off' ? `   press ${keyText('stuck')} to see them` : ''], width, ascii);
   const sortLine = cutToWidth(
-    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${filters.length > 0 ? `   ${filters.join('   ')}   (${keyText('clearFilters')} clears)` : ''}`,
+    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${sorting ? `   sorting by ${SORT_LABELS[sorting.sort]} ${sorting.descending ? '↓' : '↑'}… ${Math.floor(sorting.fraction * 100)}%` : ''}${filters.length > 0 ? `   ${filters.join('   ')}   (${keyText('clearFilters')} clears)` : ''}`,
     width,
     ascii,
   ).text;

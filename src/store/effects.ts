@@ -4,7 +4,7 @@
  * `Update` return a `Cmd`), and one hook in components runs them after the frame they go with.
  */
 import type {Run, RunKind} from '../model/run.js';
-import type {FilterScan} from './listView.js';
+import type {FilterScan, SortScan} from './listView.js';
 import type {SubmitToolApprovalsBody, SubmitToolOutputsBody} from '../triage/unstick.js';
 
 /** The two writes runlens makes to a run. */
@@ -56,7 +56,12 @@ export type Effect =
    * A filter too big for one frame: run this scan a slice at a time between frames and answer with
    * `filterProgress` and `filterDone` (filterRunner.ts); null stops the one running, if any.
    */
-  | {type: 'filter'; scan: FilterScan | null};
+  | {type: 'filter'; scan: FilterScan | null}
+  /**
+   * A sort too big for one frame: run this scan a step at a time between frames and answer with
+   * `sortProgress` and `sortDone` (filterRunner.ts); null stops the one running, if any.
+   */
+  | {type: 'sort'; scan: SortScan | null};
 
 /** A reducer's answer: the next state and what to do. */
 export interface Update<S> {

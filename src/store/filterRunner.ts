@@ -1,11 +1,11 @@
 /**
- * Runs a filter too big for one frame (a search over a million runs) a slice at a time, between
+ * Runs a filter too big for one frame (a search over a million runs), or a sort, a slice at a time, between
  * frames, so keys are read and drawn while it goes on. The store hands it the scan as an effect
  * (`filter`); it answers with actions, which the store takes only while the scan is still the
  * current query's. No React and no timers of its own: the app gives it a clock and a way to run
  * a function later, tests a hand-driven one.
  */
-import type {FilterScan} from './listView.js';
+import {SortScan, type FilterScan} from './listView.js';
 import type {ListAction} from './listWindow.js';
 
 /** How the runner waits between slices and reads the time. */
@@ -24,10 +24,20 @@ export const SLICE_MS = 8;
 /** How often the footer's "searching… N%" is told how far the scan is. */
 export const PROGRESS_EVERY_MS = 100;
 
-/** The runner of one app: at most one scan goes on; a new one (or null) stops the last. */
+/** The runner of one kind of scan (the app has one for filters, one for sorts): at most one goes on; a new one (or null) stops the last. */
 export interface FilterRunner {
-  run(scan: FilterScan | null, dispatch: (action: ListAction) => void): void;
+  run(scan: FilterScan | SortScan | null, dispatch: (action: ListAction) => void): void;
   stop(): void;
+}
+
+/** The action a scan ends with: a filter's result, or a sort's (taken from the scan by the store). */
+function doneAction(scan: FilterScan | SortScan): ListAction {
+  return scan instanceof SortScan ? {type: 'sortDone', scan} : {type: 'filterDone', scan, visible: scan.result()};
+}
+
+/** The action that says how far a scan is. */
+function progressAction(scan: FilterScan | SortScan): ListAction {
+  return scan instanceof SortScan ? {type: 'sortProgress', scan, fraction: scan.fraction} : {type: 'filterProgress', scan, fraction: scan.fraction};
 }
 
 export function createFilterRunner(clock: RunnerClock): FilterRunner {
@@ -49,12 +59,12 @@ export function createFilterRunner(clock: RunnerClock): FilterRunner {
         do scan.step();
         while (!scan.done && clock.now() < until);
         if (scan.done) {
-          dispatch({type: 'filterDone', scan, visible: scan.result()});
+          dispatch(doneAction(scan));
           return;
         }
         if (clock.now() - reported >= PROGRESS_EVERY_MS) {
           reported = clock.now();
-          dispatch({type: 'filterProgress', scan, fraction: scan.fraction});
+          dispatch(progressAction(scan));
         }
         cancel = clock.later(slice);
       };

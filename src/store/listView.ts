@@ -84,14 +84,22 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMa
   }
 }
 
-/**
- * The runs in sort order. Missing values sort last in either direction; ties keep newest first,
- * then id, so the order is stable across refreshes. `modelMap` prices runs for the cost sort.
- */
-export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): Run[] {
-  const keyed = runs.map((run, at) => ({run, at, value: sortValue(run, sort, nowSeconds, modelMap), created: run.createdAt ?? -Infinity}));
+/** A run with what it sorts by, and where it was in the runs given (the search index's positions). */
+interface SortEntry {
+  run: Run;
+  at: number;
+  value: SortValue;
+  created: number;
+}
+
+function sortEntry(run: Run, at: number, sort: SortKey, nowSeconds: number, modelMap: ModelMap): SortEntry {
+  return {run, at, value: sortValue(run, sort, nowSeconds, modelMap), created: run.createdAt ?? -Infinity};
+}
+
+/** The sort's order of two entries: missing values last in either direction, ties newest first, then by id. */
+function entryOrder(descending: boolean): (a: SortEntry, b: SortEntry) => number {
   const direction = descending ? -1 : 1;
-  keyed.sort((a, b) => {
+  return (a, b) => {
     if (a.value !== b.value) {
       if (a.value === null) return 1;
       if (b.value === null) return -1;
@@ -100,11 +108,159 @@ export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolea
     }
     if (a.created !== b.created) return b.created - a.created;
     return a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0;
-  });
+  };
+}
+
+/** The sorted runs of sorted entries, with where each sits in the runs sorted (recorded for the search). */
+function sortedOf(keyed: readonly SortEntry[], runs: readonly Run[]): Run[] {
   const sorted = keyed.map((entry) => entry.run);
   // The search index is built over `runs`: where each sorted run sits in it is known here, free.
   sortedPositions.set(sorted, {base: runs, positions: Int32Array.from(keyed, (entry) => entry.at)});
   return sorted;
+}
+
+/**
+ * The runs in sort order. Missing values sort last in either direction; ties keep newest first,
+ * then id, so the order is stable across refreshes. `modelMap` prices runs for the cost sort.
+ */
+export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): Run[] {
+  const keyed = runs.map((run, at) => sortEntry(run, at, sort, nowSeconds, modelMap));
+  keyed.sort(entryOrder(descending));
+  return sortedOf(keyed, runs);
+}
+
+/**
+ * Entries a step of a SortScan handles: keyed, sorted as one block (Array.prototype.sort), or
+ * merged. 16,384 is 3–6 ms a step here, so a sort of a million runs goes on between frames and
+ * keys are read between its steps.
+ */
+const SORT_STEP = 16_384;
+
+/**
+ * A sort of `runs` done one step at a time, so the store can spread the sort of a million runs
+ * across frames (filterRunner.ts runs it) and still give sortRuns' order: blocks of SORT_STEP
+ * entries are sorted, then merged in pairs (stably, left first on a tie, as the library's sort
+ * is stable), the merged width doubling each pass.
+ */
+export class SortScan {
+  private readonly order: (a: SortEntry, b: SortEntry) => number;
+  private entries: SortEntry[];
+  private spare: SortEntry[];
+  private keyedTo = 0;
+  private blocksTo = 0;
+  /** Width of the sorted runs being merged in pairs; the pass is done when `mergeLow` reaches the end. */
+  private width: number;
+  private mergeLow = 0;
+  private left = 0;
+  private right = 0;
+  private out = 0;
+  private sorted: Run[] | null = null;
+
+  constructor(
+    readonly runs: readonly Run[],
+    readonly sort: SortKey,
+    readonly descending: boolean,
+    private readonly nowSeconds: number,
+    private readonly modelMap: ModelMap = NO_MODEL_MAP,
+    /** Entries a step handles (SORT_STEP); tests make it small to merge many blocks. */
+    private readonly stepEntries: number = SORT_STEP,
+  ) {
+    this.width = stepEntries;
+    this.order = entryOrder(descending);
+    this.entries = new Array<SortEntry>(runs.length);
+    this.spare = new Array<SortEntry>(runs.length);
+    this.startPair();
+  }
+
+  /** Whether the runs are in order (result() holds them). */
+  get done(): boolean {
+    return this.sorted !== null;
+  }
+
+  /** Roughly how much is done, 0 to 1: keying and the blocks count as two passes, each merge pass as one. */
+  get fraction(): number {
+    const count = this.runs.length;
+    if (this.sorted) return 1;
+    const passes = Math.max(0, Math.ceil(Math.log2(Math.max(1, count / this.stepEntries))));
+    const total = (2 + passes) * count;
+    const merged = Math.log2(this.width / this.stepEntries) * count + this.out;
+    return Math.min(1, (this.keyedTo + this.blocksTo + merged) / total);
+  }
+
+  /** Does one step of the work; returns whether the sort is done. */
+  step(): boolean {
+    const count = this.runs.length;
+    if (this.sorted) return true;
+    if (this.keyedTo < count) {
+      const end = Math.min(count, this.keyedTo + this.stepEntries);
+      for (let at = this.keyedTo; at < end; at += 1) this.entries[at] = sortEntry(this.runs[at]!, at, this.sort, this.nowSeconds, this.modelMap);
+      this.keyedTo = end;
+    } else if (this.blocksTo < count) {
+      const end = Math.min(count, this.blocksTo + this.stepEntries);
+      const block = this.entries.slice(this.blocksTo, end).sort(this.order);
+      for (let at = 0; at < block.length; at += 1) this.entries[this.blocksTo + at] = block[at]!;
+      this.blocksTo = end;
+    } else if (this.width < count) {
+      this.merge(this.stepEntries);
+    }
+    if (this.keyedTo >= count && this.blocksTo >= count && this.width >= count) this.sorted = sortedOf(this.entries, this.runs);
+    return this.sorted !== null;
+  }
+
+  /** Merges up to `budget` entries of the current pass, pair after pair; a pass ends with the arrays swapped. */
+  private merge(budget: number): void {
+    const count = this.runs.length;
+    const {entries, spare, order} = this;
+    let left = this.left;
+    let right = this.right;
+    let out = this.out;
+    const stop = Math.min(count, out + budget);
+    while (out < stop) {
+      const middle = Math.min(count, this.mergeLow + this.width);
+      const high = Math.min(count, this.mergeLow + 2 * this.width);
+      while (out < stop && out < high) {
+        // Left first on a tie: the merge is stable.
+        if (right >= high || (left < middle && order(entries[left]!, entries[right]!) <= 0)) spare[out++] = entries[left++]!;
+        else spare[out++] = entries[right++]!;
+      }
+      if (out === high) {
+        this.mergeLow = high;
+        if (high >= count) {
+          // The pass is done: the merged runs are twice as wide.
+          this.entries = spare;
+          this.spare = entries;
+          this.width *= 2;
+          this.mergeLow = 0;
+          out = 0;
+          this.out = 0;
+          this.startPair();
+          return;
+        }
+        left = this.mergeLow;
+        right = Math.min(count, this.mergeLow + this.width);
+      }
+    }
+    this.left = left;
+    this.right = right;
+    this.out = out;
+  }
+
+  private startPair(): void {
+    this.left = this.mergeLow;
+    this.right = Math.min(this.runs.length, this.mergeLow + this.width);
+    this.out = this.mergeLow;
+  }
+
+  /** Runs every step left and returns the runs in order. */
+  finish(): Run[] {
+    while (!this.step());
+    return this.sorted!;
+  }
+
+  /** The runs in order, once done; null before. */
+  result(): Run[] | null {
+    return this.sorted;
+  }
 }
 
 /**
@@ -219,7 +375,15 @@ export interface FilterPace {
   eachRuns: number;
   /** Runs a step reads in the order shown, taking the index's answers. */
   gatherRuns: number;
+  /** The most runs a key sorts inside its frame (DEFAULT_SYNC_SORT_RUNS); above it the sort goes on across frames. */
+  syncSortRuns?: number;
 }
+
+/**
+ * Sorting 100,000 runs takes 60–120 ms here and a million 1–2 s: a key's sort of more runs than
+ * this goes on across frames (SortScan), as a search does.
+ */
+export const DEFAULT_SYNC_SORT_RUNS = 25_000;
 
 /**
  * Measured here at 100,000 runs: 50,000 units of work are about 4 ms (25,000 runs through the

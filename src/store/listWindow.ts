@@ -5,7 +5,7 @@
  */
 import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
+import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, SortScan, DEFAULT_SYNC_SORT_RUNS, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
 
 /** The list's part of the store's state. */
@@ -34,8 +34,21 @@ export interface ListWindow {
    * `visible` is the query's whole result.
    */
   filtering: FilterJob | null;
+  /**
+   * A sort too big for one frame, going on across frames (the filter runner runs its scan): until
+   * it ends, `sorted` and `visible` keep the order the header names (`query.sort`), and the scan's
+   * sort is the one asked for. Null when no sort is waiting.
+   */
+  sorting: SortJob | null;
   /** How much a filter does inside a keystroke's frame, and per step after it. */
   filterPace: FilterPace;
+}
+
+/** A sort going on across frames: its scan (of `runs`, by the sort asked for) and how far it is. */
+export interface SortJob {
+  scan: SortScan;
+  /** Roughly how much is done, 0 to 1. */
+  fraction: number;
 }
 
 /** A filter going on across frames: its scan, how far it is, and the run to select when it ends. */
@@ -67,7 +80,11 @@ export type ListAction =
   /** A filter going on across frames has done this much; ignored unless `scan` is the current job's. */
   | {type: 'filterProgress'; scan: FilterScan; fraction: number}
   /** A filter going on across frames has ended with `visible`; ignored unless `scan` is the current job's, so a stale result is never shown. */
-  | {type: 'filterDone'; scan: FilterScan; visible: readonly Run[]};
+  | {type: 'filterDone'; scan: FilterScan; visible: readonly Run[]}
+  /** A sort going on across frames has done this much; ignored unless `scan` is the current job's. */
+  | {type: 'sortProgress'; scan: SortScan; fraction: number}
+  /** A sort going on across frames has ended (its order is `scan.result()`); ignored unless `scan` is the current job's. */
+  | {type: 'sortDone'; scan: SortScan};
 
 /** Where the list starts: the runs, the clock, the rows, filters from the command line. */
 export interface ListWindowOptions {
@@ -96,6 +113,7 @@ export function createListWindow(options: ListWindowOptions): ListWindow {
     sorted,
     visible: filtered.visible,
     filtering: filtered.scan ? {scan: filtered.scan, fraction: filtered.scan.fraction, keepId: null} : null,
+    sorting: null,
     filterPace,
     nowSeconds: options.nowSeconds,
     cursor: 0,
@@ -168,24 +186,40 @@ function withCursor<S extends ListWindow>(state: S, cursor: number): S {
 }
 
 /**
+ * The query the user has asked for: the one shown, with the sort of a sort still going on across
+ * frames. Every change to the query starts from it, so `s` pressed twice goes two sorts on.
+ */
+function askedQuery(state: ListWindow): ListQuery {
+  const job = state.sorting;
+  return job ? {...state.query, sort: job.scan.sort, descending: job.scan.descending} : state.query;
+}
+
+/**
  * Recomputes the visible runs, keeping the selection on the same run when it is still there. While
  * an earlier filter goes on across frames the run to keep is the one selected before it began
  * (unless a key moved the cursor since), and that partial result is never narrowed further.
+ * A new sort of more than `filterPace.syncSortRuns` runs asked for by a key goes on across frames
+ * instead: the rest of the query applies now, in the order shown, and the sort's scan is handed on
+ * (or kept, when it is the one already going on). `presorted`: that scan's finished order.
  */
-function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds, acrossFrames = true): S {
+function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = state.runs, nowSeconds = state.nowSeconds, acrossFrames = true, presorted?: readonly Run[]): S {
+  const sortChanged = query.sort !== state.query.sort || query.descending !== state.query.descending;
+  if (!presorted && acrossFrames && sortChanged && runs === state.runs && runs.length > (state.filterPace.syncSortRuns ?? DEFAULT_SYNC_SORT_RUNS)) {
+    const job = state.sorting;
+    const same = job !== null && job.scan.sort === query.sort && job.scan.descending === query.descending && job.scan.runs === runs;
+    const shown = withQuery({...state, sorting: null}, {...query, sort: state.query.sort, descending: state.query.descending}, runs, nowSeconds, acrossFrames);
+    return {...shown, sorting: same ? job : {scan: new SortScan(runs, query.sort, query.descending, nowSeconds, state.modelMap), fraction: 0}};
+  }
   const keepId = state.filtering ? (state.filtering.keepId ?? selectedRun(state)?.id) : selectedRun(state)?.id;
-  const resort =
-    runs !== state.runs ||
-    query.sort !== state.query.sort ||
-    query.descending !== state.query.descending ||
-    (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
-  const sorted = resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted;
+  const resort = runs !== state.runs || sortChanged || (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
+  const sorted = presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
   const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
   const filtering = scan ? {scan, fraction: scan.fraction, keepId: keepId ?? null} : null;
   const cursor = keepId === undefined ? 0 : cursorIn(visible, keepId, state.cursor);
-  return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering}, cursor);
+  // The query shown is the one asked for now: a sort that was going on is done, or no longer wanted.
+  return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering, sorting: null}, cursor);
 }
 
 /**
@@ -208,13 +242,13 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       // the top row stays there (the newest run), as it would have had the load been instant.
       // After that a refresh keeps the selection on the same run.
       const followTop = state.loadingRuns && state.cursor === 0;
-      const next = {...withQuery(state, state.query, action.runs, state.nowSeconds, false), loadingRuns: Boolean(action.loading)};
+      const next = {...withQuery(state, askedQuery(state), action.runs, state.nowSeconds, false), loadingRuns: Boolean(action.loading)};
       return followTop ? withCursor(next, 0) : next;
     }
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
-      return ageMatters ? withQuery(state, state.query, state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
+      return ageMatters ? withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
     }
     case 'resize':
       return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);
@@ -227,31 +261,34 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
     case 'bottom':
       return withCursor(moved(state), state.visible.length - 1);
     case 'cycleSort': {
-      const index = SORT_KEYS.indexOf(state.query.sort);
+      const asked = askedQuery(state);
+      const index = SORT_KEYS.indexOf(asked.sort);
       const sort = SORT_KEYS[(index + 1) % SORT_KEYS.length]!;
-      return withQuery(state, {...state.query, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
+      return withQuery(state, {...asked, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
     }
-    case 'reverseSort':
-      return withQuery(state, {...state.query, descending: !state.query.descending});
+    case 'reverseSort': {
+      const asked = askedQuery(state);
+      return withQuery(state, {...asked, descending: !asked.descending});
+    }
     case 'cycleStatusFilter': {
       // all → each status present → all; a status filter from the command line with several statuses also resets to all.
       const statuses = statusesPresent(state.runs);
       const current = state.query.statuses?.length === 1 ? state.query.statuses[0]! : null;
-      if (state.query.statuses && current === null) return withQuery(state, {...state.query, statuses: null});
+      if (state.query.statuses && current === null) return withQuery(state, {...askedQuery(state), statuses: null});
       const index = current === null ? -1 : statuses.indexOf(current);
       const next = index + 1 < statuses.length ? statuses[index + 1]! : null;
-      return withQuery(state, {...state.query, statuses: next === null ? null : [next]});
+      return withQuery(state, {...askedQuery(state), statuses: next === null ? null : [next]});
     }
     case 'cycleStuck': {
       const stuck = state.query.stuck === 'off' ? 'waiting' : state.query.stuck === 'waiting' ? 'stalled' : 'off';
       // The stuck view is about waiting time: sort by it while it is on, back to newest first after.
       const sort = stuck === 'off' ? DEFAULT_QUERY.sort : 'waiting';
-      return withQuery(state, {...state.query, stuck, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
+      return withQuery(state, {...askedQuery(state), stuck, sort, descending: SORT_DESCENDING_BY_DEFAULT[sort]});
     }
     case 'clearFilters':
-      return withQuery(state, {...state.query, statuses: null, model: null, search: '', stuck: 'off'});
+      return withQuery(state, {...askedQuery(state), statuses: null, model: null, search: '', stuck: 'off'});
     case 'setSearch':
-      return withQuery(state, {...state.query, search: action.text});
+      return withQuery(state, {...askedQuery(state), search: action.text});
     case 'filterProgress':
       return state.filtering?.scan === action.scan ? {...state, filtering: {...state.filtering, fraction: action.fraction}} : state;
     case 'filterDone': {
@@ -259,6 +296,15 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       const job = state.filtering;
       if (job?.scan !== action.scan) return state;
       return withCursor({...state, visible: action.visible, filtering: null}, cursorIn(action.visible, job.keepId ?? selectedRun(state)?.id, state.cursor));
+    }
+    case 'sortProgress':
+      return state.sorting?.scan === action.scan ? {...state, sorting: {...state.sorting, fraction: action.fraction}} : state;
+    case 'sortDone': {
+      // Only the current job's order is taken, and only for the runs it sorted.
+      const {scan} = action;
+      const order = scan.result();
+      if (state.sorting?.scan !== scan || scan.runs !== state.runs || order === null) return state;
+      return withQuery(state, askedQuery(state), state.runs, state.nowSeconds, true, order);
     }
   }
 }

@@ -197,6 +197,8 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
     case 'setSearch':
     case 'filterProgress':
     case 'filterDone':
+    case 'sortProgress':
+    case 'sortDone':
       return listReducer(state, action);
     case 'move':
     case 'page':
@@ -301,5 +303,8 @@ export function updateRunStore(state: RunStoreState, action: RunStoreAction): Up
   // A filter that goes on across frames began, or the one going on was replaced or ended.
   const scan = next.filtering?.scan ?? null;
   if (scan !== (state.filtering?.scan ?? null)) out.push({type: 'filter', scan});
+  // A sort that goes on across frames began, or the one going on was replaced or ended.
+  const sorting = next.sorting?.scan ?? null;
+  if (sorting !== (state.sorting?.scan ?? null)) out.push({type: 'sort', scan: sorting});
   return {state: next, effects: out.length > 0 ? out : NO_EFFECTS};
 }
