@@ -248,6 +248,20 @@ export const cliPlugins = [
     },
   },
   {
+    // Ink measures each text once and keeps the answer in a Map for the whole session: every row
+    // ever shown stays in it (paging through a million runs kept a million strings). Kept to the
+    // rows of a few hundred frames, the answers are the same and the memory stays put.
+    name: 'ink-measure-cache-bounded',
+    setup(build) {
+      build.onLoad({filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]measure-text\.js$/, namespace: 'file'}, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const set = '    cache.set(text, dimensions);';
+        if (!source.includes(set)) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "ink's measure-text.js changed: its cache grows without bound again (see build.mjs)"}]};
+        return {contents: source.replace(set, () => `    if (cache.size >= 4096) cache.clear();\n${set}`), resolveDir: dirname(args.path)};
+      });
+    },
+  },
+  {
     // Ink turns each line of a frame into one styled character per cell and back into a string
     // (@alcalzone/ansi-tokenize). Three costs of that, each with the same output:
     // - tokenize walks the line with Intl.Segmenter; a line made only of characters that never join

@@ -596,6 +596,9 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
         ['searchBack', 'search Backspace (widens the query)', 16, 50],
         ['searchCharDone', 'search keystroke → whole result', null, null],
         ['searchNarrowDone', 'search extending → whole result', null, null],
+        // A sort too big for one frame goes on between frames as a search does: its key's frame has the goal.
+        ['sort', 'sort (s)', 16, 50],
+        ['sortDone', 'sort (s) → whole new order', null, null],
       ];
       for (const [key, label, p50Limit, p99Limit] of keyRows) {
         const values = keys.latencies[key] ?? [];

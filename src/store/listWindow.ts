@@ -58,7 +58,7 @@ export interface FilterJob {
   /** Roughly how much is done, 0 to 1. */
   fraction: number;
   /** The run selected when the query changed: selected again when the result holds it, unless a key has moved the cursor since. */
-  keepId: string | null;
+  keep: Run | null;
 }
 
 /** What changes the list: new runs, the clock, the screen's rows, moves, and the query. */
@@ -112,7 +112,7 @@ export function createListWindow(options: ListWindowOptions): ListWindow {
     query,
     sorted,
     visible: filtered.visible,
-    filtering: filtered.scan ? {scan: filtered.scan, fraction: filtered.scan.fraction, keepId: null} : null,
+    filtering: filtered.scan ? {scan: filtered.scan, fraction: filtered.scan.fraction, keep: null} : null,
     sorting: null,
     filterPace,
     nowSeconds: options.nowSeconds,
@@ -148,10 +148,17 @@ function filterOf(sorted: readonly Run[], query: ListQuery, nowSeconds: number, 
   return {visible: [...scan.result()], scan};
 }
 
-/** Where the cursor goes in a new result: on `keepId`'s run when it is there, else as near the old place as the result allows. */
-function cursorIn(visible: readonly Run[], keepId: string | null | undefined, cursor: number): number {
-  if (keepId === null || keepId === undefined) return Math.max(0, Math.min(cursor, visible.length - 1));
-  const index = visible.findIndex((run) => run.id === keepId);
+/**
+ * Where the cursor goes in a new result: on the `keep` run when it is there, else as near the old
+ * place as the result allows. The run is looked for as the same object (a scan of pointers: a few
+ * ms over a million runs, where reading each run's id took 300–600 ms on a heap that size), and by
+ * its id only when `runsChanged` (a refresh gives new objects for the same runs).
+ */
+function cursorIn(visible: readonly Run[], keep: Run | null | undefined, cursor: number, runsChanged = false): number {
+  if (keep === null || keep === undefined) return Math.max(0, Math.min(cursor, visible.length - 1));
+  if (visible[cursor] === keep) return cursor;
+  let index = visible.indexOf(keep);
+  if (index === -1 && runsChanged) index = visible.findIndex((run) => run.id === keep.id);
   return Math.max(0, index === -1 ? Math.min(cursor, visible.length - 1) : index);
 }
 
@@ -210,14 +217,14 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     const shown = withQuery({...state, sorting: null}, {...query, sort: state.query.sort, descending: state.query.descending}, runs, nowSeconds, acrossFrames);
     return {...shown, sorting: same ? job : {scan: new SortScan(runs, query.sort, query.descending, nowSeconds, state.modelMap), fraction: 0}};
   }
-  const keepId = state.filtering ? (state.filtering.keepId ?? selectedRun(state)?.id) : selectedRun(state)?.id;
+  const keep = state.filtering ? (state.filtering.keep ?? selectedRun(state)) : selectedRun(state);
   const resort = runs !== state.runs || sortChanged || (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
   const sorted = presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
   const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
-  const filtering = scan ? {scan, fraction: scan.fraction, keepId: keepId ?? null} : null;
-  const cursor = keepId === undefined ? 0 : cursorIn(visible, keepId, state.cursor);
+  const filtering = scan ? {scan, fraction: scan.fraction, keep: keep ?? null} : null;
+  const cursor = keep === undefined ? 0 : cursorIn(visible, keep, state.cursor, runs !== state.runs);
   // The query shown is the one asked for now: a sort that was going on is done, or no longer wanted.
   return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering, sorting: null}, cursor);
 }
@@ -231,7 +238,7 @@ const INSIDE_THE_FRAME: FilterPace = {...DEFAULT_FILTER_PACE, syncWork: Infinity
 
 /** A key moved the cursor: the run selected before a filter going on began is no longer the one to go back to. */
 function moved<S extends ListWindow>(state: S): S {
-  return state.filtering?.keepId ? {...state, filtering: {...state.filtering, keepId: null}} : state;
+  return state.filtering?.keep ? {...state, filtering: {...state.filtering, keep: null}} : state;
 }
 
 /** The list's reducer; it keeps every other field of the state it is part of. */
@@ -295,7 +302,7 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       // Only the current job's result is taken: one for a query typed over since is dropped.
       const job = state.filtering;
       if (job?.scan !== action.scan) return state;
-      return withCursor({...state, visible: action.visible, filtering: null}, cursorIn(action.visible, job.keepId ?? selectedRun(state)?.id, state.cursor));
+      return withCursor({...state, visible: action.visible, filtering: null}, cursorIn(action.visible, job.keep ?? selectedRun(state), state.cursor));
     }
     case 'sortProgress':
       return state.sorting?.scan === action.scan ? {...state, sorting: {...state.sorting, fraction: action.fraction}} : state;
