@@ -119,7 +119,9 @@ describe("Ink's output in the bundle", () => {
     const clip = fc.record({kind: fc.constant('clip' as const), x1: fc.nat({max: 10}), x2: fc.integer({min: 5, max: 40}), y1: fc.nat({max: 3}), y2: fc.integer({min: 2, max: 8})});
     const step: fc.Arbitrary<Step> = fc.oneof({arbitrary: left, weight: 12}, {arbitrary: anywhere, weight: 1}, {arbitrary: clip, weight: 1}, {arbitrary: fc.constant({kind: 'unclip' as const}), weight: 1});
     // Most frames: one write per row, rows 0 to 7 in order, as a column of Texts writes them.
-    const column = fc.array(fc.tuple(fc.oneof(plainText, anyText), fc.constantFrom('none' as const, 'inverse' as const)), {minLength: 1, maxLength: 8}).map((rows) => rows.map(([text, transform], y): Step => ({kind: 'write', x: 0, y, text, transform})));
+    // Rows of SGR codes and one-cell characters only (the run list's) take a path of their own: many of them.
+    const sgrOnly = styled(fc.oneof({arbitrary: fc.constantFrom(...PLAIN), weight: 5}, {arbitrary: fc.constantFrom(...CODES.filter((text) => /^\[[0-9;]*m$/.test(text))).map((text) => ESC + text), weight: 2}));
+    const column = fc.array(fc.tuple(fc.oneof({arbitrary: sgrOnly, weight: 3}, plainText, anyText), fc.constantFrom('none' as const, 'inverse' as const)), {minLength: 1, maxLength: 8}).map((rows) => rows.map(([text, transform], y): Step => ({kind: 'write', x: 0, y, text, transform})));
     const frame = fc.oneof(column, fc.array(step, {maxLength: 10}));
     // Rows drawn in one frame come back in later ones (the same line, another width): a few texts shared by every frame.
     fc.assert(
