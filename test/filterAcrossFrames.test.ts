@@ -319,3 +319,31 @@ describe('the store asks for the filter as an effect', () => {
     expect(effects).toHaveLength(2);
   });
 });
+
+describe('scans side by side', () => {
+  // A scan that ends hands its term counts to the next scan over as many runs: however scans
+  // are stepped, finished, dropped and started among each other, each ends with its own answer.
+  it('each scan, stepped among others that start, end or are dropped, gives filterRuns\' answer (property)', () => {
+    const sorted = sortRuns(runs, 'created', true, NOW);
+    const words = fc.constantFrom('e', 'gpt', 'weather', 'o3-mini', 'run', 'zz', 'a b', 'thread');
+    const op = fc.oneof(fc.record({start: words}), fc.record({step: fc.nat({max: 5})}), fc.record({drop: fc.nat({max: 5})}));
+    fc.assert(
+      fc.property(fc.array(op, {minLength: 1, maxLength: 40}), (ops) => {
+        const live: Array<{scan: FilterScan; search: string}> = [];
+        const check = (one: {scan: FilterScan; search: string}) => expect(ids(one.scan.result())).toEqual(ids(filterRuns(sorted, {...DEFAULT_QUERY, search: one.search}, NOW, runs)));
+        for (const one of ops) {
+          if ('start' in one) live.push({scan: new FilterScan(sorted, {...DEFAULT_QUERY, search: one.start}, NOW, runs, {pace: SLOW}), search: one.start});
+          else if (live.length > 0 && 'step' in one) {
+            const index = one.step % live.length;
+            if (live[index]!.scan.step()) check(live.splice(index, 1)[0]!);
+          } else if (live.length > 0 && 'drop' in one) live.splice(one.drop % live.length, 1);
+        }
+        for (const one of live) {
+          one.scan.finish();
+          check(one);
+        }
+      }),
+      {numRuns: 200},
+    );
+  });
+});

@@ -419,6 +419,21 @@ function positionsIn(index: SearchIndex, runs: readonly Run[]): Int32Array {
   return positions;
 }
 
+/**
+ * The term counts of the last scan that ended, for the next one over as many runs: at a million
+ * runs each search keystroke made 2 MB of counts outside the heap, which V8 answers, every few
+ * dozen keystrokes, with a full collection of the whole heap of runs (pauses of 100–250 ms).
+ * Only a scan that is done gives its counts back, so no two scans ever share them.
+ */
+let spareCounts: Uint16Array | null = null;
+
+function termCounts(runs: number): Uint16Array {
+  const spare = spareCounts;
+  if (spare === null || spare.length !== runs) return new Uint16Array(runs);
+  spareCounts = null;
+  return spare.fill(0);
+}
+
 /** How much a filter does at once: the most work inside a keystroke's frame, and the runs of each step after it. */
 export interface FilterPace {
   /** The most work (FilterScan.work) a query change filters inside its frame; above it the filter goes on across frames. */
@@ -456,7 +471,8 @@ export const DEFAULT_FILTER_PACE: FilterPace = {syncWork: 50_000, headRuns: 2048
 export class FilterScan {
   private readonly found: Run[];
   private readonly index: SearchIndex | null;
-  private readonly matched: Uint16Array | null;
+  /** Per run of the index, how many terms it holds; handed back for the next scan when this one is done. */
+  private matched: Uint16Array | null;
   private piece = 0;
   private at: number;
 
@@ -482,7 +498,7 @@ export class FilterScan {
     this.otherFilters = Boolean(query.statuses || query.model || query.stuck !== 'off');
     const indexed = this.eachTerms === null && this.terms.length > 0;
     this.index = indexed ? searchIndexFor(searchBase) : null;
-    this.matched = indexed ? new Uint16Array(searchBase.length) : null;
+    this.matched = indexed ? termCounts(searchBase.length) : null;
   }
 
   private readonly eachTerms: readonly string[] | null;
@@ -541,6 +557,11 @@ export class FilterScan {
       this.at = end;
     } else {
       this.testEach(Math.min(this.source.length, this.at + this.pace.eachRuns), this.eachTerms);
+    }
+    if (this.done && this.matched) {
+      // Done: nothing reads the counts again, so the next scan over as many runs takes them.
+      spareCounts = this.matched;
+      this.matched = null;
     }
     return this.done;
   }
