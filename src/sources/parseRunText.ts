@@ -8,7 +8,7 @@ import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
-import {noteWarnings} from './noteWarnings.js';
+import {noteWarnings, unsay} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {RepeatedTools} from './repeatedTools.js';
 import {parseSseTranscript} from './sseTranscript.js';
@@ -203,8 +203,9 @@ function keptWhole(out: ParsedItems, before: Counts): boolean {
   return SIDE_KINDS.some(({key}) => key !== 'messages' && (out[key]?.length ?? 0) > before.side[key]!);
 }
 
-/** Drops what `out` gained since `before`. */
+/** Drops what `out` gained since `before`, its warnings taken back (a run's note is said again when the line is read again). */
 function truncateTo(out: ParsedItems, before: Counts): void {
+  unsay(out, out.warnings.slice(before.warnings));
   out.runs.length = before.runs;
   out.warnings.length = before.warnings;
   for (const {key} of SIDE_KINDS) if (out[key]) out[key].length = before.side[key]!;
