@@ -72,6 +72,21 @@ describe('loading with detachRuns', () => {
     });
   });
 
+  it('holds where a run was read and where its body is as one object; the run read back has its location alone', async () => {
+    const file = jsonLinesFile([run('run_a', 'completed'), [run('run_b', 'failed'), run('run_c', 'cancelled')]]);
+    const loaded = await loadRunsFromSources([file], {detachRuns: true});
+    // A line's bytes, its \r included (trimmed when read back); the second line starts after the CRLF.
+    const first = Buffer.byteLength(JSON.stringify(run('run_a', 'completed')));
+    expect(loaded.runs.map((light) => light.source)).toEqual([
+      {file, line: 1, offset: 0, length: first + 1},
+      {file, line: 2, offset: first + 2, length: expect.any(Number)},
+      {file, line: 2, offset: first + 2, length: expect.any(Number)},
+    ]);
+    expect(loaded.runs.every((light) => (light as {body?: unknown}).body === light.source)).toBe(true);
+    expect(loaded.runs.map((light) => wholeRun(light).source)).toEqual([{file, line: 1}, {file, line: 2}, {file, line: 2}]);
+    expect(Object.keys(wholeRun(loaded.runs[1]!).source)).toEqual(['file', 'line']);
+  });
+
   it('still reads a run again after lines are appended to the file (a log that grows)', async () => {
     const file = jsonLinesFile([run('run_a', 'completed')]);
     const loaded = await loadRunsFromSources([file], {detachRuns: true});

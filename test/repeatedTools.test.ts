@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {parseJsonTolerant} from '../src/format/jsonError.js';
-import type {ParsedItems} from '../src/model/itemKinds.js';
-import {JsonLinesReader} from '../src/sources/parseRunText.js';
 import {containerEnd, RepeatedTools} from '../src/sources/repeatedTools.js';
+import {readJsonLines} from './helpers/jsonLines.js';
 
 const TOOLS = [
   [{type: 'function', function: {name: 'lookup_order', description: 'Find an order by id: "quoted", [bracketed] {braced}', parameters: {type: 'object', properties: {id: {type: 'string'}}}}}],
@@ -57,13 +56,7 @@ describe('RepeatedTools', () => {
   });
 });
 
-function load(text: string, detach: boolean): ParsedItems {
-  const out: ParsedItems = {runs: [], warnings: []};
-  const reader = new JsonLinesReader('runs.jsonl', out, detach);
-  reader.push(Buffer.from(text, 'utf8'));
-  reader.end();
-  return out;
-}
+const load = (text: string, detach: boolean) => readJsonLines(text, 'runs.jsonl', detach);
 
 describe('JSON Lines kept small, with repeated tools', () => {
   // Long enough for the reader to look for repeated tools (768 bytes).
@@ -78,6 +71,15 @@ describe('JSON Lines kept small, with repeated tools', () => {
     expect(small.warnings.map((warning) => warning.location.split(':').slice(0, 2).join(':'))).toEqual(['runs.jsonl:4', 'runs.jsonl:5', 'runs.jsonl:6']);
     expect(small.runs.map((each) => [each.id, each.status, each.source.line, each.problems])).toEqual(whole.runs.map((each) => [each.id, each.status, each.source.line, each.problems]));
     expect(small.runs.map((each) => (each as {toolTypes?: readonly string[]}).toolTypes ?? each.tools.map((tool) => tool.type))).toEqual([['function'], ['function'], ['function'], ['function'], ['function']]);
+  });
+
+  it('still says a note of a run kept whole, whose line was read twice (once with the shared array, once on its own)', () => {
+    // The first status in another case of the file: the warning that says it once per source.
+    const lines = [run('run_1', 'completed'), run('run_2', 'REQUIRES_ACTION'), run('run_3', 'Requires_Action')].join('\n');
+    const small = load(lines, true);
+    expect(small.warnings).toEqual(load(lines, false).warnings);
+    expect(small.warnings.map((warning) => [warning.location, warning.message.split(';')[0]])).toEqual([['runs.jsonl:2', 'run_2: status "REQUIRES_ACTION" read as \'requires_action\'']]);
+    expect(small.runs[1]!.status).toBe('requires_action');
   });
 
   it('gives a run kept whole tools of its own, not an array shared with other lines', () => {

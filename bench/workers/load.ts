@@ -4,7 +4,8 @@
  *
  *   compare FILE REPS   loadRunsFromSources([FILE]) as the TUI loads, against bare JSON.parse of the same lines, in
  *                       this one process, alternating, with a full GC before each; then one pass
- *                       timed phase by phase (read, decode, split, JSON.parse, normalize, dedupe)
+ *                       timed phase by phase (read, decode, split, JSON.parse, normalize, dedupe; not with
+ *                       BENCH_LOAD_PHASES=0, for A/B pairs of the load alone)
  *   rss FILE            one load as the TUI loads, then process.resourceUsage().maxRSS
  *   rss-parse FILE      the same for bare JSON.parse of every line, the values kept (the floor)
  *   profile FILE        one load under the V8 sampling profiler, summarized by where time went
@@ -297,7 +298,7 @@ async function main(): Promise<void> {
       });
     }
     // The phases hold the whole file as one string, which V8 cannot make past about 512 MB.
-    result = {reps, phases: (await stat(file)).size <= PHASES_MAX_BYTES ? await phases(file) : {}};
+    result = {reps, phases: process.env['BENCH_LOAD_PHASES'] !== '0' && (await stat(file)).size <= PHASES_MAX_BYTES ? await phases(file) : {}};
   } else if (mode === 'rss') {
     const loaded = await loadRunsFromSources([file], TUI_LOAD);
     const usage = process.resourceUsage();

@@ -13,7 +13,7 @@
  * the body says which file changed (the Raw JSON pane of a run, a warning of the Conversation pane).
  */
 import {closeSync, openSync, readSync} from 'node:fs';
-import {isDetached, type BodyPlace, type DetachedRun} from '../model/detachedRun.js';
+import {isDetached, sourceOnly, type BodyPlace, type DetachedRun} from '../model/detachedRun.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 import type {Run} from '../model/run.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
@@ -47,7 +47,7 @@ function changedSince(noun: string): string {
  */
 function standIn(run: DetachedRun, why: string): Run {
   const {body: _body, serviceTier: _tier, toolTypes: _types, ...light} = run;
-  return {...light, raw: {'(runlens)': `${run.body.file} ${why}`}, instructions: null, tools: []};
+  return {...light, source: sourceOnly(run.source), raw: {'(runlens)': `${run.body.file} ${why}`}, instructions: null, tools: []};
 }
 
 /** How many whole runs are kept: enough for the run on screen and those the user steps between. */
@@ -77,7 +77,7 @@ export class RunBodies {
 function readRun(run: DetachedRun): Run {
   const read = readBodyText(run.body);
   if ('error' in read) return standIn(run, read.error);
-  return runFromText(read.text, run.source, run.id) ?? standIn(run, changedSince('run'));
+  return runFromText(read.text, sourceOnly(run.source), run.id) ?? standIn(run, changedSince('run'));
 }
 
 /** The bodies the TUI reads: one for the whole program, as the files are. */
@@ -97,7 +97,7 @@ export function wholeMessages(messages: readonly ThreadMessage[]): {messages: Th
   const warnings: LoadWarning[] = [];
   const out = messages.map((message) => {
     if (!isDetached(message)) return message;
-    const source = message.source ?? {file: message.body.file};
+    const source = message.source ? sourceOnly(message.source) : {file: message.body.file};
     const read = readBodyText(message.body);
     const whole = 'error' in read ? null : messageFromText(read.text, source, message.id);
     if (whole) return whole;
@@ -105,7 +105,7 @@ export function wholeMessages(messages: readonly ThreadMessage[]): {messages: Th
     // The location names the file and line; the message says what happened to it.
     warnings.push({location, message: `message ${message.id}: ${'error' in read ? read.error : `the file ${changedSince('message')}`}`});
     const {body: _body, ...light} = message;
-    return {...light, content: [], attachments: [], metadata: {}, raw: {}};
+    return {...light, source, content: [], attachments: [], metadata: {}, raw: {}};
   });
   return {messages: out, warnings};
 }

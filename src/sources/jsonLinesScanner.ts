@@ -143,7 +143,8 @@ export class JsonLinesScanner {
       return;
     }
     if (!this.sawContent && hasContent(view, start, end)) this.sawContent = true;
-    if (!this.onLine(view.toString('utf8', start, end), this.lineNumber, view.subarray(start, end), this.base + start)) this.stopped = true;
+    // Buffer's own decoder, without toString's argument checks: a twentieth of a large load was spent in them.
+    if (!this.onLine((view as Buffer & {utf8Slice(start: number, end: number): string}).utf8Slice(start, end), this.lineNumber, view.subarray(start, end), this.base + start)) this.stopped = true;
   }
 }
 

@@ -11,6 +11,9 @@ import type {ReadNoteKind, Run} from '../model/run.js';
 /** Kinds of ReadNote already warned about, per collection of runs and source: each kind is said once per source. */
 const SAID = new WeakMap<object, Set<string>>();
 
+/** Which kind each note warning said, so a warning taken back (`unsay`) lets the kind be said again. */
+const SAID_BY = new WeakMap<LoadWarning, string>();
+
 /** What the warning adds to the first note of each kind. */
 const NOTE_ADVICE: Record<ReadNoteKind, string> = {
   'status-case': 'a status in another case is read as the documented one',
@@ -41,7 +44,22 @@ export function noteWarnings(run: Run, file: string, where: string, collection: 
     // A depth-limited export cuts several fields of a run at once: name them all, the calls first.
     const cut = note.kind === 'cut' ? run.notes.filter((other) => other.kind === 'cut').sort((a, b) => cutRank(a.field) - cutRank(b.field)) : [];
     const message = cut.length > 1 ? `${cut.length} fields were cut short by the export (${cut.map((other) => other.field).join(', ')}); ${cut[0]!.message}` : note.message;
-    warnings.push({location: where, message: `${run.id}: ${message}; ${NOTE_ADVICE[note.kind]} (said once per source)`});
+    const warning = {location: where, message: `${run.id}: ${message}; ${NOTE_ADVICE[note.kind]} (said once per source)`};
+    SAID_BY.set(warning, key);
+    warnings.push(warning);
   }
   return warnings;
+}
+
+/**
+ * Takes back warnings dropped from `collection` before anyone saw them (a JSON Lines line read
+ * again, see parseRunText.ts): the note kinds they said are said again by the next run that has them.
+ */
+export function unsay(collection: object, warnings: readonly LoadWarning[]): void {
+  const said = SAID.get(collection);
+  if (!said) return;
+  for (const warning of warnings) {
+    const key = SAID_BY.get(warning);
+    if (key !== undefined) said.delete(key);
+  }
 }

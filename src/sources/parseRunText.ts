@@ -8,7 +8,7 @@ import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
-import {noteWarnings} from './noteWarnings.js';
+import {noteWarnings, unsay} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {RepeatedTools} from './repeatedTools.js';
 import {parseSseTranscript} from './sseTranscript.js';
@@ -24,7 +24,6 @@ const THE_VALUE = 'the value';
  * an array of them, or a list (see `listShape`). Anything else becomes a warning, never an error.
  */
 export function collectRuns(value: unknown, file: string, line: number | undefined, out: ParsedItems): void {
-  const where = line === undefined ? file : `${file}:${line}`;
   const addItem = (candidate: unknown, label: string) => collectRunItem(candidate, file, label, out, line);
 
   if (Array.isArray(value)) {
@@ -36,10 +35,10 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
   if (record && list) {
     const items = record[list.key];
     if (!Array.isArray(items)) {
-      out.warnings.push({location: where, message: 'list envelope has no "data" array; skipped'});
+      out.warnings.push({location: placeText(file, line), message: 'list envelope has no "data" array; skipped'});
       return;
     }
-    if (list.warning) out.warnings.push({location: where, message: list.warning});
+    if (list.warning) out.warnings.push({location: placeText(file, line), message: list.warning});
     items.forEach((item, index) => addItem(item, `${list.label}[${index}]`));
     return;
   }
@@ -51,10 +50,9 @@ export function collectRuns(value: unknown, file: string, line: number | undefin
  * Its kind (ITEM_KINDS) decides where it goes; anything that is no kind is a warning.
  */
 export function collectRunItem(candidate: unknown, file: string, label: string, out: ParsedItems, line?: number): void {
-  const where = line === undefined ? file : `${file}:${line}`;
   const kind = itemKindOf(candidate);
   if (kind === null) {
-    out.warnings.push({location: where, message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
+    out.warnings.push({location: placeText(file, line), message: `${label} is ${describeNonRun(candidate)}, not a run; skipped`});
     return;
   }
   const source: SourceLocation = line === undefined ? {file} : {file, line};
@@ -62,19 +60,24 @@ export function collectRunItem(candidate: unknown, file: string, label: string, 
   // Items without an id are told apart by where they are: with one name per file or line, the
   // second of two id-less runs in an array replaced the first as a "duplicate". An item with a
   // string id never uses the name, which is not built for it (400,000 strings in a large load).
-  const fallbackId = typeof record['id'] === 'string' ? '' : `(no id) ${where}${label === THE_VALUE ? '' : ` ${label}`}`;
+  const fallbackId = typeof record['id'] === 'string' ? '' : `(no id) ${placeText(file, line)}${label === THE_VALUE ? '' : ` ${label}`}`;
   if (kind.key !== 'runs') {
     const item = kind.read(record, source, fallbackId);
-    for (const problem of item.problems) out.warnings.push({location: where, message: `${kind.noun} ${item.id}: field ${problem.field}: ${problem.message}`});
+    for (const problem of item.problems) out.warnings.push({location: placeText(file, line), message: `${kind.noun} ${item.id}: field ${problem.field}: ${problem.message}`});
     addSideItem(out, kind.key, item);
     return;
   }
   const run = kind.read(record, source, fallbackId);
   for (const problem of run.problems) {
-    out.warnings.push({location: where, message: `${run.id}: field ${problem.field}: ${problem.message}`});
+    out.warnings.push({location: placeText(file, line), message: `${run.id}: field ${problem.field}: ${problem.message}`});
   }
-  if (run.notes) out.warnings.push(...noteWarnings(run, file, where, out));
+  if (run.notes) out.warnings.push(...noteWarnings(run, file, placeText(file, line), out));
   out.runs.push(run);
+}
+
+/** `file` or `file:line`, as warnings name a place: made only for a warning, not for each of 400,000 items. */
+function placeText(file: string, line: number | undefined): string {
+  return line === undefined ? file : `${file}:${line}`;
 }
 
 /** Parses JSON Lines: a bad line is a warning and the other lines still load. */
@@ -203,8 +206,9 @@ function keptWhole(out: ParsedItems, before: Counts): boolean {
   return SIDE_KINDS.some(({key}) => key !== 'messages' && (out[key]?.length ?? 0) > before.side[key]!);
 }
 
-/** Drops what `out` gained since `before`. */
+/** Drops what `out` gained since `before`, its warnings taken back (a run's note is said again when the line is read again). */
 function truncateTo(out: ParsedItems, before: Counts): void {
+  unsay(out, out.warnings.slice(before.warnings));
   out.runs.length = before.runs;
   out.warnings.length = before.warnings;
   for (const {key} of SIDE_KINDS) if (out[key]) out[key].length = before.side[key]!;
