@@ -180,6 +180,24 @@ const LINES_PER_UNIT = 2 ** 32;
 /** Where a copy is when it has no line (a document read whole). */
 const NO_LINE = -1;
 
+/** A set of line numbers (from 1), one bit a line: a million-line file's takes 125 KB. */
+class LineSet {
+  private bits = new Uint8Array(1024);
+
+  add(line: number): void {
+    if (line >> 3 >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bits.length, (line >> 3) + 1));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[line >> 3]! |= 1 << (line & 7);
+  }
+
+  has(line: number): boolean {
+    return ((this.bits[line >> 3] ?? 0) & (1 << (line & 7))) !== 0;
+  }
+}
+
 /**
  * What the first read found: the ids read more than once, how many copies each has, and the
  * lines those copies are on (the second read parses them whatever the prefilter says: a copy
@@ -197,6 +215,17 @@ class CopySurvey {
    * continuation is read must already be answered (see responseWaits.ts).
    */
   readonly waits = new ResponseWaits();
+  /**
+   * Per input (`unit`), the lines the query's prefilter admitted, worked out by the first read so
+   * that the second only looks them up. Absent without a prefilter.
+   */
+  readonly admitted = new Map<number, LineSet>();
+  /**
+   * Whether the second read may meet a response: the first read parsed one, or a line it did not
+   * parse but the second will holds `"response"` (or a `\u` escape, which could spell it). Only
+   * then do items answering a response's calls matter, and are looked for (see surveyItems).
+   */
+  mayMeetResponses = false;
 
   note(id: string, at: number): void {
     const first = this.firstAt!.get(id);
@@ -376,8 +405,11 @@ class StdinSpool {
 
 /** A source as the first read left it for the second. */
 type Plan =
-  /** A JSON Lines file, `bytes` long when first read (the second reads no further: a log written meanwhile). */
-  | {kind: 'lines'; source: string; unit: number; bytes: number}
+  /**
+   * A JSON Lines file, `bytes` long when first read (the second reads no further: a log written
+   * meanwhile); `identity`: its size and times then, which tell whether the first read's verdicts still hold.
+   */
+  | {kind: 'lines'; source: string; unit: number; bytes: number; identity: string | null}
   /** Stdin as JSON Lines, kept; `error`: why reading it stopped. */
   | {kind: 'spooled'; unit: number; spool: StdinSpool; error?: string}
   /** A source the loader reads whole, read again. */
@@ -396,20 +428,32 @@ async function surveySources(sources: readonly string[], context: StreamListCont
   const plans: Plan[] = [];
   const files = new Set<string>();
   const parsed: ParsedItems = {runs: [], warnings: []};
+  // With a prefilter, the first read works out its verdicts for the second, and looks for items
+  // answering calls only once it is known that a response may be printed (surveyItems).
+  const withPrefilter = linePrefilterFor(context.query) !== null;
   const scannerFor = (unit: number, label: string) => {
     let view: Buffer = Buffer.alloc(0);
-    const answers = answeringItemPrefilter();
+    const answers = withPrefilter ? null : answeringItemPrefilter();
+    const prefilter = linePrefilterFor(context.query);
+    const admitted = new LineSet();
+    if (prefilter) survey.admitted.set(unit, admitted);
     const ids: LineAdmitter = {
       reset: (block) => {
         view = block;
-        answers.reset(block);
+        answers?.reset(block);
+        prefilter?.reset(block);
       },
       admits: (start, end, lineNumber) => {
+        // Every line, in order, as the prefilter needs them.
+        const wanted = prefilter !== null && prefilter.admits(start, end);
+        if (wanted) admitted.add(lineNumber);
         const id = leadingId(view, start, end);
         // A response is parsed: the one it continues is told by its previous_response_id and status.
         if (id === null || id.startsWith('resp_')) return true;
         // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
-        if (answers.admits(start, end)) return true;
+        if (answers?.admits(start, end)) return true;
+        // A line the second read parses that could be a response.
+        if (wanted && !survey.mayMeetResponses && mayHoldResponse(view, start, end)) survey.mayMeetResponses = true;
         survey.note(id, unit * LINES_PER_UNIT + lineNumber);
         return false;
       },
@@ -421,6 +465,7 @@ async function surveySources(sources: readonly string[], context: StreamListCont
         for (const run of parsed.runs) {
           survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
           survey.waits.note(run);
+          if (run.kind === 'response') survey.mayMeetResponses = true;
         }
         if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
         // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
@@ -435,6 +480,7 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     for (const run of loaded.runs) {
       survey.note(run.id, NO_LINE);
       survey.waits.note(run);
+      if (run.kind === 'response') survey.mayMeetResponses = true;
     }
   };
   let units = 0;
@@ -476,16 +522,93 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     }
     const unit = units++;
     try {
-      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {})});
+      const identity = await fileIdentity(source);
+      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {}), identity});
     } catch {
       // The second read meets the same failure and reports it.
-      plans.push({kind: 'lines', source, unit, bytes: Infinity});
+      plans.push({kind: 'lines', source, unit, bytes: Infinity, identity: null});
     } finally {
       await file.close();
     }
   }
   survey.end();
+  // Items answering a response's calls matter only when a response may be printed (withPrefilter:
+  // the first read has not looked for them). A copy of a run read more than once is parsed
+  // whatever the prefilter says, but a waiting response prints only as `requires_action` or, once
+  // answered, `completed`: its line holds `"completed"` and `"response"`, which the prefilter of
+  // such a query admits, so its line was looked at above.
+  if (withPrefilter && survey.mayMeetResponses) await surveyItems(plans, survey, chunkBytes);
   return plans;
+}
+
+/** A file's size, change time and inode: when any differs, it was written between the two reads. */
+async function fileIdentity(source: string): Promise<string | null> {
+  try {
+    const facts = await stat(source);
+    return `${facts.size}:${facts.mtimeMs}:${facts.ctimeMs}:${facts.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a line may be a response: it holds `"response"`, or a `\u` escape, which could spell it. */
+function mayHoldResponse(view: Buffer, start: number, end: number): boolean {
+  const line = view.subarray(start, end);
+  return line.includes(RESPONSE_NEEDLE) || line.includes(UNICODE_ESCAPE);
+}
+
+const RESPONSE_NEEDLE = Buffer.from('"response"');
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+/**
+ * The items answering a response's call that the first read did not parse (it parsed every line
+ * but those starting `{"id":…` with an id other than a response's), read again from the JSON
+ * Lines inputs: those that hold `"call_id"` or `"approval_request_id"` (answeringItemPrefilter).
+ * They are noted with the responses they continue; a response printed later is answered by them.
+ */
+async function surveyItems(plans: readonly Plan[], survey: CopySurvey, chunkBytes: number): Promise<void> {
+  const parsed: ParsedItems = {runs: [], warnings: []};
+  const scannerFor = (label: string) => {
+    let view: Buffer = Buffer.alloc(0);
+    const answers = answeringItemPrefilter();
+    const items: LineAdmitter = {
+      reset: (block) => {
+        view = block;
+        answers.reset(block);
+      },
+      admits: (start, end) => {
+        const id = leadingId(view, start, end);
+        return id !== null && !id.startsWith('resp_') && answers.admits(start, end);
+      },
+    };
+    return new JsonLinesScanner(
+      (rawLine, lineNumber) => {
+        parseJsonLine(rawLine, lineNumber, label, parsed);
+        for (const run of parsed.runs) survey.waits.note(run);
+        if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
+        clearItems(parsed);
+        return true;
+      },
+      items,
+      chunkBytes,
+    );
+  };
+  for (const plan of plans) {
+    if (plan.kind === 'spooled') {
+      await scanChunks(plan.spool.replay(chunkBytes), scannerFor(STDIN_LABEL), () => {});
+      continue;
+    }
+    if (plan.kind !== 'lines') continue;
+    const file = await openJsonLinesFile(plan.source);
+    if (!file) continue;
+    try {
+      await scanJsonLinesFile(file, scannerFor(plan.source), () => {}, plan.bytes);
+    } catch {
+      // The second read meets the same failure and reports it.
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** Stdin's chunks, each written to the spool as it passes. */
@@ -497,8 +620,19 @@ async function* spooled(chunks: AsyncIterable<Buffer | string>, spool: StdinSpoo
   }
 }
 
-/** The prefilter for the second read of one input: the query's, except that the lines holding a copy of a run read more than once are always parsed. */
-function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number): LineAdmitter | null {
+/**
+ * The prefilter for the second read of one input: the query's (its verdicts as the first read
+ * found them, when the input is as it was then), except that the lines holding a copy of a run
+ * read more than once are always parsed.
+ */
+function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number, unchanged: boolean): LineAdmitter | null {
+  const verdicts = unchanged ? survey.admitted.get(unit) : undefined;
+  if (prefilter && verdicts) {
+    return {
+      reset: () => {},
+      admits: (_start, _end, lineNumber) => verdicts.has(lineNumber) || survey.lines.has(unit * LINES_PER_UNIT + lineNumber),
+    };
+  }
   if (!prefilter || survey.lines.size === 0) return prefilter;
   return {
     reset: (view) => prefilter.reset(view),
@@ -553,7 +687,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   };
   const parsed: ParsedItems = {runs: [], warnings: []};
   /** `file`: where the lines can be read again, so that a run held for its later copies is kept small. */
-  const scannerFor = (unit: number, label: string, file: string | null) =>
+  const scannerFor = (unit: number, label: string, file: string | null, unchanged: boolean) =>
     new JsonLinesScanner(
       (rawLine, lineNumber, lineBytes, offset) => {
         // A line holding a copy of a run read more than once: one written byte for byte like the
@@ -582,7 +716,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         clearItems(parsed);
         return going;
       },
-      admitterFor(prefilter, survey, unit),
+      admitterFor(prefilter, survey, unit, unchanged),
       chunkBytes,
     );
   const finishScan = (scanner: JsonLinesScanner, label: string) => {
@@ -609,7 +743,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         await printLoaded(await loadRunsFromSources([plan.source]));
         break;
       case 'spooled': {
-        const scanner = scannerFor(plan.unit, STDIN_LABEL, null);
+        // Stdin is read again from its spool: the same bytes.
+        const scanner = scannerFor(plan.unit, STDIN_LABEL, null, true);
         await scanChunks(plan.spool.replay(chunkBytes), scanner, () => printer.flush());
         finishScan(scanner, STDIN_LABEL);
         if (plan.error !== undefined) warn({location: STDIN_LABEL, message: plan.error});
@@ -623,7 +758,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
           break;
         }
         // A compressed file's runs cannot be found again by their offset in it: held runs stay whole.
-        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null);
+        const unchanged = plan.identity !== null && plan.identity === (await fileIdentity(plan.source));
+        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null, unchanged);
         try {
           await scanJsonLinesFile(file, scanner, () => printer.flush(), plan.bytes);
           finishScan(scanner, plan.source);
