@@ -252,6 +252,28 @@ describe('runlens list on a stream', () => {
   });
 });
 
+describe('runlens list --json writes nothing a terminal acts on', () => {
+  it('bidi overrides and C1 controls, raw or as \\u escapes, come out escaped; plain lines as JSON.stringify writes them', async () => {
+    const file = path.join(scratch, 'unsafe.jsonl');
+    const lines = [
+      JSON.stringify({id: 'run_plain', object: 'thread.run', status: 'failed', metadata: {note: 'tab\there "quoted" \\ back'}}),
+      JSON.stringify({id: 'run_raw', object: 'thread.run', status: 'failed', metadata: {note: 'evil\u202eexe \u009b2J'}}),
+      '{"id":"run_escaped","object":"thread.run","status":"failed","metadata":{"note":"evil\\u202eexe \\u009b2J"}}',
+      '{"id":"run_del","object":"thread.run","status":"failed","metadata":{"note":"del\u007f"}}',
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    for (const argv of [['--status', 'failed'], []]) {
+      const {code, stdout} = await streamList([file], parseCli(['list', file, '--json', ...argv]), NOW_SECONDS, 64);
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(/[\u007f-\u009f\u202e]/);
+      const runs = JSON.parse(stdout) as Array<{id: string; metadata: {note: string}}>;
+      expect(runs.map((run) => run.metadata.note)).toEqual(['tab\there "quoted" \\ back', 'evil\u202eexe \u009b2J', 'evil\u202eexe \u009b2J', 'del\u007f']);
+      // Byte for byte what JSON.stringify of the array writes, escapes added where a character needs one.
+      expect(stdout).toBe(`${JSON.stringify(runs, null, 2).replace(/[\u007f-\u009f\u202e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+    }
+  });
+});
+
 describe('runlens list on compressed JSON Lines', () => {
   it('a .jsonl.gz is decompressed as it streams: prefiltered lines, --limit and a broken line as for a plain file', async () => {
     const lines = [runLine('run_1', 'failed'), '{"id": "run_2", "status": "failed", oops\n', runLine('run_3', 'completed'), runLine('run_4', 'failed'), runLine('run_5', 'failed')];

@@ -21,6 +21,7 @@ import {createHash} from 'node:crypto';
 import {mkdtemp, open, rm, stat, type FileHandle} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {isAscii} from 'node:buffer';
 import {Readable, type Writable} from 'node:stream';
 import {safeInline} from '../format/sanitize.js';
 import type {TimeOptions} from '../format/time.js';
@@ -42,7 +43,8 @@ import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
 import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
-import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
+import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
+import type {PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
 export function listsInReadOrder(options: Pick<CliOptions, 'json' | 'sort' | 'reverse'>, isTerminal: boolean): boolean {
@@ -100,8 +102,8 @@ class EncodedOutput {
 
 /** Where matching runs go, each id once: printed at once, or kept for sorting. */
 interface RunPrinter {
-  /** False: print no more. */
-  add(run: Run): boolean;
+  /** False: print no more. `plain`: read from a line with nothing to make safe (see jsonArrayElement). */
+  add(run: Run, plain?: boolean): boolean;
   /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
   flush(): Promise<void>;
   finish(): Promise<void>;
@@ -114,20 +116,24 @@ class ReadOrderPrinter implements RunPrinter {
   private readonly output: EncodedOutput;
   private printed = 0;
 
-  constructor(private readonly context: StreamListContext) {
+  constructor(
+    private readonly context: StreamListContext,
+    /** A run's TSV line (printRuns.ts, loaded for it); null with --json. */
+    private readonly tsv: ((run: Run) => string) | null,
+  ) {
     this.output = new EncodedOutput(context.stdout);
   }
 
   /** False once `--limit` runs are printed. */
-  add(run: Run): boolean {
+  add(run: Run, plain = false): boolean {
     const {options} = this.context;
     if (options.limit !== null && this.printed >= options.limit) return false;
     this.printed += 1;
-    if (options.json) {
+    if (this.tsv === null) {
       this.output.append(this.printed === 1 ? JSON_ARRAY.open : JSON_ARRAY.separator);
-      this.output.append(jsonArrayElement(run));
+      this.output.append(jsonArrayElement(run, plain));
     } else {
-      this.output.append(`${runToTsv(run, this.context.nowSeconds, this.context.time, 0, this.context.options.models)}\n`);
+      this.output.append(`${this.tsv(run)}\n`);
     }
     return options.limit === null || this.printed < options.limit;
   }
@@ -168,6 +174,7 @@ class SortedPrinter implements RunPrinter {
     let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds, options.models);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
     const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
+    const {printRunList} = await import('./printRuns.js');
     printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds, modelMap: options.models});
   }
 }
@@ -558,6 +565,14 @@ function mayHoldResponse(view: Buffer, start: number, end: number): boolean {
 }
 
 const RESPONSE_NEEDLE = Buffer.from('"response"');
+
+/**
+ * Whether a line is ASCII without DEL or a `\u` escape: every string parsed from it is then made
+ * of characters below U+007F, none of which safeJson escapes.
+ */
+function isPlainLine(bytes: Buffer): boolean {
+  return isAscii(bytes) && !bytes.includes(0x7f) && !bytes.includes(UNICODE_ESCAPE);
+}
 const UNICODE_ESCAPE = Buffer.from('\\u');
 
 /**
@@ -662,7 +677,11 @@ export async function streamRunList(sources: readonly string[], context: StreamL
 async function printSources(sources: readonly string[], plans: readonly Plan[], survey: CopySurvey, context: StreamListContext, chunkBytes: number): Promise<number> {
   const {options, query, nowSeconds, stderr} = context;
   const warn = (warning: LoadWarning) => void stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
-  const printer: RunPrinter = listsInReadOrder(options, context.target.isTerminal) ? new ReadOrderPrinter(context) : new SortedPrinter(context);
+  // The TSV fields and the table (times, costs, columns) are loaded only for them.
+  const tsv = options.json ? null : (await import('./printRuns.js')).runToTsv;
+  const printer: RunPrinter = listsInReadOrder(options, context.target.isTerminal)
+    ? new ReadOrderPrinter(context, tsv && ((run) => tsv(run, nowSeconds, context.time, 0, options.models)))
+    : new SortedPrinter(context);
   const prefilter = linePrefilterFor(query);
   const terms = searchTerms(query.search);
   const latest = new LatestCopies(survey.copies, warn);
@@ -673,11 +692,13 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
   const models = new Set<string | null>();
   // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
+  // Runs read from lines with nothing to make safe (isPlainLine): their JSON is written as it is.
+  const plainRuns = new WeakSet<Run>();
   const print = (read: Run): boolean => {
     const run = survey.waits.settle(read);
     if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
-    if (!printer.add(run)) done = true;
+    if (!printer.add(run, plainRuns.has(run))) done = true;
     return !done;
   };
   const addRun = (run: Run, facts?: CopyFacts): boolean => {
@@ -704,6 +725,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const warning of parsed.warnings) warn(warning);
         parsed.warnings.length = 0;
+        if (options.json && parsed.runs.length > 0 && isPlainLine(lineBytes)) for (const run of parsed.runs) plainRuns.add(run);
         const facts: CopyFacts = {
           ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length)}),
           ...(digest !== undefined && parsed.runs.length === 1 ? {digest} : {}),
