@@ -5,6 +5,7 @@
  * size of the input. Lines are numbered as `parseJsonLinesBuffer` numbers them, so warnings name
  * the same `file:line:col`.
  */
+import {readSync} from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {utf8BomLength} from './sniff.js';
 
@@ -151,12 +152,16 @@ export class JsonLinesScanner {
  * Reads a file through the scanner, from its current position to its end, or `length` bytes on
  * (or until the handler stops it). `afterChunk` runs after each read, e.g. to flush output and
  * wait for the pipe. Returns the bytes read.
+ *
+ * The reads are synchronous: each waited for the thread pool and then for the event loop, which
+ * on a busy machine cost print mode more than copying the bytes (a 215 MB file read twice spent
+ * 140 ms idle), and nothing else runs while `list` scans a file but the output it flushes here.
  */
 export async function scanFile(handle: FileHandle, scanner: JsonLinesScanner, afterChunk: () => Promise<void> | void, length = Infinity): Promise<number> {
   let total = 0;
   while (!scanner.stopped && total < length) {
     const space = scanner.space();
-    const {bytesRead} = await handle.read(space, 0, Math.min(space.length, length - total), null);
+    const bytesRead = readSync(handle.fd, space, 0, Math.min(space.length, length - total), null);
     if (bytesRead === 0) break;
     total += bytesRead;
     scanner.commit(bytesRead);
