@@ -28,7 +28,8 @@ import type {TimeOptions} from '../format/time.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
+import {DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
+import {LineSet, LineStarts, readLines} from '../sources/lineIndex.js';
 import {answeringItemPrefilter, linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
@@ -187,22 +188,14 @@ const LINES_PER_UNIT = 2 ** 32;
 /** Where a copy is when it has no line (a document read whole). */
 const NO_LINE = -1;
 
-/** A set of line numbers (from 1), one bit a line: a million-line file's takes 125 KB. */
-class LineSet {
-  private bits = new Uint8Array(1024);
-
-  add(line: number): void {
-    if (line >> 3 >= this.bits.length) {
-      const grown = new Uint8Array(Math.max(2 * this.bits.length, (line >> 3) + 1));
-      grown.set(this.bits);
-      this.bits = grown;
-    }
-    this.bits[line >> 3]! |= 1 << (line & 7);
-  }
-
-  has(line: number): boolean {
-    return ((this.bits[line >> 3] ?? 0) & (1 << (line & 7))) !== 0;
-  }
+/** One input's lines as the first read found them (see CopySurvey.units). */
+interface UnitLines {
+  admitted: LineSet;
+  starts: LineStarts;
+  /** Lines with content the prefilter ruled out (the second read skips them: "nothing loadable" is then no error). */
+  ruledOut: LineSet;
+  /** Whether any line held more than whitespace. */
+  sawContent: boolean;
 }
 
 /**
@@ -223,10 +216,11 @@ class CopySurvey {
    */
   readonly waits = new ResponseWaits();
   /**
-   * Per input (`unit`), the lines the query's prefilter admitted, worked out by the first read so
-   * that the second only looks them up. Absent without a prefilter.
+   * Per input (`unit`), what the first read found of its lines for the second: which the query's
+   * prefilter admitted (so that the second only looks them up, and reads only those of a plain
+   * file), where each starts. Absent without a prefilter.
    */
-  readonly admitted = new Map<number, LineSet>();
+  readonly units = new Map<number, UnitLines>();
   /**
    * Whether the second read may meet a response: the first read parsed one, or a line it did not
    * parse but the second will holds `"response"` (or a `\u` escape, which could spell it). Only
@@ -442,18 +436,24 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     let view: Buffer = Buffer.alloc(0);
     const answers = withPrefilter ? null : answeringItemPrefilter();
     const prefilter = linePrefilterFor(context.query);
-    const admitted = new LineSet();
-    if (prefilter) survey.admitted.set(unit, admitted);
+    const lines: UnitLines = {admitted: new LineSet(), starts: new LineStarts(), ruledOut: new LineSet(), sawContent: false};
+    if (prefilter) survey.units.set(unit, lines);
+    let base = 0;
     const ids: LineAdmitter = {
-      reset: (block) => {
+      reset: (block, offset) => {
         view = block;
+        base = offset;
         answers?.reset(block);
         prefilter?.reset(block);
       },
       admits: (start, end, lineNumber) => {
         // Every line, in order, as the prefilter needs them.
         const wanted = prefilter !== null && prefilter.admits(start, end);
-        if (wanted) admitted.add(lineNumber);
+        if (prefilter) {
+          lines.starts.add(lineNumber, base + start);
+          if (wanted) lines.admitted.add(lineNumber);
+          else if (hasContent(view, start, end)) lines.ruledOut.add(lineNumber);
+        }
         const id = leadingId(view, start, end);
         // A response is parsed: the one it continues is told by its previous_response_id and status.
         if (id === null || id.startsWith('resp_')) return true;
@@ -530,7 +530,10 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     const unit = units++;
     try {
       const identity = await fileIdentity(source);
-      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {}), identity});
+      const scanner = scannerFor(unit, source);
+      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scanner, () => {}), identity});
+      const lines = survey.units.get(unit);
+      if (lines) lines.sawContent = scanner.sawContent;
     } catch {
       // The second read meets the same failure and reports it.
       plans.push({kind: 'lines', source, unit, bytes: Infinity, identity: null});
@@ -641,7 +644,7 @@ async function* spooled(chunks: AsyncIterable<Buffer | string>, spool: StdinSpoo
  * read more than once are always parsed.
  */
 function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number, unchanged: boolean): LineAdmitter | null {
-  const verdicts = unchanged ? survey.admitted.get(unit) : undefined;
+  const verdicts = unchanged ? survey.units.get(unit)?.admitted : undefined;
   if (prefilter && verdicts) {
     return {
       reset: () => {},
@@ -653,6 +656,19 @@ function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: 
     reset: (view) => prefilter.reset(view),
     admits: (start, end, lineNumber) => survey.lines.has(unit * LINES_PER_UNIT + lineNumber) || prefilter.admits(start, end),
   };
+}
+
+/** The lines of one input the second read parses, in order: those the prefilter admitted, and those holding a copy of a run read more than once. */
+function* wantedLines(lines: UnitLines, survey: CopySurvey, unit: number): Generator<number> {
+  const copies = [...survey.lines].filter((at) => Math.floor(at / LINES_PER_UNIT) === unit).map((at) => at % LINES_PER_UNIT);
+  copies.sort((a, b) => a - b);
+  let next = 0;
+  for (const line of lines.admitted.ascending()) {
+    while (next < copies.length && copies[next]! < line) yield copies[next++]!;
+    if (next < copies.length && copies[next] === line) next += 1;
+    yield line;
+  }
+  while (next < copies.length) yield copies[next++]!;
 }
 
 /** How a file or stdin is read: through the scanner as JSON Lines, or by the loader as a whole. */
@@ -708,8 +724,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   };
   const parsed: ParsedItems = {runs: [], warnings: []};
   /** `file`: where the lines can be read again, so that a run held for its later copies is kept small. */
-  const scannerFor = (unit: number, label: string, file: string | null, unchanged: boolean) =>
-    new JsonLinesScanner(
+  const handlerFor =
+    (unit: number, label: string, file: string | null): LineHandler =>
       (rawLine, lineNumber, lineBytes, offset) => {
         // A line holding a copy of a run read more than once: one written byte for byte like the
         // copy held (a finished run in every poll of a log) is not parsed again.
@@ -737,10 +753,9 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         if (parsed.steps) printer.addSteps?.(parsed.steps);
         clearItems(parsed);
         return going;
-      },
-      admitterFor(prefilter, survey, unit, unchanged),
-      chunkBytes,
-    );
+      };
+  const scannerFor = (unit: number, label: string, file: string | null, unchanged: boolean) =>
+    new JsonLinesScanner(handlerFor(unit, label, file), admitterFor(prefilter, survey, unit, unchanged), chunkBytes);
   const finishScan = (scanner: JsonLinesScanner, label: string) => {
     skippedContent ||= scanner.skippedContent;
     if (!scanner.sawContent) warn({location: label, message: 'empty file'});
@@ -781,6 +796,26 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         }
         // A compressed file's runs cannot be found again by their offset in it: held runs stay whole.
         const unchanged = plan.identity !== null && plan.identity === (await fileIdentity(plan.source));
+        const lines = unchanged && 'handle' in file ? survey.units.get(plan.unit) : undefined;
+        if (lines && 'handle' in file) {
+          // A plain file as the first read found it: only the lines wanted are read again.
+          const handle = handlerFor(plan.unit, plan.source, plan.source);
+          try {
+            const visit = (line: number, bytes: Buffer, offset: number) => handle(bytes.toString('utf8'), line, bytes, offset);
+            await readLines(file.handle.fd, lines.starts, plan.bytes, wantedLines(lines, survey, plan.unit), visit, () => printer.flush());
+            for (const line of lines.ruledOut.ascending()) {
+              if (survey.lines.has(plan.unit * LINES_PER_UNIT + line)) continue;
+              skippedContent = true;
+              break;
+            }
+            if (!lines.sawContent) warn({location: plan.source, message: 'empty file'});
+          } catch (error) {
+            warn({location: plan.source, message: errorText(error)});
+          } finally {
+            await file.close();
+          }
+          break;
+        }
         const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null, unchanged);
         try {
           await scanJsonLinesFile(file, scanner, () => printer.flush(), plan.bytes);

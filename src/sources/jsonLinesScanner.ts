@@ -26,7 +26,7 @@ function isAsciiSpace(byte: number): boolean {
 }
 
 /** Whether a line holds more than whitespace (as `String.prototype.trim` sees it). */
-function hasContent(bytes: Buffer, start: number, end: number): boolean {
+export function hasContent(bytes: Buffer, start: number, end: number): boolean {
   for (let index = start; index < end; index += 1) {
     const byte = bytes[index]!;
     if (isAsciiSpace(byte)) continue;
@@ -41,8 +41,8 @@ function hasContent(bytes: Buffer, start: number, end: number): boolean {
  * LinePrefilter, or print mode's survey of run ids.
  */
 export interface LineAdmitter {
-  /** Starts on a new block of bytes; its lines are then tested in ascending order. */
-  reset(view: Buffer): void;
+  /** Starts on a new block of bytes, `offset` bytes into the input; its lines are then tested in ascending order. */
+  reset(view: Buffer, offset: number): void;
   /** Whether the line at bytes [start, end) of the view, numbered `lineNumber`, is handled. */
   admits(start: number, end: number, lineNumber: number): boolean;
 }
@@ -112,7 +112,7 @@ export class JsonLinesScanner {
       start = utf8BomLength(this.buffer);
     }
     const view = this.buffer.subarray(0, this.filled);
-    this.prefilter?.reset(view);
+    this.prefilter?.reset(view, this.base);
     while (!this.stopped) {
       let end = view.indexOf(NEWLINE, start);
       if (end === -1) {
