@@ -274,6 +274,27 @@ describe('runlens list --json writes nothing a terminal acts on', () => {
   });
 });
 
+describe('runlens list --status on a file written between its two reads', () => {
+  const line = (id: string, status: string) => JSON.stringify({id, object: 'thread.run', status, created_at: 1_764_000_000});
+
+  it('reads no further than the first read did, and tests lines rewritten in place again', async () => {
+    const file = path.join(scratch, 'rewritten.jsonl');
+    writeFileSync(file, `${line('run_a', 'failed')}\n${line('run_b', 'queued')}\n${line('run_c', 'failed')}\n`);
+    const options = parseCli(['list', file, '--status', 'queued']);
+    // The same length, other statuses: the first read's verdicts no longer hold.
+    const rewritten = await streamList([file], options, NOW_SECONDS, 64, () => {
+      writeFileSync(file, `${line('run_a', 'queued')}\n${line('run_b', 'failed')}\n${line('run_c', 'failed')}\n`);
+    });
+    expect(rewritten.stdout.split('\n').filter(Boolean).map((row) => row.split('\t')[0])).toEqual(['run_a']);
+    // A log that grows: what was written after the first read is left for the next list.
+    writeFileSync(file, `${line('run_a', 'queued')}\n`);
+    const grown = await streamList([file], options, NOW_SECONDS, 64, () => {
+      writeFileSync(file, `${line('run_a', 'queued')}\n${line('run_d', 'queued')}\n`);
+    });
+    expect(grown.stdout.split('\n').filter(Boolean).map((row) => row.split('\t')[0])).toEqual(['run_a']);
+  });
+});
+
 describe('runlens list on compressed JSON Lines', () => {
   it('a .jsonl.gz is decompressed as it streams: prefiltered lines, --limit and a broken line as for a plain file', async () => {
     const lines = [runLine('run_1', 'failed'), '{"id": "run_2", "status": "failed", oops\n', runLine('run_3', 'completed'), runLine('run_4', 'failed'), runLine('run_5', 'failed')];

@@ -63,6 +63,8 @@ export interface StreamListContext {
   stdin: AsyncIterable<Buffer | string>;
   /** Bytes per read (tests use tiny ones to cut lines everywhere). */
   chunkBytes?: number;
+  /** Runs between the two reads (tests change a file there, as a writer may). */
+  afterFirstRead?: () => Promise<void> | void;
 }
 
 /** Bytes of output gathered before they are written (and at the end of every chunk read). */
@@ -682,6 +684,7 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   const chunkBytes = context.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const survey = new CopySurvey();
   const plans = await surveySources(sources, context, survey, chunkBytes);
+  await context.afterFirstRead?.();
   try {
     return await printSources(sources, plans, survey, context, chunkBytes);
   } finally {
