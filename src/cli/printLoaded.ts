@@ -1,8 +1,9 @@
 /**
  * Print mode over sources loaded whole (URLs, the API, `show`, `thread`, `stuck`, `stats`,
  * `export`, `diff`, and `list` on a terminal's table or sorted): the sources loaded, then the
- * command's output. main.ts imports this module only for those commands, so `list` of a file, the
- * TUI and `--version` never load what is here (the panes and their Ink tables, the triage).
+ * command's output (the TUI's too, for URLs and the API, which load first). main.ts imports this
+ * module only for those commands, so `list` of a file, the TUI on files and `--version` never load
+ * what is here (the table, the loaders of URLs and the API, the story's steps and messages).
  */
 import {safeInline, safeJson} from '../format/sanitize.js';
 import {joinItems, itemsOfRun, itemsOfThread, type SideItems} from '../model/itemKinds.js';
