@@ -25,9 +25,28 @@ const zodEnglishOnly = {
   },
 };
 
+const genaiPricesAsJson = {
+  // @pydantic/genai-prices holds its price data (every provider's models and prices) as one
+  // 800 KB object literal, which V8 compiles as code when the module loads. The same values as a
+  // JSON string are scanned as one string and read by JSON.parse, several times faster (V8's own
+  // advice for large literals). The literal is evaluated here and written back only when JSON
+  // gives back exactly the same values, so the prices are the same ones.
+  name: 'genai-prices-data-as-json',
+  setup(build) {
+    build.onLoad({filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/, namespace: 'file'}, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const asJson = genaiPricesDataAsJson(source);
+      if (!asJson) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "@pydantic/genai-prices changed: its price data is compiled as code again (see build.mjs)"}]};
+      return {contents: asJson, resolveDir: dirname(args.path)};
+    });
+  },
+};
+
 /** The packages src/ requires on first use, each bundled on its own: the file's name in `lazy/`, what each `require` may name, and what the bundle exports. */
 const SIDE_BUNDLES = {
   zod: {specifiers: ['zod'], exports: ['z'], contents: "export {z} from 'zod';"},
+  // Only estimates need the price data (the cost column, --sort cost, stats); `list --json` never does.
+  'genai-prices': {specifiers: ['@pydantic/genai-prices'], exports: ['calcPrice'], contents: "export {calcPrice} from '@pydantic/genai-prices';"},
   ajv: {
     specifiers: ['ajv', 'ajv/dist/2019.js', 'ajv/dist/2020.js'],
     exports: ['Ajv', 'Ajv2019', 'Ajv2020'],
@@ -44,7 +63,7 @@ export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV'
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, genaiPricesAsJson],
     define,
     logLevel: 'warning',
   };
@@ -62,7 +81,7 @@ const lazySideBundles = {
   name: 'lazy-side-bundles',
   setup(build) {
     const bundleOf = new Map(Object.entries(SIDE_BUNDLES).flatMap(([name, {specifiers}]) => specifiers.map((specifier) => [specifier, name])));
-    build.onResolve({filter: /^(zod|ajv)(\/|$)/}, (args) => {
+    build.onResolve({filter: /^(zod|ajv|@pydantic\/genai-prices)(\/|$)/}, (args) => {
       if (args.kind !== 'require-call' || /[\\/]node_modules[\\/]/.test(args.importer) || !bundleOf.has(args.path)) return undefined;
       return {path: bundleOf.get(args.path), namespace: 'lazy-side-bundle'};
     });
@@ -236,22 +255,7 @@ export const cliPlugins = [
       });
     },
   },
-  {
-    // @pydantic/genai-prices holds its price data (every provider's models and prices) as one
-    // 800 KB object literal, which V8 compiles as code when the module loads. The same values as a
-    // JSON string are scanned as one string and read by JSON.parse, several times faster (V8's own
-    // advice for large literals). The literal is evaluated here and written back only when JSON
-    // gives back exactly the same values, so the prices are the same ones.
-    name: 'genai-prices-data-as-json',
-    setup(build) {
-      build.onLoad({filter: /[\\/]@pydantic[\\/]genai-prices[\\/]dist[\\/]index\.js$/, namespace: 'file'}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        const asJson = genaiPricesDataAsJson(source);
-        if (!asJson) return {contents: source, resolveDir: dirname(args.path), warnings: [{text: "@pydantic/genai-prices changed: its price data is compiled as code again (see build.mjs)"}]};
-        return {contents: asJson, resolveDir: dirname(args.path)};
-      });
-    },
-  },
+  genaiPricesAsJson,
   zodEnglishOnly,
   lazySideBundles,
   {

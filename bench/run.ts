@@ -14,7 +14,7 @@
  * BENCH_SKIP_TERMINAL=1 (no tmux / VisiData), BENCH_SKIP_STORY=1 (no load with 3 messages a run, 1b), BENCH_PROFILE=1 (CPU profile of the largest load),
  * BENCH_KEY_SAMPLES=N (presses per key in figure 4), BENCH_INK_INCREMENTAL=1 (figure 4 with Ink's incrementalRendering),
  * BENCH_MILLION=1 (adds the 1,000,000-run case, 2.1 GB in the temp folder, deleted after; about 15 minutes more), BENCH_ONLY_LOAD=1 (only the load's
- * figures 1, 1b, 3 and 5: no jq, no keys), BENCH_OUT=path (results file).
+ * figures 1, 1b, 3 and 5: no jq, no keys), BENCH_ONLY_LIST=1 (only figure 2, list against jq and node -e 0), BENCH_OUT=path (results file).
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs';
@@ -59,6 +59,8 @@ export interface BenchOptions {
   skipTerminal: boolean;
   /** Only the load's figures (1, 1b, 3 and 5): no list against jq (2), no keys (4). BENCH_ONLY_LOAD=1, for the million-run case. */
   onlyLoad?: boolean;
+  /** Only figure 2, print mode's `list` against jq and `node -e 0`. BENCH_ONLY_LIST=1. */
+  onlyList?: boolean;
   /** CPU-profile one load of the largest file (adds one load). */
   profile: boolean;
   /** Presses per key for figure 4 (60; 20 with BENCH_QUICK). */
@@ -93,6 +95,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): BenchOptio
     quick: flag('BENCH_QUICK'),
     skipTerminal: flag('BENCH_SKIP_TERMINAL'),
     onlyLoad: flag('BENCH_ONLY_LOAD'),
+    onlyList: flag('BENCH_ONLY_LIST'),
     profile: flag('BENCH_PROFILE'),
     keySamples: Number(env['BENCH_KEY_SAMPLES']) > 0 ? Number(env['BENCH_KEY_SAMPLES']) : flag('BENCH_QUICK') ? 20 : 60,
     outFile: env['BENCH_OUT'] ?? join(REPO_ROOT, 'bench', 'results.json'),
@@ -258,7 +261,8 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
 
     // 1. load + normalize vs bare JSON.parse, in one child process per size.
     const phasesBySize: Record<number, unknown> = {};
-    for (const info of datasets) {
+    if (options.onlyList) skip('BENCH_ONLY_LIST: only figure 2 (list against jq and node -e 0) run');
+    for (const info of options.onlyList ? [] : datasets) {
       const count = reps(info.runs);
       log(`[${elapsed()}] 1. load vs JSON.parse, ${info.runs} runs, ${count} repetition(s)`);
       const result = await runWorker<{
@@ -299,7 +303,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
 
     // 1b. A thread's story at scale: the storySize file again with three messages a run (100,000 runs,
     // 300,000 messages), loaded as the TUI loads it: runs and messages kept small (model/detachedRun.ts).
-    if (process.env['BENCH_SKIP_STORY'] !== '1') {
+    if (process.env['BENCH_SKIP_STORY'] !== '1' && !options.onlyList) {
       const file = join(temp, `story-${storySize}.jsonl`);
       const info = writeJsonLines(file, storySize, options.seed, MESSAGES_PER_RUN);
       const count = reps(storySize);
@@ -420,7 +424,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     };
 
     // 3a. Start-up in process: the CLI on a fake terminal, no emulator, from the process's start.
-    await attempt('figure 3 (in-process)', async () => {
+    if (!options.onlyList) await attempt('figure 3 (in-process)', async () => {
       const firstFrames: Record<number, number[]> = {};
       for (const info of datasets) {
         const count = reps(info.runs);
@@ -460,7 +464,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     });
 
     // 3. Start-up in a real terminal, against VisiData.
-    await attempt('figure 3', async () => {
+    if (!options.onlyList) await attempt('figure 3', async () => {
       const startupDetails: Record<string, unknown> = {};
       if (options.skipTerminal) {
         skip('BENCH_SKIP_TERMINAL set; skipped figure 3 (tmux, VisiData)');
@@ -576,7 +580,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     });
 
     // 4. Key → next frame latency at 100,000 runs (the largest size up to it) and a million, through Ink's input path.
-    const keySizes = options.onlyLoad ? [] : datasets.filter((info) => info.runs === storySize || info.runs >= MILLION);
+    const keySizes = options.onlyLoad || options.onlyList ? [] : datasets.filter((info) => info.runs === storySize || info.runs >= MILLION);
     const keysDetails: Record<number, unknown> = {};
     for (const keyInfo of keySizes) await attempt(`figure 4 (${keyInfo.runs} runs)`, async () => {
       const samples = options.keySamples;
@@ -657,7 +661,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
     details['keys'] = keysDetails;
 
     // 5. Peak RSS of the largest load.
-    await attempt('figure 5', async () => {
+    if (!options.onlyList) await attempt('figure 5', async () => {
       log(`[${elapsed()}] 5. peak RSS, ${largest} runs`);
       const timeProgram = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
       let rssKB: number;
@@ -696,7 +700,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       log(`    peak RSS ${Math.round((rssKB * 1024) / MB)} MB for a ${Math.round(fileBytes / MB)} MB file${floor ? ` (bare JSON.parse keeping the values: ${Math.round(floor.maxRssKB / 1024)} MB)` : ''}`);
     });
 
-    if (options.profile) {
+    if (options.profile && !options.onlyList) {
       await attempt('profile', async () => {
         log(`[${elapsed()}] profile of one load, ${largest} runs (node --import tsx, V8 sampling profiler)`);
         details['profile'] = await runWorker<unknown>(['--import', 'tsx', join(REPO_ROOT, 'bench/workers/load.ts'), 'profile', largestInfo.file], {cwd: REPO_ROOT});

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {DEFAULT_SEED, generateJsonLines, GENERATED_STATUSES} from '../bench/generate.js';
-import {main, type BenchResults} from '../bench/run.js';
+import {main, optionsFromEnv, type BenchResults} from '../bench/run.js';
 import {makeRow} from '../bench/measure.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'runlens-bench-test-'));
@@ -117,5 +117,15 @@ describe('npm run bench (1,000 runs, quick, no terminal)', () => {
     expect([...new Set(rows.map((row) => row.figure))].sort()).toEqual([1, 3, 5]);
     expect(rows.filter((row) => row.figure === 1).map((row) => row.name)).toEqual(['load + normalize (in-process)', 'load + normalize, 3 messages a run']);
     expect(skipped.join('\n')).toContain('figures 2 (list vs jq) and 4 (keys) not run');
+  }, 120_000);
+
+  it('measures only print mode with BENCH_ONLY_LIST (figure 2: list against jq and against node -e 0)', async () => {
+    const outFile = join(folder, 'list-only.json');
+    const {rows, skipped} = await main({...optionsFromEnv({BENCH_ONLY_LIST: '1', BENCH_QUICK: '1', BENCH_SIZES: '1000', BENCH_SKIP_TERMINAL: '1'}), outFile, log: () => {}});
+    expect([...new Set(rows.map((row) => row.figure))]).toEqual([2]);
+    const names = rows.map((row) => row.name);
+    expect(names).toContain('list --status requires_action --json');
+    if (!skipped.some((line) => line.includes('jq not installed'))) expect(names).toContain('list --status requires_action --json, vs Node');
+    expect(skipped.join('\n')).toContain('BENCH_ONLY_LIST');
   }, 120_000);
 });

@@ -121,6 +121,27 @@ describe('streaming list and the TUI load agree on which responses wait', () => 
     expect(filtered.stdout).toBe('');
   });
 
+  it('with --status, items are read only when a response may print, also one whose id is no resp_ id, or one read twice', async () => {
+    const file = path.join(scratch, 'other-ids.jsonl');
+    // A response written id first with an id of another shape: the first read does not parse it.
+    const waiting = {...response(1, 1, false, null, 'completed'), id: 'r-0001'};
+    const answer = JSON.stringify({id: 'fco_1', type: 'function_call_output', call_id: 'call_1_0', output: 'ok'});
+    const thread = (id: string, status: string) => JSON.stringify({id, object: 'thread.run', status, created_at: NOW_SECONDS - 60});
+    writeFileSync(file, `${answer}\n${thread('run_1', 'requires_action')}\n${JSON.stringify(waiting)}\n`);
+    const waitingOnly = await streamList([file], parseCli(['list', file, '--status', 'requires_action']), NOW_SECONDS, 64);
+    expect(Object.keys(tsvStatuses(waitingOnly.stdout))).toEqual(['run_1']);
+    const completed = await streamList([file], parseCli(['list', file, '--status', 'completed']), NOW_SECONDS, 64);
+    expect(tsvStatuses(completed.stdout)).toEqual({'r-0001': 'completed'});
+    // The same response read twice, its later copy a line the prefilter rules out.
+    const twice = path.join(scratch, 'other-ids-twice.jsonl');
+    const earlier = JSON.stringify({...waiting, status: 'in_progress', output: []});
+    writeFileSync(twice, `${earlier}\n${answer}\n${JSON.stringify(waiting)}\n`);
+    const loaded = await loadRunsFromSources([twice], {detachRuns: true});
+    expect(loaded.runs.map((entry) => [entry.id, entry.status])).toEqual([['r-0001', 'completed']]);
+    expect((await streamList([twice], parseCli(['list', twice, '--status', 'requires_action']), NOW_SECONDS, 64)).stdout).toBe('');
+    expect(tsvStatuses((await streamList([twice], parseCli(['list', twice, '--status', 'completed']), NOW_SECONDS, 64)).stdout)).toEqual({'r-0001': 'completed'});
+  });
+
   it('for shuffled key orders, item ids, spacing, line orders and read sizes', async () => {
     let run = 0;
     await fc.assert(

@@ -23,10 +23,13 @@ beforeAll(async () => {
   metafile = result.metafile;
 }, 60_000);
 
-/** The input modules reached from the entry by `import` statements only: what runs before its first line. */
-function runAtStart(meta: Metafile): Map<string, string | null> {
-  const from = new Map<string, string | null>([[ENTRY, null]]);
-  const queue = [ENTRY];
+/**
+ * The input modules reached from the entry (and `commands`, modules main.ts imports when it runs
+ * a command) by `import` statements only: what runs before its first line.
+ */
+function runAtStart(meta: Metafile, commands: readonly string[] = []): Map<string, string | null> {
+  const from = new Map<string, string | null>([ENTRY, ...commands].map((root) => [root, null]));
+  const queue = [ENTRY, ...commands];
   while (queue.length > 0) {
     const file = queue.shift()!;
     for (const edge of meta.inputs[file]?.imports ?? []) {
@@ -38,11 +41,13 @@ function runAtStart(meta: Metafile): Map<string, string | null> {
   return from;
 }
 
-/** The inputs bundled into the chunks the entry loads statically (compiled at start, run or not). */
-function compiledAtStart(meta: Metafile): Set<string> {
+/** The inputs bundled into the chunks the entry (and `commands`) load statically (compiled at start, run or not). */
+function compiledAtStart(meta: Metafile, commands: readonly string[] = []): Set<string> {
   const entry = Object.keys(meta.outputs).find((output) => meta.outputs[output]!.entryPoint === ENTRY)!;
-  const seen = new Set<string>([entry]);
-  const queue = [entry];
+  // A command module's chunk: the output that holds it.
+  const chunks = commands.map((command) => Object.keys(meta.outputs).find((output) => command in meta.outputs[output]!.inputs)!);
+  const seen = new Set<string>([entry, ...chunks]);
+  const queue = [entry, ...chunks];
   while (queue.length > 0) {
     for (const edge of meta.outputs[queue.shift()!]!.imports) {
       if (edge.kind !== 'import-statement' || edge.external || seen.has(edge.path)) continue;
@@ -62,12 +67,15 @@ function chain(from: Map<string, string | null>, file: string): string {
 
 const inPackage = (name: string) => (input: string) => input.startsWith(`node_modules/${name}/`);
 
+/** What main.ts imports to run the TUI on files (Ink and the app itself come by a dynamic import of their own). */
+const TUI = 'src/cli/runTui.ts';
+
 describe('the start-up module graph', () => {
   it('runs none of the openai SDK, @azure/identity, fzstd, ajv or zod before the first line', () => {
-    const started = runAtStart(metafile);
-    // The check reads a real graph: the entry reaches Ink and our own modules.
-    expect([...started.keys()].some(inPackage('react'))).toBe(true);
-    expect(started.has('src/store/listView.ts')).toBe(true);
+    const started = runAtStart(metafile, [TUI]);
+    // The check reads a real graph: the TUI's start reaches the loaders and the normalizers.
+    expect(started.has('src/model/normalize.ts')).toBe(true);
+    expect(started.has('src/sources/loadSources.ts')).toBe(true);
     for (const name of ['openai', '@azure/identity', 'fzstd', 'ajv', 'zod']) {
       const reached = [...started.keys()].filter(inPackage(name));
       expect(reached.map((file) => chain(started, file)), name).toEqual([]);
@@ -75,19 +83,57 @@ describe('the start-up module graph', () => {
   });
 
   it('does not even compile them at start: a dynamic import loads the SDK and fzstd, a require ajv and zod', () => {
-    const compiled = compiledAtStart(metafile);
-    expect([...compiled].some(inPackage('react'))).toBe(true);
+    const compiled = compiledAtStart(metafile, [TUI]);
+    expect(compiled.has('src/sources/loadSources.ts')).toBe(true);
     for (const name of ['openai', '@azure/identity', 'fzstd', 'ajv', 'zod']) {
       expect([...compiled].filter(inPackage(name)), name).toEqual([]);
     }
     // The requires of ajv and zod read their bundles of their own (build.mjs writes them to lazy/).
-    expect(Object.keys(metafile.inputs).filter((input) => input.startsWith('lazy-side-bundle:')).sort()).toEqual(['lazy-side-bundle:ajv', 'lazy-side-bundle:zod']);
+    expect(Object.keys(metafile.inputs).filter((input) => input.startsWith('lazy-side-bundle:')).sort()).toEqual(['lazy-side-bundle:ajv', 'lazy-side-bundle:genai-prices', 'lazy-side-bundle:zod']);
   });
 
   it('bundles zod without its other languages, which runlens never uses', async () => {
     const zod = await build({...sideBundleOptions('zod', tmpdir()), write: false, metafile: true, logLevel: 'silent'});
     const inputs = Object.keys(zod.metafile.inputs).filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
     expect(inputs.sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
+  });
+});
+
+/** What main.ts imports to run `list` over files and stdin (streamRunList.ts). */
+const LIST = 'src/cli/streamRunList.ts';
+
+/** The Ink and React side of the bundle: the TUI's, and print mode's tables (paneText.ts). */
+const TERMINAL_UI = ['ink', 'react', 'react-reconciler', 'yoga-layout', 'scheduler', '@alcalzone/ink-table', 'chalk'];
+
+describe('what print mode loads (issue #16: list against jq and against `node -e 0`)', () => {
+  it('`list` of a file runs and compiles none of Ink, React, the panes, the triage or the TUI before its first line', () => {
+    const started = runAtStart(metafile, [LIST]);
+    const compiled = compiledAtStart(metafile, [LIST]);
+    // A real graph: the reader, the normalizers and the filter are there.
+    for (const module of ['src/sources/jsonLinesScanner.ts', 'src/model/normalize.ts', 'src/store/listView.ts']) expect(started.has(module), module).toBe(true);
+    // `--json` writes the runs as read: the TSV fields' times (date-fns) and the table's columns come with printRuns.ts, on use.
+    for (const name of [...TERMINAL_UI, 'openai', 'fzstd', 'ajv', 'zod', 'date-fns', '@pydantic/genai-prices']) {
+      expect([...started.keys()].filter(inPackage(name)).map((file) => chain(started, file)), name).toEqual([]);
+      expect([...compiled].filter(inPackage(name)), name).toEqual([]);
+    }
+    expect(started.has('src/cli/printRuns.ts') ? chain(started, 'src/cli/printRuns.ts') : null).toBeNull();
+    // The table's colours (panes/ansi.ts, 25 lines over node:util) are all it takes from the panes.
+    const allowed = new Set(['src/panes/ansi.ts']);
+    for (const folder of ['components/', 'src/panes/', 'src/triage/', 'src/stats/']) {
+      expect([...started.keys()].filter((input) => input.startsWith(folder) && !allowed.has(input)).map((file) => chain(started, file)), folder).toEqual([]);
+    }
+    expect(started.has(TUI)).toBe(false);
+  });
+
+  it('the entry alone (`--version`, `--help`, a usage error) loads no command: not the price data, date-fns, text widths or the store', () => {
+    const started = runAtStart(metafile);
+    expect(started.has('src/cli/main.ts')).toBe(true);
+    for (const name of [...TERMINAL_UI, '@pydantic/genai-prices', 'date-fns', 'string-width']) {
+      expect([...started.keys()].filter(inPackage(name)).map((file) => chain(started, file)), name).toEqual([]);
+    }
+    for (const module of [LIST, TUI, 'src/cli/printLoaded.ts', 'src/cli/usage.ts', 'src/store/listView.ts', 'src/keys.ts']) {
+      expect(started.has(module) ? chain(started, module) : null, module).toBeNull();
+    }
   });
 });
 

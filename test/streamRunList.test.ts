@@ -252,6 +252,49 @@ describe('runlens list on a stream', () => {
   });
 });
 
+describe('runlens list --json writes nothing a terminal acts on', () => {
+  it('bidi overrides and C1 controls, raw or as \\u escapes, come out escaped; plain lines as JSON.stringify writes them', async () => {
+    const file = path.join(scratch, 'unsafe.jsonl');
+    const lines = [
+      JSON.stringify({id: 'run_plain', object: 'thread.run', status: 'failed', metadata: {note: 'tab\there "quoted" \\ back'}}),
+      JSON.stringify({id: 'run_raw', object: 'thread.run', status: 'failed', metadata: {note: 'evil\u202eexe \u009b2J'}}),
+      '{"id":"run_escaped","object":"thread.run","status":"failed","metadata":{"note":"evil\\u202eexe \\u009b2J"}}',
+      '{"id":"run_del","object":"thread.run","status":"failed","metadata":{"note":"del\u007f"}}',
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    for (const argv of [['--status', 'failed'], []]) {
+      const {code, stdout} = await streamList([file], parseCli(['list', file, '--json', ...argv]), NOW_SECONDS, 64);
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(/[\u007f-\u009f\u202e]/);
+      const runs = JSON.parse(stdout) as Array<{id: string; metadata: {note: string}}>;
+      expect(runs.map((run) => run.metadata.note)).toEqual(['tab\there "quoted" \\ back', 'evil\u202eexe \u009b2J', 'evil\u202eexe \u009b2J', 'del\u007f']);
+      // Byte for byte what JSON.stringify of the array writes, escapes added where a character needs one.
+      expect(stdout).toBe(`${JSON.stringify(runs, null, 2).replace(/[\u007f-\u009f\u202e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+    }
+  });
+});
+
+describe('runlens list --status on a file written between its two reads', () => {
+  const line = (id: string, status: string) => JSON.stringify({id, object: 'thread.run', status, created_at: 1_764_000_000});
+
+  it('reads no further than the first read did, and tests lines rewritten in place again', async () => {
+    const file = path.join(scratch, 'rewritten.jsonl');
+    writeFileSync(file, `${line('run_a', 'failed')}\n${line('run_b', 'queued')}\n${line('run_c', 'failed')}\n`);
+    const options = parseCli(['list', file, '--status', 'queued']);
+    // The same length, other statuses: the first read's verdicts no longer hold.
+    const rewritten = await streamList([file], options, NOW_SECONDS, 64, () => {
+      writeFileSync(file, `${line('run_a', 'queued')}\n${line('run_b', 'failed')}\n${line('run_c', 'failed')}\n`);
+    });
+    expect(rewritten.stdout.split('\n').filter(Boolean).map((row) => row.split('\t')[0])).toEqual(['run_a']);
+    // A log that grows: what was written after the first read is left for the next list.
+    writeFileSync(file, `${line('run_a', 'queued')}\n`);
+    const grown = await streamList([file], options, NOW_SECONDS, 64, () => {
+      writeFileSync(file, `${line('run_a', 'queued')}\n${line('run_d', 'queued')}\n`);
+    });
+    expect(grown.stdout.split('\n').filter(Boolean).map((row) => row.split('\t')[0])).toEqual(['run_a']);
+  });
+});
+
 describe('runlens list on compressed JSON Lines', () => {
   it('a .jsonl.gz is decompressed as it streams: prefiltered lines, --limit and a broken line as for a plain file', async () => {
     const lines = [runLine('run_1', 'failed'), '{"id": "run_2", "status": "failed", oops\n', runLine('run_3', 'completed'), runLine('run_4', 'failed'), runLine('run_5', 'failed')];

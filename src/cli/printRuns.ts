@@ -4,14 +4,14 @@
  */
 import {lineToText, toneText} from '../panes/ansi.js';
 import {cellFor, COLUMN_GAP, fitCell, layoutColumns, measureContent} from '../format/runColumns.js';
-import {safeInline, safeJson} from '../format/sanitize.js';
+import {safeInline} from '../format/sanitize.js';
 import {formatRfc3339, type TimeOptions} from '../format/time.js';
 import {runKind, type Run} from '../model/run.js';
 import type {Line} from '../panes/content.js';
 import {runDurationSeconds} from '../model/runFacts.js';
 import {runNote} from '../format/runColumns.js';
 import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
-import {wholeRun} from '../sources/itemBodies.js';
+import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
 
 export interface PrintTarget {
   write: (text: string) => void;
@@ -58,19 +58,6 @@ export function runToTsv(run: Run, nowSeconds: number, time: TimeOptions, rounds
     .join('\t');
 }
 
-/**
- * One run as an element of the `--json` array, indented as `JSON.stringify(runs, null, 2)` would
- * indent it: print mode writes the array an element at a time as runs are found.
- */
-export function jsonArrayElement(run: Run): string {
-  // Serialized inside a one-element array, the element comes out indented as it is in the list.
-  // A run kept small (a copy held for its later ones) is printed with its body, read back.
-  return safeJson([wholeRun(run).raw], 2).slice('[\n'.length, -'\n]'.length);
-}
-
-/** How the `--json` array opens before its first element, separates elements, and closes. */
-export const JSON_ARRAY = {open: '[\n', separator: ',\n', close: '\n]\n', empty: '[]\n'} as const;
-
 /** Prints the runs as a table, TSV or JSON. */
 export function printRunList(
   runs: readonly Run[],
@@ -79,7 +66,7 @@ export function printRunList(
 ): void {
   const roundsOf = (run: Run) => options.rounds?.get(run.id) ?? 0;
   if (options.json) {
-    target.write(runs.length === 0 ? JSON_ARRAY.empty : `${JSON_ARRAY.open}${runs.map(jsonArrayElement).join(JSON_ARRAY.separator)}${JSON_ARRAY.close}`);
+    target.write(runs.length === 0 ? JSON_ARRAY.empty : `${JSON_ARRAY.open}${runs.map((run) => jsonArrayElement(run)).join(JSON_ARRAY.separator)}${JSON_ARRAY.close}`);
     return;
   }
   if (!target.isTerminal) {

@@ -21,13 +21,15 @@ import {createHash} from 'node:crypto';
 import {mkdtemp, open, rm, stat, type FileHandle} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {isAscii} from 'node:buffer';
 import {Readable, type Writable} from 'node:stream';
 import {safeInline} from '../format/sanitize.js';
 import type {TimeOptions} from '../format/time.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_CHUNK_BYTES, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter} from '../sources/jsonLinesScanner.js';
+import {DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
+import {LineSet, LineStarts, readLines} from '../sources/lineIndex.js';
 import {answeringItemPrefilter, linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
 import {loadRunsFromSources, STDIN_LABEL, type LoadedRuns} from '../sources/loadSources.js';
@@ -42,7 +44,8 @@ import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
 import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
-import {JSON_ARRAY, jsonArrayElement, printRunList, runToTsv, type PrintTarget} from './printRuns.js';
+import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
+import type {PrintTarget} from './printRuns.js';
 
 /** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
 export function listsInReadOrder(options: Pick<CliOptions, 'json' | 'sort' | 'reverse'>, isTerminal: boolean): boolean {
@@ -60,6 +63,8 @@ export interface StreamListContext {
   stdin: AsyncIterable<Buffer | string>;
   /** Bytes per read (tests use tiny ones to cut lines everywhere). */
   chunkBytes?: number;
+  /** Runs between the two reads (tests change a file there, as a writer may). */
+  afterFirstRead?: () => Promise<void> | void;
 }
 
 /** Bytes of output gathered before they are written (and at the end of every chunk read). */
@@ -100,8 +105,8 @@ class EncodedOutput {
 
 /** Where matching runs go, each id once: printed at once, or kept for sorting. */
 interface RunPrinter {
-  /** False: print no more. */
-  add(run: Run): boolean;
+  /** False: print no more. `plain`: read from a line with nothing to make safe (see jsonArrayElement). */
+  add(run: Run, plain?: boolean): boolean;
   /** After each chunk read: writes what is ready, and waits while stdout's reader is behind. */
   flush(): Promise<void>;
   finish(): Promise<void>;
@@ -114,20 +119,24 @@ class ReadOrderPrinter implements RunPrinter {
   private readonly output: EncodedOutput;
   private printed = 0;
 
-  constructor(private readonly context: StreamListContext) {
+  constructor(
+    private readonly context: StreamListContext,
+    /** A run's TSV line (printRuns.ts, loaded for it); null with --json. */
+    private readonly tsv: ((run: Run) => string) | null,
+  ) {
     this.output = new EncodedOutput(context.stdout);
   }
 
   /** False once `--limit` runs are printed. */
-  add(run: Run): boolean {
+  add(run: Run, plain = false): boolean {
     const {options} = this.context;
     if (options.limit !== null && this.printed >= options.limit) return false;
     this.printed += 1;
-    if (options.json) {
+    if (this.tsv === null) {
       this.output.append(this.printed === 1 ? JSON_ARRAY.open : JSON_ARRAY.separator);
-      this.output.append(jsonArrayElement(run));
+      this.output.append(jsonArrayElement(run, plain));
     } else {
-      this.output.append(`${runToTsv(run, this.context.nowSeconds, this.context.time, 0, this.context.options.models)}\n`);
+      this.output.append(`${this.tsv(run)}\n`);
     }
     return options.limit === null || this.printed < options.limit;
   }
@@ -168,6 +177,7 @@ class SortedPrinter implements RunPrinter {
     let runs = sortRuns(this.runs, query.sort, query.descending, nowSeconds, options.models);
     if (options.limit !== null) runs = runs.slice(0, options.limit);
     const rounds = new Map([...this.roundSteps].filter(([, count]) => count > 1));
+    const {printRunList} = await import('./printRuns.js');
     printRunList(runs, target, {json: options.json, nowSeconds, time, ascii: options.ascii, rounds, modelMap: options.models});
   }
 }
@@ -179,6 +189,16 @@ class SortedPrinter implements RunPrinter {
 const LINES_PER_UNIT = 2 ** 32;
 /** Where a copy is when it has no line (a document read whole). */
 const NO_LINE = -1;
+
+/** One input's lines as the first read found them (see CopySurvey.units). */
+interface UnitLines {
+  admitted: LineSet;
+  starts: LineStarts;
+  /** Lines with content the prefilter ruled out (the second read skips them: "nothing loadable" is then no error). */
+  ruledOut: LineSet;
+  /** Whether any line held more than whitespace. */
+  sawContent: boolean;
+}
 
 /**
  * What the first read found: the ids read more than once, how many copies each has, and the
@@ -197,6 +217,18 @@ class CopySurvey {
    * continuation is read must already be answered (see responseWaits.ts).
    */
   readonly waits = new ResponseWaits();
+  /**
+   * Per input (`unit`), what the first read found of its lines for the second: which the query's
+   * prefilter admitted (so that the second only looks them up, and reads only those of a plain
+   * file), where each starts. Absent without a prefilter.
+   */
+  readonly units = new Map<number, UnitLines>();
+  /**
+   * Whether the second read may meet a response: the first read parsed one, or a line it did not
+   * parse but the second will holds `"response"` (or a `\u` escape, which could spell it). Only
+   * then do items answering a response's calls matter, and are looked for (see surveyItems).
+   */
+  mayMeetResponses = false;
 
   note(id: string, at: number): void {
     const first = this.firstAt!.get(id);
@@ -376,8 +408,11 @@ class StdinSpool {
 
 /** A source as the first read left it for the second. */
 type Plan =
-  /** A JSON Lines file, `bytes` long when first read (the second reads no further: a log written meanwhile). */
-  | {kind: 'lines'; source: string; unit: number; bytes: number}
+  /**
+   * A JSON Lines file, `bytes` long when first read (the second reads no further: a log written
+   * meanwhile); `identity`: its size and times then, which tell whether the first read's verdicts still hold.
+   */
+  | {kind: 'lines'; source: string; unit: number; bytes: number; identity: string | null}
   /** Stdin as JSON Lines, kept; `error`: why reading it stopped. */
   | {kind: 'spooled'; unit: number; spool: StdinSpool; error?: string}
   /** A source the loader reads whole, read again. */
@@ -396,20 +431,38 @@ async function surveySources(sources: readonly string[], context: StreamListCont
   const plans: Plan[] = [];
   const files = new Set<string>();
   const parsed: ParsedItems = {runs: [], warnings: []};
+  // With a prefilter, the first read works out its verdicts for the second, and looks for items
+  // answering calls only once it is known that a response may be printed (surveyItems).
+  const withPrefilter = linePrefilterFor(context.query) !== null;
   const scannerFor = (unit: number, label: string) => {
     let view: Buffer = Buffer.alloc(0);
-    const answers = answeringItemPrefilter();
+    const answers = withPrefilter ? null : answeringItemPrefilter();
+    const prefilter = linePrefilterFor(context.query);
+    const lines: UnitLines = {admitted: new LineSet(), starts: new LineStarts(), ruledOut: new LineSet(), sawContent: false};
+    if (prefilter) survey.units.set(unit, lines);
+    let base = 0;
     const ids: LineAdmitter = {
-      reset: (block) => {
+      reset: (block, offset) => {
         view = block;
-        answers.reset(block);
+        base = offset;
+        answers?.reset(block);
+        prefilter?.reset(block);
       },
       admits: (start, end, lineNumber) => {
+        // Every line, in order, as the prefilter needs them.
+        const wanted = prefilter !== null && prefilter.admits(start, end);
+        if (prefilter) {
+          lines.starts.add(lineNumber, base + start);
+          if (wanted) lines.admitted.add(lineNumber);
+          else if (hasContent(view, start, end)) lines.ruledOut.add(lineNumber);
+        }
         const id = leadingId(view, start, end);
         // A response is parsed: the one it continues is told by its previous_response_id and status.
         if (id === null || id.startsWith('resp_')) return true;
         // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
-        if (answers.admits(start, end)) return true;
+        if (answers?.admits(start, end)) return true;
+        // A line the second read parses that could be a response.
+        if (wanted && !survey.mayMeetResponses && mayHoldResponse(view, start, end)) survey.mayMeetResponses = true;
         survey.note(id, unit * LINES_PER_UNIT + lineNumber);
         return false;
       },
@@ -421,6 +474,7 @@ async function surveySources(sources: readonly string[], context: StreamListCont
         for (const run of parsed.runs) {
           survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
           survey.waits.note(run);
+          if (run.kind === 'response') survey.mayMeetResponses = true;
         }
         if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
         // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
@@ -435,6 +489,7 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     for (const run of loaded.runs) {
       survey.note(run.id, NO_LINE);
       survey.waits.note(run);
+      if (run.kind === 'response') survey.mayMeetResponses = true;
     }
   };
   let units = 0;
@@ -476,16 +531,104 @@ async function surveySources(sources: readonly string[], context: StreamListCont
     }
     const unit = units++;
     try {
-      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scannerFor(unit, source), () => {})});
+      const identity = await fileIdentity(source);
+      const scanner = scannerFor(unit, source);
+      plans.push({kind: 'lines', source, unit, bytes: await scanJsonLinesFile(file, scanner, () => {}), identity});
+      const lines = survey.units.get(unit);
+      if (lines) lines.sawContent = scanner.sawContent;
     } catch {
       // The second read meets the same failure and reports it.
-      plans.push({kind: 'lines', source, unit, bytes: Infinity});
+      plans.push({kind: 'lines', source, unit, bytes: Infinity, identity: null});
     } finally {
       await file.close();
     }
   }
   survey.end();
+  // Items answering a response's calls matter only when a response may be printed (withPrefilter:
+  // the first read has not looked for them). A copy of a run read more than once is parsed
+  // whatever the prefilter says, but a waiting response prints only as `requires_action` or, once
+  // answered, `completed`: its line holds `"completed"` and `"response"`, which the prefilter of
+  // such a query admits, so its line was looked at above.
+  if (withPrefilter && survey.mayMeetResponses) await surveyItems(plans, survey, chunkBytes);
   return plans;
+}
+
+/** A file's size, change time and inode: when any differs, it was written between the two reads. */
+async function fileIdentity(source: string): Promise<string | null> {
+  try {
+    const facts = await stat(source);
+    return `${facts.size}:${facts.mtimeMs}:${facts.ctimeMs}:${facts.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a line may be a response: it holds `"response"`, or a `\u` escape, which could spell it. */
+function mayHoldResponse(view: Buffer, start: number, end: number): boolean {
+  const line = view.subarray(start, end);
+  return line.includes(RESPONSE_NEEDLE) || line.includes(UNICODE_ESCAPE);
+}
+
+const RESPONSE_NEEDLE = Buffer.from('"response"');
+
+/**
+ * Whether a line is ASCII without DEL or a `\u` escape: every string parsed from it is then made
+ * of characters below U+007F, none of which safeJson escapes.
+ */
+function isPlainLine(bytes: Buffer): boolean {
+  return isAscii(bytes) && !bytes.includes(0x7f) && !bytes.includes(UNICODE_ESCAPE);
+}
+const UNICODE_ESCAPE = Buffer.from('\\u');
+
+/**
+ * The items answering a response's call that the first read did not parse (it parsed every line
+ * but those starting `{"id":…` with an id other than a response's), read again from the JSON
+ * Lines inputs: those that hold `"call_id"` or `"approval_request_id"` (answeringItemPrefilter).
+ * They are noted with the responses they continue; a response printed later is answered by them.
+ */
+async function surveyItems(plans: readonly Plan[], survey: CopySurvey, chunkBytes: number): Promise<void> {
+  const parsed: ParsedItems = {runs: [], warnings: []};
+  const scannerFor = (label: string) => {
+    let view: Buffer = Buffer.alloc(0);
+    const answers = answeringItemPrefilter();
+    const items: LineAdmitter = {
+      reset: (block) => {
+        view = block;
+        answers.reset(block);
+      },
+      admits: (start, end) => {
+        const id = leadingId(view, start, end);
+        return id !== null && !id.startsWith('resp_') && answers.admits(start, end);
+      },
+    };
+    return new JsonLinesScanner(
+      (rawLine, lineNumber) => {
+        parseJsonLine(rawLine, lineNumber, label, parsed);
+        for (const run of parsed.runs) survey.waits.note(run);
+        if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
+        clearItems(parsed);
+        return true;
+      },
+      items,
+      chunkBytes,
+    );
+  };
+  for (const plan of plans) {
+    if (plan.kind === 'spooled') {
+      await scanChunks(plan.spool.replay(chunkBytes), scannerFor(STDIN_LABEL), () => {});
+      continue;
+    }
+    if (plan.kind !== 'lines') continue;
+    const file = await openJsonLinesFile(plan.source);
+    if (!file) continue;
+    try {
+      await scanJsonLinesFile(file, scannerFor(plan.source), () => {}, plan.bytes);
+    } catch {
+      // The second read meets the same failure and reports it.
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** Stdin's chunks, each written to the spool as it passes. */
@@ -497,13 +640,37 @@ async function* spooled(chunks: AsyncIterable<Buffer | string>, spool: StdinSpoo
   }
 }
 
-/** The prefilter for the second read of one input: the query's, except that the lines holding a copy of a run read more than once are always parsed. */
-function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number): LineAdmitter | null {
+/**
+ * The prefilter for the second read of one input: the query's (its verdicts as the first read
+ * found them, when the input is as it was then), except that the lines holding a copy of a run
+ * read more than once are always parsed.
+ */
+function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: number, unchanged: boolean): LineAdmitter | null {
+  const verdicts = unchanged ? survey.units.get(unit)?.admitted : undefined;
+  if (prefilter && verdicts) {
+    return {
+      reset: () => {},
+      admits: (_start, _end, lineNumber) => verdicts.has(lineNumber) || survey.lines.has(unit * LINES_PER_UNIT + lineNumber),
+    };
+  }
   if (!prefilter || survey.lines.size === 0) return prefilter;
   return {
     reset: (view) => prefilter.reset(view),
     admits: (start, end, lineNumber) => survey.lines.has(unit * LINES_PER_UNIT + lineNumber) || prefilter.admits(start, end),
   };
+}
+
+/** The lines of one input the second read parses, in order: those the prefilter admitted, and those holding a copy of a run read more than once. */
+function* wantedLines(lines: UnitLines, survey: CopySurvey, unit: number): Generator<number> {
+  const copies = [...survey.lines].filter((at) => Math.floor(at / LINES_PER_UNIT) === unit).map((at) => at % LINES_PER_UNIT);
+  copies.sort((a, b) => a - b);
+  let next = 0;
+  for (const line of lines.admitted.ascending()) {
+    while (next < copies.length && copies[next]! < line) yield copies[next++]!;
+    if (next < copies.length && copies[next] === line) next += 1;
+    yield line;
+  }
+  while (next < copies.length) yield copies[next++]!;
 }
 
 /** How a file or stdin is read: through the scanner as JSON Lines, or by the loader as a whole. */
@@ -517,6 +684,7 @@ export async function streamRunList(sources: readonly string[], context: StreamL
   const chunkBytes = context.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const survey = new CopySurvey();
   const plans = await surveySources(sources, context, survey, chunkBytes);
+  await context.afterFirstRead?.();
   try {
     return await printSources(sources, plans, survey, context, chunkBytes);
   } finally {
@@ -528,7 +696,11 @@ export async function streamRunList(sources: readonly string[], context: StreamL
 async function printSources(sources: readonly string[], plans: readonly Plan[], survey: CopySurvey, context: StreamListContext, chunkBytes: number): Promise<number> {
   const {options, query, nowSeconds, stderr} = context;
   const warn = (warning: LoadWarning) => void stderr.write(`runlens: ${safeInline(formatWarning(warning))}\n`);
-  const printer: RunPrinter = listsInReadOrder(options, context.target.isTerminal) ? new ReadOrderPrinter(context) : new SortedPrinter(context);
+  // The TSV fields and the table (times, costs, columns) are loaded only for them.
+  const tsv = options.json ? null : (await import('./printRuns.js')).runToTsv;
+  const printer: RunPrinter = listsInReadOrder(options, context.target.isTerminal)
+    ? new ReadOrderPrinter(context, tsv && ((run) => tsv(run, nowSeconds, context.time, 0, options.models)))
+    : new SortedPrinter(context);
   const prefilter = linePrefilterFor(query);
   const terms = searchTerms(query.search);
   const latest = new LatestCopies(survey.copies, warn);
@@ -539,11 +711,13 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   // The models of runs read, for --model's "did you mean" (the prefilter lets their lines through).
   const models = new Set<string | null>();
   // The latest state is what the filter sees: a copy that no longer matches hides the earlier ones.
+  // Runs read from lines with nothing to make safe (isPlainLine): their JSON is written as it is.
+  const plainRuns = new WeakSet<Run>();
   const print = (read: Run): boolean => {
     const run = survey.waits.settle(read);
     if (options.model !== null) models.add(run.model);
     if (!matchesQuery(run, query, nowSeconds, terms)) return true;
-    if (!printer.add(run)) done = true;
+    if (!printer.add(run, plainRuns.has(run))) done = true;
     return !done;
   };
   const addRun = (run: Run, facts?: CopyFacts): boolean => {
@@ -553,8 +727,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
   };
   const parsed: ParsedItems = {runs: [], warnings: []};
   /** `file`: where the lines can be read again, so that a run held for its later copies is kept small. */
-  const scannerFor = (unit: number, label: string, file: string | null) =>
-    new JsonLinesScanner(
+  const handlerFor =
+    (unit: number, label: string, file: string | null): LineHandler =>
       (rawLine, lineNumber, lineBytes, offset) => {
         // A line holding a copy of a run read more than once: one written byte for byte like the
         // copy held (a finished run in every poll of a log) is not parsed again.
@@ -570,6 +744,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         parseJsonLine(rawLine, lineNumber, label, parsed);
         for (const warning of parsed.warnings) warn(warning);
         parsed.warnings.length = 0;
+        if (options.json && parsed.runs.length > 0 && isPlainLine(lineBytes)) for (const run of parsed.runs) plainRuns.add(run);
         const facts: CopyFacts = {
           ...(file === null ? {} : {shrink: (run: Run) => detachUnlessWaiting(run, offset, lineBytes.length)}),
           ...(digest !== undefined && parsed.runs.length === 1 ? {digest} : {}),
@@ -581,10 +756,9 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         if (parsed.steps) printer.addSteps?.(parsed.steps);
         clearItems(parsed);
         return going;
-      },
-      admitterFor(prefilter, survey, unit),
-      chunkBytes,
-    );
+      };
+  const scannerFor = (unit: number, label: string, file: string | null, unchanged: boolean) =>
+    new JsonLinesScanner(handlerFor(unit, label, file), admitterFor(prefilter, survey, unit, unchanged), chunkBytes);
   const finishScan = (scanner: JsonLinesScanner, label: string) => {
     skippedContent ||= scanner.skippedContent;
     if (!scanner.sawContent) warn({location: label, message: 'empty file'});
@@ -609,7 +783,8 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
         await printLoaded(await loadRunsFromSources([plan.source]));
         break;
       case 'spooled': {
-        const scanner = scannerFor(plan.unit, STDIN_LABEL, null);
+        // Stdin is read again from its spool: the same bytes.
+        const scanner = scannerFor(plan.unit, STDIN_LABEL, null, true);
         await scanChunks(plan.spool.replay(chunkBytes), scanner, () => printer.flush());
         finishScan(scanner, STDIN_LABEL);
         if (plan.error !== undefined) warn({location: STDIN_LABEL, message: plan.error});
@@ -623,7 +798,28 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
           break;
         }
         // A compressed file's runs cannot be found again by their offset in it: held runs stay whole.
-        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null);
+        const unchanged = plan.identity !== null && plan.identity === (await fileIdentity(plan.source));
+        const lines = unchanged && 'handle' in file ? survey.units.get(plan.unit) : undefined;
+        if (lines && 'handle' in file) {
+          // A plain file as the first read found it: only the lines wanted are read again.
+          const handle = handlerFor(plan.unit, plan.source, plan.source);
+          try {
+            const visit = (line: number, bytes: Buffer, offset: number) => handle(bytes.toString('utf8'), line, bytes, offset);
+            await readLines(file.handle.fd, lines.starts, plan.bytes, wantedLines(lines, survey, plan.unit), visit, () => printer.flush());
+            for (const line of lines.ruledOut.ascending()) {
+              if (survey.lines.has(plan.unit * LINES_PER_UNIT + line)) continue;
+              skippedContent = true;
+              break;
+            }
+            if (!lines.sawContent) warn({location: plan.source, message: 'empty file'});
+          } catch (error) {
+            warn({location: plan.source, message: errorText(error)});
+          } finally {
+            await file.close();
+          }
+          break;
+        }
+        const scanner = scannerFor(plan.unit, plan.source, 'handle' in file ? plan.source : null, unchanged);
         try {
           await scanJsonLinesFile(file, scanner, () => printer.flush(), plan.bytes);
           finishScan(scanner, plan.source);

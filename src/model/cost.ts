@@ -8,9 +8,23 @@
  * split (so all prompt tokens are priced as uncached), tool fees (code interpreter sessions, file
  * search calls) are not in usage at all, and the price data knows one tier (standard).
  */
-import {calcPrice, type ModelInfo, type ModelPrice, type Provider} from '@pydantic/genai-prices';
+import {createRequire} from 'node:module';
+import type {calcPrice as CalcPrice, ModelInfo, ModelPrice, Provider} from '@pydantic/genai-prices';
 import type {Run, ToolDefinition, Usage} from './run.js';
 import {isDetached, type DetachedRun} from './detachedRun.js';
+
+let loadedCalcPrice: typeof CalcPrice | undefined;
+
+/**
+ * The package's calcPrice, loaded with its price data on the first estimate. `require`, not
+ * `import()`: an estimate is synchronous. In the bundle it reads `lazy/genai-prices.cjs`, the
+ * package bundled on its own (build.mjs), so that a command that prices nothing (`list --json`,
+ * `--version`) does not compile and read its 500 KB of data at start; run from source it is Node's.
+ */
+function calcPrice(...args: Parameters<typeof CalcPrice>): ReturnType<typeof CalcPrice> {
+  loadedCalcPrice ??= ((typeof require === 'function' ? require('@pydantic/genai-prices') : createRequire(import.meta.url)('@pydantic/genai-prices')) as {calcPrice: typeof CalcPrice}).calcPrice;
+  return loadedCalcPrice(...args);
+}
 
 /**
  * The price data's name and version, as the Usage pane and `stats` cite it. package.json pins the

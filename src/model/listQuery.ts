@@ -8,6 +8,18 @@ import {DEFAULT_STALLED_AFTER_SECONDS} from './runFacts.js';
 export const SORT_KEYS = ['created', 'status', 'duration', 'tokens', 'cost', 'model', 'id', 'waiting'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/** The default direction of each sort: newest, slowest, costliest and longest-waiting first. */
+export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
+  created: true,
+  status: false,
+  duration: true,
+  tokens: true,
+  cost: true,
+  model: false,
+  id: false,
+  waiting: true,
+};
+
 /** `off`: every run; `waiting`: requires_action only; `stalled`: also queued/in_progress/cancelling runs older than the threshold. */
 export type StuckMode = 'off' | 'waiting' | 'stalled';
 

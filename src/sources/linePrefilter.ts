@@ -8,9 +8,6 @@ import {ANSWERING_FIELDS} from '../model/response.js';
 import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
 import type {ListQuery} from '../model/listQuery.js';
 
-/** `\u`: an escape in a JSON string can spell any character, so a line holding one is never ruled out. */
-const UNICODE_ESCAPE = Buffer.from('\\u');
-
 /**
  * Whether a JSON string that decodes to the value is either the value's UTF-8 bytes in quotes or
  * holds a `\u` escape. Not so when the value holds a character JSON writes escaped (`"`, `\`,
@@ -35,6 +32,11 @@ export interface KeyedValues {
   folded: ReadonlySet<string>;
   /** Longer values are never looked at (they cannot fold to any of `folded`). */
   maxLength: number;
+  /**
+   * The fold is foldStatus's: only a value of ASCII letters, `_`, `-` and spaces folds. Then a
+   * wanted value with a rare letter is found by that letter instead of by its key.
+   */
+  lettersOnly?: boolean;
 }
 
 /**
@@ -56,13 +58,64 @@ function isJsonSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
+/** A byte foldStatus keeps or drops (ASCII letters, `_`, `-`, space): the only ones a status that folds can hold. */
+function isStatusByte(byte: number | undefined): boolean {
+  return byte !== undefined && (((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a) || byte === 0x5f || byte === 0x2d || byte === 0x20);
+}
+
+/**
+ * Letters that are rare in runs (ids, instructions, JSON Schemas), rarest first: one of them in a
+ * wanted value is searched for instead of the value or its key. Counted on the bench's runs: `z`,
+ * `q`, `j`, `x`, `v` each under 0.4% of the bytes, either case; `"` and `e`, `t`, `s`, which every
+ * status key and most values are made of, 5-10% each. A search stops at every hit, so searching
+ * `tatus"` or `"requires_action"` cost 3-5 times what `q` and `Q` do.
+ */
+const ANCHOR_LETTERS = 'zqjxvkwb';
+
+/** The rarest anchor letter in `text` (lower case), or null when it holds none. */
+function anchorLetterOf(text: string): string | null {
+  const lower = text.toLowerCase();
+  for (const letter of ANCHOR_LETTERS) if (lower.includes(letter)) return letter;
+  return null;
+}
+
+/**
+ * A wanted value found by one of its bytes: `quoted` (the value as a JSON string) is at `at - offset`
+ * for one of `offsets` when a hit of the anchor byte at `at` is part of it.
+ */
+interface AnchoredValue {
+  quoted: Buffer;
+  offsets: number[];
+}
+
+/** One anchor byte of a group: where it was found last, and the values it finds in exact case. */
+interface Anchor {
+  byte: number;
+  exact: AnchoredValue[];
+  /** Whether a hit is also read as a letter of a keyed value (`"Status":"REQUIRES_ACTION"`). */
+  keyed: boolean;
+  /** Where the byte next occurs at or after the line being tested; -1 none; -2 not searched yet. */
+  nextAt: number;
+}
+
+/** What one group of values looks for. */
+interface GroupPlan {
+  /** Needles searched for as they are (indexes into `needles`). */
+  needles: number[];
+  /** The key search for the keyed values, when some of them have no anchor letter. */
+  keyedByKey: {needle: number; heads: Buffer[]; values: KeyedValues} | null;
+  /** The keyed values, when every one of them has an anchor letter. */
+  keyedByAnchor: KeyedValues | null;
+  anchors: Anchor[];
+}
+
 export class LinePrefilter {
-  /** Index 0 is UNICODE_ESCAPE; then the values the groups refer to; then the keys of `keyed`. */
+  /**
+   * Index 0 is `\u`: an escape in a JSON string can spell any character, so a line holding one is
+   * never ruled out. Then the values searched as they are, then the keys of `keyed`.
+   */
   private readonly needles: Buffer[];
-  /** Every group must have one of its needles in the line (unless the line has a `\u`). */
-  private readonly groups: number[][];
-  /** Per group: the needle of its keys' common ending, what stands before it in each key, and the values wanted. */
-  private readonly keyed: Array<{needle: number; heads: Buffer[]; values: KeyedValues} | null>;
+  private readonly plans: GroupPlan[];
   /** Per needle: where it next occurs in `view` at or after the line being tested; -1 none; -2 not searched yet. */
   private readonly nextAt: number[];
   private view: Buffer = Buffer.alloc(0);
@@ -72,17 +125,47 @@ export class LinePrefilter {
    * JSON string, or (with `keyed[i]` for group i) a key of it whose value folds to one of them.
    */
   constructor(groups: ReadonlyArray<readonly string[]>, keyed: ReadonlyArray<KeyedValues | null> = []) {
-    const values = [...new Set(groups.flat())];
-    const tails = keyed.map((entry) => (entry ? keyTail(entry.keys) : null));
-    const tailNeedles = [...new Set(tails.flatMap((tail) => (tail ? [tail.needle] : [])))];
-    // Quoted: the value as a whole JSON string, not inside another (and a longer needle searches faster).
-    this.needles = [UNICODE_ESCAPE, ...values.map((value) => Buffer.from(`"${value}"`, 'utf8')), ...tailNeedles.map((needle) => Buffer.from(needle, 'utf8'))];
-    this.groups = groups.map((group) => group.map((value) => values.indexOf(value) + 1));
-    this.keyed = groups.map((_group, index) => {
-      const entry = keyed[index];
-      const tail = tails[index];
-      return entry && tail ? {needle: values.length + tailNeedles.indexOf(tail.needle) + 1, heads: tail.heads, values: entry} : null;
+    const needles: string[] = ['\\u'];
+    const needleOf = (text: string) => {
+      if (!needles.includes(text)) needles.push(text);
+      return needles.indexOf(text);
+    };
+    this.plans = groups.map((group, index) => {
+      const entry = keyed[index] ?? null;
+      // A keyed value is found by its anchor letter in either case; without one, by its key (and every value of the group is then searched as it is, as before).
+      const byAnchor = entry !== null && entry.lettersOnly === true && [...entry.folded].every((value) => anchorLetterOf(value) !== null);
+      const anchors = new Map<number, Anchor>();
+      const anchorFor = (byte: number) => {
+        if (!anchors.has(byte)) anchors.set(byte, {byte, exact: [], keyed: false, nextAt: -2});
+        return anchors.get(byte)!;
+      };
+      const plan: GroupPlan = {needles: [], keyedByKey: null, keyedByAnchor: byAnchor ? entry : null, anchors: []};
+      for (const value of new Set(group)) {
+        const letter = entry === null || byAnchor ? anchorLetterOf(value) : null;
+        const quoted = Buffer.from(`"${value}"`, 'utf8');
+        if (letter === null) {
+          plan.needles.push(needleOf(`"${value}"`));
+          continue;
+        }
+        // The value's own case: each place the letter stands in it.
+        for (const byte of [letter.charCodeAt(0), letter.toUpperCase().charCodeAt(0)]) {
+          const offsets = [...quoted].flatMap((candidate, offset) => (candidate === byte ? [offset] : []));
+          if (offsets.length > 0) anchorFor(byte).exact.push({quoted, offsets});
+        }
+      }
+      if (entry && byAnchor) {
+        for (const value of entry.folded) {
+          const letter = anchorLetterOf(value)!;
+          for (const byte of [letter.charCodeAt(0), letter.toUpperCase().charCodeAt(0)]) anchorFor(byte).keyed = true;
+        }
+      } else if (entry) {
+        const tail = keyTail(entry.keys);
+        plan.keyedByKey = {needle: needleOf(tail.needle), heads: tail.heads, values: entry};
+      }
+      plan.anchors = [...anchors.values()];
+      return plan;
     });
+    this.needles = needles.map((needle) => Buffer.from(needle, 'utf8'));
     this.nextAt = this.needles.map(() => -2);
   }
 
@@ -90,25 +173,93 @@ export class LinePrefilter {
   reset(view: Buffer): void {
     this.view = view;
     this.nextAt.fill(-2);
+    for (const plan of this.plans) for (const anchor of plan.anchors) anchor.nextAt = -2;
   }
 
   /** Whether the line at bytes [start, end) of the view may match. */
   admits(start: number, end: number): boolean {
     if (this.occursIn(0, start, end)) return true;
-    for (const [index, group] of this.groups.entries()) {
+    for (const plan of this.plans) {
       let found = false;
-      for (const needle of group) {
+      for (const needle of plan.needles) {
         if (this.occursIn(needle, start, end)) {
           found = true;
           break;
         }
       }
+      if (!found) found = this.anchoredIn(plan, start, end);
       // The exact value is the common case; only a line without it has its keys looked at.
-      const keyed = this.keyed[index];
+      const keyed = plan.keyedByKey;
       if (!found && keyed) found = this.keyedValueIn(keyed.needle, keyed.heads, keyed.values, start, end);
       if (!found) return false;
     }
     return true;
+  }
+
+  /** Whether a hit of one of the plan's anchor bytes in [start, end) is part of a wanted value. */
+  private anchoredIn(plan: GroupPlan, start: number, end: number): boolean {
+    const view = this.view;
+    for (const anchor of plan.anchors) {
+      let at = anchor.nextAt;
+      if (at === -1) continue;
+      if (at < start) at = view.indexOf(anchor.byte, start);
+      while (at !== -1 && at < end) {
+        if (this.exactAt(anchor.exact, at, start, end) || (anchor.keyed && this.keyedValueAround(at, start, end, plan.keyedByAnchor!))) {
+          anchor.nextAt = at;
+          return true;
+        }
+        at = view.indexOf(anchor.byte, at + 1);
+      }
+      anchor.nextAt = at;
+    }
+    return false;
+  }
+
+  /** Whether one of the values, as a JSON string, holds the byte at `at` (within the line). */
+  private exactAt(values: readonly AnchoredValue[], at: number, start: number, end: number): boolean {
+    const view = this.view;
+    for (const {quoted, offsets} of values) {
+      for (const offset of offsets) {
+        const from = at - offset;
+        const to = from + quoted.length;
+        if (from >= start && to <= end && view[from] === QUOTE && view[to - 1] === QUOTE && view.compare(quoted, 0, quoted.length, from, to) === 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the byte at `at` is inside a string value of one of the keys whose fold is wanted: the
+   * string around it holds only bytes foldStatus keeps (any other, an escape included, and it
+   * folds to nothing: a `\u` escape admitted the line already), and `"status":` (or a key like
+   * it, spaces allowed) stands before it.
+   */
+  private keyedValueAround(at: number, start: number, end: number, values: KeyedValues): boolean {
+    const view = this.view;
+    let open = at - 1;
+    while (open >= start && at - open <= values.maxLength && isStatusByte(view[open])) open -= 1;
+    if (open < start || view[open] !== QUOTE) return false;
+    let close = at + 1;
+    while (close < end && close - open - 1 <= values.maxLength && isStatusByte(view[close])) close += 1;
+    if (close >= end || view[close] !== QUOTE || close - open - 1 > values.maxLength) return false;
+    // Before the value: the key, a colon and spaces.
+    let key = open - 1;
+    while (key >= start && isJsonSpace(view[key])) key -= 1;
+    if (key < start || view[key] !== COLON) return false;
+    key -= 1;
+    while (key >= start && isJsonSpace(view[key])) key -= 1;
+    if (key < start || view[key] !== QUOTE || !this.keyEndsAt(key, start, values.keys)) return false;
+    const folded = values.fold(view.toString('latin1', open + 1, close));
+    return folded !== null && values.folded.has(folded);
+  }
+
+  /** Whether one of `keys`, quoted, ends with the quote at `quote`. */
+  private keyEndsAt(quote: number, start: number, keys: readonly string[]): boolean {
+    for (const key of keys) {
+      const from = quote - key.length - 1;
+      if (from >= start && this.view[from] === QUOTE && this.view.toString('latin1', from + 1, quote) === key) return true;
+    }
+    return false;
   }
 
   /** Whether one of the keys in [start, end) holds a string value that folds to a wanted one. */
@@ -200,7 +351,7 @@ export function linePrefilterFor(query: ListQuery): LinePrefilter | null {
     groups.push(query.statuses.includes('requires_action') ? [...query.statuses, 'response'] : [...query.statuses]);
     // A documented status is also read from any other case (`REQUIRES_ACTION`): let such lines through.
     const known = query.statuses.filter(isKnownStatus);
-    keyed.push(known.length > 0 ? {keys: ['status', 'Status'], fold: foldStatus, folded: new Set(known.map((status) => foldStatus(status)!)), maxLength: MAX_STATUS_LENGTH} : null);
+    keyed.push(known.length > 0 ? {keys: ['status', 'Status'], fold: foldStatus, folded: new Set(known.map((status) => foldStatus(status)!)), maxLength: MAX_STATUS_LENGTH, lettersOnly: true} : null);
   }
   if (query.model && literalInEveryLine(query.model)) {
     groups.push([query.model]);

@@ -19,17 +19,8 @@ export const SORT_LABELS: Record<SortKey, string> = {
   waiting: 'waiting time',
 };
 
-/** The default direction of each sort: newest, slowest, costliest and longest-waiting first. */
-export const SORT_DESCENDING_BY_DEFAULT: Record<SortKey, boolean> = {
-  created: true,
-  status: false,
-  duration: true,
-  tokens: true,
-  cost: true,
-  model: false,
-  id: false,
-  waiting: true,
-};
+/** The default direction of each sort (kept with the sort keys, which the command line reads without the store). */
+export {SORT_DESCENDING_BY_DEFAULT} from '../model/listQuery.js';
 
 const STATUS_ORDER = new Map<string, number>(
   // Runs that need a person first, then the ones that are running, then the finished.

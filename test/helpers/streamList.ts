@@ -4,7 +4,7 @@ import {streamRunList} from '../../src/cli/streamRunList.js';
 import {OutputCollector} from './outputCollector.js';
 
 /** `runlens list` of `files` through streamRunList itself: piped output, no stdin, reads of `chunkBytes`. */
-export async function streamList(files: string[], options: CliOptions, nowSeconds: number, chunkBytes: number): Promise<{code: number; stdout: string; stderr: string}> {
+export async function streamList(files: string[], options: CliOptions, nowSeconds: number, chunkBytes: number, afterFirstRead?: () => void): Promise<{code: number; stdout: string; stderr: string}> {
   const stdout = new OutputCollector(false);
   const stderr = new OutputCollector(false);
   const code = await streamRunList(files, {
@@ -17,6 +17,7 @@ export async function streamList(files: string[], options: CliOptions, nowSecond
     stderr,
     stdin: Readable.from([]),
     chunkBytes,
+    ...(afterFirstRead ? {afterFirstRead} : {}),
   });
   return {code, stdout: stdout.text, stderr: stderr.text};
 }
