@@ -7,11 +7,11 @@ import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
-import {countByStatus, type FilterPace} from '../src/store/listView.js';
+import {type FilterPace} from '../src/store/listView.js';
+import {RunsSummary} from '../src/store/runsSummary.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {createFilterRunner, type RunnerClock} from '../src/store/filterRunner.js';
-import {measureContent} from '../src/format/runColumns.js';
 import {comparedRuns, confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
@@ -228,8 +228,9 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     return () => clearInterval(timer);
   }, [dispatch, now, tickMilliseconds]);
 
-  const counts = useMemo(() => countByStatus(state.runs), [state.runs]);
-  const contentWidths = useMemo(() => measureContent(state.runs, state.modelMap), [state.runs, state.modelMap]);
+  // Counts and column widths: only the runs a streaming load appended since the last frame are measured.
+  const summary = useRef<RunsSummary | null>(null);
+  const {counts, contentWidths} = useMemo(() => (summary.current ??= new RunsSummary()).of(state.runs, state.modelMap), [state.runs, state.modelMap]);
   const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);

@@ -127,25 +127,41 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
  * width of 0 means no run has a price, and the COST column is left out.
  */
 export function measureContent(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP): Partial<Record<ColumnKey, number>> {
-  const statuses = new Set<string>();
-  const models = new Set<string>();
-  const kinds = new Set<string>();
-  for (const run of runs) {
-    statuses.add(run.status);
-    if (run.model) models.add(run.model);
-    kinds.add(runKind(run));
+  const measure = new ContentMeasure(modelMap);
+  for (const run of runs) measure.add(run);
+  return measure.widths();
+}
+
+/**
+ * `measureContent` a run at a time: the TUI's streaming load adds each piece's runs to what it has
+ * measured, instead of measuring every run again for every piece (at a million runs that walk,
+ * with a price for each run, was most of what the list cost while loading).
+ */
+export class ContentMeasure {
+  private readonly statuses = new Set<string>();
+  private readonly models = new Set<string>();
+  private readonly kinds = new Set<string>();
+  private cost = 0;
+
+  constructor(private readonly modelMap: ModelMap = NO_MODEL_MAP) {}
+
+  add(run: Run): void {
+    this.statuses.add(run.status);
+    if (run.model) this.models.add(run.model);
+    this.kinds.add(runKind(run));
+    const estimate = runCost(run, this.modelMap);
+    if (estimate.kind === 'priced') this.cost = Math.max(this.cost, costCellText(estimate).length);
   }
-  let status = 0;
-  for (const value of statuses) status = Math.max(status, textWidth(safeInline(value)) + 2);
-  let model = 1;
-  for (const value of models) model = Math.max(model, textWidth(safeInline(value)));
-  let cost = 0;
-  for (const run of runs) {
-    const estimate = runCost(run, modelMap);
-    if (estimate.kind === 'priced') cost = Math.max(cost, costCellText(estimate).length);
+
+  widths(): Partial<Record<ColumnKey, number>> {
+    let status = 0;
+    for (const value of this.statuses) status = Math.max(status, textWidth(safeInline(value)) + 2);
+    let model = 1;
+    for (const value of this.models) model = Math.max(model, textWidth(safeInline(value)));
+    const cost = this.cost;
+    // The KIND column only when both kinds are loaded: a list of one kind says nothing by it.
+    return this.kinds.size > 1 ? {status, model, kind: 'response'.length, cost} : {status, model, cost};
   }
-  // The KIND column only when both kinds are loaded: a list of one kind says nothing by it.
-  return kinds.size > 1 ? {status, model, kind: 'response'.length, cost} : {status, model, cost};
 }
 
 export interface Cell {

@@ -655,5 +655,10 @@ export function statusesPresent(runs: readonly Run[]): string[] {
 export function countByStatus(runs: readonly Run[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+  return inStatusOrder(counts);
+}
+
+/** Counts per status in the header's order: by status rank, then by name. */
+export function inStatusOrder(counts: ReadonlyMap<string, number>): Map<string, number> {
   return new Map([...counts.entries()].sort(([a], [b]) => statusRank(a) - statusRank(b) || (a < b ? -1 : 1)));
 }
