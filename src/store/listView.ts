@@ -75,49 +75,14 @@ function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMa
   }
 }
 
-/** A run with what it sorts by, and where it was in the runs given (the search index's positions). */
-interface SortEntry {
-  run: Run;
-  at: number;
-  value: SortValue;
-  created: number;
-}
-
-function sortEntry(run: Run, at: number, sort: SortKey, nowSeconds: number, modelMap: ModelMap): SortEntry {
-  return {run, at, value: sortValue(run, sort, nowSeconds, modelMap), created: run.createdAt ?? -Infinity};
-}
-
-/** The sort's order of two entries: missing values last in either direction, ties newest first, then by id. */
-function entryOrder(descending: boolean): (a: SortEntry, b: SortEntry) => number {
-  const direction = descending ? -1 : 1;
-  return (a, b) => {
-    if (a.value !== b.value) {
-      if (a.value === null) return 1;
-      if (b.value === null) return -1;
-      if (a.value < b.value) return -direction;
-      if (a.value > b.value) return direction;
-    }
-    if (a.created !== b.created) return b.created - a.created;
-    return a.run.id < b.run.id ? -1 : a.run.id > b.run.id ? 1 : 0;
-  };
-}
-
-/** The sorted runs of sorted entries, with where each sits in the runs sorted (recorded for the search). */
-function sortedOf(keyed: readonly SortEntry[], runs: readonly Run[]): Run[] {
-  const sorted = keyed.map((entry) => entry.run);
-  // The search index is built over `runs`: where each sorted run sits in it is known here, free.
-  sortedPositions.set(sorted, {base: runs, positions: Int32Array.from(keyed, (entry) => entry.at)});
-  return sorted;
-}
-
 /**
  * The runs in sort order. Missing values sort last in either direction; ties keep newest first,
  * then id, so the order is stable across refreshes. `modelMap` prices runs for the cost sort.
  */
 export function sortRuns(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): Run[] {
-  const keyed = runs.map((run, at) => sortEntry(run, at, sort, nowSeconds, modelMap));
-  keyed.sort(entryOrder(descending));
-  return sortedOf(keyed, runs);
+  // One ordering rule, SortScan's, whether the sort goes on between frames or runs at once
+  // (at once it is also the faster: 57–89 ms against 90–134 ms for an object per run, at 100,000).
+  return new SortScan(runs, sort, descending, nowSeconds, modelMap).finish();
 }
 
 /**
@@ -198,7 +163,7 @@ export class SortScan {
     return Math.min(1, (this.keyedTo + this.blocksTo + merged + this.placedTo) / total);
   }
 
-  /** sortRuns' order of the runs at two positions: missing values last either way, ties newest first, then by id, then as given. */
+  /** The order of the runs at two positions: missing values last either way, ties newest first, then by id, then as given. */
   private readonly compare = (a: number, b: number): number => {
     const missingA = this.missing[a]!;
     const missingB = this.missing[b]!;
