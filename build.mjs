@@ -418,7 +418,8 @@ export function cliBuildOptions() {
   const {version} = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   return {
     // Split at dynamic imports: print mode never loads Ink and React, a file source never the SDK.
-    entryPoints: {runlens: join(ROOT, 'src/cli/bin.ts')},
+    // The load's worker thread is an entry of its own (src/sources/messageChecker.ts finds it beside the program).
+    entryPoints: {runlens: join(ROOT, 'src/cli/bin.ts'), messageWorker: join(ROOT, 'src/sources/messageWorker.ts')},
     outdir: join(ROOT, 'dist'),
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',

@@ -116,7 +116,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 /** Bundles the worker scripts the way build.mjs bundles the CLI (its plugins, chunks at dynamic imports, production React). */
 export async function bundleWorkers(outdir: string): Promise<{load: string; keys: string; startup: string}> {
   await build({
-    entryPoints: {load: join(REPO_ROOT, 'bench/workers/load.ts'), keys: join(REPO_ROOT, 'bench/workers/keys.ts'), startup: join(REPO_ROOT, 'bench/workers/startup.ts')},
+    entryPoints: {load: join(REPO_ROOT, 'bench/workers/load.ts'), keys: join(REPO_ROOT, 'bench/workers/keys.ts'), startup: join(REPO_ROOT, 'bench/workers/startup.ts'), messageWorker: join(REPO_ROOT, 'src/sources/messageWorker.ts')},
     outdir,
     outExtension: {'.js': '.mjs'},
     bundle: true,

@@ -177,3 +177,37 @@ export function detachMessage(message: ThreadMessage, offset: number, length: nu
   detached.body = place;
   return detached;
 }
+
+/** What a message kept small holds besides its place: every field `detachMessage` keeps as read. */
+export type LightMessage = Pick<
+  ThreadMessage,
+  'id' | 'threadId' | 'runId' | 'assistantId' | 'role' | 'status' | 'createdAt' | 'completedAt' | 'incompleteAt' | 'incompleteReason'
+>;
+
+/**
+ * The message `detachMessage` keeps of a well-formed message line (no field problems), made from
+ * its light fields alone: what a line read on the load's worker thread (sources/messageCheck.ts)
+ * becomes, with no object as read on this thread. The same fields in the same order.
+ */
+export function lightMessage(light: LightMessage, file: string, line: number, offset: number, length: number): DetachedMessage {
+  const place = withBody({file, line}, offset, length);
+  return {
+    id: light.id,
+    threadId: light.threadId,
+    runId: light.runId,
+    assistantId: shared(light.assistantId),
+    role: shared(light.role),
+    status: shared(light.status),
+    createdAt: light.createdAt,
+    completedAt: light.completedAt,
+    incompleteAt: light.incompleteAt,
+    incompleteReason: light.incompleteReason,
+    content: NO_LIST,
+    attachments: NO_LIST,
+    metadata: NO_OBJECT,
+    raw: NO_OBJECT,
+    problems: NO_LIST,
+    source: place,
+    body: place,
+  };
+}

@@ -16,7 +16,7 @@ const NEWLINE = 0x0a;
  * large load was spent in them). `utf8Slice` is what toString calls inside Node 20–24 but is not
  * documented, so a Node without it gets toString.
  */
-const decodeLine: (view: Buffer, start: number, end: number) => string =
+export const decodeLine: (view: Buffer, start: number, end: number) => string =
   typeof (Buffer.prototype as {utf8Slice?: unknown}).utf8Slice === 'function'
     ? (view, start, end) => (view as Buffer & {utf8Slice(start: number, end: number): string}).utf8Slice(start, end)
     : (view, start, end) => view.toString('utf8', start, end);
@@ -76,6 +76,11 @@ export class JsonLinesScanner {
     private readonly onLine: LineHandler,
     private readonly prefilter: LineAdmitter | null = null,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+    /**
+     * Sees each line's bytes before it is decoded and may take it (true): then the line goes no
+     * further. The JSON Lines reader hands message lines to its worker so (messageLines.ts).
+     */
+    private readonly claim: ((bytes: Buffer, lineNumber: number, offset: number) => boolean) | null = null,
   ) {
     this.buffer = Buffer.allocUnsafe(2 * chunkBytes);
   }
@@ -154,6 +159,7 @@ export class JsonLinesScanner {
       return;
     }
     if (!this.sawContent && hasContent(view, start, end)) this.sawContent = true;
+    if (this.claim?.(view.subarray(start, end), this.lineNumber, this.base + start)) return;
     if (!this.onLine(decodeLine(view, start, end), this.lineNumber, view.subarray(start, end), this.base + start)) this.stopped = true;
   }
 }

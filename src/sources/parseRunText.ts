@@ -8,6 +8,7 @@ import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
+import {looksLikeMessageLine, MessageLineRouter, moveItems, type MessageChecker} from './messageLines.js';
 import {noteWarnings, unsay} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {RepeatedTools} from './repeatedTools.js';
@@ -115,8 +116,21 @@ export function parseJsonLinesBuffer(bytes: Buffer, file: string, out: ParsedIte
 /** Smaller than the scanner's default: a folder of many small files gets a small buffer each. */
 const READER_CHUNK_BYTES = 256 * 1024;
 
+/** Message lines a file has before the rest go to the checker: a smaller file is read before a worker thread would be ready. */
+export const MESSAGE_LINES_BEFORE_CHECKER = 4096;
+
+/** What a JsonLinesReader that keeps items small may do with message lines. */
+export interface MessageLineOptions {
+  /** Where message lines go (messageChecker.ts): the load's worker thread. */
+  checker: MessageChecker;
+  /** Message lines read here first (default MESSAGE_LINES_BEFORE_CHECKER). */
+  routeAfter?: number;
+}
+
 export class JsonLinesReader {
   private readonly scanner: JsonLinesScanner;
+  /** Sends message lines to a worker thread and keeps what comes after them in line order (messageLines.ts). */
+  private readonly router: MessageLineRouter | null = null;
   /** Bytes pushed so far. */
   bytesRead = 0;
 
@@ -128,12 +142,24 @@ export class JsonLinesReader {
      * Only for a file that can be read again, not stdin.
      */
     detachRuns = false,
+    /** Only with `detachRuns`: message lines checked on another thread. */
+    messageLines: MessageLineOptions | null = null,
   ) {
     // Items kept small drop their body at once, so a tools array repeated from line to line is parsed once (repeatedTools.ts).
     const repeated = detachRuns ? new RepeatedTools() : null;
     let lineBytes: Buffer | null = null;
     const before = countsOf(out);
     const parse = (line: string) => repeated!.parse(line, lineBytes);
+    // A line the checker did not accept, read here as any line is (its warnings, its items) and added to `into`.
+    const readLine = (rawLine: string, lineNumber: number, offset: number, length: number, into: ParsedItems) => {
+      countsOf(out, before);
+      parseJsonLine(rawLine, lineNumber, file, out);
+      detachSince(out, file, before, offset, length);
+      moveSince(out, before, into);
+    };
+    const router = detachRuns && messageLines ? new MessageLineRouter(file, out, messageLines.checker, readLine, messageLines.routeAfter ?? MESSAGE_LINES_BEFORE_CHECKER) : null;
+    this.router = router;
+    const claim = router ? (bytes: Buffer, lineNumber: number, offset: number) => looksLikeMessageLine(bytes) && router.route(bytes, lineNumber, offset) : null;
     this.scanner = new JsonLinesScanner((rawLine, lineNumber, bytes, offset) => {
       if (!repeated) {
         parseJsonLine(rawLine, lineNumber, file, out);
@@ -150,19 +176,28 @@ export class JsonLinesReader {
         parseJsonLine(rawLine, lineNumber, file, out);
       }
       detachSince(out, file, before, offset, bytes.length);
+      // Lines before this one are still on the worker: what this one held waits behind them.
+      if (router?.holding) moveSince(out, before, router.hold());
       return true;
-    }, null, READER_CHUNK_BYTES);
+    }, null, READER_CHUNK_BYTES, claim);
   }
 
   push(chunk: Buffer): void {
     this.bytesRead += chunk.length;
     this.scanner.push(chunk);
+    // The piece's message lines go to the worker now, so that it reads them while this thread reads the next piece.
+    this.router?.send();
   }
 
   /** The last line, which needs no newline. */
   end(): void {
     this.scanner.finish();
     if (!this.scanner.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
+  }
+
+  /** Resolves when every message line sent to the worker is back in `out` (the load is not done before). */
+  async settled(): Promise<void> {
+    await this.router?.settled();
   }
 }
 
@@ -209,6 +244,19 @@ function keptWhole(out: ParsedItems, before: Counts): boolean {
 /** Drops what `out` gained since `before`, its warnings taken back (a run's note is said again when the line is read again). */
 function truncateTo(out: ParsedItems, before: Counts): void {
   unsay(out, out.warnings.slice(before.warnings));
+  cutTo(out, before);
+}
+
+/** Moves what `out` gained since `before` to the end of `into` (behind lines still on the worker). */
+function moveSince(out: ParsedItems, before: Counts, into: ParsedItems): void {
+  const gained: ParsedItems = {runs: out.runs.slice(before.runs), warnings: out.warnings.slice(before.warnings)};
+  for (const {key} of SIDE_KINDS) if ((out[key]?.length ?? 0) > before.side[key]!) gained[key] = out[key]!.slice(before.side[key]) as never;
+  cutTo(out, before);
+  moveItems(gained, into);
+}
+
+/** `out` as it was at `before`. */
+function cutTo(out: ParsedItems, before: Counts): void {
   out.runs.length = before.runs;
   out.warnings.length = before.warnings;
   for (const {key} of SIDE_KINDS) if (out[key]) out[key].length = before.side[key]!;

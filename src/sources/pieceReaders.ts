@@ -10,6 +10,7 @@ import {promisify} from 'node:util';
 import type {Readable} from 'node:stream';
 import type {ParsedItems} from '../model/itemKinds.js';
 import {decompressionWarning, type DecodedInput} from './compression.js';
+import {messageChecker} from './messageChecker.js';
 import {JsonLinesReader, parseRunText, runArrayReader} from './parseRunText.js';
 import {decodeRunFile, readingFor} from './sniff.js';
 
@@ -63,6 +64,8 @@ interface PieceReader {
   end(): void;
   /** Set by a reader that finds the input is not of its kind. */
   readonly unsupported?: boolean;
+  /** Resolves when what the reader handed to another thread is back (JsonLinesReader's message lines). */
+  settled?(): Promise<void>;
 }
 
 /**
@@ -96,6 +99,7 @@ async function feedPieces(
     piece = result.done ? undefined : result.value;
   }
   reader.end();
+  await reader.settled?.();
   take(parsed);
   return !reader.unsupported;
 }
@@ -142,7 +146,8 @@ export async function loadRunBytes(
     return input.sourceBytes;
   };
   if (reading === 'json-lines') {
-    await feedPieces(new JsonLinesReader(label, parsed, detach), parsed, first, input, take, report, signal);
+    // Kept small, a file's message lines are checked on the load's worker thread (messageLines.ts).
+    await feedPieces(new JsonLinesReader(label, parsed, detach, detach ? {checker: messageChecker} : null), parsed, first, input, take, report, signal);
     return finish();
   }
   // What the array reader cannot vouch for yet is kept, in case the text must be parsed whole.

@@ -1,0 +1,63 @@
+/**
+ * What the load's worker thread does with a batch of message lines (messageLines.ts): each line
+ * parsed and collected exactly as the ordinary path does it (`collectRuns` of `JSON.parse` of the
+ * trimmed line), and the line accepted only when that gave one message and nothing else: no
+ * warning, no field problem, no run. Pure: the worker (messageWorker.ts) and, without one, the
+ * reader's own thread run the same function.
+ */
+import {emptyItems, SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
+import type {ThreadMessage} from '../model/threadMessage.js';
+import {decodeLine} from './jsonLinesScanner.js';
+import {STRINGS_PER_MESSAGE, TIMES_PER_MESSAGE, type MessageWire} from './messageLines.js';
+import {collectRuns} from './parseRunText.js';
+
+/** The one message the line is, as the ordinary path would read it, or null when it is anything else. */
+export function soleMessage(rawLine: string): ThreadMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(rawLine.trim());
+  } catch {
+    // Its warning (with the column) comes from the ordinary path, which also lets a trailing comma pass.
+    return null;
+  }
+  const out: ParsedItems = emptyItems();
+  collectRuns(value, '', 1, out);
+  if (out.runs.length > 0 || out.warnings.length > 0) return null;
+  for (const {key} of SIDE_KINDS) if (key !== 'messages' && (out[key]?.length ?? 0) > 0) return null;
+  return out.messages?.length === 1 ? out.messages[0]! : null;
+}
+
+/** A batch's lines (`bytes`, each ending at `ends[i]`) checked, and the accepted ones' light fields. */
+export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number): MessageWire {
+  const accepted = new Uint8Array(count);
+  const lengths = new Int32Array(STRINGS_PER_MESSAGE * count);
+  const times = new Float64Array(TIMES_PER_MESSAGE * count);
+  const parts: string[] = [];
+  let strings = 0;
+  let timeAt = 0;
+  const string = (value: string | null) => {
+    if (value === null) {
+      lengths[strings++] = -1;
+      return;
+    }
+    lengths[strings++] = value.length;
+    parts.push(value);
+  };
+  for (let index = 0; index < count; index += 1) {
+    const message = soleMessage(decodeLine(bytes, index === 0 ? 0 : ends[index - 1]!, ends[index]!));
+    if (!message) continue;
+    accepted[index] = 1;
+    // The order WireReader reads them in.
+    string(message.id);
+    string(message.threadId);
+    string(message.runId);
+    string(message.assistantId);
+    string(message.role);
+    string(message.status);
+    string(message.incompleteReason);
+    times[timeAt++] = message.createdAt ?? Number.NaN;
+    times[timeAt++] = message.completedAt ?? Number.NaN;
+    times[timeAt++] = message.incompleteAt ?? Number.NaN;
+  }
+  return {accepted, text: parts.join(''), lengths: lengths.subarray(0, strings), times: times.subarray(0, timeAt)};
+}

@@ -1,0 +1,100 @@
+/**
+ * Where message lines are checked (see messageLines.ts): one worker thread for the whole program,
+ * started when a file first has enough of them, and kept while it has batches to answer (idle, it
+ * does not hold the process open). Without a worker (its file not found beside the bundle, a
+ * thread that fails) the same check runs on this thread: slower, the same messages.
+ */
+import {existsSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {Worker} from 'node:worker_threads';
+import {checkMessageLines} from './messageCheck.js';
+import type {MessageChecker, MessageLineBatch, MessageWire} from './messageLines.js';
+import type {BatchRequest} from './messageWorker.js';
+
+/** The check on this thread. */
+export const checkHere: MessageChecker = {
+  check: (batch) => Promise.resolve(checkMessageLines(batch.bytes, batch.ends, batch.count)),
+};
+
+/**
+ * The worker's script. Bundled (build.mjs, bench/run.ts), it is an entry of its own beside the
+ * program, which may sit in a chunks folder; run from source (tests), the TypeScript file through
+ * tsx, which registers itself in the thread.
+ */
+function startWorker(): Worker | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // tsx's ESM entry (its `require` one imports the ESM one by a path of its own).
+    const tsx = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+    const script = new URL('./messageWorker.ts', here).href;
+    return new Worker(`import(${JSON.stringify(tsx)}).then(({register}) => { register(); return import(${JSON.stringify(script)}); })`, {eval: true});
+  }
+  for (const candidate of ['./messageWorker.js', '../messageWorker.js', './messageWorker.mjs']) {
+    const url = new URL(candidate, here);
+    if (existsSync(fileURLToPath(url))) return new Worker(url);
+  }
+  return null;
+}
+
+interface Waiting {
+  batch: MessageLineBatch;
+  resolve: (wire: MessageWire) => void;
+}
+
+/** The worker thread and the batches it has not answered yet. */
+class WorkerChecker implements MessageChecker {
+  private worker: Worker | null | undefined;
+  private readonly waiting = new Map<number, Waiting>();
+  private nextId = 0;
+  /** Batches the thread has answered (tests tell by it that the thread, not the fall-back, checked them). */
+  answered = 0;
+
+  check(batch: MessageLineBatch): Promise<MessageWire> {
+    const worker = this.ready();
+    if (!worker) return checkHere.check(batch);
+    const id = this.nextId++;
+    return new Promise<MessageWire>((resolve) => {
+      this.waiting.set(id, {batch, resolve});
+      if (this.waiting.size === 1) worker.ref();
+      // Copied, not transferred: a thread that fails leaves the batch here to be checked again.
+      const request: BatchRequest = {id, bytes: batch.bytes.subarray(0, batch.filled), ends: batch.ends.subarray(0, batch.count), count: batch.count};
+      worker.postMessage(request);
+    });
+  }
+
+  private ready(): Worker | null {
+    if (this.worker !== undefined) return this.worker;
+    let worker: Worker | null;
+    try {
+      worker = startWorker();
+    } catch {
+      worker = null;
+    }
+    this.worker = worker;
+    if (!worker) return null;
+    worker.unref();
+    worker.on('message', ({id, wire}: {id: number; wire: MessageWire}) => {
+      const waiting = this.waiting.get(id);
+      if (!waiting) return;
+      this.waiting.delete(id);
+      this.answered += 1;
+      if (this.waiting.size === 0) worker.unref();
+      waiting.resolve(wire);
+    });
+    const fail = () => {
+      // Whatever it had not answered is checked here; later batches too.
+      this.worker = null;
+      const left = [...this.waiting.values()];
+      this.waiting.clear();
+      for (const {batch, resolve} of left) resolve(checkMessageLines(batch.bytes, batch.ends, batch.count));
+    };
+    worker.on('error', fail);
+    worker.on('exit', fail);
+    return worker;
+  }
+}
+
+/** The program's checker: the worker thread, started on first use. */
+export const messageChecker = new WorkerChecker();

@@ -1,0 +1,285 @@
+/**
+ * The message lines of a large JSON Lines file, read on a second thread. A message kept small
+ * (model/detachedRun.ts) needs ten short fields of its line; parsing the line, normalizing it and
+ * collecting the garbage were most of a load of 100,000 runs and 300,000 messages on the thread
+ * that also draws. So the reader hands such lines to a `MessageChecker` (messageChecker.ts: a
+ * worker thread), which parses each with JSON.parse and the same collectRuns as every other line,
+ * and sends back, for the lines that are one well-formed message and nothing else, those fields
+ * in a compact form (one string, two typed arrays: `MessageWire`), not objects. Every other line
+ * (bad JSON, a field problem, a duplicate `object` key that makes it a run) is read here, the
+ * ordinary way, with its warnings.
+ *
+ * Everything the reader finds keeps the order of the lines: what comes after a line still out on
+ * the worker waits behind it (`MessageLineRouter`), so runs, messages and warnings reach the load
+ * exactly as the ordinary path gives them. The load is not done until every line is back
+ * (`settled`).
+ */
+import {lightMessage, type LightMessage} from '../model/detachedRun.js';
+import {decodeLine} from './jsonLinesScanner.js';
+import {addSideItem, emptyItems, SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+const ID_KEY = Buffer.from('"id"');
+const OBJECT_KEY = Buffer.from('"object"');
+const MESSAGE_OBJECT = Buffer.from('"thread.message"');
+
+function skipSpaces(bytes: Uint8Array, at: number): number {
+  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09)) at += 1;
+  return at;
+}
+
+function startsWith(bytes: Buffer, at: number, token: Buffer): boolean {
+  return at + token.length <= bytes.length && bytes.compare(token, 0, token.length, at, at + token.length) === 0;
+}
+
+/** Just after `"key"` and `:` at `at` (spaces around), or -1. */
+function afterKey(bytes: Buffer, at: number, key: Buffer): number {
+  if (!startsWith(bytes, at, key)) return -1;
+  at = skipSpaces(bytes, at + key.length);
+  return bytes[at] === COLON ? skipSpaces(bytes, at + 1) : -1;
+}
+
+/**
+ * Whether a line's bytes open an object whose first member is `"object":"thread.message"`, or
+ * whose first is a plain `"id"` string and second that (the API's order): members at the top
+ * level for certain, found without parsing. It only picks the lines to send to the worker, which
+ * decides what each is; a line that is not one message after all is read the ordinary way.
+ */
+export function looksLikeMessageLine(bytes: Buffer): boolean {
+  let at = skipSpaces(bytes, 0);
+  if (bytes[at] !== OPEN_BRACE) return false;
+  at = skipSpaces(bytes, at + 1);
+  const afterId = afterKey(bytes, at, ID_KEY);
+  if (afterId !== -1) {
+    if (bytes[afterId] !== QUOTE) return false;
+    const close = bytes.indexOf(QUOTE, afterId + 1);
+    // An id with an escape in it is left to the ordinary path (its quote may be escaped).
+    if (close === -1 || bytes.subarray(afterId + 1, close).includes(BACKSLASH)) return false;
+    at = skipSpaces(bytes, close + 1);
+    if (bytes[at] !== COMMA) return false;
+    at = skipSpaces(bytes, at + 1);
+  }
+  const value = afterKey(bytes, at, OBJECT_KEY);
+  if (value === -1 || !startsWith(bytes, value, MESSAGE_OBJECT)) return false;
+  const next = bytes[skipSpaces(bytes, value + MESSAGE_OBJECT.length)];
+  return next === COMMA || next === CLOSE_BRACE;
+}
+
+/** Bytes of lines gathered before a batch goes to the worker: a few hundred lines or more, not one message per line. */
+const BATCH_BYTES = 1 << 20;
+
+/** Lines sent to the worker together: their bytes one after another, and where each was in the file. */
+export class MessageLineBatch {
+  /** The lines' bytes, one after another (not a pooled buffer: it is copied to the worker whole). */
+  bytes = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  filled = 0;
+  /** Where each line ends in `bytes`. */
+  ends = new Int32Array(256);
+  count = 0;
+  readonly lineNumbers: number[] = [];
+  /** Where each line starts in its file. */
+  readonly offsets: number[] = [];
+
+  add(line: Buffer, lineNumber: number, offset: number): void {
+    if (this.filled + line.length > this.bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.bytes.length, this.filled + line.length));
+      this.bytes.copy(grown, 0, 0, this.filled);
+      this.bytes = grown;
+    }
+    if (this.count === this.ends.length) {
+      const grown = new Int32Array(2 * this.ends.length);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    line.copy(this.bytes, this.filled);
+    this.filled += line.length;
+    this.ends[this.count] = this.filled;
+    this.count += 1;
+    this.lineNumbers.push(lineNumber);
+    this.offsets.push(offset);
+  }
+}
+
+/**
+ * What the worker says of a batch: per line, whether it is one well-formed message, and of those
+ * the light fields (`lightMessage`), in line order.
+ */
+export interface MessageWire {
+  /** Per line: 1 when it is one well-formed message (its fields follow), 0 when it is read the ordinary way. */
+  accepted: Uint8Array;
+  /** The accepted messages' string fields, one after another. */
+  text: string;
+  /** Per accepted message, the length of each string in `text` (STRINGS_PER_MESSAGE of them), -1 for null. */
+  lengths: Int32Array;
+  /** Per accepted message, its times (TIMES_PER_MESSAGE of them), NaN for null (JSON has no NaN). */
+  times: Float64Array;
+}
+
+/** id, threadId, runId, assistantId, role, status, incompleteReason. */
+export const STRINGS_PER_MESSAGE = 7;
+/** createdAt, completedAt, incompleteAt. */
+export const TIMES_PER_MESSAGE = 3;
+
+/** Reads the accepted messages' fields out of a MessageWire, one message after another. */
+class WireReader {
+  private at = 0;
+  private strings = 0;
+  private times = 0;
+
+  constructor(private readonly wire: MessageWire) {}
+
+  private string(): string | null {
+    const length = this.wire.lengths[this.strings++]!;
+    if (length < 0) return null;
+    this.at += length;
+    return this.wire.text.slice(this.at - length, this.at);
+  }
+
+  private time(): number | null {
+    const value = this.wire.times[this.times++]!;
+    return Number.isNaN(value) ? null : value;
+  }
+
+  /** The next accepted message's fields, in the order messageCheck.ts writes them. */
+  next(): LightMessage {
+    return {
+      id: this.string()!,
+      threadId: this.string(),
+      runId: this.string(),
+      assistantId: this.string(),
+      role: this.string()!,
+      status: this.string(),
+      incompleteReason: this.string(),
+      createdAt: this.time(),
+      completedAt: this.time(),
+      incompleteAt: this.time(),
+    };
+  }
+}
+
+/** Checks batches of message lines, in the order sent (messageChecker.ts). */
+export interface MessageChecker {
+  check(batch: MessageLineBatch): Promise<MessageWire>;
+}
+
+/** What a line read the ordinary way goes through: the reader parses `rawLine` and adds what it held to `into`. */
+export type ReadLine = (rawLine: string, lineNumber: number, offset: number, length: number, into: ParsedItems) => void;
+
+/**
+ * A batch of message lines and what the reader read between and after them, in line order: the
+ * reader's items wait in `held`, each at the number of the batch's lines before it, until the
+ * batch is back (`items`).
+ */
+interface Segment {
+  batch: MessageLineBatch;
+  held: Array<{at: number; items: ParsedItems}>;
+  items: ParsedItems | null;
+}
+
+/** Appends everything `from` holds to `into`, kind by kind, in order. */
+export function moveItems(from: ParsedItems, into: ParsedItems): void {
+  for (const run of from.runs) into.runs.push(run);
+  for (const warning of from.warnings) into.warnings.push(warning);
+  for (const {key} of SIDE_KINDS) for (const item of from[key] ?? []) addSideItem(into, key, item as never);
+}
+
+/**
+ * Sends message lines to the checker and puts what comes back, and what the reader read after
+ * them, into `out` in line order. The first `routeAfter` message lines of a file are read here:
+ * a small file is over before a worker would be ready.
+ */
+export class MessageLineRouter {
+  /** The batch being filled, last of the segments. */
+  private batch: MessageLineBatch | null = null;
+  private readonly segments: Segment[] = [];
+  private readonly outstanding = new Set<Promise<void>>();
+  private seen = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly out: ParsedItems,
+    private readonly checker: MessageChecker,
+    private readonly readLine: ReadLine,
+    private readonly routeAfter: number,
+  ) {}
+
+  /** Whether lines are still out, so that what the reader reads now must wait behind them (`hold`). */
+  get holding(): boolean {
+    return this.segments.length > 0;
+  }
+
+  /** Takes a message line (see looksLikeMessageLine) for the worker; false when the reader reads it itself. */
+  route(line: Buffer, lineNumber: number, offset: number): boolean {
+    this.seen += 1;
+    if (this.seen <= this.routeAfter) return false;
+    if (!this.batch) {
+      this.batch = new MessageLineBatch();
+      this.segments.push({batch: this.batch, held: [], items: null});
+    }
+    this.batch.add(line, lineNumber, offset);
+    if (this.batch.filled >= BATCH_BYTES) this.send();
+    return true;
+  }
+
+  /** Where the reader puts what it read while lines are out (only when `holding`): behind the lines before it. */
+  hold(): ParsedItems {
+    const last = this.segments[this.segments.length - 1]!;
+    if (last.items) return last.items;
+    const at = last.batch.count;
+    const tail = last.held[last.held.length - 1];
+    if (tail && tail.at === at) return tail.items;
+    const items = emptyItems();
+    last.held.push({at, items});
+    return items;
+  }
+
+  /** Sends the batch being filled (at the end of each piece read, so the worker keeps up). */
+  send(): void {
+    const {batch} = this;
+    if (!batch) return;
+    this.batch = null;
+    const segment = this.segments[this.segments.length - 1]!;
+    const done = this.checker.check(batch).then((wire) => {
+      segment.items = this.itemsOf(segment, wire);
+      this.outstanding.delete(done);
+      this.flush();
+    });
+    this.outstanding.add(done);
+  }
+
+  /** Resolves once every line sent is back and in `out`. */
+  async settled(): Promise<void> {
+    this.send();
+    while (this.outstanding.size > 0) await Promise.all(this.outstanding);
+  }
+
+  /** A batch's lines as messages (or read here, those not accepted), with what was held between them, in line order. */
+  private itemsOf({batch, held}: Segment, wire: MessageWire): ParsedItems {
+    const items: ParsedItems = {runs: [], warnings: [], messages: []};
+    const messages = items.messages!;
+    const reader = new WireReader(wire);
+    let next = 0;
+    for (let index = 0; index < batch.count; index += 1) {
+      while (next < held.length && held[next]!.at === index) moveItems(held[next++]!.items, items);
+      const start = index === 0 ? 0 : batch.ends[index - 1]!;
+      const end = batch.ends[index]!;
+      const lineNumber = batch.lineNumbers[index]!;
+      const offset = batch.offsets[index]!;
+      if (wire.accepted[index] === 1) messages.push(lightMessage(reader.next(), this.file, lineNumber, offset, end - start));
+      else this.readLine(decodeLine(batch.bytes, start, end), lineNumber, offset, end - start, items);
+    }
+    while (next < held.length) moveItems(held[next++]!.items, items);
+    return items;
+  }
+
+  /** Moves the segments that are back, from the first, into `out`. */
+  private flush(): void {
+    while (this.segments.length > 0 && this.segments[0]!.items) moveItems(this.segments.shift()!.items!, this.out);
+  }
+}
