@@ -10,38 +10,44 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {isDetached} from '../src/model/detachedRun.js';
-import type {ParsedItems} from '../src/model/itemKinds.js';
+import {clearItems, type ParsedItems} from '../src/model/itemKinds.js';
+import type {LoadWarning} from '../src/model/loadWarning.js';
 import {wholeMessages} from '../src/sources/itemBodies.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {checkHere, messageChecker} from '../src/sources/messageChecker.js';
 import {looksLikeMessageLine, type MessageChecker} from '../src/sources/messageLines.js';
 import {JsonLinesReader, MESSAGE_LINES_BEFORE_CHECKER} from '../src/sources/parseRunText.js';
+import {RunCollection} from '../src/sources/runCollection.js';
 
-const FILE = 'story.jsonl';
-
-/** `text` through the TUI's reader (items kept small), in pieces of `piece` bytes; message lines to `checker` when given. */
-async function read(text: string, piece: number, checker: MessageChecker | null, routeAfter = 0): Promise<ParsedItems> {
-  const out: ParsedItems = {runs: [], warnings: []};
-  const reader = new JsonLinesReader(FILE, out, true, checker ? {checker, routeAfter} : null);
-  const bytes = Buffer.from(text, 'utf8');
-  // What a load takes between pieces (the collection empties `out`), gathered here in order.
-  const taken: ParsedItems = {runs: [], warnings: [], messages: [], steps: []};
-  const take = () => {
-    taken.runs.push(...out.runs.splice(0));
-    taken.warnings.push(...out.warnings.splice(0));
-    taken.messages!.push(...(out.messages?.splice(0) ?? []));
-    taken.steps!.push(...(out.steps?.splice(0) ?? []));
+/**
+ * `texts` (files named story-0.jsonl, story-1.jsonl, …) through the TUI's reader (items kept
+ * small), in pieces of `piece` bytes, into one collection as a load does; message lines to
+ * `checker` when given.
+ */
+async function read(texts: readonly string[], piece: number, checker: MessageChecker | null, routeAfter = 0) {
+  const collection = new RunCollection();
+  const warnings: LoadWarning[] = [];
+  // What a load does between pieces: the collection takes what the reader has so far.
+  const take = (out: ParsedItems) => {
+    warnings.push(...out.warnings);
+    collection.addItems(out);
+    clearItems(out);
   };
-  for (let at = 0; at < bytes.length; at += piece) {
-    reader.push(bytes.subarray(at, at + piece));
-    take();
-    // The worker's answers come in between pieces, as they do in a load.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  for (const [number, text] of texts.entries()) {
+    const out: ParsedItems = {runs: [], warnings: []};
+    const reader = new JsonLinesReader(`story-${number}.jsonl`, out, true, checker ? {checker, routeAfter} : null);
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += piece) {
+      reader.push(bytes.subarray(at, at + piece));
+      take(out);
+      // The worker's answers come in between pieces, as they do in a load.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    reader.end();
+    await reader.settled();
+    take(out);
   }
-  reader.end();
-  await reader.settled();
-  take();
-  return taken;
+  return {runs: collection.runs, messages: collection.side.messages ?? [], steps: collection.side.steps ?? [], warnings: [...warnings, ...collection.warnings]};
 }
 
 const message = (fields: Record<string, unknown>) => ({
@@ -110,6 +116,8 @@ const line = fc.oneof(
   fc.constantFrom('run_dup1', 'run_dup2').map((id) => `{"id":"${id}","object":"thread.message",${JSON.stringify(run(id)).slice(1)}`),
   // Runs, one with a message inside its metadata, a list envelope of messages, a step.
   fc.constantFrom('run_a', 'run_b').map((id) => JSON.stringify(run(id, {metadata: {note: '{"object":"thread.message"}'}}))),
+  // A run with a read note (a status in another case): its warning is said once per file.
+  fc.constantFrom('run_c', 'run_d').map((id) => JSON.stringify(run(id, {status: 'Completed'}))),
   messageObject.map((value) => JSON.stringify({object: 'list', data: [value, {...value, id: 'msg_in_list'}]})),
   fc.constant(JSON.stringify({id: 'step_a', object: 'thread.run.step', run_id: 'run_a', thread_id: 'thread_a', type: 'message_creation', status: 'completed', created_at: 1_796_300_000})),
   fc.constantFrom('', '   ', '[]', '42', 'not json', '{"object":"thread.message"}'),
@@ -130,13 +138,24 @@ describe('message lines on the worker', () => {
 
   it('gives what reading every line here gives, in order, whatever the lines (checked on this thread)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(line, {maxLength: 40}), fc.integer({min: 7, max: 400}), async (lines, piece) => {
-        const text = `${lines.join('\n')}\n`;
-        const plain = await read(text, piece, null);
-        const routed = await read(text, piece, checkHere);
+      fc.asyncProperty(fc.array(fc.array(line, {maxLength: 30}), {minLength: 1, maxLength: 3}), fc.integer({min: 7, max: 400}), fc.integer({min: 0, max: 3}), async (files, piece, routeAfter) => {
+        const texts = files.map((lines) => `${lines.join('\n')}\n`);
+        const plain = await read(texts, piece, null);
+        const routed = await read(texts, piece, checkHere, routeAfter);
         expect(routed).toEqual(plain);
       }),
       {numRuns: 300},
+    );
+  });
+
+  it('keeps one copy of each id over files of well-formed messages (checked on this thread)', async () => {
+    const wellFormed = fc.record({id: idOf, text: fc.string({maxLength: 8}), run_id: fc.constantFrom(null, 'run_a')}).map(({text, ...fields}) => JSON.stringify(message({...fields, content: [{type: 'text', text: {value: text, annotations: []}}]})));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(wellFormed, {maxLength: 12}), {minLength: 1, maxLength: 3}), fc.integer({min: 60, max: 2000}), async (files, piece) => {
+        const texts = files.map((lines) => `${lines.join('\n')}\n`);
+        expect(await read(texts, piece, checkHere)).toEqual(await read(texts, piece, null));
+      }),
+      {numRuns: 200},
     );
   });
 
@@ -149,14 +168,16 @@ describe('message lines on the worker', () => {
       if (index % 1000 === 8) lines.push(JSON.stringify(message({id: 'msg_1', role: 'assistant'})));
     }
     const text = `${lines.join('\n')}\n`;
-    const plain = await read(text, 64 * 1024, null);
+    const plain = await read([text, text], 64 * 1024, null);
     const answered = messageChecker.answered;
-    const routed = await read(text, 64 * 1024, messageChecker, 100);
+    const routed = await read([text, text], 64 * 1024, messageChecker, 100);
     expect(messageChecker.answered).toBeGreaterThan(answered);
     expect(routed).toEqual(plain);
-    expect(routed.messages).toHaveLength(3000 + 3);
-    expect(routed.warnings.map((warning) => warning.location)).toEqual(['story.jsonl:17:31', 'story.jsonl:2019:31', 'story.jsonl:4021:31']);
-    expect(routed.warnings[0]!.message).toMatch(/line skipped$/);
+    // Each id once: msg_1's later copies, and the second file's copies of the first's, replace them.
+    expect(routed.messages).toHaveLength(3000);
+    expect(routed.messages[1]).toMatchObject({id: 'msg_1', role: 'assistant', source: {file: 'story-1.jsonl', line: 4024}});
+    // (The runs of the second file are copies of the first's, whose bodies are not on disk to compare: warned about alike.)
+    expect(routed.warnings.filter((warning) => warning.message.endsWith('line skipped')).map((warning) => warning.location)).toEqual(['story-0.jsonl:17:31', 'story-0.jsonl:2019:31', 'story-0.jsonl:4021:31', 'story-1.jsonl:17:31', 'story-1.jsonl:2019:31', 'story-1.jsonl:4021:31']);
   });
 
   it('loads a large file with the worker, its messages kept small and read back', async () => {

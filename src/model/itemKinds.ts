@@ -38,6 +38,20 @@ export type SideItemsView = {readonly [K in SideKey]?: readonly ItemTypes[K][]};
 export interface ParsedItems extends SideItems {
   runs: Run[];
   warnings: LoadWarning[];
+  /** Messages known to be new to their file (see FreshRange). */
+  freshMessages?: FreshRange;
+}
+
+/**
+ * The messages [from, to) of a ParsedItems: their ids differ from each other and from those of
+ * every earlier message of `stream` that came the same way (a file's message lines checked on the
+ * load's worker thread, which kept their ids: sources/messageLines.ts). A collection need not
+ * index each of them to tell a later copy (sources/runCollection.ts).
+ */
+export interface FreshRange {
+  stream: object;
+  from: number;
+  to: number;
 }
 
 /** What every item has, whatever its kind. */
@@ -145,6 +159,7 @@ export function addSideItem<K extends SideKey>(out: SideItems, key: K, item: Ite
 export function clearItems(items: ParsedItems): void {
   items.runs.length = 0;
   items.warnings.length = 0;
+  if (items.freshMessages) items.freshMessages = undefined;
   for (const {key} of SIDE_KINDS) if (items[key]) items[key].length = 0;
 }
 

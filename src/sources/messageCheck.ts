@@ -8,7 +8,7 @@
 import {emptyItems, SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
 import {decodeLine} from './jsonLinesScanner.js';
-import {STRINGS_PER_MESSAGE, TIMES_PER_MESSAGE, type MessageWire} from './messageLines.js';
+import {ACCEPTED, ACCEPTED_AGAIN, STRINGS_PER_MESSAGE, TIMES_PER_MESSAGE, type MessageWire} from './messageLines.js';
 import {collectRuns} from './parseRunText.js';
 
 /** The one message the line is, as the ordinary path would read it, or null when it is anything else. */
@@ -27,8 +27,11 @@ export function soleMessage(rawLine: string): ThreadMessage | null {
   return out.messages?.length === 1 ? out.messages[0]! : null;
 }
 
-/** A batch's lines (`bytes`, each ending at `ends[i]`) checked, and the accepted ones' light fields. */
-export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number): MessageWire {
+/**
+ * A batch's lines (`bytes`, each ending at `ends[i]`) checked, and the accepted ones' light
+ * fields. `seen` holds the ids of the messages its stream (a file) accepted before, and gains these.
+ */
+export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number, seen: Set<string>): MessageWire {
   const accepted = new Uint8Array(count);
   const lengths = new Int32Array(STRINGS_PER_MESSAGE * count);
   const times = new Float64Array(TIMES_PER_MESSAGE * count);
@@ -46,7 +49,12 @@ export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number
   for (let index = 0; index < count; index += 1) {
     const message = soleMessage(decodeLine(bytes, index === 0 ? 0 : ends[index - 1]!, ends[index]!));
     if (!message) continue;
-    accepted[index] = 1;
+    // A second copy of an id is told apart: the collection compares it with the first.
+    if (seen.has(message.id)) accepted[index] = ACCEPTED_AGAIN;
+    else {
+      seen.add(message.id);
+      accepted[index] = ACCEPTED;
+    }
     // The order WireReader reads them in.
     string(message.id);
     string(message.threadId);
@@ -60,4 +68,19 @@ export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number
     times[timeAt++] = message.incompleteAt ?? Number.NaN;
   }
   return {accepted, text: parts.join(''), lengths: lengths.subarray(0, strings), times: times.subarray(0, timeAt)};
+}
+
+/** The ids each stream's accepted messages had, by stream (a number the router chose), until it closes. */
+export class SeenIds {
+  private readonly byStream = new Map<number, Set<string>>();
+
+  of(stream: number): Set<string> {
+    let seen = this.byStream.get(stream);
+    if (!seen) this.byStream.set(stream, (seen = new Set()));
+    return seen;
+  }
+
+  close(stream: number): void {
+    this.byStream.delete(stream);
+  }
 }

@@ -9,13 +9,17 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {checkMessageLines} from './messageCheck.js';
-import type {MessageChecker, MessageLineBatch, MessageWire} from './messageLines.js';
+import {checkMessageLines, SeenIds} from './messageCheck.js';
+import {ACCEPTED, ACCEPTED_AGAIN, type MessageChecker, type MessageLineBatch, type MessageWire} from './messageLines.js';
 import type {BatchRequest} from './messageWorker.js';
+
+/** The ids of streams checked on this thread. */
+const seenHere = new SeenIds();
 
 /** The check on this thread. */
 export const checkHere: MessageChecker = {
-  check: (batch) => Promise.resolve(checkMessageLines(batch.bytes, batch.ends, batch.count)),
+  check: (batch, stream) => Promise.resolve(checkMessageLines(batch.bytes, batch.ends, batch.count, seenHere.of(stream))),
+  close: (stream) => seenHere.close(stream),
 };
 
 /**
@@ -40,6 +44,7 @@ function startWorker(): Worker | null {
 
 interface Waiting {
   batch: MessageLineBatch;
+  stream: number;
   resolve: (wire: MessageWire) => void;
 }
 
@@ -48,20 +53,36 @@ class WorkerChecker implements MessageChecker {
   private worker: Worker | null | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
+  /** Streams the thread has had batches of (until they close): it alone knew their ids. */
+  private readonly sentToWorker = new Set<number>();
   /** Batches the thread has answered (tests tell by it that the thread, not the fall-back, checked them). */
   answered = 0;
 
-  check(batch: MessageLineBatch): Promise<MessageWire> {
+  check(batch: MessageLineBatch, stream: number): Promise<MessageWire> {
     const worker = this.ready();
-    if (!worker) return checkHere.check(batch);
+    if (!worker) return this.sentToWorker.has(stream) ? Promise.resolve(this.checkAfterFailure(batch)) : checkHere.check(batch, stream);
+    this.sentToWorker.add(stream);
     const id = this.nextId++;
     return new Promise<MessageWire>((resolve) => {
-      this.waiting.set(id, {batch, resolve});
+      this.waiting.set(id, {batch, stream, resolve});
       if (this.waiting.size === 1) worker.ref();
       // Copied, not transferred: a thread that fails leaves the batch here to be checked again.
-      const request: BatchRequest = {id, bytes: batch.bytes.subarray(0, batch.filled), ends: batch.ends.subarray(0, batch.count), count: batch.count};
+      const request: BatchRequest = {id, stream, bytes: batch.bytes.subarray(0, batch.filled), ends: batch.ends.subarray(0, batch.count), count: batch.count};
       worker.postMessage(request);
     });
+  }
+
+  close(stream: number): void {
+    this.sentToWorker.delete(stream);
+    if (this.worker) this.worker.postMessage({close: stream} satisfies BatchRequest);
+    checkHere.close(stream);
+  }
+
+  /** A batch of a stream the failed thread had: checked here, no message taken as fresh (the ids before are gone). */
+  private checkAfterFailure(batch: MessageLineBatch): MessageWire {
+    const wire = checkMessageLines(batch.bytes, batch.ends, batch.count, new Set());
+    for (let index = 0; index < wire.accepted.length; index += 1) if (wire.accepted[index] === ACCEPTED) wire.accepted[index] = ACCEPTED_AGAIN;
+    return wire;
   }
 
   private ready(): Worker | null {
@@ -84,11 +105,12 @@ class WorkerChecker implements MessageChecker {
       waiting.resolve(wire);
     });
     const fail = () => {
-      // Whatever it had not answered is checked here; later batches too.
+      // Whatever it had not answered is checked here; later batches too. The ids the thread kept
+      // are gone: here, every message of such a stream is taken as one that may be a copy.
       this.worker = null;
       const left = [...this.waiting.values()];
       this.waiting.clear();
-      for (const {batch, resolve} of left) resolve(checkMessageLines(batch.bytes, batch.ends, batch.count));
+      for (const {batch, resolve} of left) resolve(this.checkAfterFailure(batch));
     };
     worker.on('error', fail);
     worker.on('exit', fail);

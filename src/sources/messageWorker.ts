@@ -3,17 +3,19 @@
  * (messageCheck.ts) and posts back their light fields as typed arrays and one string.
  */
 import {parentPort} from 'node:worker_threads';
-import {checkMessageLines} from './messageCheck.js';
+import {checkMessageLines, SeenIds} from './messageCheck.js';
 
-/** A batch as the checker posts it. */
-export interface BatchRequest {
-  id: number;
-  bytes: Uint8Array;
-  ends: Int32Array;
-  count: number;
-}
+/** A batch as the checker posts it, or the end of a stream (its ids are dropped). */
+export type BatchRequest = {id: number; stream: number; bytes: Uint8Array; ends: Int32Array; count: number} | {close: number};
 
-parentPort?.on('message', ({id, bytes, ends, count}: BatchRequest) => {
-  const wire = checkMessageLines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ends, count);
+const seen = new SeenIds();
+
+parentPort?.on('message', (request: BatchRequest) => {
+  if ('close' in request) {
+    seen.close(request.close);
+    return;
+  }
+  const {id, stream, bytes, ends, count} = request;
+  const wire = checkMessageLines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ends, count, seen.of(stream));
   parentPort!.postMessage({id, wire}, [wire.accepted.buffer, wire.lengths.buffer, wire.times.buffer] as ArrayBuffer[]);
 });

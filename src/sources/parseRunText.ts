@@ -8,7 +8,7 @@ import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
-import {looksLikeMessageLine, MessageLineRouter, moveItems, type MessageChecker} from './messageLines.js';
+import {looksLikeMessageLine, MessageLineRouter, type MessageChecker} from './messageLines.js';
 import {noteWarnings, unsay} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {RepeatedTools} from './repeatedTools.js';
@@ -249,10 +249,13 @@ function truncateTo(out: ParsedItems, before: Counts): void {
 
 /** Moves what `out` gained since `before` to the end of `into` (behind lines still on the worker). */
 function moveSince(out: ParsedItems, before: Counts, into: ParsedItems): void {
-  const gained: ParsedItems = {runs: out.runs.slice(before.runs), warnings: out.warnings.slice(before.warnings)};
-  for (const {key} of SIDE_KINDS) if ((out[key]?.length ?? 0) > before.side[key]!) gained[key] = out[key]!.slice(before.side[key]) as never;
+  for (let index = before.runs; index < out.runs.length; index += 1) into.runs.push(out.runs[index]!);
+  for (let index = before.warnings; index < out.warnings.length; index += 1) into.warnings.push(out.warnings[index]!);
+  for (const {key} of SIDE_KINDS) {
+    const list = out[key];
+    if (list) for (let index = before.side[key]!; index < list.length; index += 1) addSideItem(into, key, list[index] as never);
+  }
   cutTo(out, before);
-  moveItems(gained, into);
 }
 
 /** `out` as it was at `before`. */

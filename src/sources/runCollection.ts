@@ -4,7 +4,7 @@
  * gathers into (files, URLs, APIs, the command line's sources together), and a deep equality for
  * telling copies apart.
  */
-import {laterSideCopy, SIDE_KINDS, type ItemTypes, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
+import {laterSideCopy, SIDE_KINDS, type FreshRange, type ItemTypes, type SideItems, type SideItemsView, type SideKey} from '../model/itemKinds.js';
 import {compareRunStates} from '../model/latestRun.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 import type {ResponseItem} from '../model/responseItem.js';
@@ -53,6 +53,12 @@ export class RunCollection {
   readonly side: SideItems = {};
   /** Where each side item is in its list, by id, a map per kind (a joined key string per item cost a tenth of a load of 300,000 messages). */
   private readonly sideIndex: {[K in SideKey]?: Map<string, number>} = {};
+  /**
+   * Side items at the end of their list that are in no index yet: fresh ones of one stream (see
+   * FreshRange), from `from` on. Indexed when anything else comes (`indexAll`). An entry of a Map
+   * for each of 300,000 messages was a tenth of the load on the thread that draws.
+   */
+  private readonly unindexed: {[K in SideKey]?: {stream: object; from: number}} = {};
 
   /**
    * A step, a message…: a later copy of one replaces the earlier in place, unless only the earlier
@@ -61,6 +67,7 @@ export class RunCollection {
   addSide<K extends SideKey>(key: K, item: ItemTypes[K]): void {
     // A response's input items and a conversation's items answer the calls of responses (responseWaits.ts).
     if (key === 'responseItems') this.answerWith([item as ItemTypes['responseItems']]);
+    this.indexAll(key);
     const list = (this.side[key] ??= []) as ItemTypes[K][];
     const indexOf = (this.sideIndex[key] ??= new Map());
     const index = indexOf.get(item.id);
@@ -75,10 +82,44 @@ export class RunCollection {
     this.revision += 1;
   }
 
-  /** Adds every item of a load or a parse: runs by `add`, the rest by `addSide`. */
-  addItems(items: {readonly runs: readonly Run[]} & SideItemsView): void {
+  /**
+   * A message whose id its stream never had before (see FreshRange): added without an index entry
+   * unless an item of another stream, or one indexed, has its id.
+   */
+  addFreshMessage(item: ItemTypes['messages'], stream: object): void {
+    const held = this.unindexed.messages;
+    if (held && held.stream !== stream) this.indexAll('messages');
+    if (this.sideIndex.messages?.has(item.id)) {
+      this.addSide('messages', item);
+      return;
+    }
+    const list = (this.side.messages ??= []);
+    this.unindexed.messages ??= {stream, from: list.length};
+    list.push(item);
+    this.revision += 1;
+  }
+
+  /** Puts the side items of `key` that are in no index yet into it. */
+  private indexAll(key: SideKey): void {
+    const held = this.unindexed[key];
+    if (!held) return;
+    this.unindexed[key] = undefined;
+    const list = this.side[key]!;
+    const indexOf = (this.sideIndex[key] ??= new Map());
+    for (let index = held.from; index < list.length; index += 1) indexOf.set(list[index]!.id, index);
+  }
+
+  /** Adds every item of a load or a parse: runs by `add`, the rest by `addSide` (fresh messages by `addFreshMessage`). */
+  addItems(items: {readonly runs: readonly Run[]; readonly freshMessages?: FreshRange} & SideItemsView): void {
     for (const run of items.runs) this.add(run);
-    for (const {key} of SIDE_KINDS) for (const item of items[key] ?? []) this.addSide(key, item);
+    const fresh = items.freshMessages;
+    for (const {key} of SIDE_KINDS) {
+      const list = items[key] ?? [];
+      for (let index = 0; index < list.length; index += 1) {
+        if (key === 'messages' && fresh && index >= fresh.from && index < fresh.to) this.addFreshMessage(list[index] as ItemTypes['messages'], fresh.stream);
+        else this.addSide(key, list[index]!);
+      }
+    }
   }
 
   add(added: Run): void {
