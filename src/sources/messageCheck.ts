@@ -8,7 +8,7 @@
 import {emptyItems, SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
 import {decodeLine} from './jsonLinesScanner.js';
-import {ACCEPTED, ACCEPTED_AGAIN, STRINGS_PER_MESSAGE, TIMES_PER_MESSAGE, type MessageWire} from './messageLines.js';
+import {ACCEPTED, ACCEPTED_AGAIN, FIRST_REFERENCE, NULL_STRING, STRINGS_PER_MESSAGE, TABLE_LIMIT, TIMES_PER_MESSAGE, type MessageWire} from './messageLines.js';
 import {collectRuns} from './parseRunText.js';
 
 /** The one message the line is, as the ordinary path would read it, or null when it is anything else. */
@@ -27,22 +27,37 @@ export function soleMessage(rawLine: string): ThreadMessage | null {
   return out.messages?.length === 1 ? out.messages[0]! : null;
 }
 
+/** What a stream's (a file's) batches before left for the next: the ids its accepted messages had, and the values sent once (see MessageWire). */
+export interface StreamMemory {
+  seen: Set<string>;
+  /** Each value sent once, by its place in the table the reader keeps alike; null: send every value (the reader's table is not this one). */
+  table: Map<string, number> | null;
+}
+
 /**
  * A batch's lines (`bytes`, each ending at `ends[i]`) checked, and the accepted ones' light
- * fields. `seen` holds the ids of the messages its stream (a file) accepted before, and gains these.
+ * fields. `memory` holds what the stream's batches before found, and gains these.
  */
-export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number, seen: Set<string>): MessageWire {
+export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number, memory: StreamMemory): MessageWire {
+  const {seen, table} = memory;
   const accepted = new Uint8Array(count);
   const lengths = new Int32Array(STRINGS_PER_MESSAGE * count);
   const times = new Float64Array(TIMES_PER_MESSAGE * count);
   const parts: string[] = [];
   let strings = 0;
   let timeAt = 0;
-  const string = (value: string | null) => {
+  const string = (value: string | null, repeats = false) => {
     if (value === null) {
-      lengths[strings++] = -1;
+      lengths[strings++] = NULL_STRING;
       return;
     }
+    const known = repeats && table ? table.get(value) : undefined;
+    if (known !== undefined) {
+      lengths[strings++] = FIRST_REFERENCE - known;
+      return;
+    }
+    // The reader adds such a value to its table as this one does.
+    if (repeats && table && table.size < TABLE_LIMIT) table.set(value, table.size);
     lengths[strings++] = value.length;
     parts.push(value);
   };
@@ -57,12 +72,12 @@ export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number
     }
     // The order WireReader reads them in.
     string(message.id);
-    string(message.threadId);
+    string(message.threadId, true);
     string(message.runId);
-    string(message.assistantId);
-    string(message.role);
-    string(message.status);
-    string(message.incompleteReason);
+    string(message.assistantId, true);
+    string(message.role, true);
+    string(message.status, true);
+    string(message.incompleteReason, true);
     times[timeAt++] = message.createdAt ?? Number.NaN;
     times[timeAt++] = message.completedAt ?? Number.NaN;
     times[timeAt++] = message.incompleteAt ?? Number.NaN;
@@ -70,14 +85,14 @@ export function checkMessageLines(bytes: Buffer, ends: Int32Array, count: number
   return {accepted, text: parts.join(''), lengths: lengths.subarray(0, strings), times: times.subarray(0, timeAt)};
 }
 
-/** The ids each stream's accepted messages had, by stream (a number the router chose), until it closes. */
-export class SeenIds {
-  private readonly byStream = new Map<number, Set<string>>();
+/** Each stream's memory (by a number the router chose), until it closes. */
+export class StreamMemories {
+  private readonly byStream = new Map<number, StreamMemory>();
 
-  of(stream: number): Set<string> {
-    let seen = this.byStream.get(stream);
-    if (!seen) this.byStream.set(stream, (seen = new Set()));
-    return seen;
+  of(stream: number): StreamMemory {
+    let memory = this.byStream.get(stream);
+    if (!memory) this.byStream.set(stream, (memory = {seen: new Set(), table: new Map()}));
+    return memory;
   }
 
   close(stream: number): void {

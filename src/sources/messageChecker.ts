@@ -9,17 +9,17 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {checkMessageLines, SeenIds} from './messageCheck.js';
+import {checkMessageLines, StreamMemories} from './messageCheck.js';
 import {ACCEPTED, ACCEPTED_AGAIN, type MessageChecker, type MessageLineBatch, type MessageWire} from './messageLines.js';
 import type {BatchRequest} from './messageWorker.js';
 
-/** The ids of streams checked on this thread. */
-const seenHere = new SeenIds();
+/** The memories of streams checked on this thread. */
+const memoriesHere = new StreamMemories();
 
 /** The check on this thread. */
 export const checkHere: MessageChecker = {
-  check: (batch, stream) => Promise.resolve(checkMessageLines(batch.bytes, batch.ends, batch.count, seenHere.of(stream))),
-  close: (stream) => seenHere.close(stream),
+  check: (batch, stream) => Promise.resolve(checkMessageLines(batch.bytes, batch.ends, batch.count, memoriesHere.of(stream))),
+  close: (stream) => memoriesHere.close(stream),
 };
 
 /**
@@ -78,9 +78,12 @@ class WorkerChecker implements MessageChecker {
     checkHere.close(stream);
   }
 
-  /** A batch of a stream the failed thread had: checked here, no message taken as fresh (the ids before are gone). */
+  /**
+   * A batch of a stream the failed thread had: checked here, no message taken as fresh and every
+   * value sent as it is (the ids and the table the thread kept are gone).
+   */
   private checkAfterFailure(batch: MessageLineBatch): MessageWire {
-    const wire = checkMessageLines(batch.bytes, batch.ends, batch.count, new Set());
+    const wire = checkMessageLines(batch.bytes, batch.ends, batch.count, {seen: new Set(), table: null});
     for (let index = 0; index < wire.accepted.length; index += 1) if (wire.accepted[index] === ACCEPTED) wire.accepted[index] = ACCEPTED_AGAIN;
     return wire;
   }

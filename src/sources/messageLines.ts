@@ -125,7 +125,13 @@ export interface MessageWire {
   accepted: Uint8Array;
   /** The accepted messages' string fields, one after another. */
   text: string;
-  /** Per accepted message, the length of each string in `text` (STRINGS_PER_MESSAGE of them), -1 for null. */
+  /**
+   * Per accepted message, each of its STRINGS_PER_MESSAGE strings: its length in `text`;
+   * NULL_STRING for null; or, for a value that repeats (a thread, an assistant, a role, a
+   * status), FIRST_REFERENCE - n for the table's nth value. The table is the stream's values sent
+   * in `text` before (TABLE_LIMIT at most), which the reader keeps as the checker does: 300,000
+   * messages make a few thousand strings here, not 1.8 million.
+   */
   lengths: Int32Array;
   /** Per accepted message, its times (TIMES_PER_MESSAGE of them), NaN for null (JSON has no NaN). */
   times: Float64Array;
@@ -133,6 +139,11 @@ export interface MessageWire {
 
 export const ACCEPTED = 1;
 export const ACCEPTED_AGAIN = 2;
+
+export const NULL_STRING = -1;
+export const FIRST_REFERENCE = -2;
+/** Values a stream's table holds at most; later new values are sent as they are. */
+export const TABLE_LIMIT = 1 << 16;
 
 /** id, threadId, runId, assistantId, role, status, incompleteReason. */
 export const STRINGS_PER_MESSAGE = 7;
@@ -145,13 +156,20 @@ class WireReader {
   private strings = 0;
   private times = 0;
 
-  constructor(private readonly wire: MessageWire) {}
+  constructor(
+    private readonly wire: MessageWire,
+    /** The stream's values sent before, as the checker numbered them. */
+    private readonly table: string[],
+  ) {}
 
-  private string(): string | null {
+  private string(repeats = false): string | null {
     const length = this.wire.lengths[this.strings++]!;
-    if (length < 0) return null;
+    if (length === NULL_STRING) return null;
+    if (length <= FIRST_REFERENCE) return this.table[FIRST_REFERENCE - length]!;
     this.at += length;
-    return this.wire.text.slice(this.at - length, this.at);
+    const value = this.wire.text.slice(this.at - length, this.at);
+    if (repeats && this.table.length < TABLE_LIMIT) this.table.push(value);
+    return value;
   }
 
   private time(): number | null {
@@ -163,12 +181,12 @@ class WireReader {
   next(): LightMessage {
     return {
       id: this.string()!,
-      threadId: this.string(),
+      threadId: this.string(true),
       runId: this.string(),
-      assistantId: this.string(),
-      role: this.string()!,
-      status: this.string(),
-      incompleteReason: this.string(),
+      assistantId: this.string(true),
+      role: this.string(true)!,
+      status: this.string(true),
+      incompleteReason: this.string(true),
       createdAt: this.time(),
       completedAt: this.time(),
       incompleteAt: this.time(),
@@ -220,6 +238,8 @@ export class MessageLineRouter {
   private readonly outstanding = new Set<Promise<void>>();
   private seen = 0;
   private readonly stream = ++lastStream;
+  /** The values the checker sent once for this stream (see MessageWire). */
+  private readonly table: string[] = [];
 
   constructor(
     private readonly file: string,
@@ -285,7 +305,7 @@ export class MessageLineRouter {
     const {batch, held} = segment;
     const items: ParsedItems = {runs: [], warnings: [], messages: []};
     const messages = items.messages!;
-    const reader = new WireReader(wire);
+    const reader = new WireReader(wire, this.table);
     let next = 0;
     for (let index = 0; index < batch.count; index += 1) {
       while (next < held.length && held[next]!.at === index) moveItems(held[next++]!.items, items);
