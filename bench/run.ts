@@ -308,7 +308,7 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       const info = writeJsonLines(file, storySize, options.seed, MESSAGES_PER_RUN);
       const count = reps(storySize);
       log(`[${elapsed()}] 1b. load with messages: ${storySize} runs, ${info.messages} messages, ${(info.bytes / MB).toFixed(1)} MB, ${count} repetition(s)`);
-      const result = await runWorker<{reps: Array<{baselineMs: number; loadMs: number; parsed: number; runs: number; warnings: number}>}>(['--expose-gc', workers.load, 'compare', info.file, String(count)]);
+      const result = await runWorker<{reps: Array<{baselineMs: number; loadMs: number; baselineCpuMs: number; loadCpuMs: number; loadMainCpuMs: number | null; parsed: number; runs: number; warnings: number}>}>(['--expose-gc', workers.load, 'compare', info.file, String(count)]);
       const loads = result.reps.map((rep) => rep.loadMs);
       const baselines = result.reps.map((rep) => rep.baselineMs);
       const rss = await runWorker<{maxRssKB: number}>([workers.load, 'rss', info.file]);
@@ -316,6 +316,8 @@ export async function main(options: BenchOptions = optionsFromEnv()): Promise<Be
       rows.push(
         loadVsParseRow(`load + normalize, ${MESSAGES_PER_RUN} messages a run`, storySize, loads, baselines,
             `${info.messages.toLocaleString('en-US')} messages, ${(info.bytes / MB).toFixed(0)} MB; peak RSS ${Math.round(rss.maxRssKB / 1024)} MB` +
+            // The message lines are parsed on the load's worker thread: the CPU of both threads, and of the one that draws.
+            `; CPU ${cpuRatio(result.reps, (rep) => rep.loadCpuMs)}x the parse's, main thread ${cpuRatio(result.reps, (rep) => rep.loadMainCpuMs)}x` +
             (bad ? `; COUNT MISMATCH: loaded ${bad.runs} runs, parsed ${bad.parsed} lines` : '') +
             (result.reps[0]!.warnings > 0 ? `; ${result.reps[0]!.warnings} load warnings` : ''),
         ),
@@ -760,6 +762,15 @@ function versusRow(row: {figure: number; name: string; size: number; ours: reado
 }
 
 /** Figure 1's row: the load against read + split + JSON.parse of the same file; the fastest of each beside the medians. */
+/** The median over repetitions of a load's CPU time (`of`) against the bare parse's, or `?` where it was not measured. */
+function cpuRatio<R extends {baselineCpuMs: number}>(reps: readonly R[], of: (rep: R) => number | null): string {
+  const ratios = reps.flatMap((rep) => {
+    const ms = of(rep);
+    return ms === null ? [] : [ms / rep.baselineCpuMs];
+  });
+  return ratios.length === 0 ? '?' : String(round(median(ratios), 2));
+}
+
 function loadVsParseRow(name: string, size: number, loads: readonly number[], baselines: readonly number[], note: string): BenchRow {
   const fastest = `fastest ${Math.round(Math.min(...loads))} vs ${Math.round(Math.min(...baselines))} ms (${round(Math.min(...loads) / Math.min(...baselines), 2)}x)`;
   return versusRow({figure: 1, name, size, ours: loads, theirs: baselines, baselineLabel: 'read+split+JSON.parse', limit: 1.2, note: `${fastest}; ${note}`});
