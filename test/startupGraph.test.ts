@@ -112,7 +112,7 @@ describe('what print mode loads (issue #16: list against jq and against `node -e
     // A real graph: the reader, the normalizers and the filter are there.
     for (const module of ['src/sources/jsonLinesScanner.ts', 'src/model/normalize.ts', 'src/store/listView.ts']) expect(started.has(module), module).toBe(true);
     // `--json` writes the runs as read: the TSV fields' times (date-fns) and the table's columns come with printRuns.ts, on use.
-    for (const name of [...TERMINAL_UI, 'openai', 'fzstd', 'ajv', 'zod', 'date-fns', '@pydantic/genai-prices']) {
+    for (const name of [...TERMINAL_UI, 'openai', 'fzstd', 'ajv', 'zod', 'date-fns', '@pydantic/genai-prices', 'string-width']) {
       expect([...started.keys()].filter(inPackage(name)).map((file) => chain(started, file)), name).toEqual([]);
       expect([...compiled].filter(inPackage(name)), name).toEqual([]);
     }
