@@ -77,6 +77,23 @@ export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV'
  * CommonJS bundle of its own, `lazy/NAME.cjs` in the output folder, which those `require` calls
  * read, through Node's require, the first time they run.
  */
+/**
+ * A module-level `new Intl.Segmenter(…)` made on first use instead: the first Intl object of a
+ * process starts ICU (about 12 ms), and string-width, slice-ansi and ansi-tokenize each make one at
+ * import, before a first frame whose text is all plain ASCII and needs none (their fast paths).
+ * Only `.segment()` is ever called on them. test/startupGraph.test.ts holds the bundle to it.
+ */
+function lazySegmenters(source) {
+  return source.replace(/^(?:const|var|let) (\w+) = new Intl\.Segmenter\(([^;]*)\);$/gm, (_all, name, args) => `let ${name}Made; const ${name} = {segment: (text) => (${name}Made ??= new Intl.Segmenter(${args})).segment(text)};`);
+}
+
+const lazyIntl = {
+  name: 'lazy-intl-segmenters',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/](?:slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/, namespace: 'file'}, (args) => ({contents: lazySegmenters(readFileSync(args.path, 'utf8')), resolveDir: dirname(args.path)}));
+  },
+};
+
 const lazySideBundles = {
   name: 'lazy-side-bundles',
   setup(build) {
@@ -247,7 +264,7 @@ export const cliPlugins = [
     name: 'string-width-lazy-emoji',
     setup(build) {
       build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, namespace: 'file'}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
+        const source = lazySegmenters(readFileSync(args.path, 'utf8'));
         const eager = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
         if (!source.includes(eager)) return {contents: source, resolveDir: dirname(args.path)};
         const lazy = "let rgiEmojiRegexBuilt; const rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};";
@@ -255,6 +272,7 @@ export const cliPlugins = [
       });
     },
   },
+  lazyIntl,
   genaiPricesAsJson,
   zodEnglishOnly,
   lazySideBundles,
