@@ -84,8 +84,36 @@ export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV'
  * Only `.segment()` is ever called on them. test/startupGraph.test.ts holds the bundle to it.
  */
 function lazySegmenters(source) {
-  return source.replace(/^(?:const|var|let) (\w+) = new Intl\.Segmenter\(([^;]*)\);$/gm, (_all, name, args) => `let ${name}Made; const ${name} = {segment: (text) => (${name}Made ??= new Intl.Segmenter(${args})).segment(text)};`);
+  let made = false;
+  const patched = source.replace(/^(?:const|var|let) (\w+) = new Intl\.Segmenter\(([^;]*)\);$/gm, (_all, name, args) => {
+    const segment = `(${name}Made ??= new Intl.Segmenter(${args})).segment(text)`;
+    // Grapheme segmenters only (the default granularity) get the ASCII fast path: for them it is exact.
+    if (!/^(?:|undefined,\s*\{\s*granularity:\s*(['"])grapheme\1\s*\})$/.test(args)) return `let ${name}Made; const ${name} = {segment: (text) => ${segment}};`;
+    made = true;
+    return `let ${name}Made; const ${name} = {segment: (text) => (__asciiAlone(text) ? __asciiGraphemes(text) : ${segment})};`;
+  });
+  return made ? `${patched}\n${ASCII_GRAPHEMES}` : patched;
 }
+
+/**
+ * Graphemes of ASCII text without the library: each character is one, but for CR LF (UAX #29's
+ * only cluster of ASCII characters, and such text goes to Intl). As Intl's Segments: iterated, or
+ * asked which segment contains an index. Ink tokenizes every SGR code through a segmenter; this
+ * keeps that from starting ICU.
+ */
+export const ASCII_GRAPHEMES = String.raw`
+function __asciiAlone(text) {
+  return /^[\x00-\x7f]*$/.test(text) && !text.includes('\r\n');
+}
+function __asciiGraphemes(input) {
+  const at = (index) => ({segment: input[index], index, input});
+  return {
+    containing: (index = 0) => (index >= 0 && index < input.length ? at(Math.trunc(index)) : undefined),
+    *[Symbol.iterator]() {
+      for (let index = 0; index < input.length; index += 1) yield at(index);
+    },
+  };
+}`;
 
 const lazyIntl = {
   name: 'lazy-intl-segmenters',

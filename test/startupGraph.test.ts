@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {build, type Metafile} from 'esbuild';
+import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cliBuildOptions, genaiPricesDataAsJson, sideBundleOptions} from '../build.mjs';
 
@@ -195,4 +196,27 @@ describe('Intl at start-up (issue #16, the first frame)', () => {
     const lazy = result.outputFiles.reduce((count, file) => count + (file.text.match(/Made\d* \?\?= new Intl\.Segmenter\(/g)?.length ?? 0), 0);
     expect(lazy).toBeGreaterThanOrEqual(4);
   }, 60_000);
+});
+
+describe("the segmenters' ASCII fast path (build.mjs)", () => {
+  it('gives the graphemes Intl.Segmenter gives, iterated and by containing(), for ASCII text (property)', async () => {
+    const {ASCII_GRAPHEMES} = (await import('../build.mjs')) as unknown as {ASCII_GRAPHEMES: string};
+    const fast = new Function(`${ASCII_GRAPHEMES}\nreturn {__asciiAlone, __asciiGraphemes};`)() as {
+      __asciiAlone: (text: string) => boolean;
+      __asciiGraphemes: (text: string) => Iterable<Intl.SegmentData> & {containing: (index?: number) => Intl.SegmentData | undefined};
+    };
+    const intl = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+    const plain = (data: Intl.SegmentData | undefined) => data && {segment: data.segment, index: data.index, input: data.input};
+    const text = fc.oneof(fc.string({unit: fc.constantFrom('a', 'Z', ' ', '\r', '\n', '\t', '\u001b', '[', 'm', '0', ';', '\u0000', '\u007f')}), fc.string({unit: 'binary-ascii'}), fc.string({unit: 'grapheme'}));
+    fc.assert(
+      fc.property(text, (value) => {
+        const alone = fast.__asciiAlone(value);
+        expect(alone).toBe(/^[\x00-\x7f]*$/.test(value) && !value.includes('\r\n'));
+        if (!alone) return;
+        expect([...fast.__asciiGraphemes(value)].map(plain)).toEqual([...intl.segment(value)].map(plain));
+        for (let index = -1; index <= value.length; index += 1) expect(plain(fast.__asciiGraphemes(value).containing(index))).toEqual(plain(intl.segment(value).containing(index)));
+      }),
+      {numRuns: 2000},
+    );
+  });
 });
