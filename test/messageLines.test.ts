@@ -144,7 +144,7 @@ describe('message lines on the worker', () => {
         const routed = await read(texts, piece, checkHere, routeAfter);
         expect(routed).toEqual(plain);
       }),
-      {numRuns: 300},
+      {numRuns: 200},
     );
   });
 
@@ -178,6 +178,28 @@ describe('message lines on the worker', () => {
     expect(routed.messages[1]).toMatchObject({id: 'msg_1', role: 'assistant', source: {file: 'story-1.jsonl', line: 4024}});
     // (The runs of the second file are copies of the first's, whose bodies are not on disk to compare: warned about alike.)
     expect(routed.warnings.filter((warning) => warning.message.endsWith('line skipped')).map((warning) => warning.location)).toEqual(['story-0.jsonl:17:31', 'story-0.jsonl:2019:31', 'story-0.jsonl:4021:31', 'story-1.jsonl:17:31', 'story-1.jsonl:2019:31', 'story-1.jsonl:4021:31']);
+  });
+
+  it('stops with the load: a load aborted while lines are on the worker ends, and the next one loads them all', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'runlens-message-lines-'));
+    try {
+      const file = path.join(dir, 'thread.jsonl');
+      const count = MESSAGE_LINES_BEFORE_CHECKER + 20_000;
+      const lines: string[] = [];
+      for (let index = 0; index < count; index += 1) lines.push(JSON.stringify(message({id: `msg_${index}`, content: [{type: 'text', text: {value: 'x'.repeat(200), annotations: []}}]})));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const controller = new AbortController();
+      let pieces = 0;
+      const aborted = await loadRunsFromSources([file], {detachRuns: true, signal: controller.signal, onProgress: () => {
+        if (++pieces === 3) controller.abort();
+      }});
+      expect(aborted.messages!.length).toBeLessThan(count);
+      const whole = await loadRunsFromSources([file], {detachRuns: true, onProgress: () => {}});
+      expect(whole.messages).toHaveLength(count);
+      expect(whole.warnings).toEqual([]);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 
   it('loads a large file with the worker, its messages kept small and read back', async () => {

@@ -237,6 +237,7 @@ export class MessageLineRouter {
   private readonly segments: Segment[] = [];
   private readonly outstanding = new Set<Promise<void>>();
   private seen = 0;
+  private abandoned = false;
   private readonly stream = ++lastStream;
   /** The values the checker sent once for this stream (see MessageWire). */
   private readonly table: string[] = [];
@@ -286,11 +287,19 @@ export class MessageLineRouter {
     this.batch = null;
     const segment = this.segments[this.segments.length - 1]!;
     const done = this.checker.check(batch, this.stream).then((wire) => {
+      if (this.abandoned) return;
       segment.items = this.itemsOf(segment, wire);
       this.outstanding.delete(done);
       this.flush();
     });
     this.outstanding.add(done);
+  }
+
+  /** The load stopped (aborted): nothing more goes to `out`, and the checker forgets the stream. */
+  abandon(): void {
+    this.abandoned = true;
+    this.batch = null;
+    this.checker.close(this.stream);
   }
 
   /** Resolves once every line sent is back and in `out`. */

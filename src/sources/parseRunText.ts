@@ -195,6 +195,11 @@ export class JsonLinesReader {
     if (!this.scanner.sawContent) this.out.warnings.push({location: this.file, message: 'empty file'});
   }
 
+  /** The load stopped before the end: what is still on the worker is dropped. */
+  abandon(): void {
+    this.router?.abandon();
+  }
+
   /** Resolves when every message line sent to the worker is back in `out` (the load is not done before). */
   async settled(): Promise<void> {
     await this.router?.settled();

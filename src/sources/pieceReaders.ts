@@ -66,6 +66,8 @@ interface PieceReader {
   readonly unsupported?: boolean;
   /** Resolves when what the reader handed to another thread is back (JsonLinesReader's message lines). */
   settled?(): Promise<void>;
+  /** The load stopped before the end (JsonLinesReader drops what is on the worker). */
+  abandon?(): void;
 }
 
 /**
@@ -92,6 +94,7 @@ async function feedPieces(
     take(parsed);
     if (report) await report(input.sourceBytes);
     if (signal?.aborted) {
+      reader.abandon?.();
       await pieces.return(undefined);
       return true;
     }
