@@ -81,10 +81,17 @@ export function looksLikeMessageLine(bytes: Buffer): boolean {
 /** Bytes of lines gathered before a batch goes to the worker: a few hundred lines or more, not one message per line. */
 const BATCH_BYTES = 1 << 20;
 
+/**
+ * Batch buffers back from the worker, for the next batches: a new megabyte for each of a few
+ * hundred batches was external memory that V8 counts towards its next collection.
+ */
+const SPARE_BUFFERS: Buffer[] = [];
+const MAX_SPARE_BUFFERS = 8;
+
 /** Lines sent to the worker together: their bytes one after another, and where each was in the file. */
 export class MessageLineBatch {
-  /** The lines' bytes, one after another (not a pooled buffer: it is copied to the worker whole). */
-  bytes = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  /** The lines' bytes, one after another (not Node's shared pool: it is copied to the worker whole). */
+  bytes = SPARE_BUFFERS.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
   filled = 0;
   /** Where each line ends in `bytes`. */
   ends = new Int32Array(256);
@@ -111,7 +118,15 @@ export class MessageLineBatch {
     this.lineNumbers.push(lineNumber);
     this.offsets.push(offset);
   }
+
+  /** The batch is done with: its buffer goes to the next one. */
+  release(): void {
+    if (this.bytes.length === BATCH_BYTES && SPARE_BUFFERS.length < MAX_SPARE_BUFFERS) SPARE_BUFFERS.push(this.bytes);
+    this.bytes = EMPTY;
+  }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * What the worker says of a batch: per line, whether it is one well-formed message, and of those
@@ -259,12 +274,13 @@ export class MessageLineRouter {
   route(line: Buffer, lineNumber: number, offset: number): boolean {
     this.seen += 1;
     if (this.seen <= this.routeAfter) return false;
+    // A full batch goes before this line is added: its buffer never grows but for a line longer than it.
+    if (this.batch && this.batch.filled + line.length > BATCH_BYTES) this.send();
     if (!this.batch) {
       this.batch = new MessageLineBatch();
       this.segments.push({batch: this.batch, held: [], items: null, fresh: true});
     }
     this.batch.add(line, lineNumber, offset);
-    if (this.batch.filled >= BATCH_BYTES) this.send();
     return true;
   }
 
@@ -287,8 +303,9 @@ export class MessageLineRouter {
     this.batch = null;
     const segment = this.segments[this.segments.length - 1]!;
     const done = this.checker.check(batch, this.stream).then((wire) => {
+      if (!this.abandoned) segment.items = this.itemsOf(segment, wire);
+      batch.release();
       if (this.abandoned) return;
-      segment.items = this.itemsOf(segment, wire);
       this.outstanding.delete(done);
       this.flush();
     });
