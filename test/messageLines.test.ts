@@ -5,17 +5,19 @@
  * beside it still load.
  */
 import fc from 'fast-check';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {Worker} from 'node:worker_threads';
 import {describe, expect, it} from 'vitest';
 import {isDetached} from '../src/model/detachedRun.js';
 import {clearItems, type ParsedItems} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import {wholeMessages} from '../src/sources/itemBodies.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
-import {checkHere, messageChecker} from '../src/sources/messageChecker.js';
-import {looksLikeMessageLine, type MessageChecker} from '../src/sources/messageLines.js';
+import {checkHere, messageChecker, workerScriptNear} from '../src/sources/messageChecker.js';
+import {looksLikeMessageLine, MessageLineBatch, type MessageChecker, type MessageWire} from '../src/sources/messageLines.js';
 import {JsonLinesReader, MESSAGE_LINES_BEFORE_CHECKER} from '../src/sources/parseRunText.js';
 import {RunCollection} from '../src/sources/runCollection.js';
 
@@ -178,6 +180,29 @@ describe('message lines on the worker', () => {
     expect(routed.messages[1]).toMatchObject({id: 'msg_1', role: 'assistant', source: {file: 'story-1.jsonl', line: 4024}});
     // (The runs of the second file are copies of the first's, whose bodies are not on disk to compare: warned about alike.)
     expect(routed.warnings.filter((warning) => warning.message.endsWith('line skipped')).map((warning) => warning.location)).toEqual(['story-0.jsonl:17:31', 'story-0.jsonl:2019:31', 'story-0.jsonl:4021:31', 'story-1.jsonl:17:31', 'story-1.jsonl:2019:31', 'story-1.jsonl:4021:31']);
+  });
+
+  it('has its worker script in the build, beside the chunk that starts it, and the script answers a batch', async () => {
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+    const chunks = readdirSync(path.join(dist, 'chunks')).filter((name) => name.endsWith('.js'));
+    const starter = chunks.find((name) => readFileSync(path.join(dist, 'chunks', name), 'utf8').includes('messageWorker.js'));
+    expect(starter).toBeDefined();
+    const script = workerScriptNear(pathToFileURL(path.join(dist, 'chunks', starter!)).href);
+    expect(script && fileURLToPath(script)).toBe(path.join(dist, 'messageWorker.js'));
+    const worker = new Worker(script!);
+    try {
+      const batch = new MessageLineBatch();
+      batch.add(Buffer.from(JSON.stringify(message({id: 'msg_built'}))), 1, 0);
+      batch.add(Buffer.from('{"object":"thread.message",'), 2, 100);
+      const answer = new Promise<{id: number; wire: MessageWire}>((resolve) => worker.once('message', resolve));
+      worker.postMessage({id: 7, stream: 1, bytes: batch.bytes.subarray(0, batch.filled), ends: batch.ends.subarray(0, batch.count), count: batch.count});
+      const {id, wire} = await answer;
+      expect(id).toBe(7);
+      expect([...wire.accepted]).toEqual([1, 0]);
+      expect(wire.text.startsWith('msg_built')).toBe(true);
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('stops with the load: a load aborted while lines are on the worker ends, and the next one loads them all', async () => {

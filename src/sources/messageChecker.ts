@@ -35,9 +35,15 @@ function startWorker(): Worker | null {
     const script = new URL('./messageWorker.ts', here).href;
     return new Worker(`import(${JSON.stringify(tsx)}).then(({register}) => { register(); return import(${JSON.stringify(script)}); })`, {eval: true});
   }
+  const script = workerScriptNear(here);
+  return script ? new Worker(script) : null;
+}
+
+/** The bundled worker script beside the bundle file `moduleUrl` (the program's entry, or one of its chunks), or null. */
+export function workerScriptNear(moduleUrl: string): URL | null {
   for (const candidate of ['./messageWorker.js', '../messageWorker.js', './messageWorker.mjs']) {
-    const url = new URL(candidate, here);
-    if (existsSync(fileURLToPath(url))) return new Worker(url);
+    const url = new URL(candidate, moduleUrl);
+    if (existsSync(fileURLToPath(url))) return url;
   }
   return null;
 }
