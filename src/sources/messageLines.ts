@@ -81,6 +81,9 @@ export function looksLikeMessageLine(bytes: Buffer): boolean {
 /** Bytes of lines gathered before a batch goes to the worker: a few hundred lines or more, not one message per line. */
 const BATCH_BYTES = 1 << 20;
 
+/** Batches out on the worker at most; past them, message lines are read on this thread (see `route`). */
+const MAX_OUTSTANDING = 4;
+
 /**
  * Batch buffers back from the worker, for the next batches: a new megabyte for each of a few
  * hundred batches was external memory that V8 counts towards its next collection.
@@ -276,6 +279,9 @@ export class MessageLineRouter {
     if (this.seen <= this.routeAfter) return false;
     // A full batch goes before this line is added: its buffer never grows but for a line longer than it.
     if (this.batch && this.batch.filled + line.length > BATCH_BYTES) this.send();
+    // The worker is behind (a busy machine gives its thread little time): this thread reads the
+    // line itself rather than queue more megabytes for it.
+    if (!this.batch && this.outstanding.size >= MAX_OUTSTANDING) return false;
     if (!this.batch) {
       this.batch = new MessageLineBatch();
       this.segments.push({batch: this.batch, held: [], items: null, fresh: true});
