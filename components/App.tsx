@@ -2,20 +2,19 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
-import {isActiveStatus, runKind, type Run, type RunKind} from '../src/model/run.js';
+import {runKind, type Run, type RunKind} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {type FilterPace} from '../src/store/listView.js';
-import {RunsSummary} from '../src/store/runsSummary.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {createFilterRunner, type RunnerClock} from '../src/store/filterRunner.js';
 import {comparedRuns, confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
-import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
+import {stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import type {ModelMap} from '../src/model/cost.js';
@@ -23,7 +22,6 @@ import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {scrollRows} from '../src/panes/scrollRows.js';
 import {overlayEntry, type OverlayData, type ThreadStoryInputs} from '../src/stats/overlays.js';
-import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import {Footer} from './Footer.js';
@@ -228,13 +226,10 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     return () => clearInterval(timer);
   }, [dispatch, now, tickMilliseconds]);
 
-  // Counts and column widths: only the runs a streaming load appended since the last frame are measured.
-  const summary = useRef<RunsSummary | null>(null);
-  const {counts, contentWidths} = useMemo(() => (summary.current ??= new RunsSummary()).of(state.runs, state.modelMap), [state.runs, state.modelMap]);
-  const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
-  // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
-  const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
-  const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
+  // Counts, column widths, tool rounds and the stuck badge are the store's (src/store/runsSummary.ts):
+  // measured for the runs a streaming load appends, the badge's clock a few binary searches a tick.
+  const {counts, contentWidths, rounds} = state.measures;
+  const stuck = state.stuck;
   const width = Math.max(20, columns);
   const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
