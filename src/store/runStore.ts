@@ -186,7 +186,7 @@ function withFeed(state: RunStoreState, data: FeedData): RunStoreState {
   if (data.warnings !== next.warnings || data.sources !== next.sources || data.live !== next.live) {
     next = {...next, warnings: data.warnings, sources: data.sources, live: data.live};
   }
-  if (sideItemsChanged(data, next.side)) next = {...next, side: sideItemsOf(data), joined: joinItems(data)};
+  if (sideItemsChanged(data, next.side)) next = {...next, side: sideItemsOf(data), joined: joinItems(data, next.joined)};
   return next;
 }
 
