@@ -196,7 +196,8 @@ function inTimeOrder<T>(group: T[], createdAt: (item: T) => number | null): T[] 
  * `groups` with `added` (read after the items grouped there) joined in: the same map when none
  * joins, else a new one where each group an item joins is a new array (a view kept for a group's
  * array sees the change; the groups handed out before stay as they were). A group's old items,
- * in order, then its new ones, sorted stably by time, is the order a join of all of them gives.
+ * in order, merged with its new ones by time (old first at the same time) is the order a join of
+ * all of them gives.
  */
 function groupMore<T>(groups: ReadonlyMap<string, readonly T[]>, added: readonly T[], keyOf: (item: T) => string | null, createdAt: (item: T) => number | null): ReadonlyMap<string, readonly T[]> {
   const fresh = groupBy(added, keyOf, createdAt);
@@ -204,9 +205,23 @@ function groupMore<T>(groups: ReadonlyMap<string, readonly T[]>, added: readonly
   const more = new Map(groups);
   for (const [key, group] of fresh) {
     const held = more.get(key);
-    more.set(key, held ? inTimeOrder(held.concat(group), createdAt) : group);
+    more.set(key, held ? mergeInTimeOrder(held, group, createdAt) : group);
   }
   return more;
+}
+
+/** Two groups each in time order as one, `held`'s items before `added`'s at the same time: what the stable sort of both gives, in one pass. */
+function mergeInTimeOrder<T>(held: readonly T[], added: readonly T[], createdAt: (item: T) => number | null): T[] {
+  const at = (item: T) => createdAt(item) ?? Number.POSITIVE_INFINITY;
+  // A load in time order adds only items at or after the group's last.
+  if (at(added[0]!) >= at(held[held.length - 1]!)) return held.concat(added);
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < held.length && j < added.length) merged.push(at(added[j]!) < at(held[i]!) ? added[j++]! : held[i++]!);
+  while (i < held.length) merged.push(held[i++]!);
+  while (j < added.length) merged.push(added[j++]!);
+  return merged;
 }
 
 /**
