@@ -119,9 +119,9 @@ export interface SummarizeStuckOptions {
 
 /**
  * Counts for a header badge, in one pass; runs no tool-call checks. Only active runs count, so the
- * result is the same for any list holding all of them: a view that ticks every second over a large
- * store can keep `runs.filter((r) => isActiveStatus(r.status))` from the last change and pass that
- * (the same holds for `findStuckRuns`).
+ * result is the same for any list holding all of them (the same holds for `findStuckRuns`). A view
+ * that ticks every second over a large store keeps a `StuckTally` of its runs instead and asks
+ * `summarizeTally`, which gives this answer without walking the runs.
  */
 export function summarizeStuck(runs: readonly Run[], nowSeconds: number, options: SummarizeStuckOptions = {}): StuckSummary {
   const {expiringWithinSeconds = DEFAULT_EXPIRING_WITHIN_SECONDS, stalledAfterSeconds = DEFAULT_STALLED_AFTER_SECONDS} = options;
