@@ -8,6 +8,7 @@ import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {type FilterPace} from '../src/store/listView.js';
+import {shownContentWidths} from '../src/store/runsSummary.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {createFilterRunner, type RunnerClock} from '../src/store/filterRunner.js';
@@ -228,9 +229,12 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
 
   // Counts, column widths, tool rounds and the stuck badge are the store's (src/store/runsSummary.ts):
   // measured for the runs a streaming load appends, the badge's clock a few binary searches a tick.
-  const {counts, contentWidths, rounds} = state.measures;
+  // Runs are priced only when this terminal leaves the COST column room (pricing loads the price data).
+  const {counts, rounds} = state.measures;
   const stuck = state.stuck;
   const width = Math.max(20, columns);
+  const columnView = state.query.stuck === 'off' ? 'all' : 'stuck';
+  const contentWidths = useMemo(() => shownContentWidths(state, width, columnView), [state.measures, width, columnView]);
   const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.
@@ -355,7 +359,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         width={width}
         nowSeconds={state.nowSeconds}
         contentWidths={contentWidths}
-        view={state.query.stuck === 'off' ? 'all' : 'stuck'}
+        view={columnView}
         rounds={rounds}
         marked={state.markedRunId}
         modelMap={state.modelMap}

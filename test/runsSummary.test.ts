@@ -35,16 +35,17 @@ const stepArb = fc.oneof(
 );
 
 describe('RunsSummary', () => {
-  it('gives countByStatus and measureContent of the whole list after every step of a load (property)', () => {
+  it('gives countByStatus and measureContent of the whole list after every step of a load, priced or not as asked (property)', () => {
     const mapped = parseModelMap(['my-deployment=gpt-4o']).map;
     fc.assert(
-      fc.property(fc.array(stepArb, {minLength: 1, maxLength: 25}), (steps) => {
+      // Whether each step asks for prices: the COST column may get room (or lose it) when the terminal is resized.
+      fc.property(fc.array(stepArb, {minLength: 1, maxLength: 25}), fc.array(fc.boolean(), {minLength: 1, maxLength: 25}), (steps, pricing) => {
         const summary = new RunsSummary();
         let runs: Run[] = [];
         let shared: Run[] = runs;
         let modelMap: ReturnType<typeof parseModelMap>['map'] | undefined;
         let next = 0;
-        for (const step of steps) {
+        for (const [index, step] of steps.entries()) {
           if (step.kind === 'append') runs = [...runs, ...step.runs.map((spec) => makeRun(next++, spec.status, spec.model, spec.tokens, spec.response))];
           else if (step.kind === 'replace' && runs.length > 0) {
             const at = step.at % runs.length;
@@ -56,10 +57,12 @@ describe('RunsSummary', () => {
             runs = shared;
           } else if (step.kind === 'modelMap') modelMap = step.mapped ? mapped : undefined;
           shared = runs;
-          const measured = summary.of(runs, modelMap);
+          const prices = pricing[index % pricing.length]!;
+          const measured = summary.of(runs, modelMap, prices);
           expect(measured.counts).toEqual(countByStatus(runs));
           expect([...measured.counts.keys()]).toEqual([...countByStatus(runs).keys()]);
-          expect(measured.contentWidths).toEqual(measureContent(runs, modelMap));
+          // Unpriced, the cost width says 0: no COST column.
+          expect(measured.contentWidths).toEqual(prices ? measureContent(runs, modelMap) : {...measureContent(runs, modelMap), cost: 0});
         }
       }),
       {numRuns: 300},
@@ -180,7 +183,7 @@ describe('RunsSummary: the stuck tally and the tool rounds', () => {
             joined = joinItems({steps: stepItems});
           }
           shared = runs;
-          const measured = summary.of(runs, undefined, joined);
+          const measured = summary.of(runs, undefined, true, joined);
           expect(summarizeTally(measured.active, now)).toStrictEqual(summarizeStuck(runs, now));
           expect(summarizeTally(measured.active, now, options)).toStrictEqual(summarizeStuck(runs, now, options));
           expect(measured.rounds).toEqual(finishedToolRounds(runs, joined));
@@ -194,8 +197,8 @@ describe('RunsSummary: the stuck tally and the tool rounds', () => {
     const summary = new RunsSummary();
     const runs = [makeStuckRun(0, {status: 'requires_action', createdAgo: 100, startedAfter: 1, expiresIn: 60, thread: 1, approval: false, calls: 1})];
     const joined = joinItems({steps: toolSteps('run_0', 2, 0)});
-    const first = summary.of(runs, undefined, joined);
-    const again = summary.of(runs, undefined, joined);
+    const first = summary.of(runs, undefined, true, joined);
+    const again = summary.of(runs, undefined, true, joined);
     expect(again.active).toBe(first.active);
     expect(again.rounds).toBe(first.rounds);
     expect(summarizeTally(again.active, NOW)).toMatchObject({waiting: 1, active: 1, lockedThreads: 1, expiringSoon: 1, soonestExpirySeconds: 60, oldestWaitingSeconds: 99});

@@ -8,7 +8,7 @@
  * anything else (a copy replaced in place, runs removed, another model map) is measured again from
  * the start. The store keeps one RunsSummary and hands its measures to the views (`remeasured`).
  */
-import {ContentMeasure, type ColumnKey} from '../format/runColumns.js';
+import {ContentMeasure, costCanShow, type ColumnKey, type ColumnView} from '../format/runColumns.js';
 import type {JoinedItems} from '../model/itemKinds.js';
 import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
@@ -19,7 +19,7 @@ import {finishedRounds} from './stepLoader.js';
 export interface RunsMeasures {
   /** As `countByStatus`. */
   counts: Map<string, number>;
-  /** As `measureContent`. */
+  /** As `measureContent`; in the store's measures unpriced (cost 0), as `shownContentWidths` tells. */
   contentWidths: Partial<Record<ColumnKey, number>>;
   /** What `summarizeStuck` reads of the active runs: `summarizeTally(active, now)` is its answer at any time. */
   active: ActiveRunsTally;
@@ -40,8 +40,16 @@ export class RunsSummary {
   private steps: JoinedItems['byRun']['steps'] | null = null;
   private rounds = NO_ROUNDS;
 
-  /** The measures of `runs` (with their steps in `joined`, for the rounds); new objects each call. */
-  of(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP, joined?: JoinedItems): RunsMeasures {
+  /** How many of the runs measured have been priced too (the first `pricedTo`). */
+  private pricedTo = 0;
+
+  /**
+   * The measures of `runs` (with their steps in `joined`, for the rounds), new objects each call.
+   * Without `prices` the runs are not priced and the cost width says 0 (no COST column): the caller
+   * asks for prices only where the column could show (`costCanShow`); asked later, the runs
+   * measured before are priced then.
+   */
+  of(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP, prices = true, joined?: JoinedItems): RunsMeasures {
     if (modelMap !== this.modelMap || !this.continues(runs)) this.restart(modelMap);
     const steps = joined?.byRun.steps ?? null;
     let countFrom = this.measured.length;
@@ -54,11 +62,16 @@ export class RunsSummary {
       const run = runs[index]!;
       this.measured.push(run);
       this.counts.set(run.status, (this.counts.get(run.status) ?? 0) + 1);
-      this.content.add(run);
+      this.content.addShape(run);
       this.tally.add(run);
     }
+    if (prices) {
+      for (let index = this.pricedTo; index < this.measured.length; index += 1) this.content.addPrice(this.measured[index]!);
+      this.pricedTo = this.measured.length;
+    }
     if (joined && steps!.size > 0) this.countRounds(runs, countFrom, joined);
-    return {counts: inStatusOrder(this.counts), contentWidths: this.content.widths(), active: this.tally.tally(), rounds: this.rounds};
+    const widths = this.content.widths();
+    return {counts: inStatusOrder(this.counts), contentWidths: prices ? widths : {...widths, cost: 0}, active: this.tally.tally(), rounds: this.rounds};
   }
 
   /** Adds the rounds of `runs` from `from` on, into a new map when any has some (the one handed out stays as it was). */
@@ -82,6 +95,7 @@ export class RunsSummary {
 
   private restart(modelMap: ModelMap): void {
     this.measured = [];
+    this.pricedTo = 0;
     this.modelMap = modelMap;
     this.counts = new Map();
     this.content = new ContentMeasure(modelMap);
@@ -107,7 +121,7 @@ export interface MeasuredState {
 
 /** The measures and stuck summary of a new state, for its runs and clock. */
 export function measuresOf(state: Omit<MeasuredState, 'measures' | 'stuck'>): Pick<MeasuredState, 'measures' | 'stuck'> {
-  const measures = state.measuring.of(state.runs, state.modelMap, state.joined);
+  const measures = state.measuring.of(state.runs, state.modelMap, false, state.joined);
   return {measures, stuck: summarizeTally(measures.active, state.nowSeconds)};
 }
 
@@ -120,4 +134,13 @@ export function remeasured<S extends MeasuredState>(before: MeasuredState, next:
   if (next.runs !== before.runs || next.joined !== before.joined || next.modelMap !== before.modelMap) return {...next, ...measuresOf(next)};
   if (next.nowSeconds !== before.nowSeconds) return {...next, stuck: summarizeTally(next.measures.active, next.nowSeconds)};
   return next;
+}
+
+/**
+ * The column widths the list lays out at `width`: the store's, unpriced, unless a COST column could
+ * get room there; then the runs are priced (those not priced before only) for its width.
+ */
+export function shownContentWidths(state: MeasuredState, width: number, view: ColumnView): Partial<Record<ColumnKey, number>> {
+  const unpriced = state.measures.contentWidths;
+  return costCanShow(width, unpriced, view) ? state.measuring.of(state.runs, state.modelMap, true, state.joined).contentWidths : unpriced;
 }
