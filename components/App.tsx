@@ -234,7 +234,12 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
   const stuck = state.stuck;
   const width = Math.max(20, columns);
   const columnView = state.query.stuck === 'off' ? 'all' : 'stuck';
-  const contentWidths = useMemo(() => shownContentWidths(state, width, columnView), [state.measures, width, columnView]);
+  const contentWidths = useMemo(
+    () => shownContentWidths(state, width, columnView),
+    // The store makes new measures whenever the runs, their steps or the model map change: the rest of the state is left out on purpose.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [state.measures, width, columnView],
+  );
   const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.

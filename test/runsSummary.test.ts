@@ -7,7 +7,7 @@ import type {Run} from '../src/model/run.js';
 import {joinItems, type JoinedItems} from '../src/model/itemKinds.js';
 import {normalizeRunStep, type RunStep} from '../src/model/runStep.js';
 import {countByStatus} from '../src/store/listView.js';
-import {RunsSummary} from '../src/store/runsSummary.js';
+import {RunsSummary, shownContentWidths} from '../src/store/runsSummary.js';
 import {finishedToolRounds} from '../src/store/stepLoader.js';
 import {createInitialState, updateRunStore} from '../src/store/runStore.js';
 import {summarizeStuck, summarizeTally} from '../src/triage/stuck.js';
@@ -229,5 +229,17 @@ describe('the store keeps the measures', () => {
       }),
       {numRuns: 150},
     );
+  });
+});
+
+describe('shownContentWidths', () => {
+  it('prices the runs only where a COST column could get room, and then gives measureContent of them', () => {
+    const runs = [makeRun(0, 'completed', 'gpt-4o', 20_000, false), makeRun(1, 'requires_action', 'gpt-4o-mini', 10, false)];
+    const state = createInitialState({runs, nowSeconds: NOW});
+    expect(state.measures.contentWidths.cost).toBe(0);
+    const wide = shownContentWidths(state, 220, 'all');
+    expect(wide).toEqual(measureContent(runs));
+    expect(wide.cost).toBeGreaterThan(0);
+    expect(shownContentWidths(state, 40, 'all').cost).toBe(0);
   });
 });
