@@ -46,9 +46,10 @@ export function matchesQuery(run: Run, query: ListQuery, nowSeconds: number, ter
   return true;
 }
 
-type SortValue = number | string | null;
+export type SortValue = number | string | null;
 
-function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMap): SortValue {
+/** The value a run sorts by: a number, text, or null when it has none (sorted last either way). */
+export function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): SortValue {
   switch (key) {
     case 'created':
       return run.createdAt;
@@ -95,6 +96,101 @@ const SORT_STEP = 16_384;
 const TEXT_SORTS: ReadonlySet<SortKey> = new Set<SortKey>(['model', 'id']);
 
 /**
+ * The values a sort compares, by position in the array it sorted: kept with its order (sortRecord),
+ * so runs appended later are merged in, and a clock tick checks the order, without keying every
+ * run again. Typed arrays, not an object per run.
+ */
+export interface SortKeys {
+  readonly sort: SortKey;
+  readonly descending: boolean;
+  /** The clock the values were read at (they depend on it for the waiting and duration sorts). */
+  readonly nowSeconds: number;
+  readonly modelMap: ModelMap;
+  /** Each run's value: a number, or text for the model and id sorts; `missing` marks none. */
+  readonly numbers: Float64Array | null;
+  readonly texts: Array<string | null> | null;
+  readonly missing: Uint8Array;
+  /** Each run's creation time (-Infinity when unknown), the first tie-break. */
+  readonly created: Float64Array;
+}
+
+/** Empty keys for `count` runs of a sort, filled by keyRun. */
+export function emptySortKeys(count: number, sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
+  const text = TEXT_SORTS.has(sort);
+  return {
+    sort,
+    descending,
+    nowSeconds,
+    modelMap,
+    numbers: text ? null : new Float64Array(count),
+    // Grown by appending, never made as new Array(n): V8 makes an array of a million holes a dictionary.
+    texts: text ? [] : null,
+    missing: new Uint8Array(count),
+    created: new Float64Array(count),
+  };
+}
+
+/** Keys the run at `at` (texts are pushed, so runs are keyed in order). */
+export function keyRun(keys: SortKeys, at: number, run: Run): void {
+  const value = sortValue(run, keys.sort, keys.nowSeconds, keys.modelMap);
+  // -0 compares equal to 0; NaN (never normalized, but a number all the same) counts as missing.
+  const missing = value === null || (typeof value === 'number' && Number.isNaN(value));
+  keys.missing[at] = missing ? 1 : 0;
+  if (keys.numbers) keys.numbers[at] = typeof value === 'number' && !missing ? value + 0 : 0;
+  else keys.texts!.push(typeof value === 'string' ? value : null);
+  keys.created[at] = run.createdAt ?? -Infinity;
+}
+
+/**
+ * The order of two positions of `base` by `keys`: missing values last either way, ties newest
+ * first, then by id, then as given. The one ordering rule of every sort, merge and re-check.
+ */
+export function keyComparator(keys: SortKeys, base: readonly Run[]): (a: number, b: number) => number {
+  const {numbers, texts, missing, created} = keys;
+  const direction = keys.descending ? -1 : 1;
+  return (a, b) => {
+    const missingA = missing[a]!;
+    const missingB = missing[b]!;
+    if (missingA !== missingB) return missingA ? 1 : -1;
+    if (!missingA) {
+      const valueA = numbers ? numbers[a]! : texts![a]!;
+      const valueB = numbers ? numbers[b]! : texts![b]!;
+      if (valueA < valueB) return -direction;
+      if (valueA > valueB) return direction;
+    }
+    const createdA = created[a]!;
+    const createdB = created[b]!;
+    if (createdA !== createdB) return createdB - createdA;
+    const idA = base[a]!.id;
+    const idB = base[b]!.id;
+    if (idA !== idB) return idA < idB ? -1 : 1;
+    // A whole tie keeps the order given, as a stable sort does.
+    return a - b;
+  };
+}
+
+/** What a sort recorded about an order it made: the array it sorted, where each run sits in it, and the keys it compared. */
+export interface SortRecord {
+  base: readonly Run[];
+  positions: Int32Array;
+  /** Absent for an order recorded without its keys. */
+  keys: SortKeys | null;
+}
+
+/** Where each run of an order sortRuns made sits in the array it sorted, and its keys: recorded as it sorts. */
+const sortedPositions = new WeakMap<readonly Run[], SortRecord>();
+
+/** What the sort that made `order` recorded, if a sort made it. */
+export function sortRecord(order: readonly Run[]): SortRecord | undefined {
+  return sortedPositions.get(order);
+}
+
+/** Records how `order` was made from `base`: a merge or a re-check that makes an order without SortScan says so too. */
+export function recordOrder(order: readonly Run[], record: SortRecord): void {
+  sortedPositions.set(order, record);
+}
+
+/**
  * A sort of `runs` done one step at a time, so the store can spread the sort of a million runs
  * across frames (filterRunner.ts runs it) and still give sortRuns' order: blocks of a step's runs
  * are sorted, then merged in pairs, the merged width doubling each pass. It sorts positions in
@@ -103,12 +199,9 @@ const TEXT_SORTS: ReadonlySet<SortKey> = new Set<SortKey>(['model', 'id']);
  * pays for in long marking pauses on later keys.
  */
 export class SortScan {
-  private readonly direction: number;
-  /** Each run's value (by position in `runs`): a number, or text for the model and id sorts; `missing` marks none. */
-  private readonly numbers: Float64Array | null;
-  private readonly texts: Array<string | null> | null;
-  private readonly missing: Uint8Array;
-  private readonly created: Float64Array;
+  /** The values compared, by position in `runs`; recorded with the order for later merges. */
+  private readonly keys: SortKeys;
+  private readonly compare: (a: number, b: number) => number;
   /** Positions in `runs`, in order within each sorted block or merged run; `spare` is written by a merge pass. */
   private indices: Int32Array;
   private spare: Int32Array;
@@ -129,20 +222,15 @@ export class SortScan {
     readonly runs: readonly Run[],
     readonly sort: SortKey,
     readonly descending: boolean,
-    private readonly nowSeconds: number,
+    readonly nowSeconds: number,
     private readonly modelMap: ModelMap = NO_MODEL_MAP,
     /** Runs a step handles (SORT_STEP); tests make it small to merge many blocks. */
     private readonly stepRuns: number = SORT_STEP,
   ) {
     const count = runs.length;
     this.width = stepRuns;
-    this.direction = descending ? -1 : 1;
-    const text = TEXT_SORTS.has(sort);
-    this.numbers = text ? null : new Float64Array(count);
-    // Grown by appending, never made as new Array(n): V8 makes an array of a million holes a dictionary.
-    this.texts = text ? [] : null;
-    this.missing = new Uint8Array(count);
-    this.created = new Float64Array(count);
+    this.keys = emptySortKeys(count, sort, descending, nowSeconds, modelMap);
+    this.compare = keyComparator(this.keys, runs);
     this.indices = new Int32Array(count);
     this.spare = new Int32Array(count);
     this.startPair();
@@ -163,27 +251,6 @@ export class SortScan {
     return Math.min(1, (this.keyedTo + this.blocksTo + merged + this.placedTo) / total);
   }
 
-  /** The order of the runs at two positions: missing values last either way, ties newest first, then by id, then as given. */
-  private readonly compare = (a: number, b: number): number => {
-    const missingA = this.missing[a]!;
-    const missingB = this.missing[b]!;
-    if (missingA !== missingB) return missingA ? 1 : -1;
-    if (!missingA) {
-      const valueA = this.numbers ? this.numbers[a]! : this.texts![a]!;
-      const valueB = this.numbers ? this.numbers[b]! : this.texts![b]!;
-      if (valueA < valueB) return -this.direction;
-      if (valueA > valueB) return this.direction;
-    }
-    const createdA = this.created[a]!;
-    const createdB = this.created[b]!;
-    if (createdA !== createdB) return createdB - createdA;
-    const idA = this.runs[a]!.id;
-    const idB = this.runs[b]!.id;
-    if (idA !== idB) return idA < idB ? -1 : 1;
-    // A whole tie keeps the order given, as sortRuns' stable sort does.
-    return a - b;
-  };
-
   /** Does one step of the work; returns whether the sort is done. */
   step(): boolean {
     const count = this.runs.length;
@@ -191,12 +258,7 @@ export class SortScan {
     if (this.keyedTo < count) {
       const end = Math.min(count, this.keyedTo + this.stepRuns);
       for (let at = this.keyedTo; at < end; at += 1) {
-        const run = this.runs[at]!;
-        const value = sortValue(run, this.sort, this.nowSeconds, this.modelMap);
-        if (value === null) this.missing[at] = 1;
-        if (this.numbers) this.numbers[at] = typeof value === 'number' ? value : 0;
-        else this.texts!.push(typeof value === 'string' ? value : null);
-        this.created[at] = run.createdAt ?? -Infinity;
+        keyRun(this.keys, at, this.runs[at]!);
         this.indices[at] = at;
       }
       this.keyedTo = end;
@@ -213,13 +275,12 @@ export class SortScan {
       this.placedTo = end;
       if (end >= count) {
         // Where each sorted run sits in `runs` is the sorted positions themselves.
-        sortedPositions.set(this.order, {base: this.runs, positions: this.indices});
+        sortedPositions.set(this.order, {base: this.runs, positions: this.indices, keys: this.keys});
         this.sorted = this.order;
       }
     }
     return this.sorted !== null;
   }
-
   /** Merges up to `budget` positions of the current pass, pair after pair; a pass ends with the arrays swapped. */
   private merge(budget: number): void {
     const count = this.runs.length;
@@ -350,8 +411,8 @@ function matchPiece(index: SearchIndex, number: number, terms: readonly string[]
   });
 }
 
-/** Where each run of an order sortRuns made sits in the array it sorted: recorded as it sorts. */
-const sortedPositions = new WeakMap<readonly Run[], {base: readonly Run[]; positions: Int32Array}>();
+/** Positions positionsIn worked out for an order no sort recorded against the index's array. */
+const foundPositions = new WeakMap<readonly Run[], SortRecord>();
 
 /**
  * Where each of `runs` sits in the index (-1: not in it), worked out once per order: looking
@@ -359,7 +420,7 @@ const sortedPositions = new WeakMap<readonly Run[], {base: readonly Run[]; posit
  * that Map for a million runs takes longer than a frame, so sortRuns records the positions it knows.
  */
 function positionsIn(index: SearchIndex, runs: readonly Run[]): Int32Array {
-  const cached = sortedPositions.get(runs);
+  const cached = sortedPositions.get(runs) ?? foundPositions.get(runs);
   if (cached && cached.base === index.base) return cached.positions;
   const positions = new Int32Array(runs.length);
   if (runs === index.base) {
@@ -371,7 +432,8 @@ function positionsIn(index: SearchIndex, runs: readonly Run[]): Int32Array {
     }
     for (let at = 0; at < runs.length; at += 1) positions[at] = index.position.get(runs[at]!) ?? -1;
   }
-  sortedPositions.set(runs, {base: index.base, positions});
+  // Kept apart from what a sort recorded: the order's own record (its keys) stays for later merges.
+  foundPositions.set(runs, {base: index.base, positions, keys: null});
   return positions;
 }
 

@@ -7,6 +7,7 @@ import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, SortScan, DEFAULT_SYNC_SORT_RUNS, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
+import {withAppendedRuns} from './orderUpdate.js';
 
 /** The list's part of the store's state. */
 export interface ListWindow {
@@ -218,15 +219,23 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     return {...shown, sorting: same ? job : {scan: new SortScan(runs, query.sort, query.descending, nowSeconds, state.modelMap), fraction: 0}};
   }
   const keep = state.filtering ? (state.filtering.keep ?? selectedRun(state)) : selectedRun(state);
+  // Runs appended to the ones shown (a load streaming in) are merged into the order and the result.
+  const appended = presorted || sortChanged || runs === state.runs || nowSeconds !== state.nowSeconds || state.filtering || !sameFilters(query, state.query) ? null : withAppendedRuns(state, runs, query, nowSeconds, state.modelMap);
   const resort = runs !== state.runs || sortChanged || (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
-  const sorted = presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
+  const sorted = appended?.sorted ?? presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
-  const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
+  const {visible, scan} = appended ? {visible: appended.visible, scan: null} : filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
   const filtering = scan ? {scan, fraction: scan.fraction, keep: keep ?? null} : null;
   const cursor = keep === undefined ? 0 : cursorIn(visible, keep, state.cursor, runs !== state.runs);
   // The query shown is the one asked for now: a sort that was going on is done, or no longer wanted.
   return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering, sorting: null}, cursor);
+}
+
+/** Whether two queries select the same runs (they may order them differently). */
+function sameFilters(a: ListQuery, b: ListQuery): boolean {
+  const statuses = a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
+  return statuses && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
 }
 
 /**
