@@ -11,7 +11,7 @@ import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../src/model/listQuery.j
 import type {Run} from '../src/model/run.js';
 import {filterRuns, sortRecord, sortRuns} from '../src/store/listView.js';
 import {createListWindow, listReducer, type ListWindow} from '../src/store/listWindow.js';
-import {extendsRuns, mergeOrders, withAppendedRuns} from '../src/store/orderUpdate.js';
+import {extendsRuns, listAtClock, mergeOrders, withAppendedRuns} from '../src/store/orderUpdate.js';
 import {ids, NOW, plainSort, runOf, runRowArbitrary, sameRuns, TOPICS} from './helpers/sortedRuns.js';
 
 /** A query with any sort and, now and then, a status, a search word or a stuck view. */
@@ -34,9 +34,9 @@ const loadArbitrary = fc
   });
 
 /** What sorting and filtering all runs at once shows. */
-function expected(runs: readonly Run[], query: ListQuery): {sorted: Run[]; visible: Run[]} {
-  const sorted = plainSort(runs, query.sort, query.descending, NOW);
-  return {sorted, visible: filterRuns(sorted, query, NOW)};
+function expected(runs: readonly Run[], query: ListQuery, nowSeconds = NOW): {sorted: Run[]; visible: Run[]} {
+  const sorted = plainSort(runs, query.sort, query.descending, nowSeconds);
+  return {sorted, visible: filterRuns(sorted, query, nowSeconds)};
 }
 
 describe('runs appended while a load streams in', () => {
@@ -134,5 +134,73 @@ describe('mergeOrders', () => {
       }),
       {numRuns: 500},
     );
+  });
+});
+
+/** Runs with times that need not be whole seconds, and starts a little in the future now and then. */
+const clockRunsArbitrary = fc
+  .record({rows: fc.array(runRowArbitrary, {maxLength: 150}), fractions: fc.array(fc.constantFrom(0, 0, 0.25, 0.5, 1e-9), {minLength: 150, maxLength: 150})})
+  .map(({rows, fractions}) => rows.map((row, index) => {
+    const run = runOf(row, index);
+    const shift = fractions[index]!;
+    return shift === 0 || run.startedAt === null ? run : {...run, startedAt: run.startedAt + shift};
+  }));
+
+/** Queries that read the clock: a sort by waiting or duration, or the stalled view. */
+const clockQueryArbitrary = queryArbitrary.chain((query) =>
+  fc.record({sort: fc.constantFrom('waiting' as const, 'duration' as const, query.sort), stuck: fc.constantFrom('stalled' as const, query.stuck)}).map((clock) => ({...query, ...clock})),
+);
+
+describe('a clock tick', () => {
+  it('re-checks the order and grows the stalled view: the same as sorting and filtering all runs at the new clock, tick after tick (property)', () => {
+    fc.assert(
+      fc.property(clockRunsArbitrary, clockQueryArbitrary, fc.array(fc.integer({min: -30, max: 700}), {minLength: 1, maxLength: 6}), (runs, query, steps) => {
+        let state: ListWindow = createListWindow({runs, nowSeconds: NOW - 300, query});
+        let now = NOW - 300;
+        for (const step of steps) {
+          const direct = listAtClock(state, state.query, now, now + step, NO_MODEL_MAP);
+          now += step;
+          const want = expected(runs, query, now);
+          if (step >= 0) {
+            // Forward, the tick never needs a full sort or filter.
+            expect(direct).not.toBeNull();
+            expect(ids(direct!.sorted)).toEqual(ids(want.sorted));
+            expect(ids(direct!.visible)).toEqual(ids(want.visible));
+          }
+          state = listReducer(state, {type: 'tick', nowSeconds: now});
+          expect(ids(state.sorted)).toEqual(ids(want.sorted));
+          expect(sameRuns(state.sorted, want.sorted)).toBe(true);
+          expect(ids(state.visible)).toEqual(ids(want.visible));
+          expect(sameRuns(state.visible, want.visible)).toBe(true);
+        }
+      }),
+      {numRuns: 300},
+    );
+  });
+
+  it('keeps the same arrays when nothing moves: a waiting sort of whole seconds, no run stalling', () => {
+    const runs = Array.from({length: 20}, (_, index) => runOf({id: index, status: index % 2 ? 'requires_action' : 'in_progress', model: null, created: index, started: index % 7, ran: null, tokens: null, topic: 'alpha'}, index));
+    let state = createListWindow({runs, nowSeconds: NOW, query: {sort: 'waiting', stuck: 'waiting'}});
+    state = listReducer(state, {type: 'move', delta: 3});
+    const {sorted, visible, cursor} = state;
+    state = listReducer(state, {type: 'tick', nowSeconds: NOW + 1});
+    expect(state.sorted).toBe(sorted);
+    expect(state.visible).toBe(visible);
+    expect(state.cursor).toBe(cursor);
+    expect(state.nowSeconds).toBe(NOW + 1);
+  });
+
+  it('adds the runs that stalled since to the stalled view, and keeps the cursor on its run', () => {
+    // In progress since 0, 30, … 570 s ago; stalled after 600 s.
+    const runs = Array.from({length: 20}, (_, index) => runOf({id: index, status: 'in_progress', model: null, created: index, started: index, ran: null, tokens: null, topic: 'alpha'}, index));
+    let state = createListWindow({runs, nowSeconds: NOW, query: {stuck: 'stalled', stalledAfterSeconds: 600}});
+    expect(state.visible).toEqual([]);
+    state = listReducer(state, {type: 'tick', nowSeconds: NOW + 61});
+    expect(ids(state.visible)).toEqual(ids(runs.slice(-2)));
+    state = listReducer(state, {type: 'move', delta: 1});
+    const selected = state.visible[state.cursor];
+    state = listReducer(state, {type: 'tick', nowSeconds: NOW + 121});
+    expect(ids(state.visible)).toEqual(ids(runs.slice(-4)));
+    expect(state.visible[state.cursor]).toBe(selected);
   });
 });

@@ -112,6 +112,8 @@ export interface SortKeys {
   readonly missing: Uint8Array;
   /** Each run's creation time (-Infinity when unknown), the first tie-break. */
   readonly created: Float64Array;
+  /** For a sort by the clock, 1 for each run whose value moves with it (an active run); null for the other sorts. */
+  readonly clocked: Uint8Array | null;
 }
 
 /** Empty keys for `count` runs of a sort, filled by keyRun. */
@@ -127,6 +129,7 @@ export function emptySortKeys(count: number, sort: SortKey, descending: boolean,
     texts: text ? [] : null,
     missing: new Uint8Array(count),
     created: new Float64Array(count),
+    clocked: sortDependsOnClock(sort) ? new Uint8Array(count) : null,
   };
 }
 
@@ -139,6 +142,8 @@ export function keyRun(keys: SortKeys, at: number, run: Run): void {
   if (keys.numbers) keys.numbers[at] = typeof value === 'number' && !missing ? value + 0 : 0;
   else keys.texts!.push(typeof value === 'string' ? value : null);
   keys.created[at] = run.createdAt ?? -Infinity;
+  // Waiting and duration read the clock only for a run that is not final (runFacts.ts).
+  if (keys.clocked) keys.clocked[at] = isActiveStatus(run.status) ? 1 : 0;
 }
 
 /**

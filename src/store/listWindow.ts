@@ -7,7 +7,7 @@ import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, SortScan, DEFAULT_SYNC_SORT_RUNS, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
-import {withAppendedRuns} from './orderUpdate.js';
+import {listAtClock, sameFilters, withAppendedRuns} from './orderUpdate.js';
 
 /** The list's part of the store's state. */
 export interface ListWindow {
@@ -232,12 +232,6 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
   return withCursor({...state, runs, query, sorted, visible, nowSeconds, filtering, sorting: null}, cursor);
 }
 
-/** Whether two queries select the same runs (they may order them differently). */
-function sameFilters(a: ListQuery, b: ListQuery): boolean {
-  const statuses = a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
-  return statuses && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
-}
-
 /**
  * New runs (a refresh) and a clock tick filter inside their frame, as before: going across frames
  * there would shrink the list to its first matches on every refresh or tick of the stalled view.
@@ -264,7 +258,13 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
-      return ageMatters ? withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
+      if (!ageMatters) return {...state, nowSeconds: action.nowSeconds};
+      // The order re-checked and the stalled view grown, not sorted and filtered again (orderUpdate.ts);
+      // a sort or filter going on across frames is redone at the new clock, as before.
+      const ticked = state.sorting || state.filtering ? null : listAtClock(state, state.query, state.nowSeconds, action.nowSeconds, state.modelMap);
+      if (!ticked) return withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false);
+      if (ticked.sorted === state.sorted && ticked.visible === state.visible) return {...state, nowSeconds: action.nowSeconds};
+      return withCursor({...state, ...ticked, nowSeconds: action.nowSeconds}, cursorIn(ticked.visible, selectedRun(state), state.cursor));
     }
     case 'resize':
       return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);

@@ -7,8 +7,9 @@
  */
 import type {ModelMap} from '../model/cost.js';
 import type {ListQuery} from '../model/listQuery.js';
-import type {Run} from '../model/run.js';
-import {filterRuns, keyComparator, recordOrder, searchTerms, sortDependsOnClock, sortRecord, SortScan, type SortKeys} from './listView.js';
+import {isActiveStatus, type Run} from '../model/run.js';
+import {isStalled, waitingSince} from '../model/runFacts.js';
+import {filterRuns, keyComparator, matchesQuery, recordOrder, searchTerms, sortDependsOnClock, sortRecord, SortScan, sortValue, type SortKeys} from './listView.js';
 
 /** Whether `runs` begins with every run of `previous`: the same objects at the same positions. */
 export function extendsRuns(previous: readonly Run[], runs: readonly Run[]): boolean {
@@ -80,6 +81,7 @@ function joinedKeys(a: SortKeys, aCount: number, b: SortKeys, bCount: number, no
     texts: a.texts && b.texts ? a.texts.slice(0, aCount).concat(b.texts.slice(0, bCount)) : null,
     missing: join(a.missing, b.missing, (length) => new Uint8Array(length)),
     created: join(a.created, b.created, (length) => new Float64Array(length)),
+    clocked: a.clocked && b.clocked ? join(a.clocked, b.clocked, (length) => new Uint8Array(length)) : null,
   };
 }
 
@@ -136,4 +138,179 @@ export function withAppendedRuns(list: OrderedList, runs: readonly Run[], query:
   const addedVisiblePositions = subsequencePositions(addedSorted, addedPositions, addedVisible)!;
   const visible = mergeOrders(list.visible, shownPositions, addedVisible, addedVisiblePositions, compare);
   return {sorted: sorted.runs, visible: visible.runs};
+}
+
+/** Whether two queries select the same runs (they may order them differently). */
+export function sameFilters(a: ListQuery, b: ListQuery): boolean {
+  const statuses = a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
+  return statuses && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
+}
+
+/** Whether `positions` is in order by `compare`: the one order it can be in, as the rule breaks every tie. */
+function inOrder(positions: Int32Array, compare: (a: number, b: number) => number): boolean {
+  for (let at = 1; at < positions.length; at += 1) if (compare(positions[at - 1]!, positions[at]!) > 0) return false;
+  return true;
+}
+
+/**
+ * The order of `list.sorted` (sorted by the clock: waiting or duration) at a later clock. Only active
+ * runs' values move: waiting time grows alike for all of them, so their order holds; a running
+ * run's duration grows while a finished one's stays, so the two groups, each still in order, are
+ * merged again. Either is checked, not assumed (a start in the future counts 0 until it passes,
+ * and times need not be whole seconds): the order is re-read in one pass over typed arrays, and
+ * only a group found out of order is sorted again. The same array when the order holds; null
+ * when the order has no keys to check it by.
+ */
+export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: ListQuery, nowSeconds: number, modelMap: ModelMap): readonly Run[] | null {
+  const record = sortRecord(list.sorted);
+  const keys = record?.keys;
+  if (!record || !keys?.clocked || !keys.numbers || record.base !== list.runs) return null;
+  if (keys.sort !== query.sort || keys.descending !== query.descending || keys.modelMap !== modelMap) return null;
+  if (keys.nowSeconds === nowSeconds) return list.sorted;
+  const {runs} = list;
+  const count = runs.length;
+  const numbers = keys.numbers.slice();
+  const missing = keys.missing.slice();
+  const clocked = keys.clocked;
+  for (let position = 0; position < count; position += 1) {
+    if (!clocked[position]) continue;
+    const value = sortValue(runs[position]!, query.sort, nowSeconds, modelMap);
+    const none = typeof value !== 'number' || Number.isNaN(value);
+    missing[position] = none ? 1 : 0;
+    numbers[position] = none ? 0 : value + 0;
+  }
+  const now = {...keys, nowSeconds, numbers, missing};
+  const compare = keyComparator(now, runs);
+  const previous = record.positions;
+  if (inOrder(previous, compare)) {
+    // Still in order: the same array, its keys now those of the new clock (state.nowSeconds says which).
+    recordOrder(list.sorted, {base: runs, positions: previous, keys: now});
+    return list.sorted;
+  }
+  // The runs that did not move, and the ones that did, each in the order they had.
+  const still: Run[] = [];
+  const moving: Run[] = [];
+  const stillPositions = new Int32Array(count);
+  const movingPositions = new Int32Array(count);
+  let stillCount = 0;
+  let movingCount = 0;
+  for (let at = 0; at < count; at += 1) {
+    const position = previous[at]!;
+    if (clocked[position]) {
+      moving.push(list.sorted[at]!);
+      movingPositions[movingCount++] = position;
+    } else {
+      still.push(list.sorted[at]!);
+      stillPositions[stillCount++] = position;
+    }
+  }
+  let movers = movingPositions.subarray(0, movingCount);
+  let movingRuns: readonly Run[] = moving;
+  if (!inOrder(movers, compare)) {
+    movers = movers.slice().sort(compare);
+    movingRuns = Array.from(movers, (position) => runs[position]!);
+  }
+  const merged = mergeOrders(still, stillPositions.subarray(0, stillCount), movingRuns, movers, compare);
+  recordOrder(merged.runs, {base: runs, positions: merged.positions, keys: now});
+  return merged.runs;
+}
+
+/** Runs not yet stalled that may stall as the clock goes on, earliest first: kept with the result of the stalled view they may join. */
+interface StallWatch {
+  base: readonly Run[];
+  query: ListQuery;
+  nowSeconds: number;
+  /** Positions in `base` of the runs that pass every other filter and will count as stalled once they wait long enough, by waiting time, longest first. */
+  pending: Int32Array;
+}
+
+const stallWatches = new WeakMap<readonly Run[], StallWatch>();
+
+/** The runs of `sorted` (positions in `record`) that are not in `visible` but pass the query's other filters and can stall, longest waiting first. */
+function pendingStalls(sorted: readonly Run[], positions: Int32Array, visible: readonly Run[], query: ListQuery, nowSeconds: number): Int32Array {
+  const others = {...query, stuck: 'off' as const};
+  const terms = searchTerms(query.search);
+  const found: number[] = [];
+  const since: number[] = [];
+  let shown = 0;
+  for (let at = 0; at < sorted.length; at += 1) {
+    const run = sorted[at]!;
+    if (run === visible[shown]) {
+      shown += 1;
+      continue;
+    }
+    const waitingFrom = waitingSince(run);
+    if (waitingFrom === null || run.status === 'requires_action' || !isActiveStatus(run.status)) continue;
+    if (!matchesQuery(run, others, nowSeconds, terms)) continue;
+    found.push(positions[at]!);
+    since.push(waitingFrom);
+  }
+  const order = Int32Array.from(found.keys()).sort((a, b) => since[a]! - since[b]!);
+  return Int32Array.from(order, (index) => found[index]!);
+}
+
+/**
+ * The stalled view's result at a later clock: a run only ever stalls as time goes on, so the runs
+ * shown stay and the ones that stalled since join them, read off the front of the runs waiting to
+ * stall (kept, earliest first, with the result). Null when the clock went back or the result has
+ * no record to go on from.
+ */
+function stalledAtClock(list: OrderedList, order: readonly Run[], query: ListQuery, previousNow: number, nowSeconds: number): readonly Run[] | null {
+  if (nowSeconds < previousNow) return null;
+  const before = sortRecord(list.sorted);
+  const after = sortRecord(order);
+  if (!before || !after || before.base !== list.runs || after.base !== list.runs) return null;
+  let watch = stallWatches.get(list.visible);
+  if (!watch || watch.base !== list.runs || watch.nowSeconds !== previousNow || !sameFilters(watch.query, query)) {
+    watch = {base: list.runs, query, nowSeconds: previousNow, pending: pendingStalls(list.sorted, before.positions, list.visible, query, previousNow)};
+  }
+  // Longest waiting first: the runs that stalled since are a run of the front.
+  let stalled = 0;
+  while (stalled < watch.pending.length && isStalled(list.runs[watch.pending[stalled]!]!, nowSeconds, query.stalledAfterSeconds)) stalled += 1;
+  const next = {...watch, nowSeconds, pending: watch.pending.subarray(stalled)};
+  if (stalled === 0 && order === list.sorted) {
+    stallWatches.set(list.visible, next);
+    return list.visible;
+  }
+  // Shown now: the runs shown before and the ones that stalled, in the order of `order`.
+  const shown = new Uint8Array(list.runs.length);
+  const shownPositions = subsequencePositions(list.sorted, before.positions, list.visible);
+  if (!shownPositions) return null;
+  for (const position of shownPositions) shown[position] = 1;
+  for (const position of watch.pending.subarray(0, stalled)) shown[position] = 1;
+  const visible = inOrderOf(order, after.positions, shown);
+  stallWatches.set(visible, next);
+  return visible;
+}
+
+/** The runs of `order` whose position is marked in `marked`, in that order. */
+function inOrderOf(order: readonly Run[], positions: Int32Array, marked: Uint8Array): Run[] {
+  const picked: Run[] = [];
+  for (let at = 0; at < order.length; at += 1) if (marked[positions[at]!]) picked.push(order[at]!);
+  return picked;
+}
+
+/**
+ * The list at a later clock, for a sort or a view that reads it (waiting, duration, the stalled
+ * view), without sorting or filtering all runs again: the order re-checked (orderAtClock), the
+ * result the same runs in it, the stalled view's grown by the runs that stalled since. `query`
+ * is the one `list` was made with at `previousNow`; null when the caller must sort and filter.
+ */
+export function listAtClock(list: OrderedList, query: ListQuery, previousNow: number, nowSeconds: number, modelMap: ModelMap): {sorted: readonly Run[]; visible: readonly Run[]} | null {
+  const sorted = sortDependsOnClock(query.sort) ? orderAtClock(list, query, nowSeconds, modelMap) : list.sorted;
+  if (!sorted) return null;
+  if (query.stuck === 'stalled') {
+    const visible = stalledAtClock(list, sorted, query, previousNow, nowSeconds);
+    return visible ? {sorted, visible} : null;
+  }
+  // The other filters do not read the clock: the same runs, in the new order.
+  if (sorted === list.sorted) return {sorted, visible: list.visible};
+  if (list.visible === list.sorted) return {sorted, visible: sorted};
+  const before = sortRecord(list.sorted);
+  const after = sortRecord(sorted);
+  const shownPositions = before && subsequencePositions(list.sorted, before.positions, list.visible);
+  if (!after || !shownPositions) return null;
+  const shown = new Uint8Array(list.runs.length);
+  for (const position of shownPositions) shown[position] = 1;
+  return {sorted, visible: inOrderOf(sorted, after.positions, shown)};
 }
