@@ -40,14 +40,18 @@ describe('SortScan', () => {
     );
   });
 
-  it('sorts nothing in one step, and one block in three (keyed, sorted, written out)', () => {
+  it('sorts nothing in one step; a text sort of one block in three (keyed, sorted, written out); a numeric sort of a step of runs in one', () => {
     expect(new SortScan([], 'created', true, NOW).step()).toBe(true);
     const one = normalizeRun({object: 'thread.run', id: 'run_1', status: 'queued', created_at: NOW}, {file: 'a.json'});
-    const scan = new SortScan([one], 'tokens', true, NOW);
+    const scan = new SortScan([one], 'model', true, NOW);
     expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(true);
     expect(scan.result()).toEqual([one]);
+    // The radix sort's steps are a step's worth of runs handled, whatever the phase: one run is one step.
+    const numeric = new SortScan([one], 'tokens', true, NOW);
+    expect(numeric.step()).toBe(true);
+    expect(numeric.result()).toEqual([one]);
   });
 });
 

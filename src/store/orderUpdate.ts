@@ -9,7 +9,7 @@ import type {ModelMap} from '../model/cost.js';
 import type {ListQuery} from '../model/listQuery.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {isStalled, waitingSince} from '../model/runFacts.js';
-import {filterRuns, keyComparator, matchesQuery, recordOrder, searchTerms, sortDependsOnClock, sortRecord, SortScan, sortValue, type SortKeys} from './listView.js';
+import {clockValue, filterRuns, keyComparator, matchesQuery, recordOrder, searchTerms, sortDependsOnClock, sortRecord, SortScan, type SortKeys} from './listView.js';
 
 /** Whether `runs` begins with every run of `previous`: the same objects at the same positions. */
 export function extendsRuns(previous: readonly Run[], runs: readonly Run[]): boolean {
@@ -26,24 +26,20 @@ export interface PlacedOrder {
 }
 
 /**
- * Merges two orders sorted by `compare` (over positions), `a` long and `b` short or long: each run of
- * `b` finds its place in `a` by galloping from the last one, and the runs of `a` between two places
- * are copied, so merging k runs into n costs about k·log(n/k) comparisons, not n.
+ * Merges two lists sorted by `compare`: each entry of `b` finds its place in `a` by galloping from
+ * the last one, so merging k entries into n costs about k·log(n/k) comparisons, not n. Calls
+ * `fromA(from, to)` for each stretch of `a` and `fromB(at)` for each entry of `b`, in merged order.
  */
-export function mergeOrders(aRuns: readonly Run[], aPositions: Int32Array, bRuns: readonly Run[], bPositions: Int32Array, compare: (a: number, b: number) => number): PlacedOrder {
-  const total = aRuns.length + bRuns.length;
-  const positions = new Int32Array(total);
-  const runs: Run[] = [];
-  const aCount = aRuns.length;
+function gallopMerge(a: Int32Array, b: Int32Array, compare: (a: number, b: number) => number, fromA: (from: number, to: number) => void, fromB: (at: number) => void): void {
+  const aCount = a.length;
   let from = 0;
-  let out = 0;
-  for (let next = 0; next < bRuns.length; next += 1) {
-    const placed = bPositions[next]!;
-    // The first run of `a` at or after `from` that sorts after `placed`: gallop, then halve.
+  for (let next = 0; next < b.length; next += 1) {
+    const placed = b[next]!;
+    // The first entry of `a` at or after `from` that sorts after `placed`: gallop, then halve.
     let low = from;
     let step = 1;
     let high = from;
-    while (high < aCount && compare(aPositions[high]!, placed) < 0) {
+    while (high < aCount && compare(a[high]!, placed) < 0) {
       low = high + 1;
       high = from + step;
       step *= 2;
@@ -51,18 +47,33 @@ export function mergeOrders(aRuns: readonly Run[], aPositions: Int32Array, bRuns
     if (high > aCount) high = aCount;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compare(aPositions[middle]!, placed) < 0) low = middle + 1;
+      if (compare(a[middle]!, placed) < 0) low = middle + 1;
       else high = middle;
     }
-    positions.set(aPositions.subarray(from, low), out);
-    for (let at = from; at < low; at += 1) runs.push(aRuns[at]!);
-    out += low - from;
-    positions[out++] = placed;
-    runs.push(bRuns[next]!);
+    if (low > from) fromA(from, low);
+    fromB(next);
     from = low;
   }
-  positions.set(aPositions.subarray(from), out);
-  for (let at = from; at < aCount; at += 1) runs.push(aRuns[at]!);
+  if (from < aCount) fromA(from, aCount);
+}
+
+/** Merges two orders sorted by `compare` over their positions (see gallopMerge). */
+export function mergeOrders(aRuns: readonly Run[], aPositions: Int32Array, bRuns: readonly Run[], bPositions: Int32Array, compare: (a: number, b: number) => number): PlacedOrder {
+  const positions = new Int32Array(aRuns.length + bRuns.length);
+  const runs: Run[] = [];
+  gallopMerge(
+    aPositions,
+    bPositions,
+    compare,
+    (from, to) => {
+      positions.set(aPositions.subarray(from, to), runs.length);
+      for (let at = from; at < to; at += 1) runs.push(aRuns[at]!);
+    },
+    (at) => {
+      positions[runs.length] = bPositions[at]!;
+      runs.push(bRuns[at]!);
+    },
+  );
   return {runs, positions};
 }
 
@@ -81,7 +92,7 @@ function joinedKeys(a: SortKeys, aCount: number, b: SortKeys, bCount: number, no
     texts: a.texts && b.texts ? a.texts.slice(0, aCount).concat(b.texts.slice(0, bCount)) : null,
     missing: join(a.missing, b.missing, (length) => new Uint8Array(length)),
     created: join(a.created, b.created, (length) => new Float64Array(length)),
-    clocked: a.clocked && b.clocked ? join(a.clocked, b.clocked, (length) => new Uint8Array(length)) : null,
+    since: a.since && b.since ? join(a.since, b.since, (length) => new Float64Array(length)) : null,
   };
 }
 
@@ -164,22 +175,19 @@ function inOrder(positions: Int32Array, compare: (a: number, b: number) => numbe
 export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: ListQuery, nowSeconds: number, modelMap: ModelMap): readonly Run[] | null {
   const record = sortRecord(list.sorted);
   const keys = record?.keys;
-  if (!record || !keys?.clocked || !keys.numbers || record.base !== list.runs) return null;
+  if (!record || !keys?.since || !keys.numbers || record.base !== list.runs) return null;
   if (keys.sort !== query.sort || keys.descending !== query.descending || keys.modelMap !== modelMap) return null;
   if (keys.nowSeconds === nowSeconds) return list.sorted;
   const {runs} = list;
   const count = runs.length;
+  const {since, sort} = keys;
+  // The new values from the times kept with the keys: no run object is read.
   const numbers = keys.numbers.slice();
-  const missing = keys.missing.slice();
-  const clocked = keys.clocked;
   for (let position = 0; position < count; position += 1) {
-    if (!clocked[position]) continue;
-    const value = sortValue(runs[position]!, query.sort, nowSeconds, modelMap);
-    const none = typeof value !== 'number' || Number.isNaN(value);
-    missing[position] = none ? 1 : 0;
-    numbers[position] = none ? 0 : value + 0;
+    const start = since[position]!;
+    if (start === start) numbers[position] = clockValue(sort, start, nowSeconds);
   }
-  const now = {...keys, nowSeconds, numbers, missing};
+  const now = {...keys, nowSeconds, numbers};
   const compare = keyComparator(now, runs);
   const previous = record.positions;
   if (inOrder(previous, compare)) {
@@ -187,32 +195,47 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
     recordOrder(list.sorted, {base: runs, positions: previous, keys: now});
     return list.sorted;
   }
-  // The runs that did not move, and the ones that did, each in the order they had.
-  const still: Run[] = [];
-  const moving: Run[] = [];
-  const stillPositions = new Int32Array(count);
-  const movingPositions = new Int32Array(count);
+  // Places in the old order of the runs that did not move and of the ones that did, each group still in its order.
+  const still = new Int32Array(count);
+  const moving = new Int32Array(count);
   let stillCount = 0;
   let movingCount = 0;
   for (let at = 0; at < count; at += 1) {
-    const position = previous[at]!;
-    if (clocked[position]) {
-      moving.push(list.sorted[at]!);
-      movingPositions[movingCount++] = position;
-    } else {
-      still.push(list.sorted[at]!);
-      stillPositions[stillCount++] = position;
-    }
+    const start = since[previous[at]!]!;
+    if (start === start) moving[movingCount++] = at;
+    else still[stillCount++] = at;
   }
-  let movers = movingPositions.subarray(0, movingCount);
-  let movingRuns: readonly Run[] = moving;
-  if (!inOrder(movers, compare)) {
-    movers = movers.slice().sort(compare);
-    movingRuns = Array.from(movers, (position) => runs[position]!);
+  const byPlace = (a: number, b: number) => compare(previous[a]!, previous[b]!);
+  let movers = moving.subarray(0, movingCount);
+  if (!inOrder(movers, byPlace)) movers = movers.slice().sort(byPlace);
+  // The new order as places in the old one; only the stretch that changed is written anew.
+  const merged = new Int32Array(count);
+  let out = 0;
+  const stills = still.subarray(0, stillCount);
+  gallopMerge(
+    stills,
+    movers,
+    byPlace,
+    (from, to) => {
+      merged.set(stills.subarray(from, to), out);
+      out += to - from;
+    },
+    (at) => {
+      merged[out++] = movers[at]!;
+    },
+  );
+  let first = 0;
+  while (first < count && merged[first] === first) first += 1;
+  let last = count - 1;
+  while (last > first && merged[last] === last) last -= 1;
+  const order = list.sorted.slice();
+  const positions = previous.slice();
+  for (let at = first; at <= last; at += 1) {
+    order[at] = list.sorted[merged[at]!]!;
+    positions[at] = previous[merged[at]!]!;
   }
-  const merged = mergeOrders(still, stillPositions.subarray(0, stillCount), movingRuns, movers, compare);
-  recordOrder(merged.runs, {base: runs, positions: merged.positions, keys: now});
-  return merged.runs;
+  recordOrder(order, {base: runs, positions, keys: now});
+  return order;
 }
 
 /** Runs not yet stalled that may stall as the clock goes on, earliest first: kept with the result of the stalled view they may join. */
