@@ -204,3 +204,35 @@ describe('a clock tick', () => {
     expect(state.visible[state.cursor]).toBe(selected);
   });
 });
+
+describe('a clock tick while a sort goes on across frames', () => {
+  it('moves the order shown on, keeps the sort going, and brings its order to the clock when it ends (property)', () => {
+    const pace = {syncWork: Infinity, headRuns: 2048, eachRuns: 4096, gatherRuns: 65_536, syncSortRuns: 0};
+    fc.assert(
+      fc.property(clockRunsArbitrary, clockQueryArbitrary, fc.array(fc.integer({min: 0, max: 700}), {minLength: 1, maxLength: 4}), (runs, query, steps) => {
+        let state: ListWindow = createListWindow({runs, nowSeconds: NOW, query, filterPace: pace});
+        // The sort asked for by the stuck key (waiting) or a sort key, going on across frames.
+        state = listReducer(state, {type: 'cycleSort'});
+        const scan = state.sorting?.scan;
+        let now = NOW;
+        for (const step of steps) {
+          now += step;
+          state = listReducer(state, {type: 'tick', nowSeconds: now});
+          expect(state.sorting?.scan).toBe(scan);
+          // The order shown is the shown sort's at the new clock.
+          const shown = expected(runs, state.query, now);
+          expect(ids(state.sorted)).toEqual(ids(shown.sorted));
+          expect(ids(state.visible)).toEqual(ids(shown.visible));
+        }
+        if (!scan) return;
+        scan.finish();
+        state = listReducer(state, {type: 'sortDone', scan});
+        expect(state.sorting).toBeNull();
+        const want = expected(runs, state.query, now);
+        expect(ids(state.sorted)).toEqual(ids(want.sorted));
+        expect(ids(state.visible)).toEqual(ids(want.visible));
+      }),
+      {numRuns: 200},
+    );
+  });
+});

@@ -7,7 +7,7 @@ import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, SortScan, DEFAULT_SYNC_SORT_RUNS, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
-import {listAtClock, sameFilters, withAppendedRuns} from './orderUpdate.js';
+import {listAtClock, orderAtClock, sameFilters, withAppendedRuns} from './orderUpdate.js';
 
 /** The list's part of the store's state. */
 export interface ListWindow {
@@ -259,9 +259,10 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
       if (!ageMatters) return {...state, nowSeconds: action.nowSeconds};
-      // The order re-checked and the stalled view grown, not sorted and filtered again (orderUpdate.ts);
-      // a sort or filter going on across frames is redone at the new clock, as before.
-      const ticked = state.sorting || state.filtering ? null : listAtClock(state, state.query, state.nowSeconds, action.nowSeconds, state.modelMap);
+      // The order re-checked and the stalled view grown, not sorted and filtered again (orderUpdate.ts).
+      // A sort going on across frames goes on: its order is brought to the clock when it ends. A
+      // filter going on is redone at the new clock, as before.
+      const ticked = state.filtering ? null : listAtClock(state, state.query, state.nowSeconds, action.nowSeconds, state.modelMap);
       if (!ticked) return withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false);
       if (ticked.sorted === state.sorted && ticked.visible === state.visible) return {...state, nowSeconds: action.nowSeconds};
       return withCursor({...state, ...ticked, nowSeconds: action.nowSeconds}, cursorIn(ticked.visible, selectedRun(state), state.cursor));
@@ -318,9 +319,12 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
     case 'sortDone': {
       // Only the current job's order is taken, and only for the runs it sorted.
       const {scan} = action;
-      const order = scan.result();
-      if (state.sorting?.scan !== scan || scan.runs !== state.runs || order === null) return state;
-      return withQuery(state, askedQuery(state), state.runs, state.nowSeconds, true, order);
+      const sorted = scan.result();
+      if (state.sorting?.scan !== scan || scan.runs !== state.runs || sorted === null) return state;
+      const asked = askedQuery(state);
+      // Sorted at the clock it began with: a tick since moves a sort by the clock on (orderAtClock).
+      const order = scan.nowSeconds === state.nowSeconds || !sortDependsOnClock(scan.sort) ? sorted : orderAtClock({runs: state.runs, sorted}, asked, state.nowSeconds, state.modelMap);
+      return withQuery(state, asked, state.runs, state.nowSeconds, true, order ?? undefined);
     }
   }
 }
