@@ -119,8 +119,20 @@ export interface SortKeys {
   readonly since: Float64Array | null;
 }
 
-/** Empty keys for `count` runs of a sort, filled by keyRun. */
-export function emptySortKeys(count: number, sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
+/**
+ * Each array's creation times, by position (keyRun writes them, the same values every time): one
+ * array for all sorts of the same runs, as each is 8 MB at a million runs.
+ */
+const createdTimes = new WeakMap<readonly Run[], Float64Array>();
+
+/** Empty keys for the runs of a sort, filled by keyRun. */
+export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
+  const count = runs.length;
+  let created = createdTimes.get(runs);
+  if (!created || created.length !== count) {
+    created = new Float64Array(count);
+    createdTimes.set(runs, created);
+  }
   const text = TEXT_SORTS.has(sort);
   return {
     sort,
@@ -131,7 +143,7 @@ export function emptySortKeys(count: number, sort: SortKey, descending: boolean,
     // Grown by appending, never made as new Array(n): V8 makes an array of a million holes a dictionary.
     texts: text ? [] : null,
     missing: new Uint8Array(count),
-    created: new Float64Array(count),
+    created,
     since: sortDependsOnClock(sort) ? new Float64Array(count) : null,
   };
 }
@@ -208,6 +220,7 @@ export function sortRecord(order: readonly Run[]): SortRecord | undefined {
 /** Records how `order` was made from `base`: a merge or a re-check that makes an order without SortScan says so too. */
 export function recordOrder(order: readonly Run[], record: SortRecord): void {
   sortedPositions.set(order, record);
+  if (record.keys && record.keys.created.length === record.base.length) createdTimes.set(record.base, record.keys.created);
   // Newest first is the tie order itself (missing times last, then id): kept for the array's next sort.
   if (record.keys?.sort === 'created' && record.keys.descending) tieOrders.set(record.base, record.positions);
 }
@@ -238,6 +251,34 @@ interface RadixArrays {
   high: Uint32Array;
   low: Uint32Array;
   positions: Int32Array;
+}
+
+/** The arrays a radix sort works in: two sets of positions and keys (each pass reads one, writes the other) and the digit counts. */
+interface RadixScratch {
+  capacity: number;
+  sets: [RadixArrays, RadixArrays];
+  counts: Uint32Array;
+}
+
+/**
+ * The scratch of the last numeric sort that ended, for the next: at a million runs a sort's 24 MB
+ * of arrays outside the heap made V8 collect the whole heap of runs (a second or more) every sort
+ * or two. Only a sort that is done gives it back, so no two sorts ever share it.
+ */
+let spareScratch: RadixScratch | null = null;
+
+function takeScratch(count: number): RadixScratch {
+  const spare = spareScratch;
+  if (spare && spare.capacity >= count) {
+    spareScratch = null;
+    return spare;
+  }
+  const set = (): RadixArrays => ({high: new Uint32Array(count), low: new Uint32Array(count), positions: new Int32Array(count)});
+  return {capacity: count, sets: [set(), set()], counts: new Uint32Array(4 * DIGIT_VALUES)};
+}
+
+function giveBackScratch(scratch: RadixScratch): void {
+  if (!spareScratch || spareScratch.capacity < scratch.capacity) spareScratch = scratch;
 }
 
 /** Radix digits of 16 bits: four passes over a 64-bit key, each bucket table 256 KB, which stays in cache. */
@@ -291,7 +332,7 @@ export class SortScan {
   ) {
     const count = runs.length;
     this.width = stepRuns;
-    this.keys = emptySortKeys(count, sort, descending, nowSeconds, modelMap);
+    this.keys = emptySortKeys(runs, sort, descending, nowSeconds, modelMap);
     this.compare = keyComparator(this.keys, runs);
     const text = TEXT_SORTS.has(sort);
     this.indices = new Int32Array(text ? count : 0);
@@ -367,13 +408,15 @@ export class SortScan {
   }
 
   /**
-   * Stable LSD radix sort of the first `count` entries of `positions` by the unsigned 64-bit keys
-   * (`high`, `low`) beside them, 16 bits a pass; a pass whose digit is the same for every entry is
-   * skipped (whole-second times leave their low bits empty). Returns the arrays holding the result.
+   * Stable LSD radix sort of the first `count` entries of `scratch.sets[0]` (positions and their
+   * unsigned 64-bit keys, `high` and `low`), 16 bits a pass; a pass whose digit is the same for
+   * every entry is skipped (whole-second times leave their low bits empty). Returns the set that
+   * holds the result.
    */
-  private *radix(high: Uint32Array, low: Uint32Array, positions: Int32Array, count: number): Generator<void, RadixArrays, void> {
-    const counts = new Uint32Array(4 * DIGIT_VALUES);
+  private *radix(scratch: RadixScratch, count: number): Generator<void, RadixArrays, void> {
+    const counts = scratch.counts.fill(0);
     const mask = DIGIT_VALUES - 1;
+    const {high, low} = scratch.sets[0];
     yield* this.spread(count, (from, to) => {
       for (let at = from; at < to; at += 1) {
         const lowBits = low[at]!;
@@ -384,13 +427,12 @@ export class SortScan {
         counts[3 * DIGIT_VALUES + (highBits >>> DIGIT_BITS)]! += 1;
       }
     });
-    let from: RadixArrays = {high, low, positions};
-    let to: RadixArrays = {high: new Uint32Array(count), low: new Uint32Array(count), positions: new Int32Array(count)};
+    let [from, to] = scratch.sets;
     for (let digit = 0; digit < 4; digit += 1) {
       const table = counts.subarray(digit * DIGIT_VALUES, (digit + 1) * DIGIT_VALUES);
       const shift = digit % 2 === 0 ? 0 : DIGIT_BITS;
-      const first = digit < 2 ? (from.low[0] ?? 0) : (from.high[0] ?? 0);
-      if (count === 0 || table[((first >>> shift) & mask)] === count) {
+      const first = digit < 2 ? from.low[0]! : from.high[0]!;
+      if (count === 0 || table[(first >>> shift) & mask] === count) {
         this.handled += count;
         continue;
       }
@@ -419,13 +461,11 @@ export class SortScan {
   }
 
   /** The runs' tie order: by creation time, newest first (unknown last), then by id, then as given. */
-  private *tieOrder(): Generator<void, Int32Array, void> {
+  private *tieOrder(scratch: RadixScratch): Generator<void, Int32Array, void> {
     const {runs} = this;
     const count = runs.length;
     const {created} = this.keys;
-    const high = new Uint32Array(count);
-    const low = new Uint32Array(count);
-    const positions = new Int32Array(count);
+    const {high, low, positions} = scratch.sets[0];
     yield* this.spread(count, (from, to) => {
       for (let at = from; at < to; at += 1) {
         // Newest first: the sortable bits of the time, inverted.
@@ -435,7 +475,8 @@ export class SortScan {
         positions[at] = at;
       }
     });
-    const byTime = (yield* this.radix(high, low, positions, count)).positions;
+    // Kept for every later sort of these runs: out of the scratch.
+    const byTime = (yield* this.radix(scratch, count)).positions.slice(0, count);
     // Runs created in the same second, by id, then as given.
     const byId = (a: number, b: number) => {
       const idA = runs[a]!.id;
@@ -462,17 +503,18 @@ export class SortScan {
     yield* this.spread(count, (from, to) => {
       for (let at = from; at < to; at += 1) keyRun(keys, at, runs[at]!);
     });
+    const scratch = takeScratch(count);
     let ties = tieOrders.get(runs);
     if (!ties) {
-      ties = yield* this.tieOrder();
+      ties = yield* this.tieOrder(scratch);
       tieOrders.set(runs, ties);
     }
     // Runs with a value, in tie order with their sortable bits, then those without, in tie order.
     const {numbers, missing} = keys;
     let present = 0;
     for (let at = 0; at < count; at += 1) present += missing[at]! ? 0 : 1;
-    const high = new Uint32Array(present);
-    const low = new Uint32Array(present);
+    const {high, low} = scratch.sets[0];
+    const valuedPositions = scratch.sets[0].positions;
     const positions = new Int32Array(count);
     const invert = this.descending;
     let valued = 0;
@@ -490,11 +532,11 @@ export class SortScan {
         const lowBits = floatHalves[LOW_HALF]!;
         high[valued] = invert ? ~highBits >>> 0 : highBits;
         low[valued] = invert ? ~lowBits >>> 0 : lowBits;
-        positions[valued++] = position;
+        valuedPositions[valued++] = position;
       }
     });
-    const sorted = yield* this.radix(high, low, positions.subarray(0, present), present);
-    if (sorted.positions.buffer !== positions.buffer) positions.set(sorted.positions);
+    positions.set((yield* this.radix(scratch, present)).positions.subarray(0, present));
+    giveBackScratch(scratch);
     yield* this.spread(count, (from, to) => {
       for (let at = from; at < to; at += 1) this.order.push(runs[positions[at]!]!);
     });

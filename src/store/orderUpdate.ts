@@ -157,6 +157,14 @@ export function sameFilters(a: ListQuery, b: ListQuery): boolean {
   return statuses && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
 }
 
+/** Three arrays of places for orderAtClock, kept from tick to tick (it runs inside one call, never two at once). */
+let places: [Int32Array, Int32Array, Int32Array] | null = null;
+
+function scratchPlaces(count: number): [Int32Array, Int32Array, Int32Array] {
+  if (!places || places[0].length < count) places = [new Int32Array(count), new Int32Array(count), new Int32Array(count)];
+  return places;
+}
+
 /** Whether `positions` is in order by `compare`: the one order it can be in, as the rule breaks every tie. */
 function inOrder(positions: Int32Array, compare: (a: number, b: number) => number): boolean {
   for (let at = 1; at < positions.length; at += 1) if (compare(positions[at - 1]!, positions[at]!) > 0) return false;
@@ -180,14 +188,16 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
   if (keys.nowSeconds === nowSeconds) return list.sorted;
   const {runs} = list;
   const count = runs.length;
-  const {since, sort} = keys;
-  // The new values from the times kept with the keys: no run object is read.
-  const numbers = keys.numbers.slice();
+  const {since, sort, numbers} = keys;
+  // The new values from the times kept with the keys: no run object is read. Written over the old
+  // ones (a copy each tick was 8 MB outside the heap at a million runs, and V8 answers that with
+  // collections of the whole heap): the old order loses its keys, so nothing merges by them again.
+  recordOrder(list.sorted, {base: runs, positions: record.positions, keys: null});
   for (let position = 0; position < count; position += 1) {
     const start = since[position]!;
     if (start === start) numbers[position] = clockValue(sort, start, nowSeconds);
   }
-  const now = {...keys, nowSeconds, numbers};
+  const now = {...keys, nowSeconds};
   const compare = keyComparator(now, runs);
   const previous = record.positions;
   if (inOrder(previous, compare)) {
@@ -196,8 +206,7 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
     return list.sorted;
   }
   // Places in the old order of the runs that did not move and of the ones that did, each group still in its order.
-  const still = new Int32Array(count);
-  const moving = new Int32Array(count);
+  const [still, moving, merged] = scratchPlaces(count);
   let stillCount = 0;
   let movingCount = 0;
   for (let at = 0; at < count; at += 1) {
@@ -209,7 +218,6 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
   let movers = moving.subarray(0, movingCount);
   if (!inOrder(movers, byPlace)) movers = movers.slice().sort(byPlace);
   // The new order as places in the old one; only the stretch that changed is written anew.
-  const merged = new Int32Array(count);
   let out = 0;
   const stills = still.subarray(0, stillCount);
   gallopMerge(
