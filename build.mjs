@@ -77,6 +77,51 @@ export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV'
  * CommonJS bundle of its own, `lazy/NAME.cjs` in the output folder, which those `require` calls
  * read, through Node's require, the first time they run.
  */
+/**
+ * A module-level `new Intl.Segmenter(…)` made on first use instead: the first Intl object of a
+ * process starts ICU (about 12 ms), and string-width, slice-ansi and ansi-tokenize each make one at
+ * import, before a first frame whose text is all plain ASCII and needs none (their fast paths).
+ * Only `.segment()` is ever called on them. test/startupGraph.test.ts holds the bundle to it.
+ */
+function lazySegmenters(source) {
+  let made = false;
+  const patched = source.replace(/^(?:const|var|let) (\w+) = new Intl\.Segmenter\(([^;]*)\);$/gm, (_all, name, args) => {
+    const segment = `(${name}Made ??= new Intl.Segmenter(${args})).segment(text)`;
+    // Grapheme segmenters only (the default granularity) get the ASCII fast path: for them it is exact.
+    if (!/^(?:|undefined,\s*\{\s*granularity:\s*(['"])grapheme\1\s*\})$/.test(args)) return `let ${name}Made; const ${name} = {segment: (text) => ${segment}};`;
+    made = true;
+    return `let ${name}Made; const ${name} = {segment: (text) => (__asciiAlone(text) ? __asciiGraphemes(text) : ${segment})};`;
+  });
+  return made ? `${patched}\n${ASCII_GRAPHEMES}` : patched;
+}
+
+/**
+ * Graphemes of ASCII text without the library: each character is one, but for CR LF (UAX #29's
+ * only cluster of ASCII characters, and such text goes to Intl). As Intl's Segments: iterated, or
+ * asked which segment contains an index. Ink tokenizes every SGR code through a segmenter; this
+ * keeps that from starting ICU.
+ */
+export const ASCII_GRAPHEMES = String.raw`
+function __asciiAlone(text) {
+  return /^[\x00-\x7f]*$/.test(text) && !text.includes('\r\n');
+}
+function __asciiGraphemes(input) {
+  const at = (index) => ({segment: input[index], index, input});
+  return {
+    containing: (index = 0) => (index >= 0 && index < input.length ? at(Math.trunc(index)) : undefined),
+    *[Symbol.iterator]() {
+      for (let index = 0; index < input.length; index += 1) yield at(index);
+    },
+  };
+}`;
+
+const lazyIntl = {
+  name: 'lazy-intl-segmenters',
+  setup(build) {
+    build.onLoad({filter: /[\\/]node_modules[\\/](?:slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/, namespace: 'file'}, (args) => ({contents: lazySegmenters(readFileSync(args.path, 'utf8')), resolveDir: dirname(args.path)}));
+  },
+};
+
 const lazySideBundles = {
   name: 'lazy-side-bundles',
   setup(build) {
@@ -247,7 +292,7 @@ export const cliPlugins = [
     name: 'string-width-lazy-emoji',
     setup(build) {
       build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, namespace: 'file'}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
+        const source = lazySegmenters(readFileSync(args.path, 'utf8'));
         const eager = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
         if (!source.includes(eager)) return {contents: source, resolveDir: dirname(args.path)};
         const lazy = "let rgiEmojiRegexBuilt; const rgiEmojiRegex = {test: (text) => (rgiEmojiRegexBuilt ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text)};";
@@ -255,6 +300,7 @@ export const cliPlugins = [
       });
     },
   },
+  lazyIntl,
   genaiPricesAsJson,
   zodEnglishOnly,
   lazySideBundles,

@@ -8,6 +8,7 @@ import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {type FilterPace} from '../src/store/listView.js';
+import {costCanShow} from '../src/format/runColumns.js';
 import {RunsSummary} from '../src/store/runsSummary.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
@@ -228,14 +229,20 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     return () => clearInterval(timer);
   }, [dispatch, now, tickMilliseconds]);
 
-  // Counts and column widths: only the runs a streaming load appended since the last frame are measured.
+  // Counts and column widths: only the runs a streaming load appended since the last frame are measured,
+  // and priced only when this terminal leaves the COST column room (pricing loads the price data).
   const summary = useRef<RunsSummary | null>(null);
-  const {counts, contentWidths} = useMemo(() => (summary.current ??= new RunsSummary()).of(state.runs, state.modelMap), [state.runs, state.modelMap]);
+  const width = Math.max(20, columns);
+  const columnView = state.query.stuck === 'off' ? 'all' : 'stuck';
+  const {counts, contentWidths} = useMemo(() => {
+    const measures = (summary.current ??= new RunsSummary());
+    const shapes = measures.of(state.runs, state.modelMap, false);
+    return costCanShow(width, shapes.contentWidths, columnView) ? measures.of(state.runs, state.modelMap) : shapes;
+  }, [state.runs, state.modelMap, width, columnView]);
   const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
   // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
   const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
   const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
-  const width = Math.max(20, columns);
   const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.
@@ -360,7 +367,7 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
         width={width}
         nowSeconds={state.nowSeconds}
         contentWidths={contentWidths}
-        view={state.query.stuck === 'off' ? 'all' : 'stuck'}
+        view={columnView}
         rounds={rounds}
         marked={state.markedRunId}
         modelMap={state.modelMap}

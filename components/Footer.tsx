@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {footerHintText, hintLine, type KeyContext} from '../src/keys.js';
+import {footerHints, hintLine, hintText, type Command, type KeyContext} from '../src/keys.js';
 import {safeInline} from '../src/format/sanitize.js';
 import {useDisplay} from './DisplayContext.js';
 import {cutToWidth, tailToWidth} from '../src/format/runColumns.js';
@@ -47,4 +47,22 @@ export function Footer({
       {footerHintText(context, width)}
     </Text>
   );
+}
+
+/** Hints a narrow footer keeps to the last: how to get help and how to leave. */
+const KEPT_HINTS: ReadonlySet<Command> = new Set(['help', 'quit']);
+const HINT_GAP = '  ';
+
+/**
+ * The footer's hints as one line of at most `width` columns: `↓/j move  ⏎/→ open  …  ? help  q quit`.
+ * When they do not all fit, hints are left out from the right, `?` and `q` last of all, so a narrow
+ * terminal still says how to get help and how to quit.
+ */
+function footerHintText(context: KeyContext, width: number): string {
+  const hints = footerHints(context).map((binding) => ({command: binding.command, text: hintText(binding)}));
+  const line = () => hints.map((hint) => hint.text).join(HINT_GAP);
+  for (let index = hints.length - 1; index >= 0 && textWidth(line()) > width; index -= 1) {
+    if (!KEPT_HINTS.has(hints[index]!.command)) hints.splice(index, 1);
+  }
+  return line();
 }

@@ -2,7 +2,6 @@
  * Every key binding, as data. The same table drives the input handler, the footer hints and the
  * `?` help, so the help can never drift from what the keys do.
  */
-import {textWidth} from './format/textWidth.js';
 
 /**
  * Where a binding applies. `search` is the search prompt (`/`) and `outputs` the tool output form
@@ -201,26 +200,8 @@ export function footerHints(context: KeyContext): KeyBinding[] {
 }
 
 /** A hint as the footer writes it: the key's label and its short word. */
-function hintText(binding: KeyBinding): string {
+export function hintText(binding: KeyBinding): string {
   return `${binding.label} ${binding.short ?? binding.description}`;
-}
-
-/** Hints a narrow footer keeps to the last: how to get help and how to leave. */
-const KEPT_HINTS: ReadonlySet<Command> = new Set(['help', 'quit']);
-const HINT_GAP = '  ';
-
-/**
- * The footer's hints as one line of at most `width` columns: `↓/j move  ⏎/→ open  …  ? help  q quit`.
- * When they do not all fit, hints are left out from the right, `?` and `q` last of all, so a narrow
- * terminal still says how to get help and how to quit.
- */
-export function footerHintText(context: KeyContext, width: number): string {
-  const hints = footerHints(context).map((binding) => ({command: binding.command, text: hintText(binding)}));
-  const line = () => hints.map((hint) => hint.text).join(HINT_GAP);
-  for (let index = hints.length - 1; index >= 0 && textWidth(line()) > width; index -= 1) {
-    if (!KEPT_HINTS.has(hints[index]!.command)) hints.splice(index, 1);
-  }
-  return line();
 }
 
 /** A context's footer hints as one line, joined by `separator` (the search prompt's hint). */

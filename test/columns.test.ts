@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
-import {cellFor, COLUMN_GAP, COLUMN_SPECS, cutToWidth, fitCell, fitPieces, layoutColumns, measureContent, runNote, tailToWidth, type ColumnKey} from '../src/format/runColumns.js';
+import {cellFor, COLUMN_GAP, COLUMN_SPECS, costCanShow, cutToWidth, fitCell, fitPieces, groupedCount, layoutColumns, measureContent, runNote, tailToWidth, type ColumnKey} from '../src/format/runColumns.js';
 import {textWidth} from '../src/format/textWidth.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 
@@ -98,6 +98,38 @@ describe('layoutColumns', () => {
     // Never narrower than the header.
     expect(narrow.find((column) => column.key === 'model')?.size).toBe('MODEL'.length);
     expect(narrow.find((column) => column.key === 'status')?.size).toBe('STATUS'.length + 2);
+  });
+});
+
+describe('costCanShow (runs are priced only where the COST column could show)', () => {
+  it('says so wherever a COST column of any real width is laid out, whatever the other columns (property)', () => {
+    const contentArb = fc.record({status: fc.integer({min: 4, max: 25}), model: fc.integer({min: 1, max: 40}), kind: fc.option(fc.constant(8), {nil: undefined})});
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 300}), contentArb, fc.integer({min: 6, max: 14}), fc.constantFrom('all' as const, 'stuck' as const), (width, content, cost, view) => {
+        const shown = layoutColumns(width, {...content, cost}, view).some((column) => column.key === 'cost');
+        if (shown) expect(costCanShow(width, content, view)).toBe(true);
+      }),
+      {numRuns: 2000},
+    );
+  });
+
+  it('leaves prices out at 120 columns beside long model names, keeps them on a wide terminal', () => {
+    const content = {status: 19, model: 24};
+    expect(costCanShow(120, content)).toBe(false);
+    expect(costCanShow(200, content)).toBe(true);
+    expect(costCanShow(40, content, 'stuck')).toBe(false);
+  });
+});
+
+describe('groupedCount', () => {
+  it("writes numbers as toLocaleString('en-US') does (property)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.maxSafeNat(), fc.integer(), fc.double({noNaN: false})), (value) => {
+        expect(groupedCount(value)).toBe(value.toLocaleString('en-US'));
+      }),
+      {numRuns: 3000},
+    );
+    for (const value of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 123_456_789]) expect(groupedCount(value)).toBe(value.toLocaleString('en-US'));
   });
 });
 

@@ -30,16 +30,17 @@ const stepArb = fc.oneof(
 );
 
 describe('RunsSummary', () => {
-  it('gives countByStatus and measureContent of the whole list after every step of a load (property)', () => {
+  it('gives countByStatus and measureContent of the whole list after every step of a load, priced or not as asked (property)', () => {
     const mapped = parseModelMap(['my-deployment=gpt-4o']).map;
     fc.assert(
-      fc.property(fc.array(stepArb, {minLength: 1, maxLength: 25}), (steps) => {
+      // Whether each step asks for prices: the COST column may get room (or lose it) when the terminal is resized.
+      fc.property(fc.array(stepArb, {minLength: 1, maxLength: 25}), fc.array(fc.boolean(), {minLength: 1, maxLength: 25}), (steps, pricing) => {
         const summary = new RunsSummary();
         let runs: Run[] = [];
         let shared: Run[] = runs;
         let modelMap: ReturnType<typeof parseModelMap>['map'] | undefined;
         let next = 0;
-        for (const step of steps) {
+        for (const [index, step] of steps.entries()) {
           if (step.kind === 'append') runs = [...runs, ...step.runs.map((spec) => makeRun(next++, spec.status, spec.model, spec.tokens, spec.response))];
           else if (step.kind === 'replace' && runs.length > 0) {
             const at = step.at % runs.length;
@@ -51,10 +52,12 @@ describe('RunsSummary', () => {
             runs = shared;
           } else if (step.kind === 'modelMap') modelMap = step.mapped ? mapped : undefined;
           shared = runs;
-          const measured = summary.of(runs, modelMap);
+          const prices = pricing[index % pricing.length]!;
+          const measured = summary.of(runs, modelMap, prices);
           expect(measured.counts).toEqual(countByStatus(runs));
           expect([...measured.counts.keys()]).toEqual([...countByStatus(runs).keys()]);
-          expect(measured.contentWidths).toEqual(measureContent(runs, modelMap));
+          // Unpriced, the cost width says 0: no COST column.
+          expect(measured.contentWidths).toEqual(prices ? measureContent(runs, modelMap) : {...measureContent(runs, modelMap), cost: 0});
         }
       }),
       {numRuns: 300},

@@ -11,6 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {build, type Metafile} from 'esbuild';
+import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cliBuildOptions, genaiPricesDataAsJson, sideBundleOptions} from '../build.mjs';
 
@@ -112,7 +113,7 @@ describe('what print mode loads (issue #16: list against jq and against `node -e
     // A real graph: the reader, the normalizers and the filter are there.
     for (const module of ['src/sources/jsonLinesScanner.ts', 'src/model/normalize.ts', 'src/store/listView.ts']) expect(started.has(module), module).toBe(true);
     // `--json` writes the runs as read: the TSV fields' times (date-fns) and the table's columns come with printRuns.ts, on use.
-    for (const name of [...TERMINAL_UI, 'openai', 'fzstd', 'ajv', 'zod', 'date-fns', '@pydantic/genai-prices']) {
+    for (const name of [...TERMINAL_UI, 'openai', 'fzstd', 'ajv', 'zod', 'date-fns', '@pydantic/genai-prices', 'string-width']) {
       expect([...started.keys()].filter(inPackage(name)).map((file) => chain(started, file)), name).toEqual([]);
       expect([...compiled].filter(inPackage(name)), name).toEqual([]);
     }
@@ -178,5 +179,44 @@ describe("genai-prices' price data read as JSON (build.mjs)", () => {
       }
     }
     expect(priced).toBeGreaterThan(1000);
+  });
+});
+
+describe('Intl at start-up (issue #16, the first frame)', () => {
+  it('no module of the bundle makes an Intl object at import: the first one starts ICU, ~12 ms a first frame of ASCII rows does without', async () => {
+    const result = await build({...cliBuildOptions(), write: false, sourcemap: false, logLevel: 'silent'});
+    const eager = result.outputFiles.flatMap((file) =>
+      file.text
+        .split('\n')
+        .filter((line) => /^(?:var|const|let) \w+ = new Intl\./.test(line))
+        .map((line) => `${file.path.split('/dist/').pop()}: ${line}`),
+    );
+    expect(eager).toEqual([]);
+    // The segmenters made on first use are still the libraries' own (string-width twice, slice-ansi, ansi-tokenize).
+    const lazy = result.outputFiles.reduce((count, file) => count + (file.text.match(/Made\d* \?\?= new Intl\.Segmenter\(/g)?.length ?? 0), 0);
+    expect(lazy).toBeGreaterThanOrEqual(4);
+  }, 60_000);
+});
+
+describe("the segmenters' ASCII fast path (build.mjs)", () => {
+  it('gives the graphemes Intl.Segmenter gives, iterated and by containing(), for ASCII text (property)', async () => {
+    const {ASCII_GRAPHEMES} = (await import('../build.mjs')) as unknown as {ASCII_GRAPHEMES: string};
+    const fast = new Function(`${ASCII_GRAPHEMES}\nreturn {__asciiAlone, __asciiGraphemes};`)() as {
+      __asciiAlone: (text: string) => boolean;
+      __asciiGraphemes: (text: string) => Iterable<Intl.SegmentData> & {containing: (index?: number) => Intl.SegmentData | undefined};
+    };
+    const intl = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+    const plain = (data: Intl.SegmentData | undefined) => data && {segment: data.segment, index: data.index, input: data.input};
+    const text = fc.oneof(fc.string({unit: fc.constantFrom('a', 'Z', ' ', '\r', '\n', '\t', '\u001b', '[', 'm', '0', ';', '\u0000', '\u007f')}), fc.string({unit: 'binary-ascii'}), fc.string({unit: 'grapheme'}));
+    fc.assert(
+      fc.property(text, (value) => {
+        const alone = fast.__asciiAlone(value);
+        expect(alone).toBe(/^[\x00-\x7f]*$/.test(value) && !value.includes('\r\n'));
+        if (!alone) return;
+        expect([...fast.__asciiGraphemes(value)].map(plain)).toEqual([...intl.segment(value)].map(plain));
+        for (let index = -1; index <= value.length; index += 1) expect(plain(fast.__asciiGraphemes(value).containing(index))).toEqual(plain(intl.segment(value).containing(index)));
+      }),
+      {numRuns: 2000},
+    );
   });
 });

@@ -6,7 +6,7 @@ import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, pendingCallCount, runKind, type Run} from '../model/run.js';
 import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
 import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
-import {costCellText} from './cost.js';
+import {costCellText, formatUsd} from './cost.js';
 import {safeInline} from './sanitize.js';
 import {statusSegment, type Tone} from './theme.js';
 import {formatDuration, formatDurationShort, formatRelative} from './time.js';
@@ -122,6 +122,32 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
 }
 
 /**
+ * `12,345`, as `toLocaleString('en-US')` writes it: whole numbers are grouped here, since the first
+ * toLocaleString of a process starts ICU's number formatting (a few ms before a first frame, and
+ * ICU itself, about 12 ms, when nothing else started it). Anything else is left to toLocaleString.
+ */
+export function groupedCount(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0 || Object.is(value, -0)) return value.toLocaleString('en-US');
+  const digits = String(value);
+  let text = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let at = text.length; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
+  return text;
+}
+
+/**
+ * Whether a COST column could be laid out at `width` beside the other columns' widths: asked before
+ * pricing runs, since the first price loads the price data (tens of ms before a first frame, and
+ * every run priced), and most terminals leave the column no room. Asked as if the costs were at
+ * their narrowest (`~$1.00`), so a column that could show is never left out.
+ */
+export function costCanShow(width: number, contentWidths: Partial<Record<ColumnKey, number>>, view: ColumnView = 'all'): boolean {
+  return layoutColumns(width, {...contentWidths, cost: NARROWEST_COST}, view).some((column) => column.key === 'cost');
+}
+
+/** The narrowest COST cell there is: from $1 up two decimals are written, below four. */
+const NARROWEST_COST = `~${formatUsd(1)}`.length;
+
+/**
  * The widest status, model and cost in the data, so those columns take only the room they need (most
  * data sets have short model names; `requires_action` sets the status column's width). A cost
  * width of 0 means no run has a price, and the COST column is left out.
@@ -146,9 +172,19 @@ export class ContentMeasure {
   constructor(private readonly modelMap: ModelMap = NO_MODEL_MAP) {}
 
   add(run: Run): void {
+    this.addShape(run);
+    this.addPrice(run);
+  }
+
+  /** The run's status, model and kind: what every layout needs. */
+  addShape(run: Run): void {
     this.statuses.add(run.status);
     if (run.model) this.models.add(run.model);
     this.kinds.add(runKind(run));
+  }
+
+  /** The run's price, for the COST column alone: pricing loads the price data (see `costCanShow`). */
+  addPrice(run: Run): void {
     const estimate = runCost(run, this.modelMap);
     if (estimate.kind === 'priced') this.cost = Math.max(this.cost, costCellText(estimate).length);
   }
@@ -230,7 +266,7 @@ export function cellFor(run: Run, key: ColumnKey, nowSeconds: number, ascii = fa
     }
     case 'tokens': {
       const total = run.usage?.totalTokens ?? null;
-      return total === null ? {text: '—', tone: 'dim'} : {text: total.toLocaleString('en-US')};
+      return total === null ? {text: '—', tone: 'dim'} : {text: groupedCount(total)};
     }
     case 'cost': {
       const estimate = runCost(run, modelMap);

@@ -66,7 +66,8 @@ const PIECE = 1024;
  */
 const JOINED = /[\u200d\u{1f3fb}-\u{1f3ff}]/u;
 const JOINED_PIECES = /\u200d|(?=[\u{1f3fb}-\u{1f3ff}])/u;
-const graphemes = new Intl.Segmenter('en', {granularity: 'grapheme'});
+/** Made on first use: an Intl object made at import starts ICU (~12 ms) before a first frame that may need none. */
+let graphemes: Intl.Segmenter | undefined;
 /** Text with such clusters is measured in pieces of this many code units (see `clusterWidth`). */
 const JOINED_PIECE = 128;
 
@@ -99,7 +100,7 @@ function clusterWidth(text: string): number {
   const known = stretchWidths.get(text);
   if (known !== undefined) return known;
   let width = stringWidth(text);
-  for (const {segment} of graphemes.segment(text)) if (JOINED.test(segment)) width += apartExtra(segment);
+  for (const {segment} of (graphemes ??= new Intl.Segmenter('en', {granularity: 'grapheme'})).segment(text)) if (JOINED.test(segment)) width += apartExtra(segment);
   return text.length <= CACHED_LENGTH ? remember(stretchWidths, text, width) : width;
 }
 

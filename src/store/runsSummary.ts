@@ -26,16 +26,28 @@ export class RunsSummary {
   private counts = new Map<string, number>();
   private content = new ContentMeasure(NO_MODEL_MAP);
 
-  /** The measures of `runs`, new objects each call. */
-  of(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP): RunsMeasures {
+  /** How many of the runs measured have been priced too (the first `pricedTo`). */
+  private pricedTo = 0;
+
+  /**
+   * The measures of `runs`, new objects each call. Without `prices` the runs are not priced and the
+   * cost width says 0 (no COST column): the caller asks for prices only where the column could show
+   * (`costCanShow`); asked later, the runs measured before are priced then.
+   */
+  of(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP, prices = true): RunsMeasures {
     if (modelMap !== this.modelMap || !this.continues(runs)) this.restart(modelMap);
     for (let index = this.measured.length; index < runs.length; index += 1) {
       const run = runs[index]!;
       this.measured.push(run);
       this.counts.set(run.status, (this.counts.get(run.status) ?? 0) + 1);
-      this.content.add(run);
+      this.content.addShape(run);
     }
-    return {counts: inStatusOrder(this.counts), contentWidths: this.content.widths()};
+    if (prices) {
+      for (let index = this.pricedTo; index < this.measured.length; index += 1) this.content.addPrice(this.measured[index]!);
+      this.pricedTo = this.measured.length;
+    }
+    const widths = this.content.widths();
+    return {counts: inStatusOrder(this.counts), contentWidths: prices ? widths : {...widths, cost: 0}};
   }
 
   /** Whether `runs` begins with the runs measured, each the same object (a pointer test per run). */
@@ -48,6 +60,7 @@ export class RunsSummary {
 
   private restart(modelMap: ModelMap): void {
     this.measured = [];
+    this.pricedTo = 0;
     this.modelMap = modelMap;
     this.counts = new Map();
     this.content = new ContentMeasure(modelMap);
