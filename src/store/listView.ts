@@ -117,6 +117,8 @@ export interface SortKeys {
    * clock); NaN for a run whose value does not move with the clock. Null for the other sorts.
    */
   readonly since: Float64Array | null;
+  /** Whether every time in `since` is a whole number of seconds (then clock arithmetic on them is exact). */
+  wholeSeconds: boolean;
 }
 
 /**
@@ -145,6 +147,7 @@ export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: b
     missing: new Uint8Array(count),
     created,
     since: sortDependsOnClock(sort) ? new Float64Array(count) : null,
+    wholeSeconds: true,
   };
 }
 
@@ -157,7 +160,11 @@ export function keyRun(keys: SortKeys, at: number, run: Run): void {
   if (keys.numbers) keys.numbers[at] = typeof value === 'number' && !missing ? value + 0 : 0;
   else keys.texts!.push(typeof value === 'string' ? value : null);
   keys.created[at] = run.createdAt ?? -Infinity;
-  if (keys.since) keys.since[at] = clockStart(run, keys.sort);
+  if (keys.since) {
+    const since = clockStart(run, keys.sort);
+    keys.since[at] = since;
+    if (since === since && !Number.isInteger(since)) keys.wholeSeconds = false;
+  }
 }
 
 /** When the run's value for a sort by the clock starts counting; NaN when it does not move with the clock (sortValue's cases). */

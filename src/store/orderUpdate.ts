@@ -66,8 +66,11 @@ export function mergeOrders(aRuns: readonly Run[], aPositions: Int32Array, bRuns
     bPositions,
     compare,
     (from, to) => {
-      positions.set(aPositions.subarray(from, to), runs.length);
-      for (let at = from; at < to; at += 1) runs.push(aRuns[at]!);
+      // Copied one by one: a view per stretch (subarray) was an object for every run merged in.
+      for (let at = from; at < to; at += 1) {
+        positions[runs.length] = aPositions[at]!;
+        runs.push(aRuns[at]!);
+      }
     },
     (at) => {
       positions[runs.length] = bPositions[at]!;
@@ -93,6 +96,7 @@ function joinedKeys(a: SortKeys, aCount: number, b: SortKeys, bCount: number, no
     missing: join(a.missing, b.missing, (length) => new Uint8Array(length)),
     created: join(a.created, b.created, (length) => new Float64Array(length)),
     since: a.since && b.since ? join(a.since, b.since, (length) => new Float64Array(length)) : null,
+    wholeSeconds: a.wholeSeconds && b.wholeSeconds,
   };
 }
 
@@ -200,7 +204,11 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
   const now = {...keys, nowSeconds};
   const compare = keyComparator(now, runs);
   const previous = record.positions;
-  if (inOrder(previous, compare)) {
+  // Waiting times of whole seconds at whole-second clocks all grow by exactly the same amount, so
+  // every comparison, ties included, comes out as before: the order holds without reading it (a
+  // pass over a million runs in sorted order is a cache miss a run, 0.3 s here).
+  const exact = sort === 'waiting' && keys.wholeSeconds && Number.isInteger(nowSeconds) && Number.isInteger(keys.nowSeconds);
+  if (exact || inOrder(previous, compare)) {
     // Still in order: the same array, its keys now those of the new clock (state.nowSeconds says which).
     recordOrder(list.sorted, {base: runs, positions: previous, keys: now});
     return list.sorted;
@@ -225,8 +233,7 @@ export function orderAtClock(list: Pick<OrderedList, 'runs' | 'sorted'>, query: 
     movers,
     byPlace,
     (from, to) => {
-      merged.set(stills.subarray(from, to), out);
-      out += to - from;
+      for (let at = from; at < to; at += 1) merged[out++] = stills[at]!;
     },
     (at) => {
       merged[out++] = movers[at]!;
