@@ -2,21 +2,20 @@ import {Box, Text, useApp, useStdout} from 'ink';
 import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import type {TimeOptions} from '../src/format/time.js';
 import {keyText} from '../src/keys.js';
-import {isActiveStatus, runKind, type Run, type RunKind} from '../src/model/run.js';
+import {runKind, type Run, type RunKind} from '../src/model/run.js';
 import type {SideItemsView} from '../src/model/itemKinds.js';
 import type {LoadWarning} from '../src/model/loadWarning.js';
 import type {MessagesView, StepsView} from '../src/panes/paneContext.js';
 import {fixedSource, type DataSource, type LiveStatus} from '../src/store/feed.js';
 import {type FilterPace} from '../src/store/listView.js';
-import {costCanShow} from '../src/format/runColumns.js';
-import {RunsSummary} from '../src/store/runsSummary.js';
+import {shownContentWidths} from '../src/store/runsSummary.js';
 import type {ListQuery} from '../src/model/listQuery.js';
 import {windowStart} from '../src/store/listWindow.js';
 import {createFilterRunner, type RunnerClock} from '../src/store/filterRunner.js';
 import {comparedRuns, confirmPrompt, createInitialState, formBody, keyContext, openRun, viewKey} from '../src/store/runStore.js';
 import {type Viewport} from '../src/store/storeActions.js';
 import {shownScroll} from '../src/store/scroll.js';
-import {finishedToolRounds, stepsViewOf} from '../src/store/stepLoader.js';
+import {stepsViewOf} from '../src/store/stepLoader.js';
 import {messagesViewOf} from '../src/store/messageLoader.js';
 import type {EditText} from '../src/editor/externalEditor.js';
 import type {ModelMap} from '../src/model/cost.js';
@@ -24,7 +23,6 @@ import {outputReviewLines} from '../src/panes/outputReview.js';
 import {wrapLines} from '../src/panes/wrap.js';
 import {scrollRows} from '../src/panes/scrollRows.js';
 import {overlayEntry, type OverlayData, type ThreadStoryInputs} from '../src/stats/overlays.js';
-import {summarizeStuck} from '../src/triage/stuck.js';
 import type {ToolApproval, ToolOutput, UnstickTarget} from '../src/triage/unstick.js';
 import {DisplayContext, type DisplayOptions} from './DisplayContext.js';
 import {Footer} from './Footer.js';
@@ -229,20 +227,19 @@ export function RunsApp({source, display, time, now = Date.now, tickMilliseconds
     return () => clearInterval(timer);
   }, [dispatch, now, tickMilliseconds]);
 
-  // Counts and column widths: only the runs a streaming load appended since the last frame are measured,
-  // and priced only when this terminal leaves the COST column room (pricing loads the price data).
-  const summary = useRef<RunsSummary | null>(null);
+  // Counts, column widths, tool rounds and the stuck badge are the store's (src/store/runsSummary.ts):
+  // measured for the runs a streaming load appends, the badge's clock a few binary searches a tick.
+  // Runs are priced only when this terminal leaves the COST column room (pricing loads the price data).
+  const {counts, rounds} = state.measures;
+  const stuck = state.stuck;
   const width = Math.max(20, columns);
   const columnView = state.query.stuck === 'off' ? 'all' : 'stuck';
-  const {counts, contentWidths} = useMemo(() => {
-    const measures = (summary.current ??= new RunsSummary());
-    const shapes = measures.of(state.runs, state.modelMap, false);
-    return costCanShow(width, shapes.contentWidths, columnView) ? measures.of(state.runs, state.modelMap) : shapes;
-  }, [state.runs, state.modelMap, width, columnView]);
-  const rounds = useMemo(() => finishedToolRounds(state.runs, state.joined), [state.runs, state.joined]);
-  // Only unfinished runs can be stuck: filter them once per data change, not on every clock tick.
-  const activeRuns = useMemo(() => state.runs.filter((candidate) => isActiveStatus(candidate.status)), [state.runs]);
-  const stuck = useMemo(() => summarizeStuck(activeRuns, state.nowSeconds), [activeRuns, state.nowSeconds]);
+  const contentWidths = useMemo(
+    () => shownContentWidths(state, width, columnView),
+    // The store makes new measures whenever the runs, their steps or the model map change: the rest of the state is left out on purpose.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [state.measures, width, columnView],
+  );
   const header = useMemo(() => headerLayout(counts, stuck, width, display.ascii), [counts, stuck, width, display.ascii]);
   const bodyRows = Math.max(3, rows - SPARE_ROWS - header.rows - FOOTER_ROWS);
   // The list's own column header and position line take two rows.

@@ -287,3 +287,72 @@ describe('runlens show with steps in the files', () => {
     expect(steps).not.toContain('only available from the API');
   });
 });
+
+describe('joinItems after a join before it', () => {
+  /** A message as a thread's pages hold it: some without a run, some without a time, times that tie. */
+  const messageArb = fc.record({
+    run: fc.option(fc.integer({min: 0, max: 5}), {nil: null}),
+    thread: fc.option(fc.integer({min: 0, max: 3}), {nil: null}),
+    at: fc.option(fc.integer({min: 0, max: 6}), {nil: null}),
+  });
+  type MessageSpec = typeof messageArb extends fc.Arbitrary<infer T> ? T : never;
+  const message = (id: number, spec: MessageSpec) =>
+    normalizeThreadMessage({
+      id: `msg_${id}`,
+      object: 'thread.message',
+      role: 'assistant',
+      run_id: spec.run === null ? null : `run_${spec.run}`,
+      thread_id: spec.thread === null ? null : `thread_${spec.thread}`,
+      ...(spec.at === null ? {} : {created_at: 1_764_000_000 + spec.at}),
+      content: [],
+    });
+  /** What a streaming load does to a side list between two frames. */
+  const changeArb = fc.oneof(
+    {weight: 4, arbitrary: fc.record({kind: fc.constant('append' as const), items: fc.array(messageArb, {maxLength: 6})})},
+    fc.record({kind: fc.constant('replace' as const), at: fc.nat(), item: messageArb}),
+    fc.record({kind: fc.constant('truncate' as const), keep: fc.nat()}),
+    fc.record({kind: fc.constant('mutateInPlace' as const), item: messageArb}),
+    fc.record({kind: fc.constant('same' as const)}),
+  );
+  /** Every group, in map order, as ids: what a view reads of a join. */
+  const picture = (joined: ReturnType<typeof joinItems>) =>
+    (['byRun', 'byThread'] as const).map((side) => [...joined[side].messages].map(([key, group]) => [key, group.map((item) => item.id)]));
+
+  it('gives what a join of every item gives, groups in the same order, and leaves the join before as it was (property)', () => {
+    fc.assert(
+      fc.property(fc.array(changeArb, {minLength: 1, maxLength: 25}), (changes) => {
+        let messages: ReturnType<typeof message>[] = [];
+        let shared = messages;
+        let joined = joinItems({messages});
+        let next = 0;
+        for (const change of changes) {
+          if (change.kind === 'append') messages = [...messages, ...change.items.map((spec) => message(next++, spec))];
+          else if (change.kind === 'replace' && messages.length > 0) messages = messages.map((item, index) => (index === change.at % messages.length ? message(next++, change.item) : item));
+          else if (change.kind === 'truncate') messages = messages.slice(0, change.keep % (messages.length + 1));
+          else if (change.kind === 'mutateInPlace' && shared.length > 0) {
+            // A list changed in place and handed over again as a longer copy.
+            shared[0] = message(next++, change.item);
+            messages = [...shared, message(next++, {run: 1, thread: 1, at: 1})];
+          }
+          shared = messages;
+          const before = picture(joined);
+          const extended = joinItems({messages}, joined);
+          expect(picture(extended)).toEqual(picture(joinItems({messages})));
+          expect(picture(joined)).toEqual(before);
+          joined = extended;
+        }
+      }),
+      {numRuns: 300},
+    );
+  });
+
+  it('keeps the maps of a kind whose items did not change, and the groups no new item joins', () => {
+    const first = [message(0, {run: 1, thread: 1, at: 1}), message(1, {run: 2, thread: 1, at: 2})];
+    const joined = joinItems({messages: first});
+    const grown = joinItems({messages: [...first, message(2, {run: 2, thread: 1, at: 0})]}, joined);
+    expect(grown.byRun.steps).toBe(joined.byRun.steps);
+    expect(grown.byRun.messages.get('run_1')).toBe(joined.byRun.messages.get('run_1'));
+    expect(grown.byRun.messages.get('run_2')!.map((item) => item.id)).toEqual(['msg_2', 'msg_1']);
+    expect(joined.byRun.messages.get('run_2')!.map((item) => item.id)).toEqual(['msg_1']);
+  });
+});

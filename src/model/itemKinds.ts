@@ -179,24 +179,99 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null, crea
     if (!group) groups.set(key, (group = []));
     group.push(item);
   }
-  // By time, then as read (the sort is stable); an item without a time goes last. The API lists
-  // messages newest first, so the order read alone would often be backwards.
-  const at = (item: T) => createdAt(item) ?? Number.POSITIVE_INFINITY;
-  for (const group of groups.values()) group.sort((a, b) => at(a) - at(b));
+  for (const group of groups.values()) inTimeOrder(group, createdAt);
   return groups;
 }
 
-/** The side items joined to runs and threads; the store does it once per change of its data. */
-export function joinItems(items: SideItemsView): JoinedItems {
+/**
+ * By time, then as read (the sort is stable); an item without a time goes last. The API lists
+ * messages newest first, so the order read alone would often be backwards.
+ */
+function inTimeOrder<T>(group: T[], createdAt: (item: T) => number | null): T[] {
+  const at = (item: T) => createdAt(item) ?? Number.POSITIVE_INFINITY;
+  return group.sort((a, b) => at(a) - at(b));
+}
+
+/**
+ * `groups` with `added` (read after the items grouped there) joined in: the same map when none
+ * joins, else a new one where each group an item joins is a new array (a view kept for a group's
+ * array sees the change; the groups handed out before stay as they were). A group's old items,
+ * in order, merged with its new ones by time (old first at the same time) is the order a join of
+ * all of them gives.
+ */
+function groupMore<T>(groups: ReadonlyMap<string, readonly T[]>, added: readonly T[], keyOf: (item: T) => string | null, createdAt: (item: T) => number | null): ReadonlyMap<string, readonly T[]> {
+  const fresh = groupBy(added, keyOf, createdAt);
+  if (fresh.size === 0) return groups;
+  const more = new Map(groups);
+  for (const [key, group] of fresh) {
+    const held = more.get(key);
+    more.set(key, held ? mergeInTimeOrder(held, group, createdAt) : group);
+  }
+  return more;
+}
+
+/** Two groups each in time order as one, `held`'s items before `added`'s at the same time: what the stable sort of both gives, in one pass. */
+function mergeInTimeOrder<T>(held: readonly T[], added: readonly T[], createdAt: (item: T) => number | null): T[] {
+  const at = (item: T) => createdAt(item) ?? Number.POSITIVE_INFINITY;
+  // A load in time order adds only items at or after the group's last.
+  if (at(added[0]!) >= at(held[held.length - 1]!)) return held.concat(added);
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < held.length && j < added.length) merged.push(at(added[j]!) < at(held[i]!) ? added[j++]! : held[i++]!);
+  while (i < held.length) merged.push(held[i++]!);
+  while (j < added.length) merged.push(added[j++]!);
+  return merged;
+}
+
+/**
+ * The items each kind of a JoinedItems was joined from, in order: a list of the join's own, so a
+ * caller's list changed in place since cannot pass for one that grew. Lists that grew from one
+ * join to the next share one array, each join reading its first `length` items.
+ */
+const JOINED_FROM = new WeakMap<JoinedItems, Partial<Record<SideKey, {log: unknown[]; length: number}>>>();
+
+/** Whether `list` begins with the `length` items of `log`, each the same object (a pointer test per item). */
+function beginsWith(list: readonly unknown[], log: readonly unknown[], length: number): boolean {
+  if (list.length < length) return false;
+  for (let index = 0; index < length; index += 1) if (list[index] !== log[index]) return false;
+  return true;
+}
+
+/**
+ * The side items joined to runs and threads; the store does it once per change of its data. Given
+ * the join `before` (the store's last), a kind whose list begins with the items joined there (a
+ * streaming load's next piece) joins only the items after them, and a kind whose list is the same
+ * keeps its maps: at 100,000 runs and 300,000 messages, joining every message again for each piece
+ * was a sixth of the load. Anything else (an item replaced in place, items gone) is joined whole.
+ */
+export function joinItems(items: SideItemsView, before?: JoinedItems): JoinedItems {
   const byRun: Record<string, ReadonlyMap<string, readonly unknown[]>> = {};
   const byThread: Record<string, ReadonlyMap<string, readonly unknown[]>> = {};
+  const from: Partial<Record<SideKey, {log: unknown[]; length: number}>> = {};
+  const previous = before && JOINED_FROM.get(before);
   for (const kind of SIDE_KINDS) {
-    const list = (items[kind.key] ?? []) as readonly unknown[];
+    const key = kind.key;
+    const list = (items[key] ?? []) as readonly unknown[];
     const join = kind.join as ItemJoin<unknown> | undefined;
-    byRun[kind.key] = join ? groupBy(list, join.runId, join.createdAt) : new Map();
-    byThread[kind.key] = join ? groupBy(list, join.threadId, join.createdAt) : new Map();
+    const held = previous?.[key];
+    if (before && held && beginsWith(list, held.log, held.length)) {
+      const added = list.slice(held.length);
+      byRun[key] = join ? groupMore(before.byRun[key], added, join.runId, join.createdAt) : before.byRun[key];
+      byThread[key] = join ? groupMore(before.byThread[key], added, join.threadId, join.createdAt) : before.byThread[key];
+      // The log is extended in place while no later join has; else this join takes a copy of its own.
+      const log = held.log.length === held.length ? held.log : held.log.slice(0, held.length);
+      for (const item of added) log.push(item);
+      from[key] = {log, length: list.length};
+      continue;
+    }
+    byRun[key] = join ? groupBy(list, join.runId, join.createdAt) : new Map();
+    byThread[key] = join ? groupBy(list, join.threadId, join.createdAt) : new Map();
+    from[key] = {log: list.slice(), length: list.length};
   }
-  return {byRun, byThread} as unknown as JoinedItems;
+  const joined = {byRun, byThread} as unknown as JoinedItems;
+  JOINED_FROM.set(joined, from);
+  return joined;
 }
 
 const NONE: readonly never[] = [];

@@ -19,6 +19,7 @@ import {runActionsReducer, whyNotAct, type RunActionKind, type RunActionState} f
 import {INITIAL_SCROLL, scrollReducer} from './scroll.js';
 import {comparePair, INITIAL_MARK, toggleMark, type MarkState} from './mark.js';
 import {stepsNeedReading} from './stepLoader.js';
+import {measuresOf, remeasured, RunsSummary, type MeasuredState} from './runsSummary.js';
 import {joinItems, sideItemsChanged, sideItemsOf, type JoinedItems, type SideItemsView} from '../model/itemKinds.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 
@@ -33,7 +34,7 @@ export {selectedRun} from './listWindow.js';
 export {comparedRuns} from './mark.js';
 
 /** The whole state: the parts' fields side by side, each part changing only its own. */
-export interface RunStoreState extends ListWindow, ViewState, FormState, RunActionState, MarkState {
+export interface RunStoreState extends ListWindow, ViewState, FormState, RunActionState, MarkState, MeasuredState {
   /** The search prompt is open: keys type into it. */
   searching: boolean;
   /** Whether the sources can be read again (`w`); stdin cannot. */
@@ -60,8 +61,11 @@ export const WATCH_NEEDS_SOURCES = 'Watching needs sources that can be read agai
 
 /** The store at the start: the list, no view opened, nothing asked or sent. */
 export function createInitialState(options: InitialStoreOptions): RunStoreState {
+  const list = createListWindow(options);
+  const joined = joinItems(options);
+  const measuring = new RunsSummary();
   return {
-    ...createListWindow(options),
+    ...list,
     loadingRuns: Boolean(options.live?.loading),
     ...INITIAL_VIEW,
     ...INITIAL_SCROLL,
@@ -77,7 +81,9 @@ export function createInitialState(options: InitialStoreOptions): RunStoreState 
     sources: options.sources ?? [],
     live: options.live,
     side: sideItemsOf(options),
-    joined: joinItems(options),
+    joined,
+    measuring,
+    ...measuresOf({runs: list.runs, modelMap: list.modelMap, joined, nowSeconds: list.nowSeconds, measuring}),
   };
 }
 
@@ -180,7 +186,7 @@ function withFeed(state: RunStoreState, data: FeedData): RunStoreState {
   if (data.warnings !== next.warnings || data.sources !== next.sources || data.live !== next.live) {
     next = {...next, warnings: data.warnings, sources: data.sources, live: data.live};
   }
-  if (sideItemsChanged(data, next.side)) next = {...next, side: sideItemsOf(data), joined: joinItems(data)};
+  if (sideItemsChanged(data, next.side)) next = {...next, side: sideItemsOf(data), joined: joinItems(data, next.joined)};
   return next;
 }
 
@@ -296,7 +302,8 @@ function step(state: RunStoreState, action: RunStoreAction, out: Effect[]): RunS
  */
 export function updateRunStore(state: RunStoreState, action: RunStoreAction): Update<RunStoreState> {
   const out: Effect[] = [];
-  const next = step(state, action, out);
+  // What the header and list show of all runs follows the runs and the clock, whichever action moved them.
+  const next = remeasured(state, step(state, action, out));
   // Whoever loads steps is told when the Steps pane's run changes, a new state of it included.
   const steps = stepsRun(next);
   if (steps !== stepsRun(state)) out.push({type: 'readSteps', run: steps ?? null});

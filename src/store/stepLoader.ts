@@ -47,12 +47,17 @@ export function finishedToolRounds(runs: readonly Run[], joined: JoinedItems): M
   const rounds = new Map<string, number>();
   if (joined.byRun.steps.size === 0) return rounds;
   for (const run of runs) {
-    if (isActiveStatus(run.status)) continue;
-    const steps = itemsOfRun(joined, 'steps', run.id);
-    const count = steps.length > 1 ? toolRounds(run, steps) : 0;
+    const count = finishedRounds(run, joined);
     if (count > 1) rounds.set(run.id, count);
   }
   return rounds;
+}
+
+/** One run's entry of `finishedToolRounds`: its tool rounds when it is finished and has steps, else 0. */
+export function finishedRounds(run: Run, joined: JoinedItems): number {
+  if (isActiveStatus(run.status)) return 0;
+  const steps = itemsOfRun(joined, 'steps', run.id);
+  return steps.length > 1 ? toolRounds(run, steps) : 0;
 }
 
 /** Whether the run's steps must be read (by the StepLoader): none were loaded with it. */

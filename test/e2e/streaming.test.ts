@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process';
 import {open, type FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {ensureBuilt, listPosition, MARKER, rows, tempFolder, useSessions} from './tmux.js';
+import {ensureBuilt, listPosition, MARKER, PINNED_NOW, rows, tempFolder, useSessions} from './tmux.js';
 
 const sessions = useSessions();
 
@@ -78,6 +78,32 @@ describe('a file that is still being written', () => {
     writer = null;
     screen = await session.waitFor((text) => !text.includes('loading'), {description: 'the load to end'});
     expect(statusOf(screen)).toBe('completed');
+    await session.sendKeys('q');
+    await session.waitFor('EXIT=0');
+  });
+
+  it('the header counts the runs waiting for tool outputs as pieces arrive, and a waiting run finished by a later copy leaves the count', async (context) => {
+    const session = await startOnPipe(context);
+    const now = Math.floor(Date.parse(PINNED_NOW) / 1000);
+    const call = {id: 'call_w1', type: 'function', function: {name: 'lookup_order', arguments: '{"order":1}'}};
+    const run = (id: string, status: string, expiresIn: number) =>
+      `${JSON.stringify({id, object: 'thread.run', status, created_at: now - 300, started_at: now - 298, expires_at: now + expiresIn, thread_id: `thread_${id}`, model: 'gpt-4o', required_action: status === 'requires_action' ? {type: 'submit_tool_outputs', submit_tool_outputs: {tool_calls: [call]}} : null})}\n`;
+    const header = (screen: string) => rows(screen).slice(0, 3).join(' ');
+    await writer!.write(run('run_wait0001', 'requires_action', 150) + run('run_wait0002', 'requires_action', 3000) + run('run_done0003', 'completed', 0));
+    let screen = await session.waitForReady((text) => header(text).includes('2 waiting for tool outputs'), {description: 'two runs waiting'});
+    expect(header(screen)).toContain('1 expires in 2m');
+    await writer!.write(run('run_wait0004', 'requires_action', 270));
+    screen = await session.waitFor((text) => header(text).includes('3 waiting for tool outputs'), {description: 'three runs waiting'});
+    expect(header(screen)).toContain('2 expire soon, next in 2m');
+    // The first run's later copy, completed: it no longer waits, nor expires soon.
+    await writer!.write(run('run_wait0001', 'completed', 150));
+    screen = await session.waitFor((text) => header(text).includes('2 waiting for tool outputs'), {description: 'two runs waiting again'});
+    expect(header(screen)).toContain('1 expires in 4m');
+    await writer!.close();
+    writer = null;
+    screen = await session.waitFor((text) => !text.includes('loading'), {description: 'the load to end'});
+    expect(header(screen)).toContain('2 waiting for tool outputs');
+    expect(listPosition(screen)?.total).toBe(4);
     await session.sendKeys('q');
     await session.waitFor('EXIT=0');
   });
