@@ -13,40 +13,7 @@ import {DEFAULT_FILTER_PACE, filterRuns, SortScan, sortRuns} from '../src/store/
 import {createListWindow, listReducer, type ListAction} from '../src/store/listWindow.js';
 import {createInitialState, updateRunStore, type Effect} from '../src/store/runStore.js';
 import {DEFAULT_QUERY, SORT_KEYS} from '../src/model/listQuery.js';
-
-const NOW = Math.floor(Date.parse('2026-11-25T12:00:00Z') / 1000);
-const STATUSES = ['completed', 'failed', 'requires_action', 'queued', 'in_progress', 'expired', 'cancelled', 'paused_for_review'];
-const MODELS = ['gpt-4o', 'gpt-4.1', 'o3-mini', null];
-const ids = (runs: readonly Run[]) => runs.map((run) => run.id);
-
-/** Runs with few distinct values per key, so ties and missing values are common. */
-const runsArbitrary = fc.array(
-  fc.record({
-    id: fc.integer({min: 0, max: 400}),
-    status: fc.constantFrom(...STATUSES),
-    model: fc.constantFrom(...MODELS),
-    created: fc.option(fc.integer({min: 0, max: 20}), {nil: null}),
-    started: fc.option(fc.integer({min: 0, max: 20}), {nil: null}),
-    tokens: fc.option(fc.integer({min: 0, max: 5}), {nil: null}),
-  }),
-  {maxLength: 300, size: 'max'},
-).map((rows) =>
-  rows.map((row, index): Run =>
-    normalizeRun(
-      {
-        object: 'thread.run',
-        // Ids repeat now and then (each row its own object): a whole tie keeps the order given.
-        id: `run_${row.id % 7 === 0 ? row.id : `${row.id}_${index}`}`,
-        status: row.status,
-        model: row.model,
-        created_at: row.created === null ? null : NOW - row.created * 60,
-        started_at: row.started === null ? null : NOW - row.started * 30,
-        usage: row.tokens === null ? null : {prompt_tokens: row.tokens, completion_tokens: 1, total_tokens: row.tokens * 100 + 1},
-      },
-      {file: 'runs.json'},
-    ),
-  ),
-);
+import {ids, NOW, plainSort, runsArbitrary, sameRuns} from './helpers/sortedRuns.js';
 
 describe('SortScan', () => {
   it('gives sortRuns order for every key and direction, however small its steps (property)', () => {
@@ -64,6 +31,8 @@ describe('SortScan', () => {
         }
         expect(scan.fraction).toBe(1);
         expect(scan.result()).toEqual(sortRuns(runs, sort, descending, NOW));
+        // And the order of a plain comparison sort, the same objects in the same places.
+        expect(sameRuns(scan.result()!, plainSort(runs, sort, descending, NOW))).toBe(true);
         // Work is spread: more than one step whenever there are more runs than a step takes.
         if (runs.length > step) expect(steps).toBeGreaterThan(0);
       }),
@@ -71,14 +40,18 @@ describe('SortScan', () => {
     );
   });
 
-  it('sorts nothing in one step, and one block in three (keyed, sorted, written out)', () => {
+  it('sorts nothing in one step; a text sort of one block in three (keyed, sorted, written out); a numeric sort of a step of runs in one', () => {
     expect(new SortScan([], 'created', true, NOW).step()).toBe(true);
     const one = normalizeRun({object: 'thread.run', id: 'run_1', status: 'queued', created_at: NOW}, {file: 'a.json'});
-    const scan = new SortScan([one], 'tokens', true, NOW);
+    const scan = new SortScan([one], 'model', true, NOW);
     expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(false);
     expect(scan.step()).toBe(true);
     expect(scan.result()).toEqual([one]);
+    // The radix sort's steps are a step's worth of runs handled, whatever the phase: one run is one step.
+    const numeric = new SortScan([one], 'tokens', true, NOW);
+    expect(numeric.step()).toBe(true);
+    expect(numeric.result()).toEqual([one]);
   });
 });
 

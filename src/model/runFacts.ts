@@ -11,11 +11,15 @@ export const DEFAULT_STALLED_AFTER_SECONDS = 600;
 
 /** Seconds the run has taken: until it ended, or until now while it is not final. */
 export function runDurationSeconds(run: Run, nowSeconds: number): number | null {
-  // A response records no start: it runs from its creation.
-  const start = run.startedAt ?? (run.kind === 'response' ? run.createdAt : null);
+  const start = runStartSeconds(run);
   if (start === null) return null;
   const end = run.endedAt ?? (isActiveStatus(run.status) ? nowSeconds : null);
   return end === null ? null : Math.max(0, end - start);
+}
+
+/** When the run started, as its duration counts it: a response records no start, so it runs from its creation. */
+export function runStartSeconds(run: Run): number | null {
+  return run.startedAt ?? (run.kind === 'response' ? run.createdAt : null);
 }
 
 /**

@@ -7,6 +7,7 @@ import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {DEFAULT_FILTER_PACE, FilterScan, SORT_DESCENDING_BY_DEFAULT, SortScan, DEFAULT_SYNC_SORT_RUNS, type FilterPace, narrowingTerms, searchTerms, sortDependsOnClock, sortRuns, statusesPresent} from './listView.js';
 import {DEFAULT_QUERY, SORT_KEYS, type ListQuery} from '../model/listQuery.js';
+import {listAtClock, orderAtClock, sameFilters, withAppendedRuns} from './orderUpdate.js';
 
 /** The list's part of the store's state. */
 export interface ListWindow {
@@ -218,11 +219,13 @@ function withQuery<S extends ListWindow>(state: S, query: ListQuery, runs = stat
     return {...shown, sorting: same ? job : {scan: new SortScan(runs, query.sort, query.descending, nowSeconds, state.modelMap), fraction: 0}};
   }
   const keep = state.filtering ? (state.filtering.keep ?? selectedRun(state)) : selectedRun(state);
+  // Runs appended to the ones shown (a load streaming in) are merged into the order and the result.
+  const appended = presorted || sortChanged || runs === state.runs || nowSeconds !== state.nowSeconds || state.filtering || !sameFilters(query, state.query) ? null : withAppendedRuns(state, runs, query, nowSeconds, state.modelMap);
   const resort = runs !== state.runs || sortChanged || (nowSeconds !== state.nowSeconds && sortDependsOnClock(query.sort));
-  const sorted = presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
+  const sorted = appended?.sorted ?? presorted ?? (resort ? sortRuns(runs, query.sort, query.descending, nowSeconds, state.modelMap) : state.sorted);
   // A search typed on only narrows what is shown: test those runs, not all of them again.
   const terms = resort || state.filtering ? null : narrowingTerms(state.visible, state.query, query, runs);
-  const {visible, scan} = filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
+  const {visible, scan} = appended ? {visible: appended.visible, scan: null} : filterOf(sorted, query, nowSeconds, runs, terms ? {previous: state.visible, terms} : null, acrossFrames ? state.filterPace : INSIDE_THE_FRAME);
   const filtering = scan ? {scan, fraction: scan.fraction, keep: keep ?? null} : null;
   const cursor = keep === undefined ? 0 : cursorIn(visible, keep, state.cursor, runs !== state.runs);
   // The query shown is the one asked for now: a sort that was going on is done, or no longer wanted.
@@ -255,7 +258,14 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
     case 'tick': {
       // Only age-dependent views need a re-sort when the clock moves; the rest just re-render.
       const ageMatters = state.query.stuck === 'stalled' || sortDependsOnClock(state.query.sort);
-      return ageMatters ? withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false) : {...state, nowSeconds: action.nowSeconds};
+      if (!ageMatters) return {...state, nowSeconds: action.nowSeconds};
+      // The order re-checked and the stalled view grown, not sorted and filtered again (orderUpdate.ts).
+      // A sort going on across frames goes on: its order is brought to the clock when it ends. A
+      // filter going on is redone at the new clock, as before.
+      const ticked = state.filtering ? null : listAtClock(state, state.query, state.nowSeconds, action.nowSeconds, state.modelMap);
+      if (!ticked) return withQuery(state, askedQuery(state), state.runs, action.nowSeconds, false);
+      if (ticked.sorted === state.sorted && ticked.visible === state.visible) return {...state, nowSeconds: action.nowSeconds};
+      return withCursor({...state, ...ticked, nowSeconds: action.nowSeconds}, cursorIn(ticked.visible, selectedRun(state), state.cursor));
     }
     case 'resize':
       return withCursor({...state, pageSize: Math.max(1, action.pageSize)}, state.cursor);
@@ -309,9 +319,12 @@ export function listReducer<S extends ListWindow>(state: S, action: ListAction):
     case 'sortDone': {
       // Only the current job's order is taken, and only for the runs it sorted.
       const {scan} = action;
-      const order = scan.result();
-      if (state.sorting?.scan !== scan || scan.runs !== state.runs || order === null) return state;
-      return withQuery(state, askedQuery(state), state.runs, state.nowSeconds, true, order);
+      const sorted = scan.result();
+      if (state.sorting?.scan !== scan || scan.runs !== state.runs || sorted === null) return state;
+      const asked = askedQuery(state);
+      // Sorted at the clock it began with: a tick since moves a sort by the clock on (orderAtClock).
+      const order = scan.nowSeconds === state.nowSeconds || !sortDependsOnClock(scan.sort) ? sorted : orderAtClock({runs: state.runs, sorted}, asked, state.nowSeconds, state.modelMap);
+      return withQuery(state, asked, state.runs, state.nowSeconds, true, order ?? undefined);
     }
   }
 }
