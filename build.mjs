@@ -70,14 +70,6 @@ export function sideBundleOptions(name, outdir, define = {'process.env.NODE_ENV'
 }
 
 /**
- * zod and ajv are needed only when a field fails its plain check or a tool call's schema is
- * compiled, and then at once: checks are synchronous, so src/model/zodOnUse.ts and
- * src/triage/schemaValidation.ts `require` them. Bundled with the rest, their code was compiled at
- * every start all the same (~40 ms of a loaded machine's start-up, run or not). So each is a
- * CommonJS bundle of its own, `lazy/NAME.cjs` in the output folder, which those `require` calls
- * read, through Node's require, the first time they run.
- */
-/**
  * A module-level `new Intl.Segmenter(…)` made on first use instead: the first Intl object of a
  * process starts ICU (about 12 ms), and string-width, slice-ansi and ansi-tokenize each make one at
  * import, before a first frame whose text is all plain ASCII and needs none (their fast paths).
@@ -98,8 +90,8 @@ function lazySegmenters(source) {
 /**
  * Graphemes of ASCII text without the library: each character is one, but for CR LF (UAX #29's
  * only cluster of ASCII characters, and such text goes to Intl). As Intl's Segments: iterated, or
- * asked which segment contains an index. Ink tokenizes every SGR code through a segmenter; this
- * keeps that from starting ICU.
+ * asked which segment contains an index. ASCII text measured or cut outside the libraries' own
+ * fast paths (slice-ansi's, string-width's) so starts no ICU.
  */
 export const ASCII_GRAPHEMES = String.raw`
 function __asciiAlone(text) {
@@ -118,10 +110,20 @@ function __asciiGraphemes(input) {
 const lazyIntl = {
   name: 'lazy-intl-segmenters',
   setup(build) {
-    build.onLoad({filter: /[\\/]node_modules[\\/](?:slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/, namespace: 'file'}, (args) => ({contents: lazySegmenters(readFileSync(args.path, 'utf8')), resolveDir: dirname(args.path)}));
+    // ansi-tokenize's tokenize.js is patched by ansi-tokenize-fast-paths, which calls lazySegmenters itself:
+    // esbuild takes the first onLoad that answers, so one file has one.
+    build.onLoad({filter: /[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, namespace: 'file'}, (args) => ({contents: lazySegmenters(readFileSync(args.path, 'utf8')), resolveDir: dirname(args.path)}));
   },
 };
 
+/**
+ * zod and ajv are needed only when a field fails its plain check or a tool call's schema is
+ * compiled, and then at once: checks are synchronous, so src/model/zodOnUse.ts and
+ * src/triage/schemaValidation.ts `require` them. Bundled with the rest, their code was compiled at
+ * every start all the same (~40 ms of a loaded machine's start-up, run or not). So each is a
+ * CommonJS bundle of its own, `lazy/NAME.cjs` in the output folder, which those `require` calls
+ * read, through Node's require, the first time they run.
+ */
 const lazySideBundles = {
   name: 'lazy-side-bundles',
   setup(build) {
@@ -368,7 +370,7 @@ export const cliPlugins = [
     setup(build) {
       const textWidth = resolve(ROOT, 'src/format/textWidth.ts');
       build.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, namespace: 'file'}, (args) => {
-        const source = readFileSync(args.path, 'utf8');
+        const source = lazySegmenters(readFileSync(args.path, 'utf8'));
         const head = 'export function tokenize(str, endChar = Number.POSITIVE_INFINITY) {';
         const segments = 'for (const { segment, index } of segmenter.segment(str)) {';
         const start = source.indexOf(head);

@@ -761,7 +761,6 @@ function versusRow(row: {figure: number; name: string; size: number; ours: reado
   });
 }
 
-/** Figure 1's row: the load against read + split + JSON.parse of the same file; the fastest of each beside the medians. */
 /** The median over repetitions of a load's CPU time (`of`) against the bare parse's, or `?` where it was not measured. */
 function cpuRatio<R extends {baselineCpuMs: number}>(reps: readonly R[], of: (rep: R) => number | null): string {
   const ratios = reps.flatMap((rep) => {
@@ -771,6 +770,7 @@ function cpuRatio<R extends {baselineCpuMs: number}>(reps: readonly R[], of: (re
   return ratios.length === 0 ? '?' : String(round(median(ratios), 2));
 }
 
+/** Figure 1's row: the load against read + split + JSON.parse of the same file; the fastest of each beside the medians. */
 function loadVsParseRow(name: string, size: number, loads: readonly number[], baselines: readonly number[], note: string): BenchRow {
   const fastest = `fastest ${Math.round(Math.min(...loads))} vs ${Math.round(Math.min(...baselines))} ms (${round(Math.min(...loads) / Math.min(...baselines), 2)}x)`;
   return versusRow({figure: 1, name, size, ours: loads, theirs: baselines, baselineLabel: 'read+split+JSON.parse', limit: 1.2, note: `${fastest}; ${note}`});

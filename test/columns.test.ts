@@ -3,7 +3,8 @@ import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
-import {cellFor, COLUMN_GAP, COLUMN_SPECS, costCanShow, cutToWidth, fitCell, fitPieces, groupedCount, layoutColumns, measureContent, runNote, tailToWidth, type ColumnKey} from '../src/format/runColumns.js';
+import {cellFor, COLUMN_GAP, COLUMN_SPECS, costCanShow, cutToWidth, fitCell, fitPieces, layoutColumns, measureContent, runNote, tailToWidth, type ColumnKey} from '../src/format/runColumns.js';
+import {groupedCount} from '../src/format/count.js';
 import {textWidth} from '../src/format/textWidth.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 

@@ -398,3 +398,8 @@ export function modelHint(model: string | null, models: Iterable<string | null>)
   }
   return near === null ? null : `no run has model '${model}'; did you mean '${near}'? (--model matches the name exactly)`;
 }
+
+/** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
+export function listsInReadOrder(options: Pick<CliOptions, 'json' | 'sort' | 'reverse'>, isTerminal: boolean): boolean {
+  return (options.json || !isTerminal) && options.sort === null && !options.reverse;
+}

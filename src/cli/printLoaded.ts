@@ -12,11 +12,10 @@ import {filterRuns, selectRuns} from '../store/listView.js';
 import {finishedToolRounds, stepsViewOf} from '../store/stepLoader.js';
 import {messagesViewOf} from '../store/messageLoader.js';
 import {unstickTargetOf} from '../triage/unstick.js';
-import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, modelHint, queryFrom, UsageError, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, EXIT_STUCK, listsInReadOrder, modelHint, queryFrom, UsageError, type CliOptions} from './args.js';
 import {reportNothingLoaded, reportUsageError, reportWarnings, type CliIo} from './cliIo.js';
 import {apiSession, loadCliSources, type CliLoad} from './loadCliSources.js';
 import {printRunList, type PrintTarget} from './printRuns.js';
-import {listsInReadOrder} from './streamRunList.js';
 import type {TimeOptions} from '../format/time.js';
 
 /**

@@ -43,14 +43,9 @@ import type {RunStep} from '../model/runStep.js';
 import {formatWarning, type LoadWarning} from '../model/loadWarning.js';
 import {matchesQuery, searchTerms, sortRuns} from '../store/listView.js';
 import type {ListQuery} from '../model/listQuery.js';
-import {EXIT_FAILURE, EXIT_OK, modelHint, type CliOptions} from './args.js';
+import {EXIT_FAILURE, EXIT_OK, listsInReadOrder, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
 import type {PrintTarget} from './printRuns.js';
-
-/** Whether `list` prints runs in the order read: JSON and TSV without an explicit sort. */
-export function listsInReadOrder(options: Pick<CliOptions, 'json' | 'sort' | 'reverse'>, isTerminal: boolean): boolean {
-  return (options.json || !isTerminal) && options.sort === null && !options.reverse;
-}
 
 export interface StreamListContext {
   options: CliOptions;

@@ -1,7 +1,7 @@
 /**
  * `runlens --help`: the usage text. A module of its own because it names the TUI's help key from
- * the key table (keys.ts, which measures text widths): main.ts loads it only for `--help`, so no
- * other command pays for those modules at start.
+ * the key table (keys.ts): main.ts loads it only for `--help`, so no other command pays for the
+ * table at start.
  */
 import {keyText} from '../keys.js';
 import {SORT_KEYS} from '../model/listQuery.js';

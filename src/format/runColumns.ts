@@ -6,6 +6,7 @@ import {textPieces, textWidth} from './textWidth.js';
 import {isActiveStatus, pendingCallCount, runKind, type Run} from '../model/run.js';
 import {runDurationSeconds, waitingSince} from '../model/runFacts.js';
 import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
+import {groupedCount} from './count.js';
 import {costCellText, formatUsd} from './cost.js';
 import {safeInline} from './sanitize.js';
 import {statusSegment, type Tone} from './theme.js';
@@ -119,19 +120,6 @@ export function layoutColumns(width: number, contentWidths: Partial<Record<Colum
     }
   }
   return chosen.sort((a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key));
-}
-
-/**
- * `12,345`, as `toLocaleString('en-US')` writes it: whole numbers are grouped here, since the first
- * toLocaleString of a process starts ICU's number formatting (a few ms before a first frame, and
- * ICU itself, about 12 ms, when nothing else started it). Anything else is left to toLocaleString.
- */
-export function groupedCount(value: number): string {
-  if (!Number.isSafeInteger(value) || value < 0 || Object.is(value, -0)) return value.toLocaleString('en-US');
-  const digits = String(value);
-  let text = digits.slice(0, ((digits.length - 1) % 3) + 1);
-  for (let at = text.length; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
-  return text;
 }
 
 /**

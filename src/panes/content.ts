@@ -3,6 +3,7 @@
  * React, so the TUI and `runlens show` print the same content. Every string from a run goes
  * through `safeInline`/`safeMultiline` on its way in here; renderers trust these segments.
  */
+import {groupedCount} from '../format/count.js';
 import {safeInline, safeMultiline} from '../format/sanitize.js';
 import type {Tone} from '../format/theme.js';
 
@@ -44,7 +45,7 @@ export const SHOWN_CHARACTERS = 100_000;
 
 /** What stands for the characters past SHOWN_CHARACTERS. */
 function notShownNote(hidden: number): string {
-  return `… ${hidden.toLocaleString('en-US')} more characters not shown (runlens show RUN_ID --json prints them)`;
+  return `… ${groupedCount(hidden)} more characters not shown (runlens show RUN_ID --json prints them)`;
 }
 
 /** Untrusted multi-line text as lines (newlines kept, every other control made visible), cut after `limit` characters. */

@@ -4,6 +4,7 @@
  * their text, function calls with their arguments and whether they wait, reasoning summaries,
  * built-in tool calls) where a run shows its steps. Pure, like the other pane builders.
  */
+import {groupedCount} from '../format/count.js';
 import {parseJson} from '../format/jsonError.js';
 import type {ResponseItem} from '../model/responseItem.js';
 import type {Run} from '../model/run.js';
@@ -24,7 +25,7 @@ export function addResponseOverview(b: PaneBuilder, run: Run): void {
   b.field('  service_tier', facts.serviceTier ? untrusted(facts.serviceTier) : dash, 24);
   b.field('  previous_response_id', facts.previousResponseId ? untrusted(facts.previousResponseId) : dash, 24);
   b.field('  conversation', facts.conversationId ? untrusted(facts.conversationId) : dash, 24);
-  const count = (value: number | null | undefined) => (value === null || value === undefined ? dash : {text: value.toLocaleString('en-US')});
+  const count = (value: number | null | undefined) => (value === null || value === undefined ? dash : {text: groupedCount(value)});
   b.field('  cached input tokens', count(run.usage?.cachedTokens), 24);
   b.field('  reasoning tokens', count(run.usage?.reasoningTokens), 24);
   if (facts.instructionItems) b.field('  instructions', `${facts.instructionItems.length} input item${facts.instructionItems.length === 1 ? '' : 's'} (see Raw JSON)`, 24);

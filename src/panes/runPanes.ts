@@ -2,6 +2,7 @@
  * The content of each detail pane of a run. Pure: a run, the clock and the time options in,
  * blocks out. `runlens show` prints these; the TUI renders and scrolls them.
  */
+import {groupedCount} from '../format/count.js';
 import {parseJson} from '../format/jsonError.js';
 import {keyText} from '../keys.js';
 import {safeInline} from '../format/sanitize.js';
@@ -222,7 +223,7 @@ export function usagePane(run: Run, context: Pick<PaneContext, 'modelMap'>): Pan
     const why = isActiveStatus(run.status) ? 'not finished: the API reports usage when the run ends' : 'no usage recorded for this run';
     b.line({text: why, tone: 'dim'});
   } else {
-    const count = (value: number | null) => (value === null ? '—' : value.toLocaleString('en-US'));
+    const count = (value: number | null) => (value === null ? '—' : groupedCount(value));
     b.table(
       ['tokens', 'used', 'limit', 'share of limit'],
       [
@@ -359,7 +360,7 @@ export function instructionsPane(run: Run): PaneContent {
     b.line({text: 'No instructions.', tone: 'dim'});
     return b.build();
   }
-  b.line({text: `${run.instructions.length.toLocaleString('en-US')} characters`, tone: 'dim'}).blank();
+  b.line({text: `${groupedCount(run.instructions.length)} characters`, tone: 'dim'}).blank();
   b.lines(untrustedLines(run.instructions));
   return b.build();
 }

@@ -2,6 +2,7 @@
  * The Steps pane: what a run did, step by step (`thread.run.step`), as read from the API. Pure:
  * the steps (or why there are none) in, blocks out; fetching is the StepLoader's job.
  */
+import {groupedCount} from '../format/count.js';
 import {safeInline} from '../format/sanitize.js';
 import {statusSegment} from '../format/theme.js';
 import type {RunStep, StepToolCall} from '../model/runStep.js';
@@ -147,7 +148,7 @@ function step(b: PaneBuilder, entry: RunStep, index: number, context: PaneContex
     field('completed', {text: '—', tone: 'dim'});
   }
   if (entry.usage) {
-    const count = (value: number | null) => (value === null ? '—' : value.toLocaleString('en-US'));
+    const count = (value: number | null) => (value === null ? '—' : groupedCount(value));
     field('usage', {text: `${count(entry.usage.promptTokens)} prompt + ${count(entry.usage.completionTokens)} completion = ${count(entry.usage.totalTokens)} tokens`});
   } else {
     field('usage', {text: '—', tone: 'dim'});

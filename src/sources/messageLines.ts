@@ -311,8 +311,9 @@ export class MessageLineRouter {
     const done = this.checker.check(batch, this.stream).then((wire) => {
       if (!this.abandoned) segment.items = this.itemsOf(segment, wire);
       batch.release();
-      if (this.abandoned) return;
+      // Gone from the outstanding set either way, so settled() after an abort still ends.
       this.outstanding.delete(done);
+      if (this.abandoned) return;
       this.flush();
     });
     this.outstanding.add(done);

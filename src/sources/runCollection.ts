@@ -86,7 +86,7 @@ export class RunCollection {
    * A message whose id its stream never had before (see FreshRange): added without an index entry
    * unless an item of another stream, or one indexed, has its id.
    */
-  addFreshMessage(item: ItemTypes['messages'], stream: object): void {
+  private addFreshMessage(item: ItemTypes['messages'], stream: object): void {
     const held = this.unindexed.messages;
     if (held && held.stream !== stream) this.indexAll('messages');
     if (this.sideIndex.messages?.has(item.id)) {

@@ -8,6 +8,7 @@
  * render React components (the pane content here is React-free), depend on a colour library, or
  * have no ASCII mode; the drawing below is a few dozen lines.
  */
+import {groupedCount} from '../format/count.js';
 import {textWidth} from '../format/textWidth.js';
 import type {Line, Segment} from '../panes/content.js';
 import type {Tone} from '../format/theme.js';
@@ -150,7 +151,7 @@ function trimLine(line: Line): Line {
 
 /** `12,345`. */
 export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return groupedCount(Math.round(value));
 }
 
 /** `48.8%` (one decimal; `<0.1%` for a non-zero share that would read as zero). */
