@@ -42,10 +42,15 @@ export function withSameWidthFastPath(stringWidth: StringWidth): StringWidth {
     if (typeof text !== 'string') return stringWidth(text, options);
     // Ambiguous characters counted wide, or escapes counted: string-width's own rules.
     if (options && (options.ambiguousIsNarrow === false || options.countAnsiEscapeCodes)) return stringWidth(text, options);
-    const plain = text.includes('\u001b') || text.includes('\u009b') ? stripVTControlCharacters(text) : text;
+    // Only whole SGR codes are taken out: strip-ansi (inside string-width) and node:util strip broken
+    // escapes differently (`ESC[0` is two columns to string-width, none to node:util), so text with any
+    // other escape left in it (ESC, C1 CSI and BEL are not SAME_WIDTH) is string-width's to measure.
+    const plain = text.includes('\u001b') ? text.replace(SGR, '') : text;
     return SAME_WIDTH.test(plain) ? plain.length : stringWidth(text, options);
   };
 }
+/** An SGR code as every strip-ansi strips it whole (its regex takes at most four digits before a `;`). */
+const SGR = /\u001b\[(?:\d{1,4}(?:;\d{0,4})*)?m/g;
 const WIDE = '\\u3041-\\u3096\\u30a1-\\u30fa\\u4e00-\\u9fff\\uac00-\\ud7a3';
 const ONLY_NARROW = new RegExp(`^[${NARROW}${SAME_WIDTH_CHARACTERS}]*$`);
 const ONLY_FIXED = new RegExp(`^[${NARROW}${WIDE}]*$`);
