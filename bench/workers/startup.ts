@@ -11,6 +11,7 @@
  *
  *   startup FILE
  */
+import * as nodeModule from 'node:module';
 import {stripVTControlCharacters} from 'node:util';
 import {RUNLENS_ROW} from '../measure.js';
 import {FakeStderr, FakeStdin, FakeStdout} from './fakeTerminal.js';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const [file] = process.argv.slice(2);
   if (!file) throw new Error('usage: startup.mjs FILE');
   // Imported here, as bin.ts's static import of it would be: its module graph is the CLI's start-up.
-  const {runCli} = await import('../../src/cli/main.js');
+  const [{runCli}, {enableCompileCache}] = await Promise.all([import('../../src/cli/main.js'), import('../../src/cli/compileCache.js')]);
+  // Where bin.ts turns it on: after the CLI's own modules, before the TUI's chunks (Node 22.1 and later).
+  enableCompileCache(nodeModule);
   const modulesLoadedMs = performance.now();
   const stdout = new FakeStdout(120, 40);
   const firstRows = new Promise<{at: number; cpuMs: number}>((resolvePromise) => {

@@ -4,12 +4,18 @@
  * signal leaves the terminal as it found it; a closed pipe is a normal end; and the exit waits
  * until stdout is written.
  */
+import * as nodeModule from 'node:module';
 import type {Writable} from 'node:stream';
 import {interruptBelongsToEditor} from '../editor/externalEditor.js';
 import {safeInline, safeMultiline} from '../format/sanitize.js';
 import {EXIT_FAILURE, EXIT_OK} from './args.js';
 import {hideSecrets} from './cliIo.js';
+import {enableCompileCache} from './compileCache.js';
 import {runCli} from './main.js';
+
+// Before the TUI's chunks (Ink, React, the app: most of the code a first frame compiles) are
+// imported, so Node 22's cache serves them; the modules above were compiled before this line runs.
+enableCompileCache(nodeModule);
 
 /** Writes to a stream and resolves once it is flushed, so exit codes never cut output short. */
 function flush(stream: Writable): Promise<void> {
