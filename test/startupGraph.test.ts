@@ -93,6 +93,17 @@ describe('the start-up module graph', () => {
     expect(Object.keys(metafile.inputs).filter((input) => input.startsWith('lazy-side-bundle:')).sort()).toEqual(['lazy-side-bundle:ajv', 'lazy-side-bundle:genai-prices', 'lazy-side-bundle:zod']);
   });
 
+  it("runs no object-hash (nor so node:crypto) before the TUI's first frame: ink-table requires it when it first draws a table", () => {
+    const started = runAtStart(metafile, [TUI, 'components/LiveApp.tsx']);
+    // A real graph: the app and ink-table, which draws the panes' tables, are there.
+    expect(started.has('node_modules/@alcalzone/ink-table/dist/index.js')).toBe(true);
+    expect([...started.keys()].filter(inPackage('object-hash')).map((file) => chain(started, file))).toEqual([]);
+    // What ink-table imports instead requires the package (bundled all the same) inside its sha1.
+    const onUse = Object.keys(metafile.inputs).filter((input) => input.startsWith('object-hash-on-use:'));
+    expect(onUse).toHaveLength(1);
+    expect(metafile.inputs[onUse[0]!]!.imports.map((edge) => [edge.path, edge.kind])).toEqual([['node_modules/object-hash/index.js', 'require-call']]);
+  });
+
   it('bundles zod without its other languages, which runlens never uses', async () => {
     const zod = await build({...sideBundleOptions('zod', tmpdir()), write: false, metafile: true, logLevel: 'silent'});
     const inputs = Object.keys(zod.metafile.inputs).filter((input) => input.startsWith('node_modules/zod/v4/locales/'));
