@@ -5,7 +5,7 @@
  * the ones the TUI's filter would show.
  */
 import {ANSWERING_FIELDS} from '../model/response.js';
-import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
+import {foldModel, foldStatus, isKnownStatus, isStatusCharCode, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
 import type {ListQuery} from '../model/listQuery.js';
 
 /**
@@ -58,9 +58,9 @@ function isJsonSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-/** A byte foldStatus keeps or drops (ASCII letters, `_`, `-`, space): the only ones a status that folds can hold. */
+/** A byte of `view` foldStatus keeps or drops (past the view's end: none). */
 function isStatusByte(byte: number | undefined): boolean {
-  return byte !== undefined && (((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a) || byte === 0x5f || byte === 0x2d || byte === 0x20);
+  return byte !== undefined && isStatusCharCode(byte);
 }
 
 /**
