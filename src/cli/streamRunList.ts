@@ -28,7 +28,7 @@ import type {TimeOptions} from '../format/time.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, leadingId, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
+import {bytesAt, decodeLine, DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, leadingId, leadingIdStart, plainStringEnd, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
 import {LineSet, LineStarts, readLines} from '../sources/lineIndex.js';
 import {answeringItemPrefilter, linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
@@ -46,6 +46,7 @@ import type {ListQuery} from '../model/listQuery.js';
 import {EXIT_FAILURE, EXIT_OK, listsInReadOrder, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
 import type {PrintTarget} from './printRuns.js';
+import {IdTable} from './idTable.js';
 
 export interface StreamListContext {
   options: CliOptions;
@@ -217,8 +218,13 @@ interface UnitLines {
  * that cannot match may still be the latest state, which then is not printed).
  */
 class CopySurvey {
-  /** Every id, with where its first copy is; dropped once the first read is over. */
-  private firstAt: Map<string, number> | null = new Map();
+  /** Every id, by its UTF-8 bytes, with where its first copy is; dropped once the first read is over. */
+  private ids: IdTable | null = new IdTable();
+  /**
+   * Ids holding a surrogate, which the table does not take: a lone one is written in UTF-8 as
+   * U+FFFD is, so two such ids that differ would have the same bytes there.
+   */
+  private surrogateIds: Map<string, number> | null = new Map();
   /** Ids read more than once, and how many times. */
   readonly copies = new Map<string, number>();
   /** The lines (`lineKey(unit, line)`) that hold a copy of those. */
@@ -241,12 +247,35 @@ class CopySurvey {
    */
   mayMeetResponses = false;
 
+  /** A copy of run `id` at `at` (a lineKey, or NO_LINE). */
   note(id: string, at: number): void {
-    const first = this.firstAt!.get(id);
-    if (first === undefined) {
-      this.firstAt!.set(id, at);
+    if (SURROGATE.test(id)) {
+      const first = this.surrogateIds!.get(id);
+      if (first === undefined) this.surrogateIds!.set(id, at);
+      else this.noteCopy(id, first, at);
       return;
     }
+    const bytes = Buffer.from(id, 'utf8');
+    const first = this.ids!.firstOrAdd(bytes, 0, bytes.length, at);
+    if (first !== null) this.noteCopy(id, first, at);
+  }
+
+  /**
+   * A copy at `at` of the run whose id is the plain JSON string `view[from, to)` (no escape, see
+   * plainStringEnd): the id is made a string only when it was read before. Its bytes are what
+   * JSON.parse decodes, unless they are not ASCII: broken UTF-8 decodes to U+FFFD, so such an id
+   * goes by its text.
+   */
+  noteBytes(view: Buffer, from: number, to: number, at: number): void {
+    if (!asciiBetween(view, from, to)) {
+      this.note(decodeLine(view, from, to), at);
+      return;
+    }
+    const first = this.ids!.firstOrAdd(view, from, to, at);
+    if (first !== null) this.noteCopy(decodeLine(view, from, to), first, at);
+  }
+
+  private noteCopy(id: string, first: number, at: number): void {
     const copies = this.copies.get(id) ?? 1;
     if (copies === 1 && first !== NO_LINE) this.lines.add(first);
     if (at !== NO_LINE) this.lines.add(at);
@@ -255,7 +284,8 @@ class CopySurvey {
 
   /** The first read is over: only the ids read more than once are kept. */
   end(): void {
-    this.firstAt = null;
+    this.ids = null;
+    this.surrogateIds = null;
   }
 }
 
@@ -463,14 +493,16 @@ async function surveySources(sources: readonly string[], context: StreamListCont
         if (wanted) lines.admitted.add(lineNumber);
         else if (hasContent(view, start, end)) lines.ruledOut.add(lineNumber);
       }
-      const id = leadingId(view, start, end);
+      // The id as leadingId reads it, without making it a string (CopySurvey.noteBytes).
+      const from = leadingIdStart(view, start, end);
+      const close = from === -1 ? -1 : plainStringEnd(view, from, end);
       // A response is parsed: the one it continues is told by its previous_response_id and status.
-      if (id === null || id.startsWith('resp_')) return true;
+      if (close === -1 || bytesAt(view, from, close, RESPONSE_ID_HEAD)) return true;
       // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
       if (answers?.admits(start, end)) return true;
       // A line the second read parses that could be a response.
       if (wanted && !survey.mayMeetResponses && mayHoldResponse(view, start, end)) survey.mayMeetResponses = true;
-      survey.note(id, lineKey(unit, lineNumber));
+      survey.noteBytes(view, from, close, lineKey(unit, lineNumber));
       return false;
     };
     const reset = (block: Buffer, offset: number) => {
@@ -568,6 +600,16 @@ function mayHoldResponse(view: Buffer, start: number, end: number): boolean {
 }
 
 const RESPONSE_NEEDLE = Buffer.from('"response"');
+/** Whether `view[from, to)` is ASCII (a loop: a view of a few bytes for isAscii cost more). */
+function asciiBetween(view: Buffer, from: number, to: number): boolean {
+  for (let at = from; at < to; at += 1) if (view[at]! >= 0x80) return false;
+  return true;
+}
+
+/** How a response's id starts (`resp_…`). */
+const RESPONSE_ID_HEAD = Buffer.from('resp_');
+/** A UTF-16 surrogate, paired or not. */
+const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Whether a line is ASCII without DEL or a `\u` escape: every string parsed from it is then made
