@@ -79,11 +79,7 @@ export function Header({sources, total, shown, layout, warnings, query, live, ti
     ascii,
   );
   const [badgeText, badgeHint] = fitPieces([badge ? `${ascii ? '!' : '⚑'} ${badge}` : '', query.stuck === 'off' ? `   press ${keyText('stuck')} to see them` : ''], width, ascii);
-  const sortLine = cutToWidth(
-    `sort: ${SORT_LABELS[query.sort]} ${query.descending ? '↓' : '↑'}${sorting ? `   sorting by ${SORT_LABELS[sorting.sort]} ${sorting.descending ? '↓' : '↑'}… ${Math.floor(sorting.fraction * 100)}%` : ''}${filters.length > 0 ? `   ${filters.join('   ')}   (${keyText('clearFilters')} clears)` : ''}`,
-    width,
-    ascii,
-  ).text;
+  const sortLine = cutToWidth(sortLineText(query, sorting, filters), width, ascii).text;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -121,4 +117,13 @@ export function Header({sources, total, shown, layout, warnings, query, live, ti
       </Text>
     </Box>
   );
+}
+
+/** The header's sort line: the order shown, a sort still going on across frames, and the filters with how to clear them. */
+function sortLineText(query: ListQuery, sorting: HeaderProps['sorting'], filters: readonly string[]): string {
+  const arrow = (descending: boolean) => (descending ? '↓' : '↑');
+  const pieces = [`sort: ${SORT_LABELS[query.sort]} ${arrow(query.descending)}`];
+  if (sorting) pieces.push(`sorting by ${SORT_LABELS[sorting.sort]} ${arrow(sorting.descending)}… ${Math.floor(sorting.fraction * 100)}%`);
+  if (filters.length > 0) pieces.push(...filters, `(${keyText('clearFilters')} clears)`);
+  return pieces.join('   ');
 }

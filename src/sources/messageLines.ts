@@ -16,7 +16,7 @@
  */
 import {lightMessage, type LightMessage} from '../model/detachedRun.js';
 import {bytesAt, decodeLine, leadingIdStart, plainStringEnd, skipLineSpace} from './jsonLinesScanner.js';
-import {addSideItem, emptyItems, SIDE_KINDS, type ParsedItems} from '../model/itemKinds.js';
+import {addSideItem, emptyItems, SIDE_KINDS, type ParsedItems, type SideKey} from '../model/itemKinds.js';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -219,11 +219,23 @@ interface Segment {
   fresh: boolean;
 }
 
-/** Appends everything `from` holds to `into`, kind by kind, in order. */
-export function moveItems(from: ParsedItems, into: ParsedItems): void {
-  for (const run of from.runs) into.runs.push(run);
-  for (const warning of from.warnings) into.warnings.push(warning);
-  for (const {key} of SIDE_KINDS) for (const item of from[key] ?? []) addSideItem(into, key, item as never);
+/** How many items of each kind, and warnings, a ParsedItems holds: those after are the ones read since. */
+export interface ItemCounts {
+  runs: number;
+  warnings: number;
+  side: {[K in SideKey]?: number};
+}
+
+const NO_ITEMS: ItemCounts = {runs: 0, warnings: 0, side: {}};
+
+/** Appends what `from` holds after `since` (everything, when not given) to `into`, kind by kind, in order. */
+export function moveItems(from: ParsedItems, into: ParsedItems, since: ItemCounts = NO_ITEMS): void {
+  for (let index = since.runs; index < from.runs.length; index += 1) into.runs.push(from.runs[index]!);
+  for (let index = since.warnings; index < from.warnings.length; index += 1) into.warnings.push(from.warnings[index]!);
+  for (const {key} of SIDE_KINDS) {
+    const list = from[key];
+    if (list) for (let index = since.side[key] ?? 0; index < list.length; index += 1) addSideItem(into, key, list[index] as never);
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import type {ThreadMessage} from '../model/threadMessage.js';
 import {JsonArrayReader} from './jsonArrayReader.js';
 import {JsonLinesScanner} from './jsonLinesScanner.js';
 import {listShape} from './listShape.js';
-import {looksLikeMessageLine, MessageLineRouter, type MessageChecker} from './messageLines.js';
+import {looksLikeMessageLine, MessageLineRouter, moveItems, type ItemCounts, type MessageChecker} from './messageLines.js';
 import {noteWarnings, unsay} from './noteWarnings.js';
 import {readOtherShape} from './otherShapes.js';
 import {RepeatedTools} from './repeatedTools.js';
@@ -222,18 +222,11 @@ export function runArrayReader(file: string, out: ParsedItems, detachRuns = fals
   });
 }
 
-/** How many items of each kind, and warnings, `out` holds: those after are the ones a line or item added. */
-interface Counts {
-  runs: number;
-  warnings: number;
-  side: {[K in SideKey]?: number};
-}
-
 /**
  * The counts of `out`, written into `into` when given: a reader counts before every line, and
  * 400,000 lines' worth of count objects was a fiftieth of a load.
  */
-function countsOf(out: ParsedItems, into: Counts = {runs: 0, warnings: 0, side: {}}): Counts {
+function countsOf(out: ParsedItems, into: ItemCounts = {runs: 0, warnings: 0, side: {}}): ItemCounts {
   into.runs = out.runs.length;
   into.warnings = out.warnings.length;
   for (const {key} of SIDE_KINDS) into.side[key] = out[key]?.length ?? 0;
@@ -241,30 +234,25 @@ function countsOf(out: ParsedItems, into: Counts = {runs: 0, warnings: 0, side: 
 }
 
 /** Whether a line or item added an item that keeps its body: a run `detachUnlessWaiting` keeps whole, or a side item other than a message. */
-function keptWhole(out: ParsedItems, before: Counts): boolean {
+function keptWhole(out: ParsedItems, before: ItemCounts): boolean {
   for (let index = before.runs; index < out.runs.length; index += 1) if (staysWhole(out.runs[index]!)) return true;
   return SIDE_KINDS.some(({key}) => key !== 'messages' && (out[key]?.length ?? 0) > before.side[key]!);
 }
 
 /** Drops what `out` gained since `before`, its warnings taken back (a run's note is said again when the line is read again). */
-function truncateTo(out: ParsedItems, before: Counts): void {
+function truncateTo(out: ParsedItems, before: ItemCounts): void {
   unsay(out, out.warnings.slice(before.warnings));
   cutTo(out, before);
 }
 
 /** Moves what `out` gained since `before` to the end of `into` (behind lines still on the worker). */
-function moveSince(out: ParsedItems, before: Counts, into: ParsedItems): void {
-  for (let index = before.runs; index < out.runs.length; index += 1) into.runs.push(out.runs[index]!);
-  for (let index = before.warnings; index < out.warnings.length; index += 1) into.warnings.push(out.warnings[index]!);
-  for (const {key} of SIDE_KINDS) {
-    const list = out[key];
-    if (list) for (let index = before.side[key]!; index < list.length; index += 1) addSideItem(into, key, list[index] as never);
-  }
+function moveSince(out: ParsedItems, before: ItemCounts, into: ParsedItems): void {
+  moveItems(out, into, before);
   cutTo(out, before);
 }
 
 /** `out` as it was at `before`. */
-function cutTo(out: ParsedItems, before: Counts): void {
+function cutTo(out: ParsedItems, before: ItemCounts): void {
   out.runs.length = before.runs;
   out.warnings.length = before.warnings;
   for (const {key} of SIDE_KINDS) if (out[key]) out[key].length = before.side[key]!;
@@ -274,7 +262,7 @@ function cutTo(out: ParsedItems, before: Counts): void {
  * Keeps the runs and messages read from one line or item since `before` small (see
  * model/detachedRun.ts): their bodies are read back from `offset`, `length` bytes, when shown.
  */
-function detachSince(out: ParsedItems, file: string, before: Counts, offset: number, length: number): void {
+function detachSince(out: ParsedItems, file: string, before: ItemCounts, offset: number, length: number): void {
   for (let index = before.runs; index < out.runs.length; index += 1) out.runs[index] = detachUnlessWaiting(out.runs[index]!, offset, length);
   const messages = out.messages;
   if (!messages) return;
