@@ -26,6 +26,7 @@ import {wholeRun} from '../src/sources/itemBodies.js';
 import type {Run} from '../src/model/run.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {formatWarning} from '../src/model/loadWarning.js';
+import {safeInline} from '../src/format/sanitize.js';
 import {RunFeed} from '../src/sources/runFeed.js';
 import {filterRuns} from '../src/store/listView.js';
 import {createInitialState} from '../src/store/runStore.js';
@@ -280,6 +281,66 @@ describe('streaming list, property', () => {
           expect(stderr.split('\n').sort()).toEqual(loadWarnings.split('\n').sort());
         },
       ),
+      {numRuns: 200},
+    );
+  });
+});
+
+/**
+ * Ids as a line's bytes may spell them: the same id plain and escaped (`run_\u0031` is `run_1`),
+ * outside ASCII, astral (a pair of surrogates, raw or escaped), lone surrogates (which UTF-8 would
+ * write alike), and broken UTF-8 (`\xff` and `\xfe` both read as U+FFFD, as does the character
+ * itself): the first read tells copies apart by these bytes, the loader by the parsed text.
+ */
+const ID_SPELLINGS: readonly Buffer[] = [
+  Buffer.from('"run_0"'),
+  Buffer.from('"run_1"'),
+  Buffer.from('"run_\\u0031"'),
+  Buffer.from('"run_é"'),
+  Buffer.from('"run_\\u00e9"'),
+  Buffer.from('"run_😀"'),
+  Buffer.from('"run_\\ud83d\\ude00"'),
+  Buffer.from('"run_\\ud800"'),
+  Buffer.from('"run_\\udbff"'),
+  Buffer.from([0x22, ...Buffer.from('run_'), 0xff, 0x22]),
+  Buffer.from([0x22, ...Buffer.from('run_'), 0xfe, 0x22]),
+  Buffer.from('"run_\ufffd"'),
+];
+
+describe('streaming list, property: ids spelled in every way bytes can', () => {
+  it('tells copies apart as the loader does, whatever bytes spell their ids', async () => {
+    const copy = fc.record({
+      spelling: fc.integer({min: 0, max: ID_SPELLINGS.length - 1}),
+      status: fc.constantFrom('queued', 'requires_action', 'completed', 'failed'),
+      startedAt: fc.constantFrom(...TIMES),
+      idFirst: fc.boolean(),
+      file: fc.integer({min: 0, max: 1}),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(copy, {maxLength: 16}), fc.subarray(['queued', 'requires_action', 'completed', 'failed']), fc.integer({min: 1, max: 48}), async (copies, wanted, chunkBytes) => {
+        const lines: Buffer[][] = [[], []];
+        for (const spec of copies) {
+          const body = JSON.stringify({object: 'thread.run', status: spec.status, created_at: 1_764_000_000, model: 'gpt-4o', started_at: spec.startedAt});
+          const id = ID_SPELLINGS[spec.spelling]!;
+          lines[spec.file]!.push(
+            spec.idFirst ? Buffer.concat([Buffer.from('{"id":'), id, Buffer.from(`,${body.slice(1)}`)]) : Buffer.concat([Buffer.from(`${body.slice(0, -1)},"id":`), id, Buffer.from('}')]),
+          );
+        }
+        const files = [0, 1].map((index) => path.join(scratch, `spelled-${index}.jsonl`));
+        files.forEach((file, index) => writeFileSync(file, Buffer.concat(lines[index]!.flatMap((line) => [line, Buffer.from('\n')]))));
+        const argv = ['list', ...files, '--json'];
+        if (wanted.length > 0) argv.push('--status', wanted.join(','));
+        const options = parseCli(argv);
+        const loaded = await loadRunsFromSources(files);
+        const expected = filterRuns(loaded.runs, queryFrom(options), NOW_MS / 1000).map((run) => run.raw as Raw);
+
+        const {stdout, stderr} = await streamList(files, options, NOW_MS / 1000, chunkBytes);
+        if (loaded.runs.length === 0) return;
+        expect(byId(JSON.parse(stdout) as Raw[])).toEqual(byId(expected));
+        // Print mode writes a warning made safe for a terminal, in UTF-8 (where a lone surrogate is U+FFFD).
+        const loadWarnings = Buffer.from(loaded.warnings.map((warning) => `runlens: ${safeInline(formatWarning(warning))}\n`).join('')).toString();
+        expect(stderr.split('\n').sort()).toEqual(loadWarnings.split('\n').sort());
+      }),
       {numRuns: 200},
     );
   });

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {DEFAULT_QUERY} from '../src/model/listQuery.js';
-import {foldStatus, isKnownStatus, KNOWN_STATUSES} from '../src/model/run.js';
+import {foldStatus, isKnownStatus, isStatusCharCode, KNOWN_STATUSES} from '../src/model/run.js';
 import {linePrefilterFor} from '../src/sources/linePrefilter.js';
 
 /** What the prefilter must answer, from the parsed value: every string and every status-keyed member, at any depth. */
@@ -109,5 +109,19 @@ describe('linePrefilterFor --status', () => {
       ),
       {numRuns: 400},
     );
+  });
+});
+
+describe('foldStatus', () => {
+  it('folds exactly the texts of ASCII letters, `_`, `-` and spaces (the characters the prefilter reads as a status)', () => {
+    const statusText = fc.string({unit: fc.constantFrom(...'aZqQ_- xR\t\n.é0'.split('')), maxLength: 45});
+    fc.assert(
+      fc.property(fc.oneof(statusText, fc.string({unit: 'binary', maxLength: 20})), (text) => {
+        const folds = text.length <= 40 && /^[A-Za-z_\- ]+$/.test(text);
+        expect(foldStatus(text)).toBe(folds ? text.replace(/[_\- ]/g, '').toLowerCase() : null);
+      }),
+      {numRuns: 2000},
+    );
+    for (let code = 0; code <= 0xffff; code += 1) expect(isStatusCharCode(code)).toBe(/^[A-Za-z_\- ]$/.test(String.fromCharCode(code)));
   });
 });

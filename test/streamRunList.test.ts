@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import {afterAll, describe, expect, it} from 'vitest';
 import {parseCli, queryFrom} from '../src/cli/args.js';
 import {runCli} from '../src/cli/main.js';
-import {leadingId} from '../src/cli/streamRunList.js';
+import {leadingId} from '../src/sources/jsonLinesScanner.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {KNOWN_STATUSES} from '../src/model/run.js';
 import {filterRuns} from '../src/store/listView.js';

@@ -28,7 +28,7 @@ import type {TimeOptions} from '../format/time.js';
 import {detachUnlessWaiting} from '../model/detachedRun.js';
 import {ResponseWaits} from '../model/responseWaits.js';
 import type {Run} from '../model/run.js';
-import {DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
+import {bytesAt, decodeLine, DEFAULT_CHUNK_BYTES, hasContent, JsonLinesScanner, leadingId, leadingIdStart, plainStringEnd, scanChunks, scanFile, type LineAdmitter, type LineHandler} from '../sources/jsonLinesScanner.js';
 import {LineSet, LineStarts, readLines} from '../sources/lineIndex.js';
 import {answeringItemPrefilter, linePrefilterFor, type LinePrefilter} from '../sources/linePrefilter.js';
 import {compressionOf, decodeInput, decompressionWarning, type DecodedInput} from '../sources/compression.js';
@@ -46,6 +46,7 @@ import type {ListQuery} from '../model/listQuery.js';
 import {EXIT_FAILURE, EXIT_OK, listsInReadOrder, modelHint, type CliOptions} from './args.js';
 import {JSON_ARRAY, jsonArrayElement} from './jsonArray.js';
 import type {PrintTarget} from './printRuns.js';
+import {IdTable} from './idTable.js';
 
 export interface StreamListContext {
   options: CliOptions;
@@ -64,6 +65,8 @@ export interface StreamListContext {
 
 /** Bytes of output gathered before they are written (and at the end of every chunk read). */
 const OUTPUT_BYTES = 256 * 1024;
+/** Output gathered before a flush between reads writes it (a quarter of the buffer). */
+const FLUSH_BYTES = OUTPUT_BYTES / 4;
 
 /**
  * Output text encoded into place in a buffer. The profile of `npm run bench` showed Buffer.from
@@ -87,9 +90,14 @@ class EncodedOutput {
     this.used += this.buffer.write(text, this.used);
   }
 
-  /** Writes what is gathered; false when stdout asks to wait for 'drain'. */
-  send(): boolean {
-    if (this.used === 0) return !this.stdout.writableNeedDrain;
+  /**
+   * Writes what is gathered; false when stdout asks to wait for 'drain'. `atLeast`: writes only
+   * once that many bytes are gathered. The second read of `list --status` flushes after every
+   * read of a few nearby lines: a write (and a fresh buffer) each time was 400 writes and 100 MB
+   * of buffers at 10,000 runs, which V8 counted towards its collections.
+   */
+  send(atLeast = 0): boolean {
+    if (this.used === 0 || this.used < atLeast) return !this.stdout.writableNeedDrain;
     const chunk = this.buffer.subarray(0, this.used);
     // A fresh buffer: the stream may hold on to the one written until it is flushed.
     this.buffer = Buffer.allocUnsafe(OUTPUT_BYTES);
@@ -137,13 +145,17 @@ class ReadOrderPrinter implements RunPrinter {
   }
 
   async flush(): Promise<void> {
-    const stdout = this.context.stdout;
-    if (!this.output.send()) await new Promise<void>((resolve) => stdout.once('drain', resolve));
+    await this.sendAtLeast(FLUSH_BYTES);
   }
 
   async finish(): Promise<void> {
     if (this.context.options.json) this.output.append(this.printed === 0 ? JSON_ARRAY.empty : JSON_ARRAY.close);
-    await this.flush();
+    await this.sendAtLeast(0);
+  }
+
+  private async sendAtLeast(bytes: number): Promise<void> {
+    const stdout = this.context.stdout;
+    if (!this.output.send(bytes)) await new Promise<void>((resolve) => stdout.once('drain', resolve));
   }
 }
 
@@ -182,6 +194,11 @@ class SortedPrinter implements RunPrinter {
  * and a line number stays below 2^32 (a file of 4 billion lines), so this stays an exact integer.
  */
 const LINES_PER_UNIT = 2 ** 32;
+
+/** Line `line` of input `unit`, as one number (see LINES_PER_UNIT). */
+function lineKey(unit: number, line: number): number {
+  return unit * LINES_PER_UNIT + line;
+}
 /** Where a copy is when it has no line (a document read whole). */
 const NO_LINE = -1;
 
@@ -201,11 +218,16 @@ interface UnitLines {
  * that cannot match may still be the latest state, which then is not printed).
  */
 class CopySurvey {
-  /** Every id, with where its first copy is; dropped once the first read is over. */
-  private firstAt: Map<string, number> | null = new Map();
+  /** Every id, by its UTF-8 bytes, with where its first copy is; dropped once the first read is over. */
+  private ids: IdTable | null = new IdTable();
+  /**
+   * Ids holding a surrogate, which the table does not take: a lone one is written in UTF-8 as
+   * U+FFFD is, so two such ids that differ would have the same bytes there.
+   */
+  private surrogateIds: Map<string, number> | null = new Map();
   /** Ids read more than once, and how many times. */
   readonly copies = new Map<string, number>();
-  /** The lines (`unit * LINES_PER_UNIT + line`) that hold a copy of those. */
+  /** The lines (`lineKey(unit, line)`) that hold a copy of those. */
   readonly lines = new Set<number>();
   /**
    * The responses continued later in the sources: a waiting response printed before its
@@ -225,12 +247,35 @@ class CopySurvey {
    */
   mayMeetResponses = false;
 
+  /** A copy of run `id` at `at` (a lineKey, or NO_LINE). */
   note(id: string, at: number): void {
-    const first = this.firstAt!.get(id);
-    if (first === undefined) {
-      this.firstAt!.set(id, at);
+    if (SURROGATE.test(id)) {
+      const first = this.surrogateIds!.get(id);
+      if (first === undefined) this.surrogateIds!.set(id, at);
+      else this.noteCopy(id, first, at);
       return;
     }
+    const bytes = Buffer.from(id, 'utf8');
+    const first = this.ids!.firstOrAdd(bytes, 0, bytes.length, at);
+    if (first !== null) this.noteCopy(id, first, at);
+  }
+
+  /**
+   * A copy at `at` of the run whose id is the plain JSON string `view[from, to)` (no escape, see
+   * plainStringEnd): the id is made a string only when it was read before. Its bytes are what
+   * JSON.parse decodes, unless they are not ASCII: broken UTF-8 decodes to U+FFFD, so such an id
+   * goes by its text.
+   */
+  noteBytes(view: Buffer, from: number, to: number, at: number): void {
+    if (!asciiBetween(view, from, to)) {
+      this.note(decodeLine(view, from, to), at);
+      return;
+    }
+    const first = this.ids!.firstOrAdd(view, from, to, at);
+    if (first !== null) this.noteCopy(decodeLine(view, from, to), first, at);
+  }
+
+  private noteCopy(id: string, first: number, at: number): void {
     const copies = this.copies.get(id) ?? 1;
     if (copies === 1 && first !== NO_LINE) this.lines.add(first);
     if (at !== NO_LINE) this.lines.add(at);
@@ -239,40 +284,9 @@ class CopySurvey {
 
   /** The first read is over: only the ids read more than once are kept. */
   end(): void {
-    this.firstAt = null;
+    this.ids = null;
+    this.surrogateIds = null;
   }
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ID_KEY = Buffer.from('"id"');
-
-function skipSpace(view: Buffer, at: number, end: number): number {
-  while (at < end && (view[at] === 0x20 || view[at] === 0x09 || view[at] === 0x0d)) at += 1;
-  return at;
-}
-
-/**
- * The id of a line that starts `{"id":"…"` (spaces allowed), as the API and `jq -c` write runs,
- * read from its bytes; null for any other line (it is parsed instead). An id holding an escape
- * or a control character is parsed too, so what is read here is what JSON.parse would read.
- */
-export function leadingId(view: Buffer, start: number, end: number): string | null {
-  let at = skipSpace(view, start, end);
-  if (view[at] !== 0x7b) return null;
-  at = skipSpace(view, at + 1, end);
-  if (end - at < ID_KEY.length || view.compare(ID_KEY, 0, ID_KEY.length, at, at + ID_KEY.length) !== 0) return null;
-  at = skipSpace(view, at + ID_KEY.length, end);
-  if (view[at] !== 0x3a) return null;
-  at = skipSpace(view, at + 1, end);
-  if (view[at] !== QUOTE) return null;
-  const from = at + 1;
-  for (at = from; at < end; at += 1) {
-    const byte = view[at]!;
-    if (byte === QUOTE) return view.toString('utf8', from, at);
-    if (byte === BACKSLASH || byte < 0x20) return null;
-  }
-  return null;
 }
 
 /** A run read more than once, as held until its last copy: the latest copy so far. */
@@ -419,66 +433,87 @@ type Plan =
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
+ * A scanner for the first read (and surveyItems'): a line `admits` lets through is parsed, and
+ * its runs go to `noteRun` and, with the items answering a response's calls, to `survey.waits`.
+ * Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
+ */
+function surveyScanner(
+  label: string,
+  chunkBytes: number,
+  survey: CopySurvey,
+  answers: LinePrefilter | null,
+  admits: (view: Buffer, start: number, end: number, lineNumber: number) => boolean,
+  reset: (view: Buffer, offset: number) => void,
+  noteRun: (run: Run, lineNumber: number) => void,
+): JsonLinesScanner {
+  const parsed: ParsedItems = {runs: [], warnings: []};
+  let view: Buffer = Buffer.alloc(0);
+  const admitter: LineAdmitter = {
+    reset: (block, offset) => {
+      view = block;
+      answers?.reset(block);
+      reset(block, offset);
+    },
+    admits: (start, end, lineNumber) => admits(view, start, end, lineNumber),
+  };
+  const onLine: LineHandler = (rawLine, lineNumber) => {
+    parseJsonLine(rawLine, lineNumber, label, parsed);
+    for (const run of parsed.runs) {
+      noteRun(run, lineNumber);
+      survey.waits.note(run);
+    }
+    if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
+    clearItems(parsed);
+    return true;
+  };
+  return new JsonLinesScanner(onLine, admitter, chunkBytes);
+}
+
+/**
  * The first read: every run id in the sources into `survey`, and how to read each source again.
  * Warnings are left to the second read, which meets the same lines.
  */
 async function surveySources(sources: readonly string[], context: StreamListContext, survey: CopySurvey, chunkBytes: number): Promise<Plan[]> {
   const plans: Plan[] = [];
   const files = new Set<string>();
-  const parsed: ParsedItems = {runs: [], warnings: []};
   // With a prefilter, the first read works out its verdicts for the second, and looks for items
   // answering calls only once it is known that a response may be printed (surveyItems).
   const withPrefilter = linePrefilterFor(context.query) !== null;
   const scannerFor = (unit: number, label: string) => {
-    let view: Buffer = Buffer.alloc(0);
     const answers = withPrefilter ? null : answeringItemPrefilter();
     const prefilter = linePrefilterFor(context.query);
     const lines: UnitLines = {admitted: new LineSet(), starts: new LineStarts(), ruledOut: new LineSet(), sawContent: false};
     if (prefilter) survey.units.set(unit, lines);
     let base = 0;
-    const ids: LineAdmitter = {
-      reset: (block, offset) => {
-        view = block;
-        base = offset;
-        answers?.reset(block);
-        prefilter?.reset(block);
-      },
-      admits: (start, end, lineNumber) => {
-        // Every line, in order, as the prefilter needs them.
-        const wanted = prefilter !== null && prefilter.admits(start, end);
-        if (prefilter) {
-          lines.starts.add(lineNumber, base + start);
-          if (wanted) lines.admitted.add(lineNumber);
-          else if (hasContent(view, start, end)) lines.ruledOut.add(lineNumber);
-        }
-        const id = leadingId(view, start, end);
-        // A response is parsed: the one it continues is told by its previous_response_id and status.
-        if (id === null || id.startsWith('resp_')) return true;
-        // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
-        if (answers?.admits(start, end)) return true;
-        // A line the second read parses that could be a response.
-        if (wanted && !survey.mayMeetResponses && mayHoldResponse(view, start, end)) survey.mayMeetResponses = true;
-        survey.note(id, unit * LINES_PER_UNIT + lineNumber);
-        return false;
-      },
+    const admits = (view: Buffer, start: number, end: number, lineNumber: number): boolean => {
+      // Every line, in order, as the prefilter needs them.
+      const wanted = prefilter !== null && prefilter.admits(start, end);
+      if (prefilter) {
+        lines.starts.add(lineNumber, base + start);
+        if (wanted) lines.admitted.add(lineNumber);
+        else if (hasContent(view, start, end)) lines.ruledOut.add(lineNumber);
+      }
+      // The id as leadingId reads it, without making it a string (CopySurvey.noteBytes).
+      const from = leadingIdStart(view, start, end);
+      const close = from === -1 ? -1 : plainStringEnd(view, from, end);
+      // A response is parsed: the one it continues is told by its previous_response_id and status.
+      if (close === -1 || bytesAt(view, from, close, RESPONSE_ID_HEAD)) return true;
+      // So is an item that may answer a call, whatever its id: it is noted only here (the second read skips items).
+      if (answers?.admits(start, end)) return true;
+      // A line the second read parses that could be a response.
+      if (wanted && !survey.mayMeetResponses && mayHoldResponse(view, start, end)) survey.mayMeetResponses = true;
+      survey.noteBytes(view, from, close, lineKey(unit, lineNumber));
+      return false;
+    };
+    const reset = (block: Buffer, offset: number) => {
+      base = offset;
+      prefilter?.reset(block);
     };
     // Lines whose id is not at their start are parsed.
-    return new JsonLinesScanner(
-      (rawLine, lineNumber) => {
-        parseJsonLine(rawLine, lineNumber, label, parsed);
-        for (const run of parsed.runs) {
-          survey.note(run.id, unit * LINES_PER_UNIT + lineNumber);
-          survey.waits.note(run);
-          if (run.kind === 'response') survey.mayMeetResponses = true;
-        }
-        if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
-        // Steps and messages are not listed: dropped at once, so a file of them keeps memory flat.
-        clearItems(parsed);
-        return true;
-      },
-      ids,
-      chunkBytes,
-    );
+    return surveyScanner(label, chunkBytes, survey, answers, admits, reset, (run, lineNumber) => {
+      survey.note(run.id, lineKey(unit, lineNumber));
+      if (run.kind === 'response') survey.mayMeetResponses = true;
+    });
   };
   const noteAll = (loaded: LoadedRuns) => {
     for (const run of loaded.runs) {
@@ -565,6 +600,16 @@ function mayHoldResponse(view: Buffer, start: number, end: number): boolean {
 }
 
 const RESPONSE_NEEDLE = Buffer.from('"response"');
+/** Whether `view[from, to)` is ASCII (a loop: a view of a few bytes for isAscii cost more). */
+function asciiBetween(view: Buffer, from: number, to: number): boolean {
+  for (let at = from; at < to; at += 1) if (view[at]! >= 0x80) return false;
+  return true;
+}
+
+/** How a response's id starts (`resp_…`). */
+const RESPONSE_ID_HEAD = Buffer.from('resp_');
+/** A UTF-16 surrogate, paired or not. */
+const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * Whether a line is ASCII without DEL or a `\u` escape: every string parsed from it is then made
@@ -582,31 +627,13 @@ const UNICODE_ESCAPE = Buffer.from('\\u');
  * They are noted with the responses they continue; a response printed later is answered by them.
  */
 async function surveyItems(plans: readonly Plan[], survey: CopySurvey, chunkBytes: number): Promise<void> {
-  const parsed: ParsedItems = {runs: [], warnings: []};
   const scannerFor = (label: string) => {
-    let view: Buffer = Buffer.alloc(0);
     const answers = answeringItemPrefilter();
-    const items: LineAdmitter = {
-      reset: (block) => {
-        view = block;
-        answers.reset(block);
-      },
-      admits: (start, end) => {
-        const id = leadingId(view, start, end);
-        return id !== null && !id.startsWith('resp_') && answers.admits(start, end);
-      },
+    const admits = (view: Buffer, start: number, end: number) => {
+      const id = leadingId(view, start, end);
+      return id !== null && !id.startsWith('resp_') && answers.admits(start, end);
     };
-    return new JsonLinesScanner(
-      (rawLine, lineNumber) => {
-        parseJsonLine(rawLine, lineNumber, label, parsed);
-        for (const run of parsed.runs) survey.waits.note(run);
-        if (parsed.responseItems) survey.waits.noteItems(parsed.responseItems);
-        clearItems(parsed);
-        return true;
-      },
-      items,
-      chunkBytes,
-    );
+    return surveyScanner(label, chunkBytes, survey, answers, admits, () => {}, () => {});
   };
   for (const plan of plans) {
     if (plan.kind === 'spooled') {
@@ -645,13 +672,13 @@ function admitterFor(prefilter: LinePrefilter | null, survey: CopySurvey, unit: 
   if (prefilter && verdicts) {
     return {
       reset: () => {},
-      admits: (_start, _end, lineNumber) => verdicts.has(lineNumber) || survey.lines.has(unit * LINES_PER_UNIT + lineNumber),
+      admits: (_start, _end, lineNumber) => verdicts.has(lineNumber) || survey.lines.has(lineKey(unit, lineNumber)),
     };
   }
   if (!prefilter || survey.lines.size === 0) return prefilter;
   return {
     reset: (view) => prefilter.reset(view),
-    admits: (start, end, lineNumber) => survey.lines.has(unit * LINES_PER_UNIT + lineNumber) || prefilter.admits(start, end),
+    admits: (start, end, lineNumber) => survey.lines.has(lineKey(unit, lineNumber)) || prefilter.admits(start, end),
   };
 }
 
@@ -727,7 +754,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
       (rawLine, lineNumber, lineBytes, offset) => {
         // A line holding a copy of a run read more than once: one written byte for byte like the
         // copy held (a finished run in every poll of a log) is not parsed again.
-        const digest = survey.lines.has(unit * LINES_PER_UNIT + lineNumber) ? lineDigest(lineBytes) : undefined;
+        const digest = survey.lines.has(lineKey(unit, lineNumber)) ? lineDigest(lineBytes) : undefined;
         const id = digest === undefined ? null : leadingId(lineBytes, 0, lineBytes.length);
         if (id !== null) {
           const shown = latest.repeat(id, digest!, `${label}:${lineNumber}`);
@@ -802,7 +829,7 @@ async function printSources(sources: readonly string[], plans: readonly Plan[], 
             const visit = (line: number, bytes: Buffer, offset: number) => handle(bytes.toString('utf8'), line, bytes, offset);
             await readLines(file.handle.fd, lines.starts, plan.bytes, wantedLines(lines, survey, plan.unit), visit, () => printer.flush());
             for (const line of lines.ruledOut.ascending()) {
-              if (survey.lines.has(plan.unit * LINES_PER_UNIT + line)) continue;
+              if (survey.lines.has(lineKey(plan.unit, line))) continue;
               skippedContent = true;
               break;
             }

@@ -39,8 +39,18 @@ export function isKnownStatus(status: string): status is KnownStatus {
  * the same way without decoding.
  */
 export function foldStatus(text: string): string | null {
-  if (text.length > MAX_STATUS_LENGTH || !/^[A-Za-z_\- ]+$/.test(text)) return null;
+  if (text === '' || text.length > MAX_STATUS_LENGTH) return null;
+  for (let index = 0; index < text.length; index += 1) if (!isStatusCharCode(text.charCodeAt(index))) return null;
   return text.replace(/[_\- ]/g, '').toLowerCase();
+}
+
+/**
+ * A character foldStatus keeps or drops (ASCII letters, `_`, `-`, space): the only ones a status
+ * that folds can hold. Print mode's prefilter reads a line's bytes with it.
+ */
+export function isStatusCharCode(code: number): boolean {
+  const lower = code | 0x20;
+  return (lower >= 0x61 && lower <= 0x7a) || code === 0x5f || code === 0x2d || code === 0x20;
 }
 
 /**

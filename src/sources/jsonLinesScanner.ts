@@ -21,6 +21,67 @@ export const decodeLine: (view: Buffer, start: number, end: number) => string =
     ? (view, start, end) => (view as Buffer & {utf8Slice(start: number, end: number): string}).utf8Slice(start, end)
     : (view, start, end) => view.toString('utf8', start, end);
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ID_KEY = Buffer.from('"id"');
+
+/** Past the spaces JSON allows inside a line (space, tab, CR) from `at`, up to `end`. */
+export function skipLineSpace(view: Uint8Array, at: number, end: number): number {
+  while (at < end && (view[at] === 0x20 || view[at] === 0x09 || view[at] === 0x0d)) at += 1;
+  return at;
+}
+
+/**
+ * Whether `token` is at `at`, ending by `end`. A loop over its few bytes: Buffer's compare is a
+ * call into C++ behind argument checks, which cost more than the comparing on every line.
+ */
+export function bytesAt(view: Uint8Array, at: number, end: number, token: Uint8Array): boolean {
+  if (at + token.length > end) return false;
+  for (let index = 0; index < token.length; index += 1) if (view[at + index] !== token[index]) return false;
+  return true;
+}
+
+/**
+ * Where the id of a line that starts `{"id":"…"` (spaces allowed) begins: just after its opening
+ * quote; -1 for any other line. The API and `jq -c` write runs and messages so.
+ */
+export function leadingIdStart(view: Uint8Array, start: number, end: number): number {
+  let at = skipLineSpace(view, start, end);
+  if (view[at] !== 0x7b) return -1;
+  at = skipLineSpace(view, at + 1, end);
+  if (!bytesAt(view, at, end, ID_KEY)) return -1;
+  at = skipLineSpace(view, at + ID_KEY.length, end);
+  if (view[at] !== 0x3a) return -1;
+  at = skipLineSpace(view, at + 1, end);
+  return at < end && view[at] === QUOTE ? at + 1 : -1;
+}
+
+/**
+ * The closing quote of a string that starts at `from` (just after its opening quote), or -1 when
+ * it holds an escape or a control character before one (then only a parse reads it as JSON.parse
+ * would) or does not end by `end`.
+ */
+export function plainStringEnd(view: Uint8Array, from: number, end: number): number {
+  for (let at = from; at < end; at += 1) {
+    const byte = view[at]!;
+    if (byte === QUOTE) return at;
+    if (byte === BACKSLASH || byte < 0x20) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The id of a line that starts `{"id":"…"`, read from its bytes; null for any other line (it is
+ * parsed instead). An id holding an escape or a control character is parsed too, so what is read
+ * here is what JSON.parse would read.
+ */
+export function leadingId(view: Buffer, start: number, end: number): string | null {
+  const from = leadingIdStart(view, start, end);
+  if (from === -1) return null;
+  const close = plainStringEnd(view, from, end);
+  return close === -1 ? null : decodeLine(view, from, close);
+}
+
 /** Bytes asked for per read: large reads are what make scanning a big file cheap. */
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 

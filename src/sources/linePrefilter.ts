@@ -5,7 +5,8 @@
  * the ones the TUI's filter would show.
  */
 import {ANSWERING_FIELDS} from '../model/response.js';
-import {foldModel, foldStatus, isKnownStatus, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
+import {bytesAt} from './jsonLinesScanner.js';
+import {foldModel, foldStatus, isKnownStatus, isStatusCharCode, MAX_STATUS_LENGTH, MISSING_STATUS} from '../model/run.js';
 import type {ListQuery} from '../model/listQuery.js';
 
 /**
@@ -58,9 +59,9 @@ function isJsonSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-/** A byte foldStatus keeps or drops (ASCII letters, `_`, `-`, space): the only ones a status that folds can hold. */
+/** A byte of `view` foldStatus keeps or drops (past the view's end: none). */
 function isStatusByte(byte: number | undefined): boolean {
-  return byte !== undefined && (((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7a) || byte === 0x5f || byte === 0x2d || byte === 0x20);
+  return byte !== undefined && isStatusCharCode(byte);
 }
 
 /**
@@ -106,6 +107,8 @@ interface GroupPlan {
   keyedByKey: {needle: number; heads: Buffer[]; values: KeyedValues} | null;
   /** The keyed values, when every one of them has an anchor letter. */
   keyedByAnchor: KeyedValues | null;
+  /** The keyed values' keys, as bytes (compared in place, not decoded). */
+  keyBytes: Buffer[];
   anchors: Anchor[];
 }
 
@@ -139,7 +142,7 @@ export class LinePrefilter {
         if (!anchors.has(byte)) anchors.set(byte, {byte, exact: [], keyed: false, nextAt: -2});
         return anchors.get(byte)!;
       };
-      const plan: GroupPlan = {needles: [], keyedByKey: null, keyedByAnchor: byAnchor ? entry : null, anchors: []};
+      const plan: GroupPlan = {needles: [], keyedByKey: null, keyedByAnchor: byAnchor ? entry : null, keyBytes: (entry?.keys ?? []).map((key) => Buffer.from(key, 'utf8')), anchors: []};
       for (const value of new Set(group)) {
         const letter = entry === null || byAnchor ? anchorLetterOf(value) : null;
         const quoted = Buffer.from(`"${value}"`, 'utf8');
@@ -204,7 +207,7 @@ export class LinePrefilter {
       if (at === -1) continue;
       if (at < start) at = view.indexOf(anchor.byte, start);
       while (at !== -1 && at < end) {
-        if (this.exactAt(anchor.exact, at, start, end) || (anchor.keyed && this.keyedValueAround(at, start, end, plan.keyedByAnchor!))) {
+        if (this.exactAt(anchor.exact, at, start, end) || (anchor.keyed && this.keyedValueAround(at, start, end, plan.keyedByAnchor!, plan.keyBytes))) {
           anchor.nextAt = at;
           return true;
         }
@@ -222,7 +225,7 @@ export class LinePrefilter {
       for (const offset of offsets) {
         const from = at - offset;
         const to = from + quoted.length;
-        if (from >= start && to <= end && view[from] === QUOTE && view[to - 1] === QUOTE && view.compare(quoted, 0, quoted.length, from, to) === 0) return true;
+        if (from >= start && view[from] === QUOTE && bytesAt(view, from, end, quoted)) return true;
       }
     }
     return false;
@@ -234,7 +237,7 @@ export class LinePrefilter {
    * folds to nothing: a `\u` escape admitted the line already), and `"status":` (or a key like
    * it, spaces allowed) stands before it.
    */
-  private keyedValueAround(at: number, start: number, end: number, values: KeyedValues): boolean {
+  private keyedValueAround(at: number, start: number, end: number, values: KeyedValues, keys: readonly Buffer[]): boolean {
     const view = this.view;
     let open = at - 1;
     while (open >= start && at - open <= values.maxLength && isStatusByte(view[open])) open -= 1;
@@ -248,16 +251,16 @@ export class LinePrefilter {
     if (key < start || view[key] !== COLON) return false;
     key -= 1;
     while (key >= start && isJsonSpace(view[key])) key -= 1;
-    if (key < start || view[key] !== QUOTE || !this.keyEndsAt(key, start, values.keys)) return false;
+    if (key < start || view[key] !== QUOTE || !this.keyEndsAt(key, start, keys)) return false;
     const folded = values.fold(view.toString('latin1', open + 1, close));
     return folded !== null && values.folded.has(folded);
   }
 
   /** Whether one of `keys`, quoted, ends with the quote at `quote`. */
-  private keyEndsAt(quote: number, start: number, keys: readonly string[]): boolean {
+  private keyEndsAt(quote: number, start: number, keys: readonly Buffer[]): boolean {
     for (const key of keys) {
       const from = quote - key.length - 1;
-      if (from >= start && this.view[from] === QUOTE && this.view.toString('latin1', from + 1, quote) === key) return true;
+      if (from >= start && this.view[from] === QUOTE && bytesAt(this.view, from + 1, quote, key)) return true;
     }
     return false;
   }
@@ -280,7 +283,7 @@ export class LinePrefilter {
   /** Whether one of the heads (`"s`, `"S`) ends just before `at`, within the line. */
   private headBefore(at: number, start: number, heads: readonly Buffer[]): boolean {
     for (const head of heads) {
-      if (at - head.length >= start && this.view.compare(head, 0, head.length, at - head.length, at) === 0) return true;
+      if (at - head.length >= start && bytesAt(this.view, at - head.length, at, head)) return true;
     }
     return false;
   }

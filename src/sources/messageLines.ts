@@ -15,40 +15,22 @@
  * (`settled`).
  */
 import {lightMessage, type LightMessage} from '../model/detachedRun.js';
-import {decodeLine} from './jsonLinesScanner.js';
+import {bytesAt, decodeLine, leadingIdStart, plainStringEnd, skipLineSpace} from './jsonLinesScanner.js';
 import {addSideItem, emptyItems, SIDE_KINDS, type ParsedItems, type SideKey} from '../model/itemKinds.js';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
-const ID_KEY = Buffer.from('"id"');
 const OBJECT_KEY = Buffer.from('"object"');
 const MESSAGE_OBJECT = Buffer.from('"thread.message"');
 
-function skipSpaces(bytes: Uint8Array, at: number): number {
-  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09)) at += 1;
-  return at;
-}
-
-/**
- * Whether `token` is at `at`. A loop over its few bytes: Buffer's compare is a call into C++ that
- * cost more than the comparing, on 400,000 lines.
- */
-function startsWith(bytes: Buffer, at: number, token: Buffer): boolean {
-  if (at + token.length > bytes.length) return false;
-  for (let index = 0; index < token.length; index += 1) if (bytes[at + index] !== token[index]) return false;
-  return true;
-}
-
 /** Just after `"key"` and `:` at `at` (spaces around), or -1. */
 function afterKey(bytes: Buffer, at: number, key: Buffer): number {
-  if (!startsWith(bytes, at, key)) return -1;
-  at = skipSpaces(bytes, at + key.length);
-  return bytes[at] === COLON ? skipSpaces(bytes, at + 1) : -1;
+  if (!bytesAt(bytes, at, bytes.length, key)) return -1;
+  at = skipLineSpace(bytes, at + key.length, bytes.length);
+  return bytes[at] === COLON ? skipLineSpace(bytes, at + 1, bytes.length) : -1;
 }
 
 /**
@@ -58,23 +40,23 @@ function afterKey(bytes: Buffer, at: number, key: Buffer): number {
  * decides what each is; a line that is not one message after all is read the ordinary way.
  */
 export function looksLikeMessageLine(bytes: Buffer): boolean {
-  let at = skipSpaces(bytes, 0);
-  if (bytes[at] !== OPEN_BRACE) return false;
-  at = skipSpaces(bytes, at + 1);
-  const afterId = afterKey(bytes, at, ID_KEY);
-  if (afterId !== -1) {
-    if (bytes[afterId] !== QUOTE) return false;
+  const end = bytes.length;
+  let at = skipLineSpace(bytes, 0, end);
+  const idFrom = leadingIdStart(bytes, at, end);
+  if (idFrom !== -1) {
     // An id with an escape in it is left to the ordinary path (its quote may be escaped).
-    let close = afterId + 1;
-    while (close < bytes.length && bytes[close] !== QUOTE && bytes[close] !== BACKSLASH) close += 1;
-    if (bytes[close] !== QUOTE) return false;
-    at = skipSpaces(bytes, close + 1);
+    const close = plainStringEnd(bytes, idFrom, end);
+    if (close === -1) return false;
+    at = skipLineSpace(bytes, close + 1, end);
     if (bytes[at] !== COMMA) return false;
-    at = skipSpaces(bytes, at + 1);
+    at = skipLineSpace(bytes, at + 1, end);
+  } else {
+    if (bytes[at] !== OPEN_BRACE) return false;
+    at = skipLineSpace(bytes, at + 1, end);
   }
   const value = afterKey(bytes, at, OBJECT_KEY);
-  if (value === -1 || !startsWith(bytes, value, MESSAGE_OBJECT)) return false;
-  const next = bytes[skipSpaces(bytes, value + MESSAGE_OBJECT.length)];
+  if (value === -1 || !bytesAt(bytes, value, end, MESSAGE_OBJECT)) return false;
+  const next = bytes[skipLineSpace(bytes, value + MESSAGE_OBJECT.length, end)];
   return next === COMMA || next === CLOSE_BRACE;
 }
 
