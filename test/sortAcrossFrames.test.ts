@@ -4,19 +4,25 @@
  * the old order, saying it is sorting, until the new one is whole, never a half-sorted list.
  */
 import fc from 'fast-check';
-import {beforeAll, describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it, onTestFinished} from 'vitest';
 import {normalizeRun} from '../src/model/normalize.js';
 import type {Run} from '../src/model/run.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {createFilterRunner} from '../src/store/filterRunner.js';
-import {DEFAULT_FILTER_PACE, filterRuns, SortScan, sortRuns} from '../src/store/listView.js';
+import {DEFAULT_FILTER_PACE, filterRuns, SORT_TUNING, SortScan, sortRuns} from '../src/store/listView.js';
 import {createListWindow, listReducer, type ListAction} from '../src/store/listWindow.js';
 import {createInitialState, updateRunStore, type Effect} from '../src/store/runStore.js';
 import {DEFAULT_QUERY, SORT_KEYS} from '../src/model/listQuery.js';
 import {ids, NOW, plainSort, runsArbitrary, sameRuns} from './helpers/sortedRuns.js';
 
 describe('SortScan', () => {
-  it('gives sortRuns order for every key and direction, however small its steps (property)', () => {
+  // Few runs are sorted by comparing (SORT_TUNING): at 0 every numeric sort counts digits, as a large one does.
+  it.each([SORT_TUNING.radixFrom, 0])('gives sortRuns order for every key and direction, however small its steps, numeric sorts comparing below %i runs (property)', (radixFrom) => {
+    const before = SORT_TUNING.radixFrom;
+    SORT_TUNING.radixFrom = radixFrom;
+    onTestFinished(() => {
+      SORT_TUNING.radixFrom = before;
+    });
     fc.assert(
       fc.property(runsArbitrary, fc.constantFrom(...SORT_KEYS), fc.boolean(), fc.integer({min: 1, max: 40}), (runs, sort, descending, step) => {
         const scan = new SortScan(runs, sort, descending, NOW, undefined, step);
