@@ -3,6 +3,7 @@
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
 import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
+import {searchTextOf} from '../model/detachedRun.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 import type {ListQuery, SortKey, StuckMode} from '../model/listQuery.js';
 import {isStuck, runDurationSeconds, runStartSeconds, waitingSince} from '../model/runFacts.js';
@@ -42,7 +43,14 @@ export function matchesQuery(run: Run, query: ListQuery, nowSeconds: number, ter
   if (query.statuses && !query.statuses.includes(run.status)) return false;
   if (query.model && run.model !== query.model) return false;
   if (query.stuck !== 'off' && !isStuck(run, nowSeconds, {includeStalled: query.stuck === 'stalled', stalledAfterSeconds: query.stalledAfterSeconds})) return false;
-  for (const term of terms) if (!run.searchText.includes(term)) return false;
+  return holdsTerms(run, terms);
+}
+
+/** Whether the run's search text holds every term (built once for all of them: a run kept small builds it on each ask). */
+function holdsTerms(run: Run, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true;
+  const text = searchTextOf(run);
+  for (const term of terms) if (!text.includes(term)) return false;
   return true;
 }
 
@@ -646,7 +654,7 @@ function indexPiece(index: SearchIndex, number: number): IndexPiece {
   const parts: string[] = [];
   let offset = 0;
   for (let at = first; at < end; at += 1) {
-    const text = index.base[at]!.searchText;
+    const text = searchTextOf(index.base[at]!);
     starts[at - first] = offset;
     parts.push(text);
     // The separator never occurs in search terms (they are split on whitespace), so no match spans two runs.
@@ -839,7 +847,7 @@ export class FilterScan {
       for (let at = this.at; at < end; at += 1) {
         const run = source[at]!;
         const position = positions[at]!;
-        if (position === -1 ? !this.terms.every((term) => run.searchText.includes(term)) : this.matched[position] !== need) continue;
+        if (position === -1 ? !holdsTerms(run, this.terms) : this.matched[position] !== need) continue;
         if (!this.otherFilters || matchesQuery(run, this.query, this.nowSeconds, [])) found.push(run);
       }
       this.at = end;
@@ -859,7 +867,7 @@ export class FilterScan {
     const {source, found} = this;
     for (let at = this.at; at < end; at += 1) {
       const run = source[at]!;
-      if (terms ? terms.every((term) => run.searchText.includes(term)) : matchesQuery(run, this.query, this.nowSeconds, this.terms)) found.push(run);
+      if (terms ? holdsTerms(run, terms) : matchesQuery(run, this.query, this.nowSeconds, this.terms)) found.push(run);
     }
     this.at = end;
   }
