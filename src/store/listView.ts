@@ -54,7 +54,7 @@ function holdsTerms(run: Run, terms: readonly string[]): boolean {
   return true;
 }
 
-export type SortValue = number | string | null;
+type SortValue = number | string | null;
 
 /** The value a run sorts by: a number, text, or null when it has none (sorted last either way). */
 export function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): SortValue {
@@ -136,7 +136,7 @@ export interface SortKeys {
 const createdTimes = new WeakMap<readonly Run[], Float64Array>();
 
 /** Empty keys for the runs of a sort, filled by keyRun. */
-export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
+function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
   const count = runs.length;
   let created = createdTimes.get(runs);
   if (!created || created.length !== count) {
@@ -160,7 +160,7 @@ export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: b
 }
 
 /** Keys the run at `at` (texts are pushed, so runs are keyed in order). */
-export function keyRun(keys: SortKeys, at: number, run: Run): void {
+function keyRun(keys: SortKeys, at: number, run: Run): void {
   const value = sortValue(run, keys.sort, keys.nowSeconds, keys.modelMap);
   // -0 compares equal to 0; NaN (never normalized, but a number all the same) counts as missing.
   const missing = value === null || (typeof value === 'number' && Number.isNaN(value));
@@ -341,7 +341,7 @@ export class SortScan {
     readonly sort: SortKey,
     readonly descending: boolean,
     readonly nowSeconds: number,
-    private readonly modelMap: ModelMap = NO_MODEL_MAP,
+    modelMap: ModelMap = NO_MODEL_MAP,
     /** Runs a step handles (SORT_STEP); tests make it small to merge many blocks. */
     private readonly stepRuns: number = SORT_STEP,
   ) {
@@ -694,7 +694,8 @@ const foundPositions = new WeakMap<readonly Run[], SortRecord>();
 /**
  * Where each of `runs` sits in the index (-1: not in it), worked out once per order: looking
  * each run up in a Map on every keystroke was most of a search's 60 ms at 100,000 runs, and building
- * that Map for a million runs takes longer than a frame, so sortRuns records the positions it knows.
+ * that Map for a million runs takes longer than a frame, so every order a sort, a merge or a re-check
+ * makes records its positions (recordOrder), and the Map is built only for an order none made.
  */
 function positionsIn(index: SearchIndex, runs: readonly Run[]): Int32Array {
   const cached = sortedPositions.get(runs) ?? foundPositions.get(runs);
@@ -894,6 +895,11 @@ export function filterRuns(runs: readonly Run[], query: ListQuery, nowSeconds: n
   return new FilterScan(runs, query, nowSeconds, searchBase).finish();
 }
 
+/** Whether two queries' status filters are the same: none for both, or the same statuses in the same order. */
+export function sameStatuses(a: ListQuery, b: ListQuery): boolean {
+  return a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
+}
+
 /**
  * Whether every run `next` selects is among those `previous` selected, so filtering the previous
  * result gives what filtering all runs would: the same filters other than search, and each
@@ -902,7 +908,7 @@ export function filterRuns(runs: readonly Run[], query: ListQuery, nowSeconds: n
  */
 export function queryNarrows(previous: ListQuery, next: ListQuery): boolean {
   if (next.stuck !== 'off' || previous.stuck !== 'off' || previous.model !== next.model) return false;
-  if (previous.statuses !== next.statuses && (previous.statuses === null || next.statuses === null || previous.statuses.join('\n') !== next.statuses.join('\n'))) return false;
+  if (!sameStatuses(previous, next)) return false;
   const nextTerms = searchTerms(next.search);
   return searchTerms(previous.search).every((term) => nextTerms.some((longer) => longer.includes(term)));
 }
