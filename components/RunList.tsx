@@ -19,7 +19,7 @@ export interface RunListProps {
   height: number;
   width: number;
   nowSeconds: number;
-  /** Widest values per column (see measureContent), measured once per data change. */
+  /** Widest values per column (see measureContent), measured by the store for the runs each piece of a load adds. */
   contentWidths?: Partial<Record<ColumnKey, number>>;
   /** `stuck` (the `!` view) keeps the wait and expiry before the whole id on a narrow terminal. */
   view?: ColumnView;

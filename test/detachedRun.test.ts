@@ -5,8 +5,11 @@
 import {appendFileSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {isDetached} from '../src/model/detachedRun.js';
+import {isDetached, searchTextOf} from '../src/model/detachedRun.js';
+import {matchesQuery, searchTerms} from '../src/store/listView.js';
+import {DEFAULT_QUERY} from '../src/model/listQuery.js';
 import {wholeRun} from '../src/sources/itemBodies.js';
 import {loadRunsFromSources} from '../src/sources/loadSources.js';
 import {buildPane} from '../src/panes/paneIds.js';
@@ -126,5 +129,43 @@ describe('a line holding two copies of one run', () => {
     expect(kept!.status).toBe('completed');
     // Read again from the line: the completed copy (the second), not the first one with that id.
     expect(wholeRun(kept!).raw).toMatchObject({status: 'completed', model: 'o3'});
+  });
+});
+
+describe('the search text of a run kept small', () => {
+  // Text that lower-cases into other lengths (İ, ẞ), non-Latin letters, emoji and separators.
+  const text = fc.string({unit: fc.constantFrom('a', 'B', 'z', ' ', '\n', '_', 'İ', 'ẞ', 'Σ', '日', '😀', '-', '9'), maxLength: 8});
+  const tool = fc.oneof(
+    fc.record({type: fc.constant('function'), function: fc.record({name: text, parameters: fc.constant({type: 'object'})})}),
+    fc.record({type: fc.constantFrom('code_interpreter', 'file_search', 'Retrieval')}),
+  );
+  const runValue = fc.record(
+    {
+      id: text.map((id) => `run_${id}`),
+      status: fc.constantFrom('completed', 'failed', 'Cancelled', 'in_progress', 'paused_for_review'),
+      model: fc.option(text),
+      thread_id: fc.option(text),
+      assistant_id: fc.option(text),
+      last_error: fc.option(fc.record({code: fc.option(text), message: fc.option(text)})),
+      tools: fc.array(tool, {maxLength: 3}),
+      metadata: fc.dictionary(text, text, {maxKeys: 3}),
+    },
+    {requiredKeys: ['id', 'status']},
+  );
+
+  it('is built when asked exactly as normalize built it, and a search matches the same runs (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(runValue, {minLength: 1, maxLength: 6}), text, async (values, search) => {
+        const file = jsonLinesFile(values.map((value) => ({object: 'thread.run', created_at: 1_764_000_000, ...value})));
+        const small = await loadRunsFromSources([file], {detachRuns: true});
+        const plain = await loadRunsFromSources([file]);
+        expect(small.runs.every((each) => isDetached(each) && each.searchText === '')).toBe(true);
+        expect(small.runs.map(searchTextOf)).toEqual(plain.runs.map((each) => each.searchText));
+        const query = {...DEFAULT_QUERY, search};
+        const terms = searchTerms(search);
+        expect(small.runs.map((each) => matchesQuery(each, query, 1_764_000_100, terms))).toEqual(plain.runs.map((each) => matchesQuery(each, query, 1_764_000_100, terms)));
+      }),
+      {numRuns: 60},
+    );
   });
 });

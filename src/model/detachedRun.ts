@@ -10,7 +10,7 @@
  * a bare JSON.parse, mostly in the garbage collector. Runs waiting for tool outputs are checked
  * against their tools for the badge and the stuck view, so those stay whole (`detachUnlessWaiting`).
  */
-import type {Run, SourceLocation} from './run.js';
+import {buildSearchText, toolName, type Run, type SourceLocation} from './run.js';
 import type {ThreadMessage} from './threadMessage.js';
 
 /** Where an item's body is: its bytes in its file (a JSON Lines line, an array item). */
@@ -32,6 +32,8 @@ export type DetachedRun = Run & {
   readonly serviceTier: string | null;
   /** The tools' types, for the cost estimate (`file_search` calls are priced). */
   readonly toolTypes: readonly string[];
+  /** The tools' names (a function's name, else its type), for the search text built when a search asks. */
+  readonly toolNames: readonly string[];
 };
 
 /** A message without its body: `content`, `attachments`, `metadata` and `raw` are empty stand-ins until read. */
@@ -45,8 +47,8 @@ const NO_LIST: never[] = Object.freeze([]) as unknown as never[];
 const SHARED = new Map<string, string>();
 /** Enough for every status, role, model and assistant of a large export; past it, values are kept as they are. */
 const SHARED_LIMIT = 4096;
-/** Lists of tool types, one per distinct list (most runs of an assistant have the same tools). */
-const SHARED_TYPES = new Map<string, readonly string[]>();
+/** Lists of tool types or names, one per distinct list (most runs of an assistant have the same tools). */
+const SHARED_LISTS = new Map<string, readonly string[]>();
 
 /**
  * One copy of a value that repeats across items: JSON.parse gives each item its own copy of
@@ -60,14 +62,20 @@ function shared<T extends string | null>(value: T): T {
   return value;
 }
 
-function sharedTypes(tools: Run['tools']): readonly string[] {
+/** One copy of each distinct list of the tools' types or names. */
+function sharedList(tools: Run['tools'], pick: (tool: Run['tools'][number]) => string): readonly string[] {
   if (tools.length === 0) return NO_LIST;
-  const types = tools.map((tool) => tool.type);
-  const key = types.join('\u0000');
-  const known = SHARED_TYPES.get(key);
+  const values = tools.map(pick);
+  // Types and names share the table: the key says which (a type never starts with a newline).
+  const key = `${pick === toolType ? '' : '\n'}${values.join('\u0000')}`;
+  const known = SHARED_LISTS.get(key);
   if (known) return known;
-  if (SHARED_TYPES.size < SHARED_LIMIT) SHARED_TYPES.set(key, types);
-  return types;
+  if (SHARED_LISTS.size < SHARED_LIMIT) SHARED_LISTS.set(key, values);
+  return values;
+}
+
+function toolType(tool: Run['tools'][number]): string {
+  return tool.type;
 }
 
 /**
@@ -134,14 +142,27 @@ export function detachRun(run: Run, offset: number, length: number): DetachedRun
     reasoningEffort: run.reasoningEffort,
     fileIds: run.fileIds,
     problems: run.problems,
-    searchText: run.searchText,
+    // Built again when a search asks (searchTextOf): a third of the heap a run kept small held, and
+    // the search index joins its own copy anyway. A response's has parts of its own, so it stays.
+    searchText: run.kind === undefined ? '' : run.searchText,
     body: place,
     serviceTier: typeof tier === 'string' ? shared(tier) : null,
-    toolTypes: sharedTypes(run.tools),
+    toolTypes: sharedList(run.tools, toolType),
+    toolNames: sharedList(run.tools, toolName),
   };
   if (run.kind !== undefined) detached.kind = run.kind;
   if (run.notes) detached.notes = run.notes;
   return detached;
+}
+
+/**
+ * The text `/` searches in a run: its own, or, for a run kept small, built from its light fields
+ * (its tools by name) exactly as normalize built it. Not kept: the search index joins its copy.
+ */
+export function searchTextOf(run: Run): string {
+  if (run.searchText !== '') return run.searchText;
+  const names = (run as Partial<DetachedRun>).toolNames;
+  return buildSearchText(run, [], names ?? null);
 }
 
 /**

@@ -281,8 +281,17 @@ export interface Run {
   problems: FieldProblem[];
   /** Fields read from another form (status case, ISO times, PascalCase, cut by an export); absent when none. */
   notes?: ReadNote[];
-  /** Lower-cased text searched by `/`: ids, model, thread, assistant, error, tool names, metadata. */
+  /**
+   * Lower-cased text searched by `/`: ids, model, thread, assistant, error, tool names, metadata.
+   * Empty on a run kept small (detachedRun.ts), which builds it only when a search asks: read it
+   * with `searchTextOf`.
+   */
   searchText: string;
+}
+
+/** What a tool is called in search: a function's name, else its type. */
+export function toolName(tool: ToolDefinition): string {
+  return tool.name ?? tool.type;
 }
 
 /** Every field a run has had in v1 and v2; anything else is an extension shown in Overview. */
@@ -331,8 +340,16 @@ export function pendingCallCount(run: Pick<Run, 'requiredAction'>): number | nul
   return run.requiredAction.callsCut ? null : run.requiredAction.toolCalls.length;
 }
 
-/** The text `/` searches, lower-cased: ids, status, model, thread, assistant, error, tool names, metadata, and `extra`. */
-export function buildSearchText(run: Run, extra: readonly string[] = []): string {
+/**
+ * The text `/` searches, lower-cased: ids, status, model, thread, assistant, error, tool names,
+ * metadata, and `extra`. `toolNames` stands for `run.tools` (each tool's name, else its type) on a
+ * run kept small, whose tools are not held.
+ */
+export function buildSearchText(
+  run: Pick<Run, 'id' | 'status' | 'model' | 'threadId' | 'assistantId' | 'lastError' | 'tools' | 'requiredAction' | 'metadata'>,
+  extra: readonly string[] = [],
+  toolNames: readonly string[] | null = null,
+): string {
   // Joined as it goes, not as an array of parts: built for every run of a load.
   let text = `${run.id}\n${run.status}`;
   for (const part of extra) text += `\n${part}`;
@@ -341,7 +358,8 @@ export function buildSearchText(run: Run, extra: readonly string[] = []): string
   if (run.assistantId) text += `\n${run.assistantId}`;
   if (run.lastError?.code) text += `\n${run.lastError.code}`;
   if (run.lastError?.message) text += `\n${run.lastError.message}`;
-  for (const tool of run.tools) text += `\n${tool.name ?? tool.type}`;
+  if (toolNames) for (const name of toolNames) text += `\n${name}`;
+  else for (const tool of run.tools) text += `\n${toolName(tool)}`;
   for (const call of run.requiredAction?.toolCalls ?? []) text += `\n${call.functionName}`;
   const {metadata} = run;
   for (const key of Object.keys(metadata)) text += `\n${key}\n${metadata[key]}`;

@@ -13,7 +13,7 @@
  * the body says which file changed (the Raw JSON pane of a run, a warning of the Conversation pane).
  */
 import {closeSync, openSync, readSync} from 'node:fs';
-import {isDetached, sourceOnly, type BodyPlace, type DetachedRun} from '../model/detachedRun.js';
+import {isDetached, searchTextOf, sourceOnly, type BodyPlace, type DetachedRun} from '../model/detachedRun.js';
 import type {LoadWarning} from '../model/loadWarning.js';
 import type {Run} from '../model/run.js';
 import type {ThreadMessage} from '../model/threadMessage.js';
@@ -46,8 +46,8 @@ function changedSince(noun: string): string {
  * rest is missing, so the Raw JSON pane explains the gap.
  */
 function standIn(run: DetachedRun, why: string): Run {
-  const {body: _body, serviceTier: _tier, toolTypes: _types, ...light} = run;
-  return {...light, source: sourceOnly(run.source), raw: {'(runlens)': `${run.body.file} ${why}`}, instructions: null, tools: []};
+  const {body: _body, serviceTier: _tier, toolTypes: _types, toolNames: _names, ...light} = run;
+  return {...light, source: sourceOnly(run.source), raw: {'(runlens)': `${run.body.file} ${why}`}, instructions: null, tools: [], searchText: searchTextOf(run)};
 }
 
 /** How many whole runs are kept: enough for the run on screen and those the user steps between. */

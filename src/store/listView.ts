@@ -3,6 +3,7 @@
  * print mode, so `runlens list --sort tokens` and the `s` key order runs the same way.
  */
 import {NO_MODEL_MAP, runCost, type ModelMap} from '../model/cost.js';
+import {searchTextOf} from '../model/detachedRun.js';
 import {isActiveStatus, KNOWN_STATUSES, type Run} from '../model/run.js';
 import type {ListQuery, SortKey, StuckMode} from '../model/listQuery.js';
 import {isStuck, runDurationSeconds, runStartSeconds, waitingSince} from '../model/runFacts.js';
@@ -42,11 +43,18 @@ export function matchesQuery(run: Run, query: ListQuery, nowSeconds: number, ter
   if (query.statuses && !query.statuses.includes(run.status)) return false;
   if (query.model && run.model !== query.model) return false;
   if (query.stuck !== 'off' && !isStuck(run, nowSeconds, {includeStalled: query.stuck === 'stalled', stalledAfterSeconds: query.stalledAfterSeconds})) return false;
-  for (const term of terms) if (!run.searchText.includes(term)) return false;
+  return holdsTerms(run, terms);
+}
+
+/** Whether the run's search text holds every term (built once for all of them: a run kept small builds it on each ask). */
+function holdsTerms(run: Run, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true;
+  const text = searchTextOf(run);
+  for (const term of terms) if (!text.includes(term)) return false;
   return true;
 }
 
-export type SortValue = number | string | null;
+type SortValue = number | string | null;
 
 /** The value a run sorts by: a number, text, or null when it has none (sorted last either way). */
 export function sortValue(run: Run, key: SortKey, nowSeconds: number, modelMap: ModelMap = NO_MODEL_MAP): SortValue {
@@ -128,7 +136,7 @@ export interface SortKeys {
 const createdTimes = new WeakMap<readonly Run[], Float64Array>();
 
 /** Empty keys for the runs of a sort, filled by keyRun. */
-export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
+function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: boolean, nowSeconds: number, modelMap: ModelMap): SortKeys {
   const count = runs.length;
   let created = createdTimes.get(runs);
   if (!created || created.length !== count) {
@@ -152,7 +160,7 @@ export function emptySortKeys(runs: readonly Run[], sort: SortKey, descending: b
 }
 
 /** Keys the run at `at` (texts are pushed, so runs are keyed in order). */
-export function keyRun(keys: SortKeys, at: number, run: Run): void {
+function keyRun(keys: SortKeys, at: number, run: Run): void {
   const value = sortValue(run, keys.sort, keys.nowSeconds, keys.modelMap);
   // -0 compares equal to 0; NaN (never normalized, but a number all the same) counts as missing.
   const missing = value === null || (typeof value === 'number' && Number.isNaN(value));
@@ -340,7 +348,7 @@ export class SortScan {
     readonly sort: SortKey,
     readonly descending: boolean,
     readonly nowSeconds: number,
-    private readonly modelMap: ModelMap = NO_MODEL_MAP,
+    modelMap: ModelMap = NO_MODEL_MAP,
     /** Runs a step handles (SORT_STEP); tests make it small to merge many blocks. */
     private readonly stepRuns: number = SORT_STEP,
   ) {
@@ -673,7 +681,7 @@ function indexPiece(index: SearchIndex, number: number): IndexPiece {
   const parts: string[] = [];
   let offset = 0;
   for (let at = first; at < end; at += 1) {
-    const text = index.base[at]!.searchText;
+    const text = searchTextOf(index.base[at]!);
     starts[at - first] = offset;
     parts.push(text);
     // The separator never occurs in search terms (they are split on whitespace), so no match spans two runs.
@@ -713,7 +721,8 @@ const foundPositions = new WeakMap<readonly Run[], SortRecord>();
 /**
  * Where each of `runs` sits in the index (-1: not in it), worked out once per order: looking
  * each run up in a Map on every keystroke was most of a search's 60 ms at 100,000 runs, and building
- * that Map for a million runs takes longer than a frame, so sortRuns records the positions it knows.
+ * that Map for a million runs takes longer than a frame, so every order a sort, a merge or a re-check
+ * makes records its positions (recordOrder), and the Map is built only for an order none made.
  */
 function positionsIn(index: SearchIndex, runs: readonly Run[]): Int32Array {
   const cached = sortedPositions.get(runs) ?? foundPositions.get(runs);
@@ -866,7 +875,7 @@ export class FilterScan {
       for (let at = this.at; at < end; at += 1) {
         const run = source[at]!;
         const position = positions[at]!;
-        if (position === -1 ? !this.terms.every((term) => run.searchText.includes(term)) : this.matched[position] !== need) continue;
+        if (position === -1 ? !holdsTerms(run, this.terms) : this.matched[position] !== need) continue;
         if (!this.otherFilters || matchesQuery(run, this.query, this.nowSeconds, [])) found.push(run);
       }
       this.at = end;
@@ -886,7 +895,7 @@ export class FilterScan {
     const {source, found} = this;
     for (let at = this.at; at < end; at += 1) {
       const run = source[at]!;
-      if (terms ? terms.every((term) => run.searchText.includes(term)) : matchesQuery(run, this.query, this.nowSeconds, this.terms)) found.push(run);
+      if (terms ? holdsTerms(run, terms) : matchesQuery(run, this.query, this.nowSeconds, this.terms)) found.push(run);
     }
     this.at = end;
   }
@@ -913,6 +922,11 @@ export function filterRuns(runs: readonly Run[], query: ListQuery, nowSeconds: n
   return new FilterScan(runs, query, nowSeconds, searchBase).finish();
 }
 
+/** Whether two queries' status filters are the same: none for both, or the same statuses in the same order. */
+export function sameStatuses(a: ListQuery, b: ListQuery): boolean {
+  return a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
+}
+
 /**
  * Whether every run `next` selects is among those `previous` selected, so filtering the previous
  * result gives what filtering all runs would: the same filters other than search, and each
@@ -921,7 +935,7 @@ export function filterRuns(runs: readonly Run[], query: ListQuery, nowSeconds: n
  */
 export function queryNarrows(previous: ListQuery, next: ListQuery): boolean {
   if (next.stuck !== 'off' || previous.stuck !== 'off' || previous.model !== next.model) return false;
-  if (previous.statuses !== next.statuses && (previous.statuses === null || next.statuses === null || previous.statuses.join('\n') !== next.statuses.join('\n'))) return false;
+  if (!sameStatuses(previous, next)) return false;
   const nextTerms = searchTerms(next.search);
   return searchTerms(previous.search).every((term) => nextTerms.some((longer) => longer.includes(term)));
 }

@@ -5,22 +5,20 @@
  * sort recorded). Re-sorting everything loaded so far on every piece made a load grow faster than
  * its file: 6.1 s of a million-run load went to it.
  */
+import {beginsWith} from '../model/itemKinds.js';
 import type {ModelMap} from '../model/cost.js';
 import type {ListQuery} from '../model/listQuery.js';
 import {isActiveStatus, type Run} from '../model/run.js';
 import {isStalled, waitingSince} from '../model/runFacts.js';
-import {clockValue, filterRuns, keyComparator, matchesQuery, recordOrder, searchTerms, sortDependsOnClock, sortRecord, SortScan, type SortKeys} from './listView.js';
+import {clockValue, filterRuns, keyComparator, matchesQuery, recordOrder, sameStatuses, searchTerms, sortDependsOnClock, sortRecord, SortScan, type SortKeys} from './listView.js';
 
 /** Whether `runs` begins with every run of `previous`: the same objects at the same positions. */
 export function extendsRuns(previous: readonly Run[], runs: readonly Run[]): boolean {
-  if (runs.length < previous.length) return false;
-  // A scan of pointers (a millisecond or two over a million runs): a run replaced in place fails it.
-  for (let at = 0; at < previous.length; at += 1) if (runs[at] !== previous[at]) return false;
-  return true;
+  return beginsWith(runs, previous, previous.length);
 }
 
 /** An order of runs and, for each, its position in the array the keys describe. */
-export interface PlacedOrder {
+interface PlacedOrder {
   runs: Run[];
   positions: Int32Array;
 }
@@ -101,7 +99,7 @@ function joinedKeys(a: SortKeys, aCount: number, b: SortKeys, bCount: number, no
 }
 
 /** Where each run of `subsequence` (runs of `order`, in its order) sits, read from `order`'s positions; null if it is not one. */
-export function subsequencePositions(order: readonly Run[], positions: Int32Array, subsequence: readonly Run[]): Int32Array | null {
+function subsequencePositions(order: readonly Run[], positions: Int32Array, subsequence: readonly Run[]): Int32Array | null {
   const found = new Int32Array(subsequence.length);
   let next = 0;
   for (let at = 0; at < order.length && next < subsequence.length; at += 1) {
@@ -157,8 +155,7 @@ export function withAppendedRuns(list: OrderedList, runs: readonly Run[], query:
 
 /** Whether two queries select the same runs (they may order them differently). */
 export function sameFilters(a: ListQuery, b: ListQuery): boolean {
-  const statuses = a.statuses === b.statuses || (a.statuses !== null && b.statuses !== null && a.statuses.join('\n') === b.statuses.join('\n'));
-  return statuses && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
+  return sameStatuses(a, b) && a.model === b.model && a.search === b.search && a.stuck === b.stuck && a.stalledAfterSeconds === b.stalledAfterSeconds;
 }
 
 /** Three arrays of places for orderAtClock, kept from tick to tick (it runs inside one call, never two at once). */
@@ -311,14 +308,24 @@ function stalledAtClock(list: OrderedList, order: readonly Run[], query: ListQue
     return list.visible;
   }
   // Shown now: the runs shown before and the ones that stalled, in the order of `order`.
-  const shown = new Uint8Array(list.runs.length);
-  const shownPositions = subsequencePositions(list.sorted, before.positions, list.visible);
-  if (!shownPositions) return null;
-  for (const position of shownPositions) shown[position] = 1;
+  const shown = shownMarks(list, before.positions);
+  if (!shown) return null;
   for (const position of watch.pending.subarray(0, stalled)) shown[position] = 1;
   const visible = inOrderOf(order, after.positions, shown);
   stallWatches.set(visible, next);
   return visible;
+}
+
+/**
+ * A mark for each position of `list.runs` shown in `list.visible` (`sortedPositions`: the sorted
+ * order's), or null when the shown runs are not a subsequence of the sorted ones.
+ */
+function shownMarks(list: OrderedList, sortedPositions: Int32Array): Uint8Array | null {
+  const shownPositions = subsequencePositions(list.sorted, sortedPositions, list.visible);
+  if (!shownPositions) return null;
+  const shown = new Uint8Array(list.runs.length);
+  for (const position of shownPositions) shown[position] = 1;
+  return shown;
 }
 
 /** The runs of `order` whose position is marked in `marked`, in that order. */
@@ -346,9 +353,7 @@ export function listAtClock(list: OrderedList, query: ListQuery, previousNow: nu
   if (list.visible === list.sorted) return {sorted, visible: sorted};
   const before = sortRecord(list.sorted);
   const after = sortRecord(sorted);
-  const shownPositions = before && subsequencePositions(list.sorted, before.positions, list.visible);
-  if (!after || !shownPositions) return null;
-  const shown = new Uint8Array(list.runs.length);
-  for (const position of shownPositions) shown[position] = 1;
+  const shown = before && shownMarks(list, before.positions);
+  if (!after || !shown) return null;
   return {sorted, visible: inOrderOf(sorted, after.positions, shown)};
 }

@@ -9,7 +9,7 @@
  * the start. The store keeps one RunsSummary and hands its measures to the views (`remeasured`).
  */
 import {ContentMeasure, costCanShow, type ColumnKey, type ColumnView} from '../format/runColumns.js';
-import type {JoinedItems} from '../model/itemKinds.js';
+import {beginsWith, type JoinedItems} from '../model/itemKinds.js';
 import {NO_MODEL_MAP, type ModelMap} from '../model/cost.js';
 import type {Run} from '../model/run.js';
 import {StuckTally, summarizeTally, type ActiveRunsTally, type StuckSummary} from '../triage/stuck.js';
@@ -50,7 +50,7 @@ export class RunsSummary {
    * measured before are priced then.
    */
   of(runs: readonly Run[], modelMap: ModelMap = NO_MODEL_MAP, prices = true, joined?: JoinedItems): RunsMeasures {
-    if (modelMap !== this.modelMap || !this.continues(runs)) this.restart(modelMap);
+    if (modelMap !== this.modelMap || !beginsWith(runs, this.measured, this.measured.length)) this.restart(modelMap);
     const steps = joined?.byRun.steps ?? null;
     let countFrom = this.measured.length;
     if (steps !== this.steps) {
@@ -83,14 +83,6 @@ export class RunsSummary {
       if (count > 1) (rounds ??= new Map(this.rounds)).set(run.id, count);
     }
     if (rounds) this.rounds = rounds;
-  }
-
-  /** Whether `runs` begins with the runs measured, each the same object (a pointer test per run). */
-  private continues(runs: readonly Run[]): boolean {
-    const measured = this.measured;
-    if (runs.length < measured.length) return false;
-    for (let index = 0; index < measured.length; index += 1) if (runs[index] !== measured[index]) return false;
-    return true;
   }
 
   private restart(modelMap: ModelMap): void {
